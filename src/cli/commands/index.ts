@@ -1,0 +1,4 @@
+/** Every subcommand, in the order `--help` lists them. Adding one is one line. */
+import type { Command } from '../command.js';
+
+export const COMMANDS: Command[] = [];

@@ -1,0 +1,53 @@
+/**
+ * Subcommand dispatch, separate from the executable so tests can call `main`.
+ */
+import { describeError, isModelguardError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { EXIT_USAGE, type CliIO } from './command.js';
+import { COMMANDS } from './commands/index.js';
+
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `modelguard ${VERSION}: make ML frameworks' security guidance executable.
+
+Usage: modelguard <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+Run 'modelguard <command> --help' for a command's options.
+Exit status: 0 clean/success, 1 findings or failed verification, 2 usage or I/O error.
+`;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    const sub = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    io.stdout.write(sub === undefined ? topHelp() : sub.help);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (cmd === undefined) {
+    io.stderr.write(`modelguard: unknown command '${name}'\n\n${topHelp()}`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(cmd.help);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    io.stderr.write(`modelguard ${name}: ${describeError(e)}\n`);
+    if (!isModelguardError(e) && io.env['MODELGUARD_DEBUG'] !== undefined && e instanceof Error) {
+      io.stderr.write(`${e.stack ?? ''}\n`);
+    }
+    return EXIT_USAGE;
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Every format scanner, in sniffing order: the most specific magic numbers
+ * first. Adding a format is one import and one line here.
+ */
+import type { FormatScanner } from '../scan/format.js';
+
+export const FORMATS: FormatScanner[] = [];

@@ -1,0 +1,39 @@
+/**
+ * What a format scanner sees of the engine while it scans one input.
+ */
+import type { ByteSource } from '../bytes/source.js';
+import type { FindingInput, Location } from './finding.js';
+import type { Limits } from './limits.js';
+
+export type InfoValue = string | number | boolean | readonly string[];
+
+export interface NestedOptions {
+  /** Skip sniffing and scan as this format id. */
+  format?: string;
+  /** Pickle profile for pickles found inside (joblib uses `sklearn`, npy `numpy`). */
+  profile?: string;
+}
+
+export interface ScanContext {
+  readonly limits: Limits;
+  /** Where this input is: the file and the chain of container members. */
+  readonly location: Location;
+  /** Archive/stream nesting depth of this input (0 for the file itself). */
+  readonly depth: number;
+  /** Pickle profile the user chose, or the one an enclosing format set; undefined means "by format". */
+  readonly profile: string | undefined;
+  /**
+   * Directory holding the scanned file on disk, when there is one. Lets formats
+   * that reference sibling files (ONNX external data) check them; undefined
+   * for buffers and nested members.
+   */
+  readonly dir: string | undefined;
+  /** Adds a finding; missing location fields are filled from `location`. */
+  report(finding: FindingInput): void;
+  /** Records a fact shown in reports (opset, tensor count, pickle protocol...). */
+  info(key: string, value: InfoValue): void;
+  /** Sniffs and scans nested bytes as a member named `member`, depth-limited. */
+  nested(src: ByteSource, member: string, options?: NestedOptions): Promise<void>;
+  /** Scans `src` as a specific format in the *same* location (no new member level). */
+  as(format: string, src: ByteSource, options?: Omit<NestedOptions, 'format'>): Promise<void>;
+}

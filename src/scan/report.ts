@@ -1,0 +1,37 @@
+/**
+ * Scan results: the typed shape behind the JSON report (schema
+ * `modelguard.scan/v1`, documented in docs/json-schema.md). Additive changes
+ * only within v1; anything else bumps the schema id.
+ */
+import type { InfoValue } from './context.js';
+import type { Finding } from './finding.js';
+import type { Verdict } from './verdict.js';
+
+export const REPORT_SCHEMA = 'modelguard.scan/v1';
+
+export interface FileReport {
+  /** Path as given, or relative to the scanned directory. */
+  path: string;
+  /** Detected format id of the outermost layer (`torch-zip`, `pickle`, ... or `unknown`). */
+  format: string;
+  verdict: Verdict;
+  size: number;
+  findings: Finding[];
+  /** Format facts: pickle protocol, opset, tensor count, members scanned... */
+  info: Record<string, InfoValue>;
+  /** Wall time spent on this file, in milliseconds. */
+  durationMs: number;
+}
+
+export interface ScanReport {
+  schema: typeof REPORT_SCHEMA;
+  tool: { name: 'modelguard'; version: string };
+  /** Worst verdict over all files; `clean` for an empty scan. */
+  verdict: Verdict;
+  /** Profile forced by the user, or `auto` (chosen per format). */
+  profile: string;
+  files: FileReport[];
+  summary: Record<Verdict, number> & { files: number; durationMs: number };
+  /** ISO 8601 time the scan started. */
+  startedAt: string;
+}
