@@ -3,5 +3,7 @@
  * first. Adding a format is one import and one line here.
  */
 import type { FormatScanner } from '../scan/format.js';
+import { joblibFormat } from './joblib/scanner.js';
+import { pickleFormat } from './pickle/scanner.js';
 
-export const FORMATS: FormatScanner[] = [];
+export const FORMATS: FormatScanner[] = [joblibFormat, pickleFormat];

@@ -4,6 +4,7 @@
 import type { ByteSource } from '../bytes/source.js';
 import type { FindingInput, Location } from './finding.js';
 import type { Limits } from './limits.js';
+import type { Policy } from './policy/policy.js';
 
 export type InfoValue = string | number | boolean | readonly string[];
 
@@ -28,6 +29,11 @@ export interface ScanContext {
    * for buffers and nested members.
    */
   readonly dir: string | undefined;
+  /**
+   * The pickle policy for content of `format`: the user's profile if one was
+   * chosen (or an enclosing format's), else the format's own, plus the user's allowlist.
+   */
+  policyFor(format: string): Policy;
   /** Adds a finding; missing location fields are filled from `location`. */
   report(finding: FindingInput): void;
   /** Records a fact shown in reports (opset, tensor count, pickle protocol...). */

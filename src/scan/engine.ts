@@ -11,6 +11,9 @@ import { detectFormats, findFormat } from './detect.js';
 import type { Finding, FindingInput, Location } from './finding.js';
 import type { FormatScanner } from './format.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { Policy } from './policy/policy.js';
+import { getProfile, profileForFormat } from './policy/profiles.js';
+import type { AllowEntry } from './policy/types.js';
 import type { FileReport } from './report.js';
 import { defineRules } from './rules.js';
 import { verdictOf } from './verdict.js';
@@ -61,6 +64,8 @@ export interface ScanOptions {
   profile?: string;
   /** Format id to force for the outermost layer, skipping detection. */
   format?: string;
+  /** Extra allowlist entries (from an allowlist file), added to every profile. */
+  allow?: readonly AllowEntry[];
 }
 
 /** Per-file accumulator shared by every context of one scan. */
@@ -70,9 +75,21 @@ class FileRun {
   readonly seen = new Set<string>();
   readonly limits: Limits;
   readonly dir: string | undefined;
-  constructor(limits: Limits, dir: string | undefined) {
+  readonly allow: readonly AllowEntry[];
+  private readonly policies = new Map<string, Policy>();
+  constructor(limits: Limits, dir: string | undefined, allow: readonly AllowEntry[]) {
     this.limits = limits;
     this.dir = dir;
+    this.allow = allow;
+  }
+
+  policy(profileId: string): Policy {
+    let p = this.policies.get(profileId);
+    if (p === undefined) {
+      p = new Policy(getProfile(profileId), this.allow);
+      this.policies.set(profileId, p);
+    }
+    return p;
   }
 
   add(f: Finding): void {
@@ -102,6 +119,10 @@ class Context implements ScanContext {
 
   get dir(): string | undefined {
     return this.depth === 0 ? this.run.dir : undefined;
+  }
+
+  policyFor(format: string): Policy {
+    return this.run.policy(this.profile ?? profileForFormat(format));
   }
 
   report(input: FindingInput): void {
@@ -221,7 +242,7 @@ export async function scanSource(
 ): Promise<FileReport> {
   const started = performance.now();
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const run = new FileRun(limits, options.dir);
+  const run = new FileRun(limits, options.dir, options.allow ?? []);
   const ctx = new Context(run, { file }, 0, options.profile);
   await dispatch(src, ctx, options.format);
   const format = typeof run.info['format'] === 'string' ? run.info['format'] : 'unknown';

@@ -1,0 +1,27 @@
+/**
+ * joblib dumps (uncompressed): a pickle whose numpy arrays are written
+ * between pickle opcodes. Compressed dumps arrive here through the
+ * decompressors. Claimed when joblib's wrapper class is named in the head;
+ * otherwise the plain pickle scanner still follows wrappers it meets.
+ */
+import type { ByteSource } from '../../bytes/source.js';
+import { latin1Decode } from '../../bytes/text.js';
+import type { ScanContext } from '../../scan/context.js';
+import type { FormatScanner, Probe } from '../../scan/format.js';
+import { scanPickleFile } from '../pickle/scanner.js';
+import { looksLikePickle } from '../pickle/sniff.js';
+
+export const joblibFormat: FormatScanner = {
+  id: 'joblib',
+  title: 'joblib dump',
+  covers: ['pickle'],
+  sniff(probe: Probe): boolean {
+    if (!looksLikePickle(probe.head)) return false;
+    const text = latin1Decode(probe.head);
+    return text.includes('joblib.numpy_pickle') && text.includes('NumpyArrayWrapper');
+  },
+  scan(src: ByteSource, ctx: ScanContext): Promise<void> {
+    scanPickleFile(src, ctx, 'joblib');
+    return Promise.resolve();
+  },
+};

@@ -1,0 +1,294 @@
+/**
+ * Policy-aware hooks for the pickle machine: records every global with how
+ * it is used, applies the effects of allowlisted callables (what they do
+ * with their arguments), and turns it all into findings.
+ */
+import type { ScanContext } from '../../scan/context.js';
+import type { Severity } from '../../scan/finding.js';
+import { Policy, type Judgement } from '../../scan/policy/policy.js';
+import { USE_WEIGHT, type Effects, type Use } from '../../scan/policy/types.js';
+import type { Anomaly, MachineHooks, Site } from './machine.js';
+import type { PickleReader } from './reader.js';
+import { render, renderCall } from './render.js';
+import { PICKLE_RULES } from './rules.js';
+import { PyGlobal, PyObject, PyTuple, PyUnknown, typeName, type PyValue } from './values.js';
+
+interface UseRecord {
+  site: Site;
+  call: string | undefined;
+  count: number;
+}
+
+interface GlobalRecord {
+  g: PyGlobal;
+  judgement: Judgement;
+  uses: Map<Use, UseRecord>;
+}
+
+export interface AnalysisOptions {
+  ctx: ScanContext;
+  policy: Policy;
+  /** What `persistent_load` returns; without it, persistent ids are a finding (plain pickle.load raises). */
+  persistentLoad?: (pid: PyValue, site: Site, analysis: PickleAnalysis) => PyValue;
+  /** Runs after every BUILD with the reader (joblib reads array data here) and this analysis. */
+  afterBuild?: (target: PyValue, state: PyValue, reader: PickleReader, analysis: PickleAnalysis) => void;
+  /** Prefix for messages, e.g. `pickle #2: `. */
+  label?: string;
+}
+
+/** At most this many `pickle/malformed` findings per pickle (the first error is what matters). */
+const MAX_SEMANTIC_FINDINGS = 3;
+
+export class PickleAnalysis implements MachineHooks {
+  private readonly opts: AnalysisOptions;
+  private readonly globals = new Map<string, GlobalRecord>();
+  private semanticCount = 0;
+  private finished = false;
+  afterBuild?: (target: PyValue, state: PyValue, reader: PickleReader) => void;
+
+  constructor(opts: AnalysisOptions) {
+    this.opts = opts;
+    const after = opts.afterBuild;
+    if (after !== undefined) this.afterBuild = (t, st, r) => after(t, st, r, this);
+  }
+
+  /** Globals seen so far, fully qualified. */
+  globalNames(): string[] {
+    return [...this.globals.keys()];
+  }
+
+  /** Adds a finding located at `site` (for format layers such as the torch persistent loader). */
+  report(
+    rule: { id: string },
+    severity: Severity,
+    message: string,
+    site: Site,
+    extra: { global?: string; call?: string; use?: string } = {},
+  ): void {
+    this.opts.ctx.report({
+      rule: rule.id,
+      severity,
+      message: `${this.opts.label ?? ''}${message}`,
+      location: { offset: site.pos, opcode: site.opcode },
+      ...extra,
+    });
+  }
+
+  private record(g: PyGlobal, use: Use, site: Site, call?: string): void {
+    let r = this.globals.get(g.full);
+    if (r === undefined) {
+      r = { g, judgement: this.opts.policy.judge(g.module, g.name), uses: new Map() };
+      this.globals.set(g.full, r);
+    }
+    const u = r.uses.get(use);
+    if (u === undefined) r.uses.set(use, { site, call, count: 1 });
+    else u.count++;
+  }
+
+  private entryEffects(g: PyGlobal): Effects | undefined {
+    const j = this.opts.policy.judge(g.module, g.name);
+    return j.kind === 'allowed' ? j.entry.effects : undefined;
+  }
+
+  // --- MachineHooks
+
+  onImport(g: PyGlobal, site: Site): void {
+    this.record(g, 'import', site);
+  }
+
+  onReference(g: PyGlobal, site: Site): void {
+    this.record(g, 'arg', site);
+  }
+
+  onInvoke(obj: PyObject, site: Site): PyValue {
+    const callee = obj.callee;
+    const call = renderCall(callee, obj.args, obj.kwargs, obj.origin === 'new' ? 'new' : 'call');
+    if (callee instanceof PyGlobal) {
+      const use: Use = obj.origin === 'new' ? 'new' : 'call';
+      this.record(callee, use, site, call);
+      obj.owner = callee;
+      const fx = this.entryEffects(callee);
+      if (fx !== undefined) return this.applyEffects(fx, obj, site);
+      return obj;
+    }
+    if (callee instanceof PyObject && callee.origin === 'ext') {
+      this.report(PICKLE_RULES.callOnObject, 'suspicious', `calls the object of an extension code: ${call}`, site, { call });
+    } else if (callee instanceof PyObject || callee instanceof PyUnknown) {
+      const what = callee instanceof PyUnknown ? `an unknown value (${callee.why})` : `an object created at offset ${callee.pos}`;
+      this.report(PICKLE_RULES.callOnObject, 'suspicious', `${site.opcode} invokes ${what}: ${call}`, site, { call });
+    } else {
+      this.onAnomaly({ kind: 'semantic', message: `${site.opcode}: ${typeName(callee ?? null)} is not callable`, site });
+    }
+    return obj;
+  }
+
+  private applyEffects(fx: Effects, obj: PyObject, site: Site): PyValue {
+    const args = obj.args instanceof PyTuple ? obj.args.items : [];
+    for (const i of fx.newArgs ?? []) {
+      const a = args[i];
+      if (a instanceof PyGlobal) this.record(a, 'new', site, call1(a, 'new'));
+    }
+    for (const i of fx.buildArgs ?? []) {
+      const a = args[i];
+      if (a instanceof PyGlobal) this.record(a, 'build', site);
+    }
+    if (fx.callArg !== undefined) {
+      const fn = args[fx.callArg.fn];
+      const fnArgs = fx.callArg.args === undefined ? undefined : args[fx.callArg.args];
+      if (fn instanceof PyGlobal) this.record(fn, 'call', site, renderCall(fn, fnArgs));
+      else if (fn instanceof PyObject || fn instanceof PyUnknown) {
+        this.report(PICKLE_RULES.callOnObject, 'suspicious', `${render(obj.callee)} calls its argument ${render(fn)}`, site);
+      }
+    }
+    if (fx.resultClassArg !== undefined) {
+      const c = args[fx.resultClassArg];
+      if (c instanceof PyGlobal) obj.owner = c;
+    }
+    if (fx.resolves !== undefined) {
+      let target: string | undefined;
+      if ('dotted' in fx.resolves) {
+        const d = args[fx.resolves.dotted];
+        if (typeof d === 'string') target = d;
+      } else {
+        const m = args[fx.resolves.module];
+        const n = args[fx.resolves.name];
+        if (typeof m === 'string' && typeof n === 'string') target = `${m}.${n}`;
+      }
+      if (target === undefined || !target.includes('.')) {
+        this.onAnomaly({
+          kind: 'dynamic-import',
+          message: `${render(obj.callee)} resolves a name that is not a constant: ${renderCall(obj.callee, obj.args)}`,
+          site,
+        });
+        return new PyUnknown('dynamic import');
+      }
+      const dot = target.indexOf('.');
+      const resolved = new PyGlobal(target.slice(0, dot), target.slice(dot + 1), site.pos);
+      this.record(resolved, 'import', site);
+      return resolved;
+    }
+    return obj;
+  }
+
+  onBuild(target: PyValue, _state: PyValue, site: Site): void {
+    if (target instanceof PyObject) {
+      const cls = target.dunders.get('__class__');
+      const owner = cls instanceof PyGlobal ? cls : target.owner;
+      if (owner !== undefined) this.record(owner, 'build', site);
+    } else if (!(target instanceof PyGlobal) && !(target instanceof PyUnknown)) {
+      this.onAnomaly({ kind: 'semantic', message: `BUILD on a ${typeName(target)}, which has no state to set`, site });
+    }
+  }
+
+  onMutate(target: PyValue, site: Site): void {
+    if (target instanceof PyObject && target.owner !== undefined) this.record(target.owner, 'build', site);
+    else if (!(target instanceof PyGlobal) && !(target instanceof PyObject) && !(target instanceof PyUnknown)) {
+      this.onAnomaly({ kind: 'semantic', message: `${site.opcode} on a ${typeName(target)}`, site });
+    }
+  }
+
+  onPersistentId(pid: PyValue, site: Site): PyValue {
+    if (this.opts.persistentLoad !== undefined) return this.opts.persistentLoad(pid, site, this);
+    this.report(
+      PICKLE_RULES.persistentId,
+      'suspicious',
+      `persistent id ${render(pid)}: pickle.load raises here without a persistent_load hook`,
+      site,
+    );
+    return new PyObject({ origin: 'persid', pos: site.pos, opcode: site.opcode, extra: pid });
+  }
+
+  onExtension(code: number, site: Site): PyValue {
+    this.report(
+      PICKLE_RULES.extension,
+      'suspicious',
+      `${site.opcode} ${code}: resolved through copyreg's extension registry (empty by default: pickle.load raises; a process that registered ${code} imports whatever it maps to)`,
+      site,
+    );
+    return new PyObject({ origin: 'ext', pos: site.pos, opcode: site.opcode, extra: code });
+  }
+
+  onAnomaly(a: Anomaly): void {
+    switch (a.kind) {
+      case 'semantic':
+        this.semanticCount++;
+        if (this.semanticCount <= MAX_SEMANTIC_FINDINGS) this.report(PICKLE_RULES.malformed, 'suspicious', a.message, a.site);
+        return;
+      case 'dynamic-import':
+        this.report(PICKLE_RULES.dynamicImport, 'malicious', a.message, a.site);
+        return;
+      case 'build-global':
+        this.report(PICKLE_RULES.buildOnGlobal, 'malicious', a.message, a.site);
+        return;
+      case 'mutate-global':
+        this.report(PICKLE_RULES.mutateGlobal, 'malicious', a.message, a.site);
+        return;
+      case 'state-dunder':
+        this.report(PICKLE_RULES.stateDunder, 'malicious', a.message, a.site);
+        return;
+      case 'out-of-band':
+        this.report(PICKLE_RULES.outOfBand, 'suspicious', a.message, a.site);
+        return;
+    }
+  }
+
+  /** Emits one finding per offending global. Idempotent; call it even when the stream broke. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const profile = this.opts.policy.profile.id;
+    for (const r of this.globals.values()) {
+      const uses = [...r.uses.entries()].sort((a, b) => USE_WEIGHT[b[0]] - USE_WEIGHT[a[0]]);
+      const [topUse, top] = uses[0] as [Use, UseRecord];
+      const how = describeUses(uses);
+      const written = r.g.written !== undefined ? ` (written as ${r.g.written})` : '';
+      const base = { global: r.g.full, use: topUse, ...(top.call === undefined ? {} : { call: top.call }) };
+      const j = r.judgement;
+      if (j.kind === 'denied') {
+        this.report(PICKLE_RULES.dangerous, 'malicious', `${r.g.full}${written} ${j.why}; ${how}`, top.site, base);
+      } else if (j.kind === 'unknown') {
+        this.report(
+          PICKLE_RULES.unknown,
+          'suspicious',
+          `${r.g.full}${written} is not on the '${profile}' allowlist; ${how}`,
+          top.site,
+          base,
+        );
+      } else {
+        for (const [use, rec] of uses) {
+          if (Policy.permits(j, use)) continue;
+          this.report(
+            PICKLE_RULES.disallowedUse,
+            'suspicious',
+            `${r.g.full} is allowed for ${j.entry.uses.join('/')} but is ${USE_VERB[use]} here${rec.call === undefined ? '' : `: ${rec.call}`}`,
+            rec.site,
+            { global: r.g.full, use, ...(rec.call === undefined ? {} : { call: rec.call }) },
+          );
+        }
+      }
+    }
+  }
+}
+
+const USE_VERB: Record<Use, string> = {
+  call: 'called with arguments from the file',
+  new: 'instantiated',
+  build: 'given state (its __setstate__ or item methods run)',
+  arg: 'stored as a value',
+  import: 'imported',
+};
+
+function describeUses(uses: [Use, UseRecord][]): string {
+  return uses
+    .map(([u, r]) => {
+      const where = `at offset ${r.site.pos} (${r.site.opcode})`;
+      const times = r.count > 1 ? ` ×${r.count}` : '';
+      return u === 'call' || u === 'new' ? `${USE_VERB[u]}${times} ${where}${r.call === undefined ? '' : `: ${r.call}`}` : `${USE_VERB[u]}${times} ${where}`;
+    })
+    .join('; ');
+}
+
+function call1(g: PyGlobal, origin: 'new'): string {
+  return renderCall(g, undefined, undefined, origin);
+}
+

@@ -1,0 +1,574 @@
+/**
+ * The symbolic pickle machine: CPython's unpickler (Modules/_pickle.c)
+ * run on symbolic values. Real stack, marks (with the fence CPython
+ * enforces), memo (sparse, keyed by index) and every opcode of protocols
+ * 0-5. Nothing is imported or called: where CPython would call
+ * `find_class`, a callable or `__setstate__`, the machine tells its hooks,
+ * which decide what that means (see `analysis.ts`).
+ *
+ * Where CPython would raise (stack underflow, a missing memo key, a
+ * non-string STACK_GLOBAL operand...), the machine reports an anomaly and
+ * continues with an unknown value, so a payload placed after a deliberate
+ * error is still seen (the C and Python unpicklers do not fail in exactly
+ * the same places). Truncation and invalid opcodes end the stream.
+ */
+import { ModelguardError } from '../../errors.js';
+import type { Limits } from '../../scan/limits.js';
+import { mapPy2 } from './names.js';
+import { HIGHEST_PROTOCOL, Op } from './opcodes.js';
+import type { GlobalArg, PickleOp, PickleReader } from './reader.js';
+import {
+  PyBigInt,
+  PyBytes,
+  PyDict,
+  PyFloat,
+  PyGlobal,
+  PyList,
+  PyObject,
+  PySet,
+  PyStr,
+  PyTuple,
+  PyUnknown,
+  typeName,
+  type PyValue,
+} from './values.js';
+
+/** Where something happened in the stream. */
+export interface Site {
+  pos: number;
+  opcode: string;
+}
+
+export type AnomalyKind =
+  | 'semantic' // CPython raises here: the load fails at this point
+  | 'dynamic-import' // STACK_GLOBAL operands are not constants
+  | 'build-global' // BUILD on a module/class/function: monkey-patching
+  | 'mutate-global' // APPEND/SETITEM/ADDITEMS on a global object
+  | 'state-dunder' // BUILD state sets __setstate__, __class__...
+  | 'out-of-band'; // NEXT_BUFFER without buffers
+
+export interface Anomaly {
+  kind: AnomalyKind;
+  message: string;
+  site: Site;
+}
+
+export interface MachineHooks {
+  /** `find_class` resolved a global (GLOBAL, STACK_GLOBAL, INST). */
+  onImport(g: PyGlobal, site: Site): void;
+  /** A global was stored as data: container item, call argument, state, persistent id, result. */
+  onReference(g: PyGlobal, site: Site): void;
+  /** A call (`origin: 'call'`) or instantiation (`'new'`); returns the value pushed as its result. */
+  onInvoke(obj: PyObject, site: Site): PyValue;
+  /** BUILD applied `state` to `target` (after the machine handled `__setstate__` overrides). */
+  onBuild(target: PyValue, state: PyValue, site: Site): void;
+  /** APPEND(S)/SETITEM(S)/ADDITEMS on an object that is not a plain list/dict/set. */
+  onMutate(target: PyValue, site: Site): void;
+  /** PERSID/BINPERSID: returns what `persistent_load(pid)` would. */
+  onPersistentId(pid: PyValue, site: Site): PyValue;
+  /** EXT1/EXT2/EXT4: returns the registry entry (none is registered by default). */
+  onExtension(code: number, site: Site): PyValue;
+  onAnomaly(a: Anomaly): void;
+  /** Runs after BUILD; joblib reads array data that follows the wrapper here. */
+  afterBuild?(target: PyValue, state: PyValue, reader: PickleReader): void;
+}
+
+export interface MachineOptions {
+  limits: Pick<Limits, 'maxPickleOps' | 'maxMemoEntries' | 'maxStackDepth'>;
+  /** Items kept per container (rendering and argument positions only). */
+  retainItems: number;
+}
+
+export interface PickleResult {
+  /** The value STOP returned. */
+  value: PyValue;
+  /** Protocol from PROTO, or 0. */
+  proto: number;
+  /** Offset of the STOP opcode. */
+  stopPos: number;
+  /** Opcodes executed. */
+  ops: number;
+  /** FRAME opcodes seen. */
+  frames: number;
+}
+
+export class PickleMachine {
+  private readonly reader: PickleReader;
+  private readonly hooks: MachineHooks;
+  private readonly opts: MachineOptions;
+  private stack: PyValue[] = [];
+  private marks: number[] = [];
+  private memo = new Map<number, PyValue>();
+  private proto = 0;
+
+  constructor(reader: PickleReader, hooks: MachineHooks, opts: MachineOptions) {
+    this.reader = reader;
+    this.hooks = hooks;
+    this.opts = opts;
+  }
+
+  private get fence(): number {
+    return this.marks.length === 0 ? 0 : (this.marks[this.marks.length - 1] as number);
+  }
+
+  private semantic(site: Site, message: string): PyUnknown {
+    this.hooks.onAnomaly({ kind: 'semantic', message, site });
+    return new PyUnknown(message);
+  }
+
+  private push(v: PyValue): void {
+    if (this.stack.length + this.marks.length >= this.opts.limits.maxStackDepth) {
+      throw new ModelguardError('E_LIMIT', `pickle stack deeper than ${this.opts.limits.maxStackDepth}`);
+    }
+    this.stack.push(v);
+  }
+
+  private pop(site: Site): PyValue {
+    if (this.stack.length <= this.fence) return this.semantic(site, `${site.opcode}: unpickling stack underflow`);
+    return this.stack.pop() as PyValue;
+  }
+
+  private top(site: Site): PyValue {
+    if (this.stack.length <= this.fence) return this.semantic(site, `${site.opcode}: unpickling stack underflow`);
+    return this.stack[this.stack.length - 1] as PyValue;
+  }
+
+  /** Pops everything above the last MARK, and the mark. */
+  private popMark(site: Site): PyValue[] {
+    const m = this.marks.pop();
+    if (m === undefined) {
+      this.semantic(site, `${site.opcode}: could not find MARK`);
+      return [];
+    }
+    return this.stack.splice(m);
+  }
+
+  /** A value stored as data: globals in it are referenced. */
+  private store(v: PyValue, site: Site): PyValue {
+    if (v instanceof PyGlobal) this.hooks.onReference(v, site);
+    return v;
+  }
+
+  private tuple(items: PyValue[], site: Site): PyTuple {
+    const t = new PyTuple();
+    for (const v of items) t.push(this.store(v, site), this.opts.retainItems);
+    return t;
+  }
+
+  private addItems(target: PyValue, items: PyValue[], site: Site, kind: 'append' | 'set'): void {
+    if (target instanceof PyList && kind === 'append') {
+      for (const v of items) target.push(this.store(v, site), this.opts.retainItems);
+    } else if (target instanceof PySet && !target.frozen && kind === 'set') {
+      for (const v of items) target.push(this.store(v, site), this.opts.retainItems);
+    } else {
+      for (const v of items) this.store(v, site);
+      this.mutate(target, site);
+    }
+  }
+
+  private setItems(target: PyValue, items: PyValue[], site: Site): void {
+    if (items.length % 2 !== 0) this.semantic(site, `${site.opcode}: odd number of items`);
+    if (target instanceof PyDict) {
+      for (let i = 0; i + 1 < items.length; i += 2) {
+        target.set(this.store(items[i] as PyValue, site), this.store(items[i + 1] as PyValue, site), this.opts.retainItems);
+      }
+    } else {
+      for (const v of items) this.store(v, site);
+      this.mutate(target, site);
+    }
+  }
+
+  private mutate(target: PyValue, site: Site): void {
+    if (target instanceof PyGlobal) {
+      this.hooks.onAnomaly({
+        kind: 'mutate-global',
+        message: `${site.opcode} on ${target.full} calls its item/append methods on a global object`,
+        site,
+      });
+    }
+    this.hooks.onMutate(target, site);
+  }
+
+  private findClass(module: string, name: string, site: Site): PyGlobal {
+    const [m, n] = mapPy2(module, name);
+    const g = new PyGlobal(m, n, site.pos, `${module}.${name}`);
+    this.hooks.onImport(g, site);
+    return g;
+  }
+
+  private invoke(init: ConstructorParameters<typeof PyObject>[0], site: Site): PyValue {
+    return this.hooks.onInvoke(new PyObject(init), site);
+  }
+
+  /** CPython's `instantiate`: OBJ/INST call the class, or `cls.__new__(cls)` when there are no arguments. */
+  private instantiate(cls: PyValue, args: PyValue[], site: Site): PyValue {
+    const origin = args.length === 0 ? 'new' : 'call';
+    return this.invoke({ origin, callee: cls, args: this.tuple(args, site), pos: site.pos, opcode: site.opcode }, site);
+  }
+
+  private build(site: Site): void {
+    const state = this.pop(site);
+    const inst = this.top(site);
+    this.store(state, site);
+    if (inst instanceof PyGlobal) {
+      this.hooks.onAnomaly({
+        kind: 'build-global',
+        message: `BUILD on ${inst.full} sets attributes of a module, class or function (monkey-patching)`,
+        site,
+      });
+    }
+    if (inst instanceof PyObject) {
+      inst.state = state;
+      // CPython: setstate = getattr(inst, "__setstate__"); an instance attribute wins.
+      const override = inst.dunders.get('__setstate__');
+      if (override !== undefined) {
+        const args = this.tuple([state], site);
+        this.invoke({ origin: 'call', callee: override, args, pos: site.pos, opcode: 'BUILD(__setstate__)' }, site);
+        this.hooks.onBuild(inst, state, site);
+        this.hooks.afterBuild?.(inst, state, this.reader);
+        return;
+      }
+      // Without __setstate__: state (or state[0]) updates __dict__, state[1] is setattr'd.
+      const parts = state instanceof PyTuple && state.count === 2 ? state.items : [state];
+      for (const part of parts) {
+        if (!(part instanceof PyDict)) continue;
+        for (const [k, v] of part.dunders) {
+          inst.dunders.set(k, v);
+          this.hooks.onAnomaly({
+            kind: 'state-dunder',
+            message: `BUILD state sets ${k} on an object: the next BUILD or lookup runs it`,
+            site,
+          });
+        }
+      }
+    }
+    this.hooks.onBuild(inst, state, site);
+    this.hooks.afterBuild?.(inst, state, this.reader);
+  }
+
+  private memoGet(idx: number | bigint, site: Site): PyValue {
+    const v = typeof idx === 'number' ? this.memo.get(idx) : undefined;
+    if (v === undefined) return this.semantic(site, `${site.opcode}: memo value not found at index ${idx}`);
+    return v;
+  }
+
+  private memoPut(idx: number | bigint, site: Site): void {
+    if (typeof idx !== 'number' || idx < 0) {
+      this.semantic(site, `${site.opcode}: invalid memo index ${idx}`);
+      return;
+    }
+    const v = this.top(site);
+    if (!this.memo.has(idx) && this.memo.size >= this.opts.limits.maxMemoEntries) {
+      throw new ModelguardError('E_LIMIT', `more than ${this.opts.limits.maxMemoEntries} memo entries`, {
+        offset: site.pos,
+      });
+    }
+    this.memo.set(idx, v);
+  }
+
+  /** Runs until STOP. Throws `ModelguardError` on truncation, invalid opcodes and limits. */
+  run(): PickleResult {
+    const limit = this.opts.limits.maxPickleOps;
+    const retain = this.opts.retainItems;
+    let ops = 0;
+    let frames = 0;
+    for (;;) {
+      if (++ops > limit) {
+        throw new ModelguardError('E_LIMIT', `more than ${limit} pickle opcodes`, { offset: this.reader.pos });
+      }
+      const op: PickleOp = this.reader.next();
+      const site: Site = { pos: op.pos, opcode: op.info.name };
+      const arg = op.arg;
+      switch (op.code) {
+        // --- constants
+        case Op.NONE:
+          this.push(null);
+          break;
+        case Op.NEWTRUE:
+          this.push(true);
+          break;
+        case Op.NEWFALSE:
+          this.push(false);
+          break;
+        case Op.INT:
+        case Op.BININT:
+        case Op.BININT1:
+        case Op.BININT2:
+        case Op.LONG:
+        case Op.LONG1:
+        case Op.LONG4:
+        case Op.FLOAT:
+        case Op.BINFLOAT:
+        case Op.STRING:
+        case Op.BINSTRING:
+        case Op.SHORT_BINSTRING:
+        case Op.UNICODE:
+        case Op.SHORT_BINUNICODE:
+        case Op.BINUNICODE:
+        case Op.BINUNICODE8:
+        case Op.BINBYTES:
+        case Op.SHORT_BINBYTES:
+        case Op.BINBYTES8:
+        case Op.BYTEARRAY8:
+          this.push(arg as PyValue);
+          break;
+        // --- containers
+        case Op.EMPTY_LIST:
+          this.push(new PyList());
+          break;
+        case Op.EMPTY_TUPLE:
+          this.push(new PyTuple());
+          break;
+        case Op.EMPTY_DICT:
+          this.push(new PyDict());
+          break;
+        case Op.EMPTY_SET:
+          this.push(new PySet(false));
+          break;
+        case Op.LIST: {
+          const l = new PyList();
+          for (const v of this.popMark(site)) l.push(this.store(v, site), retain);
+          this.push(l);
+          break;
+        }
+        case Op.TUPLE:
+          this.push(this.tuple(this.popMark(site), site));
+          break;
+        case Op.TUPLE1:
+        case Op.TUPLE2:
+        case Op.TUPLE3: {
+          const n = op.code - Op.TUPLE1 + 1;
+          const items: PyValue[] = [];
+          for (let i = 0; i < n; i++) items.unshift(this.pop(site));
+          this.push(this.tuple(items, site));
+          break;
+        }
+        case Op.DICT: {
+          const d = new PyDict();
+          this.setItems(d, this.popMark(site), site);
+          this.push(d);
+          break;
+        }
+        case Op.FROZENSET: {
+          const s = new PySet(true);
+          for (const v of this.popMark(site)) s.push(this.store(v, site), retain);
+          this.push(s);
+          break;
+        }
+        case Op.APPEND: {
+          const v = this.pop(site);
+          this.addItems(this.top(site), [v], site, 'append');
+          break;
+        }
+        case Op.APPENDS: {
+          const items = this.popMark(site);
+          this.addItems(this.top(site), items, site, 'append');
+          break;
+        }
+        case Op.SETITEM: {
+          const v = this.pop(site);
+          const k = this.pop(site);
+          this.setItems(this.top(site), [k, v], site);
+          break;
+        }
+        case Op.SETITEMS: {
+          const items = this.popMark(site);
+          this.setItems(this.top(site), items, site);
+          break;
+        }
+        case Op.ADDITEMS: {
+          const items = this.popMark(site);
+          this.addItems(this.top(site), items, site, 'set');
+          break;
+        }
+        // --- stack and memo
+        case Op.POP:
+          if (this.stack.length > this.fence) this.stack.pop();
+          else if (this.marks.length > 0) this.marks.pop();
+          else this.semantic(site, 'POP: unpickling stack underflow');
+          break;
+        case Op.DUP:
+          this.push(this.top(site));
+          break;
+        case Op.MARK:
+          if (this.stack.length + this.marks.length >= this.opts.limits.maxStackDepth) {
+            throw new ModelguardError('E_LIMIT', `pickle stack deeper than ${this.opts.limits.maxStackDepth}`);
+          }
+          this.marks.push(this.stack.length);
+          break;
+        case Op.POP_MARK:
+          this.popMark(site);
+          break;
+        case Op.GET:
+        case Op.BINGET:
+        case Op.LONG_BINGET:
+          this.push(this.memoGet(arg as number | bigint, site));
+          break;
+        case Op.PUT:
+        case Op.BINPUT:
+        case Op.LONG_BINPUT:
+          this.memoPut(arg as number | bigint, site);
+          break;
+        case Op.MEMOIZE:
+          this.memoPut(this.memo.size, site);
+          break;
+        // --- framing and protocol
+        case Op.PROTO: {
+          const p = arg as number;
+          if (p > HIGHEST_PROTOCOL) this.semantic(site, `unsupported pickle protocol: ${p}`);
+          else this.proto = p;
+          break;
+        }
+        case Op.FRAME: {
+          const n = arg as number;
+          frames++;
+          if (n > this.reader.remaining) {
+            // CPython reads the whole frame up front and fails if it is short.
+            throw new ModelguardError(
+              'E_TRUNCATED',
+              `FRAME at offset ${op.pos} declares ${n} bytes, only ${this.reader.remaining} left`,
+              { offset: op.pos },
+            );
+          }
+          break;
+        }
+        case Op.STOP: {
+          const value = this.pop(site);
+          this.store(value, site);
+          return { value, proto: this.proto, stopPos: op.pos, ops, frames };
+        }
+        // --- imports
+        case Op.GLOBAL: {
+          const g = arg as GlobalArg;
+          if (!g.validUtf8) this.semantic(site, 'GLOBAL: module or name is not valid UTF-8');
+          this.push(this.findClass(g.module, g.name, site));
+          break;
+        }
+        case Op.STACK_GLOBAL: {
+          const name = this.pop(site);
+          const module = this.pop(site);
+          if (typeof module === 'string' && typeof name === 'string') {
+            this.push(this.findClass(module, name, site));
+          } else if (isConstant(module) && isConstant(name)) {
+            this.push(this.semantic(site, `STACK_GLOBAL requires str, got ${typeName(module)} and ${typeName(name)}`));
+          } else {
+            this.hooks.onAnomaly({
+              kind: 'dynamic-import',
+              message: `STACK_GLOBAL imports a name computed while loading (${typeName(module)}, ${typeName(name)}): no pickler writes this; it hides the import from scanners`,
+              site,
+            });
+            this.push(new PyUnknown('dynamic import'));
+          }
+          break;
+        }
+        case Op.INST: {
+          const g = arg as GlobalArg;
+          const args = this.popMark(site);
+          if (!g.validUtf8) this.semantic(site, 'INST: module or name is not valid UTF-8');
+          const cls = this.findClass(g.module, g.name, site);
+          this.push(this.instantiate(cls, args, site));
+          break;
+        }
+        case Op.OBJ: {
+          const items = this.popMark(site);
+          if (items.length === 0) {
+            this.push(this.semantic(site, 'OBJ: unpickling stack underflow'));
+            break;
+          }
+          const [cls, ...args] = items as [PyValue, ...PyValue[]];
+          this.push(this.instantiate(cls, args, site));
+          break;
+        }
+        // --- invocations
+        case Op.REDUCE: {
+          const args = this.pop(site);
+          const callee = this.pop(site);
+          if (!(args instanceof PyTuple) && isConstant(args)) {
+            this.semantic(site, `REDUCE: argument list must be a tuple, got ${typeName(args)}`);
+          }
+          this.push(this.invoke({ origin: 'call', callee, args: this.store(args, site), pos: op.pos, opcode: 'REDUCE' }, site));
+          break;
+        }
+        case Op.NEWOBJ: {
+          const args = this.pop(site);
+          const cls = this.pop(site);
+          if (!(args instanceof PyTuple) && isConstant(args)) {
+            this.semantic(site, `NEWOBJ: expected a tuple of arguments, got ${typeName(args)}`);
+          }
+          this.push(this.invoke({ origin: 'new', callee: cls, args: this.store(args, site), pos: op.pos, opcode: 'NEWOBJ' }, site));
+          break;
+        }
+        case Op.NEWOBJ_EX: {
+          const kwargs = this.pop(site);
+          const args = this.pop(site);
+          const cls = this.pop(site);
+          this.push(
+            this.invoke(
+              {
+                origin: 'new',
+                callee: cls,
+                args: this.store(args, site),
+                kwargs: this.store(kwargs, site),
+                pos: op.pos,
+                opcode: 'NEWOBJ_EX',
+              },
+              site,
+            ),
+          );
+          break;
+        }
+        case Op.BUILD:
+          this.build(site);
+          break;
+        case Op.EXT1:
+        case Op.EXT2:
+        case Op.EXT4:
+          this.push(this.hooks.onExtension(arg as number, site));
+          break;
+        case Op.PERSID:
+          this.push(this.hooks.onPersistentId(arg as string, site));
+          break;
+        case Op.BINPERSID: {
+          const pid = this.pop(site);
+          this.store(pid, site);
+          this.push(this.hooks.onPersistentId(pid, site));
+          break;
+        }
+        case Op.NEXT_BUFFER:
+          this.hooks.onAnomaly({
+            kind: 'out-of-band',
+            message: 'NEXT_BUFFER: the stream refers to out-of-band buffers; pickle.load fails without buffers=',
+            site,
+          });
+          this.push(new PyBytes('buffer', 0, op.pos, undefined));
+          break;
+        case Op.READONLY_BUFFER:
+          this.top(site);
+          break;
+        default:
+          // Every opcode in the table is handled above; the reader rejects the rest.
+          throw new ModelguardError('E_MALFORMED', `unhandled opcode ${op.info.name}`, { offset: op.pos });
+      }
+    }
+  }
+}
+
+/** Values the machine knows completely: what CPython's type checks can be decided on. */
+function isConstant(v: PyValue): boolean {
+  return (
+    v === null ||
+    typeof v === 'boolean' ||
+    typeof v === 'number' ||
+    typeof v === 'bigint' ||
+    typeof v === 'string' ||
+    v instanceof PyStr ||
+    v instanceof PyBytes ||
+    v instanceof PyList ||
+    v instanceof PyDict ||
+    v instanceof PySet ||
+    v instanceof PyTuple ||
+    v instanceof PyFloat ||
+    v instanceof PyBigInt
+  );
+}
+

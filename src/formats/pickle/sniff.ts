@@ -1,0 +1,77 @@
+/**
+ * Is this a pickle? Decides from the first bytes without trusting the name.
+ *
+ * Protocol 2+ pickles start with PROTO and a version byte. Protocol 0/1
+ * pickles have no magic: we decode opcodes from the head and claim the
+ * input only if they decode cleanly up to a STOP, or for long enough that a
+ * text file is ruled out. A false negative is not a hole: unrecognised
+ * input is `unscannable`, never `clean`.
+ */
+import { BufferSource } from '../../bytes/source.js';
+import { Op } from './opcodes.js';
+import { PickleReader, type GlobalArg } from './reader.js';
+import { ModelguardError } from '../../errors.js';
+
+/** Opcodes decoded from the head before a protocol 0/1 stream is believed. */
+const MIN_OPS = 12;
+
+export function looksLikePickle(head: Uint8Array): boolean {
+  const b0 = head[0];
+  if (b0 === undefined) return false;
+  if (b0 === Op.PROTO) {
+    const v = head[1];
+    if (v === undefined || v > 5) return false;
+    // Protocols 4/5 follow with FRAME; 2/3 with any opcode.
+    return head.length < 3 || head[2] !== undefined;
+  }
+  const reader = new PickleReader(new BufferSource(head), 0, head.length, 1 << 20);
+  let ops = 0;
+  let structural = 0;
+  let imports = 0;
+  try {
+    while (!reader.atEnd) {
+      const op = reader.next();
+      ops++;
+      switch (op.code) {
+        case Op.STOP:
+          return ops >= 2;
+        case Op.GLOBAL:
+        case Op.INST: {
+          const g = op.arg as GlobalArg;
+          if (!DOTTED.test(g.module) || !DOTTED.test(g.name)) return false;
+          imports++;
+          structural++;
+          break;
+        }
+        case Op.MARK:
+        case Op.TUPLE:
+        case Op.LIST:
+        case Op.DICT:
+        case Op.REDUCE:
+        case Op.BUILD:
+        case Op.SETITEM:
+        case Op.APPEND:
+        case Op.OBJ:
+        case Op.PUT:
+        case Op.BINPUT:
+        case Op.EMPTY_DICT:
+        case Op.EMPTY_LIST:
+        case Op.EMPTY_TUPLE:
+          structural++;
+          break;
+        default:
+          break;
+      }
+      // An import followed by more valid opcodes is a pickle (even one broken later).
+      if (imports > 0 && ops >= 3) return true;
+      if (ops >= MIN_OPS && structural >= 3) return true;
+    }
+  } catch (e) {
+    // Running out of head bytes mid-opcode is fine; an invalid opcode or bad text is not.
+    return e instanceof ModelguardError && e.code === 'E_TRUNCATED' && ops >= MIN_OPS && structural >= 3;
+  }
+  return false;
+}
+
+/** A module or qualified name as picklers write them. */
+const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$/;

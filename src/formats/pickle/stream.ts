@@ -1,0 +1,151 @@
+/**
+ * Analyses a byte range holding one or more pickles back to back: every
+ * pickle is run through the symbolic machine and the policy. A stream that
+ * breaks (truncation, an invalid opcode) still reports everything found
+ * before the break, plus the break itself: a parse error never hides a
+ * finding and never yields `clean`.
+ */
+import type { ByteSource } from '../../bytes/source.js';
+import { ModelguardError, describeError } from '../../errors.js';
+import type { ScanContext } from '../../scan/context.js';
+import type { Policy } from '../../scan/policy/policy.js';
+import { PickleAnalysis, type AnalysisOptions } from './analysis.js';
+import { PickleMachine, type PickleResult } from './machine.js';
+import { OPCODES, opName } from './opcodes.js';
+import { PickleReader } from './reader.js';
+import { PICKLE_RULES } from './rules.js';
+
+/** Items kept per container while scanning (only rendering and argument positions need them). */
+const SCAN_RETAIN = 64;
+
+export interface StreamOptions extends Omit<AnalysisOptions, 'ctx' | 'policy' | 'label'> {
+  policy: Policy;
+  /** Only analyse the first pickle (formats whose loader reads exactly one). */
+  single?: boolean;
+  /** Severity of problems after the first pickle: `info` where the loader reads one pickle and ignores the rest. */
+  trailingSeverity?: 'info' | 'suspicious';
+}
+
+export interface StreamResult {
+  /** Results of the pickles that reached STOP. */
+  pickles: PickleResult[];
+  /** Offset just after the last STOP (or where analysis stopped). */
+  end: number;
+  /** True when the first pickle broke before STOP. */
+  broken: boolean;
+  globals: string[];
+}
+
+/** Runs one pickle at `start`; returns the result or undefined if the stream broke (already reported). */
+export function runOnePickle(
+  src: ByteSource,
+  start: number,
+  end: number,
+  ctx: ScanContext,
+  analysisOpts: AnalysisOptions,
+  breakSeverity: 'info' | 'suspicious' = 'suspicious',
+): { result: PickleResult | undefined; next: number; analysis: PickleAnalysis } {
+  const reader = new PickleReader(src, start, end, ctx.limits.maxConstantBytes);
+  const analysis = new PickleAnalysis(analysisOpts);
+  const machine = new PickleMachine(reader, analysis, { limits: ctx.limits, retainItems: SCAN_RETAIN });
+  try {
+    const result = machine.run();
+    return { result, next: reader.pos, analysis };
+  } catch (e) {
+    reportBreak(e, ctx, analysisOpts.label ?? '', breakSeverity, reader.pos);
+    return { result: undefined, next: reader.pos, analysis };
+  } finally {
+    analysis.finish();
+  }
+}
+
+function reportBreak(e: unknown, ctx: ScanContext, label: string, severity: 'info' | 'suspicious', pos: number): void {
+  if (e instanceof ModelguardError && e.code === 'E_LIMIT') {
+    ctx.report({
+      rule: 'engine/limit',
+      severity: 'unscannable',
+      message: `${label}${e.message}; the rest of the pickle was not analysed`,
+      location: { offset: e.offset ?? pos },
+    });
+    return;
+  }
+  if (e instanceof ModelguardError && (e.code === 'E_TRUNCATED' || e.code === 'E_MALFORMED')) {
+    ctx.report({
+      rule: PICKLE_RULES.malformed.id,
+      severity,
+      message: `${label}${e.message}: the loader fails here (everything before it already ran)`,
+      location: { offset: e.offset ?? pos },
+    });
+    return;
+  }
+  throw e instanceof Error ? e : new Error(describeError(e));
+}
+
+/** Whether `b` can start a pickle: a PROTO with a known version, or any opcode but STOP. */
+export function plausiblePickleStart(b0: number | undefined, b1: number | undefined): boolean {
+  if (b0 === undefined) return false;
+  if (b0 === 0x80) return b1 !== undefined && b1 <= 5;
+  return OPCODES[b0] !== undefined && b0 !== 0x2e;
+}
+
+export function analyzePickleStream(
+  src: ByteSource,
+  start: number,
+  end: number,
+  ctx: ScanContext,
+  opts: StreamOptions,
+): StreamResult {
+  const pickles: PickleResult[] = [];
+  const globals = new Set<string>();
+  let pos = start;
+  let broken = false;
+  for (let index = 0; pos < end; index++) {
+    if (index > 0) {
+      const two = src.read(pos, Math.min(2, end - pos));
+      if (opts.single === true || !plausiblePickleStart(two[0], two[1])) {
+        ctx.report({
+          rule: PICKLE_RULES.trailing.id,
+          severity: 'info',
+          message: `${end - pos} bytes after the last pickle (starting ${opName(two[0] ?? 0)}) are not analysed as a pickle`,
+          location: { offset: pos },
+        });
+        break;
+      }
+      if (index >= ctx.limits.maxPicklesPerStream) {
+        ctx.report({
+          rule: 'engine/limit',
+          severity: 'unscannable',
+          message: `more than ${ctx.limits.maxPicklesPerStream} pickles in one stream; the rest was not analysed`,
+          location: { offset: pos },
+        });
+        break;
+      }
+      if (index === 1) {
+        ctx.report({
+          rule: PICKLE_RULES.laterPickle.id,
+          severity: 'info',
+          message: `another pickle starts at offset ${pos} after the first STOP; pickle.load reads only the first, stream loaders read all`,
+          location: { offset: pos },
+        });
+      }
+    }
+    const label = index === 0 ? '' : `pickle #${index + 1}: `;
+    const { result, next, analysis } = runOnePickle(
+      src,
+      pos,
+      end,
+      ctx,
+      { ...opts, ctx, label },
+      index === 0 ? 'suspicious' : (opts.trailingSeverity ?? 'suspicious'),
+    );
+    for (const g of analysis.globalNames()) globals.add(g);
+    if (result === undefined) {
+      if (index === 0) broken = true;
+      pos = next;
+      break;
+    }
+    pickles.push(result);
+    pos = next;
+  }
+  return { pickles, end: pos, broken, globals: [...globals] };
+}

@@ -1,0 +1,45 @@
+/**
+ * scikit-learn / joblib profile: estimators and their helper objects,
+ * SciPy sparse matrices, and joblib's array wrappers.
+ *
+ * scikit-learn estimators are plain classes whose __setstate__ (from
+ * BaseEstimator) checks a version and updates __dict__; Cython helpers
+ * (trees, losses) are rebuilt by calling the class with sizes and then
+ * BUILD with arrays. Classes are told from functions by PEP 8 naming
+ * (`{Class}`); modules that touch files or the network are denied first
+ * (`sklearn.datasets`, `sklearn.externals`, ...).
+ */
+import type { AllowEntry } from '../types.js';
+
+export const SKLEARN_ALLOW: readonly AllowEntry[] = [
+  {
+    name: 'sklearn.**.{Class}',
+    uses: ['call', 'new', 'build', 'arg'],
+    why: 'a scikit-learn class: estimators are rebuilt with __new__ + __setstate__, Cython helpers (Tree, losses) are called with sizes then get array state',
+  },
+  {
+    name: 'sklearn.**.{func}',
+    uses: ['arg'],
+    why: 'a scikit-learn function stored as a parameter value (score functions, kernels); never called while loading',
+  },
+  {
+    name: 'joblib.numpy_pickle.NumpyArrayWrapper',
+    uses: ['new', 'build', 'arg'],
+    why: 'joblib\'s marker for array data that follows in the file; joblib reads the bytes (or a nested pickle for object arrays, which is analysed too)',
+  },
+  { name: 'joblib.numpy_pickle_compat.NDArrayWrapper', uses: ['new', 'build', 'arg'], why: 'joblib < 0.10 array marker (the data lives in a side file)' },
+  { name: 'joblib.numpy_pickle_compat.ZNDArrayWrapper', uses: ['new', 'build', 'arg'], why: 'joblib < 0.10 compressed array marker (side file)' },
+  { name: 'scipy.sparse._csr.csr_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: arrays of indices and values' },
+  { name: 'scipy.sparse._csc.csc_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: arrays of indices and values' },
+  { name: 'scipy.sparse._coo.coo_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: arrays of indices and values' },
+  { name: 'scipy.sparse._bsr.bsr_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: arrays of indices and values' },
+  { name: 'scipy.sparse._dia.dia_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: arrays of indices and values' },
+  { name: 'scipy.sparse._lil.lil_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: lists of indices and values' },
+  { name: 'scipy.sparse._dok.dok_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: a dict of values' },
+  { name: 'scipy.sparse._csr.csr_array', uses: ['new', 'build', 'arg'], why: 'a sparse array: arrays of indices and values' },
+  { name: 'scipy.sparse._csc.csc_array', uses: ['new', 'build', 'arg'], why: 'a sparse array: arrays of indices and values' },
+  { name: 'scipy.sparse._coo.coo_array', uses: ['new', 'build', 'arg'], why: 'a sparse array: arrays of indices and values' },
+  { name: 'scipy.sparse.csr.csr_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix (SciPy < 1.8 module path)' },
+  { name: 'scipy.sparse.csc.csc_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix (SciPy < 1.8 module path)' },
+  { name: 'scipy.sparse.coo.coo_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix (SciPy < 1.8 module path)' },
+];

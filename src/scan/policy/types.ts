@@ -1,0 +1,79 @@
+/**
+ * Policy vocabulary: how a pickled global is used, and what an allowlist
+ * entry permits.
+ *
+ * The distinction matters: `collections.OrderedDict` called with constant
+ * arguments is inert; `torch.nn.Linear` rebuilt through the object protocol
+ * (`__new__` then `__setstate__`) runs only torch's own state code, while
+ * calling it with attacker-chosen arguments is something else; `builtins.list`
+ * passed as a `defaultdict` factory is a value, not a call.
+ */
+
+/**
+ * - `import`: `find_class` resolves it (GLOBAL, STACK_GLOBAL, INST). Importing
+ *   runs the module's top-level code, so even an unused unknown global matters.
+ * - `call`: invoked with arguments from the stream (REDUCE, OBJ/INST with
+ *   arguments, or by an allowlisted function that calls its argument).
+ * - `new`: instantiated without running `__init__` (NEWOBJ, NEWOBJ_EX,
+ *   `copyreg.__newobj__`, `copyreg._reconstructor`, OBJ/INST without arguments).
+ * - `build`: its code runs on an object it made: `__setstate__` (BUILD) or the
+ *   `append`/`extend`/`__setitem__`/`add` methods APPEND/SETITEM/ADDITEMS call.
+ * - `arg`: stored as a value (in a container, an argument, a state).
+ */
+export type Use = 'import' | 'call' | 'new' | 'build' | 'arg';
+
+export const USES: readonly Use[] = ['import', 'call', 'new', 'build', 'arg'];
+
+/** How strongly a use exposes the global, for choosing which use to show first. */
+export const USE_WEIGHT: Record<Use, number> = { call: 4, new: 3, build: 2, arg: 1, import: 0 };
+
+/**
+ * What an allowlisted callable does with its arguments, when that matters
+ * for the policy (the machine does not know what functions do).
+ */
+export interface Effects {
+  /** Argument positions that are instantiated (`cls.__new__(cls, ...)`). */
+  newArgs?: readonly number[];
+  /** Argument positions whose state code runs on the result (the result's class). */
+  buildArgs?: readonly number[];
+  /** An argument that is called: position of the callable and of its argument tuple. */
+  callArg?: { fn: number; args?: number };
+  /** The result is an instance of the class at this position (BUILD on it is that class's `build`). */
+  resultClassArg?: number;
+  /**
+   * The result is the global named by constant arguments (an import by name):
+   * `module`/`name` positions, or `dotted` for one `a.b.c` string.
+   */
+  resolves?: { module: number; name: number } | { dotted: number };
+}
+
+/** One allowlist entry. */
+export interface AllowEntry {
+  /**
+   * What it matches: an exact qualified name (`collections.OrderedDict`), or a
+   * namespace pattern: `prefix.*` (one more component), `prefix.**` (any depth).
+   * Pattern components may be constrained with `{Class}` (CapWords, a class by
+   * PEP 8 naming) or `{func}` (lowercase).
+   */
+  name: string;
+  uses: readonly Use[];
+  /** Why this use is inert. Shown by `modelguard policy show` and in docs. */
+  why: string;
+  effects?: Effects;
+}
+
+/** One denylist entry: a name (and everything under it) known to reach code execution, files or network. */
+export interface DenyEntry {
+  /** Qualified name or module; matches itself and every attribute/submodule under it. `*` = one component. */
+  name: string;
+  why: string;
+  /** Names under `name` that are not denied (for example `types.SimpleNamespace`). */
+  except?: readonly string[];
+}
+
+export interface Profile {
+  id: string;
+  title: string;
+  /** Allow entries, in order; the first match wins. */
+  allow: readonly AllowEntry[];
+}
