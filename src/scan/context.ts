@@ -38,6 +38,11 @@ export interface ScanContext {
   report(finding: FindingInput): void;
   /** Records a fact shown in reports (opset, tensor count, pickle protocol...). */
   info(key: string, value: InfoValue): void;
+  /**
+   * A context for a container member analysed by the caller itself (not
+   * dispatched): findings are located in `member`.
+   */
+  child(member: string): ScanContext;
   /** Sniffs and scans nested bytes as a member named `member`, depth-limited. */
   nested(src: ByteSource, member: string, options?: NestedOptions): Promise<void>;
   /** Scans `src` as a specific format in the *same* location (no new member level). */

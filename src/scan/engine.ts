@@ -137,6 +137,11 @@ class Context implements ScanContext {
     this.run.info[prefix + key] = value;
   }
 
+  child(member: string): ScanContext {
+    const location: Location = { file: this.location.file, member: [...(this.location.member ?? []), member] };
+    return new Context(this.run, location, this.depth + 1, this.profile);
+  }
+
   async nested(src: ByteSource, member: string, options?: NestedOptions): Promise<void> {
     const location: Location = { file: this.location.file, member: [...(this.location.member ?? []), member] };
     if (this.depth + 1 > this.run.limits.maxNestingDepth) {

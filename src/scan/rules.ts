@@ -16,7 +16,7 @@ export interface RuleInfo {
   /** Severity the rule usually carries (a finding may say otherwise). */
   severity: Severity;
   /** Links to the specification or the public bypass the rule exists for. */
-  references?: string[];
+  references?: readonly string[];
 }
 
 const registry = new Map<string, RuleInfo>();

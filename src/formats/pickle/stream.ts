@@ -11,7 +11,8 @@ import type { ScanContext } from '../../scan/context.js';
 import type { Policy } from '../../scan/policy/policy.js';
 import { PickleAnalysis, type AnalysisOptions } from './analysis.js';
 import { PickleMachine, type PickleResult } from './machine.js';
-import { OPCODES, opName } from './opcodes.js';
+import { opName } from './opcodes.js';
+import { looksLikePickle } from './sniff.js';
 import { PickleReader } from './reader.js';
 import { PICKLE_RULES } from './rules.js';
 
@@ -44,10 +45,11 @@ export function runOnePickle(
   ctx: ScanContext,
   analysisOpts: AnalysisOptions,
   breakSeverity: 'info' | 'suspicious' = 'suspicious',
+  retain: number = SCAN_RETAIN,
 ): { result: PickleResult | undefined; next: number; analysis: PickleAnalysis } {
   const reader = new PickleReader(src, start, end, ctx.limits.maxConstantBytes);
   const analysis = new PickleAnalysis(analysisOpts);
-  const machine = new PickleMachine(reader, analysis, { limits: ctx.limits, retainItems: SCAN_RETAIN });
+  const machine = new PickleMachine(reader, analysis, { limits: ctx.limits, retainItems: retain });
   try {
     const result = machine.run();
     return { result, next: reader.pos, analysis };
@@ -81,11 +83,17 @@ function reportBreak(e: unknown, ctx: ScanContext, label: string, severity: 'inf
   throw e instanceof Error ? e : new Error(describeError(e));
 }
 
-/** Whether `b` can start a pickle: a PROTO with a known version, or any opcode but STOP. */
-export function plausiblePickleStart(b0: number | undefined, b1: number | undefined): boolean {
+/**
+ * Whether bytes after a STOP start another pickle: a PROTO with a known
+ * version, or a protocol 0/1 stream the sniffer believes. Other data (a zip
+ * appended to a pickle, array bytes) is reported as trailing data instead
+ * of being decoded as opcodes.
+ */
+export function plausiblePickleStart(head: Uint8Array): boolean {
+  const b0 = head[0];
   if (b0 === undefined) return false;
-  if (b0 === 0x80) return b1 !== undefined && b1 <= 5;
-  return OPCODES[b0] !== undefined && b0 !== 0x2e;
+  if (b0 === 0x80) return head[1] !== undefined && head[1] <= 5;
+  return looksLikePickle(head);
 }
 
 export function analyzePickleStream(
@@ -101,12 +109,12 @@ export function analyzePickleStream(
   let broken = false;
   for (let index = 0; pos < end; index++) {
     if (index > 0) {
-      const two = src.read(pos, Math.min(2, end - pos));
-      if (opts.single === true || !plausiblePickleStart(two[0], two[1])) {
+      const next = src.read(pos, Math.min(4096, end - pos));
+      if (opts.single === true || !plausiblePickleStart(next)) {
         ctx.report({
           rule: PICKLE_RULES.trailing.id,
           severity: 'info',
-          message: `${end - pos} bytes after the last pickle (starting ${opName(two[0] ?? 0)}) are not analysed as a pickle`,
+          message: `${end - pos} bytes after the last pickle (starting ${opName(next[0] ?? 0)}) are not analysed as a pickle`,
           location: { offset: pos },
         });
         break;

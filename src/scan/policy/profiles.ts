@@ -11,6 +11,7 @@ import { DATA_ALLOW } from './allow/data.js';
 import { NUMPY_ALLOW } from './allow/numpy.js';
 import { SKLEARN_ALLOW } from './allow/sklearn.js';
 import { TORCH_ALLOW } from './allow/torch.js';
+import { TORCHSCRIPT_ALLOW } from './allow/torchscript.js';
 import type { Profile } from './types.js';
 
 export const PROFILES: Readonly<Record<string, Profile>> = {
@@ -20,6 +21,11 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
     id: 'torch',
     title: 'PyTorch checkpoints: weights_only set, whole nn.Modules, optimizers, NumPy states',
     allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW],
+  },
+  torchscript: {
+    id: 'torchscript',
+    title: 'TorchScript archives: the torch profile plus classes compiled from the archive',
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...TORCHSCRIPT_ALLOW],
   },
   sklearn: {
     id: 'sklearn',
@@ -37,7 +43,8 @@ export const PROFILE_IDS = Object.keys(PROFILES);
 
 /** Profile a format uses when the user did not choose one. */
 export function profileForFormat(format: string): string {
-  if (format.startsWith('torch') || format === 'torchscript') return 'torch';
+  if (format === 'torchscript') return 'torchscript';
+  if (format.startsWith('torch')) return 'torch';
   if (format === 'joblib') return 'sklearn';
   if (format.startsWith('numpy')) return 'numpy';
   return 'default';

@@ -1,0 +1,326 @@
+/**
+ * The zip walker. At least as lenient as PyTorch's reader (miniz: it uses
+ * the central directory, ignores CRCs, flag bits and local-header names)
+ * and stricter in what it reports: it also walks the local headers and
+ * the gaps between entries, so entries hidden from the central directory,
+ * name or flag mismatches, duplicate names, CRC errors and data before the
+ * archive are all found and reported as anomalies.
+ *
+ * Only the central directory and local headers are read here; entry data
+ * is read on demand (`extract.ts`).
+ */
+import { ByteReader, inBounds } from '../../bytes/reader.js';
+import type { ByteSource } from '../../bytes/source.js';
+import { ModelguardError } from '../../errors.js';
+import {
+  CENTRAL_HEADER_SIZE,
+  FLAG_DATA_DESCRIPTOR,
+  FLAG_ENCRYPTED,
+  LOCAL_HEADER_SIZE,
+  findEocd,
+  localVariableLength,
+  parseCentralHeader,
+  parseLocalHeader,
+  readZip64,
+  type CentralHeader,
+  type LocalHeader,
+} from './records.js';
+
+export type ZipAnomalyKind =
+  | 'prefix-data' // bytes before the first entry (the archive does not start at 0)
+  | 'duplicate-name' // two central entries with one name
+  | 'name-mismatch' // local header name differs from the central directory
+  | 'flag-mismatch' // encryption/method differ between local and central headers
+  | 'hidden-entry' // a local header the central directory does not list
+  | 'unaccounted-bytes' // bytes between entries that belong to none
+  | 'overlapping-entries' // two entries share bytes (zip bomb / polyglot trick)
+  | 'unsafe-name' // absolute path, `..`, backslash, NUL, drive letter
+  | 'bad-name-encoding' // name is neither UTF-8 nor flagged CP437
+  | 'encrypted' // the central directory marks the entry encrypted
+  | 'entry-count-mismatch'; // EOCD count differs from records found
+
+export interface ZipAnomaly {
+  kind: ZipAnomalyKind;
+  message: string;
+  offset: number;
+  entry?: string;
+}
+
+export interface ZipEntry {
+  name: string;
+  nameRaw: Uint8Array;
+  method: number;
+  /** Flags as the central directory says (the local header's are in `local`). */
+  flags: number;
+  crc32: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  /** Absolute offset of the local header. */
+  localOffset: number;
+  /** Absolute offset of the first data byte (from the local header's own lengths, as miniz computes it). */
+  dataOffset: number;
+  /** `central` for listed entries, `local` for entries found only by walking local headers. */
+  listed: 'central' | 'local';
+  local: LocalHeader | undefined;
+}
+
+export interface ZipArchive {
+  entries: ZipEntry[];
+  /** Absolute offset where the archive's first byte should be (0 for a clean file). */
+  start: number;
+  cdOffset: number;
+  cdSize: number;
+  zip64: boolean;
+  anomalies: ZipAnomaly[];
+}
+
+/** Local-header gaps up to this size are searched for hidden headers (larger gaps are reported only). */
+const MAX_GAP_SEARCH = 64 * 1024 * 1024;
+
+export function hasEocd(tail: Uint8Array, size: number): boolean {
+  const e = findEocd(tail, size);
+  return e !== undefined && e.cdSize <= size && e.cdOffset <= size;
+}
+
+export function unsafeName(name: string): string | undefined {
+  if (name.includes('\0')) return 'contains NUL';
+  if (name.startsWith('/') || name.startsWith('\\')) return 'is absolute';
+  if (/^[A-Za-z]:/.test(name)) return 'has a drive letter';
+  if (name.includes('\\')) return 'contains a backslash';
+  if (name.split('/').includes('..')) return "contains '..'";
+  return undefined;
+}
+
+export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
+  const tailLen = Math.min(src.size, 22 + 65535 + 20);
+  let eocd = findEocd(src.read(src.size - tailLen, tailLen), src.size);
+  if (eocd === undefined) throw new ModelguardError('E_MALFORMED', 'no end-of-central-directory record');
+  eocd = readZip64(eocd, (o, l) => src.read(o, l), src.size);
+  const anomalies: ZipAnomaly[] = [];
+  // Python's zipfile: the CD ends where the EOCD (or Zip64 EOCD) begins; any difference is prepended data.
+  const cdEnd = eocd.zip64 ? findZip64RecordStart(src, eocd) : eocd.pos;
+  const start = cdEnd - eocd.cdSize - eocd.cdOffset;
+  if (start < 0 || !inBounds(eocd.cdOffset + Math.max(start, 0), eocd.cdSize, src.size)) {
+    throw new ModelguardError('E_MALFORMED', `central directory (${eocd.cdSize} bytes at ${eocd.cdOffset}) outside the file`);
+  }
+  if (eocd.entries > maxEntries) {
+    throw new ModelguardError('E_LIMIT', `zip declares ${eocd.entries} entries (limit ${maxEntries})`);
+  }
+  if (eocd.entries * CENTRAL_HEADER_SIZE > eocd.cdSize) {
+    throw new ModelguardError('E_MALFORMED', `zip declares ${eocd.entries} entries in a ${eocd.cdSize}-byte directory`);
+  }
+  if (start > 0) {
+    anomalies.push({
+      kind: 'prefix-data',
+      message: `${start} bytes precede the archive: loaders that check the magic at offset 0 (torch.load) do not see a zip, while zipfile-based tools do`,
+      offset: 0,
+    });
+  }
+  const cd = new ByteReader(src.read(eocd.cdOffset + start, eocd.cdSize), eocd.cdOffset + start);
+  const central: CentralHeader[] = [];
+  while (cd.remaining >= 4 && central.length < eocd.entries + 1) {
+    const h = parseCentralHeader(cd);
+    h.localOffset += start;
+    central.push(h);
+    if (central.length > maxEntries) throw new ModelguardError('E_LIMIT', `more than ${maxEntries} zip entries`);
+  }
+  if (central.length !== eocd.entries) {
+    anomalies.push({
+      kind: 'entry-count-mismatch',
+      message: `the end record declares ${eocd.entries} entries, the central directory holds ${central.length}`,
+      offset: eocd.pos,
+    });
+  }
+  const entries = central.map((h) => centralEntry(src, h, anomalies));
+  checkNames(entries, central, anomalies);
+  walkLocalHeaders(src, entries, start, eocd.cdOffset + start, anomalies, maxEntries);
+  return { entries, start, cdOffset: eocd.cdOffset + start, cdSize: eocd.cdSize, zip64: eocd.zip64, anomalies };
+}
+
+function findZip64RecordStart(src: ByteSource, eocd: { pos: number }): number {
+  const loc = new ByteReader(src.read(eocd.pos - 20, 20), eocd.pos - 20);
+  loc.skip(8);
+  return loc.u64safe('zip64 EOCD offset');
+}
+
+function readLocal(src: ByteSource, offset: number): LocalHeader | undefined {
+  if (!inBounds(offset, LOCAL_HEADER_SIZE, src.size)) return undefined;
+  const fixed = src.read(offset, LOCAL_HEADER_SIZE);
+  if (fixed[0] !== 0x50 || fixed[1] !== 0x4b || fixed[2] !== 0x03 || fixed[3] !== 0x04) return undefined;
+  const varLen = localVariableLength(fixed);
+  if (!inBounds(offset, LOCAL_HEADER_SIZE + varLen, src.size)) return undefined;
+  return parseLocalHeader(src.read(offset, LOCAL_HEADER_SIZE + varLen), offset);
+}
+
+function centralEntry(src: ByteSource, h: CentralHeader, anomalies: ZipAnomaly[]): ZipEntry {
+  const local = readLocal(src, h.localOffset);
+  if (local === undefined) {
+    throw new ModelguardError('E_MALFORMED', `entry ${h.name}: no local header at ${h.localOffset}`, {
+      offset: h.localOffset,
+    });
+  }
+  if (local.name !== h.name) {
+    anomalies.push({
+      kind: 'name-mismatch',
+      message: `local header names '${local.name}', the central directory '${h.name}': zipfile refuses it, torch (miniz) reads it`,
+      offset: h.localOffset,
+      entry: h.name,
+    });
+  }
+  if ((local.flags & FLAG_ENCRYPTED) !== (h.flags & FLAG_ENCRYPTED) || local.method !== h.method) {
+    anomalies.push({
+      kind: 'flag-mismatch',
+      message: `local header flags/method (0x${local.flags.toString(16)}/${local.method}) differ from the central directory (0x${h.flags.toString(16)}/${h.method}): parsers that walk local headers and miniz disagree`,
+      offset: h.localOffset,
+      entry: h.name,
+    });
+  }
+  if ((h.flags & FLAG_ENCRYPTED) !== 0) {
+    anomalies.push({ kind: 'encrypted', message: `entry ${h.name} is encrypted`, offset: h.localOffset, entry: h.name });
+  }
+  if (!inBounds(local.dataOffset, h.compressedSize, src.size)) {
+    throw new ModelguardError(
+      'E_MALFORMED',
+      `entry ${h.name}: ${h.compressedSize} bytes at ${local.dataOffset} run past the end of the file`,
+      { offset: h.localOffset },
+    );
+  }
+  return {
+    name: h.name,
+    nameRaw: h.nameRaw,
+    method: h.method,
+    flags: h.flags,
+    crc32: h.crc32,
+    compressedSize: h.compressedSize,
+    uncompressedSize: h.uncompressedSize,
+    localOffset: h.localOffset,
+    dataOffset: local.dataOffset,
+    listed: 'central',
+    local,
+  };
+}
+
+function checkNames(entries: ZipEntry[], central: CentralHeader[], anomalies: ZipAnomaly[]): void {
+  const seen = new Map<string, number>();
+  entries.forEach((e, i) => {
+    const h = central[i] as CentralHeader;
+    const prev = seen.get(e.name);
+    if (prev !== undefined) {
+      anomalies.push({
+        kind: 'duplicate-name',
+        message: `'${e.name}' appears twice in the central directory: zipfile returns the last, torch (miniz) may return the first`,
+        offset: e.localOffset,
+        entry: e.name,
+      });
+    } else seen.set(e.name, i);
+    const bad = unsafeName(e.name);
+    if (bad !== undefined) {
+      anomalies.push({ kind: 'unsafe-name', message: `entry name '${e.name}' ${bad} (path traversal on extraction)`, offset: e.localOffset, entry: e.name });
+    }
+    if (!h.nameUtf8Valid) {
+      anomalies.push({ kind: 'bad-name-encoding', message: `entry name is flagged UTF-8 but is not`, offset: e.localOffset, entry: e.name });
+    }
+  });
+}
+
+/**
+ * Walks the archive in file order: every listed entry's local header and
+ * data span, checking the gaps between them (and before the central
+ * directory) for unlisted local headers.
+ */
+/**
+ * Length of the data descriptor after an entry's data (flag bit 3): an
+ * optional signature, the CRC, then 32- or 64-bit sizes (APPNOTE 4.3.9).
+ */
+function descriptorLength(src: ByteSource, e: ZipEntry): number {
+  if (((e.local?.flags ?? e.flags) & FLAG_DATA_DESCRIPTOR) === 0) return 0;
+  const at = e.dataOffset + e.compressedSize;
+  const n = Math.min(24, src.size - at);
+  if (n < 12) return 0;
+  const r = new ByteReader(src.read(at, n), at);
+  let len = 0;
+  if (r.u32le() === 0x08074b50) len = 4;
+  else r.seek(0);
+  r.u32le(); // crc
+  len += 4;
+  if (r.remaining >= 8) {
+    const c = r.u32le();
+    const u = r.u32le();
+    if (c === e.compressedSize % 2 ** 32 && u === e.uncompressedSize % 2 ** 32 && r.remaining < 8) return len + 8;
+    if (c === e.compressedSize % 2 ** 32 && u === e.uncompressedSize % 2 ** 32) {
+      // 32-bit sizes unless the 64-bit reading also matches.
+      r.seek(r.pos - 8);
+      const c64 = r.u64le();
+      return c64 === BigInt(e.compressedSize) && e.compressedSize >= 2 ** 32 ? len + 16 : len + 8;
+    }
+  }
+  return len + 16;
+}
+
+function walkLocalHeaders(
+  src: ByteSource,
+  entries: ZipEntry[],
+  start: number,
+  cdStart: number,
+  anomalies: ZipAnomaly[],
+  maxEntries: number,
+): void {
+  const spans = entries
+    .map((e) => ({ from: e.localOffset, to: e.dataOffset + e.compressedSize + descriptorLength(src, e), name: e.name }))
+    .sort((a, b) => a.from - b.from);
+  let cursor = start;
+  const found: ZipEntry[] = [];
+  const gap = (from: number, to: number): void => {
+    if (to <= from) return;
+    anomalies.push({
+      kind: 'unaccounted-bytes',
+      message: `${to - from} bytes at ${from} belong to no listed entry`,
+      offset: from,
+    });
+    if (to - from > MAX_GAP_SEARCH) return;
+    const bytes = src.read(from, to - from);
+    for (let i = bytes.indexOf(0x50); i >= 0 && i + 4 <= bytes.length; i = bytes.indexOf(0x50, i + 1)) {
+      if (bytes[i + 1] !== 0x4b || bytes[i + 2] !== 0x03 || bytes[i + 3] !== 0x04) continue;
+      let local: LocalHeader | undefined;
+      try {
+        local = readLocal(src, from + i);
+      } catch {
+        local = undefined;
+      }
+      if (local === undefined || !inBounds(local.dataOffset, local.compressedSize, src.size)) continue;
+      if (found.length + entries.length >= maxEntries) return;
+      found.push({
+        name: local.name,
+        nameRaw: local.nameRaw,
+        method: local.method,
+        flags: local.flags,
+        crc32: local.crc32,
+        compressedSize: local.compressedSize,
+        uncompressedSize: local.uncompressedSize,
+        localOffset: from + i,
+        dataOffset: local.dataOffset,
+        listed: 'local',
+        local,
+      });
+      anomalies.push({
+        kind: 'hidden-entry',
+        message: `local header for '${local.name}' at ${from + i} is not in the central directory: tools that walk local headers see it, torch does not`,
+        offset: from + i,
+        entry: local.name,
+      });
+    }
+  };
+  for (const s of spans) {
+    if (s.from < cursor) {
+      anomalies.push({
+        kind: 'overlapping-entries',
+        message: `entry '${s.name}' at ${s.from} overlaps the previous entry (ends at ${cursor})`,
+        offset: s.from,
+        entry: s.name,
+      });
+    } else gap(cursor, s.from);
+    cursor = Math.max(cursor, s.to);
+  }
+  if (cursor <= cdStart) gap(cursor, cdStart);
+  entries.push(...found);
+}

@@ -1,0 +1,113 @@
+/**
+ * The oldest PyTorch format (before 0.1.10, still read by torch.load's
+ * legacy path, which tries tar first): a tar with `sys_info`, `pickle`,
+ * `tensors` and `storages`. torch.load unpickles `storages` first (a count,
+ * then per storage an argument pickle and raw bytes, then a views pickle),
+ * then `tensors` (a count, then per tensor a pickle and binary shape data),
+ * then `pickle`. All of those pickles are analysed.
+ */
+import { SliceSource, type ByteSource } from '../../bytes/source.js';
+import { ByteReader } from '../../bytes/reader.js';
+import { isTarHeader, readTar, type TarEntry } from '../../containers/tar/archive.js';
+import type { ScanContext } from '../../scan/context.js';
+import type { FormatScanner, Probe } from '../../scan/format.js';
+import type { Policy } from '../../scan/policy/policy.js';
+import { latin1Decode } from '../../bytes/text.js';
+import type { AnalysisOptions } from '../pickle/analysis.js';
+import { looksLikePickle } from '../pickle/sniff.js';
+import { analyzePickleStream, runOnePickle } from '../pickle/stream.js';
+import { PyGlobal, PyObject, PyTuple, type PyValue } from '../pickle/values.js';
+import { LEGACY_RULES } from './legacy.js';
+import { storageElementSize } from './storage.js';
+
+const MEMBERS = new Set(['sys_info', 'pickle', 'tensors', 'storages']);
+
+function layout(ctx: ScanContext, offset: number, message: string): void {
+  ctx.report({ rule: LEGACY_RULES.layout.id, severity: 'suspicious', message, location: { offset } });
+}
+
+function count(v: PyValue | undefined): number | undefined {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+}
+
+/** legacy_load's persistent_load: a tuple (module record) or a storage id. */
+function tarPersistentLoad(pid: PyValue, site: { pos: number; opcode: string }): PyValue {
+  if (pid instanceof PyTuple) return pid.items[0] ?? null;
+  return new PyObject({ origin: 'persid', pos: site.pos, opcode: site.opcode, extra: pid });
+}
+
+/** Walks `storages`: count, then (args pickle, int64 count, bytes) per storage, then the views pickle. */
+function scanStorages(data: ByteSource, ctx: ScanContext, base: AnalysisOptions): void {
+  let pos = 0;
+  const first = runOnePickle(data, pos, data.size, ctx, { ...base, label: 'storages count: ' });
+  const n = count(first.result?.value);
+  if (first.result === undefined) return;
+  if (n === undefined) return layout(ctx, 0, 'storages: the count pickle is not a non-negative int');
+  pos = first.next;
+  for (let i = 0; i < n; i++) {
+    const r = runOnePickle(data, pos, data.size, ctx, { ...base, label: `storage #${i + 1}: ` });
+    if (r.result === undefined) return;
+    pos = r.next;
+    const args = r.result.value;
+    const type = args instanceof PyTuple ? args.items[2] : undefined;
+    const el = type instanceof PyGlobal ? storageElementSize(type.full) : undefined;
+    if (el === undefined || pos + 8 > data.size) return layout(ctx, pos, `storage #${i + 1}: unknown storage type or missing size`);
+    const elements = new ByteReader(data.read(pos, 8), pos).i64le();
+    const len = elements * BigInt(el);
+    if (elements < 0n || len > BigInt(data.size - pos - 8)) return layout(ctx, pos, `storage #${i + 1} runs past the member`);
+    pos += 8 + Number(len);
+  }
+  runOnePickle(data, pos, data.size, ctx, { ...base, label: 'storage views: ' });
+}
+
+/** Walks `tensors`: count, then (args pickle, ndim, 4 skipped bytes, sizes, strides, offset) per tensor. */
+function scanTensors(data: ByteSource, ctx: ScanContext, base: AnalysisOptions): void {
+  const first = runOnePickle(data, 0, data.size, ctx, { ...base, label: 'tensors count: ' });
+  const n = count(first.result?.value);
+  if (first.result === undefined) return;
+  if (n === undefined) return layout(ctx, 0, 'tensors: the count pickle is not a non-negative int');
+  let pos = first.next;
+  for (let i = 0; i < n; i++) {
+    const r = runOnePickle(data, pos, data.size, ctx, { ...base, label: `tensor #${i + 1}: ` });
+    if (r.result === undefined) return;
+    pos = r.next;
+    if (pos + 8 > data.size) return layout(ctx, pos, `tensor #${i + 1}: missing shape data`);
+    const ndim = new ByteReader(data.read(pos, 4), pos).i32le();
+    const skip = 8 + 16 * ndim + 8;
+    if (ndim < 0 || ndim > 64 || pos + skip > data.size) return layout(ctx, pos, `tensor #${i + 1}: bad ndim ${ndim}`);
+    pos += skip;
+  }
+}
+
+export const torchTarFormat: FormatScanner = {
+  id: 'torch-tar',
+  title: 'PyTorch tar checkpoint (legacy)',
+  covers: ['tar'],
+  sniff(probe: Probe): boolean {
+    if (!isTarHeader(probe.head)) return false;
+    const name = latin1Decode(probe.head.subarray(0, 100)).replace(/\0.*$/s, '');
+    return MEMBERS.has(name);
+  },
+  scan(src: ByteSource, ctx: ScanContext): Promise<void> {
+    const tar = readTar(src, ctx.limits.maxArchiveEntries);
+    const policy: Policy = ctx.policyFor('torch-tar');
+    const byName = new Map<string, TarEntry>();
+    for (const e of tar.entries) if (e.type === 'file' && !byName.has(e.name)) byName.set(e.name, e);
+    const open = (e: TarEntry): ByteSource => new SliceSource(src, e.dataOffset, e.size);
+    for (const e of tar.entries) {
+      if (e.type !== 'file') continue;
+      const mctx = ctx.child(e.name);
+      const base: AnalysisOptions = { ctx: mctx, policy };
+      const data = open(e);
+      if (e.name === 'storages' && byName.get(e.name) === e) scanStorages(data, mctx, base);
+      else if (e.name === 'tensors' && byName.get(e.name) === e) scanTensors(data, mctx, base);
+      else if (e.name === 'pickle') {
+        analyzePickleStream(data, 0, data.size, mctx, { policy, persistentLoad: tarPersistentLoad });
+      } else if (looksLikePickle(data.read(0, Math.min(4096, data.size)))) {
+        analyzePickleStream(data, 0, data.size, mctx, { policy });
+      }
+    }
+    ctx.info('torch.tarMembers', tar.entries.map((e) => e.name).slice(0, 20));
+    return Promise.resolve();
+  },
+};

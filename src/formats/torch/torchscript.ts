@@ -1,0 +1,92 @@
+/**
+ * TorchScript archives (`torch.jit.save`): a zip with `code/` (Python-subset
+ * source compiled on load), `data.pkl`/`constants.pkl` and debug pickles.
+ * An archive always carries code, which torch.jit.load compiles and runs
+ * (a module's `__setstate__` runs during the load itself), so it is its own
+ * finding. torch.load on such a file hands it to torch.jit.load: the
+ * CVE-2025-32434 path around weights_only=True (fixed in torch 2.6).
+ */
+import type { ByteSource } from '../../bytes/source.js';
+import { utf8Strict } from '../../bytes/text.js';
+import type { ZipArchive } from '../../containers/zip/archive.js';
+import type { ScanContext } from '../../scan/context.js';
+import { defineRules, type RuleInfo } from '../../scan/rules.js';
+import type { ZipFlavour } from '../zip/flavour.js';
+import { openMember } from '../zip/members.js';
+import { analyzeTorchScript } from './torchscript-code.js';
+import { archiveFolder, checkStorages, scanTorchPickles } from './zip-checkpoint.js';
+
+const CVE = 'https://github.com/pytorch/pytorch/security/advisories/GHSA-53q9-r3pm-6pq6';
+
+export const TORCHSCRIPT_RULES = {
+  code: {
+    id: 'torchscript/code',
+    title: 'TorchScript archive carries code',
+    severity: 'suspicious',
+    help: 'torch.jit.load compiles and runs the archive\'s code (including __setstate__ during the load). torch.load on this file takes the same path, even with weights_only=True before torch 2.6 (CVE-2025-32434). Load it only if you trust its source; the operators it calls are listed.',
+    references: [CVE],
+  },
+  dangerous: {
+    id: 'torchscript/dangerous-call',
+    title: 'TorchScript code touches files, processes or native code',
+    severity: 'malicious',
+    help: 'The code calls an operator that reads or writes files (torch.from_file, torch.load/save), a Python builtin, or an operator namespace outside aten/prim/quantized (a custom native library).',
+    references: [CVE],
+  },
+} as const satisfies Record<string, RuleInfo>;
+defineRules(Object.values(TORCHSCRIPT_RULES));
+
+/** Source bytes read per code file (TorchScript code files are small). */
+const MAX_CODE_BYTES = 16 * 1024 * 1024;
+
+export const torchscriptFlavour: ZipFlavour = {
+  id: 'torchscript',
+  title: 'TorchScript archive',
+  claims(zip: ZipArchive): boolean {
+    return zip.entries.some((e) => /^[^/]+\/code\/.+\.py$/.test(e.name)) || zip.entries.some((e) => /^[^/]+\/constants\.pkl$/.test(e.name));
+  },
+  scan(zip: ZipArchive, src: ByteSource, ctx: ScanContext): Promise<void> {
+    const archive = archiveFolder(zip) ?? '';
+    // torch.jit.load also unpickles the debug pickles (source ranges) next to each code file.
+    const refs = scanTorchPickles(zip, src, ctx, 'torchscript', ['data.pkl', 'constants.pkl'], (n) => n.endsWith('.debug_pkl'));
+    checkStorages(zip, archive, refs, ctx);
+    const ops = new Set<string>();
+    let files = 0;
+    for (const e of zip.entries) {
+      if (!/\/code\/.+\.py$/.test(e.name)) continue;
+      const mctx = ctx.child(e.name);
+      if (e.uncompressedSize > MAX_CODE_BYTES) {
+        mctx.report({ rule: 'engine/limit', severity: 'unscannable', message: `code file of ${e.uncompressedSize} bytes not analysed` });
+        continue;
+      }
+      const data = openMember(src, e, mctx, true);
+      if (data === undefined) continue;
+      files++;
+      let text: string;
+      try {
+        text = utf8Strict(data.read(0, data.size), e.name);
+      } catch {
+        mctx.report({ rule: 'engine/malformed', severity: 'suspicious', message: `${e.name} is not UTF-8 source` });
+        continue;
+      }
+      const a = analyzeTorchScript(text);
+      for (const op of a.ops) ops.add(op);
+      for (const d of a.dangerous) {
+        mctx.report({
+          rule: TORCHSCRIPT_RULES.dangerous.id,
+          severity: 'malicious',
+          message: `line ${d.line}: ${d.op}: ${d.why}`,
+          call: d.op,
+        });
+      }
+    }
+    const list = [...ops].sort();
+    ctx.report({
+      rule: TORCHSCRIPT_RULES.code.id,
+      severity: 'suspicious',
+      message: `TorchScript code (${files} files) runs when torch.jit.load or torch.load opens this file (CVE-2025-32434 for weights_only before torch 2.6); it calls ${list.length} operators: ${list.slice(0, 40).join(', ')}${list.length > 40 ? ', …' : ''}`,
+    });
+    ctx.info('torchscript.operators', list);
+    return Promise.resolve();
+  },
+};

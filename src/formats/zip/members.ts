@@ -1,0 +1,65 @@
+/**
+ * Helpers shared by zip flavours: open a member bounded, check its CRC,
+ * and analyse a member that holds pickles.
+ */
+import type { ByteSource } from '../../bytes/source.js';
+import type { ZipEntry } from '../../containers/zip/archive.js';
+import { crcOf, entryHead, entrySource } from '../../containers/zip/extract.js';
+import type { ScanContext } from '../../scan/context.js';
+import { reportError } from '../../scan/engine.js';
+import type { AnalysisOptions } from '../pickle/analysis.js';
+import { looksLikePickle } from '../pickle/sniff.js';
+import { analyzePickleStream, type StreamResult } from '../pickle/stream.js';
+import { ZIP_ANOMALY_SEVERITY, zipRuleId } from './rules.js';
+
+/** Opens a member, reporting (and returning undefined) when it cannot be read. */
+export function openMember(src: ByteSource, e: ZipEntry, ctx: ScanContext, checkCrc: boolean): ByteSource | undefined {
+  let data: ByteSource;
+  try {
+    data = entrySource(src, e, ctx.limits);
+  } catch (err) {
+    reportError(err, ctx, 'zip');
+    return undefined;
+  }
+  if (checkCrc && e.listed === 'central') {
+    const actual = crcOf(data);
+    if (actual !== e.crc32 >>> 0) {
+      ctx.report({
+        rule: zipRuleId('crc-mismatch'),
+        severity: ZIP_ANOMALY_SEVERITY['crc-mismatch'],
+        message: `CRC-32 of '${e.name}' is ${hex(actual)}, the directory says ${hex(e.crc32)}: zipfile raises, torch loads it`,
+        location: { offset: e.localOffset },
+      });
+    }
+  }
+  return data;
+}
+
+function hex(n: number): string {
+  return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** Whether a member's first bytes look like a pickle (cheap: reads at most 4 KiB). */
+export function memberLooksLikePickle(src: ByteSource, e: ZipEntry): boolean {
+  if (e.uncompressedSize === 0 && e.compressedSize === 0) return false;
+  return looksLikePickle(entryHead(src, e, 4096));
+}
+
+export interface PickleMemberOptions extends Omit<AnalysisOptions, 'ctx' | 'policy' | 'label'> {
+  /** Format whose policy applies (`torch-zip`, `torchscript`...). */
+  format: string;
+}
+
+/** Analyses a member as a pickle stream in the member's own location. */
+export function scanPickleMember(
+  src: ByteSource,
+  e: ZipEntry,
+  ctx: ScanContext,
+  opts: PickleMemberOptions,
+): StreamResult | undefined {
+  const mctx = ctx.child(e.name);
+  const data = openMember(src, e, mctx, true);
+  if (data === undefined) return undefined;
+  const { format, ...rest } = opts;
+  return analyzePickleStream(data, 0, data.size, mctx, { ...rest, policy: mctx.policyFor(format) });
+}

@@ -1,0 +1,41 @@
+/**
+ * Zip containers, found by content: a local header at offset 0, or an
+ * end-of-central-directory record at the end (which also finds archives
+ * with data prepended, such as a pickle+zip polyglot).
+ */
+import type { ByteSource } from '../../bytes/source.js';
+import { hasEocd, readZip } from '../../containers/zip/archive.js';
+import type { ScanContext } from '../../scan/context.js';
+import type { FormatScanner, Probe } from '../../scan/format.js';
+import { ZIP_FLAVOURS } from './flavours.js';
+import { ZIP_ANOMALY_SEVERITY, zipRuleId } from './rules.js';
+
+function startsWith(b: Uint8Array, ...sig: number[]): boolean {
+  return sig.every((x, i) => b[i] === x);
+}
+
+export const zipFormat: FormatScanner = {
+  id: 'zip',
+  title: 'zip archive',
+  sniff(probe: Probe): boolean {
+    const h = probe.head;
+    if (startsWith(h, 0x50, 0x4b, 0x03, 0x04) || startsWith(h, 0x50, 0x4b, 0x05, 0x06)) return true;
+    return probe.size >= 22 && hasEocd(probe.tail(), probe.size);
+  },
+  async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
+    const zip = readZip(src, ctx.limits.maxArchiveEntries);
+    for (const a of zip.anomalies) {
+      ctx.report({
+        rule: zipRuleId(a.kind),
+        severity: ZIP_ANOMALY_SEVERITY[a.kind],
+        message: a.message,
+        location: { offset: a.offset },
+      });
+    }
+    const flavour = ZIP_FLAVOURS.find((f) => f.claims(zip, src));
+    if (flavour === undefined) return;
+    ctx.info('format', flavour.id);
+    ctx.info('zip.entries', zip.entries.length);
+    await flavour.scan(zip, src, ctx);
+  },
+};
