@@ -272,11 +272,19 @@ function walkLocalHeaders(
   const found: ZipEntry[] = [];
   const gap = (from: number, to: number): void => {
     if (to <= from) return;
-    anomalies.push({
-      kind: 'unaccounted-bytes',
-      message: `${to - from} bytes at ${from} belong to no listed entry`,
-      offset: from,
-    });
+    if (from === 0) {
+      anomalies.push({
+        kind: 'prefix-data',
+        message: `${to} bytes precede the first entry: torch.load checks for a zip header at offset 0 and reads this file as a legacy pickle stream instead, while zipfile-based tools see the zip`,
+        offset: 0,
+      });
+    } else {
+      anomalies.push({
+        kind: 'unaccounted-bytes',
+        message: `${to - from} bytes at ${from} belong to no listed entry`,
+        offset: from,
+      });
+    }
     if (to - from > MAX_GAP_SEARCH) return;
     const bytes = src.read(from, to - from);
     for (let i = bytes.indexOf(0x50); i >= 0 && i + 4 <= bytes.length; i = bytes.indexOf(0x50, i + 1)) {

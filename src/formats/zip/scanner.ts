@@ -29,7 +29,7 @@ export const zipFormat: FormatScanner = {
         rule: zipRuleId(a.kind),
         severity: ZIP_ANOMALY_SEVERITY[a.kind],
         message: a.message,
-        location: { offset: a.offset },
+        location: a.entry === undefined ? { offset: a.offset } : { offset: a.offset, member: [...(ctx.location.member ?? []), a.entry] },
       });
     }
     const flavour = ZIP_FLAVOURS.find((f) => f.claims(zip, src));

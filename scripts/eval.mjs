@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * npm run eval: scans the evaluation corpus (../shared/corpus by default,
+ * or $MODELGUARD_CORPUS) as one directory and compares every verdict with
+ * the manifest's label. Prints confusion tables per format and technique
+ * and every mismatch; exits 1 if any file misses its bar.
+ *
+ * The bar (from the corpus README): malicious → malicious; suspicious →
+ * suspicious or malicious; benign → clean, except TorchScript archives
+ * (exactly the torchscript/code finding, suspicious) and checkpoints that
+ * pickle a user-defined class (suspicious, naming the class).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scanPaths } from '../dist/scan/directory.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const corpus = resolve(process.env.MODELGUARD_CORPUS ?? process.argv[2] ?? join(here, '..', '..', 'shared', 'corpus'));
+const manifestPath = join(corpus, 'manifest.jsonl');
+if (!existsSync(manifestPath)) {
+  console.error(`eval: no corpus at ${corpus} (set MODELGUARD_CORPUS or pass a path)`);
+  process.exit(2);
+}
+const rows = readFileSync(manifestPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const report = await scanPaths([corpus], {});
+const byPath = new Map(report.files.map((f) => [f.path, f]));
+
+function judge(row, f) {
+  if (f === undefined) return { ok: false, why: 'not scanned' };
+  const v = f.verdict;
+  const serious = f.findings.filter((x) => x.severity !== 'info');
+  if (row.label === 'malicious') return { ok: v === 'malicious', why: `expected malicious, got ${v}` };
+  if (row.label === 'suspicious') return { ok: v === 'suspicious' || v === 'malicious', why: `expected at least suspicious, got ${v}` };
+  if (row.format === 'torchscript') {
+    const ok = v === 'suspicious' && serious.length === 1 && serious[0].rule === 'torchscript/code';
+    return { ok, why: `expected exactly torchscript/code, got ${v}: ${serious.map((x) => x.rule).join(', ')}` };
+  }
+  if (row.requires_import) {
+    const names = serious.map((x) => x.global ?? '').join(' ');
+    const ok = v === 'suspicious' && names.includes(row.requires_import);
+    return { ok, why: `expected suspicious naming ${row.requires_import}, got ${v}` };
+  }
+  return { ok: v === 'clean', why: `expected clean, got ${v}: ${serious.map((x) => `${x.rule} ${x.message}`).join(' | ').slice(0, 300)}` };
+}
+
+const VERDICTS = ['clean', 'suspicious', 'unscannable', 'malicious'];
+const tables = { format: new Map(), technique: new Map() };
+const failures = [];
+for (const row of rows) {
+  const f = byPath.get(row.path);
+  const { ok, why } = judge(row, f);
+  if (!ok) failures.push(`${row.label.padEnd(10)} ${row.format.padEnd(12)} ${row.path}: ${why}`);
+  for (const [key, table] of [[row.format, tables.format], [`${row.label}:${row.technique}`, tables.technique]]) {
+    const t = table.get(key) ?? { label: row.label, n: 0, ok: 0, ...Object.fromEntries(VERDICTS.map((v) => [v, 0])) };
+    t.n++;
+    if (ok) t.ok++;
+    t[f?.verdict ?? 'unscannable']++;
+    table.set(key, t);
+  }
+}
+
+function print(title, table) {
+  console.log(`\n${title.padEnd(46)}  n  pass  clean  susp  unsc  mal`);
+  for (const [k, t] of [...table.entries()].sort()) {
+    console.log(`${k.slice(0, 46).padEnd(46)} ${String(t.n).padStart(2)}  ${String(t.ok).padStart(4)}  ${String(t.clean).padStart(5)}  ${String(t.suspicious).padStart(4)}  ${String(t.unscannable).padStart(4)}  ${String(t.malicious).padStart(3)}`);
+  }
+}
+print('by format (content)', tables.format);
+if (process.env.VERBOSE) print('by label:technique', tables.technique);
+const labels = ['malicious', 'suspicious', 'benign'];
+console.log('\nconfusion (label → verdict):        clean  susp  unsc  mal');
+for (const l of labels) {
+  const c = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+  for (const row of rows.filter((r) => r.label === l)) c[byPath.get(row.path)?.verdict ?? 'unscannable']++;
+  console.log(`  ${l.padEnd(32)} ${String(c.clean).padStart(5)}  ${String(c.suspicious).padStart(4)}  ${String(c.unscannable).padStart(4)}  ${String(c.malicious).padStart(4)}`);
+}
+if (failures.length > 0) {
+  console.log(`\nmisses (${failures.length}):`);
+  for (const f of failures) console.log(`  ${f}`);
+}
+const passed = rows.length - failures.length;
+console.log(`\neval: ${passed}/${rows.length} files meet their bar; scanned in ${report.summary.durationMs} ms`);
+process.exit(failures.length === 0 ? 0 : 1);

@@ -1,0 +1,138 @@
+/**
+ * `modelguard scan`: the scanner on the command line. A thin layer over
+ * `scanPaths` and the reporters.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ModelguardError } from '../../errors.js';
+import { renderJson } from '../../report/json.js';
+import { renderSarif } from '../../report/sarif.js';
+import { renderText } from '../../report/text.js';
+import { scanPaths } from '../../scan/directory.js';
+import { DEFAULT_LIMITS, type Limits } from '../../scan/limits.js';
+import { loadAllowlist } from '../../scan/policy/allowlist-file.js';
+import { PROFILE_IDS } from '../../scan/policy/profiles.js';
+import type { AllowEntry } from '../../scan/policy/types.js';
+import { fails } from '../../scan/verdict.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
+import { Progress } from '../progress.js';
+
+const HELP = `Usage: modelguard scan [options] <path>...
+
+Tells whether model files can run code or attack their loader, without
+executing them. Paths may be files or directories (scanned recursively,
+in parallel). Formats are detected by content, never by extension.
+
+Options:
+  -f, --format <text|json|sarif>   report format (default: text)
+  -o, --output <file>              write the report to a file instead of stdout
+      --fail-on <suspicious|malicious>
+                                   exit 1 when any file is at least this bad
+                                   (default: suspicious; unscannable always fails)
+  -p, --profile <name>             pickle allowlist profile: auto (by format; default),
+                                   ${PROFILE_IDS.join(', ')}
+  -a, --allowlist <file>           extra allowed globals (JSON or TOML); may repeat
+  -j, --jobs <n>                   worker threads (default: number of cores)
+      --limit <name=value>         override a resource limit (e.g. maxInflatedBytes=2147483648); may repeat
+  -q, --quiet                      list only files that are not clean
+  -v, --verbose                    also show info-level findings
+      --no-color                   never colour the text report (NO_COLOR is honoured too)
+      --no-progress                no progress line on stderr
+  -h, --help                       show this help
+
+Exit status: 0 clean, 1 findings at or above --fail-on (or unscannable),
+2 usage or I/O error.
+
+Examples:
+  modelguard scan model.pt
+  modelguard scan --format sarif -o modelguard.sarif ./models
+  modelguard scan --allowlist ours.toml --fail-on malicious checkpoints/
+`;
+
+function parseLimits(list: string[]): Partial<Limits> {
+  const out: Partial<Limits> = {};
+  for (const item of list) {
+    const m = /^(\w+)=(\d+)$/.exec(item);
+    if (m === null || !((m[1] as string) in DEFAULT_LIMITS)) {
+      throw new ModelguardError('E_USAGE', `--limit expects name=value with a name in ${Object.keys(DEFAULT_LIMITS).join(', ')}`);
+    }
+    (out as Record<string, number>)[m[1] as string] = Number(m[2]);
+  }
+  return out;
+}
+
+export const scanCommand: Command = {
+  name: 'scan',
+  summary: 'scan model files or folders for code execution and loader attacks',
+  help: HELP,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', short: 'f', default: 'text' },
+        output: { type: 'string', short: 'o' },
+        'fail-on': { type: 'string', default: 'suspicious' },
+        profile: { type: 'string', short: 'p', default: 'auto' },
+        allowlist: { type: 'string', short: 'a', multiple: true, default: [] },
+        jobs: { type: 'string', short: 'j' },
+        limit: { type: 'string', multiple: true, default: [] },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        verbose: { type: 'boolean', short: 'v', default: false },
+        'no-color': { type: 'boolean', default: false },
+        'no-progress': { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length === 0) {
+      io.stderr.write(`modelguard scan: no path given\n\n${HELP}`);
+      return EXIT_USAGE;
+    }
+    const format = values.format;
+    if (format !== 'text' && format !== 'json' && format !== 'sarif') {
+      throw new ModelguardError('E_USAGE', `--format must be text, json or sarif, not '${format}'`);
+    }
+    const failOn = values['fail-on'];
+    if (failOn !== 'suspicious' && failOn !== 'malicious') {
+      throw new ModelguardError('E_USAGE', `--fail-on must be suspicious or malicious, not '${failOn}'`);
+    }
+    let profile = values.profile === 'auto' ? undefined : values.profile;
+    if (profile !== undefined && !PROFILE_IDS.includes(profile)) {
+      throw new ModelguardError('E_USAGE', `unknown profile '${profile}' (known: auto, ${PROFILE_IDS.join(', ')})`);
+    }
+    const allow: AllowEntry[] = [];
+    for (const file of values.allowlist) {
+      const a = loadAllowlist(file);
+      allow.push(...a.allow);
+      if (profile === undefined && a.profile !== undefined) profile = a.profile;
+    }
+    const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+    if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new ModelguardError('E_USAGE', '--jobs must be a positive integer');
+    const progress = new Progress(io.stderr, !values['no-progress'] && format === 'text' ? undefined : false);
+    const report = await scanPaths(positionals, {
+      ...(profile === undefined ? {} : { profile }),
+      allow,
+      limits: parseLimits(values.limit),
+      ...(jobs === undefined ? {} : { jobs }),
+      onProgress: (done, total, r) => progress.update(done, total, r.verdict),
+    });
+    progress.done();
+    const color = format === 'text' && values.output === undefined && io.stdout.isTTY === true && !values['no-color'] && io.env['NO_COLOR'] === undefined;
+    const text =
+      format === 'json'
+        ? renderJson(report)
+        : format === 'sarif'
+          ? renderSarif(report)
+          : renderText(report, { color, verbose: values.verbose, quiet: values.quiet });
+    if (values.output !== undefined) {
+      try {
+        writeFileSync(values.output, text);
+      } catch (e) {
+        throw new ModelguardError('E_IO', `cannot write ${values.output}: ${(e as Error).message}`, { cause: e });
+      }
+      if (format !== 'text') io.stderr.write(`wrote ${values.output}: verdict ${report.verdict}\n`);
+    } else {
+      io.stdout.write(text);
+    }
+    return fails(report.verdict, failOn) ? EXIT_FINDINGS : EXIT_OK;
+  },
+};

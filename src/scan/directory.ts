@@ -1,0 +1,87 @@
+/**
+ * Scanning paths (files and directories) into one `ScanReport`: walks,
+ * spreads files over worker threads when there are enough of them, and
+ * reports progress.
+ */
+import { availableParallelism } from 'node:os';
+import { VERSION } from '../version.js';
+import { scanFile, type ScanOptions } from './engine.js';
+import { scanWithWorkers } from './pool.js';
+import { REPORT_SCHEMA, type FileReport, type ScanReport } from './report.js';
+import { VERDICTS, worst, type Verdict } from './verdict.js';
+import { walk, type WalkItem } from './walk.js';
+
+export interface DirectoryScanOptions extends ScanOptions {
+  /** Worker threads; 1 scans in this thread. Default: available cores. */
+  jobs?: number;
+  /** Called after each file. */
+  onProgress?: (done: number, total: number, report: FileReport) => void;
+}
+
+/** Below this many files, starting workers costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 16;
+
+function problemReport(item: WalkItem): FileReport {
+  return {
+    path: item.display,
+    format: 'unknown',
+    verdict: 'unscannable',
+    size: 0,
+    findings: [
+      { rule: 'engine/io-error', severity: 'unscannable', message: item.problem ?? 'unreadable', location: { file: item.display } },
+    ],
+    info: {},
+    durationMs: 0,
+  };
+}
+
+export async function scanPaths(paths: readonly string[], options: DirectoryScanOptions = {}): Promise<ScanReport> {
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const items: WalkItem[] = [];
+  for (const p of paths) {
+    const found = walk(p);
+    // With several roots, keep each root visible in the names.
+    for (const it of found) items.push(paths.length > 1 && it.display !== p ? { ...it, display: `${p.replace(/\/+$/, '')}/${it.display}` } : it);
+  }
+  const reports: (FileReport | undefined)[] = new Array<FileReport | undefined>(items.length);
+  let done = 0;
+  const record = (i: number, r: FileReport): void => {
+    reports[i] = r;
+    done++;
+    options.onProgress?.(done, items.length, r);
+  };
+  const scannable: number[] = [];
+  items.forEach((it, i) => (it.problem === undefined ? scannable.push(i) : record(i, problemReport(it))));
+  const { jobs: jobsOpt, onProgress: _p, ...scanOptions } = options;
+  const jobs = Math.max(1, jobsOpt ?? availableParallelism());
+  if (jobs > 1 && scannable.length >= MIN_FILES_FOR_WORKERS) {
+    const sub = scannable.map((i) => items[i] as WalkItem);
+    await scanWithWorkers(sub, scanOptions, jobs, (k, r) => record(scannable[k] as number, r));
+  } else {
+    for (const i of scannable) {
+      const it = items[i] as WalkItem;
+      record(i, await scanFile(it.path, { ...scanOptions, displayName: it.display }));
+    }
+  }
+  const files = reports.filter((r): r is FileReport => r !== undefined);
+  return buildReport(files, options.profile ?? 'auto', startedAt, performance.now() - t0);
+}
+
+export function buildReport(files: FileReport[], profile: string, startedAt: string, durationMs: number): ScanReport {
+  const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  let verdict: Verdict = 'clean';
+  for (const f of files) {
+    counts[f.verdict]++;
+    verdict = worst(verdict, f.verdict);
+  }
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'modelguard', version: VERSION },
+    verdict,
+    profile,
+    files,
+    summary: { ...counts, files: files.length, durationMs: Math.round(durationMs) },
+    startedAt,
+  };
+}
