@@ -37,7 +37,8 @@ export type ZipAnomalyKind =
   | 'unsafe-name' // absolute path, `..`, backslash, NUL, drive letter
   | 'bad-name-encoding' // name is neither UTF-8 nor flagged CP437
   | 'encrypted' // the central directory marks the entry encrypted
-  | 'entry-count-mismatch'; // EOCD count differs from records found
+  | 'entry-count-mismatch' // EOCD count differs from records found
+  | 'bad-zip64'; // a Zip64 locator points at no valid Zip64 record
 
 export interface ZipAnomaly {
   kind: ZipAnomalyKind;
@@ -93,12 +94,20 @@ export function unsafeName(name: string): string | undefined {
 
 export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
   const tailLen = Math.min(src.size, 22 + 65535 + 20);
-  let eocd = findEocd(src.read(src.size - tailLen, tailLen), src.size);
-  if (eocd === undefined) throw new ModelguardError('E_MALFORMED', 'no end-of-central-directory record');
-  eocd = readZip64(eocd, (o, l) => src.read(o, l), src.size);
+  const plain = findEocd(src.read(src.size - tailLen, tailLen), src.size);
+  if (plain === undefined) throw new ModelguardError('E_MALFORMED', 'no end-of-central-directory record');
   const anomalies: ZipAnomaly[] = [];
+  let eocd = plain;
+  try {
+    eocd = readZip64(plain, (o, l) => src.read(o, l), src.size);
+  } catch (e) {
+    // A broken Zip64 record with usable 32-bit fields: read the archive as zipfile would without it.
+    const saturated = plain.entries === 0xffff || plain.cdSize === 0xffffffff || plain.cdOffset === 0xffffffff;
+    if (saturated) throw e;
+    anomalies.push({ kind: 'bad-zip64', message: `${(e as Error).message}; using the 32-bit end record`, offset: plain.pos });
+  }
   // Python's zipfile: the CD ends where the EOCD (or Zip64 EOCD) begins; any difference is prepended data.
-  const cdEnd = eocd.zip64 ? findZip64RecordStart(src, eocd) : eocd.pos;
+  const cdEnd = eocd.zip64Pos ?? eocd.pos - (hasLocator(src, eocd.pos) ? 20 : 0);
   const start = cdEnd - eocd.cdSize - eocd.cdOffset;
   if (start < 0 || !inBounds(eocd.cdOffset + Math.max(start, 0), eocd.cdSize, src.size)) {
     throw new ModelguardError('E_MALFORMED', `central directory (${eocd.cdSize} bytes at ${eocd.cdOffset}) outside the file`);
@@ -119,11 +128,14 @@ export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
   const cd = new ByteReader(src.read(eocd.cdOffset + start, eocd.cdSize), eocd.cdOffset + start);
   const central: CentralHeader[] = [];
   while (cd.remaining >= 4 && central.length < eocd.entries + 1) {
-    const h = parseCentralHeader(cd);
-    h.localOffset += start;
-    central.push(h);
+    central.push(parseCentralHeader(cd));
     if (central.length > maxEntries) throw new ModelguardError('E_LIMIT', `more than ${maxEntries} zip entries`);
   }
+  // Entry offsets are relative to the archive start (zipfile's view of prepended data), unless
+  // whoever prepended the data also rewrote them as absolute offsets: use what finds a header.
+  const first = central[0];
+  const delta = first !== undefined && start > 0 && readLocal(src, first.localOffset + start) === undefined && readLocal(src, first.localOffset) !== undefined ? 0 : start;
+  for (const h of central) h.localOffset += delta;
   if (central.length !== eocd.entries) {
     anomalies.push({
       kind: 'entry-count-mismatch',
@@ -137,10 +149,9 @@ export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
   return { entries, start, cdOffset: eocd.cdOffset + start, cdSize: eocd.cdSize, zip64: eocd.zip64, anomalies };
 }
 
-function findZip64RecordStart(src: ByteSource, eocd: { pos: number }): number {
-  const loc = new ByteReader(src.read(eocd.pos - 20, 20), eocd.pos - 20);
-  loc.skip(8);
-  return loc.u64safe('zip64 EOCD offset');
+function hasLocator(src: ByteSource, eocdPos: number): boolean {
+  if (eocdPos < 20) return false;
+  return new ByteReader(src.read(eocdPos - 20, 4), eocdPos - 20).u32le() === 0x07064b50;
 }
 
 function readLocal(src: ByteSource, offset: number): LocalHeader | undefined {
@@ -272,6 +283,43 @@ function walkLocalHeaders(
   const found: ZipEntry[] = [];
   const gap = (from: number, to: number): void => {
     if (to <= from) return;
+    // Look for unlisted local headers first; report only the bytes they do not explain.
+    let covered = 0;
+    if (to - from <= MAX_GAP_SEARCH) {
+      const bytes = src.read(from, to - from);
+      for (let i = bytes.indexOf(0x50); i >= 0 && i + 4 <= bytes.length; i = bytes.indexOf(0x50, i + 1)) {
+        if (bytes[i + 1] !== 0x4b || bytes[i + 2] !== 0x03 || bytes[i + 3] !== 0x04) continue;
+        let local: LocalHeader | undefined;
+        try {
+          local = readLocal(src, from + i);
+        } catch {
+          local = undefined;
+        }
+        if (local === undefined || !inBounds(local.dataOffset, local.compressedSize, src.size)) continue;
+        if (found.length + entries.length >= maxEntries) break;
+        found.push({
+          name: local.name,
+          nameRaw: local.nameRaw,
+          method: local.method,
+          flags: local.flags,
+          crc32: local.crc32,
+          compressedSize: local.compressedSize,
+          uncompressedSize: local.uncompressedSize,
+          localOffset: from + i,
+          dataOffset: local.dataOffset,
+          listed: 'local',
+          local,
+        });
+        anomalies.push({
+          kind: 'hidden-entry',
+          message: `local header for '${local.name}' at ${from + i} is not in the central directory: tools that walk local headers see it, torch does not`,
+          offset: from + i,
+          entry: local.name,
+        });
+        covered += Math.min(to, local.dataOffset + local.compressedSize) - (from + i);
+      }
+    }
+    if (covered >= to - from) return;
     if (from === 0) {
       anomalies.push({
         kind: 'prefix-data',
@@ -281,40 +329,8 @@ function walkLocalHeaders(
     } else {
       anomalies.push({
         kind: 'unaccounted-bytes',
-        message: `${to - from} bytes at ${from} belong to no listed entry`,
+        message: `${to - from - covered} bytes between ${from} and ${to} belong to no entry`,
         offset: from,
-      });
-    }
-    if (to - from > MAX_GAP_SEARCH) return;
-    const bytes = src.read(from, to - from);
-    for (let i = bytes.indexOf(0x50); i >= 0 && i + 4 <= bytes.length; i = bytes.indexOf(0x50, i + 1)) {
-      if (bytes[i + 1] !== 0x4b || bytes[i + 2] !== 0x03 || bytes[i + 3] !== 0x04) continue;
-      let local: LocalHeader | undefined;
-      try {
-        local = readLocal(src, from + i);
-      } catch {
-        local = undefined;
-      }
-      if (local === undefined || !inBounds(local.dataOffset, local.compressedSize, src.size)) continue;
-      if (found.length + entries.length >= maxEntries) return;
-      found.push({
-        name: local.name,
-        nameRaw: local.nameRaw,
-        method: local.method,
-        flags: local.flags,
-        crc32: local.crc32,
-        compressedSize: local.compressedSize,
-        uncompressedSize: local.uncompressedSize,
-        localOffset: from + i,
-        dataOffset: local.dataOffset,
-        listed: 'local',
-        local,
-      });
-      anomalies.push({
-        kind: 'hidden-entry',
-        message: `local header for '${local.name}' at ${from + i} is not in the central directory: tools that walk local headers see it, torch does not`,
-        offset: from + i,
-        entry: local.name,
       });
     }
   };

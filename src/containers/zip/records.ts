@@ -29,6 +29,8 @@ export interface Eocd {
   cdOffset: number;
   comment: Uint8Array;
   zip64: boolean;
+  /** Offset of the Zip64 end record, when one is used. */
+  zip64Pos?: number;
 }
 
 export interface CentralHeader {
@@ -104,14 +106,17 @@ export function readZip64(eocd: Eocd, read: (off: number, len: number) => Uint8A
   const loc = new ByteReader(read(eocd.pos - 20, 20), eocd.pos - 20);
   if (loc.u32le() !== SIG_EOCD64_LOCATOR) return eocd;
   loc.u32le(); // disk with EOCD64
-  const recOffset = loc.u64safe('zip64 EOCD offset');
-  if (recOffset + 56 > size) {
-    throw new ModelguardError('E_MALFORMED', `zip64 EOCD offset ${recOffset} outside the file`, { offset: eocd.pos - 20 });
+  const declared = loc.u64safe('zip64 EOCD offset');
+  // The locator's offset is absolute; with data prepended it is stale, so also try
+  // right before the locator, where Python's zipfile always looks.
+  const recOffset = [declared, eocd.pos - 20 - 56].find(
+    (o) => o >= 0 && o + 56 <= size && new ByteReader(read(o, 4), o).u32le() === SIG_EOCD64,
+  );
+  if (recOffset === undefined) {
+    throw new ModelguardError('E_MALFORMED', `no zip64 EOCD record at ${declared}`, { offset: eocd.pos - 20 });
   }
   const r = new ByteReader(read(recOffset, 56), recOffset);
-  if (r.u32le() !== SIG_EOCD64) {
-    throw new ModelguardError('E_MALFORMED', `no zip64 EOCD record at ${recOffset}`, { offset: recOffset });
-  }
+  r.u32le(); // signature
   r.u64le(); // size of record
   r.u16le(); // version made by
   r.u16le(); // version needed
@@ -121,7 +126,7 @@ export function readZip64(eocd: Eocd, read: (off: number, len: number) => Uint8A
   const entries = r.u64safe('zip64 entry count');
   const cdSize = r.u64safe('zip64 CD size');
   const cdOffset = r.u64safe('zip64 CD offset');
-  return { ...eocd, entries, cdSize, cdOffset, zip64: true };
+  return { ...eocd, entries, cdSize, cdOffset, zip64: true, zip64Pos: recOffset };
 }
 
 /** Applies the Zip64 extended-information extra field (header id 0x0001) to fields saturated at 0xFFFFFFFF. */

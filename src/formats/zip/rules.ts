@@ -17,6 +17,7 @@ export const ZIP_ANOMALY_SEVERITY: Record<ZipAnomalyKind | 'crc-mismatch', Sever
   'bad-name-encoding': 'info',
   encrypted: 'unscannable',
   'entry-count-mismatch': 'suspicious',
+  'bad-zip64': 'suspicious',
   'crc-mismatch': 'suspicious',
 };
 
@@ -32,6 +33,7 @@ const HELP: Record<ZipAnomalyKind | 'crc-mismatch', [string, string]> = {
   'bad-name-encoding': ['Badly encoded entry name', 'The name is flagged UTF-8 but is not valid UTF-8.'],
   encrypted: ['Encrypted entry', 'The entry is encrypted and cannot be analysed.'],
   'entry-count-mismatch': ['Entry count mismatch', 'The end-of-central-directory record and the directory disagree on the number of entries.'],
+  'bad-zip64': ['Broken Zip64 record', 'A Zip64 locator points at no valid Zip64 end record; readers fall back differently.'],
   'crc-mismatch': ['CRC-32 mismatch', 'The entry data does not match its CRC-32: zipfile raises "Bad CRC-32", torch (miniz) loads it anyway, so zipfile-based scanners miss what torch runs.'],
 };
 

@@ -68,14 +68,14 @@ export const NUMPY_ALLOW: readonly AllowEntry[] = [
   // numpy.random: RandomState / Generator / BitGenerator pickles (training code saves RNG states).
   {
     name: 'numpy.random._pickle.__randomstate_ctor',
-    uses: ['call'],
-    why: 'rebuilds a RandomState for a named bit generator (looked up in a fixed table, or the given constructor, which is checked for `call`)',
+    uses: ['call', 'build'],
+    why: 'rebuilds a RandomState for a named bit generator (looked up in a fixed table, or the given constructor, which is checked for `call`); BUILD on the result is RandomState.__setstate__',
     effects: { callArg: { fn: 1 } },
   },
   {
     name: 'numpy.random._pickle.__generator_ctor',
-    uses: ['call'],
-    why: 'rebuilds a Generator for a named bit generator (fixed table or checked constructor)',
+    uses: ['call', 'build'],
+    why: 'rebuilds a Generator for a named bit generator (fixed table or checked constructor); BUILD on the result is Generator.__setstate__',
     effects: { callArg: { fn: 1 } },
   },
   {
@@ -91,7 +91,10 @@ export const NUMPY_ALLOW: readonly AllowEntry[] = [
   { name: 'numpy.random._philox.Philox', uses: ['call', 'new', 'build', 'arg'], why: 'bit generator state' },
   { name: 'numpy.random._sfc64.SFC64', uses: ['call', 'new', 'build', 'arg'], why: 'bit generator state' },
   { name: 'numpy.random.bit_generator.SeedSequence', uses: ['call', 'new', 'build', 'arg'], why: 'seed state' },
-  ...UFUNCS.map((u): AllowEntry => ({ name: `numpy.${u}`, uses: ['arg'], why: 'a ufunc stored as a value (elementwise math)' })),
+  // Protocol 4+ pickles ufuncs by their defining module's qualified name.
+  ...['numpy', 'numpy.core._multiarray_umath', 'numpy._core._multiarray_umath'].flatMap((m) =>
+    UFUNCS.map((u): AllowEntry => ({ name: `${m}.${u}`, uses: ['arg'], why: 'a ufunc stored as a value (elementwise math)' })),
+  ),
   ...SCALAR_TYPES.map(
     (t): AllowEntry => ({ name: `numpy.${t}`, uses: ['arg', 'call'], why: 'a numpy scalar type; calling it converts a value' }),
   ),
