@@ -12,13 +12,18 @@ export class ByteReader {
   readonly bytes: Uint8Array;
   /** Absolute offset of `bytes[0]` in the underlying input, for messages. */
   readonly base: number;
-  private view: DataView;
+  private dv: DataView | undefined;
   pos = 0;
 
   constructor(bytes: Uint8Array, base = 0) {
     this.bytes = bytes;
     this.base = base;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Created on first use: most readers only need integers, read byte by byte. */
+  private get view(): DataView {
+    this.dv ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    return this.dv;
   }
 
   get length(): number {
@@ -36,6 +41,7 @@ export class ByteReader {
 
   /** Throws `E_TRUNCATED` unless `n` more bytes are available. */
   need(n: number, what = 'data'): void {
+    if (n <= this.bytes.length - this.pos && n >= 0 && Number.isSafeInteger(n)) return;
     if (!Number.isSafeInteger(n) || n < 0) {
       throw new ModelguardError('E_MALFORMED', `invalid length ${n} for ${what}`, { offset: this.offset });
     }
@@ -67,16 +73,18 @@ export class ByteReader {
 
   u16le(what = 'u16'): number {
     this.need(2, what);
-    const v = this.view.getUint16(this.pos, true);
+    const b = this.bytes;
+    const p = this.pos;
     this.pos += 2;
-    return v;
+    return (b[p] as number) | ((b[p + 1] as number) << 8);
   }
 
   u32le(what = 'u32'): number {
     this.need(4, what);
-    const v = this.view.getUint32(this.pos, true);
+    const b = this.bytes;
+    const p = this.pos;
     this.pos += 4;
-    return v;
+    return ((b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16)) + (b[p + 3] as number) * 0x1000000;
   }
 
   i32le(what = 'i32'): number {
@@ -103,11 +111,13 @@ export class ByteReader {
   /** A u64 that must fit a JS safe integer (sizes, counts, offsets). */
   u64safe(what = 'u64'): number {
     const at = this.offset;
-    const v = this.u64le(what);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new ModelguardError('E_LIMIT', `${what} ${v} at offset ${at} exceeds 2^53`, { offset: at });
+    this.need(8, what);
+    const lo = this.u32le(what);
+    const hi = this.u32le(what);
+    if (hi >= 0x200000) {
+      throw new ModelguardError('E_LIMIT', `${what} ${hi}*2^32+${lo} at offset ${at} exceeds 2^53`, { offset: at });
     }
-    return Number(v);
+    return hi * 0x100000000 + lo;
   }
 
   f32le(what = 'f32'): number {

@@ -68,6 +68,25 @@ export interface ScanOptions {
   allow?: readonly AllowEntry[];
 }
 
+/**
+ * Policies are immutable once built; files scanned with the same profile and
+ * allowlist share one (and its judgement cache).
+ */
+const policyCache = new Map<string, { allow: readonly AllowEntry[]; policy: Policy }[]>();
+
+function sharedPolicy(profileId: string, allow: readonly AllowEntry[]): Policy {
+  const list = policyCache.get(profileId) ?? [];
+  const hit = list.find((x) => x.allow === allow || (x.allow.length === 0 && allow.length === 0));
+  if (hit !== undefined) return hit.policy;
+  const policy = new Policy(getProfile(profileId), allow);
+  if (list.length < 16) list.push({ allow, policy });
+  policyCache.set(profileId, list);
+  return policy;
+}
+
+/** Files up to this size are read with one system call and scanned from memory. */
+const SLURP_BYTES = 1 << 20;
+
 /** Per-file accumulator shared by every context of one scan. */
 class FileRun {
   readonly findings: Finding[] = [];
@@ -86,7 +105,7 @@ class FileRun {
   policy(profileId: string): Policy {
     let p = this.policies.get(profileId);
     if (p === undefined) {
-      p = new Policy(getProfile(profileId), this.allow);
+      p = sharedPolicy(profileId, this.allow);
       this.policies.set(profileId, p);
     }
     return p;
@@ -287,7 +306,18 @@ export async function scanFile(path: string, options: ScanOptions & { displayNam
     };
   }
   try {
-    return await scanSource(src, display, { ...options, dir: dirname(path) });
+    const small = src.size <= SLURP_BYTES ? new BufferSource(src.read(0, src.size)) : undefined;
+    return await scanSource(small ?? src, display, { ...options, dir: dirname(path) });
+  } catch (e) {
+    return {
+      path: display,
+      format: 'unknown',
+      verdict: 'unscannable',
+      size: src.size,
+      findings: [{ rule: 'engine/io-error', severity: 'unscannable', message: describeError(e), location: { file: display } }],
+      info: {},
+      durationMs: 0,
+    };
   } finally {
     src.close();
   }

@@ -1,13 +1,20 @@
 /**
- * A small pool of scan workers. Files are handed out one at a time, so a
- * huge file does not hold up the others; results come back in any order.
+ * Scans files on `jobs` threads: this thread plus `jobs - 1` workers, all
+ * taking small batches from one queue (one message per file costs more than
+ * scanning a small checkpoint, and this thread is already warm). Results
+ * come back in any order.
  */
 import { Worker } from 'node:worker_threads';
-import type { ScanOptions } from './engine.js';
+import { scanFile, type ScanOptions } from './engine.js';
 import type { FileReport } from './report.js';
 import type { WalkItem } from './walk.js';
 
-type Reply = { id: number; report: FileReport } | { id: number; error: string };
+type Reply = { ids: number[]; reports: FileReport[] } | { ids: number[]; error: string };
+
+/** Files per batch: enough to amortise messaging, few enough to keep threads balanced. */
+function batchSize(files: number, jobs: number): number {
+  return Math.max(1, Math.min(32, Math.floor(files / (jobs * 8))));
+}
 
 export async function scanWithWorkers(
   items: readonly WalkItem[],
@@ -16,39 +23,58 @@ export async function scanWithWorkers(
   onReport: (index: number, report: FileReport) => void,
 ): Promise<void> {
   let next = 0;
+  const size = batchSize(items.length, jobs);
+  const take = (): number[] => {
+    const ids: number[] = [];
+    while (ids.length < size && next < items.length) ids.push(next++);
+    return ids;
+  };
   const workers: Worker[] = [];
   const url = new URL('./worker.js', import.meta.url);
   try {
-    await new Promise<void>((resolve, reject) => {
+    const remote = new Promise<void>((resolve, reject) => {
       let active = 0;
       const feed = (w: Worker): void => {
-        if (next >= items.length) {
+        const ids = take();
+        if (ids.length === 0) {
           if (active === 0) resolve();
           return;
         }
-        const id = next++;
-        const item = items[id] as WalkItem;
         active++;
-        w.postMessage({ id, path: item.path, display: item.display, options });
+        w.postMessage({
+          ids,
+          paths: ids.map((i) => (items[i] as WalkItem).path),
+          displays: ids.map((i) => (items[i] as WalkItem).display),
+          options,
+        });
       };
-      for (let i = 0; i < Math.min(jobs, items.length); i++) {
+      const n = Math.min(jobs - 1, Math.ceil(items.length / size) - 1);
+      if (n <= 0) resolve();
+      for (let i = 0; i < n; i++) {
         const w = new Worker(url);
         workers.push(w);
         w.on('message', (m: Reply) => {
           active--;
           if ('error' in m) {
-            reject(new Error(`worker failed on ${items[m.id]?.display ?? '?'}: ${m.error}`));
+            reject(new Error(`worker failed on ${items[m.ids[0] ?? 0]?.display ?? '?'}: ${m.error}`));
             return;
           }
-          onReport(m.id, m.report);
+          m.ids.forEach((id, k) => onReport(id, m.reports[k] as FileReport));
           feed(w);
-          if (next >= items.length && active === 0) resolve();
         });
         w.on('error', reject);
         feed(w);
       }
-      if (items.length === 0) resolve();
     });
+    // This thread takes batches too, yielding between them so worker replies are handled.
+    for (let ids = take(); ids.length > 0; ids = take()) {
+      for (const id of ids) {
+        const it = items[id] as WalkItem;
+        onReport(id, await scanFile(it.path, { ...options, displayName: it.display }));
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    await remote;
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

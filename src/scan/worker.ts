@@ -1,21 +1,29 @@
 /**
- * Worker-thread entry for directory scans: receives file jobs, returns
- * reports. One file is scanned with synchronous I/O on one thread; the
- * pool spreads files over cores.
+ * Worker-thread entry for directory scans: receives batches of files,
+ * returns their reports. One file is scanned with synchronous I/O on one
+ * thread; the pool spreads batches over cores.
  */
 import { parentPort } from 'node:worker_threads';
 import { scanFile, type ScanOptions } from './engine.js';
+import type { FileReport } from './report.js';
 
-interface Job {
-  id: number;
-  path: string;
-  display: string;
+interface Batch {
+  ids: number[];
+  paths: string[];
+  displays: string[];
   options: ScanOptions;
 }
 
-parentPort?.on('message', (job: Job) => {
-  scanFile(job.path, { ...job.options, displayName: job.display }).then(
-    (report) => parentPort?.postMessage({ id: job.id, report }),
-    (e: unknown) => parentPort?.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) }),
-  );
+parentPort?.on('message', (batch: Batch) => {
+  void (async () => {
+    const reports: FileReport[] = [];
+    try {
+      for (let i = 0; i < batch.ids.length; i++) {
+        reports.push(await scanFile(batch.paths[i] as string, { ...batch.options, displayName: batch.displays[i] as string }));
+      }
+      parentPort?.postMessage({ ids: batch.ids, reports });
+    } catch (e) {
+      parentPort?.postMessage({ ids: batch.ids, error: e instanceof Error ? e.message : String(e) });
+    }
+  })();
 });

@@ -55,15 +55,17 @@ function num(b: Uint8Array, off: number, len: number, what: string, at: number):
 /** Whether a 512-byte block is a tar header with a valid checksum (what tarfile checks). */
 export function isTarHeader(b: Uint8Array): boolean {
   if (b.length < BLOCK) return false;
+  // The checksum field holds octal digits, spaces or NULs: most non-tar data fails here.
+  for (let i = 148; i < 156; i++) {
+    const c = b[i] as number;
+    if (c !== 0 && c !== 0x20 && (c < 0x30 || c > 0x37)) return false;
+  }
   let allZero = true;
   for (let i = 0; i < BLOCK; i++) if (b[i] !== 0) allZero = false;
   if (allZero) return false;
-  let stored: number;
-  try {
-    stored = num(b, 148, 8, 'checksum', 0);
-  } catch {
-    return false;
-  }
+  const text = latin1Decode(field(b, 148, 8)).trim();
+  if (!/^[0-7]{1,7}$/.test(text)) return false;
+  const stored = parseInt(text, 8);
   let unsigned = 0;
   let signed = 0;
   for (let i = 0; i < BLOCK; i++) {

@@ -84,6 +84,7 @@ export function hasEocd(tail: Uint8Array, size: number): boolean {
 }
 
 export function unsafeName(name: string): string | undefined {
+  if (!/[\0\\:]|^\/|\.\./.test(name)) return undefined;
   if (name.includes('\0')) return 'contains NUL';
   if (name.startsWith('/') || name.startsWith('\\')) return 'is absolute';
   if (/^[A-Za-z]:/.test(name)) return 'has a drive letter';

@@ -64,6 +64,9 @@ const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 
 /** Entry names: UTF-8 when flag 11 is set or the bytes are valid UTF-8, else CP437 read as Latin-1. */
 export function decodeName(raw: Uint8Array, flags: number): { name: string; utf8Valid: boolean } {
+  let ascii = true;
+  for (let i = 0; i < raw.length; i++) if ((raw[i] as number) >= 0x80) ascii = false;
+  if (ascii) return { name: latin1Decode(raw), utf8Valid: true };
   try {
     return { name: utf8Fatal.decode(raw), utf8Valid: true };
   } catch {

@@ -5,7 +5,6 @@
  * otherwise the plain pickle scanner still follows wrappers it meets.
  */
 import type { ByteSource } from '../../bytes/source.js';
-import { latin1Decode } from '../../bytes/text.js';
 import type { ScanContext } from '../../scan/context.js';
 import type { FormatScanner, Probe } from '../../scan/format.js';
 import { scanPickleFile } from '../pickle/scanner.js';
@@ -17,8 +16,8 @@ export const joblibFormat: FormatScanner = {
   covers: ['pickle'],
   sniff(probe: Probe): boolean {
     if (!looksLikePickle(probe.head)) return false;
-    const text = latin1Decode(probe.head);
-    return text.includes('joblib.numpy_pickle') && text.includes('NumpyArrayWrapper');
+    const head = Buffer.from(probe.head.buffer, probe.head.byteOffset, probe.head.byteLength);
+    return head.includes('joblib.numpy_pickle') && head.includes('NumpyArrayWrapper');
   },
   scan(src: ByteSource, ctx: ScanContext): Promise<void> {
     scanPickleFile(src, ctx, 'joblib');

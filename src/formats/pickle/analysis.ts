@@ -15,7 +15,8 @@ import { PyGlobal, PyObject, PyTuple, PyUnknown, typeName, type PyValue } from '
 
 interface UseRecord {
   site: Site;
-  call: string | undefined;
+  /** Renders the invocation; only called when a finding needs it. */
+  call: (() => string) | undefined;
   count: number;
 }
 
@@ -74,20 +75,16 @@ export class PickleAnalysis implements MachineHooks {
     });
   }
 
-  private record(g: PyGlobal, use: Use, site: Site, call?: string): void {
+  private record(g: PyGlobal, use: Use, site: Site, call?: () => string): GlobalRecord {
     let r = this.globals.get(g.full);
     if (r === undefined) {
-      r = { g, judgement: this.opts.policy.judge(g.module, g.name), uses: new Map() };
+      r = { g, judgement: this.opts.policy.judge(g.module, g.name, g.full), uses: new Map() };
       this.globals.set(g.full, r);
     }
     const u = r.uses.get(use);
     if (u === undefined) r.uses.set(use, { site, call, count: 1 });
     else u.count++;
-  }
-
-  private entryEffects(g: PyGlobal): Effects | undefined {
-    const j = this.opts.policy.judge(g.module, g.name);
-    return j.kind === 'allowed' ? j.entry.effects : undefined;
+    return r;
   }
 
   // --- MachineHooks
@@ -102,20 +99,22 @@ export class PickleAnalysis implements MachineHooks {
 
   onInvoke(obj: PyObject, site: Site): PyValue {
     const callee = obj.callee;
-    const call = renderCall(callee, obj.args, obj.kwargs, obj.origin === 'new' ? 'new' : 'call');
+    const call = (): string => renderCall(callee, obj.args, obj.kwargs, obj.origin === 'new' ? 'new' : 'call');
     if (callee instanceof PyGlobal) {
       const use: Use = obj.origin === 'new' ? 'new' : 'call';
-      this.record(callee, use, site, call);
+      const j = this.record(callee, use, site, call).judgement;
       obj.owner = callee;
-      const fx = this.entryEffects(callee);
+      const fx = j.kind === 'allowed' ? j.entry.effects : undefined;
       if (fx !== undefined) return this.applyEffects(fx, obj, site);
       return obj;
     }
     if (callee instanceof PyObject && callee.origin === 'ext') {
-      this.report(PICKLE_RULES.callOnObject, 'suspicious', `calls the object of an extension code: ${call}`, site, { call });
+      const text = call();
+      this.report(PICKLE_RULES.callOnObject, 'suspicious', `calls the object of an extension code: ${text}`, site, { call: text });
     } else if (callee instanceof PyObject || callee instanceof PyUnknown) {
       const what = callee instanceof PyUnknown ? `an unknown value (${callee.why})` : `an object created at offset ${callee.pos}`;
-      this.report(PICKLE_RULES.callOnObject, 'suspicious', `${site.opcode} invokes ${what}: ${call}`, site, { call });
+      const text = call();
+      this.report(PICKLE_RULES.callOnObject, 'suspicious', `${site.opcode} invokes ${what}: ${text}`, site, { call: text });
     } else {
       this.onAnomaly({ kind: 'semantic', message: `${site.opcode}: ${typeName(callee ?? null)} is not callable`, site });
     }
@@ -126,7 +125,7 @@ export class PickleAnalysis implements MachineHooks {
     const args = obj.args instanceof PyTuple ? obj.args.items : [];
     for (const i of fx.newArgs ?? []) {
       const a = args[i];
-      if (a instanceof PyGlobal) this.record(a, 'new', site, call1(a, 'new'));
+      if (a instanceof PyGlobal) this.record(a, 'new', site, () => call1(a, 'new'));
     }
     for (const i of fx.buildArgs ?? []) {
       const a = args[i];
@@ -135,7 +134,7 @@ export class PickleAnalysis implements MachineHooks {
     if (fx.callArg !== undefined) {
       const fn = args[fx.callArg.fn];
       const fnArgs = fx.callArg.args === undefined ? undefined : args[fx.callArg.args];
-      if (fn instanceof PyGlobal) this.record(fn, 'call', site, renderCall(fn, fnArgs));
+      if (fn instanceof PyGlobal) this.record(fn, 'call', site, () => renderCall(fn, fnArgs));
       else if (fn instanceof PyObject || fn instanceof PyUnknown) {
         this.report(PICKLE_RULES.callOnObject, 'suspicious', `${render(obj.callee)} calls its argument ${render(fn)}`, site);
       }
@@ -240,10 +239,12 @@ export class PickleAnalysis implements MachineHooks {
     for (const r of this.globals.values()) {
       const uses = [...r.uses.entries()].sort((a, b) => USE_WEIGHT[b[0]] - USE_WEIGHT[a[0]]);
       const [topUse, top] = uses[0] as [Use, UseRecord];
+      const j = r.judgement;
+      if (j.kind === 'allowed' && uses.every(([u]) => Policy.permits(j, u))) continue;
       const how = describeUses(uses);
       const written = r.g.written !== undefined ? ` (written as ${r.g.written})` : '';
-      const base = { global: r.g.full, use: topUse, ...(top.call === undefined ? {} : { call: top.call }) };
-      const j = r.judgement;
+      const topCall = top.call?.();
+      const base = { global: r.g.full, use: topUse, ...(topCall === undefined ? {} : { call: topCall }) };
       if (j.kind === 'denied') {
         this.report(PICKLE_RULES.dangerous, 'malicious', `${r.g.full}${written} ${j.why}; ${how}`, top.site, base);
       } else if (j.kind === 'unknown') {
@@ -260,9 +261,9 @@ export class PickleAnalysis implements MachineHooks {
           this.report(
             PICKLE_RULES.disallowedUse,
             'suspicious',
-            `${r.g.full} is allowed for ${j.entry.uses.join('/')} but is ${USE_VERB[use]} here${rec.call === undefined ? '' : `: ${rec.call}`}`,
+            `${r.g.full} is allowed for ${j.entry.uses.join('/')} but is ${USE_VERB[use]} here${rec.call === undefined ? '' : `: ${rec.call()}`}`,
             rec.site,
-            { global: r.g.full, use, ...(rec.call === undefined ? {} : { call: rec.call }) },
+            { global: r.g.full, use, ...(rec.call === undefined ? {} : { call: rec.call() }) },
           );
         }
       }
@@ -283,7 +284,7 @@ function describeUses(uses: [Use, UseRecord][]): string {
     .map(([u, r]) => {
       const where = `at offset ${r.site.pos} (${r.site.opcode})`;
       const times = r.count > 1 ? ` ×${r.count}` : '';
-      return u === 'call' || u === 'new' ? `${USE_VERB[u]}${times} ${where}${r.call === undefined ? '' : `: ${r.call}`}` : `${USE_VERB[u]}${times} ${where}`;
+      return u === 'call' || u === 'new' ? `${USE_VERB[u]}${times} ${where}${r.call === undefined ? '' : `: ${r.call()}`}` : `${USE_VERB[u]}${times} ${where}`;
     })
     .join('; ');
 }

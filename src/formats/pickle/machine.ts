@@ -98,7 +98,11 @@ export class PickleMachine {
   private readonly opts: MachineOptions;
   private stack: PyValue[] = [];
   private marks: number[] = [];
-  private memo = new Map<number, PyValue>();
+  /** Memo slots below this index live in an array; sparse huge indices in a map. */
+  private static readonly DENSE = 1 << 16;
+  private memoDense: (PyValue | undefined)[] = [];
+  private memoSparse = new Map<number, PyValue>();
+  private memoSize = 0;
   private proto = 0;
 
   constructor(reader: PickleReader, hooks: MachineHooks, opts: MachineOptions) {
@@ -247,7 +251,7 @@ export class PickleMachine {
   }
 
   private memoGet(idx: number | bigint, site: Site): PyValue {
-    const v = typeof idx === 'number' ? this.memo.get(idx) : undefined;
+    const v = typeof idx !== 'number' ? undefined : idx < PickleMachine.DENSE ? this.memoDense[idx] : this.memoSparse.get(idx);
     if (v === undefined) return this.semantic(site, `${site.opcode}: memo value not found at index ${idx}`);
     return v;
   }
@@ -258,12 +262,20 @@ export class PickleMachine {
       return;
     }
     const v = this.top(site);
-    if (!this.memo.has(idx) && this.memo.size >= this.opts.limits.maxMemoEntries) {
-      throw new ModelguardError('E_LIMIT', `more than ${this.opts.limits.maxMemoEntries} memo entries`, {
-        offset: site.pos,
-      });
+    const dense = idx < PickleMachine.DENSE;
+    const had = dense ? this.memoDense[idx] !== undefined : this.memoSparse.has(idx);
+    if (!had) {
+      if (this.memoSize >= this.opts.limits.maxMemoEntries) {
+        throw new ModelguardError('E_LIMIT', `more than ${this.opts.limits.maxMemoEntries} memo entries`, {
+          offset: site.pos,
+        });
+      }
+      this.memoSize++;
     }
-    this.memo.set(idx, v);
+    if (dense) {
+      while (this.memoDense.length < idx) this.memoDense.push(undefined);
+      this.memoDense[idx] = v;
+    } else this.memoSparse.set(idx, v);
   }
 
   /** Runs until STOP. Throws `ModelguardError` on truncation, invalid opcodes and limits. */
@@ -410,7 +422,7 @@ export class PickleMachine {
           this.memoPut(arg as number | bigint, site);
           break;
         case Op.MEMOIZE:
-          this.memoPut(this.memo.size, site);
+          this.memoPut(this.memoSize, site);
           break;
         // --- framing and protocol
         case Op.PROTO: {

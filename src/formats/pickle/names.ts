@@ -114,7 +114,14 @@ const NAME_MAPPING: Readonly<Record<string, readonly [string, string]>> = {
 const PY2_EXCEPTIONS_MODULE = 'exceptions';
 
 /** Maps a Python 2 (module, name) to its Python 3 identity, as `_compat_pickle` does. */
+const PY2_MODULES: ReadonlySet<string> = new Set([
+  ...Object.keys(IMPORT_MAPPING),
+  ...Object.keys(NAME_MAPPING).map((k) => k.slice(0, k.lastIndexOf('.'))),
+  'exceptions',
+]);
+
 export function mapPy2(module: string, name: string): [string, string] {
+  if (!PY2_MODULES.has(module)) return [module, name];
   const byName = NAME_MAPPING[`${module}.${name}`];
   if (byName !== undefined) return [byName[0], byName[1]];
   if (module === PY2_EXCEPTIONS_MODULE) return ['builtins', name];

@@ -51,6 +51,8 @@ export class PickleReader {
   private bufStart: number;
   /** Cursor index into buf. */
   private p = 0;
+  /** The op returned by `next`, reused: callers consume it before the next call. */
+  private readonly op: PickleOp = { code: 0, info: undefined as unknown as OpInfo, pos: 0, arg: undefined };
 
   constructor(src: ByteSource, start: number, end: number, maxConstantBytes: number) {
     if (!(start >= 0 && start <= end && end <= src.size)) {
@@ -199,7 +201,7 @@ export class PickleReader {
     switch (kind) {
       case 'str':
         // CPython decodes with 'surrogatepass'; lone surrogates become U+FFFD here, which never names a module.
-        return utf8.decode(raw);
+        return n <= 64 ? asciiOrUtf8(raw) : utf8.decode(raw);
       case 'str8':
         // Python 2 str: decoded with the unpickler's encoding (ASCII by default); Latin-1 keeps every byte.
         return latin1Decode(raw);
@@ -237,7 +239,8 @@ export class PickleReader {
 
   /**
    * Decodes the next opcode. Throws `E_TRUNCATED` at the end of data and
-   * `E_MALFORMED` for a byte that is not an opcode.
+   * `E_MALFORMED` for a byte that is not an opcode. The returned object is
+   * reused by the next call.
    */
   next(): PickleOp {
     const pos = this.pos;
@@ -341,7 +344,12 @@ export class PickleReader {
         arg = this.blob(this.uint8(what), 'str', what);
         break;
     }
-    return { code, info, pos, arg };
+    const op = this.op;
+    op.code = code;
+    op.info = info;
+    op.pos = pos;
+    op.arg = arg;
+    return op;
   }
 }
 
@@ -351,4 +359,15 @@ function decodeMaybe(raw: Uint8Array): { text: string; ok: boolean } {
   } catch {
     return { text: latin1Decode(raw), ok: false };
   }
+}
+
+/** Short strings are nearly always ASCII (names, keys): skip the decoder for them. */
+function asciiOrUtf8(raw: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i] as number;
+    if (c >= 0x80) return utf8.decode(raw);
+    s += String.fromCharCode(c);
+  }
+  return s;
 }

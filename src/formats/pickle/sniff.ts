@@ -12,12 +12,23 @@ import { Op } from './opcodes.js';
 import { PickleReader, type GlobalArg } from './reader.js';
 import { ModelguardError } from '../../errors.js';
 
+/**
+ * Opcodes a real pickle can start with. Not PERSID/BINPERSID ('P', 'Q', as in
+ * a zip's 'PK'), STOP, or opcodes that need something on the stack first.
+ */
+const FIRST_OPCODES: ReadonlySet<number> = new Set<number>(
+  [Op.PROTO, Op.MARK, Op.EMPTY_LIST, Op.EMPTY_DICT, Op.EMPTY_TUPLE, Op.EMPTY_SET, Op.GLOBAL, Op.NONE, Op.INT, Op.BININT, Op.BININT1,
+   Op.BININT2, Op.LONG, Op.LONG1, Op.LONG4, Op.FLOAT, Op.BINFLOAT, Op.STRING, Op.BINSTRING, Op.SHORT_BINSTRING, Op.UNICODE,
+   Op.BINUNICODE, Op.SHORT_BINUNICODE, Op.BINUNICODE8, Op.BINBYTES, Op.SHORT_BINBYTES, Op.BINBYTES8, Op.BYTEARRAY8,
+   Op.NEWTRUE, Op.NEWFALSE, Op.FRAME, Op.GET, Op.BINGET, Op.LONG_BINGET, Op.EXT1, Op.EXT2, Op.EXT4, Op.NEXT_BUFFER],
+);
+
 /** Opcodes decoded from the head before a protocol 0/1 stream is believed. */
 const MIN_OPS = 12;
 
 export function looksLikePickle(head: Uint8Array): boolean {
   const b0 = head[0];
-  if (b0 === undefined) return false;
+  if (b0 === undefined || !FIRST_OPCODES.has(b0)) return false;
   if (b0 === Op.PROTO) {
     const v = head[1];
     if (v === undefined || v > 5) return false;

@@ -34,6 +34,9 @@ defineRules(Object.values(LEGACY_RULES));
 
 /** Whether the first pickle of `head` is PyTorch's magic number. */
 export function startsWithTorchMagic(head: Uint8Array): boolean {
+  // PROTO n then LONG1 (protocol 2+), or protocol 0/1 text ('L'/'I'): cheap test before decoding.
+  const first = head[0] === Op.PROTO ? head[2] : head[0];
+  if (first !== Op.LONG1 && first !== Op.LONG && first !== Op.LONG4 && first !== Op.INT) return false;
   try {
     const r = new PickleReader(new BufferSource(head), 0, head.length, 1024);
     let value: unknown;

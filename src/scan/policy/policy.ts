@@ -36,8 +36,7 @@ export class Policy {
   }
 
   /** Judges `module`.`name` as `find_class` would resolve it. */
-  judge(module: string, name: string): Judgement {
-    const full = `${module}.${name}`;
+  judge(module: string, name: string, full = `${module}.${name}`): Judgement {
     let j = this.cache.get(full);
     if (j === undefined) {
       j = this.decide(module, name, full);

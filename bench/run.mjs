@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+/**
+ * npm run bench [-- --picklescan <dir>] [--skip big,memory,dir]
+ *
+ * Prints the scanner's figures for the README:
+ *  1. latency of scanning a 4 GB zip checkpoint (page cache warm) and the bytes it reads;
+ *  2. peak memory scanning a 1 GB raw pickle and a 1 GB joblib dump, in a child process;
+ *  3. files per second over 2,000 small checkpoints, against picklescan on the same
+ *     directory (picklescan runs from a source checkout given with --picklescan or
+ *     $PICKLESCAN_SRC, using /usr/bin/python3; it is not part of this repository).
+ * Data is generated once into .bench-cache/ by bench/generate.py (needs python3-torch).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { FileSource } from '../dist/bytes/source.js';
+import { scanSource } from '../dist/scan/engine.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cache = join(root, '.bench-cache');
+const { values } = parseArgs({ options: { picklescan: { type: 'string' }, skip: { type: 'string', default: '' }, runs: { type: 'string', default: '3' } } });
+const skip = new Set(values.skip.split(',').filter(Boolean));
+const picklescan = values.picklescan ?? process.env.PICKLESCAN_SRC;
+const runs = Number(values.runs);
+
+function gen(...what) {
+  execFileSync('/usr/bin/python3', [join(root, 'bench', 'generate.py'), cache, ...what], { stdio: 'inherit' });
+}
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+function warm(path) {
+  execFileSync('sh', ['-c', `cat "${path}" > /dev/null`]);
+}
+const GiB = 1024 ** 3;
+const cpus = (await import('node:os')).availableParallelism();
+console.log(`modelguard benchmark · node ${process.version} · ${cpus} cores · ${new Date().toISOString()}`);
+
+if (!skip.has('big')) {
+  gen('big');
+  const file = join(cache, 'big-4g.pt');
+  warm(file);
+  const times = [];
+  let bytesRead = 0;
+  for (let i = 0; i < 21; i++) {
+    const src = new FileSource(file);
+    let read = 0;
+    const counting = { size: src.size, read: (o, l) => ((read += l), src.read(o, l)), close: () => src.close() };
+    const t0 = performance.now();
+    const r = await scanSource(counting, 'big-4g.pt');
+    times.push(performance.now() - t0);
+    src.close();
+    bytesRead = read;
+    if (r.verdict !== 'clean') throw new Error(`unexpected verdict ${r.verdict}`);
+  }
+  console.log(`\n1. zip checkpoint of ${(statSync(file).size / GiB).toFixed(2)} GiB: median ${median(times).toFixed(1)} ms, best ${Math.min(...times).toFixed(1)} ms over 21 scans; ${(bytesRead / 1024).toFixed(1)} KiB read per scan`);
+}
+
+if (!skip.has('memory')) {
+  gen('stream', 'joblib');
+  const probe = join(root, 'bench', 'rss-probe.mjs');
+  const base = JSON.parse(execFileSync(process.execPath, [probe]).toString());
+  console.log(`\n2. peak memory (child process; node baseline ${(base.maxRSS / 1024).toFixed(0)} MiB):`);
+  for (const f of ['stream-1g.pkl', 'joblib-1g.joblib']) {
+    const file = join(cache, f);
+    warm(file);
+    const r = JSON.parse(execFileSync(process.execPath, [probe, file]).toString());
+    console.log(`   ${f} (${(statSync(file).size / GiB).toFixed(2)} GiB): ${r.verdict}, peak RSS ${(r.maxRSS / 1024).toFixed(0)} MiB (+${((r.maxRSS - base.maxRSS) / 1024).toFixed(0)} MiB over baseline), ${r.ms.toFixed(0)} ms`);
+  }
+}
+
+if (!skip.has('dir')) {
+  gen('many');
+  const dir = join(cache, 'many');
+  execFileSync('sh', ['-c', `cat "${dir}"/* > /dev/null`]);
+  const time = (cmd, args, opts = {}) => {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    const ms = performance.now() - t0;
+    if (r.error) throw r.error;
+    return { ms, status: r.status, out: r.stdout.toString() };
+  };
+  const ours = [];
+  for (let i = 0; i < runs; i++) ours.push(time(process.execPath, [join(root, 'dist/cli/main.js'), 'scan', '--format', 'json', dir]).ms);
+  const oursSingle = [];
+  for (let i = 0; i < runs; i++) oursSingle.push(time(process.execPath, [join(root, 'dist/cli/main.js'), 'scan', '--jobs', '1', '--format', 'json', dir]).ms);
+  const n = 2000;
+  console.log(`\n3. ${n} small checkpoints (${(execFileSync('du', ['-sk', dir]).toString().split('\t')[0] / 1024).toFixed(0)} MiB), whole CLI runs, median of ${runs}:`);
+  console.log(`   modelguard, ${cpus} workers: ${median(ours).toFixed(0)} ms = ${(n / (median(ours) / 1000)).toFixed(0)} files/s`);
+  console.log(`   modelguard, 1 thread:       ${median(oursSingle).toFixed(0)} ms = ${(n / (median(oursSingle) / 1000)).toFixed(0)} files/s`);
+  if (picklescan !== undefined && existsSync(join(picklescan, 'src', 'picklescan'))) {
+    const theirs = [];
+    for (let i = 0; i < runs; i++) theirs.push(time('/usr/bin/python3', ['-m', 'picklescan', '-p', dir], { cwd: join(picklescan, 'src') }).ms);
+    const ratio = median(theirs) / median(ours);
+    const rev = existsSync(join(picklescan, '.git')) ? '' : readFileSync(join(picklescan, 'pyproject.toml'), 'utf8').match(/version = "([^"]+)"/)?.[1] ?? '';
+    console.log(`   picklescan ${rev}:           ${median(theirs).toFixed(0)} ms = ${(n / (median(theirs) / 1000)).toFixed(0)} files/s`);
+    console.log(`   ratio: modelguard is ${ratio.toFixed(1)}x picklescan's files per second (${(median(theirs) / median(oursSingle)).toFixed(1)}x on one thread)`);
+  } else {
+    console.log('   picklescan: not measured (pass --picklescan <source checkout> or set PICKLESCAN_SRC)');
+  }
+}
