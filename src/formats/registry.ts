@@ -5,8 +5,9 @@
 import type { FormatScanner } from '../scan/format.js';
 import { joblibFormat } from './joblib/scanner.js';
 import { pickleFormat } from './pickle/scanner.js';
+import { textFormat } from './text/scanner.js';
 import { torchLegacyFormat } from './torch/legacy.js';
 import { torchTarFormat } from './torch/tar-checkpoint.js';
 import { zipFormat } from './zip/scanner.js';
 
-export const FORMATS: FormatScanner[] = [zipFormat, torchTarFormat, torchLegacyFormat, joblibFormat, pickleFormat];
+export const FORMATS: FormatScanner[] = [zipFormat, torchTarFormat, torchLegacyFormat, joblibFormat, pickleFormat, textFormat];

@@ -22,7 +22,8 @@ export function detectFormats(src: ByteSource, formats: readonly FormatScanner[]
     }
     if (claims) out.push(f);
   }
-  return exclusive(out);
+  const specific = out.filter((f) => f.fallback !== true);
+  return exclusive(specific.length > 0 ? specific : out);
 }
 
 /**

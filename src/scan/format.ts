@@ -32,6 +32,8 @@ export interface FormatScanner {
    * archive is also a zip, so `torchscript` covers `zip`.
    */
   readonly covers?: readonly string[];
+  /** Claims only what no other scanner claims (plain text). */
+  readonly fallback?: boolean;
   /**
    * Whether the input is this format. Must be cheap and must not throw;
    * claim only on positive evidence (a magic number, a header that parses).
