@@ -32,7 +32,7 @@ describe('exit status', () => {
   });
   it('unscannable always fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mg-'));
-    writeFileSync(join(dir, 'blob.bin'), 'not a model format at all\n');
+    writeFileSync(join(dir, 'blob.bin'), Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3]));
     assert.equal((await cli('scan', '--fail-on', 'malicious', join(dir, 'blob.bin'))).code, 1);
   });
 });

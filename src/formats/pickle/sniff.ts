@@ -86,3 +86,22 @@ export function looksLikePickle(head: Uint8Array): boolean {
 
 /** A module or qualified name as picklers write them. */
 const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$/;
+
+/**
+ * Whether the first two opcodes decode: text that starts like a pickle
+ * (a truncated protocol-0 stream, say) must not be taken for plain text.
+ */
+export function startsLikePickle(head: Uint8Array): boolean {
+  const b0 = head[0];
+  if (b0 === undefined || !FIRST_OPCODES.has(b0)) return false;
+  const reader = new PickleReader(new BufferSource(head), 0, head.length, 1 << 20);
+  try {
+    reader.next();
+    if (reader.atEnd) return true;
+    reader.next();
+    return true;
+  } catch (e) {
+    // Ran out of bytes inside the first opcodes: still pickle-like.
+    return e instanceof ModelguardError && e.code === 'E_TRUNCATED';
+  }
+}

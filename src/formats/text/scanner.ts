@@ -9,6 +9,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import type { ScanContext } from '../../scan/context.js';
 import type { FormatScanner, Probe } from '../../scan/format.js';
 import { defineRules } from '../../scan/rules.js';
+import { startsLikePickle } from '../pickle/sniff.js';
 
 /** Text files validated in full up to this size; larger ones are not claimed (CWE-400). */
 const MAX_TEXT_BYTES = 16 * 1024 * 1024;
@@ -43,7 +44,7 @@ export const textFormat: FormatScanner = {
   title: 'plain text',
   fallback: true,
   sniff(probe: Probe): boolean {
-    if (probe.size === 0 || probe.size > MAX_TEXT_BYTES) return false;
+    if (probe.size === 0 || probe.size > MAX_TEXT_BYTES || startsLikePickle(probe.head)) return false;
     // The head may end inside a multi-byte character: check it without its last 3 bytes.
     const head = probe.head.length < probe.size ? probe.head.subarray(0, probe.head.length - 3) : probe.head;
     return isText(head);
