@@ -69,3 +69,23 @@ describe('hostile archives', () => {
     }
   });
 });
+
+describe('claimed sizes and names', () => {
+  it('an entry claiming 10 GB in a small file is malformed, not read', async () => {
+    const z = Buffer.from(buildZip([{ name: 'arch/data.pkl', data: '\x80\x02}.' }]));
+    const cd = z.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    z.writeUInt32LE(0xffffffff, cd + 20); // compressed size
+    z.writeUInt32LE(0xffffffff, cd + 24); // uncompressed size
+    const r = await scanBuffer(Uint8Array.from(z), 'huge.pt');
+    assert.notEqual(r.verdict, 'clean');
+    assert.ok(rules(r.findings).includes('engine/malformed'));
+  });
+  it('non-UTF-8 entry names are read as CP437 and reported when flagged UTF-8', () => {
+    const z = Buffer.from(buildZip([{ name: 'arch/ab.pkl', data: '\x80\x02}.' }]));
+    const cd = z.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    z.writeUInt16LE(0x0800, cd + 8); // UTF-8 flag
+    z[cd + 46 + 5] = 0xff; // break the name
+    const zip = readZip(new BufferSource(Uint8Array.from(z)), 10);
+    assert.ok(zip.anomalies.some((a) => a.kind === 'bad-name-encoding'));
+  });
+});
