@@ -68,6 +68,21 @@ export function renderText(r: ScanReport, o: TextOptions): string {
     if (o.quiet && f.verdict === 'clean') continue;
     out.push(...fileBlock(f, o));
   }
+  for (const m of r.models ?? []) {
+    if (o.quiet && m.verdict === 'clean') continue;
+    out.push('');
+    const label = paint(o.color, VERDICT_COLOR[m.verdict], m.verdict.toUpperCase());
+    out.push(`Model folder ${m.path === '.' ? '.' : `${m.path}/`} (${m.kind}, ${m.files.length} files): ${label}`);
+    for (const x of m.findings) {
+      if (x.severity === 'info' && !o.verbose) continue;
+      out.push(`  ${MARK[x.severity]} ${x.rule}  ${x.message}`);
+    }
+    const w = Math.max(6, ...m.files.map((f) => f.format.length));
+    for (const f of m.files) {
+      const v = paint(o.color, VERDICT_COLOR[f.verdict], f.verdict.padEnd(11));
+      out.push(`  ${v} ${f.format.padEnd(w)}  ${formatBytes(f.size).padStart(9)}  ${f.path}`);
+    }
+  }
   const s = r.summary;
   const counts = `${s.malicious} malicious, ${s.unscannable} unscannable, ${s.suspicious} suspicious, ${s.clean} clean`;
   const verdict = paint(o.color, VERDICT_COLOR[r.verdict], r.verdict.toUpperCase());

@@ -9,7 +9,9 @@ import { scanFile, type ScanOptions } from './engine.js';
 import { scanWithWorkers } from './pool.js';
 import { REPORT_SCHEMA, type FileReport, type ScanReport } from './report.js';
 import { VERDICTS, worst, type Verdict } from './verdict.js';
+import { summarizeModelFolders, type ModelSummary } from './model-folder.js';
 import { walk, type WalkItem } from './walk.js';
+import { statSync } from 'node:fs';
 
 export interface DirectoryScanOptions extends ScanOptions {
   /** Worker threads; 1 scans in this thread. Default: available cores. */
@@ -65,22 +67,42 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
     }
   }
   const files = reports.filter((r): r is FileReport => r !== undefined);
-  return buildReport(files, options.profile ?? 'auto', startedAt, performance.now() - t0);
+  // Model folders: only for a single directory root, where report paths are relative to it.
+  let models: ModelSummary[] = [];
+  const only = paths[0];
+  if (paths.length === 1 && only !== undefined && isDirectory(only)) models = summarizeModelFolders(only, files);
+  return buildReport(files, options.profile ?? 'auto', startedAt, performance.now() - t0, models);
 }
 
-export function buildReport(files: FileReport[], profile: string, startedAt: string, durationMs: number): ScanReport {
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function buildReport(
+  files: FileReport[],
+  profile: string,
+  startedAt: string,
+  durationMs: number,
+  models: ModelSummary[] = [],
+): ScanReport {
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   let verdict: Verdict = 'clean';
   for (const f of files) {
     counts[f.verdict]++;
     verdict = worst(verdict, f.verdict);
   }
+  for (const m of models) verdict = worst(verdict, m.verdict);
   return {
     schema: REPORT_SCHEMA,
     tool: { name: 'modelguard', version: VERSION },
     verdict,
     profile,
     files,
+    ...(models.length > 0 ? { models } : {}),
     summary: { ...counts, files: files.length, durationMs: Math.round(durationMs) },
     startedAt,
   };

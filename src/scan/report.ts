@@ -5,6 +5,7 @@
  */
 import type { InfoValue } from './context.js';
 import type { Finding } from './finding.js';
+import type { ModelSummary } from './model-folder.js';
 import type { Verdict } from './verdict.js';
 
 export const REPORT_SCHEMA = 'modelguard.scan/v1';
@@ -31,6 +32,8 @@ export interface ScanReport {
   /** Profile forced by the user, or `auto` (chosen per format). */
   profile: string;
   files: FileReport[];
+  /** Model folders found among the files (Hugging Face style directories), each as one unit. */
+  models?: ModelSummary[];
   summary: Record<Verdict, number> & { files: number; durationMs: number };
   /** ISO 8601 time the scan started. */
   startedAt: string;

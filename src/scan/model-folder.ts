@@ -1,0 +1,154 @@
+/**
+ * Model folders as a unit. A Hugging Face style directory (config.json,
+ * weight shards, index files, tokenizer files) is one model: it gets one
+ * summary verdict, a per-file table, and folder-level checks that no single
+ * file can make (an index naming shards that are missing, weights in two
+ * formats).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Finding } from './finding.js';
+import type { FileReport } from './report.js';
+import { defineRules } from './rules.js';
+import { verdictOf, worst, type Verdict } from './verdict.js';
+
+export interface ModelFile {
+  path: string;
+  format: string;
+  verdict: Verdict;
+  size: number;
+}
+
+export interface ModelSummary {
+  /** Folder relative to the scanned directory (`.` for the directory itself). */
+  path: string;
+  kind: 'huggingface' | 'diffusers' | 'sharded' | 'folder';
+  verdict: Verdict;
+  files: ModelFile[];
+  /** Findings about the folder as a whole. */
+  findings: Finding[];
+}
+
+defineRules([
+  {
+    id: 'model/missing-shard',
+    title: 'Index names a weight file that is not there',
+    severity: 'suspicious',
+    help: 'A weight index (*.index.json) maps tensors to a shard missing from the folder: loading fails, or picks the file up from somewhere else.',
+  },
+  {
+    id: 'model/bad-index',
+    title: 'Weight index is not valid',
+    severity: 'suspicious',
+    help: 'A *.index.json file is not the JSON object with a weight_map that loaders expect.',
+  },
+  {
+    id: 'model/index-escapes-folder',
+    title: 'Weight index points outside the folder',
+    severity: 'malicious',
+    help: 'An index maps tensors to a path that is absolute or climbs out of the model folder with "..": loading reads files the model does not own.',
+  },
+  {
+    id: 'model/pickle-and-safetensors',
+    title: 'Weights present as pickle and as safetensors',
+    severity: 'info',
+    help: 'transformers prefers model.safetensors when both exist; the pickle files are then unused, but other loaders may read them. Consider deleting them.',
+  },
+]);
+
+/** Files that mark a folder as one model. */
+const MARKERS = ['config.json', 'model_index.json'];
+const INDEX = /\.index\.json$/;
+/** Index files read (they are JSON maps of tensor names to shard files). */
+const MAX_INDEX_BYTES = 64 * 1024 * 1024;
+
+function parentOf(p: string): string {
+  const d = dirname(p);
+  return d === '' ? '.' : d;
+}
+
+/** Groups reports by model folder. `root` is the scanned directory on disk. */
+export function summarizeModelFolders(root: string, files: readonly FileReport[]): ModelSummary[] {
+  const names = new Set(files.map((f) => f.path));
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const base = f.path.split('/').pop() ?? '';
+    if (MARKERS.includes(base) || INDEX.test(base)) dirs.add(parentOf(f.path));
+  }
+  const out: ModelSummary[] = [];
+  for (const dir of [...dirs].sort()) {
+    const prefix = dir === '.' ? '' : `${dir}/`;
+    // Nested model folders (a pipeline's sub-models) belong to the nearest marker.
+    const mine = files.filter((f) => f.path.startsWith(prefix) && nearest(f.path, dirs) === dir);
+    const findings: Finding[] = [];
+    const has = (n: string) => names.has(prefix + n);
+    let kind: ModelSummary['kind'] = has('model_index.json') ? 'diffusers' : has('config.json') ? 'huggingface' : 'folder';
+    for (const f of mine) {
+      const base = f.path.slice(prefix.length);
+      if (!INDEX.test(base) || base.includes('/')) continue;
+      kind = kind === 'folder' ? 'sharded' : kind;
+      checkIndex(root, prefix, base, names, findings);
+    }
+    const weights = mine.map((f) => f.path.slice(prefix.length));
+    if (weights.some((w) => /\.safetensors$/.test(w)) && weights.some((w) => /^pytorch_model.*\.bin$/.test(w))) {
+      findings.push({
+        rule: 'model/pickle-and-safetensors',
+        severity: 'info',
+        message: 'the folder has both pytorch_model*.bin and *.safetensors weights; transformers loads the safetensors',
+        location: { file: dir },
+      });
+    }
+    let verdict = verdictOf(findings);
+    for (const f of mine) verdict = worst(verdict, f.verdict);
+    out.push({
+      path: dir,
+      kind,
+      verdict,
+      files: mine.map((f) => ({ path: f.path, format: f.format, verdict: f.verdict, size: f.size })),
+      findings,
+    });
+  }
+  return out;
+}
+
+function nearest(path: string, dirs: Set<string>): string | undefined {
+  let d = parentOf(path);
+  for (;;) {
+    if (dirs.has(d)) return d;
+    if (d === '.') return undefined;
+    d = parentOf(d);
+  }
+}
+
+function checkIndex(root: string, prefix: string, base: string, names: Set<string>, findings: Finding[]): void {
+  const file = prefix + base;
+  let doc: unknown;
+  try {
+    const path = join(root, file);
+    if (statSync(path).size > MAX_INDEX_BYTES) throw new Error(`larger than ${MAX_INDEX_BYTES} bytes`);
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    findings.push({ rule: 'model/bad-index', severity: 'suspicious', message: `${base}: ${(e as Error).message}`, location: { file } });
+    return;
+  }
+  const map = typeof doc === 'object' && doc !== null ? (doc as { weight_map?: unknown }).weight_map : undefined;
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) {
+    findings.push({ rule: 'model/bad-index', severity: 'suspicious', message: `${base} has no weight_map object`, location: { file } });
+    return;
+  }
+  const shards = new Set<string>();
+  for (const v of Object.values(map as Record<string, unknown>)) {
+    if (typeof v !== 'string') {
+      findings.push({ rule: 'model/bad-index', severity: 'suspicious', message: `${base}: a weight_map value is not a file name`, location: { file } });
+      return;
+    }
+    shards.add(v);
+  }
+  for (const s of [...shards].sort()) {
+    if (s.startsWith('/') || s.startsWith('\\') || /^[A-Za-z]:/.test(s) || s.split(/[\\/]/).includes('..')) {
+      findings.push({ rule: 'model/index-escapes-folder', severity: 'malicious', message: `${base} maps tensors to '${s}', outside the model folder`, location: { file } });
+    } else if (!names.has(prefix + s)) {
+      findings.push({ rule: 'model/missing-shard', severity: 'suspicious', message: `${base} maps tensors to '${s}', which is not in the folder`, location: { file } });
+    }
+  }
+}
