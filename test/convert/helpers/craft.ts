@@ -35,11 +35,21 @@ export class P {
     // LONG1: little-endian two's complement.
     const out: number[] = [];
     let x = big;
-    for (let i = 0; i < 9; i++) {
+    do {
       out.push(Number(x & 0xffn));
       x >>= 8n;
-    }
+    } while (!((x === 0n && (out[out.length - 1] as number) < 0x80) || (x === -1n && (out[out.length - 1] as number) >= 0x80)));
     return this.bytes(0x8a, out.length, ...out);
+  }
+  bytesTrue(): this {
+    return this.bytes(0x88);
+  }
+  noneValue(): this {
+    return this.bytes(0x4e);
+  }
+  /** MARK ... LIST */
+  listEnd(): this {
+    return this.bytes(0x6c);
   }
   mark(): this {
     return this.bytes(0x28);
