@@ -10,7 +10,22 @@ import { convertCheckpoint } from '../../src/convert/convert.js';
 import { ConvertError } from '../../src/convert/errors.js';
 import { EXPECTED, fixture, listFiles, readOutput, tempDir } from './helpers/env.js';
 
-const PLAIN = ['dtypes.pt', 'dtypes-legacy.pt', 'views.pt', 'views-legacy.pt', 'nested.pt', 'optimizer.pt', 'cast.pt', 'float8-torch2.pt', 'tied.pt'];
+const PLAIN = [
+  'dtypes.pt',
+  'dtypes-legacy.pt',
+  'views.pt',
+  'views-legacy.pt',
+  'nested.pt',
+  'optimizer.pt',
+  'cast.pt',
+  'float8-torch2.pt',
+  'tied.pt',
+  // torch.save(model): named as model.state_dict() names them (recorded by the generator).
+  'whole-module.pt',
+  'whole-module-legacy.pt',
+  // Lightning-style: PurePosixPath, Namespace, Counter, defaultdict beside the weights (the scan vouches for them).
+  'lightning-style.ckpt',
+];
 
 describe('converting real checkpoints', () => {
   for (const name of PLAIN) {
@@ -29,6 +44,13 @@ describe('converting real checkpoints', () => {
       assert.equal(file.metadata?.['format'], 'pt');
     });
   }
+
+  it('leaves the plain-Python objects of a clean checkpoint behind and says so', async (t) => {
+    const dir = tempDir(t);
+    const report = await convertCheckpoint(fixture('lightning-style.ckpt'), join(dir, 'o.safetensors'));
+    const left = report.leftBehind.map((l) => l.what).join(' ');
+    for (const g of ['pathlib.PurePosixPath', 'argparse.Namespace']) assert.ok(left.includes(g), left);
+  });
 
   it('writes every dtype under its safetensors name', async (t) => {
     const dir = tempDir(t);

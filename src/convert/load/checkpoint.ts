@@ -28,6 +28,14 @@ export interface LoadOptions {
    * missing) instead of failing; each is listed in `leftBehind`.
    */
   salvage?: boolean;
+  /**
+   * Leave behind objects outside the weights-only set (listed in
+   * `leftBehind`) but still fail on unsupported tensors and bad storages.
+   * `openCheckpoint` sets it when the scan found the file clean: every such
+   * object is then on the scan's allowlist for the way it is used (a
+   * `PurePosixPath` in Lightning hyper-parameters, an `argparse.Namespace`).
+   */
+  leaveForeign?: boolean;
   limits?: Partial<LoadLimits>;
 }
 
@@ -84,14 +92,15 @@ export function detectCheckpoint(src: ByteSource): DetectedFormat {
 export function loadCheckpoint(src: ByteSource, options: LoadOptions = {}): Checkpoint {
   const limits: LoadLimits = { ...DEFAULT_LOAD_LIMITS, ...options.limits };
   const salvage = options.salvage === true;
+  const foreignOk = salvage || options.leaveForeign === true;
   const format = detectCheckpoint(src);
   let loaded;
   switch (format) {
     case 'torch-zip':
-      loaded = loadZipTree(src, limits, salvage);
+      loaded = loadZipTree(src, limits, foreignOk);
       break;
     case 'torch-legacy':
-      loaded = loadLegacyTree(src, limits, salvage);
+      loaded = loadLegacyTree(src, limits, foreignOk);
       break;
     case 'torch-tar':
       throw new ConvertError('E_CONVERT_FORMAT', 'a tar checkpoint (PyTorch before 0.1.10) is not supported');
@@ -156,7 +165,11 @@ export async function openCheckpoint(path: string, options: OpenOptions = {}): P
   if (report.verdict === 'malicious' && !allow) throw refusal(report, path);
   const src = new FileSource(path);
   try {
-    const ck = loadCheckpoint(src, { ...options, salvage: options.salvage === true || allow });
+    const ck = loadCheckpoint(src, {
+      ...options,
+      salvage: options.salvage === true || allow,
+      leaveForeign: options.leaveForeign ?? report.verdict === 'clean',
+    });
     const findings = worstFirst(report.findings).filter((f) => f.severity !== 'info');
     const left = allow && report.verdict === 'malicious'
       ? findings.map((f): LeftBehind => ({ where: f.location.member?.join(' > ') ?? 'file', what: f.rule, why: f.message }))

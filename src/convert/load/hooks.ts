@@ -52,6 +52,8 @@ export interface LoadNote {
 
 export class LoadHooks implements MachineHooks {
   readonly resolved = new Map<PyObject, Resolved>();
+  /** BUILD states applied to foreign objects (a pickled nn.Module's __dict__), kept to find its tensors. */
+  readonly foreignState = new Map<PyObject, PyValue>();
   readonly ordered = new WeakSet<PyDict>();
   readonly notes: LoadNote[] = [];
   private readonly opts: LoadHooksOptions;
@@ -220,6 +222,10 @@ export class LoadHooks implements MachineHooks {
     const t = this.resolve(target);
     const name = t instanceof PyGlobal ? t.full : isResolved(t) && t.kind === 'foreign' ? t.global : undefined;
     if (this.opts.salvage) {
+      if (target instanceof PyObject && isResolved(t) && t.kind === 'foreign') {
+        this.foreignState.set(target, state);
+        return;
+      }
       if (target instanceof PyObject && isResolved(t) && t.kind !== 'foreign') {
         // State applied to a tensor or storage could change what it means: leave it behind.
         this.resolved.set(target, { kind: 'foreign', global: 'BUILD', use: 'build', pos: site.pos });

@@ -72,7 +72,9 @@ export function materialize(value: PyValue, hooks: LoadHooks, salvage: boolean):
       if (r === undefined || !isResolved(r)) {
         throw new ConvertError('E_CONVERT_PICKLE', `an object built at offset ${v.pos} that the loader did not interpret`, { offset: v.pos });
       }
-      out = r;
+      const state = r.kind === 'foreign' ? hooks.foreignState.get(v) : undefined;
+      const module = state instanceof PyDict ? moduleStateDict(state, (x) => visit(x, depth + 1)) : undefined;
+      out = module ?? r;
     } else {
       throw new ConvertError('E_CONVERT_PICKLE', 'an unexpected value in the tree');
     }
@@ -81,6 +83,26 @@ export function materialize(value: PyValue, hooks: LoadHooks, salvage: boolean):
     return out;
   };
   return visit(value, 0);
+}
+
+/**
+ * A pickled `nn.Module` (its `__dict__` as BUILD state) as the ordered dict
+ * `module.state_dict()` would return: parameters, then persistent buffers,
+ * then child modules under their names (so paths read `layer1.0.weight`).
+ * Returns undefined for objects that are not modules.
+ */
+function moduleStateDict(state: PyDict, visit: (v: PyValue) => CkValue): CkDict | undefined {
+  const params = state.get('_parameters');
+  const buffers = state.get('_buffers');
+  const modules = state.get('_modules');
+  if (!(params instanceof PyDict) || !(buffers instanceof PyDict) || !(modules instanceof PyDict)) return undefined;
+  const nonPersistent = state.get('_non_persistent_buffers_set');
+  const skip = new Set(nonPersistent instanceof PySet ? nonPersistent.items.filter((x): x is string => typeof x === 'string') : []);
+  const entries: [CkValue, CkValue][] = [];
+  for (const [k, v] of params.entries) if (typeof k === 'string' && v !== null) entries.push([k, visit(v)]);
+  for (const [k, v] of buffers.entries) if (typeof k === 'string' && v !== null && !skip.has(k)) entries.push([k, visit(v)]);
+  for (const [k, v] of modules.entries) if (typeof k === 'string' && v !== null) entries.push([k, visit(v)]);
+  return { kind: 'dict', ordered: true, entries };
 }
 
 /** A dict with Python's semantics for repeated keys: the last value wins, the first position stays. */
