@@ -100,3 +100,16 @@ describe('options', () => {
     assert.match(out, /Exit status/);
   });
 });
+
+describe('command registry', () => {
+  it('lists every command with the summary its module declares', async () => {
+    const { COMMANDS } = await import('../../src/cli/commands/index.js');
+    for (const entry of COMMANDS) {
+      const cmd = await entry.load();
+      assert.equal(cmd.name, entry.name);
+      assert.equal(cmd.summary, entry.summary, entry.name);
+    }
+    const { out } = await cli('--help');
+    for (const entry of COMMANDS) assert.match(out, new RegExp(`\\b${entry.name}\\b`));
+  });
+});

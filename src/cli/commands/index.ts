@@ -1,6 +1,26 @@
-/** Every subcommand, in the order `--help` lists them. Adding one is one line. */
+/**
+ * Every subcommand, in the order `--help` lists them. Modules load on
+ * demand, so `modelguard scan` does not pay for the converter, the vault or
+ * the signer. Adding a command is one entry here (a test checks that each
+ * entry's summary matches its command's).
+ */
 import type { Command } from '../command.js';
-import { convertCommand } from './convert.js';
-import { scanCommand } from './scan.js';
 
-export const COMMANDS: Command[] = [scanCommand, convertCommand];
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'scan',
+    summary: 'scan model files or folders for code execution and loader attacks',
+    load: async () => (await import('./scan.js')).scanCommand,
+  },
+  {
+    name: 'convert',
+    summary: 'convert PyTorch checkpoints, Hugging Face folders and .npz to safetensors without running them',
+    load: async () => (await import('./convert.js')).convertCommand,
+  },
+];
