@@ -1,0 +1,275 @@
+/**
+ * age over files and streams: constant memory, optional parallel sealing
+ * and opening, and crash-safe outputs.
+ *
+ * Decryption to a path writes a temp file in the same directory and renames
+ * it only after the final chunk verified, so the output name never holds
+ * unauthenticated or partial plaintext. Decryption to a stream (stdout)
+ * cannot retract bytes: like `age`, it writes each chunk once its tag
+ * verified and exits non-zero if a later chunk fails.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { fail } from '../errors.js';
+import { atomicWrite, readFull, writeAll } from '../fsutil.js';
+import { looksArmored } from './armor.js';
+import { AgeDecryptor, Decryptor, unwrapHeader } from './decrypt.js';
+import { buildHeader, Encryptor, type EncryptOptions } from './encrypt.js';
+import { findHeaderEnd, MAX_HEADER_SIZE, parseHeader } from './format.js';
+import type { ChunkPool } from './pool.js';
+import type { Identity, Recipient } from './recipient.js';
+import { CHUNK_SIZE, ENC_CHUNK_SIZE, PAYLOAD_NONCE_SIZE, payloadKey, plaintextSize } from './stream.js';
+
+/** Plaintext per pool job: 16 chunks. Big enough to amortise messaging, small enough to keep memory low. */
+const JOB_CHUNKS = 16;
+const BLOCK = JOB_CHUNKS * CHUNK_SIZE;
+/** Inputs below this are sealed on the calling thread (worker hand-off costs more than it saves). */
+const PARALLEL_MIN = 4 * BLOCK;
+
+export type Sink = (parts: Uint8Array[]) => Promise<void>;
+export type Source = FileHandle | AsyncIterable<Uint8Array>;
+
+export interface StreamOptions extends EncryptOptions {
+  /** Worker pool for parallel chunk processing; omitted = single thread. */
+  readonly pool?: ChunkPool | undefined;
+  /** Called with every plaintext piece in order (hashing, progress). */
+  readonly onPlaintext?: (piece: Uint8Array) => void;
+}
+
+export interface EncryptResult {
+  readonly plaintextBytes: number;
+  readonly ciphertextBytes: number;
+}
+
+/** Sink writing to an open file. */
+export function handleSink(h: FileHandle): Sink {
+  return (parts) => writeAll(h, parts);
+}
+
+/** Sink writing to a Node writable stream, honouring back-pressure. */
+export function streamSink(w: NodeJS.WritableStream): Sink {
+  return async (parts) => {
+    for (const p of parts) {
+      if (p.length === 0) continue;
+      if (!w.write(p)) await new Promise<void>((resolve) => w.once('drain', resolve));
+    }
+  };
+}
+
+function isHandle(s: Source): s is FileHandle {
+  // Streams have `fd` and `read` too; only FileHandle has `readv` and `sync`.
+  const h = s as Partial<FileHandle>;
+  return typeof h.fd === 'number' && typeof h.readv === 'function' && typeof h.sync === 'function';
+}
+
+/**
+ * `size`-byte blocks of `src` (the last may be shorter). With `fresh`, every
+ * block is a new buffer (so it can be transferred to a worker); otherwise
+ * one buffer is reused and each block is valid until the next is requested.
+ */
+async function* blocks(src: Source, size: number, fresh = false): AsyncGenerator<Uint8Array> {
+  if (isHandle(src)) {
+    // Not zero-filled: readFull overwrites every byte that is yielded.
+    const shared = fresh ? undefined : Buffer.allocUnsafe(size);
+    for (;;) {
+      const buf = shared ?? new Uint8Array(size);
+      const n = await readFull(src, buf);
+      if (n > 0) yield n === size ? buf : buf.subarray(0, n);
+      if (n < size) return;
+    }
+  }
+  let buf = new Uint8Array(size);
+  let fill = 0;
+  for await (const piece of src) {
+    let pos = 0;
+    while (pos < piece.length) {
+      const n = Math.min(size - fill, piece.length - pos);
+      buf.set(piece.subarray(pos, pos + n), fill);
+      fill += n;
+      pos += n;
+      if (fill === size) {
+        yield buf;
+        buf = new Uint8Array(size);
+        fill = 0;
+      }
+    }
+  }
+  if (fill > 0) yield buf.subarray(0, fill);
+}
+
+async function drainOrdered(queue: Promise<Uint8Array>[], keep: number, sink: Sink): Promise<number> {
+  let written = 0;
+  while (queue.length > keep) {
+    const out = await (queue.shift() as Promise<Uint8Array>);
+    written += out.length;
+    await sink([out]);
+  }
+  return written;
+}
+
+/**
+ * Encrypts `src` into `sink`. With a pool (and no armor) chunks are sealed
+ * on worker threads, in order. Returns byte counts.
+ */
+export async function encryptTo(src: Source, sink: Sink, recipients: readonly Recipient[], options: StreamOptions = {}): Promise<EncryptResult> {
+  const pool = options.armor === true ? undefined : options.pool;
+  let plain = 0;
+  let cipher = 0;
+  if (pool === undefined) {
+    const e = new Encryptor(recipients, options);
+    for await (const b of blocks(src, BLOCK)) {
+      options.onPlaintext?.(b);
+      plain += b.length;
+      const out = e.push(b);
+      for (const o of out) cipher += o.length;
+      await sink(out);
+    }
+    const out = e.end();
+    for (const o of out) cipher += o.length;
+    await sink(out);
+    return { plaintextBytes: plain, ciphertextBytes: cipher };
+  }
+  const { fileKey, header, nonce } = buildHeader(recipients);
+  const key = payloadKey(fileKey, nonce);
+  await sink([header, nonce]);
+  cipher += header.length + nonce.length;
+  const queue: Promise<Uint8Array>[] = [];
+  const seal = (data: Uint8Array, counter: number, final: boolean): Promise<Uint8Array> =>
+    pool.run('seal', key, counter, final, data).then((r) => r.out as Uint8Array);
+  let held: Uint8Array | undefined;
+  let counter = 0;
+  for await (const b of blocks(src, BLOCK, true)) {
+    options.onPlaintext?.(b);
+    plain += b.length;
+    if (held !== undefined) {
+      const chunks = held.length / CHUNK_SIZE; // read before the buffer is transferred
+      queue.push(seal(held, counter, false));
+      counter += chunks;
+    }
+    held = b;
+    cipher += await drainOrdered(queue, 2 * pool.size, sink);
+  }
+  queue.push(seal(held ?? new Uint8Array(0), counter, true));
+  cipher += await drainOrdered(queue, 0, sink);
+  return { plaintextBytes: plain, ciphertextBytes: cipher };
+}
+
+/** Decrypts `src` (binary or armored) into `sink`, sequentially. Throws at the end if incomplete. */
+export async function decryptTo(src: Source, sink: Sink, identities: readonly Identity[], options: StreamOptions = {}): Promise<number> {
+  const d = new Decryptor(identities);
+  let n = 0;
+  const emit = async (parts: Uint8Array[]): Promise<void> => {
+    for (const p of parts) {
+      options.onPlaintext?.(p);
+      n += p.length;
+    }
+    await sink(parts);
+  };
+  for await (const b of blocks(src, BLOCK)) await emit(d.push(b));
+  await emit(d.end());
+  return n;
+}
+
+/**
+ * Decrypts a binary age file with the payload opened on the pool. The file
+ * size tells which chunk is final, so chunks can be opened out of order and
+ * written in order. Falls back to `decryptTo` for armored files.
+ */
+async function decryptFileParallel(h: FileHandle, size: number, sink: Sink, identities: readonly Identity[], pool: ChunkPool, options: StreamOptions): Promise<number> {
+  const head = new Uint8Array(Math.min(size, MAX_HEADER_SIZE + PAYLOAD_NONCE_SIZE + 1));
+  const got = await readFull(h, head, 0);
+  const end = findHeaderEnd(head.subarray(0, got));
+  if (end === undefined) {
+    // Let the sequential decryptor produce the precise error.
+    const d = new AgeDecryptor(identities);
+    d.push(head.subarray(0, got));
+    d.end();
+    throw fail('E_AGE_HEADER', 'unterminated header');
+  }
+  const header = parseHeader(head.subarray(0, end));
+  const fileKey = unwrapHeader(header, identities);
+  if (got < end + PAYLOAD_NONCE_SIZE) throw fail('E_AGE_HEADER', 'input ends before the payload nonce');
+  const key = payloadKey(fileKey, head.slice(end, end + PAYLOAD_NONCE_SIZE));
+  const start = end + PAYLOAD_NONCE_SIZE;
+  const encLen = size - start;
+  if (plaintextSize(encLen) === undefined) {
+    throw fail('E_AGE_PAYLOAD', encLen === 0 ? 'payload has no chunks' : `payload length ${encLen} is not a valid STREAM length (truncated or padded)`);
+  }
+  const chunks = Math.max(1, Math.ceil(encLen / ENC_CHUNK_SIZE));
+  const jobBytes = JOB_CHUNKS * ENC_CHUNK_SIZE;
+  const queue: Promise<Uint8Array>[] = [];
+  let n = 0;
+  const drain = async (keep: number): Promise<void> => {
+    while (queue.length > keep) {
+      const out = await (queue.shift() as Promise<Uint8Array>);
+      options.onPlaintext?.(out);
+      n += out.length;
+      await sink([out]);
+    }
+  };
+  for (let off = 0, counter = 0; off < encLen || counter === 0; off += jobBytes) {
+    const len = Math.min(jobBytes, encLen - off);
+    const buf = new Uint8Array(len);
+    if ((await readFull(h, buf, start + off)) !== len) throw fail('E_AGE_PAYLOAD', 'file shrank while reading');
+    const c = counter;
+    const jobChunks = Math.max(1, Math.ceil(len / ENC_CHUNK_SIZE));
+    const final = c + jobChunks === chunks;
+    queue.push(
+      pool.run('open', key, c, final, buf).then((r) => {
+        if (r.out === undefined) {
+          throw fail('E_AGE_PAYLOAD', `chunk ${c + (r.failedAt ?? 0)} failed to authenticate (flipped, reordered, dropped or truncated)`);
+        }
+        return r.out;
+      }),
+    );
+    counter += jobChunks;
+    await drain(2 * pool.size);
+    if (len === 0) break;
+  }
+  await drain(0);
+  return n;
+}
+
+/** Encrypts the file at `input` to `output` atomically (temp + fsync + rename). */
+export async function encryptFile(input: string, output: string, recipients: readonly Recipient[], options: StreamOptions = {}): Promise<EncryptResult> {
+  const h = await openInput(input);
+  try {
+    const st = await h.stat();
+    const opts = st.size >= PARALLEL_MIN ? options : { ...options, pool: undefined };
+    return await atomicWrite(output, (out) => encryptTo(h, handleSink(out), recipients, opts));
+  } finally {
+    await h.close();
+  }
+}
+
+/**
+ * Decrypts the file at `input` to `output`. The output name appears only
+ * after the whole payload authenticated; on any failure nothing is left.
+ */
+export async function decryptFile(input: string, output: string, identities: readonly Identity[], options: StreamOptions = {}): Promise<number> {
+  const h = await openInput(input);
+  try {
+    return await atomicWrite(output, (out) => decryptHandle(h, handleSink(out), identities, options));
+  } finally {
+    await h.close();
+  }
+}
+
+/** Decrypts an open file into a sink, in parallel when worthwhile. */
+export async function decryptHandle(h: FileHandle, sink: Sink, identities: readonly Identity[], options: StreamOptions = {}): Promise<number> {
+  const st = await h.stat();
+  const first = new Uint8Array(1);
+  const armored = (await readFull(h, first, 0)) === 1 && looksArmored(first);
+  if (options.pool !== undefined && st.isFile() && !armored && st.size >= PARALLEL_MIN) {
+    return decryptFileParallel(h, st.size, sink, identities, options.pool, options);
+  }
+  return decryptTo(h, sink, identities, options);
+}
+
+export async function openInput(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (e) {
+    throw fail('E_IO', `cannot open ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
