@@ -7,21 +7,31 @@ import { fail } from '../errors.js';
 import { ArmorEncoder } from './armor.js';
 import { headerMac, serializeHeader, serializeHeaderNoMac, type Stanza } from './format.js';
 import { newFileKey } from './primitives.js';
-import type { Recipient } from './recipient.js';
+import type { Identity, Recipient } from './recipient.js';
 import { PAYLOAD_NONCE_SIZE, payloadKey, StreamSealer } from './stream.js';
 
 export interface EncryptOptions {
   /** ASCII armor the output (PEM "AGE ENCRYPTED FILE"). */
   readonly armor?: boolean;
+  /**
+   * Use this 16-byte file key instead of a fresh random one. Only for
+   * callers that must verify their own output without an identity (the
+   * vault keeps it in memory to decrypt-check what it wrote, then drops it).
+   * Never reuse a file key for two files.
+   */
+  readonly fileKey?: Uint8Array;
 }
 
 /** Builds the header for a fresh file key; returns the key, header bytes and payload nonce. */
-export function buildHeader(recipients: readonly Recipient[]): { fileKey: Uint8Array; header: Uint8Array; nonce: Uint8Array } {
+export function buildHeader(
+  recipients: readonly Recipient[],
+  fileKey: Uint8Array = newFileKey(),
+): { fileKey: Uint8Array; header: Uint8Array; nonce: Uint8Array } {
   if (recipients.length === 0) throw fail('E_USAGE', 'no recipients given');
   if (recipients.length > 1 && recipients.some((r) => r.exclusive === true)) {
     throw fail('E_USAGE', 'a passphrase cannot be combined with other recipients');
   }
-  const fileKey = newFileKey();
+  if (fileKey.length !== 16) throw fail('E_USAGE', 'file key must be 16 bytes');
   const stanzas: Stanza[] = recipients.flatMap((r) => r.wrap(fileKey));
   const header = serializeHeader(stanzas, headerMac(fileKey, serializeHeaderNoMac(stanzas)));
   return { fileKey, header, nonce: new Uint8Array(randomBytes(PAYLOAD_NONCE_SIZE)) };
@@ -34,7 +44,7 @@ export class Encryptor {
   private prefix: Uint8Array | undefined;
 
   constructor(recipients: readonly Recipient[], options: EncryptOptions = {}) {
-    const { fileKey, header, nonce } = buildHeader(recipients);
+    const { fileKey, header, nonce } = buildHeader(recipients, options.fileKey);
     this.sealer = new StreamSealer(payloadKey(fileKey, nonce));
     this.armor = options.armor === true ? new ArmorEncoder() : undefined;
     this.prefix = Buffer.concat([header, nonce]);
@@ -58,6 +68,20 @@ export class Encryptor {
     if (this.armor === undefined) return parts;
     const text = parts.map((p) => (this.armor as ArmorEncoder).push(p)).join('');
     return text === '' ? [] : [Buffer.from(text)];
+  }
+}
+
+/**
+ * An identity that knows the file key already: lets the encrypting side
+ * verify its own ciphertext (header MAC and every chunk) without a secret key.
+ */
+export class KnownFileKey implements Identity {
+  private readonly fileKey: Uint8Array;
+  constructor(fileKey: Uint8Array) {
+    this.fileKey = fileKey;
+  }
+  unwrap(): Uint8Array {
+    return this.fileKey;
   }
 }
 

@@ -129,7 +129,7 @@ export async function encryptTo(src: Source, sink: Sink, recipients: readonly Re
     await sink(out);
     return { plaintextBytes: plain, ciphertextBytes: cipher };
   }
-  const { fileKey, header, nonce } = buildHeader(recipients);
+  const { fileKey, header, nonce } = buildHeader(recipients, options.fileKey);
   const key = payloadKey(fileKey, nonce);
   await sink([header, nonce]);
   cipher += header.length + nonce.length;
