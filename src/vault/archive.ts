@@ -16,14 +16,16 @@
  * plaintext is only touched after step 5. `recover` finishes or undoes
  * whatever a crash interrupted.
  *
- * Test hook: `MODELGUARD_VAULT_CRASH_AT=<step>` makes the process SIGKILL
- * itself at that step (`encrypted`, `verified`, `pending`, `renamed`,
- * `journaled`, `deleting`, `deleted`), so tests can crash it for real.
+ * Test hook (crash.ts): `MODELGUARD_VAULT_CRASH_AT=<step>` makes the
+ * process SIGKILL itself at that step (`encrypted`, `verified`, `pending`,
+ * `renamed`, `journaled`, `deleting`, `overwriting`, `deleted`), so tests
+ * can crash it for real.
  */
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crashPoint } from './crash.js';
 import { fail } from './errors.js';
 import { KnownFileKey } from './age/encrypt.js';
 import { decryptHandle, encryptTo, type Sink } from './age/file.js';
@@ -38,7 +40,6 @@ import { shredFile, shredTree } from './shred.js';
 import { listTree, tarStream } from './tar.js';
 
 export const PARTIAL_SUFFIX = '.partial';
-export const CRASH_ENV = 'MODELGUARD_VAULT_CRASH_AT';
 
 export interface ArchiveContext {
   readonly watchDir: string;
@@ -50,11 +51,6 @@ export interface ArchiveContext {
   readonly overwrite: boolean;
   readonly markerSuffix: string;
   readonly log: (line: string) => void;
-}
-
-/** Test hook: die like `kill -9` at a named step. */
-function crashPoint(step: string): void {
-  if (process.env[CRASH_ENV] === step) process.kill(process.pid, 'SIGKILL');
 }
 
 function vaultName(c: Candidate, m: Manifest, existing: ReadonlySet<string>): string {

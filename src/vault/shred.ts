@@ -11,6 +11,7 @@
 import { constants } from 'node:fs';
 import { open, rm, rmdir, unlink, lstat, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { crashPoint } from './crash.js';
 import { fsyncDir } from './fsutil.js';
 
 const ZEROS = Buffer.alloc(1024 * 1024);
@@ -24,6 +25,10 @@ export async function shredFile(path: string, overwrite = true): Promise<void> {
         const { size } = await h.stat();
         for (let pos = 0; pos < size; pos += ZEROS.length) {
           await h.write(ZEROS, 0, Math.min(ZEROS.length, size - pos), pos);
+          if (pos === 0) {
+            await h.sync();
+            crashPoint('overwriting'); // the plaintext is now damaged: the journal must stop a re-encryption
+          }
         }
         await h.sync();
       } finally {
