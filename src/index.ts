@@ -14,3 +14,35 @@ export { DEFAULT_LIMITS, type Limits } from './scan/limits.js';
 export { scanBuffer, scanFile, scanSource, type ScanOptions } from './scan/engine.js';
 export type { FormatScanner, Probe } from './scan/format.js';
 export type { ScanContext } from './scan/context.js';
+
+// ---- Encrypted vault (age) -------------------------------------------------
+// age v1 encryption (X25519, scrypt, armor) on Node's native crypto, the
+// checkpoint vault watcher and retention. See README "Encrypted vault (age)".
+export { VaultError, type VaultErrorCode } from './vault/errors.js';
+export type { Identity, Recipient } from './vault/age/recipient.js';
+export type { Stanza, Header } from './vault/age/format.js';
+export { X25519Identity, X25519Recipient } from './vault/age/x25519.js';
+export { ScryptIdentity, ScryptRecipient } from './vault/age/scrypt.js';
+export { parseIdentity, parseIdentitiesFile, parseRecipient, parseRecipientsFile } from './vault/age/keys.js';
+export { Encryptor, encryptBytes, encryptStream, type EncryptOptions } from './vault/age/encrypt.js';
+export { Decryptor, decryptBytes, decryptStream } from './vault/age/decrypt.js';
+export {
+  decryptFile,
+  decryptHandle,
+  decryptTo,
+  encryptFile,
+  encryptTo,
+  handleSink,
+  streamSink,
+  type EncryptResult,
+  type Sink,
+  type Source,
+  type StreamOptions,
+} from './vault/age/file.js';
+export { ChunkPool } from './vault/age/pool.js';
+export { AgeFileSource, openDecryptedSource, type DecryptedSourceOptions } from './vault/age/source.js';
+export { runVault, type WatchOptions, type WatchResult } from './vault/watch.js';
+export { DEFAULT_RULES, type CompletenessRules } from './vault/complete.js';
+export { loadManifest, type Manifest, type VaultEntry } from './vault/manifest.js';
+export { decide as decideRetention, applyPrune, type RetentionPolicy } from './vault/retention.js';
+// ---- end encrypted vault ----------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fail } from './errors.js';
 
@@ -95,5 +95,28 @@ export async function writeNewFile(path: string, text: string, mode: number): Pr
     throw fail('E_IO', `cannot write ${path}: ${(e as Error).message}`, { cause: e });
   } finally {
     await h?.close();
+  }
+}
+
+/**
+ * True if `path` exists and is not a regular file (`/dev/null`, a FIFO, a
+ * terminal): such outputs are written in place, since a temp file and a
+ * rename make no sense there.
+ */
+export async function isSpecialOutput(path: string): Promise<boolean> {
+  try {
+    return !(await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Writes to a special file (see `isSpecialOutput`) directly. */
+export async function directWrite<T>(path: string, write: (h: FileHandle) => Promise<T>): Promise<T> {
+  const h = await open(path, 'w');
+  try {
+    return await write(h);
+  } finally {
+    await h.close();
   }
 }

@@ -11,20 +11,22 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { fail } from '../errors.js';
-import { atomicWrite, readFull, writeAll } from '../fsutil.js';
+import { atomicWrite, directWrite, isSpecialOutput, readFull, writeAll } from '../fsutil.js';
 import { looksArmored } from './armor.js';
 import { AgeDecryptor, Decryptor, unwrapHeader } from './decrypt.js';
 import { buildHeader, Encryptor, type EncryptOptions } from './encrypt.js';
 import { findHeaderEnd, MAX_HEADER_SIZE, parseHeader } from './format.js';
+import { decryptFileParallel, encryptFileParallel } from './parallel-file.js';
 import type { ChunkPool } from './pool.js';
+import { outputSize, type JobResult } from './seal-worker.js';
 import type { Identity, Recipient } from './recipient.js';
 import { CHUNK_SIZE, ENC_CHUNK_SIZE, PAYLOAD_NONCE_SIZE, payloadKey, plaintextSize } from './stream.js';
 
-/** Plaintext per pool job: 16 chunks. Big enough to amortise messaging, small enough to keep memory low. */
-const JOB_CHUNKS = 16;
+/** Chunks per pool job (2 MiB): amortises messaging; with 2 jobs per worker in flight memory stays ~10 MiB per worker. */
+const JOB_CHUNKS = 32;
 const BLOCK = JOB_CHUNKS * CHUNK_SIZE;
 /** Inputs below this are sealed on the calling thread (worker hand-off costs more than it saves). */
-const PARALLEL_MIN = 4 * BLOCK;
+const PARALLEL_MIN = 4 * 1024 * 1024;
 
 export type Sink = (parts: Uint8Array[]) => Promise<void>;
 export type Source = FileHandle | AsyncIterable<Uint8Array>;
@@ -97,14 +99,32 @@ async function* blocks(src: Source, size: number, fresh = false): AsyncGenerator
   if (fill > 0) yield buf.subarray(0, fill);
 }
 
-async function drainOrdered(queue: Promise<Uint8Array>[], keep: number, sink: Sink): Promise<number> {
-  let written = 0;
-  while (queue.length > keep) {
-    const out = await (queue.shift() as Promise<Uint8Array>);
-    written += out.length;
-    await sink([out]);
+/** Recycled buffers for pool jobs: inputs of `BLOCK`-ish size and outputs. */
+class BufferBank {
+  private readonly free = new Map<number, Uint8Array[]>();
+  take(size: number): Uint8Array {
+    // Not zero-filled: every byte handed out is overwritten before use.
+    return this.free.get(size)?.pop() ?? new Uint8Array(Buffer.allocUnsafeSlow(size).buffer);
   }
-  return written;
+  give(b: Uint8Array): void {
+    const list = this.free.get(b.buffer.byteLength) ?? [];
+    if (list.length < 16) list.push(new Uint8Array(b.buffer));
+    this.free.set(b.buffer.byteLength, list);
+  }
+}
+
+/** Input blocks for pool jobs, read straight into recycled buffers when the source is a file. */
+async function* poolBlocks(src: Source, bank: BufferBank): AsyncGenerator<Uint8Array> {
+  if (!isHandle(src)) {
+    yield* blocks(src, BLOCK, true);
+    return;
+  }
+  for (;;) {
+    const buf = bank.take(BLOCK);
+    const n = await readFull(src, buf);
+    if (n > 0) yield n === BLOCK ? buf : buf.subarray(0, n);
+    if (n < BLOCK) return;
+  }
 }
 
 /**
@@ -133,24 +153,35 @@ export async function encryptTo(src: Source, sink: Sink, recipients: readonly Re
   const key = payloadKey(fileKey, nonce);
   await sink([header, nonce]);
   cipher += header.length + nonce.length;
-  const queue: Promise<Uint8Array>[] = [];
-  const seal = (data: Uint8Array, counter: number, final: boolean): Promise<Uint8Array> =>
-    pool.run('seal', key, counter, final, data).then((r) => r.out as Uint8Array);
+  const bank = new BufferBank();
+  const queue: Promise<JobResult>[] = [];
+  const drain = async (keep: number): Promise<void> => {
+    while (queue.length > keep) {
+      const r = await (queue.shift() as Promise<JobResult>);
+      cipher += r.length;
+      await sink([r.out.subarray(0, r.length)]);
+      bank.give(r.data);
+      bank.give(r.out);
+    }
+  };
+  const submit = (data: Uint8Array, counter: number, final: boolean): void => {
+    queue.push(pool.run('seal', key, counter, final, data, bank.take(outputSize('seal', BLOCK))));
+  };
   let held: Uint8Array | undefined;
   let counter = 0;
-  for await (const b of blocks(src, BLOCK, true)) {
+  for await (const b of poolBlocks(src, bank)) {
     options.onPlaintext?.(b);
     plain += b.length;
     if (held !== undefined) {
       const chunks = held.length / CHUNK_SIZE; // read before the buffer is transferred
-      queue.push(seal(held, counter, false));
+      submit(held, counter, false);
       counter += chunks;
     }
     held = b;
-    cipher += await drainOrdered(queue, 2 * pool.size, sink);
+    await drain(2 * pool.size);
   }
-  queue.push(seal(held ?? new Uint8Array(0), counter, true));
-  cipher += await drainOrdered(queue, 0, sink);
+  submit(held ?? new Uint8Array(0), counter, true);
+  await drain(0);
   return { plaintextBytes: plain, ciphertextBytes: cipher };
 }
 
@@ -175,7 +206,7 @@ export async function decryptTo(src: Source, sink: Sink, identities: readonly Id
  * size tells which chunk is final, so chunks can be opened out of order and
  * written in order. Falls back to `decryptTo` for armored files.
  */
-async function decryptFileParallel(h: FileHandle, size: number, sink: Sink, identities: readonly Identity[], pool: ChunkPool, options: StreamOptions): Promise<number> {
+async function decryptToSinkParallel(h: FileHandle, size: number, sink: Sink, identities: readonly Identity[], pool: ChunkPool, options: StreamOptions): Promise<number> {
   const head = new Uint8Array(Math.min(size, MAX_HEADER_SIZE + PAYLOAD_NONCE_SIZE + 1));
   const got = await readFull(h, head, 0);
   const end = findHeaderEnd(head.subarray(0, got));
@@ -197,29 +228,33 @@ async function decryptFileParallel(h: FileHandle, size: number, sink: Sink, iden
   }
   const chunks = Math.max(1, Math.ceil(encLen / ENC_CHUNK_SIZE));
   const jobBytes = JOB_CHUNKS * ENC_CHUNK_SIZE;
-  const queue: Promise<Uint8Array>[] = [];
+  const bank = new BufferBank();
+  const queue: Promise<JobResult>[] = [];
   let n = 0;
   const drain = async (keep: number): Promise<void> => {
     while (queue.length > keep) {
-      const out = await (queue.shift() as Promise<Uint8Array>);
-      options.onPlaintext?.(out);
-      n += out.length;
-      await sink([out]);
+      const r = await (queue.shift() as Promise<JobResult>);
+      const pt = r.out.subarray(0, r.length);
+      options.onPlaintext?.(pt);
+      n += pt.length;
+      await sink([pt]);
+      bank.give(r.data);
+      bank.give(r.out);
     }
   };
   for (let off = 0, counter = 0; off < encLen || counter === 0; off += jobBytes) {
     const len = Math.min(jobBytes, encLen - off);
-    const buf = new Uint8Array(len);
+    const buf = bank.take(jobBytes).subarray(0, len);
     if ((await readFull(h, buf, start + off)) !== len) throw fail('E_AGE_PAYLOAD', 'file shrank while reading');
     const c = counter;
     const jobChunks = Math.max(1, Math.ceil(len / ENC_CHUNK_SIZE));
     const final = c + jobChunks === chunks;
     queue.push(
-      pool.run('open', key, c, final, buf).then((r) => {
-        if (r.out === undefined) {
-          throw fail('E_AGE_PAYLOAD', `chunk ${c + (r.failedAt ?? 0)} failed to authenticate (flipped, reordered, dropped or truncated)`);
+      pool.run('open', key, c, final, buf, bank.take(jobBytes)).then((r) => {
+        if (r.failedAt !== undefined) {
+          throw fail('E_AGE_PAYLOAD', `chunk ${c + r.failedAt} failed to authenticate (flipped, reordered, dropped or truncated)`);
         }
-        return r.out;
+        return r;
       }),
     );
     counter += jobChunks;
@@ -236,7 +271,13 @@ export async function encryptFile(input: string, output: string, recipients: rea
   try {
     const st = await h.stat();
     const opts = st.size >= PARALLEL_MIN ? options : { ...options, pool: undefined };
-    return await atomicWrite(output, (out) => encryptTo(h, handleSink(out), recipients, opts));
+    const write = (await isSpecialOutput(output)) ? directWrite : atomicWrite;
+    return await write(output, async (out) => {
+      if (opts.pool !== undefined && opts.armor !== true && opts.onPlaintext === undefined && opts.fileKey === undefined && (await seekable(out, output))) {
+        return encryptFileParallel(h, out, recipients, opts.pool);
+      }
+      return encryptTo(h, handleSink(out), recipients, opts);
+    });
   } finally {
     await h.close();
   }
@@ -249,7 +290,17 @@ export async function encryptFile(input: string, output: string, recipients: rea
 export async function decryptFile(input: string, output: string, identities: readonly Identity[], options: StreamOptions = {}): Promise<number> {
   const h = await openInput(input);
   try {
-    return await atomicWrite(output, (out) => decryptHandle(h, handleSink(out), identities, options));
+    // A special output (/dev/null, a FIFO) is written in place: like stdout, it cannot be retracted.
+    const write = (await isSpecialOutput(output)) ? directWrite : atomicWrite;
+    return await write(output, async (out) => {
+      const st = await h.stat();
+      const first = new Uint8Array(1);
+      const binary = (await readFull(h, first, 0)) === 1 && !looksArmored(first);
+      if (options.pool !== undefined && binary && st.isFile() && st.size >= PARALLEL_MIN && options.onPlaintext === undefined && (await seekable(out, output))) {
+        return decryptFileParallel(h, out, identities, options.pool);
+      }
+      return decryptHandle(h, handleSink(out), identities, options);
+    });
   } finally {
     await h.close();
   }
@@ -261,9 +312,14 @@ export async function decryptHandle(h: FileHandle, sink: Sink, identities: reado
   const first = new Uint8Array(1);
   const armored = (await readFull(h, first, 0)) === 1 && looksArmored(first);
   if (options.pool !== undefined && st.isFile() && !armored && st.size >= PARALLEL_MIN) {
-    return decryptFileParallel(h, st.size, sink, identities, options.pool, options);
+    return decryptToSinkParallel(h, st.size, sink, identities, options.pool, options);
   }
   return decryptTo(h, sink, identities, options);
+}
+
+/** Outputs that accept positional writes: regular files and /dev/null. */
+async function seekable(h: FileHandle, path: string): Promise<boolean> {
+  return (await h.stat()).isFile() || path === '/dev/null';
 }
 
 export async function openInput(path: string): Promise<FileHandle> {

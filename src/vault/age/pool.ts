@@ -2,16 +2,16 @@
  * A small pool of worker threads that seal or open runs of STREAM chunks.
  *
  * Used by the file paths for inputs of several MiB when more than one core
- * is available; measured at about 1.6-1.9x single-thread throughput on two
- * cores (see bench/age.mjs). Results come back in submission order.
+ * is available (see bench/age.mjs for measurements). Callers recycle the
+ * buffers that come back with each result.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fail } from '../errors.js';
-import type { Job, JobResult } from './seal-worker.js';
+import { outputSize, type FileJob, type FileJobResult, type Job, type JobResult } from './seal-worker.js';
 
 interface Pending {
-  resolve: (r: JobResult) => void;
+  resolve: (r: JobResult | FileJobResult) => void;
   reject: (e: unknown) => void;
 }
 
@@ -25,7 +25,7 @@ export class ChunkPool {
   constructor(size = defaultPoolSize()) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./seal-worker.js', import.meta.url));
-      w.on('message', (r: JobResult) => {
+      w.on('message', (r: JobResult | FileJobResult) => {
         const p = this.pending.get(r.id);
         this.pending.delete(r.id);
         p?.resolve(r);
@@ -42,15 +42,30 @@ export class ChunkPool {
     return this.workers.length;
   }
 
-  /** Submits a job; `data` is transferred (unusable by the caller afterwards). */
-  run(op: Job['op'], key: Uint8Array, counter: number, final: boolean, data: Uint8Array): Promise<JobResult> {
+  /**
+   * Submits a job. `data` and `out` are transferred (unusable by the caller
+   * until they come back in the result). `out` must hold `outputSize(op, data.length)`.
+   */
+  run(op: Job['op'], key: Uint8Array, counter: number, final: boolean, data: Uint8Array, out: Uint8Array): Promise<JobResult> {
     if (this.broken !== undefined) return Promise.reject(this.broken);
+    if (out.length < outputSize(op, data.length)) return Promise.reject(fail('E_USAGE', 'pool job output buffer too small'));
     const id = this.next++;
-    const job: Job = { id, op, key, counter, final, data };
+    const job: Job = { id, op, key, counter, final, data, out };
     const w = this.workers[this.rr++ % this.workers.length] as Worker;
     return new Promise<JobResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      w.postMessage(job, [data.buffer as ArrayBuffer]);
+      this.pending.set(id, { resolve: resolve as (r: JobResult | FileJobResult) => void, reject });
+      w.postMessage(job, [...new Set([data.buffer as ArrayBuffer, out.buffer as ArrayBuffer])]);
+    });
+  }
+
+  /** Submits a file-descriptor job (see `FileJob`); only numbers cross threads. */
+  runFile(job: Omit<FileJob, 'id'>): Promise<FileJobResult> {
+    if (this.broken !== undefined) return Promise.reject(this.broken);
+    const id = this.next++;
+    const w = this.workers[this.rr++ % this.workers.length] as Worker;
+    return new Promise<FileJobResult>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: JobResult | FileJobResult) => void, reject });
+      w.postMessage({ ...job, id, kind: 'file' });
     });
   }
 

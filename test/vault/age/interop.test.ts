@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { pseudoRandom, tempDir } from '../helpers.js';
 
 const MAIN = fileURLToPath(new URL('../../../src/cli/main.js', import.meta.url));
-const SIZES = [0, 1, 65535, 65536, 65537, 131072, 3 * 1024 * 1024 + 5];
+// The last size is above the 4 MiB threshold of the worker-thread paths.
+const SIZES = [0, 1, 65535, 65536, 65537, 131072, 6 * 1024 * 1024 + 5];
 const hasAge = spawnSync('age', ['--version']).status === 0;
 const hasScript = spawnSync('script', ['--version']).status === 0;
 

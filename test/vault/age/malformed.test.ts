@@ -227,3 +227,31 @@ describe('malformed structure', () => {
     });
   }
 });
+
+describe('damage in large files (worker-thread file paths)', () => {
+  const big = pseudoRandom(6 * 1024 * 1024 + 3, 21);
+  const bigFile = encryptBytes(big, [identity.recipient]);
+  const start = parseHeader(bigFile).size + 16;
+  const chunk = (i: number): Uint8Array => bigFile.subarray(start + i * ENC_CHUNK_SIZE, Math.min(bigFile.length, start + (i + 1) * ENC_CHUNK_SIZE));
+  const chunks = Math.ceil((bigFile.length - start) / ENC_CHUNK_SIZE);
+  const order = (ix: number[]): Uint8Array => Buffer.concat([bigFile.subarray(0, start), ...ix.map(chunk)]);
+  const all = Array.from({ length: chunks }, (_, i) => i);
+
+  it('the intact file decrypts identically on both paths', async () => {
+    assert.equal(await fileCode(bigFile), 'no error');
+  });
+  it('flipped, reordered, dropped, truncated or extended: E_AGE_PAYLOAD on both paths, no output', async () => {
+    const swapped = [...all];
+    [swapped[40], swapped[41]] = [swapped[41] as number, swapped[40] as number];
+    const cases: [string, Uint8Array][] = [
+      ['flip in chunk 50', flip(bigFile, start + 50 * ENC_CHUNK_SIZE + 99)],
+      ['flip in the last tag', flip(bigFile, bigFile.length - 1)],
+      ['chunks 40 and 41 swapped', order(swapped)],
+      ['chunk 70 dropped', order(all.filter((i) => i !== 70))],
+      ['final chunk dropped (ends on a boundary)', order(all.slice(0, -1))],
+      ['one byte short', bigFile.subarray(0, bigFile.length - 1)],
+      ['one byte extra', Buffer.concat([bigFile, Buffer.from([7])])],
+    ];
+    for (const [what, bytes] of cases) assert.equal(await fileCode(bytes), 'E_AGE_PAYLOAD', what);
+  });
+});
