@@ -120,3 +120,31 @@ export async function directWrite<T>(path: string, write: (h: FileHandle) => Pro
     await h.close();
   }
 }
+
+/** Bytes between background fdatasyncs of large outputs. */
+export const SYNC_EVERY = 64 * 1024 * 1024;
+
+/** Starts at most one background fdatasync per `SYNC_EVERY` bytes written. Errors surface at the final fsync. */
+export class BackgroundSync {
+  private readonly h: FileHandle;
+  private pending = 0;
+  private running: Promise<void> | undefined;
+
+  constructor(h: FileHandle) {
+    this.h = h;
+  }
+
+  wrote(n: number): void {
+    this.pending += n;
+    if (this.pending < SYNC_EVERY || this.running !== undefined) return;
+    this.pending = 0;
+    this.running = this.h.datasync().then(
+      () => {
+        this.running = undefined;
+      },
+      () => {
+        this.running = undefined; // not a regular file (/dev/null): nothing to flush
+      },
+    );
+  }
+}

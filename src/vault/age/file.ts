@@ -11,7 +11,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { fail } from '../errors.js';
-import { atomicWrite, directWrite, isSpecialOutput, readFull, writeAll } from '../fsutil.js';
+import { atomicWrite, BackgroundSync, directWrite, isSpecialOutput, readFull, writeAll } from '../fsutil.js';
 import { looksArmored } from './armor.js';
 import { AgeDecryptor, Decryptor, unwrapHeader } from './decrypt.js';
 import { buildHeader, Encryptor, type EncryptOptions } from './encrypt.js';
@@ -43,9 +43,17 @@ export interface EncryptResult {
   readonly ciphertextBytes: number;
 }
 
-/** Sink writing to an open file. */
+/**
+ * Sink writing to an open file. Every `SYNC_EVERY` bytes it starts an
+ * fdatasync in the background, so write-back overlaps the crypto instead of
+ * piling up for the final fsync of an atomic write.
+ */
 export function handleSink(h: FileHandle): Sink {
-  return (parts) => writeAll(h, parts);
+  const sync = new BackgroundSync(h);
+  return async (parts) => {
+    await writeAll(h, parts);
+    for (const p of parts) sync.wrote(p.length);
+  };
 }
 
 /** Sink writing to a Node writable stream, honouring back-pressure. */

@@ -9,7 +9,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { fail } from '../errors.js';
-import { readFull } from '../fsutil.js';
+import { BackgroundSync, readFull } from '../fsutil.js';
 import { unwrapHeader } from './decrypt.js';
 import { buildHeader } from './encrypt.js';
 import { findHeaderEnd, MAX_HEADER_SIZE, parseHeader } from './format.js';
@@ -31,7 +31,10 @@ interface Range {
 }
 
 /** Runs `ranges` on the pool, two in flight per worker; rejects on the first failure. */
-async function runRanges(pool: ChunkPool, op: 'seal' | 'open', key: Uint8Array, inFd: number, outFd: number, ranges: readonly Range[]): Promise<void> {
+async function runRanges(pool: ChunkPool, op: 'seal' | 'open', key: Uint8Array, input: FileHandle, output: FileHandle, ranges: readonly Range[]): Promise<void> {
+  const inFd = input.fd;
+  const outFd = output.fd;
+  const sync = new BackgroundSync(output);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < ranges.length) {
@@ -42,6 +45,7 @@ async function runRanges(pool: ChunkPool, op: 'seal' | 'open', key: Uint8Array, 
       if (res.failedAt !== undefined) {
         throw fail('E_AGE_PAYLOAD', `chunk ${r.counter + res.failedAt} failed to authenticate (flipped, reordered, dropped or truncated)`);
       }
+      sync.wrote(res.length);
     }
   };
   await Promise.all(Array.from({ length: 2 * pool.size }, worker));
@@ -79,7 +83,7 @@ export async function encryptFileParallel(
       outOffset: base + k * (rangeBytes + RANGE_CHUNKS * TAG_SIZE),
     });
   }
-  await runRanges(pool, 'seal', key, input.fd, output.fd, ranges);
+  await runRanges(pool, 'seal', key, input, output, ranges);
   if ((await input.stat()).size !== size) throw fail('E_IO', 'input changed size while being encrypted');
   const chunks = Math.max(1, Math.ceil(size / CHUNK_SIZE));
   return { plaintextBytes: size, ciphertextBytes: base + size + chunks * TAG_SIZE };
@@ -115,7 +119,7 @@ export async function decryptFileParallel(input: FileHandle, output: FileHandle,
       outOffset: k * RANGE_CHUNKS * CHUNK_SIZE,
     });
   }
-  await runRanges(pool, 'open', key, input.fd, output.fd, ranges);
+  await runRanges(pool, 'open', key, input, output, ranges);
   if ((await input.stat()).size !== size) throw fail('E_IO', 'input changed size while being decrypted');
   return plain;
 }
