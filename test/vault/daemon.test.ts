@@ -30,7 +30,7 @@ describe('vault watch (long-running)', () => {
     mkdirSync(run);
     const child = spawn(
       process.execPath,
-      [MAIN, 'vault', 'watch', run, '-r', identity.recipient.toString(), '--settle', '400', '--interval', '150'],
+      [MAIN, 'vault', 'watch', run, '-r', identity.recipient.toString(), '--settle', '1500', '--interval', '150'],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
@@ -42,7 +42,7 @@ describe('vault watch (long-running)', () => {
       const pieces = [pseudoRandom(50_000, 1), pseudoRandom(50_000, 2), pseudoRandom(50_000, 3), pseudoRandom(50_000, 4)];
       writeFileSync(p, pieces[0] as Uint8Array);
       for (const piece of pieces.slice(1)) {
-        await sleep(250);
+        await sleep(200); // well under the 1500 ms settle time, even on a loaded machine
         appendFileSync(p, piece);
       }
       const final = join(vault, 'epoch=0-step=10.ckpt.age');
