@@ -31,6 +31,11 @@ export function buildHeader(
   if (recipients.length > 1 && recipients.some((r) => r.exclusive === true)) {
     throw fail('E_USAGE', 'a passphrase cannot be combined with other recipients');
   }
+  const pq = recipients.filter((r) => r.postQuantum === true).length;
+  if (pq > 0 && pq < recipients.length) {
+    // The spec: such a file SHOULD NOT be encrypted to both kinds (the classical one breaks its PQ security).
+    throw fail('E_USAGE', 'post-quantum (age1pq) recipients cannot be mixed with X25519 recipients');
+  }
   if (fileKey.length !== 16) throw fail('E_USAGE', 'file key must be 16 bytes');
   const stanzas: Stanza[] = recipients.flatMap((r) => r.wrap(fileKey));
   const header = serializeHeader(stanzas, headerMac(fileKey, serializeHeaderNoMac(stanzas)));

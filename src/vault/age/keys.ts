@@ -4,16 +4,17 @@
  * name the file and line number only.
  */
 import { fail, VaultError } from '../errors.js';
+import { HybridIdentity, HybridRecipient } from './hybrid.js';
 import type { Identity, Recipient } from './recipient.js';
 import { X25519Identity, X25519Recipient } from './x25519.js';
 
 /** CWE-400: key files are a few lines; refuse anything bigger before splitting. */
 export const MAX_KEY_FILE_SIZE = 1024 * 1024;
 
-/** Parses one recipient string (`age1...`). */
+/** Parses one recipient string (`age1...` X25519 or `age1pq1...` post-quantum hybrid). */
 export function parseRecipient(s: string): Recipient {
   const t = s.trim();
-  if (t.startsWith('age1pq1')) throw fail('E_AGE_UNSUPPORTED', 'post-quantum (age1pq) recipients need ML-KEM, not available on Node 20');
+  if (t.startsWith('age1pq1')) return HybridRecipient.parse(t);
   if (t.startsWith('age1tag')) throw fail('E_AGE_UNSUPPORTED', 'tagged hardware recipients are not supported');
   if (t.startsWith('ssh-')) throw fail('E_AGE_UNSUPPORTED', 'SSH recipients are not supported; use an age1 recipient');
   if (/^age1[a-z0-9]+1/.test(t)) throw fail('E_AGE_UNSUPPORTED', 'plugin recipients are not supported');
@@ -45,12 +46,10 @@ export function parseRecipientsFile(text: string, name = 'recipients file'): Rec
   return out;
 }
 
-/** Parses one identity string (`AGE-SECRET-KEY-1...`). */
-export function parseIdentity(s: string): X25519Identity {
+/** Parses one identity string (`AGE-SECRET-KEY-1...` or `AGE-SECRET-KEY-PQ-1...`). */
+export function parseIdentity(s: string): X25519Identity | HybridIdentity {
   const t = s.trim();
-  if (t.startsWith('AGE-SECRET-KEY-PQ-')) {
-    throw fail('E_AGE_UNSUPPORTED', 'post-quantum identities need ML-KEM, not available on Node 20');
-  }
+  if (t.startsWith('AGE-SECRET-KEY-PQ-')) return HybridIdentity.parse(t);
   if (t.startsWith('AGE-PLUGIN-')) throw fail('E_AGE_UNSUPPORTED', 'plugin identities are not supported');
   if (t.startsWith('-----BEGIN')) throw fail('E_AGE_UNSUPPORTED', 'SSH or PEM identities are not supported');
   return X25519Identity.parse(t);

@@ -9,6 +9,8 @@ export interface Recipient {
   wrap(fileKey: Uint8Array): Stanza[];
   /** True for recipients that must be alone in a header (scrypt). */
   readonly exclusive?: boolean;
+  /** True for post-quantum recipients, which should not be mixed with classical ones. */
+  readonly postQuantum?: boolean;
 }
 
 export interface Identity {

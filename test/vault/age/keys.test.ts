@@ -36,10 +36,13 @@ describe('X25519 keys', () => {
     assert.equal(code(() => parseIdentity(SPEC_RECIPIENT)), 'E_AGE_KEY');
     assert.equal(code(() => X25519Identity.parse(SPEC_IDENTITY.toLowerCase())), 'E_AGE_KEY');
   });
+  it('rejects malformed post-quantum keys as E_AGE_KEY', () => {
+    assert.equal(code(() => parseRecipient('age1pq1xyz')), 'E_AGE_KEY');
+    assert.equal(code(() => parseIdentity('AGE-SECRET-KEY-PQ-1XYZ')), 'E_AGE_KEY');
+  });
   it('reports unsupported kinds as E_AGE_UNSUPPORTED', () => {
     assert.equal(code(() => parseRecipient('ssh-ed25519 AAAAC3Nza')), 'E_AGE_UNSUPPORTED');
-    assert.equal(code(() => parseRecipient('age1pq1xyz')), 'E_AGE_UNSUPPORTED');
-    assert.equal(code(() => parseIdentity('AGE-SECRET-KEY-PQ-1XYZ')), 'E_AGE_UNSUPPORTED');
+    assert.equal(code(() => parseRecipient('age1tag1xyz')), 'E_AGE_UNSUPPORTED');
     assert.equal(code(() => parseIdentity('AGE-PLUGIN-YUBIKEY-1XYZ')), 'E_AGE_UNSUPPORTED');
   });
 });
