@@ -44,7 +44,8 @@ function alive(pid: number): boolean {
   }
 }
 
-async function takeLock(vaultDir: string): Promise<() => Promise<void>> {
+/** Takes the vault's lock (one writer per vault); returns its release. */
+export async function takeLock(vaultDir: string): Promise<() => Promise<void>> {
   const path = join(vaultDir, LOCK);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -9,7 +9,7 @@ import { fail } from '../../vault/errors.js';
 import { DEFAULT_RULES } from '../../vault/complete.js';
 import { loadManifest } from '../../vault/manifest.js';
 import { applyPrune, decide, parseKeepBest, parseKeepEvery, type RetentionPolicy } from '../../vault/retention.js';
-import { runVault } from '../../vault/watch.js';
+import { runVault, takeLock } from '../../vault/watch.js';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
 import { loadRecipients, makePool, resolvePath, withVerifyExit } from './age-common.js';
 
@@ -139,13 +139,19 @@ async function pruneCmd(argv: string[], io: CliIO): Promise<number> {
   });
   if (positionals.length !== 1) throw fail('E_USAGE', 'vault prune needs the vault folder');
   const vaultDir = resolvePath(io, positionals[0] as string);
-  const m = await loadManifest(vaultDir);
   const policy = retentionFrom(values);
-  const { keep, prune } = decide(m.entries, policy);
-  for (const k of keep) io.stdout.write(`keep   ${k.entry.file}  (${k.reasons.join(', ')})\n`);
-  for (const e of prune) io.stdout.write(`${values['dry-run'] === true ? 'would prune' : 'prune'}  ${e.file}\n`);
-  if (values['dry-run'] !== true && prune.length > 0) await applyPrune(vaultDir, m, prune);
-  return EXIT_OK;
+  // A running watcher owns the journal: prune only when it is not running.
+  const release = values['dry-run'] === true ? async () => undefined : await takeLock(vaultDir);
+  try {
+    const m = await loadManifest(vaultDir);
+    const { keep, prune } = decide(m.entries, policy);
+    for (const k of keep) io.stdout.write(`keep   ${k.entry.file}  (${k.reasons.join(', ')})\n`);
+    for (const e of prune) io.stdout.write(`${values['dry-run'] === true ? 'would prune' : 'prune'}  ${e.file}\n`);
+    if (values['dry-run'] !== true && prune.length > 0) await applyPrune(vaultDir, m, prune);
+    return EXIT_OK;
+  } finally {
+    await release();
+  }
 }
 
 async function listCmd(argv: string[], io: CliIO): Promise<number> {
