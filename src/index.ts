@@ -23,6 +23,7 @@ export type { Identity, Recipient } from './vault/age/recipient.js';
 export type { Stanza, Header } from './vault/age/format.js';
 export { X25519Identity, X25519Recipient } from './vault/age/x25519.js';
 export { ScryptIdentity, ScryptRecipient } from './vault/age/scrypt.js';
+export { HybridIdentity, HybridRecipient } from './vault/age/hybrid.js';
 export { parseIdentity, parseIdentitiesFile, parseRecipient, parseRecipientsFile } from './vault/age/keys.js';
 export { Encryptor, encryptBytes, encryptStream, type EncryptOptions } from './vault/age/encrypt.js';
 export { Decryptor, decryptBytes, decryptStream } from './vault/age/decrypt.js';
@@ -40,7 +41,7 @@ export {
   type StreamOptions,
 } from './vault/age/file.js';
 export { ChunkPool } from './vault/age/pool.js';
-export { AgeFileSource, openDecryptedSource, type DecryptedSourceOptions } from './vault/age/source.js';
+export { AgeFileSource, looksLikeAge, openDecryptedSource, type DecryptedSourceOptions } from './vault/age/source.js';
 export { runVault, type WatchOptions, type WatchResult } from './vault/watch.js';
 export { DEFAULT_RULES, type CompletenessRules } from './vault/complete.js';
 export { loadManifest, type Manifest, type VaultEntry } from './vault/manifest.js';

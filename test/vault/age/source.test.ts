@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { encryptBytes } from '../../../src/vault/age/encrypt.js';
-import { openDecryptedSource } from '../../../src/vault/age/source.js';
+import { looksLikeAge, openDecryptedSource } from '../../../src/vault/age/source.js';
 import { ENC_CHUNK_SIZE } from '../../../src/vault/age/stream.js';
 import { X25519Identity } from '../../../src/vault/age/x25519.js';
 import { code, pseudoRandom, tempDir } from '../helpers.js';
@@ -54,6 +54,12 @@ describe('openDecryptedSource', () => {
     } finally {
       src.close();
     }
+  });
+  it('looksLikeAge recognises binary and armored files only', () => {
+    assert.equal(looksLikeAge(encryptBytes(new Uint8Array(1), [identity.recipient]).subarray(0, 64)), true);
+    assert.equal(looksLikeAge(Buffer.from('\n  -----BEGIN AGE ENCRYPTED FILE-----\n')), true);
+    assert.equal(looksLikeAge(Buffer.from('PK\u0003\u0004')), false);
+    assert.equal(looksLikeAge(Buffer.from('age-encryption.org/v2\n')), false);
   });
   it('refuses a wrong identity', () => {
     const p = write('w.age', encryptBytes(pseudoRandom(10), [identity.recipient]));
