@@ -73,6 +73,9 @@ describe('interop with the age CLI', { skip: hasAge ? false : 'age not installed
             mg(['encrypt', '-r', recipient, ...(armor ? ['-a'] : []), '-o', enc, plain], { MODELGUARD_THREADS: threads });
             const out = execFileSync('age', ['-d', '-i', key, enc], { maxBuffer: 64 * 1024 * 1024 });
             assert.deepEqual(out, Buffer.from(data));
+            // stdin -> stdout as well (the worker pool over streams)
+            const piped = mg(['encrypt', '-r', recipient, ...(armor ? ['-a'] : [])], { MODELGUARD_THREADS: threads }, data);
+            assert.deepEqual(execFileSync('age', ['-d', '-i', key], { input: piped, maxBuffer: 64 * 1024 * 1024 }), Buffer.from(data));
           }
         }
       });
