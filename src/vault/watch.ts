@@ -109,6 +109,7 @@ export async function runVault(opts: WatchOptions): Promise<WatchResult> {
 
     const pass = async (): Promise<void> => {
       const ready = await completeCandidates(watchDir, opts.rules);
+      const errors: unknown[] = [];
       for (const c of ready) {
         if (opts.signal?.aborted === true) return;
         if (c.path === vaultDir) continue;
@@ -118,11 +119,18 @@ export async function runVault(opts: WatchOptions): Promise<WatchResult> {
           continue;
         }
         if (!opts.once && !c.marker && previous.get(c.name) !== c.fingerprint) continue;
-        if (await archiveOne(ctx, m, c)) archived++;
+        try {
+          if (await archiveOne(ctx, m, c)) archived++;
+        } catch (e) {
+          // One bad checkpoint must not stop the others; it is retried next pass.
+          opts.log(`${c.name}: ${(e as Error).message}`);
+          errors.push(e);
+        }
       }
       previous.clear();
       for (const c of ready) previous.set(c.name, c.fingerprint);
       pruned += await prune(opts, m);
+      if (errors.length > 0) throw errors[0];
     };
 
     await pass();
