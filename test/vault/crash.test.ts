@@ -64,12 +64,13 @@ describe('vault crash safety (kill -9)', () => {
     const { dir, cleanup } = tempDir();
     try {
       const run = join(dir, 'run');
-      const layout = writeTrainingRun(run, { big: 40 * 1024 * 1024, small: 64 * 1024 });
+      // A full run takes well over the longest delay below, so most runs are cut short.
+      const layout = writeTrainingRun(run, { big: 64 * 1024 * 1024, small: 64 * 1024 });
       let seed = 12345;
       let kills = 0;
       for (let i = 0; i < 8; i++) {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-        const delay = 120 + (seed % 400);
+        const delay = 40 + (seed % 200);
         const child = spawn(process.execPath, args(run), { stdio: 'ignore', env: { ...process.env, MODELGUARD_THREADS: '2' } });
         const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
         const timer = setTimeout(() => child.kill('SIGKILL'), delay);
