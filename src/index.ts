@@ -24,3 +24,36 @@ export { ConvertError, isConvertError, type ConvertErrorCode } from './convert/e
 export { planSafetensors, serializeSafetensors, type SafetensorsPlan } from './convert/safetensors/writer.js';
 export { readSafetensorsStrict, type SafetensorsFile } from './convert/safetensors/strict-reader.js';
 export { TORCH_DTYPES, type SafetensorsDtype, type TorchDtype } from './convert/dtypes.js';
+
+// ---- Encrypted vault (age) -------------------------------------------------
+// age v1 encryption (X25519, scrypt, armor) on Node's native crypto, the
+// checkpoint vault watcher and retention. See README "Encrypted vault (age)".
+export { VaultError, type VaultErrorCode } from './vault/errors.js';
+export type { Identity, Recipient } from './vault/age/recipient.js';
+export type { Stanza, Header } from './vault/age/format.js';
+export { X25519Identity, X25519Recipient } from './vault/age/x25519.js';
+export { ScryptIdentity, ScryptRecipient } from './vault/age/scrypt.js';
+export { HybridIdentity, HybridRecipient } from './vault/age/hybrid.js';
+export { parseIdentity, parseIdentitiesFile, parseRecipient, parseRecipientsFile } from './vault/age/keys.js';
+export { Encryptor, encryptBytes, encryptStream, type EncryptOptions } from './vault/age/encrypt.js';
+export { Decryptor, decryptBytes, decryptStream } from './vault/age/decrypt.js';
+export {
+  decryptFile,
+  decryptHandle,
+  decryptTo,
+  encryptFile,
+  encryptTo,
+  handleSink,
+  streamSink,
+  type EncryptResult,
+  type Sink,
+  type Source,
+  type StreamOptions,
+} from './vault/age/file.js';
+export { ChunkPool } from './vault/age/pool.js';
+export { AgeFileSource, looksLikeAge, openDecryptedSource, type DecryptedSourceOptions } from './vault/age/source.js';
+export { runVault, type WatchOptions, type WatchResult } from './vault/watch.js';
+export { DEFAULT_RULES, type CompletenessRules } from './vault/complete.js';
+export { loadManifest, type Manifest, type VaultEntry } from './vault/manifest.js';
+export { decide as decideRetention, applyPrune, type RetentionPolicy } from './vault/retention.js';
+// ---- end encrypted vault ----------------------------------------------------

@@ -23,4 +23,24 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'convert PyTorch checkpoints, Hugging Face folders and .npz to safetensors without running them',
     load: async () => (await import('./convert.js')).convertCommand,
   },
+  {
+    name: 'keygen',
+    summary: 'generate keys (--age: an age identity for encryption)',
+    load: async () => (await import('./keygen.js')).keygen,
+  },
+  {
+    name: 'encrypt',
+    summary: 'encrypt a file to age recipients or a passphrase (age v1 format)',
+    load: async () => (await import('./encrypt.js')).encrypt,
+  },
+  {
+    name: 'decrypt',
+    summary: 'decrypt an age file (binary or armored) with identities or a passphrase',
+    load: async () => (await import('./decrypt.js')).decrypt,
+  },
+  {
+    name: 'vault',
+    summary: 'encrypted checkpoint vault: watch a training run, prune old copies',
+    load: async () => (await import('./vault.js')).vault,
+  },
 ];
