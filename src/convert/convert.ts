@@ -4,7 +4,9 @@
  * write a safetensors file atomically, and optionally verify it byte for
  * byte. Nothing from the input is ever executed.
  */
-import { closeSync, openSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { FileSource, type ByteSource } from '../bytes/source.js';
+import { looksLikeAge } from '../vault/age/magic.js';
 import type { Verdict } from '../scan/verdict.js';
 import type { Finding } from '../scan/finding.js';
 import type { FloatDtype } from './cast.js';
@@ -20,6 +22,8 @@ export interface ConvertOptions {
   allowMalicious?: boolean;
   /** Leave behind foreign objects and unsupported tensors instead of failing. */
   salvage?: boolean;
+  /** age identity file: an encrypted checkpoint is decrypted in memory, never on disk. */
+  identityFile?: string;
   /** Tied weights: drop exact aliases recording them in metadata (default), or write every copy. */
   shared?: 'dedupe' | 'copy';
   /** Cast float tensors (F64/F32/F16/BF16) to this type. */
@@ -137,13 +141,19 @@ function hintsFor(ck: Checkpoint, key: string | undefined): string[] {
 }
 
 /** Writes `plan` from `inputPath` to `output` atomically; verifies when asked. */
-export async function writeSafetensorsFile(inputPath: string, plan: OutputPlan, output: string, options: ConvertOptions): Promise<{ bytes: number; verified: VerifyResult | undefined }> {
+export async function writeSafetensorsFile(
+  inputPath: string,
+  plan: OutputPlan,
+  output: string,
+  options: ConvertOptions,
+  source?: ByteSource,
+): Promise<{ bytes: number; verified: VerifyResult | undefined }> {
   const st = headerPlan(plan);
   const out = new AtomicFile(output, options.overwrite === true);
   let fd: number | undefined;
   try {
     fd = openSync(inputPath, 'r');
-    const input: InputFile = { fd, path: inputPath };
+    const input: InputFile = { fd, path: inputPath, ...(source === undefined ? {} : { source }) };
     const bytes = await writeTensors(input, plan, st, out);
     out.commit(options.durable !== false);
     let verified: VerifyResult | undefined;
@@ -165,10 +175,27 @@ export async function writeSafetensorsFile(inputPath: string, plan: OutputPlan, 
   }
 }
 
+/** An age-encrypted input with an identity: its plaintext as a source (decrypted chunk by chunk in memory). */
+async function openEncrypted(input: string, identityFile: string | undefined): Promise<ByteSource | undefined> {
+  if (identityFile === undefined) return undefined;
+  const head = new FileSource(input);
+  let age: boolean;
+  try {
+    age = looksLikeAge(head.read(0, Math.min(64, head.size)));
+  } finally {
+    head.close();
+  }
+  if (!age) return undefined;
+  const { openDecryptedSource } = await import('../vault/age/source.js');
+  const { parseIdentitiesFile } = await import('../vault/age/keys.js');
+  return openDecryptedSource(input, parseIdentitiesFile(readFileSync(identityFile, 'utf8'), identityFile));
+}
+
 export async function convertCheckpoint(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertReport> {
   const started = performance.now();
   const allow = options.allowMalicious === true;
-  const ck = await openCheckpoint(input, { allowMalicious: allow, salvage: options.salvage === true || allow });
+  const encrypted = await openEncrypted(input, options.identityFile);
+  const ck = await openCheckpoint(input, { allowMalicious: allow, salvage: options.salvage === true || allow, ...(encrypted === undefined ? {} : { source: encrypted }) });
   try {
     const selected = selectTensors(ck.tensors, options.key);
     const plan = planOutput(checkpointSources(selected), {
@@ -177,7 +204,7 @@ export async function convertCheckpoint(input: string, output: string, options: 
       salvage: options.salvage === true || allow,
       metadata: options.metadata,
     });
-    const { bytes, verified } = await writeSafetensorsFile(input, plan, output, options);
+    const { bytes, verified } = await writeSafetensorsFile(input, plan, output, options, encrypted);
     const scan = ck.scan === undefined ? undefined : { verdict: ck.scan.verdict, findings: ck.scan.findings.filter((f) => f.severity !== 'info') };
     return {
       input,

@@ -7,7 +7,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInflateRaw } from 'node:zlib';
-import { FileSource } from '../bytes/source.js';
+import { FileSource, type ByteSource } from '../bytes/source.js';
 import { castChunk } from './cast.js';
 import { ConvertError } from './errors.js';
 import { gatherChunks } from './load/gather.js';
@@ -19,6 +19,8 @@ import { planSafetensors, type SafetensorsPlan } from './safetensors/writer.js';
 export interface InputFile {
   fd: number;
   path: string;
+  /** Read through this instead of `fd` (a decrypted age file): no range copies, no plaintext on disk. */
+  source?: ByteSource;
 }
 
 /** Calls `sink` with the tensor's output bytes, in order, in bounded chunks. */
@@ -30,11 +32,15 @@ async function produce(input: InputFile, t: OutputTensor, sink: (chunk: Uint8Arr
       emit(d.data);
       return;
     case 'file': {
-      const read = (offset: number, length: number): Uint8Array => {
-        const b = new Uint8Array(length);
-        readExact(input.fd, b, length, offset, input.path);
-        return b;
-      };
+      const src = input.source;
+      const read =
+        src !== undefined
+          ? (offset: number, length: number): Uint8Array => src.read(offset, length)
+          : (offset: number, length: number): Uint8Array => {
+              const b = new Uint8Array(length);
+              readExact(input.fd, b, length, offset, input.path);
+              return b;
+            };
       gatherChunks(read, d.base, d.layout, { shape: d.shape, strides: d.strides, elSize: d.elSize }, COPY_CHUNK, emit);
       return;
     }
@@ -87,7 +93,7 @@ export async function writeTensors(input: InputFile, plan: OutputPlan, st: Safet
     const t = byName.get(p.name) as OutputTensor;
     const d = t.source.data;
     let at = st.dataStart + p.begin;
-    if (d.kind === 'file' && d.layout.contiguous && t.cast === undefined) {
+    if (d.kind === 'file' && d.layout.contiguous && t.cast === undefined && input.source === undefined) {
       copyRange(input.fd, d.base, out, at, p.byteLength, buf, input.path);
       continue;
     }

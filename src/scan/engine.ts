@@ -3,7 +3,9 @@
  * claims the bytes, recurse into nested content, turn parser errors into
  * findings, and combine findings into a verdict.
  */
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { looksLikeAge } from '../vault/age/magic.js';
 import { BufferSource, FileSource, type ByteSource } from '../bytes/source.js';
 import { ModelguardError, describeError } from '../errors.js';
 import type { InfoValue, NestedOptions, ScanContext } from './context.js';
@@ -50,6 +52,12 @@ defineRules([
     help: 'The scanner failed unexpectedly on this input. Please report it (see SECURITY.md); the file is not considered clean.',
   },
   {
+    id: 'age/decrypt-failed',
+    title: 'Encrypted file does not decrypt',
+    severity: 'unscannable',
+    help: 'The age file could not be decrypted with the given identities, or a chunk failed authentication (truncated or tampered ciphertext). Nothing from it was scanned.',
+  },
+  {
     id: 'engine/io-error',
     title: 'I/O error',
     severity: 'unscannable',
@@ -66,6 +74,11 @@ export interface ScanOptions {
   format?: string;
   /** Extra allowlist entries (from an allowlist file), added to every profile. */
   allow?: readonly AllowEntry[];
+  /**
+   * age identity file: files encrypted with age are decrypted chunk by chunk
+   * in memory (each chunk authenticated before use) and scanned decrypted.
+   */
+  identityFile?: string;
 }
 
 /**
@@ -193,6 +206,10 @@ async function runScanner(scanner: FormatScanner, src: ByteSource, ctx: ScanCont
 
 export function reportError(e: unknown, ctx: ScanContext, formatId: string): void {
   const offset = e instanceof ModelguardError && e.offset !== undefined ? { offset: e.offset } : {};
+  if (e instanceof ModelguardError && e.code.startsWith('E_AGE')) {
+    ctx.report({ rule: 'age/decrypt-failed', severity: 'unscannable', message: `${e.code}: ${e.message}` });
+    return;
+  }
   if (e instanceof ModelguardError) {
     switch (e.code) {
       case 'E_TRUNCATED':
@@ -286,6 +303,21 @@ export function scanBuffer(bytes: Uint8Array, name = '<buffer>', options: ScanOp
   return scanSource(new BufferSource(bytes), name, options);
 }
 
+/** Decrypts an age file as a random-access source (no plaintext on disk) and scans it. */
+async function scanEncrypted(path: string, display: string, identityFile: string, options: ScanOptions): Promise<FileReport> {
+  const { openDecryptedSource } = await import('../vault/age/source.js');
+  const { parseIdentitiesFile } = await import('../vault/age/keys.js');
+  const ids = parseIdentitiesFile(readFileSync(identityFile, 'utf8'), identityFile);
+  const plain = openDecryptedSource(path, ids);
+  try {
+    const r = await scanSource(plain, display, { ...options, dir: dirname(path) });
+    r.info['encryption'] = 'age (decrypted in memory)';
+    return r;
+  } finally {
+    plain.close();
+  }
+}
+
 /** Scans one file on disk; I/O errors become an `unscannable` report, never an exception. */
 export async function scanFile(path: string, options: ScanOptions & { displayName?: string } = {}): Promise<FileReport> {
   const display = options.displayName ?? path;
@@ -306,15 +338,19 @@ export async function scanFile(path: string, options: ScanOptions & { displayNam
     };
   }
   try {
+    if (options.identityFile !== undefined && looksLikeAge(src.read(0, Math.min(64, src.size)))) {
+      return await scanEncrypted(path, display, options.identityFile, options);
+    }
     const small = src.size <= SLURP_BYTES ? new BufferSource(src.read(0, src.size)) : undefined;
     return await scanSource(small ?? src, display, { ...options, dir: dirname(path) });
   } catch (e) {
+    const age = e instanceof ModelguardError && e.code.startsWith('E_AGE');
     return {
       path: display,
-      format: 'unknown',
+      format: age ? 'age' : 'unknown',
       verdict: 'unscannable',
       size: src.size,
-      findings: [{ rule: 'engine/io-error', severity: 'unscannable', message: describeError(e), location: { file: display } }],
+      findings: [{ rule: age ? 'age/decrypt-failed' : 'engine/io-error', severity: 'unscannable', message: describeError(e), location: { file: display } }],
       info: {},
       durationMs: 0,
     };

@@ -21,6 +21,8 @@ partial file under the final name.
 
 Options:
   --verify            re-read the output and compare every tensor byte for byte
+  -i, --identity <f>  age identity: an age-encrypted checkpoint is scanned and
+                      converted decrypted in memory (no plaintext on disk)
   --dtype <type>      cast float tensors to f32, f16, bf16 or f64 (torch's rounding)
   --shared <mode>     tied weights: dedupe (default: keep one name, record the
                       others in __metadata__ as Hugging Face does) or copy
@@ -88,6 +90,7 @@ export const convertCommand: Command = {
           force: { type: 'boolean' },
           'no-fsync': { type: 'boolean' },
           json: { type: 'boolean' },
+          identity: { type: 'string', short: 'i' },
         },
       });
     } catch (e) {
@@ -117,6 +120,7 @@ export const convertCommand: Command = {
       ...(dtype === undefined ? {} : { dtype }),
       ...(v.shared === undefined ? {} : { shared: v.shared as 'dedupe' | 'copy' }),
       ...(v.key === undefined ? {} : { key: v.key }),
+      ...(v.identity === undefined ? {} : { identityFile: resolve(v.identity) }),
     };
     const [input, output] = positionals.map((p) => resolve(io.cwd, p)) as [string, string];
     try {

@@ -3,6 +3,7 @@
  * `scanPaths` and the reporters.
  */
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModelguardError } from '../../errors.js';
 import { renderJson } from '../../report/json.js';
@@ -33,6 +34,8 @@ Options:
                                    ${PROFILE_IDS.join(', ')}
   -a, --allowlist <file>           extra allowed globals (JSON or TOML); may repeat
   -j, --jobs <n>                   worker threads (default: number of cores)
+  -i, --identity <file>            age identity: scan age-encrypted files decrypted in
+                                   memory (no plaintext is written to disk)
       --limit <name=value>         override a resource limit (e.g. maxInflatedBytes=2147483648); may repeat
   -q, --quiet                      list only files that are not clean
   -v, --verbose                    also show info-level findings
@@ -81,6 +84,7 @@ export const scanCommand: Command = {
         verbose: { type: 'boolean', short: 'v', default: false },
         'no-color': { type: 'boolean', default: false },
         'no-progress': { type: 'boolean', default: false },
+        identity: { type: 'string', short: 'i' },
       },
     });
     if (positionals.length === 0) {
@@ -111,8 +115,10 @@ export const scanCommand: Command = {
     const report = await scanPaths(positionals, {
       ...(profile === undefined ? {} : { profile }),
       allow,
+      ...(values.identity === undefined ? {} : { identityFile: resolve(io.cwd, values.identity) }),
       limits: parseLimits(values.limit),
       ...(jobs === undefined ? {} : { jobs }),
+      cwd: io.cwd,
       onProgress: (done, total, r) => progress.update(done, total, r.verdict),
     });
     progress.done();

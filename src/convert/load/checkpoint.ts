@@ -8,7 +8,7 @@
 import { FileSource, type ByteSource } from '../../bytes/source.js';
 import { head } from '../../bytes/source.js';
 import { startsWithTorchMagic } from '../../formats/torch/legacy.js';
-import { scanFile } from '../../scan/engine.js';
+import { scanFile, scanSource } from '../../scan/engine.js';
 import type { Finding } from '../../scan/finding.js';
 import type { FileReport } from '../../scan/report.js';
 import { ConvertError } from '../errors.js';
@@ -44,6 +44,11 @@ export interface OpenOptions extends LoadOptions {
   allowMalicious?: boolean;
   /** A scan report already made for this file (skips the scan). */
   scanReport?: FileReport;
+  /**
+   * The plaintext to read instead of the file at `path` (a decrypted age
+   * file); it is scanned and loaded from, and closed with the checkpoint.
+   */
+  source?: ByteSource;
 }
 
 /** A tensor of the checkpoint, named by its path. */
@@ -160,10 +165,13 @@ export function refusal(report: FileReport, what: string): ConvertError {
 
 /** Scans `path`, refuses malicious input, then loads it. Close the result when done. */
 export async function openCheckpoint(path: string, options: OpenOptions = {}): Promise<Checkpoint> {
-  const report = options.scanReport ?? (await scanFile(path));
+  const report = options.scanReport ?? (options.source === undefined ? await scanFile(path) : await scanSource(options.source, path));
   const allow = options.allowMalicious === true;
-  if (report.verdict === 'malicious' && !allow) throw refusal(report, path);
-  const src = new FileSource(path);
+  if (report.verdict === 'malicious' && !allow) {
+    options.source?.close();
+    throw refusal(report, path);
+  }
+  const src = options.source ?? new FileSource(path);
   try {
     const ck = loadCheckpoint(src, {
       ...options,
