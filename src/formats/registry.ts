@@ -3,8 +3,10 @@
  * first. Adding a format is one import and one line here.
  */
 import type { FormatScanner } from '../scan/format.js';
+import { ggufScanner } from './gguf/scanner.js';
 import { safetensorsScanner } from './safetensors/scanner.js';
 
 export const FORMATS: FormatScanner[] = [
+  ggufScanner,
   safetensorsScanner,
 ];
