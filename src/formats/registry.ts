@@ -4,9 +4,11 @@
  */
 import type { FormatScanner } from '../scan/format.js';
 import { ggufScanner } from './gguf/scanner.js';
+import { onnxScanner } from './onnx/scanner.js';
 import { safetensorsScanner } from './safetensors/scanner.js';
 
 export const FORMATS: FormatScanner[] = [
   ggufScanner,
   safetensorsScanner,
+  onnxScanner,
 ];
