@@ -43,9 +43,14 @@ export const safetensorsScanner: FormatScanner = {
   id: 'safetensors',
   title: 'safetensors',
   sniff(probe: Probe): boolean {
+    // 8-byte length, then a JSON object: `{` followed by `"`, `}` or whitespace. Up to 16
+    // whitespace bytes before the `{` are tolerated so that header-start violations are
+    // reported rather than left unrecognised.
     const h = probe.head;
-    if (h.length < 10 || h[8] !== 0x7b) return false;
-    const next = h[9] as number;
+    let i = 8;
+    while (i < 24 && WS.has(h[i] as number)) i++;
+    if (h.length < i + 2 || h[i] !== 0x7b) return false;
+    const next = h[i + 1] as number;
     return next === 0x22 || next === 0x7d || WS.has(next);
   },
   async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
