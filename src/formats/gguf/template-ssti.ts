@@ -39,6 +39,8 @@ export interface TemplateAnalysis {
 /** Filters whose `attribute=` argument (or first positional argument) names an attribute jinja2 reads with getattr. */
 const ATTRIBUTE_FILTERS = new Set(['map', 'selectattr', 'rejectattr', 'sort', 'groupby', 'sum', 'unique', 'min', 'max', 'join', 'dictsort']);
 const POSITIONAL_ATTRIBUTE = new Set(['selectattr', 'rejectattr', 'groupby']);
+/** AST fields holding statement lists (where text appears as StringLiteral nodes). */
+const STATEMENT_LISTS = new Set(['body', 'alternate', 'defaultBlock']);
 
 export function analyzeTemplate(source: string, maxDepth: number): TemplateAnalysis {
   const issues = new Map<string, TemplateIssue>();
@@ -198,7 +200,11 @@ class AstWalker {
     for (const [k, v] of Object.entries(n)) {
       if (k === 'type' || k === 'operator' || skip.includes(k)) continue;
       if (isNode(v)) f(v);
-      else if (Array.isArray(v)) for (const x of v) isNode(x) && f(x);
+      else if (Array.isArray(v)) {
+        // In statement lists the parser represents template *text* as StringLiteral: output, not code.
+        const statements = STATEMENT_LISTS.has(k);
+        for (const x of v) if (isNode(x) && !(statements && x.type === 'StringLiteral')) f(x);
+      }
       else if (v instanceof Map) {
         for (const [a, b] of v as Map<unknown, unknown>) {
           if (isNode(a)) f(a);
@@ -282,7 +288,7 @@ class AstWalker {
         return;
       case 'FilterStatement':
         this.filter(n, child(n, 'filter'), d);
-        for (const s of (n['body'] as unknown[] | undefined) ?? []) if (isNode(s)) this.visit(s, d, false);
+        for (const s of (n['body'] as unknown[] | undefined) ?? []) if (isNode(s) && s.type !== 'StringLiteral') this.visit(s, d, false);
         return;
       case 'TestExpression':
         if (child(n, 'operand') !== undefined) this.visit(child(n, 'operand') as JNode, d, false);
