@@ -92,7 +92,7 @@ export class ModelWalker {
           this.graph(f, 'graph', 1);
           break;
         case MODEL.opset_import:
-          m.opsets.push(decodeOpset(readSmall(this.cur, f, MAX_ENTRY_BYTES, 'opset_import')));
+          m.opsets.push(decodeOpset(readSmall(this.cur, f, MAX_ENTRY_BYTES, 'opset_import'), f.start));
           break;
         case MODEL.training_info:
           this.message(f, 'TrainingInfoProto', (g) => {
@@ -191,7 +191,7 @@ export class ModelWalker {
       if (g.id === TENSOR.name) name = this.text(g);
       else if (g.id === TENSOR.raw_data) this.model.inlineBytes += g.len;
       else if (g.id === TENSOR.data_location && g.wire === WIRE_VARINT) location = g.value;
-      else if (g.id === TENSOR.external_data) entries.push(decodeEntry(readSmall(this.cur, g, MAX_ENTRY_BYTES, 'external_data entry')));
+      else if (g.id === TENSOR.external_data) entries.push(decodeEntry(readSmall(this.cur, g, MAX_ENTRY_BYTES, 'external_data entry'), g.start));
     });
     const external = location === BigInt(DATA_LOCATION_EXTERNAL);
     if (entries.length === 0 && !external) return;

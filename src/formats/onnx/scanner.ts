@@ -96,6 +96,7 @@ export const onnxScanner: FormatScanner = {
     }
     // Everything found before a broken field is still reported.
     report(walker.model, ctx);
+    if (failure === undefined) checkComplete(walker.model, ctx);
     if (failure instanceof ModelguardError && (failure.code === 'E_MALFORMED' || failure.code === 'E_TRUNCATED')) {
       ctx.report({ rule: 'onnx/malformed', severity: 'suspicious', message: failure.message, location: failure.offset === undefined ? {} : { offset: failure.offset } });
     } else if (failure !== undefined) {
@@ -125,9 +126,10 @@ export function sniffOnnx(probe: Probe): boolean {
       if (wire === WIRE_VARINT) cur.varint();
       else if (wire === WIRE_LEN) {
         const len = cur.varint();
-        if (len > BigInt(probe.size - cur.pos)) return false;
         fields++;
-        if (BigInt(cur.pos) + len >= BigInt(h.length)) return true;
+        // A field reaching past the sniff window (or past the end: a broken model is still claimed,
+        // so that the break is reported) ends the check.
+        if (BigInt(cur.pos) + len >= BigInt(h.length)) return fields >= 2;
         cur.skip(Number(len));
       } else return false;
       fields++;
@@ -135,6 +137,17 @@ export function sniffOnnx(probe: Probe): boolean {
     return fields >= 2;
   } catch {
     return false;
+  }
+}
+
+/** What onnx.checker requires of every model: an IR version, a graph and (IR >= 3) opset imports. */
+function checkComplete(m: OnnxModel, ctx: ScanContext): void {
+  const missing: string[] = [];
+  if (m.irVersion === undefined) missing.push('ir_version');
+  if (m.graphs === 0) missing.push('graph');
+  if (m.opsets.length === 0 && (m.irVersion ?? 0) >= 3) missing.push('opset_import');
+  if (missing.length > 0) {
+    ctx.report({ rule: 'onnx/malformed', severity: 'suspicious', message: `model has no ${missing.join(', ')} (truncated or not a model); loaders reject it` });
   }
 }
 

@@ -9,6 +9,7 @@
  * protobufjs itself once their length has been checked.
  */
 import protobuf from 'protobufjs/light.js';
+import { ModelguardError } from '../../errors.js';
 import { ONNX_SCHEMA } from './schema/onnx-schema.generated.js';
 
 const root = protobuf.Root.fromJSON(ONNX_SCHEMA as unknown as protobuf.INamespace);
@@ -58,12 +59,21 @@ export interface OpsetImport {
   version: number;
 }
 
-export function decodeOpset(bytes: Uint8Array): OpsetImport {
-  const m = opsetType.toObject(opsetType.decode(bytes), { longs: Number, defaults: true }) as { domain?: string; version?: number };
-  return { domain: m.domain ?? '', version: m.version ?? 0 };
+/** protobufjs throws plain Errors on bad input; callers get `E_MALFORMED` with the offset. */
+function decode(type: protobuf.Type, bytes: Uint8Array, offset: number): Record<string, unknown> {
+  try {
+    return type.toObject(type.decode(bytes), { longs: Number, defaults: true });
+  } catch (e) {
+    throw new ModelguardError('E_MALFORMED', `${type.name} at offset ${offset}: ${e instanceof Error ? e.message : String(e)}`, { offset, cause: e });
+  }
 }
 
-export function decodeEntry(bytes: Uint8Array): { key: string; value: string } {
-  const m = entryType.toObject(entryType.decode(bytes), { defaults: true }) as { key?: string; value?: string };
-  return { key: m.key ?? '', value: m.value ?? '' };
+export function decodeOpset(bytes: Uint8Array, offset: number): OpsetImport {
+  const m = decode(opsetType, bytes, offset);
+  return { domain: typeof m['domain'] === 'string' ? m['domain'] : '', version: typeof m['version'] === 'number' ? m['version'] : 0 };
+}
+
+export function decodeEntry(bytes: Uint8Array, offset: number): { key: string; value: string } {
+  const m = decode(entryType, bytes, offset);
+  return { key: typeof m['key'] === 'string' ? m['key'] : '', value: typeof m['value'] === 'string' ? m['value'] : '' };
 }
