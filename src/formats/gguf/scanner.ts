@@ -135,8 +135,10 @@ function scanGguf(src: ByteSource, ctx: ScanContext, strings: GgufString[]): voi
     }
   }
   recordInfo(ctx, meta, header.tensorCount, header.kvCount);
-  const alignment = meta.scalars.get('general.alignment') ?? GGUF_DEFAULT_ALIGNMENT;
-  if (typeof alignment !== 'number' || alignment === 0 || (alignment & (alignment - 1)) !== 0) {
+  // The spec types it uint32; accept any integer type a writer may have used.
+  const rawAlign = meta.scalars.get('general.alignment') ?? GGUF_DEFAULT_ALIGNMENT;
+  const alignment = typeof rawAlign === 'bigint' && rawAlign <= 1n << 30n ? Number(rawAlign) : rawAlign;
+  if (typeof alignment !== 'number' || alignment <= 0 || alignment > 1 << 30 || (alignment & (alignment - 1)) !== 0) {
     throw new ModelguardError('E_MALFORMED', `general.alignment ${String(alignment)} is not a power of two`, { offset: 8 });
   }
   const tensors = readTensorInfos(cur, header, lim.maxHeaderEntries);
