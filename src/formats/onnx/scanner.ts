@@ -105,34 +105,41 @@ export const onnxScanner: FormatScanner = {
   },
 };
 
-const MODEL_FIELDS = new Set(messageType('ModelProto').fieldsArray.map((f) => f.id));
+/** Wire type of each ModelProto field, from the schema (varint for its integers, length-delimited otherwise). */
+const MODEL_WIRE = new Map(
+  messageType('ModelProto').fieldsArray.map((f) => [f.id, /^(u?int(32|64)|sint(32|64)|bool)$/.test(f.type) ? WIRE_VARINT : WIRE_LEN]),
+);
 
-/** ONNX files start with `ir_version` (field 1, varint) and parse as ModelProto fields through the sniff window. */
+/**
+ * ONNX files are ModelProto messages: every field in the sniff window must be
+ * a ModelProto field with its schema's wire type, `ir_version` (when present)
+ * must be plausible, and there must be at least two fields or a graph.
+ * Serializers write `ir_version` first, but loaders accept any field order.
+ */
 export function sniffOnnx(probe: Probe): boolean {
   const h = probe.head;
-  if (h.length < 4 || h[0] !== 0x08) return false;
+  if (h.length < 4) return false;
   try {
     const cur = new WindowCursor(new BufferSource(h));
-    const ir = cur.varint();
-    if (ir < 1n || ir > 100n) return false;
-    const known = MODEL_FIELDS;
     let fields = 0;
-    cur.seek(0);
+    let graph = false;
     while (cur.pos < h.length) {
       const tag = cur.varint();
       const id = Number(tag >> 3n);
       const wire = Number(tag & 7n);
-      if (!known.has(id)) return false;
-      if (wire === WIRE_VARINT) cur.varint();
-      else if (wire === WIRE_LEN) {
-        const len = cur.varint();
-        fields++;
-        // A field reaching past the sniff window (or past the end: a broken model is still claimed,
-        // so that the break is reported) ends the check.
-        if (BigInt(cur.pos) + len >= BigInt(h.length)) return fields >= 2;
-        cur.skip(Number(len));
-      } else return false;
+      if (MODEL_WIRE.get(id) !== wire) return false;
       fields++;
+      if (wire === WIRE_VARINT) {
+        const v = cur.varint();
+        if (id === 1 && (v < 1n || v > 100n)) return false;
+        continue;
+      }
+      if (id === 7) graph = true;
+      const len = cur.varint();
+      // A field reaching past the window (or past the end: a broken model is still claimed so the
+      // break is reported) ends the check.
+      if (BigInt(cur.pos) + len >= BigInt(h.length)) return fields >= 2 || graph;
+      cur.skip(Number(len));
     }
     return fields >= 2;
   } catch {

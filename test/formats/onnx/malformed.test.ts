@@ -92,3 +92,16 @@ describe('custom operator domains', () => {
     assert.ok(has(await scanBytes(b), 'onnx/custom-domain', 'suspicious'));
   });
 });
+
+describe('fields in an unusual order', () => {
+  it('a model whose graph comes before ir_version is still scanned', async () => {
+    const graph = msg(7, str(2, 'g'), initializer(...externalTensor('w', [['location', '/etc/passwd']])));
+    const r = await scanBytes(Uint8Array.from([...graph, ...int(1, 8), ...msg(8, int(2, 13))]), 'model.bin');
+    assert.equal(r.format, 'onnx');
+    assert.ok(has(r, 'onnx/external-data-traversal', 'malicious'), ruleSeverities(r).join(', '));
+  });
+  it('is not claimed for other formats', async () => {
+    const r = await scanBytes(Uint8Array.from([0x08, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7d, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20]));
+    assert.equal(r.format, 'safetensors');
+  });
+});
