@@ -118,7 +118,7 @@ const MODEL_WIRE = new Map(
  */
 export function sniffOnnx(probe: Probe): boolean {
   const h = probe.head;
-  if (h.length < 4) return false;
+  if (h.length < 4 || looksLikeText(h)) return false;
   try {
     const cur = new WindowCursor(new BufferSource(h));
     let fields = 0;
@@ -145,6 +145,16 @@ export function sniffOnnx(probe: Probe): boolean {
   } catch {
     return false;
   }
+}
+
+/** Text files can pass as a few protobuf fields; a model has tags and lengths outside printable ASCII early on. */
+function looksLikeText(h: Uint8Array): boolean {
+  const n = Math.min(h.length, 64);
+  for (let i = 0; i < n; i++) {
+    const c = h[i] as number;
+    if (!(c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c <= 0x7e))) return false;
+  }
+  return true;
 }
 
 /** What onnx.checker requires of every model: an IR version, a graph and (IR >= 3) opset imports. */
