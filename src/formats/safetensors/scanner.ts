@@ -47,8 +47,10 @@ export const safetensorsScanner: FormatScanner = {
     // whitespace bytes before the `{` are tolerated so that header-start violations are
     // reported rather than left unrecognised.
     const h = probe.head;
-    // A length of 2^48 or more is no safetensors header (and 8 bytes of text read as one is).
-    if (h.length < 10 || h[6] !== 0 || h[7] !== 0) return false;
+    // Eight printable characters read as a length (source code, `EMOJI = {"...`) are text, not a header;
+    // absurd binary lengths are still claimed so that they are reported.
+    if (h.length < 10) return false;
+    if ((h[6] !== 0 || h[7] !== 0) && h.subarray(0, 8).every((c) => c >= 0x20 && c <= 0x7e)) return false;
     let i = 8;
     while (i < 24 && WS.has(h[i] as number)) i++;
     if (h.length < i + 2 || h[i] !== 0x7b) return false;
