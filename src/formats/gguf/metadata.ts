@@ -58,6 +58,18 @@ function malformed(message: string, offset: number): never {
   throw new ModelguardError('E_MALFORMED', message, { offset });
 }
 
+/**
+ * A u64 count or length. Values above 2^53 exceed any real file, so they are
+ * malformed (not a resource limit): the caller compares smaller ones with the
+ * bytes left.
+ */
+export function u64size(cur: WindowCursor, what: string): number {
+  const at = cur.pos;
+  const v = cur.u64(what);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) malformed(`${what} ${v} at offset ${at} exceeds the file`, at);
+  return Number(v);
+}
+
 export function readHeader(cur: WindowCursor): GgufHeader {
   if (cur.u32('magic') !== GGUF_MAGIC) malformed('missing GGUF magic', 0);
   const raw = cur.u32('version');
@@ -73,7 +85,7 @@ export function readHeader(cur: WindowCursor): GgufHeader {
     }
   }
   cur.littleEndian = littleEndian;
-  const count = (what: string): number => (version === 1 ? cur.u32(what) : cur.u64safe(what));
+  const count = (what: string): number => (version === 1 ? cur.u32(what) : u64size(cur, what));
   const tensorCount = count('tensor_count');
   const kvCount = count('metadata_kv_count');
   return { version, littleEndian, tensorCount, kvCount };
@@ -82,7 +94,7 @@ export function readHeader(cur: WindowCursor): GgufHeader {
 /** Reads a GGUF string's length and checks it against the bytes left; returns the length. */
 export function stringLength(cur: WindowCursor, version: number, what: string): number {
   const at = cur.pos;
-  const n = version === 1 ? cur.u32(what) : cur.u64safe(what);
+  const n = version === 1 ? cur.u32(what) : u64size(cur, what);
   if (n > cur.remaining) malformed(`${what}: length ${n} at offset ${at} runs past the end of the file`, at);
   return n;
 }
@@ -100,11 +112,12 @@ export function readString(cur: WindowCursor, version: number, what: string): st
 
 /** Checks that `count` entries of at least `minBytes` each can fit before allocating or looping. */
 export function checkCount(cur: WindowCursor, count: number, minBytes: number, limit: number, what: string): void {
-  if (count > limit) {
-    throw new ModelguardError('E_LIMIT', `${what} ${count} exceeds the limit of ${limit}`, { offset: cur.pos });
-  }
+  // Impossible counts first (malformed), then counts that fit but exceed the limit (unscannable).
   if (count * minBytes > cur.remaining) {
     malformed(`${what} ${count} cannot fit in the ${cur.remaining} bytes left (at offset ${cur.pos})`, cur.pos);
+  }
+  if (count > limit) {
+    throw new ModelguardError('E_LIMIT', `${what} ${count} exceeds the limit of ${limit}`, { offset: cur.pos });
   }
 }
 
@@ -215,7 +228,7 @@ function readArray(cur: WindowCursor, v: number, key: string, opts: MetadataOpti
   const at = cur.pos;
   if (depth > MAX_ARRAY_DEPTH) malformed(`arrays nested deeper than ${MAX_ARRAY_DEPTH} in ${key} at offset ${at}`, at);
   const type = cur.u32('array element type');
-  const n = v === 1 ? cur.u32('array length') : cur.u64safe('array length');
+  const n = v === 1 ? cur.u32('array length') : u64size(cur, 'array length');
   const fixed = VALUE_SIZE.get(type);
   if (fixed !== undefined) {
     if (n > Math.floor(cur.remaining / fixed)) {
