@@ -22,6 +22,8 @@ const STRING_FILTERS = new Set(['format', 'join', 'replace', 'reverse', 'lower',
 const MAX_CANDIDATES = 16;
 /** Longest folded string kept. */
 const MAX_FOLDED = 4096;
+/** Deepest expression folded (CWE-674: `'a' ~ 'a' ~ ...` chains are as deep as they are long). */
+const MAX_FOLD_DEPTH = 64;
 
 export type Env = ReadonlyMap<string, readonly string[]>;
 
@@ -81,7 +83,7 @@ function percent(fmt: string, args: readonly (string | number)[]): string | unde
 }
 
 /** Scalar arguments of a call/filter when all are literals or foldable single strings. */
-function literalArgs(args: unknown, env: Env): (string | number)[] | undefined {
+function literalArgs(args: unknown, env: Env, depth = 0): (string | number)[] | undefined {
   if (!Array.isArray(args)) return undefined;
   const out: (string | number)[] = [];
   for (const a of args) {
@@ -91,27 +93,27 @@ function literalArgs(args: unknown, env: Env): (string | number)[] | undefined {
       out.push(i);
       continue;
     }
-    const s = n === undefined ? undefined : fold(n, env);
+    const s = n === undefined ? undefined : fold(n, env, depth);
     if (s === undefined || s.length !== 1) return undefined;
     out.push(s[0] as string);
   }
   return out;
 }
 
-function listItems(n: JNode, env: Env): string[][] | undefined {
+function listItems(n: JNode, env: Env, depth: number): string[][] | undefined {
   if (n.type !== 'ArrayLiteral' && n.type !== 'TupleLiteral') return undefined;
   const items = n['value'];
   if (!Array.isArray(items)) return undefined;
   const out: string[][] = [];
   for (const it of items) {
-    const s = isNode(it) ? fold(it, env) : undefined;
+    const s = isNode(it) ? fold(it, env, depth) : undefined;
     if (s === undefined) return undefined;
     out.push(s);
   }
   return out;
 }
 
-function applyFilter(values: readonly string[], name: string, args: unknown, env: Env): string[] | undefined {
+function applyFilter(values: readonly string[], name: string, args: unknown, env: Env, depth = 0): string[] | undefined {
   const simple: Record<string, (s: string) => string> = {
     lower: (s) => s.toLowerCase(),
     upper: (s) => s.toUpperCase(),
@@ -129,7 +131,7 @@ function applyFilter(values: readonly string[], name: string, args: unknown, env
   };
   const f = simple[name];
   if (f !== undefined) return limit(values.map(f));
-  const a = literalArgs(args, env);
+  const a = literalArgs(args, env, depth);
   if (a === undefined) return undefined;
   if (name === 'format') {
     const out = values.map((v) => percent(v, a));
@@ -144,11 +146,11 @@ function applyFilter(values: readonly string[], name: string, args: unknown, env
 }
 
 /** Folds a filter applied to a list literal (`['__', 'class__']|join`). */
-function foldListFilter(operand: JNode, name: string, args: unknown, env: Env): string[] | undefined {
-  const items = listItems(operand, env);
+function foldListFilter(operand: JNode, name: string, args: unknown, env: Env, depth = 0): string[] | undefined {
+  const items = listItems(operand, env, depth);
   if (items === undefined) return undefined;
   if (name === 'join') {
-    const a = literalArgs(args, env);
+    const a = literalArgs(args, env, depth);
     const sep = a !== undefined && typeof a[0] === 'string' ? a[0] : '';
     let acc: string[] | undefined = undefined;
     for (let i = 0; i < items.length; i++) {
@@ -166,7 +168,9 @@ function foldListFilter(operand: JNode, name: string, args: unknown, env: Env): 
 }
 
 /** Candidate string values of `n`, or undefined when not statically known. */
-export function fold(n: JNode, env: Env): string[] | undefined {
+export function fold(n: JNode, env: Env, depth = 0): string[] | undefined {
+  if (depth > MAX_FOLD_DEPTH) return undefined;
+  const d = depth + 1;
   switch (n.type) {
     case 'StringLiteral': {
       const v = str(n, 'value');
@@ -184,19 +188,19 @@ export function fold(n: JNode, env: Env): string[] | undefined {
       const r = node(n['right']);
       if (l === undefined || r === undefined) return undefined;
       if (op === '~' || op === '+') {
-        const a = fold(l, env);
-        const b = fold(r, env);
+        const a = fold(l, env, d);
+        const b = fold(r, env, d);
         return a === undefined || b === undefined ? undefined : cross(a, b, (x, y) => x + y);
       }
       if (op === '*') {
         const count = intOf(r) ?? intOf(l);
-        const s = fold(intOf(r) !== undefined ? l : r, env);
+        const s = fold(intOf(r) !== undefined ? l : r, env, d);
         if (count === undefined || s === undefined || count < 0 || count > MAX_FOLDED) return undefined;
         return limit(s.map((x) => x.repeat(count)));
       }
       if (op === '%') {
-        const fmt = fold(l, env);
-        const args = r.type === 'TupleLiteral' || r.type === 'ArrayLiteral' ? literalArgs(r['value'], env) : literalArgs([r], env);
+        const fmt = fold(l, env, d);
+        const args = r.type === 'TupleLiteral' || r.type === 'ArrayLiteral' ? literalArgs(r['value'], env, d) : literalArgs([r], env, d);
         if (fmt === undefined || args === undefined) return undefined;
         const out = fmt.map((f) => percent(f, args));
         return out.every((x) => x !== undefined) ? limit(out as string[]) : undefined;
@@ -211,10 +215,10 @@ export function fold(n: JNode, env: Env): string[] | undefined {
       const name = callee === undefined ? undefined : str(callee, 'value');
       if (name === undefined) return undefined;
       const args = filter.type === 'CallExpression' ? filter['args'] : [];
-      const list = foldListFilter(operand, name, args, env);
+      const list = foldListFilter(operand, name, args, env, d);
       if (list !== undefined) return list;
-      const values = fold(operand, env);
-      return values === undefined ? undefined : applyFilter(values, name, args, env);
+      const values = fold(operand, env, d);
+      return values === undefined ? undefined : applyFilter(values, name, args, env, d);
     }
     case 'CallExpression': {
       // String methods: 'x'.format(...), '-'.join([...]), 'abc'.replace(a, b), 'X'.lower()
@@ -226,25 +230,25 @@ export function fold(n: JNode, env: Env): string[] | undefined {
       if (obj === undefined || method === undefined) return undefined;
       if (method === 'join') {
         const arg = node((n['args'] as unknown[] | undefined)?.[0]);
-        const sep = fold(obj, env);
+        const sep = fold(obj, env, d);
         if (arg === undefined || sep === undefined || sep.length !== 1) return undefined;
-        return foldListFilter(arg, 'join', [{ type: 'StringLiteral', value: sep[0] }], env);
+        return foldListFilter(arg, 'join', [{ type: 'StringLiteral', value: sep[0] }], env, d);
       }
-      const values = fold(obj, env);
+      const values = fold(obj, env, d);
       if (values === undefined) return undefined;
       if (method === 'format') {
-        const a = literalArgs(n['args'], env);
+        const a = literalArgs(n['args'], env, d);
         if (a === undefined) return undefined;
         return limit(values.map((v) => v.replace(/\{(\d*)\}/g, (_m, i: string) => String(a[i === '' ? 0 : Number(i)] ?? ''))));
       }
-      return applyFilter(values, method === 'strip' ? 'trim' : method, n['args'], env);
+      return applyFilter(values, method === 'strip' ? 'trim' : method, n['args'], env, d);
     }
     case 'MemberExpression': {
       // Slicing a folded string: 'ssalc__'[::-1]
       const obj = node(n['object']);
       const prop = node(n['property']);
       if (obj === undefined || prop?.type !== 'SliceExpression') return undefined;
-      const values = fold(obj, env);
+      const values = fold(obj, env, d);
       const step = intOf(node(prop['step']));
       if (values === undefined || prop['start'] !== undefined || prop['stop'] !== undefined || step !== -1) return undefined;
       return limit(values.map((v) => [...v].reverse().join('')));

@@ -42,7 +42,13 @@ export function analyzeTemplate(source: string, maxDepth: number): TemplateAnaly
   } catch (e) {
     parseError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }
-  if (program !== undefined) new AstWalker(add, maxDepth).run(program);
+  try {
+    if (program !== undefined) new AstWalker(add, maxDepth).run(program);
+  } catch (e) {
+    // Bounded by design; if a pathological tree still exhausts the stack, say so instead of crashing.
+    if (!(e instanceof RangeError)) throw e;
+    add({ severity: 'suspicious', why: 'template too deeply nested to analyse' });
+  }
   lexicalPass(source, program === undefined, add);
   const out: TemplateAnalysis = { parsed: program !== undefined, issues: [...issues.values()] };
   if (parseError !== undefined) out.parseError = parseError;

@@ -79,6 +79,13 @@ describe('template analysis', () => {
     assert.notEqual(r.parsed && r.issues.length === 0, true);
   });
 
+  it('bounds folding and walking of a 100,000-long concatenation chain', () => {
+    const t0 = performance.now();
+    const r = analyzeTemplate(`{{ ${"'x' ~ ".repeat(100_000)}'y' }}`, 200);
+    assert.ok(performance.now() - t0 < 5000);
+    assert.ok(r.issues.some((i) => i.severity === 'suspicious'));
+  });
+
   it('handles a long whitespace run quickly (no quadratic regex)', () => {
     const t0 = performance.now();
     analyzeTemplate(`{{ a }}${' '.repeat(500_000)}x`, 200);
