@@ -11,6 +11,7 @@ import { REPORT_SCHEMA, type FileReport, type ScanReport } from './report.js';
 import { VERDICTS, worst, type Verdict } from './verdict.js';
 import { summarizeModelFolders, type ModelSummary } from './model-folder.js';
 import { walk, type WalkItem } from './walk.js';
+import { adoptExternalData } from '../formats/onnx/external-files.js';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -70,7 +71,8 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
       record(i, await scanFile(it.path, { ...scanOptions, displayName: it.display }));
     }
   }
-  const files = reports.filter((r): r is FileReport => r !== undefined);
+  // Raw files that an ONNX model of this scan names as its external data are its tensors, not unknown content.
+  const files = adoptExternalData(reports.filter((r): r is FileReport => r !== undefined));
   // Model folders: only for a single directory root, where report paths are relative to it.
   let models: ModelSummary[] = [];
   const only = paths[0];

@@ -26,6 +26,21 @@ export interface Limits {
   maxHeaderBytes: number;
   /** Pickles analysed back to back in one stream. */
   maxPicklesPerStream: number;
+  /**
+   * Nesting of JSON headers (safetensors) parsed by the strict JSON reader
+   * (CWE-674: uncontrolled recursion). 128 is serde_json's own recursion limit.
+   */
+  maxJsonDepth: number;
+  /**
+   * Entries in one model header table: safetensors tensors, GGUF key-values,
+   * GGUF tensor infos, ONNX nodes/initializers per graph (CWE-770: allocation
+   * without limits). Counts are also checked against the bytes that remain.
+   */
+  maxHeaderEntries: number;
+  /** Characters of one Jinja chat template parsed and walked (CWE-400: CPU exhaustion). */
+  maxTemplateBytes: number;
+  /** Nesting of ONNX subgraphs (If/Loop/Scan bodies, functions) and of protobuf messages (CWE-674). */
+  maxGraphDepth: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -40,4 +55,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxArchiveEntries: 100_000,
   maxHeaderBytes: 100 * 1024 * 1024,
   maxPicklesPerStream: 1024,
+  maxJsonDepth: 128,
+  maxHeaderEntries: 1_000_000,
+  maxTemplateBytes: 1 << 20,
+  maxGraphDepth: 32,
 });

@@ -1,0 +1,61 @@
+/**
+ * External data files in directory scans. `model.onnx.data` is raw tensor
+ * bytes: scanned on its own it has no format and is `unscannable`. When an
+ * ONNX model in the same scan references it through a location that stays
+ * inside the model's directory, it is that model's data and is reported
+ * `clean` (format `onnx-external-data`). Only files nothing else recognised
+ * are adopted: a referenced file that is a pickle or a zip keeps its own
+ * verdict, and a location that climbs out of the folder adopts nothing.
+ */
+import { posix } from 'node:path';
+import { defineRules } from '../../scan/rules.js';
+import type { FileReport } from '../../scan/report.js';
+import { checkLocation } from './external-data.js';
+import { EXTERNAL_DATA_INFO } from './scanner.js';
+
+defineRules([
+  {
+    id: 'onnx/external-data-of',
+    title: 'Raw tensor data of an ONNX model',
+    severity: 'info',
+    help: 'The file has no format of its own; an ONNX model in the same scan stores its tensors in it (external data). Its bytes are read as numbers by the loader, never run.',
+    references: ['https://onnx.ai/onnx/repo-docs/ExternalData.html'],
+  },
+]);
+
+/** Report path of each data file → report paths of the models that reference it. */
+function referencedDataFiles(files: readonly FileReport[]): Map<string, string[]> {
+  const refs = new Map<string, string[]>();
+  for (const f of files) {
+    if (f.format !== 'onnx') continue;
+    const list = f.info[EXTERNAL_DATA_INFO];
+    if (!Array.isArray(list)) continue;
+    for (const loc of list) {
+      // Locations that escape, point at memory or are otherwise refused adopt nothing.
+      if (typeof loc !== 'string' || checkLocation(loc).length > 0) continue;
+      const target = posix.normalize(posix.join(posix.dirname(f.path.replaceAll('\\', '/')), loc.replaceAll('\\', '/')));
+      refs.set(target, [...(refs.get(target) ?? []), f.path]);
+    }
+  }
+  return refs;
+}
+
+/** `files` with unrecognised files that ONNX models of the same scan use as external data marked clean. */
+export function adoptExternalData(files: readonly FileReport[]): FileReport[] {
+  const refs = referencedDataFiles(files);
+  if (refs.size === 0) return [...files];
+  return files.map((f) => {
+    const models = refs.get(posix.normalize(f.path.replaceAll('\\', '/')));
+    const unknown = f.findings.length > 0 && f.findings.every((x) => x.rule === 'engine/unknown-format');
+    if (models === undefined || !unknown) return f;
+    return {
+      ...f,
+      format: 'onnx-external-data',
+      verdict: 'clean',
+      findings: [
+        { rule: 'onnx/external-data-of', severity: 'info', message: `external tensor data of ${models.join(', ')}`, location: { file: f.path } },
+      ],
+      info: { format: 'onnx-external-data', 'external data of': models },
+    };
+  });
+}
