@@ -3,6 +3,8 @@
  * first. Adding a format is one import and one line here.
  */
 import type { FormatScanner } from '../scan/format.js';
+import { gzipFormat } from './compress/gzip.js';
+import { zlibFormat } from './compress/zlib.js';
 import { joblibFormat } from './joblib/scanner.js';
 import { pickleFormat } from './pickle/scanner.js';
 import { textFormat } from './text/scanner.js';
@@ -10,4 +12,13 @@ import { torchLegacyFormat } from './torch/legacy.js';
 import { torchTarFormat } from './torch/tar-checkpoint.js';
 import { zipFormat } from './zip/scanner.js';
 
-export const FORMATS: FormatScanner[] = [zipFormat, torchTarFormat, torchLegacyFormat, joblibFormat, pickleFormat, textFormat];
+export const FORMATS: FormatScanner[] = [
+  zipFormat,
+  torchTarFormat,
+  gzipFormat,
+  zlibFormat,
+  torchLegacyFormat,
+  joblibFormat,
+  pickleFormat,
+  textFormat,
+];
