@@ -6,6 +6,7 @@ import type { FormatScanner } from '../scan/format.js';
 import { gzipFormat } from './compress/gzip.js';
 import { zlibFormat } from './compress/zlib.js';
 import { joblibFormat } from './joblib/scanner.js';
+import { npyFormat } from './numpy/npy.js';
 import { pickleFormat } from './pickle/scanner.js';
 import { textFormat } from './text/scanner.js';
 import { torchLegacyFormat } from './torch/legacy.js';
@@ -17,6 +18,7 @@ export const FORMATS: FormatScanner[] = [
   torchTarFormat,
   gzipFormat,
   zlibFormat,
+  npyFormat,
   torchLegacyFormat,
   joblibFormat,
   pickleFormat,
