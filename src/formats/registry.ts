@@ -3,6 +3,7 @@
  * first. Adding a format is one import and one line here.
  */
 import type { FormatScanner } from '../scan/format.js';
+import { bzip2Format } from './compress/bzip2.js';
 import { gzipFormat } from './compress/gzip.js';
 import { zlibFormat } from './compress/zlib.js';
 import { joblibFormat } from './joblib/scanner.js';
@@ -18,6 +19,7 @@ export const FORMATS: FormatScanner[] = [
   torchTarFormat,
   gzipFormat,
   zlibFormat,
+  bzip2Format,
   npyFormat,
   torchLegacyFormat,
   joblibFormat,
