@@ -5,6 +5,8 @@
 import type { FormatScanner } from '../scan/format.js';
 import { bzip2Format } from './compress/bzip2.js';
 import { gzipFormat } from './compress/gzip.js';
+import { lzmaFormat } from './compress/lzma-alone.js';
+import { xzFormat } from './compress/xz.js';
 import { zlibFormat } from './compress/zlib.js';
 import { joblibFormat } from './joblib/scanner.js';
 import { npyFormat } from './numpy/npy.js';
@@ -20,6 +22,8 @@ export const FORMATS: FormatScanner[] = [
   gzipFormat,
   zlibFormat,
   bzip2Format,
+  xzFormat,
+  lzmaFormat,
   npyFormat,
   torchLegacyFormat,
   joblibFormat,

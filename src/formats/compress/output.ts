@@ -77,6 +77,11 @@ export class BoundedOutput {
     this.length += len;
   }
 
+  /** Drops everything after the first `n` bytes (a stream the reader discards). */
+  truncate(n: number): void {
+    if (n >= 0 && n < this.length) this.length = n;
+  }
+
   /** Bytes `[from, length)` as a view (no copy). */
   since(from: number): Uint8Array {
     return this.buf.subarray(from, this.length);
