@@ -5,6 +5,7 @@
 import type { FormatScanner } from '../scan/format.js';
 import { bzip2Format } from './compress/bzip2.js';
 import { gzipFormat } from './compress/gzip.js';
+import { lz4Format } from './compress/lz4.js';
 import { lzmaFormat } from './compress/lzma-alone.js';
 import { xzFormat } from './compress/xz.js';
 import { zlibFormat } from './compress/zlib.js';
@@ -24,6 +25,7 @@ export const FORMATS: FormatScanner[] = [
   bzip2Format,
   xzFormat,
   lzmaFormat,
+  lz4Format,
   npyFormat,
   torchLegacyFormat,
   joblibFormat,
