@@ -3,6 +3,8 @@
  * first. Adding a format is one import and one line here.
  */
 import type { FormatScanner } from '../scan/format.js';
+import { sevenZipFormat } from './archive/sevenzip.js';
+import { tarFormat } from './archive/tar.js';
 import { bzip2Format } from './compress/bzip2.js';
 import { gzipFormat } from './compress/gzip.js';
 import { lz4Format } from './compress/lz4.js';
@@ -20,6 +22,8 @@ import { zipFormat } from './zip/scanner.js';
 export const FORMATS: FormatScanner[] = [
   zipFormat,
   torchTarFormat,
+  tarFormat,
+  sevenZipFormat,
   gzipFormat,
   zlibFormat,
   bzip2Format,
