@@ -1,13 +1,13 @@
 /**
  * NumPy `.npz` (numeric arrays) to safetensors: each `<name>.npy` member's
- * header is parsed strictly (NEP 1: magic, version, a Python dict literal
- * with descr, fortran_order and shape), its data located in the zip (stored
- * members are copied as ranges, deflated ones streamed through inflate).
+ * header is parsed strictly by the scanner's parser (`formats/numpy/`),
+ * its data located in the zip (stored members are copied as ranges,
+ * deflated ones streamed through inflate).
  * Object arrays are refused: their data is a pickle, which is never loaded.
  */
 import { FileSource, type ByteSource } from '../bytes/source.js';
-import { ByteReader } from '../bytes/reader.js';
-import { latin1Decode, utf8Strict } from '../bytes/text.js';
+import { ModelguardError, type ErrorCode } from '../errors.js';
+import { parseNpyHeader as parseSharedNpyHeader, type NpyHeader as SharedNpyHeader } from '../formats/numpy/header.js';
 import { readZip, type ZipEntry } from '../containers/zip/archive.js';
 import { METHOD_DEFLATE, METHOD_STORED, entryHead, entrySource } from '../containers/zip/extract.js';
 import { scanFile } from '../scan/engine.js';
@@ -45,47 +45,26 @@ function npyError(member: string, message: string): ConvertError {
   return new ConvertError('E_CONVERT_UNSUPPORTED_TENSOR', `'${member}': ${message}`, { tensor: member });
 }
 
-/** Parses the `.npy` header of `member` from its first bytes. */
+/** Parses the `.npy` header of `member` from its first bytes (the shared strict parser, then what safetensors can hold). */
 export function parseNpyHeader(head: Uint8Array, member: string): NpyHeader {
-  const r = new ByteReader(head);
-  const magic = r.bytesView(6, 'npy magic');
-  if (magic[0] !== 0x93 || latin1Decode(magic.subarray(1)) !== 'NUMPY') throw new ConvertError('E_MALFORMED', `'${member}' is not a .npy array`);
-  const major = r.u8('npy version');
-  r.u8('npy version');
-  if (major < 1 || major > 3) throw new ConvertError('E_MALFORMED', `'${member}': .npy version ${major} is unknown`);
-  const len = major === 1 ? r.u16le('npy header length') : r.u32le('npy header length');
-  if (len > MAX_NPY_HEADER) throw new ConvertError('E_LIMIT', `'${member}': .npy header of ${len} bytes (limit ${MAX_NPY_HEADER})`);
-  const raw = r.bytesView(len, 'npy header');
-  const text = major === 3 ? utf8Strict(raw, 'npy header') : latin1Decode(raw);
-  const m = /^\{\s*(.*?)\s*,?\s*\}\s*\n?$/s.exec(text.trimEnd() + '\n');
-  if (m === null) throw new ConvertError('E_MALFORMED', `'${member}': the .npy header is not a dict`);
-  const fields = new Map<string, string>();
-  const re = /'(descr|fortran_order|shape)'\s*:\s*('[^']*'|True|False|\((?:\s*\d+\s*,?)*\s*\)|\[[^\]]*\])\s*(?:,|$)/gy;
-  let rest = m[1] as string;
-  re.lastIndex = 0;
-  while (rest.length > 0) {
-    const f = re.exec(rest);
-    if (f === null) throw new ConvertError('E_MALFORMED', `'${member}': unexpected .npy header ${JSON.stringify(text.slice(0, 120))}`);
-    if (fields.has(f[1] as string)) throw new ConvertError('E_MALFORMED', `'${member}': duplicate key ${f[1]} in the .npy header`);
-    fields.set(f[1] as string, f[2] as string);
-    rest = rest.slice(re.lastIndex).trimStart();
-    re.lastIndex = 0;
+  let h: SharedNpyHeader;
+  try {
+    h = parseSharedNpyHeader(head, MAX_NPY_HEADER);
+  } catch (e) {
+    if (e instanceof ModelguardError) throw new ConvertError(e.code as ErrorCode, `'${member}': ${e.message}`, { cause: e });
+    throw e;
   }
-  const descr = fields.get('descr');
-  const fortran = fields.get('fortran_order');
-  const shapeText = fields.get('shape');
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new ConvertError('E_MALFORMED', `'${member}': the .npy header lacks descr, fortran_order or shape`);
-  if (descr.startsWith('[')) throw npyError(member, 'a structured dtype (record array) has no safetensors equivalent');
-  const d = /^'([<>|=])([a-zA-Z])(\d*)'$/.exec(descr);
-  if (d === null) throw npyError(member, `dtype ${descr} is not numeric`);
+  if (h.descr.t === 'list' || h.descr.t === 'tuple') throw npyError(member, 'a structured or subarray dtype has no safetensors equivalent');
+  if (h.dtype.hasObject) throw npyError(member, 'an object array: its data is a pickle, which the converter never loads');
+  const descr = h.descr.t === 'str' ? h.descr.v : '';
+  const d = /^([<>|=])([a-zA-Z])(\d*)$/.exec(descr);
+  if (d === null) throw npyError(member, `dtype ${JSON.stringify(descr)} is not numeric`);
   const [, order, kind, size] = d as unknown as [string, string, string, string];
-  if (kind === 'O') throw npyError(member, 'an object array: its data is a pickle, which the converter never loads');
   const name = KINDS[`${kind}${size}`];
   if (name === undefined) throw npyError(member, `dtype ${descr} has no safetensors equivalent`);
   if (order === '>' && size !== '1') throw npyError(member, 'big-endian data is not supported');
-  const shape = [...shapeText.matchAll(/\d+/g)].map((x) => Number(x[0]));
-  if (shape.some((n) => !Number.isSafeInteger(n))) throw new ConvertError('E_CONVERT_STORAGE_BOUNDS', `'${member}': a dimension over 2^53`);
-  return { dtype: dtypeByName(name) as TorchDtype, fortran: fortran === 'True', shape, dataStart: r.pos };
+  if (h.shape.some((n) => n > BigInt(Number.MAX_SAFE_INTEGER))) throw new ConvertError('E_CONVERT_STORAGE_BOUNDS', `'${member}': a dimension over 2^53`);
+  return { dtype: dtypeByName(name) as TorchDtype, fortran: h.fortran, shape: h.shape.map(Number), dataStart: h.dataStart };
 }
 
 /** Column-major strides for `shape`. */

@@ -4,8 +4,17 @@
  */
 import type { FormatScanner } from '../scan/format.js';
 import { ageFormat } from './age/scanner.js';
+import { sevenZipFormat } from './archive/sevenzip.js';
+import { tarFormat } from './archive/tar.js';
+import { bzip2Format } from './compress/bzip2.js';
+import { gzipFormat } from './compress/gzip.js';
+import { lz4Format } from './compress/lz4.js';
+import { lzmaFormat } from './compress/lzma-alone.js';
+import { xzFormat } from './compress/xz.js';
+import { zlibFormat } from './compress/zlib.js';
 import { ggufScanner } from './gguf/scanner.js';
 import { joblibFormat } from './joblib/scanner.js';
+import { npyFormat } from './numpy/npy.js';
 import { onnxScanner } from './onnx/scanner.js';
 import { pickleFormat } from './pickle/scanner.js';
 import { safetensorsScanner } from './safetensors/scanner.js';
@@ -18,9 +27,20 @@ export const FORMATS: FormatScanner[] = [
   ageFormat,
   zipFormat,
   torchTarFormat,
-  torchLegacyFormat,
+  tarFormat,
+  sevenZipFormat,
   ggufScanner,
+  npyFormat,
+  // safetensors starts with a little-endian length, which the weak magic of
+  // legacy .lzma (a properties byte, often 0x5d) could otherwise shadow.
   safetensorsScanner,
+  gzipFormat,
+  zlibFormat,
+  bzip2Format,
+  xzFormat,
+  lzmaFormat,
+  lz4Format,
+  torchLegacyFormat,
   joblibFormat,
   pickleFormat,
   // Protobuf has no magic number: ONNX is recognised by wire structure, so it

@@ -36,6 +36,18 @@ export interface ScanContext {
   policyFor(format: string): Policy;
   /** Adds a finding; missing location fields are filled from `location`. */
   report(finding: FindingInput): void;
+  /**
+   * Bytes that decompressors and archive readers may still produce for this
+   * file, across every nested layer (CWE-409: a gzip in a zip in a tar each
+   * under its own limit could still multiply). Starts at `limits.maxInflatedBytes`.
+   */
+  readonly inflateBudget: number;
+  /**
+   * Charges `n` produced bytes to the file's inflation budget. Throws `E_LIMIT`
+   * (naming `what`) when the total would pass `limits.maxInflatedBytes`;
+   * callers charge before scanning what they produced.
+   */
+  spendInflated(n: number, what: string): void;
   /** Records a fact shown in reports (opset, tensor count, pickle protocol...). */
   info(key: string, value: InfoValue): void;
   /**

@@ -106,6 +106,8 @@ class FileRun {
   readonly info: Record<string, InfoValue> = {};
   readonly seen = new Set<string>();
   readonly limits: Limits;
+  /** Bytes produced by decompression so far, all layers together (see `ScanContext.inflateBudget`). */
+  inflated = 0;
   readonly dir: string | undefined;
   readonly allow: readonly AllowEntry[];
   private readonly policies = new Map<string, Policy>();
@@ -151,6 +153,20 @@ class Context implements ScanContext {
 
   get dir(): string | undefined {
     return this.depth === 0 ? this.run.dir : undefined;
+  }
+
+  get inflateBudget(): number {
+    return Math.max(0, this.run.limits.maxInflatedBytes - this.run.inflated);
+  }
+
+  spendInflated(n: number, what: string): void {
+    if (!Number.isSafeInteger(n) || n < 0 || n > this.inflateBudget) {
+      throw new ModelguardError(
+        'E_LIMIT',
+        `${what}: ${n} more inflated bytes would pass the file's budget of ${this.run.limits.maxInflatedBytes} (CWE-409)`,
+      );
+    }
+    this.run.inflated += n;
   }
 
   policyFor(format: string): Policy {

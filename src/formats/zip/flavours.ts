@@ -4,7 +4,8 @@
  */
 import { torchscriptFlavour } from '../torch/torchscript.js';
 import { torchZipFlavour } from '../torch/zip-checkpoint.js';
+import { npzFlavour } from '../numpy/npz.js';
 import type { ZipFlavour } from './flavour.js';
 import { genericZipFlavour } from './generic.js';
 
-export const ZIP_FLAVOURS: ZipFlavour[] = [torchscriptFlavour, torchZipFlavour, genericZipFlavour];
+export const ZIP_FLAVOURS: ZipFlavour[] = [torchscriptFlavour, torchZipFlavour, npzFlavour, genericZipFlavour];

@@ -6,6 +6,8 @@ import type { ByteSource } from '../../bytes/source.js';
 import type { ZipArchive } from '../../containers/zip/archive.js';
 import type { ScanContext } from '../../scan/context.js';
 import type { ZipFlavour } from './flavour.js';
+import { METHOD_STORED } from '../../containers/zip/extract.js';
+import { reportError } from '../../scan/engine.js';
 import { openMember } from './members.js';
 
 export const genericZipFlavour: ZipFlavour = {
@@ -27,7 +29,17 @@ export const genericZipFlavour: ZipFlavour = {
         });
         return;
       }
-      const data = openMember(src, e, ctx.child(e.name), false);
+      const mctx = ctx.child(e.name);
+      if (e.method !== METHOD_STORED) {
+        // Inflated members draw on the file's budget, shared with every nested layer.
+        try {
+          ctx.spendInflated(e.uncompressedSize, `zip member '${e.name}'`);
+        } catch (err) {
+          reportError(err, mctx, 'zip');
+          return;
+        }
+      }
+      const data = openMember(src, e, mctx, false);
       if (data === undefined) continue;
       await ctx.nested(data, e.name);
     }

@@ -1,0 +1,44 @@
+/** xxHash32 (seed 0 by default), the checksum of the LZ4 frame format. */
+const P1 = 0x9e3779b1;
+const P2 = 0x85ebca77;
+const P3 = 0xc2b2ae3d;
+const P4 = 0x27d4eb2f;
+const P5 = 0x165667b1;
+
+function rotl(x: number, r: number): number {
+  return ((x << r) | (x >>> (32 - r))) >>> 0;
+}
+
+function u32(b: Uint8Array, i: number): number {
+  return ((b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24)) >>> 0;
+}
+
+function round(acc: number, lane: number): number {
+  return Math.imul(rotl((acc + Math.imul(lane, P2)) >>> 0, 13), P1) >>> 0;
+}
+
+export function xxh32(b: Uint8Array, seed = 0): number {
+  let i = 0;
+  let h: number;
+  if (b.length >= 16) {
+    let v1 = (seed + P1 + P2) >>> 0;
+    let v2 = (seed + P2) >>> 0;
+    let v3 = seed >>> 0;
+    let v4 = (seed - P1) >>> 0;
+    for (; i + 16 <= b.length; i += 16) {
+      v1 = round(v1, u32(b, i));
+      v2 = round(v2, u32(b, i + 4));
+      v3 = round(v3, u32(b, i + 8));
+      v4 = round(v4, u32(b, i + 12));
+    }
+    h = (rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18)) >>> 0;
+  } else {
+    h = (seed + P5) >>> 0;
+  }
+  h = (h + b.length) >>> 0;
+  for (; i + 4 <= b.length; i += 4) h = Math.imul(rotl((h + Math.imul(u32(b, i), P3)) >>> 0, 17), P4) >>> 0;
+  for (; i < b.length; i++) h = Math.imul(rotl((h + Math.imul(b[i] as number, P5)) >>> 0, 11), P1) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), P2) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), P3) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
