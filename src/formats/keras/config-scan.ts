@@ -95,8 +95,7 @@ export async function scanConfigText(text: string, ctx: ScanContext, o: ConfigSc
     if (n > MAX_FINDINGS_PER_RULE) report(ctx, rule, `${o.label}: ${n - MAX_FINDINGS_PER_RULE} more ${KERAS_RULES[rule].id} findings not listed`);
   }
   for (const e of result.embedded) await ctx.nested(new BufferSource(e.bytes), `${o.label}#${e.path}`);
-  const total = [...result.classes.values()].reduce((a, b) => a + b, 0);
-  ctx.info('keras.objects', total);
+  if (o.expectObject) ctx.info('keras.objects', [...result.classes.values()].reduce((a, b) => a + b, 0));
   return result;
 }
 
