@@ -12,6 +12,7 @@ import { VERDICTS, worst, type Verdict } from './verdict.js';
 import { summarizeModelFolders, type ModelSummary } from './model-folder.js';
 import { walk, type WalkItem } from './walk.js';
 import { statSync } from 'node:fs';
+import { creditCheckpointShards } from '../formats/tensorflow/companions.js';
 
 export interface DirectoryScanOptions extends ScanOptions {
   /** Worker threads; 1 scans in this thread. Default: available cores. */
@@ -66,7 +67,8 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
       record(i, await scanFile(it.path, { ...scanOptions, displayName: it.display }));
     }
   }
-  const files = reports.filter((r): r is FileReport => r !== undefined);
+  // Raw data files are known only through the file that describes them (checkpoint shards and their index).
+  const files = creditCheckpointShards(reports.filter((r): r is FileReport => r !== undefined));
   // Model folders: only for a single directory root, where report paths are relative to it.
   let models: ModelSummary[] = [];
   const only = paths[0];

@@ -9,6 +9,7 @@ import { BufferSource } from '../../bytes/source.js';
 import { isJsonObject, parseStrictJson, type Json } from '../../bytes/strict-json.js';
 import { ModelguardError } from '../../errors.js';
 import type { ScanContext } from '../../scan/context.js';
+import type { Severity } from '../../scan/finding.js';
 import { walkConfig, type WalkResult } from './config-walker.js';
 import { decodeJsonBytes } from './json-text.js';
 import { KERAS_RULES, type KerasRuleKey } from './rules.js';
@@ -89,7 +90,13 @@ export async function scanConfigText(text: string, ctx: ScanContext, o: ConfigSc
     const n = (counts.get(ob.rule) ?? 0) + 1;
     counts.set(ob.rule, n);
     if (n > MAX_FINDINGS_PER_RULE) continue;
-    report(ctx, ob.rule, `${o.label}${ob.path === '' ? '' : ` at ${ob.path}`}: ${ob.message}`, ob.global);
+    const text = `${o.label}${ob.path === '' ? '' : ` at ${ob.path}`}: ${ob.message}`;
+    if (ob.shadowed === true) {
+      // Python's json drops the value, so Keras never sees it: an artefact, not a payload that runs.
+      report(ctx, ob.rule, `${text} (in a value a duplicate key replaces; Python's json drops it)`, ob.global, 'suspicious');
+    } else {
+      report(ctx, ob.rule, text, ob.global);
+    }
   }
   for (const [rule, n] of counts) {
     if (n > MAX_FINDINGS_PER_RULE) report(ctx, rule, `${o.label}: ${n - MAX_FINDINGS_PER_RULE} more ${KERAS_RULES[rule].id} findings not listed`);
@@ -99,7 +106,8 @@ export async function scanConfigText(text: string, ctx: ScanContext, o: ConfigSc
   return result;
 }
 
-function report(ctx: ScanContext, rule: KerasRuleKey, message: string, global?: string): void {
+function report(ctx: ScanContext, rule: KerasRuleKey, message: string, global?: string, severity?: Severity): void {
   const r = KERAS_RULES[rule];
-  ctx.report({ rule: r.id, severity: r.severity, message, ...(global === undefined ? {} : { global }) });
+  const sev = severity !== undefined && r.severity === 'malicious' ? severity : r.severity;
+  ctx.report({ rule: r.id, severity: sev, message, ...(global === undefined ? {} : { global }) });
 }

@@ -22,6 +22,8 @@ export interface Observation {
   path: string;
   message: string;
   global?: string;
+  /** Found in a value a later duplicate key replaces: Python's json never hands it to Keras. */
+  shadowed?: boolean;
 }
 
 export interface Embedded {
@@ -42,6 +44,11 @@ const DATA_CLASSES = new Set(['__tensor__', '__numpy__', '__bytes__', '__ellipsi
 
 type Obj = { [k: string]: Json };
 
+/** `a.b` (or `b` at the root). */
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
 function str(v: Json | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
@@ -49,6 +56,8 @@ function str(v: Json | undefined): string | undefined {
 export class ConfigWalker {
   private readonly policy: Policy;
   readonly result: WalkResult = { observations: [], embedded: [], classes: new Map() };
+  /** Set while walking values that duplicate keys shadowed. */
+  shadowed = false;
 
   constructor(policy: Policy) {
     this.policy = policy;
@@ -63,12 +72,12 @@ export class ConfigWalker {
     if (!isJsonObject(v)) return;
     if (typeof v['class_name'] === 'string') this.object(v, path);
     for (const [k, x] of Object.entries(v)) {
-      if (typeof x === 'object' && x !== null) this.walk(x, path === '' ? k : `${path}.${k}`);
+      if (typeof x === 'object' && x !== null) this.walk(x, join(path, k));
     }
   }
 
   private note(o: Observation): void {
-    this.result.observations.push(o);
+    this.result.observations.push(this.shadowed ? { ...o, shadowed: true } : o);
   }
 
   private reference(verdict: Verdict, path: string, what: string): void {
@@ -138,7 +147,7 @@ export class ConfigWalker {
       const value = cfg[fn];
       const kind = str(cfg[type]);
       const mod = str(cfg[module]);
-      const where = `${path}.config.${fn}`;
+      const where = join(path, `config.${fn}`);
       if (kind === 'lambda') this.bytecode(value, where, `Lambda ${fn}`);
       if (kind === 'function' && typeof value === 'string') {
         this.reference(judgeReference(this.policy, mod ?? null, value, undefined), where, `Lambda ${fn}`);
@@ -189,7 +198,7 @@ export class ConfigWalker {
           ? 'TorchModuleWrapper holds no decodable torch.save archive; loading fails'
           : `TorchModuleWrapper holds a ${bytes.length}-byte torch.save archive that torch.load unpickles; scanned below`,
     });
-    if (bytes !== undefined) this.result.embedded.push({ path: `${path}.config.module`, bytes });
+    if (bytes !== undefined) this.result.embedded.push({ path: join(path, 'config.module'), bytes });
   }
 
   /** TFOpLambda calls `tf.<function>`: a TensorFlow API that may read or write files or run Python. */
@@ -211,6 +220,7 @@ export class ConfigWalker {
 export function walkConfig(root: Json, shadowed: readonly { key: string; value: Json }[], policy: Policy): WalkResult {
   const w = new ConfigWalker(policy);
   w.walk(root, '');
+  w.shadowed = true;
   for (const s of shadowed) w.walk(s.value, `(shadowed '${s.key}')`);
   return w.result;
 }
