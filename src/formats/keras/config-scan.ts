@@ -101,7 +101,9 @@ export async function scanConfigText(text: string, ctx: ScanContext, o: ConfigSc
   for (const [rule, n] of counts) {
     if (n > MAX_FINDINGS_PER_RULE) report(ctx, rule, `${o.label}: ${n - MAX_FINDINGS_PER_RULE} more ${KERAS_RULES[rule].id} findings not listed`);
   }
-  for (const e of result.embedded) await ctx.nested(new BufferSource(e.bytes), `${o.label}#${e.path}`);
+  // Inside a member named like the label (config.json), the path alone names the payload.
+  const inMember = ctx.location.member?.[ctx.location.member.length - 1] === o.label;
+  for (const e of result.embedded) await ctx.nested(new BufferSource(e.bytes), inMember ? `#${e.path}` : `${o.label}#${e.path}`);
   if (o.expectObject) ctx.info('keras.objects', [...result.classes.values()].reduce((a, b) => a + b, 0));
   return result;
 }

@@ -133,6 +133,9 @@ export class ConfigWalker {
       case 'SlicingOpLambda':
         this.tfOpLambda(inner, path);
         break;
+      case 'TensorFlowOpLayer':
+        this.tensorFlowOpLayer(inner, path);
+        break;
       default:
         break;
     }
@@ -199,6 +202,18 @@ export class ConfigWalker {
           : `TorchModuleWrapper holds a ${bytes.length}-byte torch.save archive that torch.load unpickles; scanned below`,
     });
     if (bytes !== undefined) this.result.embedded.push({ path: join(path, 'config.module'), bytes });
+  }
+
+  /** TF 2.0-2.3 functional models embed raw ops as TensorFlowOpLayer with a NodeDef (as JSON) that Keras runs. */
+  private tensorFlowOpLayer(cfg: Obj, path: string): void {
+    const nd = cfg['node_def'];
+    const op = isJsonObject(nd) ? str(nd['op']) : undefined;
+    const info = op === undefined ? undefined : TF_OPS.get(op);
+    if (op === undefined || info === undefined) return;
+    const attrs = isJsonObject(nd) ? nd['attr'] : undefined;
+    // Attribute values are protobuf JSON (base64 bytes): any value for the deciding attribute counts.
+    if (info.attr !== undefined && !(isJsonObject(attrs) && attrs[info.attr] !== undefined)) return;
+    this.note({ rule: 'dangerousReference', path, global: `tensorflow.raw_ops.${op}`, message: `TensorFlowOpLayer runs op ${op}, which ${info.why}` });
   }
 
   /** TFOpLambda calls `tf.<function>`: a TensorFlow API that may read or write files or run Python. */

@@ -66,7 +66,7 @@ const CLASSES = [
   'SimpleRNN', 'SimpleRNNCell', 'SlicingOpLambda', 'Softmax', 'Solarization', 'SparseCategoricalAccuracy',
   'SparseCategoricalCrossentropy', 'SparseTensorSpec', 'SparseTopKCategoricalAccuracy', 'SpatialDropout1D',
   'SpatialDropout2D', 'SpatialDropout3D', 'SpecificityAtSensitivity', 'SpectralNormalization', 'SquaredHinge',
-  'StackedRNNCells', 'StringLookup', 'Subtract', 'Sum', 'SumOverBatchSize', 'SyncBatchNormalization', 'TFOpLambda',
+  'StackedRNNCells', 'StringLookup', 'Subtract', 'Sum', 'SumOverBatchSize', 'SyncBatchNormalization', 'TFOpLambda', 'TensorFlowOpLayer',
   'TFSMLayer', 'TensorShape', 'TensorSpec', 'TernaryDTypePolicy', 'TernaryDense', 'TernaryQuantizationConfig',
   'TextVectorization', 'ThresholdedReLU', 'TimeDistributed', 'TopKCategoricalAccuracy', 'TorchModuleWrapper',
   'TrueNegatives', 'TruePositives', 'TruncatedNormal', 'Tversky', 'UnitNorm', 'UnitNormalization', 'UpSampling1D',
