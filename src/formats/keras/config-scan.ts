@@ -16,6 +16,11 @@ import { KERAS_RULES, type KerasRuleKey } from './rules.js';
 
 /** Bytes of one config parsed (CWE-400: real configs are well under a megabyte; the largest known are a few). */
 export const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
+
+/** The config size limit in force: ours, or the caller's lower `maxHeaderBytes`. */
+export function configLimit(ctx: ScanContext): number {
+  return Math.min(MAX_CONFIG_BYTES, ctx.limits.maxHeaderBytes);
+}
 /** Nesting accepted; Python's json gives up near 1000, real configs stay under 40 (CWE-674). */
 export const MAX_CONFIG_DEPTH = 512;
 /** JSON values in one config (CWE-400). */
@@ -31,9 +36,9 @@ export interface ConfigScanOptions {
 }
 
 /** Parses config text; duplicate keys are collected, not fatal. */
-export function parseConfig(text: string, label: string): { root: Json; shadowed: { key: string; value: Json }[] } {
-  if (text.length > MAX_CONFIG_BYTES) {
-    throw new ModelguardError('E_LIMIT', `${label}: ${text.length} characters (limit ${MAX_CONFIG_BYTES})`);
+export function parseConfig(text: string, label: string, limit = MAX_CONFIG_BYTES): { root: Json; shadowed: { key: string; value: Json }[] } {
+  if (text.length > limit) {
+    throw new ModelguardError('E_LIMIT', `${label}: ${text.length} characters (limit ${limit})`);
   }
   const shadowed: { key: string; value: Json }[] = [];
   const root = parseStrictJson(text, {
@@ -48,8 +53,9 @@ export function parseConfig(text: string, label: string): { root: Json; shadowed
 
 /** Scans config bytes (decoded like `json.loads(bytes)`). Returns the walk, or undefined when unparsable. */
 export async function scanConfigBytes(bytes: Uint8Array, ctx: ScanContext, o: ConfigScanOptions): Promise<WalkResult | undefined> {
-  if (bytes.length > MAX_CONFIG_BYTES) {
-    throw new ModelguardError('E_LIMIT', `${o.label}: ${bytes.length} bytes (limit ${MAX_CONFIG_BYTES})`);
+  const limit = configLimit(ctx);
+  if (bytes.length > limit) {
+    throw new ModelguardError('E_LIMIT', `${o.label}: ${bytes.length} bytes (limit ${limit})`);
   }
   let text: string;
   try {
@@ -68,7 +74,7 @@ export async function scanConfigBytes(bytes: Uint8Array, ctx: ScanContext, o: Co
 export async function scanConfigText(text: string, ctx: ScanContext, o: ConfigScanOptions): Promise<WalkResult | undefined> {
   let parsed: ReturnType<typeof parseConfig>;
   try {
-    parsed = parseConfig(text, o.label);
+    parsed = parseConfig(text, o.label, configLimit(ctx));
   } catch (e) {
     if (e instanceof ModelguardError && e.code === 'E_MALFORMED') {
       report(ctx, 'badConfig', `${o.label} is not valid JSON (${e.message}); Keras cannot load it`);

@@ -16,7 +16,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
 import type { ScanContext } from '../../scan/context.js';
 import type { FormatScanner, Probe } from '../../scan/format.js';
-import { MAX_CONFIG_BYTES, scanConfigText } from './config-scan.js';
+import { configLimit, scanConfigText } from './config-scan.js';
 import { withHdf5, type H5File } from './hdf5/h5wasm.js';
 import { findHdf5Signature } from './hdf5/sniff.js';
 import { KERAS_RULES } from './rules.js';
@@ -41,29 +41,30 @@ interface Facts {
 }
 
 /** A root string attribute as Keras reads it (`attrs.get(name)`, `.decode("utf-8")` for bytes). */
-function stringAttr(file: H5File, name: string): AttrValue {
+function stringAttr(file: H5File, name: string, limit: number): AttrValue {
   const a = file.attrs[name];
   if (a === undefined) return { kind: 'unusable', why: 'missing' };
   const m = a.metadata;
   if (m.type !== H5T_STRING) return { kind: 'unusable', why: `stored as HDF5 type class ${m.type}, not a string` };
   if (m.shape === null || m.shape.length !== 0) return { kind: 'unusable', why: `an array of shape [${(m.shape ?? []).join(', ')}], not one string` };
-  if (!m.vlen && m.size * m.total_size > MAX_CONFIG_BYTES) {
-    throw new ModelguardError('E_LIMIT', `HDF5 attribute ${name}: ${m.size} bytes (limit ${MAX_CONFIG_BYTES})`);
+  if (!m.vlen && m.size * m.total_size > limit) {
+    throw new ModelguardError('E_LIMIT', `HDF5 attribute ${name}: ${m.size * m.total_size} bytes (limit ${limit})`);
   }
   const v = a.value;
   const text = Array.isArray(v) ? v[0] : v;
   if (typeof text !== 'string') return { kind: 'unusable', why: 'not readable as a string' };
+  if (text.length > limit) throw new ModelguardError('E_LIMIT', `HDF5 attribute ${name}: ${text.length} characters (limit ${limit})`);
   return { kind: 'text', text };
 }
 
-function readFacts(file: H5File, h5: typeof import('h5wasm')): Facts {
+function readFacts(file: H5File, h5: typeof import('h5wasm'), limit: number): Facts {
   const names = new Set(Object.keys(file.attrs));
   const configs = new Map<string, AttrValue>();
-  for (const c of CONFIG_ATTRS) if (names.has(c.name)) configs.set(c.name, stringAttr(file, c.name));
+  for (const c of CONFIG_ATTRS) if (names.has(c.name)) configs.set(c.name, stringAttr(file, c.name, limit));
   const info = new Map<string, string>();
   for (const k of ['keras_version', 'backend']) {
     if (!names.has(k)) continue;
-    const v = stringAttr(file, k);
+    const v = stringAttr(file, k, limit);
     if (v.kind === 'text') info.set(k, v.text.slice(0, 100));
   }
   const M = h5.Module;
@@ -91,7 +92,8 @@ export const hdf5Format: FormatScanner = {
     return findHdf5Signature(probe.head) !== undefined;
   },
   async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
-    const facts = await withHdf5(src, readFacts);
+    const limit = configLimit(ctx);
+    const facts = await withHdf5(src, (file, h5) => readFacts(file, h5, limit));
     for (const [k, v] of facts.info) ctx.info(`keras.${k === 'keras_version' ? 'version' : k}`, v);
     ctx.info('hdf5.objects', facts.objects);
     for (const x of facts.external.slice(0, 25)) {

@@ -12,7 +12,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
 import type { ScanContext } from '../../scan/context.js';
 import type { FormatScanner, Probe } from '../../scan/format.js';
-import { MAX_CONFIG_BYTES, scanConfigBytes } from './config-scan.js';
+import { configLimit, MAX_CONFIG_BYTES, scanConfigBytes } from './config-scan.js';
 import { decodeJsonBytes } from './json-text.js';
 
 const START = /^\s*\{\s*(?:"module"\s*:\s*(?:"[^"\\]{0,200}"|null)\s*,\s*)?"class_name"\s*:\s*"/;
@@ -39,7 +39,8 @@ export const kerasJsonFormat: FormatScanner = {
     return probe.size <= MAX_CONFIG_BYTES && looksLikeKerasJson(probe.head);
   },
   async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
-    if (src.size > MAX_CONFIG_BYTES) throw new ModelguardError('E_LIMIT', `Keras JSON of ${src.size} bytes (limit ${MAX_CONFIG_BYTES})`);
+    const limit = configLimit(ctx);
+    if (src.size > limit) throw new ModelguardError('E_LIMIT', `Keras JSON of ${src.size} bytes (limit ${limit})`);
     await scanConfigBytes(src.read(0, src.size), ctx, { label: 'model JSON', expectObject: true });
   },
 };

@@ -17,7 +17,7 @@ import type { ZipArchive, ZipEntry } from '../../containers/zip/archive.js';
 import type { ScanContext } from '../../scan/context.js';
 import type { ZipFlavour } from '../zip/flavour.js';
 import { openMember } from '../zip/members.js';
-import { MAX_CONFIG_BYTES, parseConfig, scanConfigBytes } from './config-scan.js';
+import { configLimit, parseConfig, scanConfigBytes } from './config-scan.js';
 import { isHdf5Signature } from './hdf5/sniff.js';
 import { decodeJsonBytes } from './json-text.js';
 import { KERAS_RULES } from './rules.js';
@@ -33,14 +33,15 @@ function named(zip: ZipArchive, name: string): ZipEntry[] {
 
 /** Reads a small member whole, or reports why not. */
 function readSmall(src: ByteSource, e: ZipEntry, ctx: ScanContext): Uint8Array | undefined {
-  if (e.uncompressedSize > MAX_CONFIG_BYTES) {
-    ctx.report({ rule: 'engine/limit', severity: 'unscannable', message: `'${e.name}' declares ${e.uncompressedSize} bytes (limit ${MAX_CONFIG_BYTES}); not analysed` });
+  const limit = configLimit(ctx);
+  if (e.uncompressedSize > limit) {
+    ctx.report({ rule: 'engine/limit', severity: 'unscannable', message: `'${e.name}' declares ${e.uncompressedSize} bytes (limit ${limit}); not analysed` });
     return undefined;
   }
   const data = openMember(src, e, ctx, true);
   if (data === undefined) return undefined;
-  if (data.size > MAX_CONFIG_BYTES) {
-    ctx.report({ rule: 'engine/limit', severity: 'unscannable', message: `'${e.name}' holds ${data.size} bytes (limit ${MAX_CONFIG_BYTES}); not analysed` });
+  if (data.size > limit) {
+    ctx.report({ rule: 'engine/limit', severity: 'unscannable', message: `'${e.name}' holds ${data.size} bytes (limit ${limit}); not analysed` });
     return undefined;
   }
   return data.read(0, data.size);

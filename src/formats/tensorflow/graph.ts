@@ -49,8 +49,12 @@ const MAX_INPUTS = 10_000;
 
 export class GraphBudget {
   nodes = 0;
+  readonly max: number;
+  constructor(max = MAX_NODES) {
+    this.max = max;
+  }
   take(at: number): void {
-    if (++this.nodes > MAX_NODES) throw new ModelguardError('E_LIMIT', `more than ${MAX_NODES} graph nodes`, { offset: at });
+    if (++this.nodes > this.max) throw new ModelguardError('E_LIMIT', `more than ${this.max} graph nodes and functions`, { offset: at });
   }
 }
 
