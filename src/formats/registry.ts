@@ -14,10 +14,13 @@ import { xzFormat } from './compress/xz.js';
 import { zlibFormat } from './compress/zlib.js';
 import { ggufScanner } from './gguf/scanner.js';
 import { joblibFormat } from './joblib/scanner.js';
+import { hdf5Format } from './keras/h5-scanner.js';
+import { kerasJsonFormat } from './keras/json-scanner.js';
 import { npyFormat } from './numpy/npy.js';
 import { onnxScanner } from './onnx/scanner.js';
 import { pickleFormat } from './pickle/scanner.js';
 import { safetensorsScanner } from './safetensors/scanner.js';
+import { checkpointIndexFormat, fingerprintFormat, graphDefFormat, kerasMetadataFormat, savedModelFormat } from './tensorflow/scanner.js';
 import { textFormat } from './text/scanner.js';
 import { torchLegacyFormat } from './torch/legacy.js';
 import { torchTarFormat } from './torch/tar-checkpoint.js';
@@ -26,6 +29,8 @@ import { zipFormat } from './zip/scanner.js';
 export const FORMATS: FormatScanner[] = [
   ageFormat,
   zipFormat,
+  // HDF5's signature may sit after a user block (offset 512, 1024, ...).
+  hdf5Format,
   torchTarFormat,
   tarFormat,
   sevenZipFormat,
@@ -43,8 +48,16 @@ export const FORMATS: FormatScanner[] = [
   torchLegacyFormat,
   joblibFormat,
   pickleFormat,
-  // Protobuf has no magic number: ONNX is recognised by wire structure, so it
-  // comes after every format with a signature.
+  // A LevelDB table magic number at the end of the file.
+  checkpointIndexFormat,
+  // JSON model configs, before plain text claims them.
+  kerasJsonFormat,
+  // Protobuf has no magic number: these are recognised by wire structure, so
+  // they come after every format with a signature.
+  savedModelFormat,
+  graphDefFormat,
+  kerasMetadataFormat,
+  fingerprintFormat,
   onnxScanner,
   textFormat,
 ];

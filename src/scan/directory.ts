@@ -14,6 +14,7 @@ import { walk, type WalkItem } from './walk.js';
 import { adoptExternalData } from '../formats/onnx/external-files.js';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { creditCheckpointShards } from '../formats/tensorflow/companions.js';
 
 export interface DirectoryScanOptions extends ScanOptions {
   /** Worker threads; 1 scans in this thread. Default: available cores. */
@@ -71,8 +72,9 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
       record(i, await scanFile(it.path, { ...scanOptions, displayName: it.display }));
     }
   }
-  // Raw files that an ONNX model of this scan names as its external data are its tensors, not unknown content.
-  const files = adoptExternalData(reports.filter((r): r is FileReport => r !== undefined));
+  // Raw data files are known only through the file that describes them: ONNX
+  // external data through its model, checkpoint shards through their index.
+  const files = creditCheckpointShards(adoptExternalData(reports.filter((r): r is FileReport => r !== undefined)));
   // Model folders: only for a single directory root, where report paths are relative to it.
   let models: ModelSummary[] = [];
   const only = paths[0];

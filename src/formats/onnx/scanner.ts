@@ -123,6 +123,10 @@ export function sniffOnnx(probe: Probe): boolean {
     const cur = new WindowCursor(new BufferSource(h));
     let fields = 0;
     let graph = false;
+    // IR versions 1-2 predate opset imports (2017). A TensorFlow SavedModel
+    // (schema_version 1, then meta_graphs) has the same first two wire fields,
+    // so such a file is claimed only when its graph shows up in the window.
+    let ancient = false;
     while (cur.pos < h.length) {
       const tag = cur.varint();
       const id = Number(tag >> 3n);
@@ -132,16 +136,17 @@ export function sniffOnnx(probe: Probe): boolean {
       if (wire === WIRE_VARINT) {
         const v = cur.varint();
         if (id === 1 && (v < 1n || v > 100n)) return false;
+        if (id === 1 && v < 3n) ancient = true;
         continue;
       }
       if (id === 7) graph = true;
       const len = cur.varint();
       // A field reaching past the window (or past the end: a broken model is still claimed so the
       // break is reported) ends the check.
-      if (BigInt(cur.pos) + len >= BigInt(h.length)) return fields >= 2 || graph;
+      if (BigInt(cur.pos) + len >= BigInt(h.length)) return ancient ? graph : fields >= 2 || graph;
       cur.skip(Number(len));
     }
-    return fields >= 2;
+    return ancient ? graph : fields >= 2;
   } catch {
     return false;
   }
