@@ -23,4 +23,24 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'convert PyTorch checkpoints, Hugging Face folders and .npz to safetensors without running them',
     load: async () => (await import('./convert.js')).convertCommand,
   },
+  {
+    name: 'digest',
+    summary: 'print the OpenSSF Model Signing root digest of a model',
+    load: async () => (await import('./digest.js')).digestCommand,
+  },
+  {
+    name: 'sign',
+    summary: 'sign a model (OpenSSF Model Signing: key or certificate)',
+    load: async () => (await import('./sign.js')).signCommand,
+  },
+  {
+    name: 'verify',
+    summary: 'verify a model signature (OpenSSF Model Signing: key, certificate or sigstore)',
+    load: async () => (await import('./verify.js')).verifyCommand,
+  },
+  {
+    name: 'keygen',
+    summary: 'generate a key pair for signing models',
+    load: async () => (await import('./keygen.js')).keygenCommand,
+  },
 ];
