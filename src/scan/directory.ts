@@ -12,10 +12,13 @@ import { VERDICTS, worst, type Verdict } from './verdict.js';
 import { summarizeModelFolders, type ModelSummary } from './model-folder.js';
 import { walk, type WalkItem } from './walk.js';
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export interface DirectoryScanOptions extends ScanOptions {
   /** Worker threads; 1 scans in this thread. Default: available cores. */
   jobs?: number;
+  /** Directory relative paths are resolved against (default: the process's). */
+  cwd?: string;
   /** Called after each file. */
   onProgress?: (done: number, total: number, report: FileReport) => void;
 }
@@ -42,7 +45,8 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
   const t0 = performance.now();
   const items: WalkItem[] = [];
   for (const p of paths) {
-    const found = walk(p);
+    const abs = resolve(options.cwd ?? '.', p);
+    const found = walk(abs).map((it) => (it.path === abs ? { ...it, display: p } : it));
     // With several roots, keep each root visible in the names.
     for (const it of found) items.push(paths.length > 1 && it.display !== p ? { ...it, display: `${p.replace(/\/+$/, '')}/${it.display}` } : it);
   }
@@ -55,7 +59,7 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
   };
   const scannable: number[] = [];
   items.forEach((it, i) => (it.problem === undefined ? scannable.push(i) : record(i, problemReport(it))));
-  const { jobs: jobsOpt, onProgress: _p, ...scanOptions } = options;
+  const { jobs: jobsOpt, onProgress: _p, cwd: _c, ...scanOptions } = options;
   const jobs = Math.max(1, jobsOpt ?? availableParallelism());
   if (jobs > 1 && scannable.length >= MIN_FILES_FOR_WORKERS) {
     const sub = scannable.map((i) => items[i] as WalkItem);
@@ -70,7 +74,9 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
   // Model folders: only for a single directory root, where report paths are relative to it.
   let models: ModelSummary[] = [];
   const only = paths[0];
-  if (paths.length === 1 && only !== undefined && isDirectory(only)) models = summarizeModelFolders(only, files);
+  if (paths.length === 1 && only !== undefined && isDirectory(resolve(options.cwd ?? '.', only))) {
+    models = summarizeModelFolders(resolve(options.cwd ?? '.', only), files);
+  }
   return buildReport(files, options.profile ?? 'auto', startedAt, performance.now() - t0, models);
 }
 

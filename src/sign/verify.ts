@@ -71,7 +71,8 @@ function checkEnvelope(b: ParsedBundle, key: KeyObject, v02Hash: string): void {
   throw new SignError('E_SIG_VERIFY', 'the signature does not match the payload and key');
 }
 
-function verifySignature(b: ParsedBundle, m: VerifyMethod): { payload: Buffer; signer: string } {
+/** Checks a bundle's signature for the method; returns the signed payload. */
+export function verifyEnvelope(b: ParsedBundle, m: VerifyMethod): { payload: Buffer; signer: string } {
   switch (m.method) {
     case 'key': {
       const key = loadPublicKey(m.publicKey);
@@ -117,7 +118,7 @@ function insideModel(model: string, file: string): string | undefined {
 
 /** Checks the signature and the statement's consistency, without looking at the model. */
 export function verifySignatureFile(signature: string, method: VerifyMethod): VerifyResult {
-  const { payload, signer } = verifySignature(readBundle(signature), method);
+  const { payload, signer } = verifyEnvelope(readBundle(signature), method);
   return { manifest: statementManifest(payload), signer };
 }
 

@@ -39,6 +39,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./verify.js')).verifyCommand,
   },
   {
+    name: 'attest',
+    summary: 'sign a scan attestation bound to a model digest',
+    load: async () => (await import('./attest.js')).attestCommand,
+  },
+  {
     name: 'keygen',
     summary: 'generate a key pair for signing models',
     load: async () => (await import('./keygen.js')).keygenCommand,

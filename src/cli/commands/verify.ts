@@ -5,8 +5,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { relativeIgnore } from '../../sign/ignore.js';
+import { verifyAttestation } from '../../sign/attest.js';
 import { verifyModel, type VerifyMethod } from '../../sign/verify.js';
-import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
 import { signExit } from './signing-common.js';
 
 const HELP = `Usage: modelguard verify key MODEL --public-key KEY [options]
@@ -29,6 +30,9 @@ Options:
   --ignore-paths <path>...       paths left out of the comparison; repeatable
   --ignore-unsigned-files        only check the files the signature lists
   --no-ignore-git-paths          do not skip .git and friends
+  --require-clean-scan           also require a scan attestation (same signer/trust)
+                                 bound to these files whose verdict is clean
+  --attestation <file>           the attestation (default modelguard-scan.sig)
 
 Exit status: 0 verified, 1 verification failed (differences listed), 2 usage or key error.
 `;
@@ -51,6 +55,8 @@ export const verifyCommand: Command = {
         'ignore-paths': { type: 'string', multiple: true, default: [] as string[] },
         'ignore-unsigned-files': { type: 'boolean', default: false },
         'no-ignore-git-paths': { type: 'boolean', default: false },
+        'require-clean-scan': { type: 'boolean', default: false },
+        attestation: { type: 'string', default: 'modelguard-scan.sig' },
         'ignore-git-paths': { type: 'boolean', default: true },
       },
     });
@@ -69,14 +75,23 @@ export const verifyCommand: Command = {
       io.stderr.write(`modelguard verify: '${mode ?? ''}' needs ${mode === 'key' ? '--public-key' : mode === 'certificate' ? '--certificate-chain' : mode === 'sigstore' ? '--identity and --identity-provider' : 'a method: key, certificate or sigstore'}\n\n${HELP}`);
       return EXIT_USAGE;
     }
+    const attestation = at(v.attestation);
     try {
       const r = await verifyModel(resolve(io.cwd, model), method, {
         signature: resolve(io.cwd, v.signature),
-        ignorePaths: relativeIgnore(model, v['ignore-paths'], io.cwd),
+        ignorePaths: [...relativeIgnore(model, v['ignore-paths'], io.cwd), ...(v['require-clean-scan'] ? relativeIgnore(model, [attestation], io.cwd) : [])],
         ignoreGitPaths: !v['no-ignore-git-paths'],
         ignoreUnsignedFiles: v['ignore-unsigned-files'],
       });
       io.stdout.write(`verified ${model}: ${r.manifest.resources.length} signed ${r.manifest.serialization.method === 'shards' ? 'shards' : 'files'} match; signed by ${r.signer}\n`);
+      if (v['require-clean-scan']) {
+        const a = await verifyAttestation(resolve(io.cwd, model), attestation, method);
+        if (a.verdict !== 'clean') {
+          io.stderr.write(`modelguard verify: the attested scan (modelguard ${a.scannerVersion}, ${a.scannedAt}) found the model ${a.verdict}\n`);
+          return EXIT_FINDINGS;
+        }
+        io.stdout.write(`scan attestation: clean (modelguard ${a.scannerVersion}, ${a.scannedAt}), bound to sha256:${a.root}, signed by ${a.signer}\n`);
+      }
       return EXIT_OK;
     } catch (e) {
       return signExit(e, io, 'verify');
