@@ -24,3 +24,12 @@ export { ConvertError, isConvertError, type ConvertErrorCode } from './convert/e
 export { planSafetensors, serializeSafetensors, type SafetensorsPlan } from './convert/safetensors/writer.js';
 export { readSafetensorsStrict, type SafetensorsFile } from './convert/safetensors/strict-reader.js';
 export { TORCH_DTYPES, type SafetensorsDtype, type TorchDtype } from './convert/dtypes.js';
+
+// --- model signing (OpenSSF Model Signing) and scan attestations
+export { SignError, type SignErrorCode, type Difference } from './sign/errors.js';
+export { hashModel, type HashOptions, GIT_PATHS, DEFAULT_SHARD_SIZE } from './sign/manifest/serialize.js';
+export { rootDigest, type Manifest as ModelManifest, type Resource as ModelResource, type Serialization } from './sign/manifest/manifest.js';
+export { signModel, signStatement, type SignMethod, type SignOptions, type SignResult } from './sign/sign.js';
+export { verifyModel, verifySignatureFile, type VerifyMethod, type VerifyOptions, type VerifyResult } from './sign/verify.js';
+export { attestScan, verifyAttestation, SCAN_PREDICATE, type ScanPredicate, type AttestationCheck } from './sign/attest.js';
+export { generateSigningKey, writeKeyPair, type Curve } from './sign/keygen.js';
