@@ -57,3 +57,12 @@ export { DEFAULT_RULES, type CompletenessRules } from './vault/complete.js';
 export { loadManifest, type Manifest, type VaultEntry } from './vault/manifest.js';
 export { decide as decideRetention, applyPrune, type RetentionPolicy } from './vault/retention.js';
 // ---- end encrypted vault ----------------------------------------------------
+
+// --- model signing (OpenSSF Model Signing) and scan attestations
+export { SignError, type SignErrorCode, type Difference } from './sign/errors.js';
+export { hashModel, type HashOptions, GIT_PATHS, DEFAULT_SHARD_SIZE } from './sign/manifest/serialize.js';
+export { rootDigest, type Manifest as ModelManifest, type Resource as ModelResource, type Serialization } from './sign/manifest/manifest.js';
+export { signModel, signStatement, type SignMethod, type SignOptions, type SignResult } from './sign/sign.js';
+export { verifyModel, verifySignatureFile, type VerifyMethod, type VerifyOptions, type VerifyResult } from './sign/verify.js';
+export { attestScan, verifyAttestation, SCAN_PREDICATE, type ScanPredicate, type AttestationCheck } from './sign/attest.js';
+export { generateSigningKey, writeKeyPair, type Curve } from './sign/keygen.js';

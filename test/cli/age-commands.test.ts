@@ -42,7 +42,7 @@ describe('keygen --age', () => {
   it('refuses to print a secret key or overwrite a key file', async () => {
     assert.equal(await main(['keygen', '--age'], io().io), 2);
     assert.equal(await main(['keygen', '--age', '-o', 'id.txt'], io().io), 2);
-    assert.equal(await main(['keygen'], io().io), 2);
+    assert.equal(await main(['keygen', '--age', '--ec', '-o', 'both.txt'], io().io), 2);
   });
   it('-y prints the recipient of an identity file', async () => {
     const t = io();

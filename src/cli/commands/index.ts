@@ -24,8 +24,28 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./convert.js')).convertCommand,
   },
   {
+    name: 'digest',
+    summary: 'print the OpenSSF Model Signing root digest of a model',
+    load: async () => (await import('./digest.js')).digestCommand,
+  },
+  {
+    name: 'sign',
+    summary: 'sign a model (OpenSSF Model Signing: key or certificate)',
+    load: async () => (await import('./sign.js')).signCommand,
+  },
+  {
+    name: 'verify',
+    summary: 'verify a model signature (OpenSSF Model Signing: key, certificate or sigstore)',
+    load: async () => (await import('./verify.js')).verifyCommand,
+  },
+  {
+    name: 'attest',
+    summary: 'sign a scan attestation bound to a model digest',
+    load: async () => (await import('./attest.js')).attestCommand,
+  },
+  {
     name: 'keygen',
-    summary: 'generate keys (--age: an age identity for encryption)',
+    summary: 'generate keys: an EC signing key pair (default) or, with --age, an age identity',
     load: async () => (await import('./keygen.js')).keygen,
   },
   {

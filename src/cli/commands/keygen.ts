@@ -1,13 +1,15 @@
 /**
  * `modelguard keygen`: key generation, one branch per key kind.
  *
- * Each kind is an entry of `KINDS` selected by its flag (`--age` today;
- * signing adds `--ec` by adding an entry, without touching the others).
- * Secret keys are only ever written to a new file created with mode 0600;
- * only public keys go to stdout.
+ * Each kind is an entry of `KINDS` selected by its flag: `--ec` (the default)
+ * makes an EC key pair for signing models, `--age` an age identity for the
+ * vault. Secret keys are only ever written to a new file created with mode
+ * 0600; only public keys go to stdout.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { generateSigningKey, writeKeyPair, type Curve } from '../../sign/keygen.js';
 import { fail } from '../../vault/errors.js';
 import { parseIdentitiesFile } from '../../vault/age/keys.js';
 import { HybridIdentity } from '../../vault/age/hybrid.js';
@@ -15,12 +17,16 @@ import { X25519Identity } from '../../vault/age/x25519.js';
 import { writeNewFile } from '../../vault/fsutil.js';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
 import { resolvePath } from './age-common.js';
+import { signExit } from './signing-common.js';
 
 interface KeygenArgs {
   readonly output: string | undefined;
   readonly toPublic: string | undefined;
   /** --age only: a post-quantum hybrid (ML-KEM-768 + X25519) identity. */
   readonly pq: boolean;
+  /** --ec only. */
+  readonly curve: string;
+  readonly password: string | undefined;
 }
 
 interface KeyKind {
@@ -29,6 +35,32 @@ interface KeyKind {
   readonly describe: string;
   run(args: KeygenArgs, io: CliIO): Promise<number>;
 }
+
+const CURVES: readonly Curve[] = ['P-256', 'P-384', 'P-521'];
+
+const ecKind: KeyKind = {
+  flag: 'ec',
+  describe: 'an EC key pair for sign/verify/attest (default)',
+  run(args, io) {
+    if (!(CURVES as readonly string[]).includes(args.curve)) {
+      io.stderr.write(`modelguard keygen: --curve must be one of ${CURVES.join(', ')}\n`);
+      return Promise.resolve(EXIT_USAGE);
+    }
+    if (args.toPublic !== undefined || args.pq) {
+      io.stderr.write('modelguard keygen: -y and --pq apply to --age keys\n');
+      return Promise.resolve(EXIT_USAGE);
+    }
+    const prefix = args.output ?? 'signing';
+    try {
+      const password = args.password ?? io.env['MODELGUARD_KEY_PASSWORD'];
+      writeKeyPair(resolve(io.cwd, prefix), generateSigningKey(args.curve as Curve, password));
+      io.stdout.write(`wrote ${prefix}.key (private, 0600${password === undefined ? '' : ', encrypted'}) and ${prefix}.pub\n`);
+      return Promise.resolve(EXIT_OK);
+    } catch (e) {
+      return Promise.resolve(signExit(e, io, 'keygen'));
+    }
+  },
+};
 
 const ageKind: KeyKind = {
   flag: 'age',
@@ -52,44 +84,57 @@ const ageKind: KeyKind = {
   },
 };
 
-/** Key kinds in help order. Add a kind here (and its flag in `parseArgs` below). */
-const KINDS: readonly KeyKind[] = [ageKind];
+/** Key kinds in help order; the first is the default. Add a kind here (and its flag in `parseArgs` below). */
+const KINDS: readonly KeyKind[] = [ecKind, ageKind];
 
 export const keygen: Command = {
   name: 'keygen',
-  summary: 'generate keys (--age: an age identity for encryption)',
-  help: `Usage: modelguard keygen --age [--pq] -o FILE
+  summary: 'generate keys: an EC signing key pair (default) or, with --age, an age identity',
+  help: `Usage: modelguard keygen [--ec] [--curve P-256|P-384|P-521] [--password PASS] [-o PREFIX]
+       modelguard keygen --age [--pq] -o FILE
        modelguard keygen --age -y FILE
 
 Kinds:
 ${KINDS.map((k) => `  --${k.flag.padEnd(6)} ${k.describe}`).join('\n')}
 
-Options:
-  -o, --output FILE  write the secret key to FILE (created new, mode 0600);
-                     the public key (age1...) is printed on stdout
-  -y FILE            print the public key(s) of an existing identity file
-  --pq               (with --age) a post-quantum hybrid identity
-                     (AGE-SECRET-KEY-PQ-1..., recipient age1pq1...; needs age >= 1.3)
+Signing keys (--ec):
+  -o, --output PREFIX  write PREFIX.key (private, PKCS#8 PEM, mode 0600) and
+                       PREFIX.pub (SPKI PEM); default prefix: signing
+  --curve NAME         P-256 (default), P-384 or P-521
+  --password PASS      encrypt the private key with AES-256
+                       (or set MODELGUARD_KEY_PASSWORD)
 
-Secret keys are never printed. Exit 0 on success, 2 on usage or I/O error.
+age identities (--age):
+  -o, --output FILE    write the secret key to FILE (created new, mode 0600);
+                       the public key (age1...) is printed on stdout
+  -y FILE              print the public key(s) of an existing identity file
+  --pq                 a post-quantum hybrid identity
+                       (AGE-SECRET-KEY-PQ-1..., recipient age1pq1...; needs age >= 1.3)
+
+Existing files are never overwritten; secret keys are never printed.
+Exit 0 on success, 2 on usage or I/O error.
 `,
   async run(argv, io) {
     const { values } = parseArgs({
       args: argv,
       options: {
+        ec: { type: 'boolean' },
         age: { type: 'boolean' },
         output: { type: 'string', short: 'o' },
         y: { type: 'string', short: 'y' },
         pq: { type: 'boolean' },
+        curve: { type: 'string', default: 'P-256' },
+        password: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
     });
     const chosen = KINDS.filter((k) => (values as Record<string, unknown>)[k.flag] === true);
-    if (chosen.length !== 1) {
-      io.stderr.write(`modelguard keygen: choose exactly one kind (${KINDS.map((k) => `--${k.flag}`).join(', ')})\n`);
+    if (chosen.length > 1) {
+      io.stderr.write(`modelguard keygen: choose one kind (${KINDS.map((k) => `--${k.flag}`).join(', ')})\n`);
       return EXIT_USAGE;
     }
-    return (chosen[0] as KeyKind).run({ output: values.output, toPublic: values.y, pq: values.pq === true }, io);
+    const kind = chosen[0] ?? ecKind;
+    return kind.run({ output: values.output, toPublic: values.y, pq: values.pq === true, curve: values.curve, password: values.password }, io);
   },
 };

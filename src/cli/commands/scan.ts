@@ -41,6 +41,8 @@ Options:
   -v, --verbose                    also show info-level findings
       --no-color                   never colour the text report (NO_COLOR is honoured too)
       --no-progress                no progress line on stderr
+      --attest <file>              also sign a scan attestation bound to the model digest
+                                   (needs --private-key [--password]; one model path)
   -h, --help                       show this help
 
 Exit status: 0 clean, 1 findings at or above --fail-on (or unscannable),
@@ -85,6 +87,9 @@ export const scanCommand: Command = {
         'no-color': { type: 'boolean', default: false },
         'no-progress': { type: 'boolean', default: false },
         identity: { type: 'string', short: 'i' },
+        attest: { type: 'string' },
+        'private-key': { type: 'string' },
+        password: { type: 'string' },
       },
     });
     if (positionals.length === 0) {
@@ -138,6 +143,17 @@ export const scanCommand: Command = {
       if (format !== 'text') io.stderr.write(`wrote ${values.output}: verdict ${report.verdict}\n`);
     } else {
       io.stdout.write(text);
+    }
+    if (values.attest !== undefined) {
+      const { attestScan } = await import('../../sign/attest.js');
+      const key = values['private-key'];
+      const only = positionals[0];
+      if (key === undefined || positionals.length !== 1 || only === undefined) {
+        throw new ModelguardError('E_USAGE', '--attest needs --private-key and exactly one model path');
+      }
+      const password = values.password ?? io.env['MODELGUARD_KEY_PASSWORD'];
+      const root = await attestScan(resolve(io.cwd, only), report, { method: 'key', privateKey: resolve(io.cwd, key), ...(password === undefined ? {} : { password }) }, { output: resolve(io.cwd, values.attest), ignorePaths: ['model.sig'] });
+      io.stderr.write(`attested sha256:${root}: verdict ${report.verdict} -> ${values.attest}\n`);
     }
     return fails(report.verdict, failOn) ? EXIT_FINDINGS : EXIT_OK;
   },

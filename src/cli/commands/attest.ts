@@ -1,0 +1,83 @@
+/**
+ * `modelguard attest MODEL`: scans the model (or takes a scan report) and
+ * signs a scan attestation bound to the model's root digest.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { scanPaths } from '../../scan/directory.js';
+import { REPORT_SCHEMA, type ScanReport } from '../../scan/report.js';
+import { attestScan } from '../../sign/attest.js';
+import { relativeIgnore } from '../../sign/ignore.js';
+import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
+import { signExit } from './signing-common.js';
+
+const HELP = `Usage: modelguard attest MODEL --private-key KEY [options]
+
+Scans MODEL (a folder or a file) and signs an in-toto statement whose subject
+is the model's root digest (the digest a model signature commits to) and
+whose predicate records the scan: tool version, profile, per-file verdicts
+and findings, time (predicate https://modelguard.dev/attestations/scan/v1).
+Check it with: modelguard verify ... --require-clean-scan --attestation FILE
+
+Options:
+  -o, --output <file>            attestation file (default modelguard-scan.sig)
+  --report <file>                sign this JSON scan report instead of scanning now
+  --private-key <file>           PEM EC private key
+  --password <pass>              passphrase (or MODELGUARD_KEY_PASSWORD)
+  --signing-certificate <file>   sign with a certificate chain instead of a bare key
+  --certificate-chain <file>     intermediates to include; repeatable
+  --ignore-paths <path>...       files left out of the digest (model.sig always is)
+`;
+
+export const attestCommand: Command = {
+  name: 'attest',
+  summary: 'sign a scan attestation bound to a model digest',
+  help: HELP,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values: v, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        output: { type: 'string', short: 'o', default: 'modelguard-scan.sig' },
+        report: { type: 'string' },
+        'private-key': { type: 'string' },
+        password: { type: 'string' },
+        'signing-certificate': { type: 'string' },
+        'certificate-chain': { type: 'string', multiple: true, default: [] as string[] },
+        'ignore-paths': { type: 'string', multiple: true, default: [] as string[] },
+      },
+    });
+    const model = positionals[0];
+    const key = v['private-key'];
+    if (positionals.length !== 1 || model === undefined || key === undefined) {
+      io.stderr.write(`modelguard attest: expected MODEL and --private-key\n\n${HELP}`);
+      return EXIT_USAGE;
+    }
+    const at = (f: string): string => resolve(io.cwd, f);
+    const password = v.password ?? io.env['MODELGUARD_KEY_PASSWORD'];
+    const pw = password === undefined ? {} : { password };
+    const cert = v['signing-certificate'];
+    const method =
+      cert === undefined
+        ? { method: 'key' as const, privateKey: at(key), ...pw }
+        : { method: 'certificate' as const, privateKey: at(key), signingCertificate: at(cert), certificateChain: v['certificate-chain'].map(at), ...pw };
+    try {
+      let report: ScanReport;
+      if (v.report !== undefined) {
+        report = JSON.parse(readFileSync(at(v.report), 'utf8')) as ScanReport;
+        if (report.schema !== REPORT_SCHEMA) {
+          io.stderr.write(`modelguard attest: ${v.report} is not a ${REPORT_SCHEMA} report\n`);
+          return EXIT_USAGE;
+        }
+      } else {
+        report = await scanPaths([at(model)]);
+      }
+      const root = await attestScan(at(model), report, method, { output: at(v.output), ignorePaths: ['model.sig', ...relativeIgnore(model, v['ignore-paths'], io.cwd)] });
+      io.stdout.write(`attested ${model} (sha256:${root}): scan verdict ${report.verdict} -> ${v.output}\n`);
+      return EXIT_OK;
+    } catch (e) {
+      return signExit(e, io, 'attest');
+    }
+  },
+};

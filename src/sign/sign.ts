@@ -1,0 +1,87 @@
+/**
+ * Signing a model: hash it (manifest), wrap the manifest in an in-toto
+ * statement, sign the DSSE pre-authentication encoding with an EC key
+ * (digest by curve), and write a Sigstore v0.3 bundle atomically.
+ */
+import { createPublicKey, sign as cryptoSign, type KeyObject, X509Certificate } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep, basename } from 'node:path';
+import { serializeBundle, type BundleParts } from './bundle.js';
+import { loadCertificates } from './certificates.js';
+import { INTOTO_PAYLOAD_TYPE, pae } from './dsse.js';
+import { SignError } from './errors.js';
+import { curveHash, loadPrivateKey, publicKeyHint } from './keys.js';
+import type { Manifest } from './manifest/manifest.js';
+import { hashModel, type HashOptions } from './manifest/serialize.js';
+import { manifestStatement, type Statement } from './statement.js';
+
+export type SignMethod =
+  | { method: 'key'; privateKey: string; password?: string }
+  | { method: 'certificate'; privateKey: string; password?: string; signingCertificate: string; certificateChain: readonly string[] };
+
+export interface SignOptions extends Omit<HashOptions, 'only'> {
+  /** Where the bundle goes (default `model.sig`). */
+  signature: string;
+}
+
+export interface SignResult {
+  manifest: Manifest;
+  statement: Statement;
+  bundle: string;
+}
+
+/** Signs a statement's payload and returns the bundle text. */
+export function signStatement(statement: object, method: SignMethod): string {
+  const payload = Buffer.from(JSON.stringify(statement), 'utf8');
+  const key = loadPrivateKey(method.privateKey, method.password);
+  const signature = signPae(payload, key);
+  let material: BundleParts['material'];
+  if (method.method === 'key') {
+    material = { publicKeyHint: publicKeyHint(key) };
+  } else {
+    const [leaf] = loadCertificates([method.signingCertificate]);
+    if (leaf === undefined) throw new SignError('E_SIG_KEY', `${method.signingCertificate} holds no certificate`);
+    const pub = createPublicKey(key).export({ type: 'spki', format: 'der' });
+    if (!leaf.publicKey.export({ type: 'spki', format: 'der' }).equals(pub)) {
+      throw new SignError('E_SIG_KEY', 'the signing certificate is for another key than --private-key');
+    }
+    const chain = loadCertificates(method.certificateChain);
+    material = { certificates: [leaf, ...chain].map((c: X509Certificate) => c.raw) };
+  }
+  return serializeBundle({ payload, signature, material });
+}
+
+function signPae(payload: Buffer, key: KeyObject): Buffer {
+  return cryptoSign(curveHash(key), pae(INTOTO_PAYLOAD_TYPE, payload), key);
+}
+
+/** Writes to a temporary name beside the target, flushes and renames: never a half-written signature. */
+export function writeAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w', 0o644);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+}
+
+/** The signature's path relative to the model folder when it lies inside it (it is then not signed). */
+export function signatureInside(model: string, signature: string): string | undefined {
+  const rel = relative(resolve(model), resolve(signature));
+  return rel === '' || rel.startsWith('..') || rel.startsWith(sep) ? undefined : rel.split(sep).join('/');
+}
+
+export async function signModel(model: string, method: SignMethod, o: SignOptions): Promise<SignResult> {
+  const sigRel = signatureInside(model, o.signature);
+  const manifest = await hashModel(model, { ...o, ignorePaths: [...(o.ignorePaths ?? []), ...(sigRel === undefined ? [] : [sigRel])] });
+  const statement = manifestStatement(manifest);
+  const bundle = signStatement(statement, method);
+  writeAtomic(o.signature, bundle);
+  return { manifest, statement, bundle };
+}
