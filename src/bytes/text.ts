@@ -19,6 +19,11 @@ export function utf8Strict(bytes: Uint8Array, what = 'text', offset?: number): s
 export function latin1Decode(bytes: Uint8Array): string {
   // TextDecoder('latin1') is windows-1252 per the WHATWG spec; map bytes directly instead.
   let s = '';
+  if (bytes.length <= 64) {
+    // Member names and identifiers: a plain loop beats spreading into fromCharCode.
+    for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i] as number);
+    return s;
+  }
   for (let i = 0; i < bytes.length; i += 8192) {
     s += String.fromCharCode(...bytes.subarray(i, i + 8192));
   }

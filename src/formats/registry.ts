@@ -17,7 +17,7 @@ import { joblibFormat } from './joblib/scanner.js';
 import { hdf5Format } from './keras/h5-scanner.js';
 import { kerasJsonFormat } from './keras/json-scanner.js';
 import { npyFormat } from './numpy/npy.js';
-import { onnxScanner } from './onnx/scanner.js';
+import { onnxFormat } from './onnx/format.js';
 import { pickleFormat } from './pickle/scanner.js';
 import { safetensorsScanner } from './safetensors/scanner.js';
 import { checkpointIndexFormat, fingerprintFormat, graphDefFormat, kerasMetadataFormat, savedModelFormat } from './tensorflow/scanner.js';
@@ -58,6 +58,6 @@ export const FORMATS: FormatScanner[] = [
   graphDefFormat,
   kerasMetadataFormat,
   fingerprintFormat,
-  onnxScanner,
+  onnxFormat,
   textFormat,
 ];

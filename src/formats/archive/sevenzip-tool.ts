@@ -7,11 +7,20 @@
  * between listing and extracting: 7-Zip never writes more than an entry
  * declares (it stops at the folder's unpack size and checks the CRC).
  */
-import sevenZipCjs from '7z-wasm';
 import type { SevenZipModule, SevenZipModuleFactory, SevenZipModuleOptions } from '7z-wasm';
 
-/** The package is CommonJS whose typings say `export default`: take the factory whichever way it arrives. */
-const factory = ((sevenZipCjs as unknown as { default?: SevenZipModuleFactory }).default ?? sevenZipCjs) as unknown as SevenZipModuleFactory;
+/**
+ * The package is CommonJS whose typings say `export default`: take the
+ * factory whichever way it arrives. Loaded on the first 7z archive only
+ * (about 20 ms of start-up that scans without 7z files do not pay).
+ */
+let factoryPromise: Promise<SevenZipModuleFactory> | undefined;
+function loadFactory(): Promise<SevenZipModuleFactory> {
+  factoryPromise ??= import('7z-wasm').then(
+    (m) => ((m as unknown as { default?: SevenZipModuleFactory }).default ?? m) as unknown as SevenZipModuleFactory,
+  );
+  return factoryPromise;
+}
 
 export interface SevenZipEntry {
   path: string;
@@ -49,7 +58,7 @@ export class SevenZipTool {
       printErr: (s: string) => sink.tool?.err.push(s),
       stdin: () => null as unknown as number, // end of input: never wait for a password
     };
-    const mod = await factory(options);
+    const mod = await (await loadFactory())(options);
     const tool = new SevenZipTool(mod, sink);
     mod.FS.mkdir('/in');
     mod.FS.mkdir('/out');

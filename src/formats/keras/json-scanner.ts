@@ -17,8 +17,22 @@ import { decodeJsonBytes } from './json-text.js';
 
 const START = /^\s*\{\s*(?:"module"\s*:\s*(?:"[^"\\]{0,200}"|null)\s*,\s*)?"class_name"\s*:\s*"/;
 
+/**
+ * Whether the first character that is not whitespace or a byte order mark is
+ * `{`, in any of the encodings json.loads detects (UTF-16/32 only add zero
+ * bytes around it). Cheap enough to run on every file; the full decode below
+ * runs only for the few that pass.
+ */
+function opensAnObject(head: Uint8Array): boolean {
+  for (const b of head) {
+    if (b === 0x00 || b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0xef || b === 0xbb || b === 0xbf || b === 0xfe || b === 0xff) continue;
+    return b === 0x7b;
+  }
+  return false;
+}
+
 export function looksLikeKerasJson(head: Uint8Array): boolean {
-  if (head.length < 16) return false;
+  if (head.length < 16 || !opensAnObject(head)) return false;
   // The head may end inside a character: try prefixes up to 3 bytes shorter.
   const n = Math.min(head.length, 512) & ~3;
   for (let cut = 0; cut < 4; cut++) {

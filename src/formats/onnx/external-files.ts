@@ -11,7 +11,7 @@ import { posix } from 'node:path';
 import { defineRules } from '../../scan/rules.js';
 import type { FileReport } from '../../scan/report.js';
 import { checkLocation } from './external-data.js';
-import { EXTERNAL_DATA_INFO } from './scanner.js';
+import { EXTERNAL_DATA_INFO } from './rules.js';
 
 defineRules([
   {

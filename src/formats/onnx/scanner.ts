@@ -8,73 +8,13 @@ import { ModelguardError } from '../../errors.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { WindowCursor } from '../../bytes/window.js';
 import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
+import type { FormatScanner } from '../../scan/format.js';
 import { DEFAULT_LIMITS, type Limits } from '../../scan/limits.js';
-import { defineRules } from '../../scan/rules.js';
 import { checkLocation, checkOnDisk, type LocationFinding } from './external-data.js';
 import { ModelWalker, type OnnxModel } from './model.js';
-import { BufferSource } from '../../bytes/source.js';
-import { messageType } from './schema.js';
-import { WIRE_LEN, WIRE_VARINT } from './wire.js';
+import { EXTERNAL_DATA_INFO } from './rules.js';
+import { sniffOnnx } from './sniff.js';
 
-const EXT_DOC = 'https://github.com/onnx/onnx/blob/main/docs/ExternalData.md';
-
-defineRules([
-  {
-    id: 'onnx/external-data-traversal',
-    title: 'External data path escapes the model directory',
-    severity: 'malicious',
-    help: 'A tensor\'s external_data location is absolute or contains "..": loading the model reads an arbitrary file (for example /etc/passwd or an SSH key) into a tensor, from where inference can leak it. Do not load it.',
-    references: [EXT_DOC, 'https://nvd.nist.gov/vuln/detail/CVE-2022-25882', 'https://nvd.nist.gov/vuln/detail/CVE-2024-27318'],
-  },
-  {
-    id: 'onnx/external-data-memory',
-    title: 'External data uses the onnxruntime memory-address marker',
-    severity: 'malicious',
-    help: 'The location */_ORT_MEM_ADDR_/* makes unpatched onnxruntime treat the offset as a pointer into its own memory: an arbitrary memory read or crash. No model file has a reason to contain it.',
-    references: ['https://github.com/microsoft/onnxruntime/pull/28709'],
-  },
-  {
-    id: 'onnx/external-data-special-file',
-    title: 'External data is not a regular file',
-    severity: 'malicious',
-    help: 'The external data resolves to a device, FIFO, socket or directory (or a Windows device name): reading it blocks, never ends or exposes system state.',
-    references: [EXT_DOC],
-  },
-  {
-    id: 'onnx/external-data-link',
-    title: 'External data goes through a link',
-    severity: 'suspicious',
-    help: 'The external data file is a symbolic link or has several hard links, so its bytes may come from outside the model directory. Current onnx refuses such files.',
-    references: [EXT_DOC],
-  },
-  {
-    id: 'onnx/external-data-range',
-    title: 'External data range is invalid',
-    severity: 'suspicious',
-    help: 'offset/length are not non-negative integers or lie outside the referenced file; loaders fail or read the wrong bytes.',
-    references: [EXT_DOC],
-  },
-  {
-    id: 'onnx/external-data-missing',
-    title: 'External data file not present',
-    severity: 'info',
-    help: 'The model references an external data file that is not next to it, so it could not be checked.',
-  },
-  {
-    id: 'onnx/custom-domain',
-    title: 'Operators from a custom domain',
-    severity: 'suspicious',
-    help: 'Nodes use operators outside the ONNX standard domains, onnxruntime\'s built-in contrib domains and the model\'s own functions. Running the model needs a custom operator library (native code, or Python callables for onnxruntime-extensions PyOp) that the user must register: make sure it comes from a trusted source.',
-    references: ['https://onnxruntime.ai/docs/reference/operators/add-custom-op.html'],
-  },
-  {
-    id: 'onnx/malformed',
-    title: 'ONNX protobuf is malformed',
-    severity: 'suspicious',
-    help: 'The protobuf encoding is broken (lengths past the end of a message, invalid tags) or ambiguous (several locations for one tensor). Loaders reject or misread it; a scanner and a loader could see different models.',
-  },
-]);
 
 /** Domains of the ONNX standard operator sets. */
 const STANDARD_DOMAINS = new Set(['', 'ai.onnx', 'ai.onnx.ml', 'ai.onnx.training', 'ai.onnx.preview.training', 'ai.onnx.preview']);
@@ -104,63 +44,6 @@ export const onnxScanner: FormatScanner = {
     }
   },
 };
-
-/** Wire type of each ModelProto field, from the schema (varint for its integers, length-delimited otherwise). */
-const MODEL_WIRE = new Map(
-  messageType('ModelProto').fieldsArray.map((f) => [f.id, /^(u?int(32|64)|sint(32|64)|bool)$/.test(f.type) ? WIRE_VARINT : WIRE_LEN]),
-);
-
-/**
- * ONNX files are ModelProto messages: every field in the sniff window must be
- * a ModelProto field with its schema's wire type, `ir_version` (when present)
- * must be plausible, and there must be at least two fields or a graph.
- * Serializers write `ir_version` first, but loaders accept any field order.
- */
-export function sniffOnnx(probe: Probe): boolean {
-  const h = probe.head;
-  if (h.length < 4 || looksLikeText(h)) return false;
-  try {
-    const cur = new WindowCursor(new BufferSource(h));
-    let fields = 0;
-    let graph = false;
-    // IR versions 1-2 predate opset imports (2017). A TensorFlow SavedModel
-    // (schema_version 1, then meta_graphs) has the same first two wire fields,
-    // so such a file is claimed only when its graph shows up in the window.
-    let ancient = false;
-    while (cur.pos < h.length) {
-      const tag = cur.varint();
-      const id = Number(tag >> 3n);
-      const wire = Number(tag & 7n);
-      if (MODEL_WIRE.get(id) !== wire) return false;
-      fields++;
-      if (wire === WIRE_VARINT) {
-        const v = cur.varint();
-        if (id === 1 && (v < 1n || v > 100n)) return false;
-        if (id === 1 && v < 3n) ancient = true;
-        continue;
-      }
-      if (id === 7) graph = true;
-      const len = cur.varint();
-      // A field reaching past the window (or past the end: a broken model is still claimed so the
-      // break is reported) ends the check.
-      if (BigInt(cur.pos) + len >= BigInt(h.length)) return ancient ? graph : fields >= 2 || graph;
-      cur.skip(Number(len));
-    }
-    return ancient ? graph : fields >= 2;
-  } catch {
-    return false;
-  }
-}
-
-/** Text files can pass as a few protobuf fields; a model has tags and lengths outside printable ASCII early on. */
-function looksLikeText(h: Uint8Array): boolean {
-  const n = Math.min(h.length, 64);
-  for (let i = 0; i < n; i++) {
-    const c = h[i] as number;
-    if (!(c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c <= 0x7e))) return false;
-  }
-  return true;
-}
 
 /** What onnx.checker requires of every model: an IR version, a graph and (IR >= 3) opset imports. */
 function checkComplete(m: OnnxModel, ctx: ScanContext): void {
@@ -206,8 +89,6 @@ function reportDomains(m: OnnxModel, ctx: ScanContext): void {
   if (runtime.length > 0) ctx.info('onnxruntime contrib domains', runtime);
 }
 
-/** Info key listing a model's external data locations (directory scans adopt those files). */
-export const EXTERNAL_DATA_INFO = 'external data files';
 /** Bounds the report; sharded external data rarely spans more than a few hundred files. */
 const MAX_LISTED_FILES = 10_000;
 
