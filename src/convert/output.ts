@@ -21,7 +21,7 @@ import { basename, dirname, join } from 'node:path';
 import { ConvertError } from './errors.js';
 
 /** Copy buffer: large enough to amortise system calls, small enough to keep memory flat. */
-export const COPY_CHUNK = 16 * 1024 * 1024;
+export const COPY_CHUNK = 1024 * 1024;
 
 export function tempNameFor(finalPath: string): string {
   return join(dirname(finalPath), `.${basename(finalPath)}.modelguard-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
