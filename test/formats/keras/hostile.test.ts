@@ -1,0 +1,101 @@
+/**
+ * Keras inputs built to exhaust or confuse the scanner: configs nested or
+ * sized past the limits, zip members that lie about their size, and every
+ * fixture cut short or with bytes flipped. None may crash, none of the
+ * hostile ones may come out `clean`.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { scanBuffer } from '../../../src/scan/engine.js';
+import type { FileReport } from '../../../src/scan/report.js';
+import { MAX_CONFIG_DEPTH } from '../../../src/formats/keras/config-scan.js';
+import { fixture, rules } from '../../helpers.js';
+import { buildZip } from '../../zip-builder.js';
+
+const METADATA = JSON.stringify({ keras_version: '3.3.3', date_saved: '2024-01-01@00:00:00' });
+
+function kerasZip(config: string, extra: { name: string; data: string | Uint8Array }[] = []): Uint8Array {
+  return buildZip([{ name: 'metadata.json', data: METADATA }, { name: 'config.json', data: config }, ...extra]);
+}
+
+function noCrash(r: FileReport, what: string): void {
+  assert.ok(!rules(r.findings).includes('engine/internal-error'), `${what}: ${r.findings.map((f) => f.message).join('; ')}`);
+}
+
+const layer = (cls: string, config: object = {}): object => ({ module: 'keras.layers', class_name: cls, config, registered_name: null });
+
+describe('keras config resource bounds', () => {
+  it('nesting past the depth bound is engine/limit (unscannable), not clean', async () => {
+    const depth = MAX_CONFIG_DEPTH + 50;
+    const config = `{"module":"keras","class_name":"Sequential","config":{"layers":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const r = await scanBuffer(kerasZip(config), 'deep.keras');
+    assert.equal(r.verdict, 'unscannable');
+    assert.ok(rules(r.findings).includes('engine/limit'), r.findings.map((f) => f.rule).join(','));
+  });
+
+  it('a JSON model larger than maxHeaderBytes is engine/limit without being parsed', async () => {
+    const body = JSON.stringify({ class_name: 'Sequential', config: { name: 'x'.repeat(200_000), layers: [] } });
+    const r = await scanBuffer(new TextEncoder().encode(body), 'big.json', { limits: { maxHeaderBytes: 100_000 } });
+    assert.equal(r.format, 'keras-json');
+    assert.equal(r.verdict, 'unscannable');
+    assert.ok(rules(r.findings).includes('engine/limit'));
+  });
+
+  it('a config.json whose deflated size inflates past the budget stops at the budget', async () => {
+    const filler = ' '.repeat(4 * 1024 * 1024);
+    const config = `{"module":"keras","class_name":"Sequential","config":{"layers":[]}}${filler}`;
+    const zip = buildZip([
+      { name: 'metadata.json', data: METADATA },
+      { name: 'config.json', data: config, deflate: true },
+    ]);
+    assert.ok(zip.length < 64 * 1024, 'the bomb is small on disk');
+    const r = await scanBuffer(zip, 'bomb.keras', { limits: { maxInflatedBytes: 1024 * 1024 } });
+    assert.equal(r.verdict, 'unscannable');
+    assert.ok(r.findings.some((f) => f.rule === 'engine/limit' && f.message.includes('config.json')), r.findings.map((f) => f.message).join(','));
+  });
+
+  it('thousands of layers, one of them a Lambda, still finds the Lambda', async () => {
+    const layers = Array.from({ length: 20_000 }, (_, i) => layer('Dense', { units: 1, name: `d${i}` }));
+    layers.splice(12_345, 0, layer('Lambda', { function: { module: 'builtins', class_name: 'function', config: 'exec', registered_name: 'function' } }));
+    const config = JSON.stringify({ module: 'keras', class_name: 'Sequential', config: { layers }, registered_name: null });
+    const r = await scanBuffer(kerasZip(config), 'many.keras');
+    assert.notEqual(r.verdict, 'clean', r.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
+  });
+});
+
+const MUTATED = ['malicious__lambda-marshal.keras', 'malicious__lambda-marshal.h5', 'malicious__lambda-model.json', 'malicious__tfsm-layer.keras'];
+
+describe('keras fixtures cut short', () => {
+  for (const name of MUTATED) {
+    it(`${name}: every prefix is scanned without a crash and is clean only as a few bytes of text`, async () => {
+      const data = readFileSync(fixture('keras', name));
+      const step = Math.max(1, Math.floor(data.length / 300));
+      for (let n = 1; n < data.length; n += step) {
+        const r = await scanBuffer(data.subarray(0, n), name);
+        noCrash(r, `cut at ${n}`);
+        // A prefix of a few bytes ('PK', '{"cla') is only text: nothing loads it, nothing runs.
+        if (r.verdict === 'clean') assert.ok(r.format === 'text' && n <= 16, `${name} cut at ${n} of ${data.length} is clean as ${r.format}`);
+      }
+    });
+  }
+});
+
+describe('keras fixtures with flipped bytes', () => {
+  for (const name of [...MUTATED, 'clean__sequential-dense.keras', 'clean__sequential-mlp.h5']) {
+    it(`${name}: random byte flips never crash the scan`, async () => {
+      const data = readFileSync(fixture('keras', name));
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(fc.nat(data.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 }), async (flips) => {
+          const m = Uint8Array.from(data);
+          for (const [at, x] of flips) m[at] = (m[at] as number) ^ x;
+          const r = await scanBuffer(m, name);
+          noCrash(r, `flips ${JSON.stringify(flips)}`);
+          assert.ok(['clean', 'suspicious', 'unscannable', 'malicious'].includes(r.verdict));
+        }),
+        { numRuns: process.env['SLOW'] === '1' ? 2000 : 60, seed: 20261122 },
+      );
+    });
+  }
+});
