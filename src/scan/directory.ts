@@ -17,7 +17,11 @@ import { resolve } from 'node:path';
 import { creditCheckpointShards } from '../formats/tensorflow/companions.js';
 
 export interface DirectoryScanOptions extends ScanOptions {
-  /** Worker threads; 1 scans in this thread. Default: available cores. */
+  /**
+   * Threads; 1 scans in this thread only. Default: all cores, with workers
+   * started once the scan proves long enough to pay for them; an explicit
+   * number starts them at once.
+   */
   jobs?: number;
   /** Directory relative paths are resolved against (default: the process's). */
   cwd?: string;
@@ -65,7 +69,7 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
   const jobs = Math.max(1, jobsOpt ?? availableParallelism());
   if (jobs > 1 && scannable.length >= MIN_FILES_FOR_WORKERS) {
     const sub = scannable.map((i) => items[i] as WalkItem);
-    await scanWithWorkers(sub, scanOptions, jobs, (k, r) => record(scannable[k] as number, r));
+    await scanWithWorkers(sub, scanOptions, jobs, (k, r) => record(scannable[k] as number, r), jobsOpt === undefined);
   } else {
     for (const i of scannable) {
       const it = items[i] as WalkItem;

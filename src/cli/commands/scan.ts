@@ -33,7 +33,8 @@ Options:
   -p, --profile <name>             pickle allowlist profile: auto (by format; default),
                                    ${PROFILE_IDS.join(', ')}
   -a, --allowlist <file>           extra allowed globals (JSON or TOML); may repeat
-  -j, --jobs <n>                   worker threads (default: number of cores)
+  -j, --jobs <n>                   threads (default: all cores, workers started only
+                                   when the scan is long enough to pay for them)
   -i, --identity <file>            age identity: scan age-encrypted files decrypted in
                                    memory (no plaintext is written to disk)
       --limit <name=value>         override a resource limit (e.g. maxInflatedBytes=2147483648); may repeat
