@@ -89,7 +89,7 @@ if (!skip.has('dir')) {
   for (let i = 0; i < runs; i++) oursSingle.push(time(process.execPath, [join(root, 'dist/cli/main.js'), 'scan', '--jobs', '1', '--format', 'json', dir]).ms);
   const n = 2000;
   console.log(`\n3. ${n} small checkpoints (${(execFileSync('du', ['-sk', dir]).toString().split('\t')[0] / 1024).toFixed(0)} MiB), whole CLI runs, median of ${runs}:`);
-  console.log(`   modelguard, ${cpus} workers: ${median(ours).toFixed(0)} ms = ${(n / (median(ours) / 1000)).toFixed(0)} files/s`);
+  console.log(`   modelguard, default threads: ${median(ours).toFixed(0)} ms = ${(n / (median(ours) / 1000)).toFixed(0)} files/s`);
   console.log(`   modelguard, 1 thread:       ${median(oursSingle).toFixed(0)} ms = ${(n / (median(oursSingle) / 1000)).toFixed(0)} files/s`);
   if (picklescan !== undefined && existsSync(join(picklescan, 'src', 'picklescan'))) {
     const theirs = [];
