@@ -51,6 +51,28 @@ function salvage(input: Uint8Array, wrapper: DeflateWrapper, max: number): Uint8
   return best;
 }
 
+/** Bytes of a bomb's output recovered for scanning (each attempt below decodes at most this much). */
+const MAX_BOMB_PREFIX = 64 * 1024 * 1024;
+
+/**
+ * Output of the longest input prefix (growing by doubling) whose output fits
+ * in `max` bytes: zlib's one-shot calls return nothing once the output
+ * limit is hit.
+ */
+function prefixWithin(input: Uint8Array, wrapper: DeflateWrapper, max: number): Uint8Array {
+  let best: Uint8Array = new Uint8Array(0);
+  for (let k = 4096; ; k *= 2) {
+    const n = Math.min(k, input.length);
+    try {
+      best = run(input.subarray(0, n), wrapper, max, true).data;
+    } catch {
+      break;
+    }
+    if (n === input.length) break;
+  }
+  return best;
+}
+
 /**
  * Inflates one stream starting at `input[0]` into `out`; returns the input
  * bytes it used. A stream that ends early or breaks puts its decodable
@@ -64,6 +86,9 @@ export function inflateStream(input: Uint8Array, wrapper: DeflateWrapper, out: B
     return r.used;
   } catch (e) {
     if (isTooLarge(e)) {
+      // A bomb: what it decodes to before the ceiling is scanned all the same
+      // (a payload usually sits in front of the padding).
+      out.append(prefixWithin(input, wrapper, Math.min(room, MAX_BOMB_PREFIX)));
       out.reserve(room + 1); // throws E_LIMIT with the output's reason
       throw e;
     }
