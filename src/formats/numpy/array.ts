@@ -7,6 +7,7 @@
  */
 import type { ByteSource } from '../../bytes/source.js';
 import type { ScanContext } from '../../scan/context.js';
+import { startsLikePickle } from '../pickle/sniff.js';
 import { analyzePickleStream } from '../pickle/stream.js';
 import { elementCount, type NpyHeader } from './header.js';
 import { NUMPY_RULES } from './rules.js';
@@ -19,6 +20,13 @@ export const NPY_FORMAT_ID = 'numpy-npy';
  * it; `open` yields its bytes (called only for object arrays).
  */
 export function scanArray(h: NpyHeader, total: number, ctx: ScanContext, open: () => ByteSource | undefined): void {
+  if (h.repeatedKeys.length > 0) {
+    ctx.report({
+      rule: NUMPY_RULES.ambiguousHeader.id,
+      severity: 'suspicious',
+      message: `header repeats ${h.repeatedKeys.map((k) => `'${k}'`).join(', ')}; numpy keeps the last value, which is what was analysed`,
+    });
+  }
   ctx.info('numpy.dtype', h.dtype.text);
   ctx.info('numpy.shape', `(${h.shape.join(', ')})`);
   if (h.dtype.hasObject) {
@@ -28,6 +36,15 @@ export function scanArray(h: NpyHeader, total: number, ctx: ScanContext, open: (
       message: `dtype ${h.dtype.text} holds Python objects: numpy.load(allow_pickle=True) unpickles the ${total - h.dataStart} bytes after the header`,
       location: { offset: h.dataStart },
     });
+    if (total <= h.dataStart && elementCount(h.shape) !== 0n) {
+      ctx.report({
+        rule: NUMPY_RULES.dataSize.id,
+        severity: 'suspicious',
+        message: `object array of shape (${h.shape.join(', ')}) with no pickle after the header: numpy.load fails`,
+        location: { offset: h.dataStart },
+      });
+      return;
+    }
     const src = open();
     if (src === undefined) return;
     const res = analyzePickleStream(src, h.dataStart, src.size, ctx, { policy: ctx.policyFor(NPY_FORMAT_ID) });
@@ -64,4 +81,24 @@ export function scanArray(h: NpyHeader, total: number, ctx: ScanContext, open: (
       location: { offset: h.dataStart + Number(need) },
     });
   }
+}
+
+/**
+ * The header did not parse (`failure`), so the dtype is unknown: if the
+ * bytes after it start like a pickle, a lenient reader may still take the
+ * dtype for `object` and unpickle them, so they are analysed. The failure is
+ * rethrown for the engine to report.
+ */
+export function scanAfterUnreadHeader(failure: unknown, dataStart: number, ctx: ScanContext, open: () => ByteSource | undefined): never {
+  const src = open();
+  if (src !== undefined && dataStart < src.size && startsLikePickle(src.read(dataStart, Math.min(64, src.size - dataStart)))) {
+    ctx.report({
+      rule: NUMPY_RULES.unreadHeader.id,
+      severity: 'info',
+      message: `the ${src.size - dataStart} bytes after the unreadable header are a pickle; analysed as numpy.load(allow_pickle=True) would unpickle them`,
+      location: { offset: dataStart },
+    });
+    analyzePickleStream(src, dataStart, src.size, ctx, { policy: ctx.policyFor(NPY_FORMAT_ID) });
+  }
+  throw failure;
 }

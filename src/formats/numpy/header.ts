@@ -29,6 +29,8 @@ export interface NpyHeader {
   dtype: NpyDtype;
   fortran: boolean;
   shape: bigint[];
+  /** Header keys given more than once (Python keeps the last value, as here). */
+  repeatedKeys: string[];
 }
 
 export function hasNpyMagic(head: Uint8Array): boolean {
@@ -84,7 +86,7 @@ export function parseNpyHeader(head: Uint8Array, maxHeader = MAX_NPY_HEADER): Np
     else throw new ModelguardError('E_MALFORMED', `.npy shape holds a ${d.t}`, { offset: headerStart });
   }
   const descr = field(lit.entries, 'descr');
-  return { major, minor, dataStart: r.pos, descr, dtype: dtypeOf(descr), fortran: fortran.v, shape };
+  return { major, minor, dataStart: r.pos, descr, dtype: dtypeOf(descr), fortran: fortran.v, shape, repeatedKeys: lit.repeated };
 }
 
 /** Elements the shape declares (1 for a scalar); undefined if a dimension is negative. */

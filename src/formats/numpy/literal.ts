@@ -1,9 +1,12 @@
 /**
  * A strict parser for the Python literal subset an `.npy` header uses
  * (numpy reads it with `ast.literal_eval`): dicts with string keys,
- * tuples, lists, strings, integers, True/False/None. Never evaluated;
- * anything else (floats, bytes, expressions, implicit string
- * concatenation, duplicate keys) is rejected rather than guessed at.
+ * tuples, lists, strings, integers, True/False/None. Never evaluated.
+ * Where ast.literal_eval is lenient the parser follows it, because numpy
+ * does: adjacent strings concatenate (`'|' 'O'` is `'|O'`) and a repeated
+ * dict key keeps its last value (recorded in `repeated`, so a header that
+ * reads two ways is reported). Anything else (floats, bytes, expressions)
+ * is rejected; the scanner then still analyses a pickle after the header.
  */
 import { ModelguardError } from '../../errors.js';
 
@@ -14,7 +17,7 @@ export type Lit =
   | { t: 'none' }
   | { t: 'tuple'; items: Lit[] }
   | { t: 'list'; items: Lit[] }
-  | { t: 'dict'; entries: Map<string, Lit> };
+  | { t: 'dict'; entries: Map<string, Lit>; repeated: string[] };
 
 /** Nesting depth of tuples/lists/dicts (CWE-674: deeply nested structured dtypes). */
 export const MAX_LITERAL_DEPTH = 32;
@@ -71,6 +74,17 @@ class Parser {
   }
 
   string(): Lit {
+    let v = this.piece();
+    this.ws();
+    // Adjacent literals concatenate, as in Python source (a loop: chains can be long).
+    while (this.peek() === "'" || this.peek() === '"') {
+      v += this.piece();
+      this.ws();
+    }
+    return { t: 'str', v };
+  }
+
+  private piece(): string {
     const quote = this.peek();
     this.pos++;
     let out = '';
@@ -93,9 +107,7 @@ class Parser {
         this.pos += n;
       } else this.fail(`unsupported escape \\${e}`);
     }
-    this.ws();
-    if (this.peek() === "'" || this.peek() === '"') this.fail('implicit string concatenation');
-    return { t: 'str', v: out };
+    return out;
   }
 
   sequence(depth: number, close: ')' | ']'): Lit {
@@ -120,6 +132,7 @@ class Parser {
   dict(depth: number): Lit {
     this.pos++;
     const entries = new Map<string, Lit>();
+    const repeated: string[] = [];
     let comma = false;
     for (;;) {
       this.ws();
@@ -127,17 +140,19 @@ class Parser {
       if (entries.size > 0 && !comma) this.fail("expected ',' or '}'");
       const key = this.value(depth + 1);
       if (key.t !== 'str') this.fail('dict key is not a string');
-      if (entries.has(key.v)) this.fail(`duplicate key '${key.v}'`);
+      // Python keeps the last value of a repeated key.
+      if (entries.has(key.v)) repeated.push(key.v);
       this.ws();
       if (this.peek() !== ':') this.fail("expected ':'");
       this.pos++;
+      entries.delete(key.v);
       entries.set(key.v, this.value(depth + 1));
       this.ws();
       comma = this.peek() === ',';
       if (comma) this.pos++;
     }
     this.pos++;
-    return { t: 'dict', entries };
+    return { t: 'dict', entries, repeated };
   }
 }
 

@@ -6,7 +6,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
 import type { ScanContext } from '../../scan/context.js';
 import type { FormatScanner, Probe } from '../../scan/format.js';
-import { NPY_FORMAT_ID, scanArray } from './array.js';
+import { NPY_FORMAT_ID, scanAfterUnreadHeader, scanArray } from './array.js';
 import { hasNpyMagic, npyPreamble, parseNpyHeader } from './header.js';
 
 /** Magic, version and the longest length field. */
@@ -24,7 +24,12 @@ export const npyFormat: FormatScanner = {
     if (need > src.size) {
       throw new ModelguardError('E_TRUNCATED', `.npy header of ${pre.headerLength} bytes runs past the end of the file (${src.size} bytes)`, { offset: pre.headerStart });
     }
-    const h = parseNpyHeader(src.read(0, need));
+    let h;
+    try {
+      h = parseNpyHeader(src.read(0, need));
+    } catch (e) {
+      scanAfterUnreadHeader(e, need, ctx, () => src);
+    }
     ctx.info('numpy.version', `${h.major}.${h.minor}`);
     scanArray(h, src.size, ctx, () => src);
     return Promise.resolve();

@@ -14,7 +14,7 @@ import type { ScanContext } from '../../scan/context.js';
 import { reportError } from '../../scan/engine.js';
 import type { ZipFlavour } from '../zip/flavour.js';
 import { openMember } from '../zip/members.js';
-import { scanArray } from './array.js';
+import { scanAfterUnreadHeader, scanArray } from './array.js';
 import { hasNpyMagic, npyPreamble, parseNpyHeader } from './header.js';
 import { NUMPY_RULES } from './rules.js';
 
@@ -46,7 +46,12 @@ function scanMember(src: ByteSource, e: ZipEntry, parent: ScanContext, ctx: Scan
   if (need > e.uncompressedSize) {
     throw new ModelguardError('E_TRUNCATED', `.npy header of ${pre.headerLength} bytes runs past the member (${e.uncompressedSize} bytes)`);
   }
-  const h = parseNpyHeader(entryHead(src, e, need));
+  let h;
+  try {
+    h = parseNpyHeader(entryHead(src, e, need));
+  } catch (err) {
+    scanAfterUnreadHeader(err, need, ctx, () => open(src, e, ctx));
+  }
   scanArray(h, e.uncompressedSize, ctx, () => open(src, e, ctx));
   return undefined;
 }

@@ -11,6 +11,20 @@ export const NUMPY_RULES = {
     help: 'An object dtype means numpy.load(allow_pickle=True) unpickles the array data. The pickle is analysed with the numpy profile; its findings decide the verdict. numpy refuses it with the default allow_pickle=False.',
     references: [NEP1, 'https://nvd.nist.gov/vuln/detail/CVE-2019-6446'],
   },
+  ambiguousHeader: {
+    id: 'numpy/ambiguous-header',
+    title: 'Header that reads two ways',
+    severity: 'suspicious',
+    help: 'The header repeats a key. numpy (ast.literal_eval) keeps the last value, and so does modelguard, but other readers may keep the first: a scanner and a loader could disagree on the dtype.',
+    references: [NEP1],
+  },
+  unreadHeader: {
+    id: 'numpy/pickle-after-unread-header',
+    title: 'Pickle after a header modelguard could not read',
+    severity: 'info',
+    help: 'The header did not parse strictly, but the bytes after it are a pickle. Python\'s literal_eval may read the header as an object dtype, in which case numpy.load(allow_pickle=True) unpickles them, so they are analysed with the numpy profile.',
+    references: [NEP1],
+  },
   dataSize: {
     id: 'numpy/data-size',
     title: 'Array data does not match the header',
