@@ -99,3 +99,26 @@ export function u64le(n: number | bigint): Uint8Array {
 }
 
 export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Fails if the scan ended in an internal error (a crash turned into a finding). */
+export function assertNoInternalError(r: FileReport, what: string): void {
+  if (r.findings.some((f) => f.rule === 'engine/internal-error')) {
+    throw new Error(`${what}: internal error: ${r.findings.map((f) => f.message).join('; ')}`);
+  }
+}
+
+/**
+ * Property test: `data` with 1-`maxFlips` random bytes XORed never crashes
+ * the scan. Deterministic (`seed`); SLOW=1 runs `slowRuns` cases.
+ */
+export async function flipsNeverCrash(data: Uint8Array, name: string, o: { runs: number; slowRuns: number; seed: number; maxFlips?: number }): Promise<void> {
+  const fc = (await import('fast-check')).default;
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.tuple(fc.nat(data.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: o.maxFlips ?? 6 }), async (flips) => {
+      const m = Uint8Array.from(data);
+      for (const [at, x] of flips) m[at] = (m[at] as number) ^ x;
+      assertNoInternalError(await scanBuffer(m, name), `flips ${JSON.stringify(flips)}`);
+    }),
+    { numRuns: SLOW ? o.slowRuns : o.runs, seed: o.seed },
+  );
+}
