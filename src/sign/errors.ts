@@ -13,14 +13,10 @@
  * - `E_SIG_MODEL`: the model cannot be hashed as asked (symlink without
  *   `--allow-symlinks`, special file, symlink loop, a file that changed while
  *   being hashed). Exit 1: what is on disk is not a stable, signable model.
- * - `E_SIG_NETWORK`: keyless signing could not reach or was refused by the
- *   OIDC, Fulcio, Rekor or TSA service. Exit 1.
- * - `E_SIG_TOKEN`: keyless signing has no OIDC identity token (none given,
- *   none in the environment). Exit 2.
  */
 import { ModelguardError } from '../errors.js';
 
-export type SignErrorCode = 'E_SIG_VERIFY' | 'E_SIG_MISMATCH' | 'E_SIG_BUNDLE' | 'E_SIG_KEY' | 'E_SIG_CURVE' | 'E_SIG_MODEL' | 'E_SIG_NETWORK' | 'E_SIG_TOKEN';
+export type SignErrorCode = 'E_SIG_VERIFY' | 'E_SIG_MISMATCH' | 'E_SIG_BUNDLE' | 'E_SIG_KEY' | 'E_SIG_CURVE' | 'E_SIG_MODEL' | 'E_SIG_NETWORK';
 
 export interface Difference {
   kind: 'missing' | 'extra' | 'changed';

@@ -10,7 +10,6 @@ import { serializeBundle, type BundleParts } from './bundle.js';
 import { loadCertificates } from './certificates.js';
 import { INTOTO_PAYLOAD_TYPE, pae } from './dsse.js';
 import { SignError } from './errors.js';
-import { signKeyless, type KeylessOptions } from './keyless-sign.js';
 import { curveHash, loadPrivateKey, publicKeyHint } from './keys.js';
 import type { Manifest } from './manifest/manifest.js';
 import { hashModel, type HashOptions } from './manifest/serialize.js';
@@ -18,11 +17,7 @@ import { manifestStatement, type Statement } from './statement.js';
 
 export type SignMethod =
   | { method: 'key'; privateKey: string; password?: string }
-  | { method: 'certificate'; privateKey: string; password?: string; signingCertificate: string; certificateChain: readonly string[] }
-  | ({ method: 'sigstore' } & KeylessOptions);
-
-/** The methods that sign locally, without a network. */
-export type LocalSignMethod = Exclude<SignMethod, { method: 'sigstore' }>;
+  | { method: 'certificate'; privateKey: string; password?: string; signingCertificate: string; certificateChain: readonly string[] };
 
 export interface SignOptions extends Omit<HashOptions, 'only'> {
   /** Where the bundle goes (default `model.sig`). */
@@ -35,14 +30,8 @@ export interface SignResult {
   bundle: string;
 }
 
-/** Signs a statement with any method (keyless needs the network) and returns the bundle text. */
-export async function signStatementWith(statement: object, method: SignMethod): Promise<string> {
-  if (method.method !== 'sigstore') return signStatement(statement, method);
-  return signKeyless(INTOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement), 'utf8'), method);
-}
-
-/** Signs a statement's payload with a local key and returns the bundle text. */
-export function signStatement(statement: object, method: LocalSignMethod): string {
+/** Signs a statement's payload and returns the bundle text. */
+export function signStatement(statement: object, method: SignMethod): string {
   const payload = Buffer.from(JSON.stringify(statement), 'utf8');
   const key = loadPrivateKey(method.privateKey, method.password);
   const signature = signPae(payload, key);
@@ -92,7 +81,7 @@ export async function signModel(model: string, method: SignMethod, o: SignOption
   const sigRel = signatureInside(model, o.signature);
   const manifest = await hashModel(model, { ...o, ignorePaths: [...(o.ignorePaths ?? []), ...(sigRel === undefined ? [] : [sigRel])] });
   const statement = manifestStatement(manifest);
-  const bundle = await signStatementWith(statement, method);
+  const bundle = signStatement(statement, method);
   writeAtomic(o.signature, bundle);
   return { manifest, statement, bundle };
 }

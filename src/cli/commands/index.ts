@@ -30,7 +30,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'sign',
-    summary: 'sign a model (OpenSSF Model Signing: key, certificate or keyless sigstore)',
+    summary: 'sign a model (OpenSSF Model Signing: key or certificate)',
     load: async () => (await import('./sign.js')).signCommand,
   },
   {

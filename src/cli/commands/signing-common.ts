@@ -11,7 +11,7 @@ export function signExit(e: unknown, io: CliIO, cmd: string): number {
       io.stderr.write(`  ${d.kind.padEnd(8)} ${d.name}${detail}\n`);
     }
     if (e.differences.length > 200) io.stderr.write(`  ... and ${e.differences.length - 200} more\n`);
-    return e.code === 'E_SIG_KEY' || e.code === 'E_SIG_CURVE' || e.code === 'E_SIG_TOKEN' ? EXIT_USAGE : EXIT_FINDINGS;
+    return e.code === 'E_SIG_KEY' || e.code === 'E_SIG_CURVE' ? EXIT_USAGE : EXIT_FINDINGS;
   }
   throw e;
 }
