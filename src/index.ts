@@ -62,7 +62,8 @@ export { decide as decideRetention, applyPrune, type RetentionPolicy } from './v
 export { SignError, type SignErrorCode, type Difference } from './sign/errors.js';
 export { hashModel, type HashOptions, GIT_PATHS, DEFAULT_SHARD_SIZE } from './sign/manifest/serialize.js';
 export { rootDigest, type Manifest as ModelManifest, type Resource as ModelResource, type Serialization } from './sign/manifest/manifest.js';
-export { signModel, signStatement, type SignMethod, type SignOptions, type SignResult } from './sign/sign.js';
+export { signModel, signStatement, signStatementAsync, type SignMethod, type LocalSignMethod, type SigstoreSignMethod, type SignOptions, type SignResult } from './sign/sign.js';
+export { loadSigningServices, servicesFromConfig, PUBLIC_GOOD_SERVICES, type SigstoreServices } from './sign/signing-config.js';
 export { verifyModel, verifySignatureFile, type VerifyMethod, type VerifyOptions, type VerifyResult } from './sign/verify.js';
 export { attestScan, verifyAttestation, SCAN_PREDICATE, type ScanPredicate, type AttestationCheck } from './sign/attest.js';
 export { generateSigningKey, writeKeyPair, type Curve } from './sign/keygen.js';

@@ -13,7 +13,7 @@ import { VERSION } from '../version.js';
 import { SignError } from './errors.js';
 import { rootDigest, type Serialization } from './manifest/manifest.js';
 import { hashModel, GIT_PATHS } from './manifest/serialize.js';
-import { signStatement, signatureInside, writeAtomic, type SignMethod } from './sign.js';
+import { signStatementAsync, signatureInside, writeAtomic, type SignMethod } from './sign.js';
 import { STATEMENT_TYPE } from './statement.js';
 import { readBundle, verifyEnvelope, type VerifyMethod } from './verify.js';
 
@@ -87,7 +87,7 @@ export async function attestScan(model: string, report: ScanReport, method: Sign
     predicateType: SCAN_PREDICATE,
     predicate: scanPredicate(report, manifest.serialization),
   };
-  writeAtomic(o.output, signStatement(statement, method));
+  writeAtomic(o.output, await signStatementAsync(statement, method));
   return root;
 }
 

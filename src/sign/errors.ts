@@ -13,6 +13,10 @@
  * - `E_SIG_MODEL`: the model cannot be hashed as asked (symlink without
  *   `--allow-symlinks`, special file, symlink loop, a file that changed while
  *   being hashed). Exit 1: what is on disk is not a stable, signable model.
+ * - `E_SIG_NETWORK`: keyless signing could not complete: a token endpoint,
+ *   Fulcio, Rekor or the timestamp authority is unreachable, timed out,
+ *   refused the request, or returned something unusable. Nothing was
+ *   written; retrying later may succeed. Exit 2.
  */
 import { ModelguardError } from '../errors.js';
 

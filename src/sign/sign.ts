@@ -1,7 +1,8 @@
 /**
  * Signing a model: hash it (manifest), wrap the manifest in an in-toto
  * statement, sign the DSSE pre-authentication encoding with an EC key
- * (digest by curve), and write a Sigstore v0.3 bundle atomically.
+ * (digest by curve) or keylessly through Sigstore, and write a Sigstore
+ * v0.3 bundle atomically (nothing is written when signing fails).
  */
 import { createPublicKey, sign as cryptoSign, type KeyObject, X509Certificate } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
@@ -10,14 +11,20 @@ import { serializeBundle, type BundleParts } from './bundle.js';
 import { loadCertificates } from './certificates.js';
 import { INTOTO_PAYLOAD_TYPE, pae } from './dsse.js';
 import { SignError } from './errors.js';
+import { checkKeylessReady, signKeyless, type SigstoreSignMethod } from './keyless-sign.js';
 import { curveHash, loadPrivateKey, publicKeyHint } from './keys.js';
 import type { Manifest } from './manifest/manifest.js';
 import { hashModel, type HashOptions } from './manifest/serialize.js';
 import { manifestStatement, type Statement } from './statement.js';
 
-export type SignMethod =
+/** Signing with a key on this machine: synchronous, no network. */
+export type LocalSignMethod =
   | { method: 'key'; privateKey: string; password?: string }
   | { method: 'certificate'; privateKey: string; password?: string; signingCertificate: string; certificateChain: readonly string[] };
+
+/** Key, certificate, or keyless Sigstore signing (network: OIDC token, Fulcio, Rekor). */
+export type SignMethod = LocalSignMethod | SigstoreSignMethod;
+export type { SigstoreSignMethod };
 
 export interface SignOptions extends Omit<HashOptions, 'only'> {
   /** Where the bundle goes (default `model.sig`). */
@@ -30,9 +37,14 @@ export interface SignResult {
   bundle: string;
 }
 
-/** Signs a statement's payload and returns the bundle text. */
-export function signStatement(statement: object, method: SignMethod): string {
-  const payload = Buffer.from(JSON.stringify(statement), 'utf8');
+/** The DSSE payload of a statement, the same bytes for every method. */
+function statementPayload(statement: object): Buffer {
+  return Buffer.from(JSON.stringify(statement), 'utf8');
+}
+
+/** Signs a statement's payload with a local key and returns the bundle text. */
+export function signStatement(statement: object, method: LocalSignMethod): string {
+  const payload = statementPayload(statement);
   const key = loadPrivateKey(method.privateKey, method.password);
   const signature = signPae(payload, key);
   let material: BundleParts['material'];
@@ -49,6 +61,12 @@ export function signStatement(statement: object, method: SignMethod): string {
     material = { certificates: [leaf, ...chain].map((c: X509Certificate) => c.raw) };
   }
   return serializeBundle({ payload, signature, material });
+}
+
+/** Signs a statement with any method (keyless signing needs the network); returns the bundle text. */
+export async function signStatementAsync(statement: object, method: SignMethod): Promise<string> {
+  if (method.method === 'sigstore') return signKeyless(statementPayload(statement), method);
+  return signStatement(statement, method);
 }
 
 function signPae(payload: Buffer, key: KeyObject): Buffer {
@@ -78,10 +96,12 @@ export function signatureInside(model: string, signature: string): string | unde
 }
 
 export async function signModel(model: string, method: SignMethod, o: SignOptions): Promise<SignResult> {
+  // Fail on a missing token or a bad URL before hashing (which can take minutes).
+  if (method.method === 'sigstore') checkKeylessReady(method);
   const sigRel = signatureInside(model, o.signature);
   const manifest = await hashModel(model, { ...o, ignorePaths: [...(o.ignorePaths ?? []), ...(sigRel === undefined ? [] : [sigRel])] });
   const statement = manifestStatement(manifest);
-  const bundle = signStatement(statement, method);
+  const bundle = await signStatementAsync(statement, method);
   writeAtomic(o.signature, bundle);
   return { manifest, statement, bundle };
 }

@@ -30,7 +30,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'sign',
-    summary: 'sign a model (OpenSSF Model Signing: key or certificate)',
+    summary: 'sign a model (OpenSSF Model Signing: key, certificate or sigstore)',
     load: async () => (await import('./sign.js')).signCommand,
   },
   {

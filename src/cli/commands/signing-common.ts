@@ -2,7 +2,7 @@
 import { SignError } from '../../sign/errors.js';
 import { EXIT_FINDINGS, EXIT_USAGE, type CliIO } from '../command.js';
 
-/** Failed checks exit 1 (like findings); bad keys or arguments exit 2. */
+/** Failed checks exit 1 (like findings); bad keys, arguments or unreachable services exit 2. */
 export function signExit(e: unknown, io: CliIO, cmd: string): number {
   if (e instanceof SignError) {
     io.stderr.write(`modelguard ${cmd}: ${e.code}: ${e.message}\n`);
@@ -11,7 +11,7 @@ export function signExit(e: unknown, io: CliIO, cmd: string): number {
       io.stderr.write(`  ${d.kind.padEnd(8)} ${d.name}${detail}\n`);
     }
     if (e.differences.length > 200) io.stderr.write(`  ... and ${e.differences.length - 200} more\n`);
-    return e.code === 'E_SIG_KEY' || e.code === 'E_SIG_CURVE' ? EXIT_USAGE : EXIT_FINDINGS;
+    return e.code === 'E_SIG_KEY' || e.code === 'E_SIG_CURVE' || e.code === 'E_SIG_NETWORK' ? EXIT_USAGE : EXIT_FINDINGS;
   }
   throw e;
 }
