@@ -4,16 +4,24 @@
  */
 const BINARY_MAGIC = Buffer.from('age-encryption.org/v1\n');
 const ARMOR_MAGIC = Buffer.from('-----BEGIN AGE ENCRYPTED FILE-----');
+/** What String.prototype.trimStart removes from latin1 text (what this check used to do). */
+const SPACE = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0]);
 
 /**
- * True if `head` (the first bytes of a file, 64 are enough) starts an age
- * file, binary or armored (leading whitespace allowed before armor). For
- * callers deciding whether to ask for an identity.
+ * True if `head` (the first bytes of a file) starts an age file, binary
+ * (`age-encryption.org/v1`) or armored (`-----BEGIN AGE ENCRYPTED FILE-----`,
+ * leading whitespace allowed). Byte comparisons only: sniffers call it on
+ * every scanned file.
  */
-/** Binary (`age-encryption.org/v1`) or armored (`-----BEGIN AGE ENCRYPTED FILE-----`) age. */
 export function looksLikeAge(head: Uint8Array): boolean {
-  const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
-  if (b.subarray(0, BINARY_MAGIC.length).equals(BINARY_MAGIC)) return true;
-  const text = b.toString('latin1').trimStart();
-  return text.startsWith(ARMOR_MAGIC.toString('latin1'));
+  if (startsWith(head, 0, BINARY_MAGIC)) return true;
+  let i = 0;
+  while (i < head.length && SPACE.has(head[i] as number)) i++;
+  return startsWith(head, i, ARMOR_MAGIC);
+}
+
+function startsWith(b: Uint8Array, at: number, magic: Uint8Array): boolean {
+  if (b.length - at < magic.length) return false;
+  for (let k = 0; k < magic.length; k++) if (b[at + k] !== magic[k]) return false;
+  return true;
 }
