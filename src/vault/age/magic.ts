@@ -5,7 +5,7 @@
 const BINARY_MAGIC = Buffer.from('age-encryption.org/v1\n');
 const ARMOR_MAGIC = Buffer.from('-----BEGIN AGE ENCRYPTED FILE-----');
 /** What String.prototype.trimStart removes from latin1 text (what this check used to do). */
-const SPACE = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0]);
+const SPACE = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]);
 
 /**
  * True if `head` (the first bytes of a file) starts an age file, binary
