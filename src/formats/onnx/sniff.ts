@@ -30,9 +30,21 @@ export const MODEL_WIRE: ReadonlyMap<number, number> = new Map([
  * must be plausible, and there must be at least two fields or a graph.
  * Serializers write `ir_version` first, but loaders accept any field order.
  */
+/**
+ * First byte of every ModelProto field tag (`id << 3 | wire`, varint-encoded:
+ * fields 16 and up take two bytes whose first has the high bit set). Most
+ * files fail this before any parsing.
+ */
+const FIRST_TAG_BYTES: ReadonlySet<number> = new Set(
+  [...MODEL_WIRE].map(([id, wire]) => {
+    const tag = (id << 3) | wire;
+    return tag > 0x7f ? (tag & 0x7f) | 0x80 : tag;
+  }),
+);
+
 export function sniffOnnx(probe: Probe): boolean {
   const h = probe.head;
-  if (h.length < 4 || looksLikeText(h)) return false;
+  if (h.length < 4 || !FIRST_TAG_BYTES.has(h[0] as number) || looksLikeText(h)) return false;
   try {
     const cur = new WindowCursor(new BufferSource(h));
     let fields = 0;
