@@ -18,7 +18,7 @@ import type { ScanContext } from '../../scan/context.js';
 import type { FormatScanner, Probe } from '../../scan/format.js';
 import { defineRules } from '../../scan/rules.js';
 import { readHeader, readMetadata, type GgufMetadata, type GgufString } from './metadata.js';
-import { analyzeTemplate } from './template-ssti.js';
+import { analyzeTemplate, type TemplateIssue } from './template-ssti.js';
 import { checkDataSection, readTensorInfos } from './tensors.js';
 import { GGUF_DEFAULT_ALIGNMENT, GGML_TYPES } from './types.js';
 
@@ -171,6 +171,35 @@ function looksLikeJinja(s: string): boolean {
   return s.includes('{{') || s.includes('{%');
 }
 
+const RANK = { info: 0, suspicious: 1, unscannable: 2, malicious: 3 } as const;
+
+/**
+ * One finding per attribute chain: `cycler.__init__.__globals__.os.popen`
+ * trips the escape-global, dunder and reach checks at every step, and each
+ * step is a prefix of the longest. The longest chain carries the worst
+ * severity and lists what its prefixes found.
+ */
+function groupByChain(issues: readonly TemplateIssue[]): (TemplateIssue & { also: string[] })[] {
+  const sorted = [...issues].sort((a, b) => (b.where?.length ?? 0) - (a.where?.length ?? 0) || RANK[b.severity] - RANK[a.severity]);
+  const out: (TemplateIssue & { also: string[] })[] = [];
+  for (const issue of sorted) {
+    const w = issue.where;
+    const head = w === undefined ? undefined : out.find((o) => o.where !== undefined && (o.where === w || o.where.startsWith(`${w}.`) || o.where.startsWith(`${w}[`)));
+    if (head === undefined) {
+      out.push({ ...issue, also: [] });
+      continue;
+    }
+    if (RANK[issue.severity] > RANK[head.severity]) {
+      head.also.push(head.why);
+      head.why = issue.why;
+      head.severity = issue.severity;
+    } else if (issue.why !== head.why && !head.also.includes(issue.why)) {
+      head.also.push(issue.why);
+    }
+  }
+  return out;
+}
+
 function analyseTemplates(strings: readonly GgufString[], ctx: ScanContext): void {
   for (const s of strings) {
     const rendered = s.key.startsWith(TEMPLATE_PREFIX) && s.index === undefined;
@@ -186,12 +215,13 @@ function analyseTemplates(strings: readonly GgufString[], ctx: ScanContext): voi
         location: { offset: s.offset },
       });
     }
-    for (const issue of result.issues) {
+    for (const issue of groupByChain(result.issues)) {
       const severity = rendered ? issue.severity : 'suspicious';
+      const also = issue.also.length === 0 ? '' : `; also ${issue.also.join('; ')}`;
       ctx.report({
         rule: 'gguf/template-injection',
         severity,
-        message: `${name}: ${issue.why}${issue.where === undefined ? '' : ` in ${issue.where}`}${cap}`,
+        message: `${name}: ${issue.why}${issue.where === undefined ? '' : ` in ${issue.where}`}${also}${cap}`,
         location: { offset: s.offset },
       });
     }
