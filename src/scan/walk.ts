@@ -4,8 +4,8 @@
  * symlinks once (loops are cut by real path), and reports anything that is
  * not a regular file instead of opening it (a FIFO would block forever).
  */
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { join } from 'node:path';
 import { ModelguardError } from '../errors.js';
 
 export interface WalkItem {
@@ -30,7 +30,8 @@ export function walk(root: string): WalkItem[] {
   if (!st.isDirectory()) return [{ path: root, display: root }];
   const out: WalkItem[] = [];
   const seen = new Set<string>();
-  const visit = (dir: string): void => {
+  // `rel` is `dir` relative to the root, `/`-separated ('' for the root itself).
+  const visit = (dir: string, rel: string): void => {
     let real: string;
     try {
       real = realpathSync(dir);
@@ -39,34 +40,34 @@ export function walk(root: string): WalkItem[] {
     }
     if (seen.has(real)) return;
     seen.add(real);
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = readdirSync(dir).sort();
+      // Entry types come with the listing (d_type), so regular files cost no lstat each.
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch (e) {
-      out.push({ path: dir, display: show(root, dir), problem: `cannot list directory: ${(e as Error).message}` });
+      out.push({ path: dir, display: rel, problem: `cannot list directory: ${(e as Error).message}` });
       return;
     }
-    for (const name of names) {
+    for (const ent of entries) {
       if (out.length >= MAX_FILES) throw new ModelguardError('E_LIMIT', `more than ${MAX_FILES} files under ${root}`);
-      const p = join(dir, name);
-      let l;
-      let s;
-      try {
-        l = lstatSync(p);
-        s = l.isSymbolicLink() ? statSync(p) : l;
-      } catch (e) {
-        out.push({ path: p, display: show(root, p), problem: `unreadable or broken link: ${(e as Error).message}` });
+      const p = join(dir, ent.name);
+      const display = rel === '' ? ent.name : `${rel}/${ent.name}`;
+      if (ent.isFile()) {
+        out.push({ path: p, display });
         continue;
       }
-      if (s.isDirectory()) visit(p);
-      else if (s.isFile()) out.push({ path: p, display: show(root, p) });
-      else out.push({ path: p, display: show(root, p), problem: 'not a regular file (device, FIFO or socket); not opened' });
+      let s;
+      try {
+        s = ent.isSymbolicLink() ? statSync(p) : ent.isDirectory() ? undefined : lstatSync(p);
+      } catch (e) {
+        out.push({ path: p, display, problem: `unreadable or broken link: ${(e as Error).message}` });
+        continue;
+      }
+      if (s === undefined ? ent.isDirectory() : s.isDirectory()) visit(p, display);
+      else if (s?.isFile() === true) out.push({ path: p, display });
+      else out.push({ path: p, display, problem: 'not a regular file (device, FIFO or socket); not opened' });
     }
   };
-  visit(root);
+  visit(root, '');
   return out;
-}
-
-function show(root: string, p: string): string {
-  return relative(root, p).split(sep).join('/');
 }

@@ -71,6 +71,18 @@ describe('encrypt / decrypt', () => {
     assert.match(t.err(), /E_AGE_PAYLOAD/);
     assert.equal(existsSync(join(dir, 'bad.out')), false);
   });
+  it('--no-fsync round-trips in both directions and still never shows a failed output', async () => {
+    const pub = readFileSync(join(dir, 'id.txt'), 'utf8').match(/age1[0-9a-z]+/)?.[0] ?? '';
+    assert.equal(await main(['encrypt', '--no-fsync', '-r', pub, '-o', 'nf.age', 'model.bin'], io().io), 0);
+    assert.equal(await main(['decrypt', '--no-fsync', '-i', 'id.txt', '-o', 'nf.out', 'nf.age'], io().io), 0);
+    assert.deepEqual(readFileSync(join(dir, 'nf.out')), readFileSync(plain));
+    const bytes = readFileSync(join(dir, 'nf.age'));
+    bytes[bytes.length - 100] = (bytes[bytes.length - 100] as number) ^ 1;
+    writeFileSync(join(dir, 'nf-bad.age'), bytes);
+    assert.equal(await main(['decrypt', '--no-fsync', '-i', 'id.txt', '-o', 'nf-bad.out', 'nf-bad.age'], io().io), 1);
+    assert.equal(existsSync(join(dir, 'nf-bad.out')), false);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  });
   it('exits 1 with a wrong identity, 2 with a usage error', async () => {
     assert.equal(await main(['keygen', '--age', '-o', 'other.txt'], io().io), 0);
     assert.equal(await main(['decrypt', '-i', 'other.txt', '-o', 'x.out', 'model.bin.age'], io().io), 1);

@@ -28,6 +28,10 @@ Options:
   -i, --identity FILE  an identity file (AGE-SECRET-KEY-1... lines; repeatable)
   -o, --output OUT     write OUT only after the whole file authenticated
                        (temp file in the same directory, fsync, rename)
+      --no-fsync       with -o: do not wait for the final flush to disk (age
+                       does not either); OUT still appears only after the
+                       whole file authenticated, but a power loss can leave
+                       it empty or short
 
 To stdout, plaintext is written chunk by chunk as each chunk verifies (as
 age does); if a later chunk fails the command exits 2 and the output so far
@@ -46,6 +50,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       options: {
         identity: { type: 'string', short: 'i', multiple: true },
         output: { type: 'string', short: 'o' },
+        'no-fsync': { type: 'boolean' },
         decrypt: { type: 'boolean', short: 'd' },
       },
       strict: true,
@@ -60,7 +65,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const output = values.output;
     const pool = makePool(io);
     try {
-      const opts = { pool };
+      const durable = values['no-fsync'] !== true;
+      const opts = { pool, durable };
       if (input !== undefined && input !== '-' && output !== undefined) {
         await decryptFile(resolvePath(io, input), resolvePath(io, output), identities, opts);
         return EXIT_OK;
@@ -68,7 +74,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       if (input === undefined || input === '-') {
         const src = io.stdin as AsyncIterable<Uint8Array>;
         if (output === undefined) await decryptTo(src, streamSink(io.stdout), identities, opts);
-        else await atomicWrite(resolvePath(io, output), (h) => decryptTo(src, handleSink(h), identities, opts));
+        else await atomicWrite(resolvePath(io, output), (h) => decryptTo(src, handleSink(h), identities, opts), 0o644, durable);
         return EXIT_OK;
       }
       const h = await openInput(resolvePath(io, input));

@@ -11,7 +11,6 @@ import { renderSarif } from '../../report/sarif.js';
 import { renderText } from '../../report/text.js';
 import { scanPaths } from '../../scan/directory.js';
 import { DEFAULT_LIMITS, type Limits } from '../../scan/limits.js';
-import { loadAllowlist } from '../../scan/policy/allowlist-file.js';
 import { PROFILE_IDS } from '../../scan/policy/profiles.js';
 import type { AllowEntry } from '../../scan/policy/types.js';
 import { fails } from '../../scan/verdict.js';
@@ -110,10 +109,14 @@ export const scanCommand: Command = {
       throw new ModelguardError('E_USAGE', `unknown profile '${profile}' (known: auto, ${PROFILE_IDS.join(', ')})`);
     }
     const allow: AllowEntry[] = [];
-    for (const file of values.allowlist) {
-      const a = loadAllowlist(file);
-      allow.push(...a.allow);
-      if (profile === undefined && a.profile !== undefined) profile = a.profile;
+    if (values.allowlist.length > 0) {
+      // Loaded only when asked for: most scans need no TOML parser.
+      const { loadAllowlist } = await import('../../scan/policy/allowlist-file.js');
+      for (const file of values.allowlist) {
+        const a = loadAllowlist(file);
+        allow.push(...a.allow);
+        if (profile === undefined && a.profile !== undefined) profile = a.profile;
+      }
     }
     const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
     if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new ModelguardError('E_USAGE', '--jobs must be a positive integer');

@@ -18,7 +18,7 @@ import type { ScanContext } from '../../scan/context.js';
 import type { FormatScanner, Probe } from '../../scan/format.js';
 import { defineRules } from '../../scan/rules.js';
 import { readHeader, readMetadata, type GgufMetadata, type GgufString } from './metadata.js';
-import { analyzeTemplate, type TemplateIssue } from './template-ssti.js';
+import type { TemplateIssue } from './template-ssti.js';
 import { checkDataSection, readTensorInfos } from './tensors.js';
 import { GGUF_DEFAULT_ALIGNMENT, GGML_TYPES } from './types.js';
 
@@ -88,11 +88,11 @@ export const ggufScanner: FormatScanner = {
       if (e instanceof ModelguardError && (e.code === 'E_MALFORMED' || e.code === 'E_TRUNCATED')) {
         ctx.report({ rule: 'gguf/malformed', severity: 'malicious', message: e.message, location: offsetOf(e.offset) });
       } else {
-        analyseTemplates(strings, ctx);
+        await analyseTemplates(strings, ctx);
         throw e;
       }
     }
-    analyseTemplates(strings, ctx);
+    await analyseTemplates(strings, ctx);
   },
 };
 
@@ -200,10 +200,13 @@ function groupByChain(issues: readonly TemplateIssue[]): (TemplateIssue & { also
   return out;
 }
 
-function analyseTemplates(strings: readonly GgufString[], ctx: ScanContext): void {
-  for (const s of strings) {
+async function analyseTemplates(strings: readonly GgufString[], ctx: ScanContext): Promise<void> {
+  const todo = strings.filter((s) => s.key.startsWith(TEMPLATE_PREFIX) || looksLikeJinja(s.value));
+  if (todo.length === 0) return;
+  // The analyser and its Jinja parser load only when a file carries a template (CLI start-up).
+  const { analyzeTemplate } = await import('./template-ssti.js');
+  for (const s of todo) {
     const rendered = s.key.startsWith(TEMPLATE_PREFIX) && s.index === undefined;
-    if (!rendered && !looksLikeJinja(s.value) && !s.key.startsWith(TEMPLATE_PREFIX)) continue;
     const name = s.index === undefined ? s.key : `${s.key}[${s.index}]`;
     const result = analyzeTemplate(s.value, ctx.limits.maxValueDepth);
     const cap = rendered ? '' : ' (this value is not rendered as a chat template by known loaders)';

@@ -63,19 +63,20 @@ export async function decryptTo(src: Source, sink: Sink, identities: readonly Id
   return n;
 }
 
-/** Encrypts the file at `input` to `output` atomically (temp + fsync + rename). */
+/** Encrypts the file at `input` to `output` atomically (temp + fsync + rename; no final fsync with `durable: false`). */
 export async function encryptFile(input: string, output: string, recipients: readonly Recipient[], options: StreamOptions = {}): Promise<EncryptResult> {
   const h = await openInput(input);
   try {
     const st = await h.stat();
     const opts = st.size >= PARALLEL_MIN ? options : { ...options, pool: undefined };
+    const durable = options.durable !== false;
     const write = (await isSpecialOutput(output)) ? directWrite : atomicWrite;
     return await write(output, async (out) => {
       if (opts.pool !== undefined && opts.armor !== true && opts.onPlaintext === undefined && opts.fileKey === undefined && (await seekable(out, output))) {
         return encryptFileParallel(h, out, recipients, opts.pool);
       }
       return encryptTo(h, handleSink(out), recipients, opts);
-    });
+    }, 0o644, durable);
   } finally {
     await h.close();
   }
@@ -89,6 +90,7 @@ export async function decryptFile(input: string, output: string, identities: rea
   const h = await openInput(input);
   try {
     // A special output (/dev/null, a FIFO) is written in place: like stdout, it cannot be retracted.
+    const durable = options.durable !== false;
     const write = (await isSpecialOutput(output)) ? directWrite : atomicWrite;
     return await write(output, async (out) => {
       const st = await h.stat();
@@ -98,7 +100,7 @@ export async function decryptFile(input: string, output: string, identities: rea
         return decryptFileParallel(h, out, identities, options.pool);
       }
       return decryptHandle(h, handleSink(out), identities, options);
-    });
+    }, 0o644, durable);
   } finally {
     await h.close();
   }

@@ -22,6 +22,12 @@ export interface StreamOptions extends EncryptOptions {
   readonly pool?: ChunkPool | undefined;
   /** Called with every plaintext piece in order (hashing, progress). */
   readonly onPlaintext?: (piece: Uint8Array) => void;
+  /**
+   * File outputs only: false skips the final fsyncs of the file and its
+   * folder (`age` does none). The output name still appears only after
+   * success, but a power loss may leave it empty or short. Default true.
+   */
+  readonly durable?: boolean;
 }
 
 export interface EncryptResult {

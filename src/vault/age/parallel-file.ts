@@ -16,7 +16,7 @@ import { findHeaderEnd, MAX_HEADER_SIZE, parseHeader } from './format.js';
 import type { ChunkPool } from './pool.js';
 import { TAG_SIZE } from './primitives.js';
 import type { Identity, Recipient } from './recipient.js';
-import type { FileJobResult } from './seal-worker.js';
+import { runFileJob, type FileJobResult } from './chunk-jobs.js';
 import { CHUNK_SIZE, ENC_CHUNK_SIZE, PAYLOAD_NONCE_SIZE, payloadKey, plaintextSize } from './stream.js';
 
 /** Chunks per range: 2 MiB of plaintext. */
@@ -36,19 +36,31 @@ async function runRanges(pool: ChunkPool, op: 'seal' | 'open', key: Uint8Array, 
   const outFd = output.fd;
   const sync = new BackgroundSync(output);
   let next = 0;
+  const check = (r: Range, res: FileJobResult): void => {
+    if (res.error !== undefined) throw fail('E_IO', `crypto worker: ${res.error}`);
+    if (res.shortRead === true) throw fail('E_IO', 'input changed size while being processed');
+    if (res.failedAt !== undefined) {
+      throw fail('E_AGE_PAYLOAD', `chunk ${r.counter + res.failedAt} failed to authenticate (flipped, reordered, dropped or truncated)`);
+    }
+    sync.wrote(res.length);
+  };
   const worker = async (): Promise<void> => {
     while (next < ranges.length) {
       const r = ranges[next++] as Range;
-      const res: FileJobResult = await pool.runFile({ op, key, inFd, outFd, ...r });
-      if (res.error !== undefined) throw fail('E_IO', `crypto worker: ${res.error}`);
-      if (res.shortRead === true) throw fail('E_IO', 'input changed size while being processed');
-      if (res.failedAt !== undefined) {
-        throw fail('E_AGE_PAYLOAD', `chunk ${r.counter + res.failedAt} failed to authenticate (flipped, reordered, dropped or truncated)`);
-      }
-      sync.wrote(res.length);
+      check(r, await pool.runFile({ op, key, inFd, outFd, ...r }));
     }
   };
-  await Promise.all(Array.from({ length: 2 * pool.size }, worker));
+  // A worker takes tens of milliseconds to load; until the first one is
+  // ready this thread processes ranges itself instead of waiting (about 5%
+  // of a 1 GiB run on two cores). The workers' first jobs are already queued.
+  const local = async (): Promise<void> => {
+    while (next < ranges.length && pool.ready === 0) {
+      const r = ranges[next++] as Range;
+      check(r, runFileJob({ id: -1, op, key, inFd, outFd, ...r }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  await Promise.all([...Array.from({ length: 2 * pool.size }, worker), local()]);
 }
 
 async function pwriteAll(h: FileHandle, data: Uint8Array, position: number): Promise<void> {

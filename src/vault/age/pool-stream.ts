@@ -13,7 +13,7 @@ import { findHeaderEnd, MAX_HEADER_SIZE, parseHeader } from './format.js';
 import { BLOCK, BufferBank, JOB_CHUNKS, poolBlocks, type EncryptResult, type Sink, type Source, type StreamOptions } from './io.js';
 import type { ChunkPool } from './pool.js';
 import type { Identity, Recipient } from './recipient.js';
-import { outputSize, type JobResult } from './seal-worker.js';
+import { outputSize, type JobResult } from './chunk-jobs.js';
 import { CHUNK_SIZE, ENC_CHUNK_SIZE, PAYLOAD_NONCE_SIZE, payloadKey, plaintextSize } from './stream.js';
 
 /** The pool branch of `encryptTo`: chunks sealed on worker threads, written in order. */

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fail } from '../errors.js';
-import { outputSize, type FileJob, type FileJobResult, type Job, type JobResult } from './seal-worker.js';
+import { outputSize, type FileJob, type FileJobResult, type Job, type JobResult } from './chunk-jobs.js';
 
 interface Pending {
   resolve: (r: JobResult | FileJobResult) => void;
@@ -21,11 +21,16 @@ export class ChunkPool {
   private next = 0;
   private rr = 0;
   private broken: unknown = undefined;
+  private readyWorkers = 0;
 
   constructor(size = defaultPoolSize()) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./seal-worker.js', import.meta.url));
-      w.on('message', (r: JobResult | FileJobResult) => {
+      w.on('message', (r: JobResult | FileJobResult | { ready: true }) => {
+        if ('ready' in r) {
+          this.readyWorkers++;
+          return;
+        }
         const p = this.pending.get(r.id);
         this.pending.delete(r.id);
         p?.resolve(r);
@@ -40,6 +45,11 @@ export class ChunkPool {
 
   get size(): number {
     return this.workers.length;
+  }
+
+  /** Workers that finished loading; until then, jobs queue up in their ports. */
+  get ready(): number {
+    return this.readyWorkers;
   }
 
   /**
