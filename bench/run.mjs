@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- --picklescan <dir>] [--skip big,memory,dir]
+ * npm run bench [-- --picklescan <dir>] [--skip big,memory,dir,dir20k]
  *
  * Prints the scanner's figures for the README:
  *  1. latency of scanning a 4 GB zip checkpoint (page cache warm) and the bytes it reads;
  *  2. peak memory scanning a 1 GB raw pickle and a 1 GB joblib dump, in a child process;
  *  3. files per second over 2,000 small checkpoints, against picklescan on the same
  *     directory (picklescan runs from a source checkout given with --picklescan or
- *     $PICKLESCAN_SRC, using /usr/bin/python3; it is not part of this repository).
+ *     $PICKLESCAN_SRC, using /usr/bin/python3; it is not part of this repository);
+ *  4. the same over 20,000 files (the 2,000 hard-linked ten times): the steady
+ *     state, once the fixed costs (Node start, module load, JIT warm-up) are spread.
  * Data is generated once into .bench-cache/ by bench/generate.py (needs python3-torch).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -100,5 +102,36 @@ if (!skip.has('dir')) {
     console.log(`   ratio: modelguard is ${ratio.toFixed(1)}x picklescan's files per second (${(median(theirs) / median(oursSingle)).toFixed(1)}x on one thread)`);
   } else {
     console.log('   picklescan: not measured (pass --picklescan <source checkout> or set PICKLESCAN_SRC)');
+  }
+}
+
+if (!skip.has('dir20k')) {
+  gen('many');
+  const src = join(cache, 'many');
+  const dir = join(cache, 'many-20k');
+  if (!existsSync(dir)) {
+    const tmp = `${dir}.tmp`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+    for (let k = 0; k < 10; k++) for (const f of readdirSync(src)) linkSync(join(src, f), join(tmp, `r${k}-${f}`));
+    renameSync(tmp, dir);
+  }
+  execFileSync('sh', ['-c', `cat "${src}"/* > /dev/null`]);
+  const n = readdirSync(dir).length;
+  const time = (cmd, args, opts = {}) => {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'], ...opts });
+    if (r.error) throw r.error;
+    return performance.now() - t0;
+  };
+  const ours = [];
+  for (let i = 0; i < runs; i++) ours.push(time(process.execPath, [join(root, 'dist/cli/main.js'), 'scan', '--format', 'json', dir]));
+  console.log(`\n4. ${n} small checkpoints (the 2,000 hard-linked ten times), whole CLI runs, median of ${runs}:`);
+  console.log(`   modelguard, default threads: ${median(ours).toFixed(0)} ms = ${(n / (median(ours) / 1000)).toFixed(0)} files/s`);
+  if (picklescan !== undefined && existsSync(join(picklescan, 'src', 'picklescan'))) {
+    const theirs = [];
+    for (let i = 0; i < runs; i++) theirs.push(time('/usr/bin/python3', ['-m', 'picklescan', '-p', dir], { cwd: join(picklescan, 'src') }));
+    console.log(`   picklescan:                  ${median(theirs).toFixed(0)} ms = ${(n / (median(theirs) / 1000)).toFixed(0)} files/s`);
+    console.log(`   ratio: modelguard is ${(median(theirs) / median(ours)).toFixed(1)}x picklescan's files per second`);
   }
 }
