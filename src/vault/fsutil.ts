@@ -61,7 +61,7 @@ export function tempNameFor(path: string): string {
  * create), then fsyncs it, renames it to `path` and fsyncs the directory.
  * On any error the temp file is removed and `path` is left untouched.
  *
- * `durable: false` skips both final fsyncs (`age` and `cp` do none): the rename
+ * `durable: false` skips the fsyncs (`age` and `cp` do none): the rename
  * still happens only after `write` succeeded, so the name never shows a
  * partial result while the system runs, but after a power loss the file
  * may be empty or short.
@@ -130,22 +130,26 @@ export async function directWrite<T>(path: string, write: (h: FileHandle) => Pro
 export const SYNC_EVERY = 64 * 1024 * 1024;
 
 /**
- * Starts at most one background fdatasync per `SYNC_EVERY` bytes written.
- * Errors surface at the final fsync. Kept even without a final fsync
- * (`--no-fsync`): writing a 4 GiB output was measured 1.5x faster with these
- * flushes than without, because the kernel never throttles the writer for a
- * page cache full of dirty pages.
+ * Starts at most one background fdatasync per `SYNC_EVERY` bytes written,
+ * so write-back overlaps the crypto instead of piling up for the final
+ * fsync. Errors surface at the final fsync. Off with `--no-fsync`: without
+ * a final fsync there is nothing to spread, and the kernel's own write-back
+ * was measured faster (1 GiB encrypted to a file in 0.8 s against 1.07 s).
  */
 export class BackgroundSync {
   private readonly h: FileHandle;
   private pending = 0;
   private running: Promise<void> | undefined;
+  private readonly enabled: boolean;
 
-  constructor(h: FileHandle) {
+  /** `enabled: false` (outputs written with `--no-fsync`) makes this a no-op. */
+  constructor(h: FileHandle, enabled = true) {
     this.h = h;
+    this.enabled = enabled;
   }
 
   wrote(n: number): void {
+    if (!this.enabled) return;
     this.pending += n;
     if (this.pending < SYNC_EVERY || this.running !== undefined) return;
     this.pending = 0;

@@ -28,10 +28,9 @@ Options:
   -i, --identity FILE  an identity file (AGE-SECRET-KEY-1... lines; repeatable)
   -o, --output OUT     write OUT only after the whole file authenticated
                        (temp file in the same directory, fsync, rename)
-      --no-fsync       with -o: do not wait for the final flush to disk (age
-                       does not either); OUT still appears only after the
-                       whole file authenticated, but a power loss can leave
-                       it empty or short
+      --no-fsync       with -o: no flushes to disk, as with age; OUT still
+                       appears only after the whole file authenticated, but
+                       a power loss can leave it empty or short
 
 To stdout, plaintext is written chunk by chunk as each chunk verifies (as
 age does); if a later chunk fails the command exits 2 and the output so far
@@ -74,7 +73,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       if (input === undefined || input === '-') {
         const src = io.stdin as AsyncIterable<Uint8Array>;
         if (output === undefined) await decryptTo(src, streamSink(io.stdout), identities, opts);
-        else await atomicWrite(resolvePath(io, output), (h) => decryptTo(src, handleSink(h), identities, opts), 0o644, durable);
+        else await atomicWrite(resolvePath(io, output), (h) => decryptTo(src, handleSink(h, durable), identities, opts), 0o644, durable);
         return EXIT_OK;
       }
       const h = await openInput(resolvePath(io, input));

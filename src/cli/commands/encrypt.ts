@@ -29,8 +29,8 @@ Options:
                       terminal or ${PASSPHRASE_ENV}
   -a, --armor         PEM-armored ASCII output
   -o, --output OUT    write to OUT atomically (temp file, fsync, rename)
-      --no-fsync      with -o: do not wait for the final flush to disk (age
-                      does not either); a power loss can leave OUT empty or short
+      --no-fsync      with -o: no flushes to disk, as with age; faster, but a
+                      power loss can leave OUT empty or short
 
 Large files are sealed on worker threads (${THREADS_ENV}=1 to disable).
 Exit 0 on success, 2 on usage or I/O error.
@@ -78,7 +78,7 @@ Exit 0 on success, 2 on usage or I/O error.
       try {
         const source = src as AsyncIterable<Uint8Array> | Awaited<ReturnType<typeof openInput>>;
         if (output === undefined) await encryptTo(source, streamSink(io.stdout), recipients, opts);
-        else await atomicWrite(resolvePath(io, output), (h) => encryptTo(source, handleSink(h), recipients, opts), 0o644, durable);
+        else await atomicWrite(resolvePath(io, output), (h) => encryptTo(source, handleSink(h, durable), recipients, opts), 0o644, durable);
       } finally {
         if (src !== io.stdin) await (src as Awaited<ReturnType<typeof openInput>>).close();
       }

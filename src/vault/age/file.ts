@@ -63,7 +63,7 @@ export async function decryptTo(src: Source, sink: Sink, identities: readonly Id
   return n;
 }
 
-/** Encrypts the file at `input` to `output` atomically (temp + fsync + rename; no final fsync with `durable: false`). */
+/** Encrypts the file at `input` to `output` atomically (temp + fsync + rename; no fsync with `durable: false`). */
 export async function encryptFile(input: string, output: string, recipients: readonly Recipient[], options: StreamOptions = {}): Promise<EncryptResult> {
   const h = await openInput(input);
   try {
@@ -73,9 +73,9 @@ export async function encryptFile(input: string, output: string, recipients: rea
     const write = (await isSpecialOutput(output)) ? directWrite : atomicWrite;
     return await write(output, async (out) => {
       if (opts.pool !== undefined && opts.armor !== true && opts.onPlaintext === undefined && opts.fileKey === undefined && (await seekable(out, output))) {
-        return encryptFileParallel(h, out, recipients, opts.pool);
+        return encryptFileParallel(h, out, recipients, opts.pool, durable);
       }
-      return encryptTo(h, handleSink(out), recipients, opts);
+      return encryptTo(h, handleSink(out, durable), recipients, opts);
     }, 0o644, durable);
   } finally {
     await h.close();
@@ -97,9 +97,9 @@ export async function decryptFile(input: string, output: string, identities: rea
       const first = new Uint8Array(1);
       const binary = (await readFull(h, first, 0)) === 1 && !looksArmored(first);
       if (options.pool !== undefined && binary && st.isFile() && st.size >= PARALLEL_MIN && options.onPlaintext === undefined && (await seekable(out, output))) {
-        return decryptFileParallel(h, out, identities, options.pool);
+        return decryptFileParallel(h, out, identities, options.pool, durable);
       }
-      return decryptHandle(h, handleSink(out), identities, options);
+      return decryptHandle(h, handleSink(out, durable), identities, options);
     }, 0o644, durable);
   } finally {
     await h.close();

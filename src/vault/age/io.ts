@@ -23,9 +23,10 @@ export interface StreamOptions extends EncryptOptions {
   /** Called with every plaintext piece in order (hashing, progress). */
   readonly onPlaintext?: (piece: Uint8Array) => void;
   /**
-   * File outputs only: false skips the final fsyncs of the file and its
-   * folder (`age` does none). The output name still appears only after
-   * success, but a power loss may leave it empty or short. Default true.
+   * File outputs only: false skips every fsync, as `age` does (none in the
+   * background, none of the file or its folder at the end). The output name
+   * still appears only after success, but a power loss may leave it empty
+   * or short. Default true.
    */
   readonly durable?: boolean;
 }
@@ -40,8 +41,8 @@ export interface EncryptResult {
  * fdatasync in the background, so write-back overlaps the crypto instead of
  * piling up for the final fsync of an atomic write.
  */
-export function handleSink(h: FileHandle): Sink {
-  const sync = new BackgroundSync(h);
+export function handleSink(h: FileHandle, durable = true): Sink {
+  const sync = new BackgroundSync(h, durable);
   return async (parts) => {
     await writeAll(h, parts);
     for (const p of parts) sync.wrote(p.length);

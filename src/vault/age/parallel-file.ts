@@ -31,10 +31,10 @@ interface Range {
 }
 
 /** Runs `ranges` on the pool, two in flight per worker; rejects on the first failure. */
-async function runRanges(pool: ChunkPool, op: 'seal' | 'open', key: Uint8Array, input: FileHandle, output: FileHandle, ranges: readonly Range[]): Promise<void> {
+async function runRanges(pool: ChunkPool, op: 'seal' | 'open', key: Uint8Array, input: FileHandle, output: FileHandle, ranges: readonly Range[], durable: boolean): Promise<void> {
   const inFd = input.fd;
   const outFd = output.fd;
-  const sync = new BackgroundSync(output);
+  const sync = new BackgroundSync(output, durable);
   let next = 0;
   const check = (r: Range, res: FileJobResult): void => {
     if (res.error !== undefined) throw fail('E_IO', `crypto worker: ${res.error}`);
@@ -76,6 +76,7 @@ export async function encryptFileParallel(
   output: FileHandle,
   recipients: readonly Recipient[],
   pool: ChunkPool,
+  durable = true,
 ): Promise<{ plaintextBytes: number; ciphertextBytes: number }> {
   const size = (await input.stat()).size;
   const { fileKey, header, nonce } = buildHeader(recipients);
@@ -95,14 +96,14 @@ export async function encryptFileParallel(
       outOffset: base + k * (rangeBytes + RANGE_CHUNKS * TAG_SIZE),
     });
   }
-  await runRanges(pool, 'seal', key, input, output, ranges);
+  await runRanges(pool, 'seal', key, input, output, ranges, durable);
   if ((await input.stat()).size !== size) throw fail('E_IO', 'input changed size while being encrypted');
   const chunks = Math.max(1, Math.ceil(size / CHUNK_SIZE));
   return { plaintextBytes: size, ciphertextBytes: base + size + chunks * TAG_SIZE };
 }
 
 /** Decrypts the regular binary age file `input` into `output`. Throws like sequential decryption. */
-export async function decryptFileParallel(input: FileHandle, output: FileHandle, identities: readonly Identity[], pool: ChunkPool): Promise<number> {
+export async function decryptFileParallel(input: FileHandle, output: FileHandle, identities: readonly Identity[], pool: ChunkPool, durable = true): Promise<number> {
   const size = (await input.stat()).size;
   const head = new Uint8Array(Math.min(size, MAX_HEADER_SIZE + PAYLOAD_NONCE_SIZE + 1));
   const got = await readFull(input, head, 0);
@@ -131,7 +132,7 @@ export async function decryptFileParallel(input: FileHandle, output: FileHandle,
       outOffset: k * RANGE_CHUNKS * CHUNK_SIZE,
     });
   }
-  await runRanges(pool, 'open', key, input, output, ranges);
+  await runRanges(pool, 'open', key, input, output, ranges, durable);
   if ((await input.stat()).size !== size) throw fail('E_IO', 'input changed size while being decrypted');
   return plain;
 }
