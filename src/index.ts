@@ -12,6 +12,7 @@ export type { FileReport, ScanReport } from './scan/report.js';
 export { REPORT_SCHEMA } from './scan/report.js';
 export { DEFAULT_LIMITS, type Limits } from './scan/limits.js';
 export { scanBuffer, scanFile, scanSource, type ScanOptions } from './scan/engine.js';
+export { scanDirectory, scanPaths, type DirectoryScanOptions } from './scan/directory.js';
 export type { FormatScanner, Probe } from './scan/format.js';
 export type { ScanContext } from './scan/context.js';
 export { openCheckpoint, loadCheckpoint, tensorBytes, tensorChunks, type Checkpoint, type CheckpointTensor, type LeftBehind, type LoadOptions, type OpenOptions } from './convert/load/checkpoint.js';

@@ -88,6 +88,14 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
   return buildReport(files, options.profile ?? 'auto', startedAt, performance.now() - t0, models);
 }
 
+/**
+ * Scans one directory (recursively) or one file into a `ScanReport`; the same
+ * as `scanPaths([path], options)`.
+ */
+export function scanDirectory(path: string, options: DirectoryScanOptions = {}): Promise<ScanReport> {
+  return scanPaths([path], options);
+}
+
 function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory();
