@@ -6,15 +6,16 @@ export { VERSION } from './version.js';
 export { ModelguardError, isModelguardError, type ErrorCode } from './errors.js';
 export { ByteReader } from './bytes/reader.js';
 export { BufferSource, FileSource, SliceSource, type ByteSource } from './bytes/source.js';
-export type { Finding, Location, Severity } from './scan/finding.js';
-export { type Verdict, verdictOf, worst, fails } from './scan/verdict.js';
-export type { FileReport, ScanReport } from './scan/report.js';
-export { REPORT_SCHEMA } from './scan/report.js';
-export { DEFAULT_LIMITS, type Limits } from './scan/limits.js';
-export { scanBuffer, scanFile, scanSource, type ScanOptions } from './scan/engine.js';
+export type { Finding, Location, Severity } from './findings/finding.js';
+export { type Verdict, verdictOf, worst, fails } from './findings/verdict.js';
+export type { FileReport, ScanReport } from './findings/report.js';
+export { REPORT_SCHEMA } from './findings/report.js';
+export { DEFAULT_LIMITS, type Limits } from './formats/limits.js';
+export { scanSource, scanBuffer, type ScanOptions } from './scan/engine.js';
+export { scanFile } from './scan/scan-file.js';
 export { scanDirectory, scanPaths, type DirectoryScanOptions } from './scan/directory.js';
-export type { FormatScanner, Probe } from './scan/format.js';
-export type { ScanContext } from './scan/context.js';
+export type { FormatScanner, Probe } from './formats/format.js';
+export type { ScanContext } from './formats/context.js';
 export { openCheckpoint, loadCheckpoint, tensorBytes, tensorChunks, type Checkpoint, type CheckpointTensor, type LeftBehind, type LoadOptions, type OpenOptions } from './convert/load/checkpoint.js';
 export type { CkValue, Tensor, Storage, PathPart } from './convert/load/tree.js';
 export { convert } from './convert/index.js';
@@ -30,14 +31,15 @@ export { TORCH_DTYPES, type SafetensorsDtype, type TorchDtype } from './convert/
 // age v1 encryption (X25519, scrypt, armor) on Node's native crypto, the
 // checkpoint vault watcher and retention. See README "Encrypted vault (age)".
 export { VaultError, type VaultErrorCode } from './vault/errors.js';
-export type { Identity, Recipient } from './vault/age/recipient.js';
-export type { Stanza, Header } from './vault/age/format.js';
-export { X25519Identity, X25519Recipient } from './vault/age/x25519.js';
-export { ScryptIdentity, ScryptRecipient } from './vault/age/scrypt.js';
-export { HybridIdentity, HybridRecipient } from './vault/age/hybrid.js';
-export { parseIdentity, parseIdentitiesFile, parseRecipient, parseRecipientsFile } from './vault/age/keys.js';
-export { Encryptor, encryptBytes, encryptStream, type EncryptOptions } from './vault/age/encrypt.js';
-export { Decryptor, decryptBytes, decryptStream } from './vault/age/decrypt.js';
+export { AgeError, type AgeErrorCode } from './age/errors.js';
+export type { Identity, Recipient } from './age/recipient.js';
+export type { Stanza, Header } from './age/format.js';
+export { X25519Identity, X25519Recipient } from './age/x25519.js';
+export { ScryptIdentity, ScryptRecipient } from './age/scrypt.js';
+export { HybridIdentity, HybridRecipient } from './age/hybrid.js';
+export { parseIdentity, parseIdentitiesFile, parseRecipient, parseRecipientsFile } from './age/keys.js';
+export { Encryptor, encryptBytes, encryptStream, type EncryptOptions } from './age/encrypt.js';
+export { Decryptor, decryptBytes, decryptStream } from './age/decrypt.js';
 export {
   decryptFile,
   decryptHandle,
@@ -50,9 +52,9 @@ export {
   type Sink,
   type Source,
   type StreamOptions,
-} from './vault/age/file.js';
-export { ChunkPool } from './vault/age/pool.js';
-export { AgeFileSource, looksLikeAge, openDecryptedSource, type DecryptedSourceOptions } from './vault/age/source.js';
+} from './age/file.js';
+export { ChunkPool } from './age/pool.js';
+export { AgeFileSource, looksLikeAge, openDecryptedSource, type DecryptedSourceOptions } from './age/source.js';
 export { runVault, type WatchOptions, type WatchResult } from './vault/watch.js';
 export { DEFAULT_RULES, type CompletenessRules } from './vault/complete.js';
 export { loadManifest, type Manifest, type VaultEntry } from './vault/manifest.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliIO } from '../src/cli/command.js';
-import type { Finding } from '../src/scan/finding.js';
+import type { Finding } from '../src/findings/finding.js';
 
 /** Repository root (tests run from build/test/). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

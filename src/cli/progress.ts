@@ -2,7 +2,7 @@
  * A one-line progress display on a terminal's stderr for long scans;
  * silent when stderr is not a TTY (CI logs stay clean).
  */
-import type { Verdict } from '../scan/verdict.js';
+import type { Verdict } from '../findings/verdict.js';
 
 /** Redraw at most this often. */
 const INTERVAL_MS = 100;

@@ -6,9 +6,9 @@
  */
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { FileSource, type ByteSource } from '../bytes/source.js';
-import { looksLikeAge } from '../vault/age/magic.js';
-import type { Verdict } from '../scan/verdict.js';
-import type { Finding } from '../scan/finding.js';
+import { looksLikeAge } from '../age/magic.js';
+import type { Verdict } from '../findings/verdict.js';
+import type { Finding } from '../findings/finding.js';
 import type { FloatDtype } from './cast.js';
 import { ConvertError } from './errors.js';
 import { openCheckpoint, type Checkpoint, type CheckpointTensor, type LeftBehind } from './load/checkpoint.js';
@@ -186,8 +186,8 @@ async function openEncrypted(input: string, identityFile: string | undefined): P
     head.close();
   }
   if (!age) return undefined;
-  const { openDecryptedSource } = await import('../vault/age/source.js');
-  const { parseIdentitiesFile } = await import('../vault/age/keys.js');
+  const { openDecryptedSource } = await import('../age/source.js');
+  const { parseIdentitiesFile } = await import('../age/keys.js');
   return openDecryptedSource(input, parseIdentitiesFile(readFileSync(identityFile, 'utf8'), identityFile));
 }
 

@@ -34,7 +34,7 @@
  * keep the meaning `src/errors.ts` gives them.
  */
 import { ModelguardError, type ErrorCode } from '../errors.js';
-import type { Finding } from '../scan/finding.js';
+import type { Finding } from '../findings/finding.js';
 
 export type ConvertErrorCode =
   | ErrorCode

@@ -5,8 +5,8 @@
  * worker thread) starts without them.
  */
 import type { ByteSource } from '../bytes/source.js';
-import type { ScanContext } from '../scan/context.js';
-import type { FormatScanner } from '../scan/format.js';
+import type { ScanContext } from './context.js';
+import type { FormatScanner } from './format.js';
 
 export function lazyFormat(light: Omit<FormatScanner, 'scan'>, load: () => Promise<FormatScanner>): FormatScanner {
   let loaded: Promise<FormatScanner> | undefined;

@@ -1,38 +1,48 @@
 /**
  * Every format scanner, in sniffing order: the most specific magic numbers
- * first. Adding a format is one import and one line here.
+ * first, and the zip flavours, most specific layout first. Adding a format
+ * (or a zip flavour) is one import and one line here.
  */
-import type { FormatScanner } from '../scan/format.js';
+import type { FolderPass } from './folder-pass.js';
+import type { FormatScanner } from './format.js';
+import type { ZipFlavour } from './zip/flavour.js';
 import { ageFormat } from './age/scanner.js';
 import { sevenZipFormat } from './archive/sevenzip.js';
 import { tarFormat } from './archive/tar.js';
-import { bzip2Format } from './compress/bzip2.js';
-import { gzipFormat } from './compress/gzip.js';
-import { lz4Format } from './compress/lz4.js';
-import { lzmaFormat } from './compress/lzma-alone.js';
-import { xzFormat } from './compress/xz.js';
-import { zlibFormat } from './compress/zlib.js';
+import { bzip2Format, gzipFormat, lz4Format, lzmaFormat, xzFormat, zlibFormat } from './compress/formats.js';
+import { modelFolderPass } from './model-folder/summary.js';
 import { flaxFormat } from './flax/scanner.js';
 import { ggufScanner } from './gguf/scanner.js';
 import { imageFormat } from './media/scanner.js';
-import { joblibFormat } from './joblib/scanner.js';
+import { joblibFormat } from './pickle-file/joblib.js';
 import { hdf5Format } from './keras/h5-scanner.js';
 import { kerasJsonFormat } from './keras/json-scanner.js';
 import { npyFormat } from './numpy/npy.js';
+import { onnxExternalDataPass } from './onnx/external-files.js';
 import { onnxFormat } from './onnx/format.js';
-import { pickleFormat } from './pickle/scanner.js';
+import { pickleFormat } from './pickle-file/pickle.js';
 import { safetensorsScanner } from './safetensors/scanner.js';
 import { sentencePieceFormat } from './sentencepiece/scanner.js';
-import { checkpointIndexFormat, fingerprintFormat, graphDefFormat, kerasMetadataFormat, savedModelFormat } from './tensorflow/scanner.js';
+import { checkpointShardsPass } from './tensorflow/companions.js';
+import { kerasMetadataFormat, savedModelFormat } from './saved-model/scanner.js';
+import { checkpointIndexFormat, fingerprintFormat, graphDefFormat } from './tensorflow/scanner.js';
 import { textFormat } from './text/scanner.js';
 import { tfliteFormat } from './tflite/scanner.js';
 import { torchLegacyFormat } from './torch/legacy.js';
 import { torchTarFormat } from './torch/tar-checkpoint.js';
+import { genericZipFlavour } from './zip/generic.js';
 import { zipFormat } from './zip/scanner.js';
+import { kerasV3Flavour } from './keras/v3-flavour.js';
+import { npzFlavour } from './numpy/npz.js';
+import { torchscriptFlavour } from './torch/torchscript.js';
+import { torchZipFlavour } from './torch/zip-checkpoint.js';
+
+/** What a zip holds decides how it is loaded; the plain archive comes last. */
+export const ZIP_FLAVOURS: readonly ZipFlavour[] = [torchscriptFlavour, torchZipFlavour, kerasV3Flavour, npzFlavour, genericZipFlavour];
 
 export const FORMATS: FormatScanner[] = [
   ageFormat,
-  zipFormat,
+  zipFormat(ZIP_FLAVOURS),
   // HDF5's signature may sit after a user block (offset 512, 1024, ...).
   hdf5Format,
   torchTarFormat,
@@ -71,3 +81,9 @@ export const FORMATS: FormatScanner[] = [
   textFormat,
   imageFormat,
 ];
+
+/**
+ * Checks over a whole scan, in order: raw data files first credited to the
+ * file that describes them, then model folders summarised from the result.
+ */
+export const FOLDER_PASSES: readonly FolderPass[] = [onnxExternalDataPass, checkpointShardsPass, modelFolderPass];

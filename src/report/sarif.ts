@@ -4,9 +4,9 @@
  * registry's title and help and a `security-severity` for GitHub.
  */
 import { createHash } from 'node:crypto';
-import type { Finding } from '../scan/finding.js';
-import type { ScanReport } from '../scan/report.js';
-import { ruleInfo } from '../scan/rules.js';
+import type { Finding } from '../findings/finding.js';
+import type { ScanReport } from '../findings/report.js';
+import { ruleInfo } from '../findings/rules.js';
 
 const LEVEL: Record<Finding['severity'], 'error' | 'warning' | 'note'> = {
   malicious: 'error',

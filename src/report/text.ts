@@ -2,9 +2,9 @@
  * Human-readable report: one line per file, findings underneath with the
  * where (member, offset, opcode) and the why. Colour only on request.
  */
-import type { Finding, Location } from '../scan/finding.js';
-import type { FileReport, ScanReport } from '../scan/report.js';
-import type { Verdict } from '../scan/verdict.js';
+import type { Finding, Location } from '../findings/finding.js';
+import type { FileReport, ScanReport } from '../findings/report.js';
+import type { Verdict } from '../findings/verdict.js';
 
 export interface TextOptions {
   color: boolean;

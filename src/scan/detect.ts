@@ -7,7 +7,7 @@
  */
 import type { ByteSource } from '../bytes/source.js';
 import { FORMATS } from '../formats/registry.js';
-import { SNIFF_BYTES, TAIL_BYTES, type FormatScanner, type Probe } from './format.js';
+import { SNIFF_BYTES, TAIL_BYTES, type FormatScanner, type Probe } from '../formats/format.js';
 
 export function detectFormats(src: ByteSource, formats: readonly FormatScanner[] = FORMATS): FormatScanner[] {
   const out: FormatScanner[] = [];

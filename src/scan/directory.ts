@@ -5,16 +5,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { VERSION } from '../version.js';
-import { scanFile, type ScanOptions } from './engine.js';
+import type { ScanOptions } from './engine.js';
+import { scanFile } from './scan-file.js';
 import { scanWithWorkers } from './pool.js';
-import { REPORT_SCHEMA, type FileReport, type ScanReport } from './report.js';
-import { VERDICTS, worst, type Verdict } from './verdict.js';
-import { summarizeModelFolders, type ModelSummary } from './model-folder.js';
+import { REPORT_SCHEMA, type FileReport, type ModelSummary, type ScanReport } from '../findings/report.js';
+import { VERDICTS, worst, type Verdict } from '../findings/verdict.js';
 import { walk, type WalkItem } from './walk.js';
-import { adoptExternalData } from '../formats/onnx/external-files.js';
+import { FOLDER_PASSES } from '../formats/registry.js';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { creditCheckpointShards } from '../formats/tensorflow/companions.js';
 
 export interface DirectoryScanOptions extends ScanOptions {
   /**
@@ -76,14 +75,14 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
       record(i, await scanFile(it.path, { ...scanOptions, displayName: it.display }));
     }
   }
-  // Raw data files are known only through the file that describes them: ONNX
-  // external data through its model, checkpoint shards through their index.
-  const files = creditCheckpointShards(adoptExternalData(reports.filter((r): r is FileReport => r !== undefined)));
-  // Model folders: only for a single directory root, where report paths are relative to it.
-  let models: ModelSummary[] = [];
   const only = paths[0];
-  if (paths.length === 1 && only !== undefined && isDirectory(resolve(options.cwd ?? '.', only))) {
-    models = summarizeModelFolders(resolve(options.cwd ?? '.', only), files);
+  const root = paths.length === 1 && only !== undefined && isDirectory(resolve(options.cwd ?? '.', only)) ? resolve(options.cwd ?? '.', only) : undefined;
+  let files = reports.filter((r): r is FileReport => r !== undefined);
+  const models: ModelSummary[] = [];
+  for (const pass of FOLDER_PASSES) {
+    const out = pass.run(files, root);
+    files = out.files;
+    if (out.models !== undefined) models.push(...out.models);
   }
   return buildReport(files, options.profile ?? 'auto', startedAt, performance.now() - t0, models);
 }

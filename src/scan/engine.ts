@@ -1,69 +1,22 @@
 /**
  * The scan pipeline for one input: sniff, dispatch to every format that
  * claims the bytes, recurse into nested content, turn parser errors into
- * findings, and combine findings into a verdict.
+ * findings (`failures.ts`), and combine findings into a verdict.
  */
-import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { looksLikeAge } from '../vault/age/magic.js';
-import { BufferSource, FileSource, type ByteSource } from '../bytes/source.js';
-import { ModelguardError, describeError } from '../errors.js';
-import type { InfoValue, NestedOptions, ScanContext } from './context.js';
+import { BufferSource, type ByteSource } from '../bytes/source.js';
+import { ModelguardError } from '../errors.js';
+import type { Finding, FindingInput, Location } from '../findings/finding.js';
+import type { FileReport, InfoValue } from '../findings/report.js';
+import { verdictOf } from '../findings/verdict.js';
+import type { NestedOptions, ScanContext } from '../formats/context.js';
+import type { FormatScanner } from '../formats/format.js';
+import { DEFAULT_LIMITS, type Limits } from '../formats/limits.js';
+import type { Policy } from '../python-globals/policy.js';
+import { profileForFormat } from '../python-globals/profiles.js';
+import type { AllowEntry } from '../python-globals/types.js';
 import { detectFormats, findFormat } from './detect.js';
-import type { Finding, FindingInput, Location } from './finding.js';
-import type { FormatScanner } from './format.js';
-import { DEFAULT_LIMITS, type Limits } from './limits.js';
-import { Policy } from './policy/policy.js';
-import { getProfile, profileForFormat } from './policy/profiles.js';
-import type { AllowEntry } from './policy/types.js';
-import type { FileReport } from './report.js';
-import { defineRules } from './rules.js';
-import { verdictOf } from './verdict.js';
-
-defineRules([
-  {
-    id: 'engine/unknown-format',
-    title: 'Unknown format',
-    severity: 'unscannable',
-    help: 'No scanner recognised these bytes (formats are detected by content, not by file name). An unread file is never reported clean.',
-  },
-  {
-    id: 'engine/malformed',
-    title: 'Malformed input',
-    severity: 'suspicious',
-    help: 'The bytes break the rules of their format, so loaders will fail on them. Broken streams are a known way to hide payloads from scanners (nullifAI); findings before the break are still reported.',
-  },
-  {
-    id: 'engine/limit',
-    title: 'Resource limit reached',
-    severity: 'unscannable',
-    help: 'Analysis stopped at a resource limit (size, depth, count or inflation). The rest of the input was not read; raise the limit only for trusted sources.',
-  },
-  {
-    id: 'engine/unsupported',
-    title: 'Unsupported content',
-    severity: 'unscannable',
-    help: 'The content is valid but this version cannot analyse it (for example an unsupported compression method).',
-  },
-  {
-    id: 'engine/internal-error',
-    title: 'Internal error',
-    severity: 'unscannable',
-    help: 'The scanner failed unexpectedly on this input. Please report it (see SECURITY.md); the file is not considered clean.',
-  },
-  {
-    id: 'age/decrypt-failed',
-    title: 'Encrypted file does not decrypt',
-    severity: 'unscannable',
-    help: 'The age file could not be decrypted with the given identities, or a chunk failed authentication (truncated or tampered ciphertext). Nothing from it was scanned.',
-  },
-  {
-    id: 'engine/io-error',
-    title: 'I/O error',
-    severity: 'unscannable',
-    help: 'The file could not be read.',
-  },
-]);
+import { findingForError } from './failures.js';
+import { sharedPolicy } from './policies.js';
 
 export interface ScanOptions {
   /** Overrides of the default resource limits. */
@@ -79,51 +32,6 @@ export interface ScanOptions {
    * in memory (each chunk authenticated before use) and scanned decrypted.
    */
   identityFile?: string;
-}
-
-/**
- * Policies are immutable once built; files scanned with the same profile and
- * allowlist share one (and its judgement cache).
- */
-const policyCache = new Map<string, { allow: readonly AllowEntry[]; policy: Policy }[]>();
-
-function sharedPolicy(profileId: string, allow: readonly AllowEntry[]): Policy {
-  const list = policyCache.get(profileId) ?? [];
-  const hit = list.find((x) => x.allow === allow || (x.allow.length === 0 && allow.length === 0));
-  if (hit !== undefined) return hit.policy;
-  const policy = new Policy(getProfile(profileId), allow);
-  if (list.length < 16) list.push({ allow, policy });
-  policyCache.set(profileId, list);
-  return policy;
-}
-
-/** Files up to this size are read with one system call and scanned from memory. */
-const SLURP_BYTES = 1 << 20;
-
-/**
- * One reusable buffer for those reads, lent to one scan at a time (a
- * concurrent scan allocates its own). A fresh buffer per file costs a page
- * fault per 4 KiB on first touch, as much as the rest of the read: measured
- * 22 ms against 4 ms for 2,000 files of 3.4 KiB. Safe to reuse because
- * reports hold only strings and numbers (`InfoValue`, `Finding`), never views
- * of the scanned bytes.
- */
-let scratch: Uint8Array | undefined = new Uint8Array(64 * 1024);
-
-function borrowScratch(size: number): Uint8Array {
-  const s = scratch;
-  if (s !== undefined && s.length >= size) {
-    scratch = undefined;
-    return s;
-  }
-  // Grow in powers of two up to SLURP_BYTES, so a directory of 100 KiB files settles on one buffer.
-  let n = 64 * 1024;
-  while (n < size) n *= 2;
-  return new Uint8Array(n);
-}
-
-function returnScratch(buf: Uint8Array): void {
-  if (scratch === undefined || scratch.length < buf.length) scratch = buf;
 }
 
 /** Per-file accumulator shared by every context of one scan. */
@@ -195,6 +103,10 @@ class Context implements ScanContext {
     this.run.inflated += n;
   }
 
+  fail(error: unknown, formatId: string): void {
+    this.report(findingForError(error, formatId));
+  }
+
   policyFor(format: string): Policy {
     return this.run.policy(this.profile ?? profileForFormat(format));
   }
@@ -238,55 +150,12 @@ class Context implements ScanContext {
 }
 
 /** Runs one scanner, converting errors into findings. */
-async function runScanner(scanner: FormatScanner, src: ByteSource, ctx: ScanContext): Promise<void> {
+async function runScanner(scanner: FormatScanner, src: ByteSource, ctx: Context): Promise<void> {
   try {
     await scanner.scan(src, ctx);
   } catch (e) {
-    reportError(e, ctx, scanner.id);
+    ctx.fail(e, scanner.id);
   }
-}
-
-export function reportError(e: unknown, ctx: ScanContext, formatId: string): void {
-  const offset = e instanceof ModelguardError && e.offset !== undefined ? { offset: e.offset } : {};
-  if (e instanceof ModelguardError && e.code.startsWith('E_AGE')) {
-    ctx.report({ rule: 'age/decrypt-failed', severity: 'unscannable', message: `${e.code}: ${e.message}` });
-    return;
-  }
-  if (e instanceof ModelguardError) {
-    switch (e.code) {
-      case 'E_TRUNCATED':
-      case 'E_MALFORMED':
-        ctx.report({
-          rule: 'engine/malformed',
-          severity: 'suspicious',
-          message: `${formatId}: ${e.message}`,
-          location: offset,
-        });
-        return;
-      case 'E_LIMIT':
-        ctx.report({ rule: 'engine/limit', severity: 'unscannable', message: `${formatId}: ${e.message}`, location: offset });
-        return;
-      case 'E_UNSUPPORTED':
-        ctx.report({
-          rule: 'engine/unsupported',
-          severity: 'unscannable',
-          message: `${formatId}: ${e.message}`,
-          location: offset,
-        });
-        return;
-      case 'E_IO':
-        ctx.report({ rule: 'engine/io-error', severity: 'unscannable', message: e.message, location: offset });
-        return;
-      default:
-        break;
-    }
-  }
-  ctx.report({
-    rule: 'engine/internal-error',
-    severity: 'unscannable',
-    message: `${formatId}: internal error: ${describeError(e)}`,
-    location: offset,
-  });
 }
 
 async function dispatch(src: ByteSource, ctx: Context, forced: string | undefined): Promise<void> {
@@ -299,7 +168,7 @@ async function dispatch(src: ByteSource, ctx: Context, forced: string | undefine
     try {
       scanners = detectFormats(src);
     } catch (e) {
-      reportError(e, ctx, 'detect');
+      ctx.fail(e, 'detect');
       return;
     }
   }
@@ -340,68 +209,7 @@ export async function scanSource(
   };
 }
 
-/** Scans bytes in memory (browser-friendly). */
+/** Scans bytes in memory. */
 export function scanBuffer(bytes: Uint8Array, name = '<buffer>', options: ScanOptions = {}): Promise<FileReport> {
   return scanSource(new BufferSource(bytes), name, options);
-}
-
-/** Decrypts an age file as a random-access source (no plaintext on disk) and scans it. */
-async function scanEncrypted(path: string, display: string, identityFile: string, options: ScanOptions): Promise<FileReport> {
-  const { openDecryptedSource } = await import('../vault/age/source.js');
-  const { parseIdentitiesFile } = await import('../vault/age/keys.js');
-  const ids = parseIdentitiesFile(readFileSync(identityFile, 'utf8'), identityFile);
-  const plain = openDecryptedSource(path, ids);
-  try {
-    const r = await scanSource(plain, display, { ...options, dir: dirname(path) });
-    r.info['encryption'] = 'age (decrypted in memory)';
-    return r;
-  } finally {
-    plain.close();
-  }
-}
-
-/** Scans one file on disk; I/O errors become an `unscannable` report, never an exception. */
-export async function scanFile(path: string, options: ScanOptions & { displayName?: string } = {}): Promise<FileReport> {
-  const display = options.displayName ?? path;
-  let src: FileSource;
-  try {
-    src = new FileSource(path);
-  } catch (e) {
-    return {
-      path: display,
-      format: 'unknown',
-      verdict: 'unscannable',
-      size: 0,
-      findings: [
-        { rule: 'engine/io-error', severity: 'unscannable', message: describeError(e), location: { file: display } },
-      ],
-      info: {},
-      durationMs: 0,
-    };
-  }
-  try {
-    if (options.identityFile !== undefined && looksLikeAge(src.read(0, Math.min(64, src.size)))) {
-      return await scanEncrypted(path, display, options.identityFile, options);
-    }
-    if (src.size > SLURP_BYTES) return await scanSource(src, display, { ...options, dir: dirname(path) });
-    const buf = borrowScratch(src.size);
-    try {
-      return await scanSource(new BufferSource(src.readInto(0, src.size, buf)), display, { ...options, dir: dirname(path) });
-    } finally {
-      returnScratch(buf);
-    }
-  } catch (e) {
-    const age = e instanceof ModelguardError && e.code.startsWith('E_AGE');
-    return {
-      path: display,
-      format: age ? 'age' : 'unknown',
-      verdict: 'unscannable',
-      size: src.size,
-      findings: [{ rule: age ? 'age/decrypt-failed' : 'engine/io-error', severity: 'unscannable', message: describeError(e), location: { file: display } }],
-      info: {},
-      durationMs: 0,
-    };
-  } finally {
-    src.close();
-  }
 }

@@ -5,8 +5,9 @@
  * come back in any order.
  */
 import { Worker } from 'node:worker_threads';
-import { scanFile, type ScanOptions } from './engine.js';
-import type { FileReport } from './report.js';
+import type { ScanOptions } from './engine.js';
+import { scanFile } from './scan-file.js';
+import type { FileReport } from '../findings/report.js';
 import type { WalkItem } from './walk.js';
 
 type Reply = { ids: number[]; reports: FileReport[] } | { ids: number[]; error: string };

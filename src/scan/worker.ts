@@ -4,8 +4,9 @@
  * thread; the pool spreads batches over cores.
  */
 import { parentPort } from 'node:worker_threads';
-import { scanFile, type ScanOptions } from './engine.js';
-import type { FileReport } from './report.js';
+import type { ScanOptions } from './engine.js';
+import { scanFile } from './scan-file.js';
+import type { FileReport } from '../findings/report.js';
 
 interface Batch {
   ids: number[];

@@ -8,7 +8,7 @@
  * Predicate type `https://modelguard.dev/attestations/scan/v1`, schema in
  * docs/scan-attestation.md.
  */
-import type { ScanReport } from '../scan/report.js';
+import type { ScanReport } from '../findings/report.js';
 import { VERSION } from '../version.js';
 import { SignError } from './errors.js';
 import { rootDigest, type Serialization } from './manifest/manifest.js';

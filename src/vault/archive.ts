@@ -27,17 +27,17 @@ import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crashPoint } from './crash.js';
 import { fail } from './errors.js';
-import { KnownFileKey } from './age/encrypt.js';
-import { decryptHandle, encryptTo, type Sink } from './age/file.js';
-import type { ChunkPool } from './age/pool.js';
-import { newFileKey } from './age/primitives.js';
-import type { Recipient } from './age/recipient.js';
+import { KnownFileKey } from '../age/encrypt.js';
+import { decryptHandle, encryptTo, type Sink } from '../age/file.js';
+import type { ChunkPool } from '../age/pool.js';
+import { newFileKey } from '../age/primitives.js';
+import type { Recipient } from '../age/recipient.js';
 import { describeCandidate, type Candidate } from './complete.js';
-import { fsyncDir, writeAll } from './fsutil.js';
+import { fsyncDir, writeAll } from '../files/fsutil.js';
 import { saveManifest, type Manifest, type VaultEntry } from './manifest.js';
 import { readCheckpointMeta } from './meta.js';
 import { shredFile, shredTree } from './shred.js';
-import { listTree, tarStream } from './tar.js';
+import { listTree, tarStream } from '../containers/tar/writer.js';
 
 export const PARTIAL_SUFFIX = '.partial';
 

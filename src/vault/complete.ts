@@ -22,7 +22,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readlink, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listTree } from './tar.js';
+import { listTree } from '../containers/tar/writer.js';
 
 export interface CompletenessRules {
   /** Quiet period after the newest modification. */

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail } from './errors.js';
-import { atomicWrite, writeAll } from './fsutil.js';
+import { atomicWrite, writeAll } from '../files/fsutil.js';
 
 export const MANIFEST_NAME = 'vault.json';
 

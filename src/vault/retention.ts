@@ -16,7 +16,7 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail } from './errors.js';
-import { fsyncDir } from './fsutil.js';
+import { fsyncDir } from '../files/fsutil.js';
 import { saveManifest, type Manifest, type VaultEntry } from './manifest.js';
 
 export interface RetentionPolicy {

@@ -12,7 +12,7 @@ import { constants } from 'node:fs';
 import { open, rm, rmdir, unlink, lstat, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { crashPoint } from './crash.js';
-import { fsyncDir } from './fsutil.js';
+import { fsyncDir } from '../files/fsutil.js';
 
 const ZEROS = Buffer.alloc(1024 * 1024);
 

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { main } from '../../src/cli/dispatch.js';
 import type { CliIO } from '../../src/cli/command.js';
-import { X25519Identity } from '../../src/vault/age/x25519.js';
+import { X25519Identity } from '../../src/age/x25519.js';
 import { tempDir } from '../vault/helpers.js';
 import { writeTrainingRun } from '../vault/vault-fixtures.js';
 

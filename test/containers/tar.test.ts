@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BufferSource } from '../../src/bytes/source.js';
-import { isTarHeader, readTar } from '../../src/containers/tar/archive.js';
+import { isTarHeader, readTar } from '../../src/containers/tar/reader.js';
 import { ModelguardError } from '../../src/errors.js';
 
 function header(name: string, size: string, type = '0'): Uint8Array {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BufferSource, type ByteSource } from '../../src/bytes/source.js';
 import { scanBuffer, scanSource } from '../../src/scan/engine.js';
-import type { FileReport } from '../../src/scan/report.js';
-import type { Verdict } from '../../src/scan/verdict.js';
+import type { FileReport } from '../../src/findings/report.js';
+import type { Verdict } from '../../src/findings/verdict.js';
 
 /** Repository root (tests run from build/test/formats/). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

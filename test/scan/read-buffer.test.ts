@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { FileSource } from '../../src/bytes/source.js';
-import { scanBuffer, scanFile } from '../../src/scan/engine.js';
-import type { FileReport } from '../../src/scan/report.js';
+import { scanBuffer } from '../../src/scan/engine.js';
+import { scanFile } from '../../src/scan/scan-file.js';
+import type { FileReport } from '../../src/findings/report.js';
 import { fixture } from '../helpers.js';
 
 /** Every fixture file of these folders, longest first (so each read lands on a dirtier buffer). */

@@ -11,7 +11,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { X25519Identity } from '../../src/vault/age/x25519.js';
+import { X25519Identity } from '../../src/age/x25519.js';
 import { CRASH_ENV } from '../../src/vault/crash.js';
 import { loadManifest } from '../../src/vault/manifest.js';
 import { tempDir } from './helpers.js';

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { decryptBytes } from '../../src/vault/age/decrypt.js';
-import { X25519Identity } from '../../src/vault/age/x25519.js';
+import { decryptBytes } from '../../src/age/decrypt.js';
+import { X25519Identity } from '../../src/age/x25519.js';
 import { pseudoRandom, tempDir } from './helpers.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));

@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { decryptBytes } from '../../src/vault/age/decrypt.js';
-import type { Identity } from '../../src/vault/age/recipient.js';
+import { decryptBytes } from '../../src/age/decrypt.js';
+import type { Identity } from '../../src/age/recipient.js';
 import { pseudoRandom } from './helpers.js';
 
 /** name -> content (files) or relative path -> content (folders, as `dir/file`). */

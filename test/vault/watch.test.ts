@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { X25519Identity } from '../../src/vault/age/x25519.js';
+import { X25519Identity } from '../../src/age/x25519.js';
 import { completeCandidates, DEFAULT_RULES, listCandidates } from '../../src/vault/complete.js';
 import { loadManifest } from '../../src/vault/manifest.js';
 import { runVault, type WatchOptions } from '../../src/vault/watch.js';

@@ -10,10 +10,11 @@ import { openSync, readFileSync } from 'node:fs';
 import { ReadStream, WriteStream } from 'node:tty';
 import { availableParallelism } from 'node:os';
 import { describeError } from '../../errors.js';
+import { AgeError } from '../../age/errors.js';
 import { fail, VaultError } from '../../vault/errors.js';
-import { parseIdentitiesFile, parseRecipient, parseRecipientsFile } from '../../vault/age/keys.js';
-import { ChunkPool } from '../../vault/age/pool.js';
-import type { Identity, Recipient } from '../../vault/age/recipient.js';
+import { parseIdentitiesFile, parseRecipient, parseRecipientsFile } from '../../age/keys.js';
+import { ChunkPool } from '../../age/pool.js';
+import type { Identity, Recipient } from '../../age/recipient.js';
 import { EXIT_FINDINGS, type CliIO } from '../command.js';
 
 export const PASSPHRASE_ENV = 'MODELGUARD_PASSPHRASE';
@@ -105,7 +106,7 @@ export async function withVerifyExit(name: string, io: CliIO, body: () => Promis
   try {
     return await body();
   } catch (e) {
-    if (e instanceof VaultError && VERIFY_CODES.has(e.code)) {
+    if ((e instanceof AgeError || e instanceof VaultError) && VERIFY_CODES.has(e.code)) {
       io.stderr.write(`modelguard ${name}: ${describeError(e)}\n`);
       return EXIT_FINDINGS;
     }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { scanPaths } from '../../scan/directory.js';
-import { REPORT_SCHEMA, type ScanReport } from '../../scan/report.js';
+import { REPORT_SCHEMA, type ScanReport } from '../../findings/report.js';
 import { attestScan } from '../../sign/attest.js';
 import { relativeIgnore } from '../../sign/ignore.js';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';

@@ -8,10 +8,10 @@
  */
 import { parseArgs } from 'node:util';
 import { fail } from '../../vault/errors.js';
-import { decryptFile, decryptHandle, decryptTo, openInput, streamSink, handleSink } from '../../vault/age/file.js';
-import type { Identity } from '../../vault/age/recipient.js';
-import { ScryptIdentity } from '../../vault/age/scrypt.js';
-import { atomicWrite } from '../../vault/fsutil.js';
+import { decryptFile, decryptHandle, decryptTo, openInput, streamSink, handleSink } from '../../age/file.js';
+import type { Identity } from '../../age/recipient.js';
+import { ScryptIdentity } from '../../age/scrypt.js';
+import { atomicWrite } from '../../files/fsutil.js';
 import { EXIT_OK, type CliIO, type Command } from '../command.js';
 import { loadIdentities, makePool, PASSPHRASE_ENV, readPassphrase, resolvePath, withVerifyExit } from './age-common.js';
 

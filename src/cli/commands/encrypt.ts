@@ -4,11 +4,11 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { fail } from '../../vault/errors.js';
-import { encryptFile, encryptTo, openInput, streamSink } from '../../vault/age/file.js';
-import type { Recipient } from '../../vault/age/recipient.js';
-import { ScryptRecipient } from '../../vault/age/scrypt.js';
-import { atomicWrite } from '../../vault/fsutil.js';
-import { handleSink } from '../../vault/age/file.js';
+import { encryptFile, encryptTo, openInput, streamSink } from '../../age/file.js';
+import type { Recipient } from '../../age/recipient.js';
+import { ScryptRecipient } from '../../age/scrypt.js';
+import { atomicWrite } from '../../files/fsutil.js';
+import { handleSink } from '../../age/file.js';
 import { EXIT_OK, EXIT_USAGE, type Command } from '../command.js';
 import { loadRecipients, makePool, PASSPHRASE_ENV, readPassphrase, resolvePath, THREADS_ENV } from './age-common.js';
 

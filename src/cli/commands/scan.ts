@@ -10,10 +10,10 @@ import { renderJson } from '../../report/json.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderText } from '../../report/text.js';
 import { scanPaths } from '../../scan/directory.js';
-import { DEFAULT_LIMITS, type Limits } from '../../scan/limits.js';
-import { PROFILE_IDS } from '../../scan/policy/profiles.js';
-import type { AllowEntry } from '../../scan/policy/types.js';
-import { fails } from '../../scan/verdict.js';
+import { DEFAULT_LIMITS, type Limits } from '../../formats/limits.js';
+import { PROFILE_IDS } from '../../python-globals/profiles.js';
+import type { AllowEntry } from '../../python-globals/types.js';
+import { fails } from '../../findings/verdict.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
 import { Progress } from '../progress.js';
 
@@ -111,7 +111,7 @@ export const scanCommand: Command = {
     const allow: AllowEntry[] = [];
     if (values.allowlist.length > 0) {
       // Loaded only when asked for: most scans need no TOML parser.
-      const { loadAllowlist } = await import('../../scan/policy/allowlist-file.js');
+      const { loadAllowlist } = await import('../../python-globals/allowlist-file.js');
       for (const file of values.allowlist) {
         const a = loadAllowlist(file);
         allow.push(...a.allow);

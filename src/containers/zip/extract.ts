@@ -10,10 +10,10 @@ import { crc32, constants, inflateRawSync } from 'node:zlib';
 import { ByteReader } from '../../bytes/reader.js';
 import { BufferSource, SliceSource, type ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
-import { BZIP2_CODEC } from '../../formats/compress/bzip2.js';
-import { newState } from '../../formats/compress/codec.js';
-import { LzmaDecoder, RangeDecoder, lzmaProps } from '../../formats/compress/lzma.js';
-import { BoundedOutput } from '../../formats/compress/output.js';
+import { BZIP2_CODEC } from '../../codecs/bzip2.js';
+import { newState } from '../../codecs/codec.js';
+import { LzmaDecoder, RangeDecoder, lzmaProps } from '../../codecs/lzma.js';
+import { BoundedOutput } from '../../codecs/output.js';
 import type { ZipEntry } from './archive.js';
 
 export const METHOD_STORED = 0;

@@ -8,9 +8,10 @@
 import { FileSource, type ByteSource } from '../../bytes/source.js';
 import { head } from '../../bytes/source.js';
 import { startsWithTorchMagic } from '../../formats/torch/legacy.js';
-import { scanFile, scanSource } from '../../scan/engine.js';
-import type { Finding } from '../../scan/finding.js';
-import type { FileReport } from '../../scan/report.js';
+import { scanSource } from '../../scan/engine.js';
+import { scanFile } from '../../scan/scan-file.js';
+import type { Finding } from '../../findings/finding.js';
+import type { FileReport } from '../../findings/report.js';
 import { ConvertError } from '../errors.js';
 import { gatherChunks } from './gather.js';
 import { loadLegacyTree } from './legacy.js';

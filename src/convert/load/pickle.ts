@@ -7,7 +7,7 @@ import { latin1Decode } from '../../bytes/text.js';
 import { PickleMachine } from '../../formats/pickle/machine.js';
 import { PickleReader } from '../../formats/pickle/reader.js';
 import { PyBytes, PyGlobal, PyTuple, type PyValue } from '../../formats/pickle/values.js';
-import { DEFAULT_LIMITS, type Limits } from '../../scan/limits.js';
+import { DEFAULT_LIMITS, type Limits } from '../../formats/limits.js';
 import { dtypeOfStorageClass, type TorchDtype } from '../dtypes.js';
 import { LoadHooks, type LoadHooksOptions } from './hooks.js';
 

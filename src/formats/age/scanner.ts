@@ -6,10 +6,10 @@
  * analysed and says so.
  */
 import type { ByteSource } from '../../bytes/source.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { defineRules } from '../../scan/rules.js';
-import { looksLikeAge } from '../../vault/age/magic.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import { defineRules } from '../../findings/rules.js';
+import { looksLikeAge } from '../../age/magic.js';
 
 defineRules([
   {

@@ -5,7 +5,7 @@
  * `../` and absolute names, and follows links, outside the target
  * directory; py7zr (since 0.20.2) and 7-Zip refuse or strip such names.
  */
-import { defineRules, type RuleInfo } from '../../scan/rules.js';
+import { defineRules, type RuleInfo } from '../../findings/rules.js';
 
 const TARFILE = 'https://docs.python.org/3/library/tarfile.html#tarfile-extraction-filter';
 const CVE_2007_4559 = 'https://nvd.nist.gov/vuln/detail/CVE-2007-4559';

@@ -8,9 +8,9 @@
  */
 import { BufferSource, type ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { RATIO_FLOOR } from '../compress/output.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import { RATIO_FLOOR } from '../../codecs/output.js';
 import { COMPRESS_RULES } from '../compress/rules.js';
 import { escapingName } from './paths.js';
 import { ARCHIVE_RULES } from './rules.js';

@@ -5,9 +5,9 @@
  * checkpoints are the `torch-tar` scanner's (it covers this one).
  */
 import { SliceSource, type ByteSource } from '../../bytes/source.js';
-import { isTarHeader, readTar, type TarEntry } from '../../containers/tar/archive.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
+import { isTarHeader, readTar, type TarEntry } from '../../containers/tar/reader.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
 import { escapingLink, escapingName } from './paths.js';
 import { ARCHIVE_RULES } from './rules.js';
 

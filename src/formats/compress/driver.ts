@@ -7,10 +7,10 @@
  */
 import { BufferSource, type ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { newState, type Codec } from './codec.js';
-import { BoundedOutput, RATIO_FLOOR } from './output.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import { newState, type Codec } from '../../codecs/codec.js';
+import { BoundedOutput, RATIO_FLOOR } from '../../codecs/output.js';
 import { COMPRESS_RULES } from './rules.js';
 
 /** The output ceiling for `compressed` input bytes: the file's remaining budget, and the ratio limit past 1 MiB. */
@@ -97,12 +97,12 @@ export async function scanCompressed(src: ByteSource, ctx: ScanContext, codec: C
   await ctx.nested(new BufferSource(data), memberName(ctx, codec, state.name));
 }
 
-/** A format scanner for one codec: `sniff` decides on the magic, the driver does the rest. */
-export function compressedFormat(codec: Codec, sniff: (probe: Probe) => boolean): FormatScanner {
+/** A format scanner for one codec: the codec's own sniffer decides, the driver does the rest. */
+export function compressedFormat(codec: Codec): FormatScanner {
   return {
     id: codec.id,
     title: codec.title,
-    sniff,
+    sniff: (probe: Probe) => codec.sniff(probe.head),
     scan: (src, ctx) => scanCompressed(src, ctx, codec),
   };
 }

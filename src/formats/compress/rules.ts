@@ -2,7 +2,7 @@
  * Finding rules for compressed wrappers (gzip, zlib, bzip2, xz, lzma, lz4):
  * what the stream itself says about the file, apart from what it holds.
  */
-import { defineRules, type RuleInfo } from '../../scan/rules.js';
+import { defineRules, type RuleInfo } from '../../findings/rules.js';
 
 const CWE_409 = 'https://cwe.mitre.org/data/definitions/409.html';
 

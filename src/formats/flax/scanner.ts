@@ -11,9 +11,9 @@
  */
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { defineRules } from '../../scan/rules.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import { defineRules } from '../../findings/rules.js';
 import { BufferSource } from '../../bytes/source.js';
 import { msgpackCursor, walk } from './msgpack.js';
 

@@ -14,9 +14,9 @@
 import { ModelguardError } from '../../errors.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { WindowCursor } from '../../bytes/window.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { defineRules } from '../../scan/rules.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import { defineRules } from '../../findings/rules.js';
 import { readHeader, readMetadata, type GgufMetadata, type GgufString } from './metadata.js';
 import type { TemplateIssue } from './template-ssti.js';
 import { checkDataSection, readTensorInfos } from './tensors.js';

@@ -10,7 +10,7 @@
  * (`self._TemplateReference__context`), or an internal one (`mro`,
  * `gi_frame`, `f_globals`). Ordinary chat templates use none of them.
  */
-import type { Severity } from '../../scan/finding.js';
+import type { Severity } from '../../findings/finding.js';
 
 export interface NameIssue {
   severity: Extract<Severity, 'malicious' | 'suspicious'>;

@@ -8,8 +8,8 @@
 import { BufferSource } from '../../bytes/source.js';
 import { isJsonObject, parseStrictJson, type Json } from '../../bytes/strict-json.js';
 import { ModelguardError } from '../../errors.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { Severity } from '../../scan/finding.js';
+import type { ScanContext } from '../context.js';
+import type { Severity } from '../../findings/finding.js';
 import { walkConfig, type WalkResult } from './config-walker.js';
 import { decodeJsonBytes } from './json-text.js';
 import { KERAS_RULES, type KerasRuleKey } from './rules.js';

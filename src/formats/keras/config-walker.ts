@@ -10,7 +10,7 @@
  * The walk only collects observations; `config-scan.ts` reports them.
  */
 import { isJsonObject, type Json } from '../../bytes/strict-json.js';
-import type { Policy } from '../../scan/policy/policy.js';
+import type { Policy } from '../../python-globals/policy.js';
 import { attrReachesOut, TF_OPS } from '../tensorflow/ops.js';
 import { funcLoadBytes, MAX_BYTECODE_CHARS, pythonBase64Decode, summarizeMarshal, tellingNames } from './bytecode.js';
 import { judgeModule, judgeReference, type Verdict } from './references.js';

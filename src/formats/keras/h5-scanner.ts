@@ -14,8 +14,8 @@
  */
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
 import { configLimit, scanConfigText } from './config-scan.js';
 import { withHdf5, type H5File } from './hdf5/h5wasm.js';
 import { findHdf5Signature } from './hdf5/sniff.js';

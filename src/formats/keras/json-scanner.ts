@@ -10,8 +10,8 @@
  */
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
 import { configLimit, MAX_CONFIG_BYTES, scanConfigBytes } from './config-scan.js';
 import { decodeJsonBytes } from './json-text.js';
 

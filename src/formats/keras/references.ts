@@ -12,7 +12,7 @@
  * keras.utils.get_file, keras.config.enable_unsafe_deserialization...), so a
  * name that is dangerous in a pickle is dangerous in a config too.
  */
-import type { Policy } from '../../scan/policy/policy.js';
+import type { Policy } from '../../python-globals/policy.js';
 import { TF_OPS } from '../tensorflow/ops.js';
 import { isKerasBuiltinName } from './known-names.js';
 

@@ -1,5 +1,5 @@
 /** Finding rules for Keras models (.keras, legacy HDF5, model JSON, SavedModel metadata). */
-import { defineRules, type RuleInfo } from '../../scan/rules.js';
+import { defineRules, type RuleInfo } from '../../findings/rules.js';
 
 const CVE_2024_3660 = 'https://nvd.nist.gov/vuln/detail/CVE-2024-3660';
 const CVE_2025_1550 = 'https://nvd.nist.gov/vuln/detail/CVE-2025-1550';

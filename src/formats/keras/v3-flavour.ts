@@ -14,7 +14,7 @@
  */
 import type { ByteSource } from '../../bytes/source.js';
 import type { ZipArchive, ZipEntry } from '../../containers/zip/archive.js';
-import type { ScanContext } from '../../scan/context.js';
+import type { ScanContext } from '../context.js';
 import type { ZipFlavour } from '../zip/flavour.js';
 import { openMember } from '../zip/members.js';
 import { configLimit, parseConfig, scanConfigBytes } from './config-scan.js';

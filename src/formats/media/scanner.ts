@@ -7,9 +7,9 @@
  * signature plus the structure right after it.
  */
 import type { ByteSource } from '../../bytes/source.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { defineRules } from '../../scan/rules.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import { defineRules } from '../../findings/rules.js';
 
 const IMAGE_RULE = {
   id: 'media/image',

@@ -6,7 +6,7 @@
  * without reading them.
  */
 import type { ByteSource } from '../../bytes/source.js';
-import type { ScanContext } from '../../scan/context.js';
+import type { ScanContext } from '../context.js';
 import { startsLikePickle } from '../pickle/sniff.js';
 import { analyzePickleStream } from '../pickle/stream.js';
 import { elementCount, type NpyHeader } from './header.js';

@@ -4,8 +4,8 @@
  */
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
 import { NPY_FORMAT_ID, scanAfterUnreadHeader, scanArray } from './array.js';
 import { hasNpyMagic, npyPreamble, parseNpyHeader } from './header.js';
 

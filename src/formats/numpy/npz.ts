@@ -10,8 +10,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import type { ZipArchive, ZipEntry } from '../../containers/zip/archive.js';
 import { METHOD_BZIP2, METHOD_DEFLATE, METHOD_LZMA, METHOD_STORED, entryHead, methodName } from '../../containers/zip/extract.js';
 import { ModelguardError } from '../../errors.js';
-import type { ScanContext } from '../../scan/context.js';
-import { reportError } from '../../scan/engine.js';
+import type { ScanContext } from '../context.js';
 import type { ZipFlavour } from '../zip/flavour.js';
 import { openMember } from '../zip/members.js';
 import { scanAfterUnreadHeader, scanArray } from './array.js';
@@ -69,7 +68,7 @@ export const npzFlavour: ZipFlavour = {
       try {
         await scanMember(src, e, ctx, mctx);
       } catch (err) {
-        reportError(err, mctx, ID);
+        mctx.fail(err, ID);
       }
     }
   },

@@ -1,5 +1,5 @@
 /** Finding rules for NumPy `.npy` arrays and `.npz` archives. */
-import { defineRules, type RuleInfo } from '../../scan/rules.js';
+import { defineRules, type RuleInfo } from '../../findings/rules.js';
 
 const NEP1 = 'https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html';
 

@@ -18,7 +18,7 @@
  */
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import type { Severity } from '../../scan/finding.js';
+import type { Severity } from '../../findings/finding.js';
 
 export interface LocationFinding {
   rule: string;

@@ -8,8 +8,9 @@
  * verdict, and a location that climbs out of the folder adopts nothing.
  */
 import { posix } from 'node:path';
-import { defineRules } from '../../scan/rules.js';
-import type { FileReport } from '../../scan/report.js';
+import { defineRules } from '../../findings/rules.js';
+import type { FileReport } from '../../findings/report.js';
+import type { FolderPass } from '../folder-pass.js';
 import { checkLocation } from './external-data.js';
 import { EXTERNAL_DATA_INFO } from './rules.js';
 
@@ -59,3 +60,8 @@ export function adoptExternalData(files: readonly FileReport[]): FileReport[] {
     };
   });
 }
+
+export const onnxExternalDataPass: FolderPass = {
+  id: 'onnx-external-data',
+  run: (files) => ({ files: adoptExternalData(files) }),
+};

@@ -3,7 +3,7 @@
  * Kept apart from the scanner so reporters and directory scans know them
  * without loading protobufjs.
  */
-import { defineRules } from '../../scan/rules.js';
+import { defineRules } from '../../findings/rules.js';
 
 /** Info key listing a model's external data locations (directory scans adopt those files). */
 export const EXTERNAL_DATA_INFO = 'external data files';

@@ -7,9 +7,9 @@
 import { ModelguardError } from '../../errors.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { WindowCursor } from '../../bytes/window.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner } from '../../scan/format.js';
-import { DEFAULT_LIMITS, type Limits } from '../../scan/limits.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner } from '../format.js';
+import { DEFAULT_LIMITS, type Limits } from '../limits.js';
 import { checkLocation, checkOnDisk, type LocationFinding } from './external-data.js';
 import { ModelWalker, type OnnxModel } from './model.js';
 import { EXTERNAL_DATA_INFO } from './rules.js';

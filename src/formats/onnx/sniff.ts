@@ -5,7 +5,7 @@
  */
 import { BufferSource } from '../../bytes/source.js';
 import { WindowCursor } from '../../bytes/window.js';
-import type { Probe } from '../../scan/format.js';
+import type { Probe } from '../format.js';
 import { WIRE_LEN, WIRE_VARINT } from './wire.js';
 
 /** Wire type of each ModelProto field, as in the schema (varint for its integers, length-delimited otherwise). */

@@ -3,17 +3,17 @@
  * it is used, applies the effects of allowlisted callables (what they do
  * with their arguments), and turns it all into findings.
  */
-import type { ScanContext } from '../../scan/context.js';
-import type { Severity } from '../../scan/finding.js';
-import { Policy, type Judgement } from '../../scan/policy/policy.js';
-import { USE_WEIGHT, type Effects, type Use } from '../../scan/policy/types.js';
+import type { ScanContext } from '../context.js';
+import type { Severity } from '../../findings/finding.js';
+import { Policy, type Judgement } from '../../python-globals/policy.js';
+import { USE_WEIGHT, type Effects, type Use } from '../../python-globals/types.js';
 import type { Anomaly, MachineHooks, Site } from './machine.js';
 import type { PickleReader } from './reader.js';
 import { render, renderCall } from './render.js';
 import { PICKLE_RULES } from './rules.js';
 import { PyGlobal, PyObject, PyTuple, PyUnknown, typeName, type PyValue } from './values.js';
-import { DANGEROUS_ATTRS } from '../../scan/policy/denylist.js';
-import { isDunder } from './names.js';
+import { DANGEROUS_ATTRS } from '../../python-globals/denylist.js';
+import { isDunder } from '../../python-globals/names.js';
 
 interface UseRecord {
   site: Site;

@@ -13,8 +13,8 @@
  * the same places). Truncation and invalid opcodes end the stream.
  */
 import { ModelguardError } from '../../errors.js';
-import type { Limits } from '../../scan/limits.js';
-import { mapPy2 } from './names.js';
+import type { Limits } from '../limits.js';
+import { mapPy2 } from '../../python-globals/names.js';
 import { HIGHEST_PROTOCOL, Op } from './opcodes.js';
 import type { GlobalArg, PickleOp, PickleReader } from './reader.js';
 import {

@@ -1,5 +1,5 @@
 /** Finding rules of the pickle analysis. */
-import { defineRules, type RuleInfo } from '../../scan/rules.js';
+import { defineRules, type RuleInfo } from '../../findings/rules.js';
 
 const PICKLE_DOCS = 'https://docs.python.org/3/library/pickle.html#restricting-globals';
 const TORCH_POLICY = 'https://github.com/pytorch/pytorch/security/policy';

@@ -7,8 +7,8 @@
  */
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError, describeError } from '../../errors.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { Policy } from '../../scan/policy/policy.js';
+import type { ScanContext } from '../context.js';
+import type { Policy } from '../../python-globals/policy.js';
 import { PickleAnalysis, type AnalysisOptions } from './analysis.js';
 import { PickleMachine, type PickleResult } from './machine.js';
 import { opName } from './opcodes.js';

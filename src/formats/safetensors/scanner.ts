@@ -12,9 +12,9 @@
 import { ModelguardError } from '../../errors.js';
 import { ByteReader } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { defineRules } from '../../scan/rules.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import { defineRules } from '../../findings/rules.js';
 import { validateHeader, type HeaderIssue } from './header.js';
 import { parseStrictJson } from './json.js';
 

@@ -19,9 +19,9 @@
 import { ByteReader } from '../../bytes/reader.js';
 import { BufferSource, type ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { defineRules } from '../../scan/rules.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import { defineRules } from '../../findings/rules.js';
 import { WIRE_I32, WIRE_LEN, WIRE_VARINT, WindowedSource, bytesOf, fields, stringOf, type Field } from '../tensorflow/wire.js';
 
 const MODEL_RULE = {

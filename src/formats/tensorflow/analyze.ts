@@ -14,7 +14,7 @@
  * Outside it, the same ops write and delete files whenever the function
  * runs.
  */
-import type { ScanContext } from '../../scan/context.js';
+import type { ScanContext } from '../context.js';
 import type { FunctionInfo, GraphInfo, NodeInfo } from './graph.js';
 import { attrReachesOut, TF_OPS, type OpReach } from './ops.js';
 import { TF_REGISTERED_OPS } from './registry.js';

@@ -10,9 +10,10 @@
  * did recognise (a pickle renamed to look like a shard) keeps its report.
  * This mirrors how external data files are tied to the model that names them.
  */
-import type { Finding } from '../../scan/finding.js';
-import type { FileReport } from '../../scan/report.js';
-import { verdictOf } from '../../scan/verdict.js';
+import type { Finding } from '../../findings/finding.js';
+import type { FileReport } from '../../findings/report.js';
+import type { FolderPass } from '../folder-pass.js';
+import { verdictOf } from '../../findings/verdict.js';
 import { TF_RULES } from './rules.js';
 
 const SHARD = /^(.*)\.data-(\d{5})-of-(\d{5})$/;
@@ -56,3 +57,8 @@ export function creditCheckpointShards(files: readonly FileReport[]): FileReport
     return { ...r, format: 'tf-checkpoint-data', verdict: verdictOf(findings), findings, info: { ...r.info, format: 'tf-checkpoint-data' } };
   });
 }
+
+export const checkpointShardsPass: FolderPass = {
+  id: 'tensorflow-checkpoint-shards',
+  run: (files) => ({ files: creditCheckpointShards(files) }),
+};

@@ -1,5 +1,5 @@
 /** Finding rules for TensorFlow files (SavedModel, GraphDef, checkpoints). */
-import { defineRules, type RuleInfo } from '../../scan/rules.js';
+import { defineRules, type RuleInfo } from '../../findings/rules.js';
 
 const OPS = 'https://www.tensorflow.org/api_docs/python/tf/raw_ops';
 const SECURITY = 'https://github.com/tensorflow/tensorflow/blob/master/SECURITY.md';

@@ -1,65 +1,25 @@
 /**
- * TensorFlow protobuf files: SavedModel (`saved_model.pb`), frozen
- * GraphDef (`.pb`), Keras SavedModel metadata (`keras_metadata.pb`) and the
- * SavedModel fingerprint (`fingerprint.pb`). Recognised by structure
- * (`sniff.ts`), decoded lazily (`wire.ts`), judged op by op (`analyze.ts`).
+ * TensorFlow protobuf files: frozen GraphDef (`.pb`), the SavedModel
+ * fingerprint (`fingerprint.pb`) and checkpoint indexes. Recognised by
+ * structure (`sniff.ts`), decoded lazily (`wire.ts`), judged op by op
+ * (`analyze.ts`). SavedModels themselves are in `../saved-model/`, which
+ * also reads their Keras metadata.
  */
 import type { ByteSource } from '../../bytes/source.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { scanConfigText } from '../keras/config-scan.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
 import { hasTableMagic, readBundleIndex } from './checkpoint-index.js';
-import { checkOps, escapingAsset, saverScope } from './analyze.js';
+import { checkOps, saverScope } from './analyze.js';
 import { GraphBudget, readGraph } from './graph.js';
 import { TF_RULES, type TfRuleKey } from './rules.js';
-import { readKerasMetadata, readSavedModel, type KerasMetadata } from './saved-model.js';
-import { looksLikeFingerprint, looksLikeGraphDef, looksLikeKerasMetadata, looksLikeSavedModel } from './sniff.js';
+import { looksLikeFingerprint, looksLikeGraphDef } from './sniff.js';
 import { WindowedSource } from './wire.js';
 
-function note(ctx: ScanContext, rule: TfRuleKey, message: string): void {
+/** Reports the TensorFlow rule `rule` with `message`. */
+export function note(ctx: ScanContext, rule: TfRuleKey, message: string): void {
   const r = TF_RULES[rule];
   ctx.report({ rule: r.id, severity: r.severity, message });
 }
-
-/** Keras configs embedded in SavedModel metadata, analysed with the Keras rules. */
-async function scanKeras(list: readonly KerasMetadata[], ctx: ScanContext, from: string): Promise<void> {
-  if (list.length === 0) return;
-  note(ctx, 'kerasMetadata', `${from}: Keras metadata for ${list.length} objects, analysed with the Keras rules`);
-  for (const k of list) {
-    await scanConfigText(k.json, ctx, { label: `Keras metadata of ${k.where}${k.identifier === '' ? '' : ` (${k.identifier})`}`, expectObject: false });
-  }
-}
-
-export const savedModelFormat: FormatScanner = {
-  id: 'tf-saved-model',
-  title: 'TensorFlow SavedModel',
-  sniff(probe: Probe): boolean {
-    return looksLikeSavedModel(probe.head, probe.size);
-  },
-  async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
-    const sm = readSavedModel(new WindowedSource(src));
-    if (sm.schemaVersion !== undefined) ctx.info('tensorflow.schemaVersion', sm.schemaVersion);
-    ctx.info('tensorflow.metaGraphs', sm.metaGraphs.length);
-    let nodes = 0;
-    let functions = 0;
-    for (const [i, mg] of sm.metaGraphs.entries()) {
-      const label = `meta graph ${i}${mg.tags.length > 0 ? ` [${mg.tags.join(',')}]` : ''}`;
-      if (mg.tfVersion !== undefined) ctx.info('tensorflow.version', mg.tfVersion);
-      const scope = saverScope(mg.graph, mg.saverRoots, mg.saverFunctions);
-      const stats = checkOps(mg.graph, scope, ctx, label);
-      nodes += stats.nodes + mg.graph.functions.reduce((a, f) => a + f.nodes.length, 0);
-      functions += stats.functions;
-      for (const a of mg.assets) {
-        if (escapingAsset(a)) note(ctx, 'assetEscape', `${label}: asset ${JSON.stringify(a.slice(0, 200))} resolves outside the SavedModel's assets folder`);
-      }
-      await scanKeras(mg.keras, ctx, label);
-      ctx.info(`tensorflow.signatures`, mg.signatures.slice(0, 20));
-    }
-    ctx.info('tensorflow.nodes', nodes);
-    ctx.info('tensorflow.functions', functions);
-    note(ctx, 'savedModel', `SavedModel with ${sm.metaGraphs.length} meta graph(s), ${nodes} nodes in ${functions} functions and the graph: every op checked`);
-  },
-};
 
 export const graphDefFormat: FormatScanner = {
   id: 'tf-graph-def',
@@ -75,17 +35,6 @@ export const graphDefFormat: FormatScanner = {
     ctx.info('tensorflow.functions', stats.functions);
     note(ctx, 'graphDef', `GraphDef with ${nodes} nodes in ${stats.functions} functions and the graph: every op checked`);
     return Promise.resolve();
-  },
-};
-
-export const kerasMetadataFormat: FormatScanner = {
-  id: 'tf-keras-metadata',
-  title: 'Keras SavedModel metadata',
-  sniff(probe: Probe): boolean {
-    return looksLikeKerasMetadata(probe.head, probe.size);
-  },
-  async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
-    await scanKeras(readKerasMetadata(new WindowedSource(src)), ctx, 'keras_metadata.pb');
   },
 };
 

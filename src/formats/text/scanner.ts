@@ -8,9 +8,9 @@
  * scanner here, so a payload in a `.txt` file is always analysed.
  */
 import type { ByteSource } from '../../bytes/source.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { defineRules } from '../../scan/rules.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import { defineRules } from '../../findings/rules.js';
 import { startsLikePickle, textAsPickle } from '../pickle/sniff.js';
 
 /** Text files validated in full up to this size; larger ones are not claimed (CWE-400). */

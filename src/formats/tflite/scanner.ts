@@ -22,9 +22,9 @@
 import { ByteReader } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { defineRules } from '../../scan/rules.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import { defineRules } from '../../findings/rules.js';
 import { TF_OPS, type OpReach } from '../tensorflow/ops.js';
 import { TF_REGISTERED_OPS } from '../tensorflow/registry.js';
 import { WindowCursor } from '../../bytes/window.js';

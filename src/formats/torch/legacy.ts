@@ -8,9 +8,9 @@
  */
 import { BufferSource, type ByteSource } from '../../bytes/source.js';
 import { ByteReader } from '../../bytes/reader.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { defineRules, type RuleInfo } from '../../scan/rules.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import { defineRules, type RuleInfo } from '../../findings/rules.js';
 import { Op } from '../pickle/opcodes.js';
 import { PickleReader } from '../pickle/reader.js';
 import { PICKLE_RULES } from '../pickle/rules.js';

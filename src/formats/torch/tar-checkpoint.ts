@@ -8,10 +8,10 @@
  */
 import { SliceSource, type ByteSource } from '../../bytes/source.js';
 import { ByteReader } from '../../bytes/reader.js';
-import { isTarHeader, readTar, type TarEntry } from '../../containers/tar/archive.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import type { Policy } from '../../scan/policy/policy.js';
+import { isTarHeader, readTar, type TarEntry } from '../../containers/tar/reader.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import type { Policy } from '../../python-globals/policy.js';
 import { latin1Decode } from '../../bytes/text.js';
 import type { AnalysisOptions } from '../pickle/analysis.js';
 import { looksLikePickle } from '../pickle/sniff.js';

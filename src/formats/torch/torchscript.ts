@@ -9,8 +9,8 @@
 import type { ByteSource } from '../../bytes/source.js';
 import { utf8Strict } from '../../bytes/text.js';
 import type { ZipArchive } from '../../containers/zip/archive.js';
-import type { ScanContext } from '../../scan/context.js';
-import { defineRules, type RuleInfo } from '../../scan/rules.js';
+import type { ScanContext } from '../context.js';
+import { defineRules, type RuleInfo } from '../../findings/rules.js';
 import type { ZipFlavour } from '../zip/flavour.js';
 import { openMember } from '../zip/members.js';
 import { analyzeTorchScript } from './torchscript-code.js';

@@ -11,8 +11,8 @@
  */
 import type { ByteSource } from '../../bytes/source.js';
 import type { ZipArchive, ZipEntry } from '../../containers/zip/archive.js';
-import type { ScanContext } from '../../scan/context.js';
-import { defineRules, type RuleInfo } from '../../scan/rules.js';
+import type { ScanContext } from '../context.js';
+import { defineRules, type RuleInfo } from '../../findings/rules.js';
 import type { ZipFlavour } from '../zip/flavour.js';
 import { memberLooksLikePickle, scanPickleMember } from '../zip/members.js';
 import { torchPersistentLoad, type StorageRef } from './persistent.js';

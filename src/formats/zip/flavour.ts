@@ -7,7 +7,7 @@
  */
 import type { ByteSource } from '../../bytes/source.js';
 import type { ZipArchive } from '../../containers/zip/archive.js';
-import type { ScanContext } from '../../scan/context.js';
+import type { ScanContext } from '../context.js';
 
 export interface ZipFlavour {
   /** Format id reported for the file (`torch-zip`, `torchscript`, `numpy-npz`, `keras-v3`, `zip`). */

@@ -4,10 +4,9 @@
  */
 import type { ByteSource } from '../../bytes/source.js';
 import type { ZipArchive } from '../../containers/zip/archive.js';
-import type { ScanContext } from '../../scan/context.js';
+import type { ScanContext } from '../context.js';
 import type { ZipFlavour } from './flavour.js';
 import { METHOD_STORED } from '../../containers/zip/extract.js';
-import { reportError } from '../../scan/engine.js';
 import { openMember } from './members.js';
 
 export const genericZipFlavour: ZipFlavour = {
@@ -35,7 +34,7 @@ export const genericZipFlavour: ZipFlavour = {
         try {
           ctx.spendInflated(e.uncompressedSize, `zip member '${e.name}'`);
         } catch (err) {
-          reportError(err, mctx, 'zip');
+          mctx.fail(err, 'zip');
           return;
         }
       }

@@ -5,8 +5,7 @@
 import type { ByteSource } from '../../bytes/source.js';
 import type { ZipEntry } from '../../containers/zip/archive.js';
 import { crcOf, entryHead, entrySource } from '../../containers/zip/extract.js';
-import type { ScanContext } from '../../scan/context.js';
-import { reportError } from '../../scan/engine.js';
+import type { ScanContext } from '../context.js';
 import type { AnalysisOptions } from '../pickle/analysis.js';
 import { looksLikePickle } from '../pickle/sniff.js';
 import { analyzePickleStream, type StreamResult } from '../pickle/stream.js';
@@ -18,7 +17,7 @@ export function openMember(src: ByteSource, e: ZipEntry, ctx: ScanContext, check
   try {
     data = entrySource(src, e, ctx.limits);
   } catch (err) {
-    reportError(err, ctx, 'zip');
+    ctx.fail(err, 'zip');
     return undefined;
   }
   if (checkCrc && e.listed === 'central') {

@@ -1,7 +1,7 @@
 /** Finding rules for zip containers: one per anomaly kind. */
 import type { ZipAnomalyKind } from '../../containers/zip/archive.js';
-import type { Severity } from '../../scan/finding.js';
-import { defineRules } from '../../scan/rules.js';
+import type { Severity } from '../../findings/finding.js';
+import { defineRules } from '../../findings/rules.js';
 
 const APPNOTE = 'https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT';
 

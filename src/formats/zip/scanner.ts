@@ -2,19 +2,25 @@
  * Zip containers, found by content: a local header at offset 0, or an
  * end-of-central-directory record at the end (which also finds archives
  * with data prepended, such as a pickle+zip polyglot).
+ *
+ * The walker reports the container's anomalies; what the members mean
+ * belongs to the flavours (PyTorch, Keras, NumPy...) that
+ * `formats/registry.ts` passes in, so this folder knows no model format.
  */
 import type { ByteSource } from '../../bytes/source.js';
 import { hasEocd, readZip } from '../../containers/zip/archive.js';
-import type { ScanContext } from '../../scan/context.js';
-import type { FormatScanner, Probe } from '../../scan/format.js';
-import { ZIP_FLAVOURS } from './flavours.js';
+import type { ScanContext } from '../context.js';
+import type { FormatScanner, Probe } from '../format.js';
+import type { ZipFlavour } from './flavour.js';
 import { ZIP_ANOMALY_SEVERITY, zipRuleId } from './rules.js';
 
 function startsWith(b: Uint8Array, ...sig: number[]): boolean {
   return sig.every((x, i) => b[i] === x);
 }
 
-export const zipFormat: FormatScanner = {
+/** The zip scanner, handing each archive to the first of `flavours` that claims it (most specific first). */
+export function zipFormat(flavours: readonly ZipFlavour[]): FormatScanner {
+  return {
   id: 'zip',
   title: 'zip archive',
   sniff(probe: Probe): boolean {
@@ -32,10 +38,11 @@ export const zipFormat: FormatScanner = {
         location: a.entry === undefined ? { offset: a.offset } : { offset: a.offset, member: [...(ctx.location.member ?? []), a.entry] },
       });
     }
-    const flavour = ZIP_FLAVOURS.find((f) => f.claims(zip, src));
+    const flavour = flavours.find((f) => f.claims(zip, src));
     if (flavour === undefined) return;
     ctx.info('format', flavour.id);
     ctx.info('zip.entries', zip.entries.length);
     await flavour.scan(zip, src, ctx);
   },
 };
+}

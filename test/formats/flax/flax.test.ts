@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { scanBuffer, scanFile } from '../../../src/scan/engine.js';
+import { scanBuffer } from '../../../src/scan/engine.js';
+import { scanFile } from '../../../src/scan/scan-file.js';
 import { fixture, rules } from '../../helpers.js';
 import { assertNoInternalError, flipsNeverCrash } from '../helpers.js';
 

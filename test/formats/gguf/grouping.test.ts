@@ -1,7 +1,7 @@
 /** One finding per attribute chain: the steps of one escape are listed together, not repeated. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scanFile } from '../../../src/scan/engine.js';
+import { scanFile } from '../../../src/scan/scan-file.js';
 import { fixture } from '../helpers.js';
 
 describe('template findings grouped by chain', () => {

@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import type { Json } from '../../../src/bytes/strict-json.js';
 import { walkConfig } from '../../../src/formats/keras/config-walker.js';
 import { judgeReference } from '../../../src/formats/keras/references.js';
-import { Policy } from '../../../src/scan/policy/policy.js';
-import { getProfile } from '../../../src/scan/policy/profiles.js';
+import { Policy } from '../../../src/python-globals/policy.js';
+import { getProfile } from '../../../src/python-globals/profiles.js';
 
 const policy = new Policy(getProfile('default'));
 

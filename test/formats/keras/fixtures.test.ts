@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scanFile } from '../../../src/scan/engine.js';
+import { scanFile } from '../../../src/scan/scan-file.js';
 import { expectations, fixture, rules } from '../../helpers.js';
 
 describe('keras fixtures', () => {

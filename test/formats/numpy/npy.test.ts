@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { scanBuffer, scanFile } from '../../../src/scan/engine.js';
-import type { FileReport } from '../../../src/scan/report.js';
+import { scanBuffer } from '../../../src/scan/engine.js';
+import { scanFile } from '../../../src/scan/scan-file.js';
+import type { FileReport } from '../../../src/findings/report.js';
 import { fixture, rules } from '../../helpers.js';
 import { assertNoInternalError, flipsNeverCrash } from '../helpers.js';
 import { buildZip } from '../../zip-builder.js';

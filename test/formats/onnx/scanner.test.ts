@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BufferSource } from '../../../src/bytes/source.js';
 import { externalDataReferences } from '../../../src/formats/onnx/scanner.js';
-import { scanFile } from '../../../src/scan/engine.js';
+import { scanFile } from '../../../src/scan/scan-file.js';
 import { fixture, has, outcomeFixtures, ruleSeverities } from '../helpers.js';
 import { externalTensor, initializer, model } from './pb.js';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scanBuffer } from '../../../src/scan/engine.js';
-import type { FileReport } from '../../../src/scan/report.js';
+import type { FileReport } from '../../../src/findings/report.js';
 
 const enc = (s: string): Buffer => Buffer.from(s, 'latin1');
 /** BINUNICODE. */

@@ -7,7 +7,7 @@ import { PickleMachine } from '../../../src/formats/pickle/machine.js';
 import { PickleReader } from '../../../src/formats/pickle/reader.js';
 import { PyBytes, PyDict, PyGlobal, PyList, PyObject, PyTuple, type PyValue } from '../../../src/formats/pickle/values.js';
 import { ModelguardError } from '../../../src/errors.js';
-import { DEFAULT_LIMITS } from '../../../src/scan/limits.js';
+import { DEFAULT_LIMITS } from '../../../src/formats/limits.js';
 
 function bytes(...parts: (string | number[] | Uint8Array)[]): Uint8Array {
   const chunks = parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Uint8Array.from(p)));

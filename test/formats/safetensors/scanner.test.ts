@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scanFile } from '../../../src/scan/engine.js';
+import { scanFile } from '../../../src/scan/scan-file.js';
 import { fixture, outcomeFixtures, ruleSeverities } from '../helpers.js';
 
 describe('safetensors fixtures', () => {

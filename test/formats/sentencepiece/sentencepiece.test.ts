@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { BufferSource } from '../../../src/bytes/source.js';
 import { WindowedSource, fields } from '../../../src/formats/tensorflow/wire.js';
 import { scanBuffer } from '../../../src/scan/engine.js';
-import type { FileReport } from '../../../src/scan/report.js';
+import type { FileReport } from '../../../src/findings/report.js';
 import { fixture } from '../../helpers.js';
 import { assertNoInternalError } from '../helpers.js';
 import { cat, len, str, varint, vint } from '../tensorflow/proto.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanPaths } from '../../../src/scan/directory.js';
-import { scanFile } from '../../../src/scan/engine.js';
+import { scanFile } from '../../../src/scan/scan-file.js';
 import { expectations, fixture, rules } from '../../helpers.js';
 
 const all = expectations('tensorflow');

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scanBuffer } from '../../../src/scan/engine.js';
-import type { FileReport } from '../../../src/scan/report.js';
+import type { FileReport } from '../../../src/findings/report.js';
 import { rules } from '../../helpers.js';
 import { cat, graphDef, len, nodeDef, savedModel, str } from './proto.js';
 

@@ -1,0 +1,193 @@
+/**
+ * Model folders as a unit. A Hugging Face style directory (config.json,
+ * weight shards, index files, tokenizer files) is one model: it gets one
+ * summary verdict, a per-file table, and folder-level checks that no single
+ * file can make (an index naming shards that are missing, weights in two
+ * formats).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Finding } from '../../findings/finding.js';
+import type { FileReport, ModelSummary } from '../../findings/report.js';
+import type { FolderPass } from '../folder-pass.js';
+import { defineRules } from '../../findings/rules.js';
+import { verdictOf, worst } from '../../findings/verdict.js';
+
+defineRules([
+  {
+    id: 'model/missing-shard',
+    title: 'Index names a weight file that is not there',
+    severity: 'suspicious',
+    help: 'A weight index (*.index.json) maps tensors to a shard missing from the folder: loading fails, or picks the file up from somewhere else.',
+  },
+  {
+    id: 'model/bad-index',
+    title: 'Weight index is not valid',
+    severity: 'suspicious',
+    help: 'A *.index.json file is not the JSON object with a weight_map that loaders expect.',
+  },
+  {
+    id: 'model/index-escapes-folder',
+    title: 'Weight index points outside the folder',
+    severity: 'malicious',
+    help: 'An index maps tensors to a path that is absolute or climbs out of the model folder with "..": loading reads files the model does not own.',
+  },
+  {
+    id: 'model/remote-code',
+    title: 'Model needs code from a repository (trust_remote_code)',
+    severity: 'suspicious',
+    help: 'The config\'s auto_map points transformers\' Auto classes at Python modules shipped in the repository (or in another one: "org/repo--module.Class"). from_pretrained(..., trust_remote_code=True) imports and runs that code; modelguard does not analyse Python. Read it, or pin a reviewed revision.',
+  },
+  {
+    id: 'model/pickle-and-safetensors',
+    title: 'Weights present as pickle and as safetensors',
+    severity: 'info',
+    help: 'transformers prefers model.safetensors when both exist; the pickle files are then unused, but other loaders may read them. Consider deleting them.',
+  },
+]);
+
+/** Files that mark a folder as one model. */
+const MARKERS = ['config.json', 'model_index.json'];
+const INDEX = /\.index\.json$/;
+/** Index files read (they are JSON maps of tensor names to shard files). */
+const MAX_INDEX_BYTES = 64 * 1024 * 1024;
+
+function parentOf(p: string): string {
+  const d = dirname(p);
+  return d === '' ? '.' : d;
+}
+
+/** Groups reports by model folder. `root` is the scanned directory on disk. */
+export function summarizeModelFolders(root: string, files: readonly FileReport[]): ModelSummary[] {
+  const names = new Set(files.map((f) => f.path));
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const base = f.path.split('/').pop() ?? '';
+    if (MARKERS.includes(base) || INDEX.test(base)) dirs.add(parentOf(f.path));
+  }
+  const out: ModelSummary[] = [];
+  for (const dir of [...dirs].sort()) {
+    const prefix = dir === '.' ? '' : `${dir}/`;
+    // Nested model folders (a pipeline's sub-models) belong to the nearest marker.
+    const mine = files.filter((f) => f.path.startsWith(prefix) && nearest(f.path, dirs) === dir);
+    const findings: Finding[] = [];
+    const has = (n: string) => names.has(prefix + n);
+    let kind: ModelSummary['kind'] = has('model_index.json') ? 'diffusers' : has('config.json') ? 'huggingface' : 'folder';
+    for (const f of mine) {
+      const base = f.path.slice(prefix.length);
+      if (!INDEX.test(base) || base.includes('/')) continue;
+      kind = kind === 'folder' ? 'sharded' : kind;
+      checkIndex(root, prefix, base, names, findings);
+    }
+    for (const cfg of CONFIGS_WITH_AUTO_MAP) if (has(cfg)) checkAutoMap(root, prefix, cfg, names, findings);
+    const weights = mine.map((f) => f.path.slice(prefix.length));
+    if (weights.some((w) => /\.safetensors$/.test(w)) && weights.some((w) => /^pytorch_model.*\.bin$/.test(w))) {
+      findings.push({
+        rule: 'model/pickle-and-safetensors',
+        severity: 'info',
+        message: 'the folder has both pytorch_model*.bin and *.safetensors weights; transformers loads the safetensors',
+        location: { file: dir },
+      });
+    }
+    let verdict = verdictOf(findings);
+    for (const f of mine) verdict = worst(verdict, f.verdict);
+    out.push({
+      path: dir,
+      kind,
+      verdict,
+      files: mine.map((f) => ({ path: f.path, format: f.format, verdict: f.verdict, size: f.size })),
+      findings,
+    });
+  }
+  return out;
+}
+
+function nearest(path: string, dirs: Set<string>): string | undefined {
+  let d = parentOf(path);
+  for (;;) {
+    if (dirs.has(d)) return d;
+    if (d === '.') return undefined;
+    d = parentOf(d);
+  }
+}
+
+/** A folder-level JSON file, read only up to `max` bytes (it was scanned on its own already). */
+function readJson(path: string, max: number): unknown {
+  if (statSync(path).size > max) throw new Error(`larger than ${max} bytes`);
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/** Configs whose `auto_map` transformers follows into repository code. */
+const CONFIGS_WITH_AUTO_MAP = ['config.json', 'tokenizer_config.json', 'preprocessor_config.json', 'processor_config.json', 'feature_extractor_config.json', 'image_processor_config.json'];
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/**
+ * `auto_map` maps Auto classes to `module.Class` (or `org/repo--module.Class`,
+ * code from another repository); values may be lists (a tokenizer's slow
+ * and fast classes) with nulls.
+ */
+function checkAutoMap(root: string, prefix: string, cfg: string, names: Set<string>, findings: Finding[]): void {
+  const file = prefix + cfg;
+  let doc: unknown;
+  try {
+    doc = readJson(join(root, file), MAX_CONFIG_BYTES);
+  } catch {
+    return; // too large or not JSON: the file's own scan says what it is
+  }
+  const map = typeof doc === 'object' && doc !== null ? (doc as { auto_map?: unknown }).auto_map : undefined;
+  if (typeof map !== 'object' || map === null) return;
+  const refs = new Set<string>();
+  for (const v of Object.values(map as Record<string, unknown>)) {
+    for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'string' && x.length < 512) refs.add(x);
+  }
+  if (refs.size === 0) return;
+  const modules = [...refs].map((r) => {
+    const [repo, target] = r.includes('--') ? [r.slice(0, r.indexOf('--')), r.slice(r.indexOf('--') + 2)] : [undefined, r];
+    const module = target.includes('.') ? target.slice(0, target.lastIndexOf('.')) : target;
+    const local = `${module.replace(/\./g, '/')}.py`;
+    return repo !== undefined ? `${module} from repository ${repo}` : names.has(prefix + local) ? local : `${local} (not in the folder)`;
+  });
+  findings.push({
+    rule: 'model/remote-code',
+    severity: 'suspicious',
+    message: `${cfg} maps Auto classes to repository code that trust_remote_code runs: ${[...new Set(modules)].sort().slice(0, 10).join(', ')}`,
+    location: { file },
+  });
+}
+
+function checkIndex(root: string, prefix: string, base: string, names: Set<string>, findings: Finding[]): void {
+  const file = prefix + base;
+  let doc: unknown;
+  try {
+    doc = readJson(join(root, file), MAX_INDEX_BYTES);
+  } catch (e) {
+    findings.push({ rule: 'model/bad-index', severity: 'suspicious', message: `${base}: ${(e as Error).message}`, location: { file } });
+    return;
+  }
+  const map = typeof doc === 'object' && doc !== null ? (doc as { weight_map?: unknown }).weight_map : undefined;
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) {
+    findings.push({ rule: 'model/bad-index', severity: 'suspicious', message: `${base} has no weight_map object`, location: { file } });
+    return;
+  }
+  const shards = new Set<string>();
+  for (const v of Object.values(map as Record<string, unknown>)) {
+    if (typeof v !== 'string') {
+      findings.push({ rule: 'model/bad-index', severity: 'suspicious', message: `${base}: a weight_map value is not a file name`, location: { file } });
+      return;
+    }
+    shards.add(v);
+  }
+  for (const s of [...shards].sort()) {
+    if (s.startsWith('/') || s.startsWith('\\') || /^[A-Za-z]:/.test(s) || s.split(/[\\/]/).includes('..')) {
+      findings.push({ rule: 'model/index-escapes-folder', severity: 'malicious', message: `${base} maps tensors to '${s}', outside the model folder`, location: { file } });
+    } else if (!names.has(prefix + s)) {
+      findings.push({ rule: 'model/missing-shard', severity: 'suspicious', message: `${base} maps tensors to '${s}', which is not in the folder`, location: { file } });
+    }
+  }
+}
+
+/** Model folders are summarised only for a single directory root, where report paths are relative to it. */
+export const modelFolderPass: FolderPass = {
+  id: 'model-folders',
+  run: (files, root) => ({ files: [...files], models: root === undefined ? [] : summarizeModelFolders(root, files) }),
+};

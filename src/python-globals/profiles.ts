@@ -1,0 +1,59 @@
+/**
+ * Built-in profiles and how a format picks one.
+ *
+ * Profiles are unions of the allow tables; the denylist applies to all of
+ * them and cannot be overridden. `auto` picks by format: PyTorch files get
+ * `torch`, joblib dumps `sklearn`, NumPy files `numpy`, raw pickles
+ * `default` (everything this project vouches for).
+ */
+import { ModelguardError } from '../errors.js';
+import { DATA_ALLOW } from './allow/data.js';
+import { NUMPY_ALLOW } from './allow/numpy.js';
+import { SKLEARN_ALLOW } from './allow/sklearn.js';
+import { TORCH_ALLOW } from './allow/torch.js';
+import { TORCHSCRIPT_ALLOW } from './allow/torchscript.js';
+import type { Profile } from './types.js';
+
+export const PROFILES: Readonly<Record<string, Profile>> = {
+  data: { id: 'data', title: 'plain Python data (containers, scalars, standard value types)', allow: DATA_ALLOW },
+  numpy: { id: 'numpy', title: 'NumPy arrays, dtypes, scalars and RNG states', allow: [...DATA_ALLOW, ...NUMPY_ALLOW] },
+  torch: {
+    id: 'torch',
+    title: 'PyTorch checkpoints: weights_only set, whole nn.Modules, optimizers, NumPy states',
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW],
+  },
+  torchscript: {
+    id: 'torchscript',
+    title: 'TorchScript archives: the torch profile plus classes compiled from the archive',
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...TORCHSCRIPT_ALLOW],
+  },
+  sklearn: {
+    id: 'sklearn',
+    title: 'scikit-learn / joblib models: estimators, SciPy sparse matrices, NumPy arrays',
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...SKLEARN_ALLOW],
+  },
+  default: {
+    id: 'default',
+    title: 'every built-in allowlist (raw pickles of unknown origin)',
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...SKLEARN_ALLOW],
+  },
+};
+
+export const PROFILE_IDS = Object.keys(PROFILES);
+
+/** Profile a format uses when the user did not choose one. */
+export function profileForFormat(format: string): string {
+  if (format === 'torchscript') return 'torchscript';
+  if (format.startsWith('torch')) return 'torch';
+  if (format === 'joblib') return 'sklearn';
+  if (format.startsWith('numpy')) return 'numpy';
+  return 'default';
+}
+
+export function getProfile(id: string): Profile {
+  const p = PROFILES[id];
+  if (p === undefined) {
+    throw new ModelguardError('E_USAGE', `unknown profile '${id}' (known: ${PROFILE_IDS.join(', ')})`);
+  }
+  return p;
+}

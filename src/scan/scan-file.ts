@@ -1,0 +1,102 @@
+/**
+ * Scanning files on disk: small files read into one reused buffer, large
+ * ones through random-access reads, age-encrypted ones decrypted in memory.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AgeError } from '../age/errors.js';
+import { looksLikeAge } from '../age/magic.js';
+import { BufferSource, FileSource } from '../bytes/source.js';
+import { describeError } from '../errors.js';
+import type { FileReport } from '../findings/report.js';
+import { scanSource, type ScanOptions } from './engine.js';
+
+/** Files up to this size are read with one system call and scanned from memory. */
+const SLURP_BYTES = 1 << 20;
+
+/**
+ * One reusable buffer for those reads, lent to one scan at a time (a
+ * concurrent scan allocates its own). A fresh buffer per file costs a page
+ * fault per 4 KiB on first touch, as much as the rest of the read: measured
+ * 22 ms against 4 ms for 2,000 files of 3.4 KiB. Safe to reuse because
+ * reports hold only strings and numbers (`InfoValue`, `Finding`), never views
+ * of the scanned bytes.
+ */
+let scratch: Uint8Array | undefined = new Uint8Array(64 * 1024);
+
+function borrowScratch(size: number): Uint8Array {
+  const s = scratch;
+  if (s !== undefined && s.length >= size) {
+    scratch = undefined;
+    return s;
+  }
+  // Grow in powers of two up to SLURP_BYTES, so a directory of 100 KiB files settles on one buffer.
+  let n = 64 * 1024;
+  while (n < size) n *= 2;
+  return new Uint8Array(n);
+}
+
+function returnScratch(buf: Uint8Array): void {
+  if (scratch === undefined || scratch.length < buf.length) scratch = buf;
+}
+
+/** Decrypts an age file as a random-access source (no plaintext on disk) and scans it. */
+async function scanEncrypted(path: string, display: string, identityFile: string, options: ScanOptions): Promise<FileReport> {
+  const { openDecryptedSource } = await import('../age/source.js');
+  const { parseIdentitiesFile } = await import('../age/keys.js');
+  const ids = parseIdentitiesFile(readFileSync(identityFile, 'utf8'), identityFile);
+  const plain = openDecryptedSource(path, ids);
+  try {
+    const r = await scanSource(plain, display, { ...options, dir: dirname(path) });
+    r.info['encryption'] = 'age (decrypted in memory)';
+    return r;
+  } finally {
+    plain.close();
+  }
+}
+
+/** Scans one file on disk; I/O errors become an `unscannable` report, never an exception. */
+export async function scanFile(path: string, options: ScanOptions & { displayName?: string } = {}): Promise<FileReport> {
+  const display = options.displayName ?? path;
+  let src: FileSource;
+  try {
+    src = new FileSource(path);
+  } catch (e) {
+    return {
+      path: display,
+      format: 'unknown',
+      verdict: 'unscannable',
+      size: 0,
+      findings: [
+        { rule: 'engine/io-error', severity: 'unscannable', message: describeError(e), location: { file: display } },
+      ],
+      info: {},
+      durationMs: 0,
+    };
+  }
+  try {
+    if (options.identityFile !== undefined && looksLikeAge(src.read(0, Math.min(64, src.size)))) {
+      return await scanEncrypted(path, display, options.identityFile, options);
+    }
+    if (src.size > SLURP_BYTES) return await scanSource(src, display, { ...options, dir: dirname(path) });
+    const buf = borrowScratch(src.size);
+    try {
+      return await scanSource(new BufferSource(src.readInto(0, src.size, buf)), display, { ...options, dir: dirname(path) });
+    } finally {
+      returnScratch(buf);
+    }
+  } catch (e) {
+    const age = e instanceof AgeError;
+    return {
+      path: display,
+      format: age ? 'age' : 'unknown',
+      verdict: 'unscannable',
+      size: src.size,
+      findings: [{ rule: age ? 'age/decrypt-failed' : 'engine/io-error', severity: 'unscannable', message: describeError(e), location: { file: display } }],
+      info: {},
+      durationMs: 0,
+    };
+  } finally {
+    src.close();
+  }
+}
