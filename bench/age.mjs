@@ -72,11 +72,15 @@ const recipient = execFileSync('age-keygen', ['-y', key], { encoding: 'utf8' }).
 const mg = (args, env) => timed(process.execPath, [MAIN, ...args], env);
 const single = { MODELGUARD_THREADS: '1' };
 
-console.log(`# node ${process.version}, age ${execFileSync('age', ['--version'], { encoding: 'utf8' }).trim()}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`);
+console.log(
+  `# node ${process.version}, age ${execFileSync('age', ['--version'], { encoding: 'utf8' }).trim()}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`,
+);
 console.log(`# best of ${reps}; MiB/s = plaintext MiB / wall seconds; ratio = modelguard / age (higher is faster)`);
 console.log('# modelguard fsyncs file outputs before renaming them into place and age does not: for files, "age + fsync" runs `sync FILE` after age');
 console.log('# (compare with modelguard\'s default), and "--no-fsync" runs modelguard without any fsync (compare with plain age)');
-console.log('| size | operation | output | age MiB/s | age + fsync MiB/s | modelguard MiB/s (vs age, vs age + fsync) | modelguard --no-fsync MiB/s (vs age) | modelguard 1 thread MiB/s (vs age) | peak RSS age / mg / mg-1t (MiB) |');
+console.log(
+  '| size | operation | output | age MiB/s | age + fsync MiB/s | modelguard MiB/s (vs age, vs age + fsync) | modelguard --no-fsync MiB/s (vs age) | modelguard 1 thread MiB/s (vs age) | peak RSS age / mg / mg-1t (MiB) |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|');
 try {
   for (const gib of sizesGiB) {
@@ -88,30 +92,52 @@ try {
     writeRandom(plain, bytes);
     execFileSync('age', ['-r', recipient, '-o', enc, plain]);
     const rows = [
-      ['encrypt', '/dev/null', () => timed('age', ['-r', recipient, '-o', '/dev/null', plain]), (env) => mg(['encrypt', '-r', recipient, '-o', '/dev/null', plain], env)],
+      [
+        'encrypt',
+        '/dev/null',
+        () => timed('age', ['-r', recipient, '-o', '/dev/null', plain]),
+        (env) => mg(['encrypt', '-r', recipient, '-o', '/dev/null', plain], env),
+      ],
       ['encrypt', 'file', () => timed('age', ['-r', recipient, '-o', out, plain]), (env) => mg(['encrypt', '-r', recipient, '-o', out, plain], env)],
       ['decrypt', '/dev/null', () => timed('age', ['-d', '-i', key, '-o', '/dev/null', enc]), (env) => mg(['decrypt', '-i', key, '-o', '/dev/null', enc], env)],
       ['decrypt', 'file', () => timed('age', ['-d', '-i', key, '-o', out, enc]), (env) => mg(['decrypt', '-i', key, '-o', out, enc], env)],
     ];
     for (const [op, target, ageRun, mgRun] of rows) {
       warm(op === 'encrypt' ? plain : enc);
-      const a = best(() => { rmSync(out, { force: true }); return ageRun(); });
-      const m = best(() => { rmSync(out, { force: true }); return mgRun({}); });
-      const s = best(() => { rmSync(out, { force: true }); return mgRun(single); });
+      const a = best(() => {
+        rmSync(out, { force: true });
+        return ageRun();
+      });
+      const m = best(() => {
+        rmSync(out, { force: true });
+        return mgRun({});
+      });
+      const s = best(() => {
+        rmSync(out, { force: true });
+        return mgRun(single);
+      });
       const f = (r) => (mib / r.secs).toFixed(0);
       let durable = '-';
       let vsDurable = '';
       let noSync = '-';
       if (target === 'file') {
         const cmd = op === 'encrypt' ? `age -r ${recipient} -o '${out}' '${plain}'` : `age -d -i '${key}' -o '${out}' '${enc}'`;
-        const d = best(() => { rmSync(out, { force: true }); return timed('sh', ['-c', `${cmd} && sync '${out}'`]); });
+        const d = best(() => {
+          rmSync(out, { force: true });
+          return timed('sh', ['-c', `${cmd} && sync '${out}'`]);
+        });
         durable = f(d);
         vsDurable = `, ${(d.secs / m.secs).toFixed(2)}x`;
         const args = op === 'encrypt' ? ['encrypt', '--no-fsync', '-r', recipient, '-o', out, plain] : ['decrypt', '--no-fsync', '-i', key, '-o', out, enc];
-        const n = best(() => { rmSync(out, { force: true }); return mg(args, {}); });
+        const n = best(() => {
+          rmSync(out, { force: true });
+          return mg(args, {});
+        });
         noSync = `${f(n)} (${(a.secs / n.secs).toFixed(2)}x)`;
       }
-      console.log(`| ${gib} GiB | ${op} | ${target} | ${f(a)} | ${durable} | ${f(m)} (${(a.secs / m.secs).toFixed(2)}x${vsDurable}) | ${noSync} | ${f(s)} (${(a.secs / s.secs).toFixed(2)}x) | ${a.rssMiB.toFixed(0)} / ${m.rssMiB.toFixed(0)} / ${s.rssMiB.toFixed(0)} |`);
+      console.log(
+        `| ${gib} GiB | ${op} | ${target} | ${f(a)} | ${durable} | ${f(m)} (${(a.secs / m.secs).toFixed(2)}x${vsDurable}) | ${noSync} | ${f(s)} (${(a.secs / s.secs).toFixed(2)}x) | ${a.rssMiB.toFixed(0)} / ${m.rssMiB.toFixed(0)} / ${s.rssMiB.toFixed(0)} |`,
+      );
     }
     if (process.env.BENCH_CHECK !== '0') {
       rmSync(out, { force: true });
@@ -128,4 +154,3 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-

@@ -16,7 +16,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1,4' }, legacy: { type: 'string', default: '1' }, dir: { type: 'string', default: tmpdir() }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1,4' },
+    legacy: { type: 'string', default: '1' },
+    dir: { type: 'string', default: tmpdir() },
+    runs: { type: 'string', default: '3' },
+  },
+});
 const work = mkdtempSync(join(values.dir, 'modelguard-bench-'));
 const cli = join(root, 'dist/cli/main.js');
 const runs = Number(values.runs);
@@ -51,8 +58,14 @@ function best(fn) {
 }
 
 const cases = [
-  ...values.sizes.split(',').filter(Boolean).map((g) => ({ name: `zip ${g} GiB`, gib: Number(g), legacy: false })),
-  ...values.legacy.split(',').filter(Boolean).map((g) => ({ name: `legacy ${g} GiB`, gib: Number(g), legacy: true })),
+  ...values.sizes
+    .split(',')
+    .filter(Boolean)
+    .map((g) => ({ name: `zip ${g} GiB`, gib: Number(g), legacy: false })),
+  ...values.legacy
+    .split(',')
+    .filter(Boolean)
+    .map((g) => ({ name: `legacy ${g} GiB`, gib: Number(g), legacy: true })),
 ];
 const rows = [];
 try {
@@ -63,15 +76,36 @@ try {
     const copy = join(work, 'copy.bin');
     const out = join(work, 'out.safetensors');
     execFileSync('cat', [input], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 });
-    const cp = best(() => { rmSync(copy, { force: true }); return time('cp', [input, copy]); });
-    const cpSync = best(() => { rmSync(copy, { force: true }); return time('sh', ['-c', `cp "${input}" "${copy}" && sync "${copy}"`]); });
+    const cp = best(() => {
+      rmSync(copy, { force: true });
+      return time('cp', [input, copy]);
+    });
+    const cpSync = best(() => {
+      rmSync(copy, { force: true });
+      return time('sh', ['-c', `cp "${input}" "${copy}" && sync "${copy}"`]);
+    });
     rmSync(copy, { force: true });
-    const conv = best(() => { rmSync(out, { force: true }); return time('node', [cli, 'convert', input, out]); });
-    const convFast = best(() => { rmSync(out, { force: true }); return time('node', [cli, 'convert', input, out, '--no-fsync']); });
+    const conv = best(() => {
+      rmSync(out, { force: true });
+      return time('node', [cli, 'convert', input, out]);
+    });
+    const convFast = best(() => {
+      rmSync(out, { force: true });
+      return time('node', [cli, 'convert', input, out, '--no-fsync']);
+    });
     rmSync(out, { force: true });
     rmSync(input, { force: true });
-    rows.push({ case: c.name, bytes: size, cp: cp.secs, 'cp+sync': cpSync.secs, convert: conv.secs, 'convert --no-fsync': convFast.secs,
-      'ratio (convert / cp+sync)': +(conv.secs / cpSync.secs).toFixed(2), 'ratio (--no-fsync / cp)': +(convFast.secs / cp.secs).toFixed(2), 'peak RSS MiB': Math.round(Math.max(conv.rssMiB, convFast.rssMiB)) });
+    rows.push({
+      case: c.name,
+      bytes: size,
+      cp: cp.secs,
+      'cp+sync': cpSync.secs,
+      convert: conv.secs,
+      'convert --no-fsync': convFast.secs,
+      'ratio (convert / cp+sync)': +(conv.secs / cpSync.secs).toFixed(2),
+      'ratio (--no-fsync / cp)': +(convFast.secs / cp.secs).toFixed(2),
+      'peak RSS MiB': Math.round(Math.max(conv.rssMiB, convFast.rssMiB)),
+    });
     console.log(rows[rows.length - 1]);
   }
 } finally {

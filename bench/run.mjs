@@ -58,7 +58,9 @@ if (!skip.has('big')) {
     bytesRead = read;
     if (r.verdict !== 'clean') throw new Error(`unexpected verdict ${r.verdict}`);
   }
-  console.log(`\n1. zip checkpoint of ${(statSync(file).size / GiB).toFixed(2)} GiB: median ${median(times).toFixed(1)} ms, best ${Math.min(...times).toFixed(1)} ms over 21 scans; ${(bytesRead / 1024).toFixed(1)} KiB read per scan`);
+  console.log(
+    `\n1. zip checkpoint of ${(statSync(file).size / GiB).toFixed(2)} GiB: median ${median(times).toFixed(1)} ms, best ${Math.min(...times).toFixed(1)} ms over 21 scans; ${(bytesRead / 1024).toFixed(1)} KiB read per scan`,
+  );
 }
 
 if (!skip.has('memory')) {
@@ -70,7 +72,9 @@ if (!skip.has('memory')) {
     const file = join(cache, f);
     warm(file);
     const r = JSON.parse(execFileSync(process.execPath, [probe, file]).toString());
-    console.log(`   ${f} (${(statSync(file).size / GiB).toFixed(2)} GiB): ${r.verdict}, peak RSS ${(r.maxRSS / 1024).toFixed(0)} MiB (+${((r.maxRSS - base.maxRSS) / 1024).toFixed(0)} MiB over baseline), ${r.ms.toFixed(0)} ms`);
+    console.log(
+      `   ${f} (${(statSync(file).size / GiB).toFixed(2)} GiB): ${r.verdict}, peak RSS ${(r.maxRSS / 1024).toFixed(0)} MiB (+${((r.maxRSS - base.maxRSS) / 1024).toFixed(0)} MiB over baseline), ${r.ms.toFixed(0)} ms`,
+    );
   }
 }
 
@@ -90,16 +94,20 @@ if (!skip.has('dir')) {
   const oursSingle = [];
   for (let i = 0; i < runs; i++) oursSingle.push(time(process.execPath, [join(root, 'dist/cli/main.js'), 'scan', '--jobs', '1', '--format', 'json', dir]).ms);
   const n = 2000;
-  console.log(`\n3. ${n} small checkpoints (${(execFileSync('du', ['-sk', dir]).toString().split('\t')[0] / 1024).toFixed(0)} MiB), whole CLI runs, median of ${runs}:`);
+  console.log(
+    `\n3. ${n} small checkpoints (${(execFileSync('du', ['-sk', dir]).toString().split('\t')[0] / 1024).toFixed(0)} MiB), whole CLI runs, median of ${runs}:`,
+  );
   console.log(`   modelguard, default threads: ${median(ours).toFixed(0)} ms = ${(n / (median(ours) / 1000)).toFixed(0)} files/s`);
   console.log(`   modelguard, 1 thread:       ${median(oursSingle).toFixed(0)} ms = ${(n / (median(oursSingle) / 1000)).toFixed(0)} files/s`);
   if (picklescan !== undefined && existsSync(join(picklescan, 'src', 'picklescan'))) {
     const theirs = [];
     for (let i = 0; i < runs; i++) theirs.push(time('/usr/bin/python3', ['-m', 'picklescan', '-p', dir], { cwd: join(picklescan, 'src') }).ms);
     const ratio = median(theirs) / median(ours);
-    const rev = existsSync(join(picklescan, '.git')) ? '' : readFileSync(join(picklescan, 'pyproject.toml'), 'utf8').match(/version = "([^"]+)"/)?.[1] ?? '';
+    const rev = existsSync(join(picklescan, '.git')) ? '' : (readFileSync(join(picklescan, 'pyproject.toml'), 'utf8').match(/version = "([^"]+)"/)?.[1] ?? '');
     console.log(`   picklescan ${rev}:           ${median(theirs).toFixed(0)} ms = ${(n / (median(theirs) / 1000)).toFixed(0)} files/s`);
-    console.log(`   ratio: modelguard is ${ratio.toFixed(1)}x picklescan's files per second (${(median(theirs) / median(oursSingle)).toFixed(1)}x on one thread)`);
+    console.log(
+      `   ratio: modelguard is ${ratio.toFixed(1)}x picklescan's files per second (${(median(theirs) / median(oursSingle)).toFixed(1)}x on one thread)`,
+    );
   } else {
     console.log('   picklescan: not measured (pass --picklescan <source checkout> or set PICKLESCAN_SRC)');
   }

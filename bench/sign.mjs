@@ -47,7 +47,14 @@ function best(f) {
   return Math.min(...Array.from({ length: runs }, f));
 }
 const cli = join(root, 'dist', 'cli', 'main.js');
-const files = (p) => (statSync(p).isDirectory() ? execFileSync('ls', [p]).toString().trim().split('\n').map((f) => join(p, f)) : [p]);
+const files = (p) =>
+  statSync(p).isDirectory()
+    ? execFileSync('ls', [p])
+        .toString()
+        .trim()
+        .split('\n')
+        .map((f) => join(p, f))
+    : [p];
 console.log(`modelguard signing benchmark · node ${process.version} · ${availableParallelism()} cores · best of ${runs} · page cache warm`);
 for (const [label, model, extra, bytes] of [
   ['4 GB single file (shards of 1 GB)', dirname(single), ['--shard-size', '1000000000'], 4 * GB],

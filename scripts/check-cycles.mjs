@@ -86,6 +86,12 @@ for (const start of files) {
 if (sccs.length === 0) {
   console.log(`import cycles: none (${files.length} modules)`);
 } else {
-  for (const c of sccs) console.error(`import cycle of ${c.length} modules:\n  ${c.map((f) => relative(root, f)).sort().join('\n  ')}`);
+  for (const c of sccs)
+    console.error(
+      `import cycle of ${c.length} modules:\n  ${c
+        .map((f) => relative(root, f))
+        .sort()
+        .join('\n  ')}`,
+    );
   process.exitCode = 1;
 }

@@ -22,7 +22,10 @@ if (!existsSync(manifestPath)) {
   console.error(`eval: no corpus at ${corpus} (set MODELGUARD_CORPUS or pass a path)`);
   process.exit(2);
 }
-const rows = readFileSync(manifestPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const rows = readFileSync(manifestPath, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
 const report = await scanPaths([corpus], {});
 const byPath = new Map(report.files.map((f) => [f.path, f]));
 
@@ -41,7 +44,13 @@ function judge(row, f) {
     const ok = v === 'suspicious' && names.includes(row.requires_import);
     return { ok, why: `expected suspicious naming ${row.requires_import}, got ${v}` };
   }
-  return { ok: v === 'clean', why: `expected clean, got ${v}: ${serious.map((x) => `${x.rule} ${x.message}`).join(' | ').slice(0, 300)}` };
+  return {
+    ok: v === 'clean',
+    why: `expected clean, got ${v}: ${serious
+      .map((x) => `${x.rule} ${x.message}`)
+      .join(' | ')
+      .slice(0, 300)}`,
+  };
 }
 
 const VERDICTS = ['clean', 'suspicious', 'unscannable', 'malicious'];
@@ -51,7 +60,10 @@ for (const row of rows) {
   const f = byPath.get(row.path);
   const { ok, why } = judge(row, f);
   if (!ok) failures.push(`${row.label.padEnd(10)} ${row.format.padEnd(12)} ${row.path}: ${why}`);
-  for (const [key, table] of [[row.format, tables.format], [`${row.label}:${row.technique}`, tables.technique]]) {
+  for (const [key, table] of [
+    [row.format, tables.format],
+    [`${row.label}:${row.technique}`, tables.technique],
+  ]) {
     const t = table.get(key) ?? { label: row.label, n: 0, ok: 0, ...Object.fromEntries(VERDICTS.map((v) => [v, 0])) };
     t.n++;
     if (ok) t.ok++;
@@ -63,7 +75,9 @@ for (const row of rows) {
 function print(title, table) {
   console.log(`\n${title.padEnd(46)}  n  pass  clean  susp  unsc  mal`);
   for (const [k, t] of [...table.entries()].sort()) {
-    console.log(`${k.slice(0, 46).padEnd(46)} ${String(t.n).padStart(2)}  ${String(t.ok).padStart(4)}  ${String(t.clean).padStart(5)}  ${String(t.suspicious).padStart(4)}  ${String(t.unscannable).padStart(4)}  ${String(t.malicious).padStart(3)}`);
+    console.log(
+      `${k.slice(0, 46).padEnd(46)} ${String(t.n).padStart(2)}  ${String(t.ok).padStart(4)}  ${String(t.clean).padStart(5)}  ${String(t.suspicious).padStart(4)}  ${String(t.unscannable).padStart(4)}  ${String(t.malicious).padStart(3)}`,
+    );
   }
 }
 print('by format (content)', tables.format);
@@ -73,7 +87,9 @@ console.log('\nconfusion (label → verdict):        clean  susp  unsc  mal');
 for (const l of labels) {
   const c = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
   for (const row of rows.filter((r) => r.label === l)) c[byPath.get(row.path)?.verdict ?? 'unscannable']++;
-  console.log(`  ${l.padEnd(32)} ${String(c.clean).padStart(5)}  ${String(c.suspicious).padStart(4)}  ${String(c.unscannable).padStart(4)}  ${String(c.malicious).padStart(4)}`);
+  console.log(
+    `  ${l.padEnd(32)} ${String(c.clean).padStart(5)}  ${String(c.suspicious).padStart(4)}  ${String(c.unscannable).padStart(4)}  ${String(c.malicious).padStart(4)}`,
+  );
 }
 if (failures.length > 0) {
   console.log(`\nmisses (${failures.length}):`);

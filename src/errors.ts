@@ -19,15 +19,7 @@
  * - `E_REFUSED`: the operation was refused for a security reason (for
  *   example converting a malicious checkpoint without opting in).
  */
-export type ErrorCode =
-  | 'E_TRUNCATED'
-  | 'E_MALFORMED'
-  | 'E_LIMIT'
-  | 'E_UNSUPPORTED'
-  | 'E_IO'
-  | 'E_USAGE'
-  | 'E_POLICY'
-  | 'E_REFUSED';
+export type ErrorCode = 'E_TRUNCATED' | 'E_MALFORMED' | 'E_LIMIT' | 'E_UNSUPPORTED' | 'E_IO' | 'E_USAGE' | 'E_POLICY' | 'E_REFUSED';
 
 export class ModelguardError<C extends string = ErrorCode> extends Error {
   readonly code: C;

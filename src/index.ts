@@ -16,7 +16,17 @@ export { scanFile } from './scan/scan-file.js';
 export { scanDirectory, scanPaths, type DirectoryScanOptions } from './scan/directory.js';
 export type { FormatScanner, Probe } from './formats/format.js';
 export type { ScanContext } from './formats/context.js';
-export { openCheckpoint, loadCheckpoint, tensorBytes, tensorChunks, type Checkpoint, type CheckpointTensor, type LeftBehind, type LoadOptions, type OpenOptions } from './convert/load/checkpoint.js';
+export {
+  openCheckpoint,
+  loadCheckpoint,
+  tensorBytes,
+  tensorChunks,
+  type Checkpoint,
+  type CheckpointTensor,
+  type LeftBehind,
+  type LoadOptions,
+  type OpenOptions,
+} from './convert/load/checkpoint.js';
 export type { CkValue, Tensor, Storage, PathPart } from './convert/load/tree.js';
 export { convert } from './convert/index.js';
 export { convertCheckpoint, type ConvertOptions, type ConvertReport } from './convert/convert.js';
@@ -65,7 +75,16 @@ export { decide as decideRetention, applyPrune, type RetentionPolicy } from './v
 export { SignError, type SignErrorCode, type Difference } from './sign/errors.js';
 export { hashModel, type HashOptions, GIT_PATHS, DEFAULT_SHARD_SIZE } from './sign/manifest/serialize.js';
 export { rootDigest, type Manifest as ModelManifest, type Resource as ModelResource, type Serialization } from './sign/manifest/manifest.js';
-export { signModel, signStatement, signStatementAsync, type SignMethod, type LocalSignMethod, type SigstoreSignMethod, type SignOptions, type SignResult } from './sign/sign.js';
+export {
+  signModel,
+  signStatement,
+  signStatementAsync,
+  type SignMethod,
+  type LocalSignMethod,
+  type SigstoreSignMethod,
+  type SignOptions,
+  type SignResult,
+} from './sign/sign.js';
 export { loadSigningServices, servicesFromConfig, PUBLIC_GOOD_SERVICES, type SigstoreServices } from './sign/signing-config.js';
 export { verifyModel, verifySignatureFile, type VerifyMethod, type VerifyOptions, type VerifyResult } from './sign/verify.js';
 export { attestScan, verifyAttestation, SCAN_PREDICATE, type ScanPredicate, type AttestationCheck } from './sign/attest.js';

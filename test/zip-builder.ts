@@ -50,12 +50,47 @@ export function buildZip(entries: BuildEntry[], o: BuildOptions = {}): Uint8Arra
     const lname = Buffer.from(e.localName ?? e.name);
     const extra = e.zip64Local === true ? Buffer.concat([u16(1), u16(16), u64(raw.length), u64(body.length)]) : Buffer.alloc(0);
     const sizes = e.descriptor === true ? [0, 0, 0] : [crc, e.zip64Local === true ? 0xffffffff : body.length, e.zip64Local === true ? 0xffffffff : raw.length];
-    const local = Buffer.concat([u32(0x04034b50), u16(20), u16(flags), u16(method), u16(0), u16(0), u32(sizes[0] as number), u32(sizes[1] as number), u32(sizes[2] as number), u16(lname.length), u16(extra.length), lname, extra]);
+    const local = Buffer.concat([
+      u32(0x04034b50),
+      u16(20),
+      u16(flags),
+      u16(method),
+      u16(0),
+      u16(0),
+      u32(sizes[0] as number),
+      u32(sizes[1] as number),
+      u32(sizes[2] as number),
+      u16(lname.length),
+      u16(extra.length),
+      lname,
+      extra,
+    ]);
     const desc = e.descriptor === true ? Buffer.concat([u32(0x08074b50), u32(crc), u32(body.length), u32(raw.length)]) : Buffer.alloc(0);
     parts.push(local, body, desc);
     if (e.hidden !== true) {
       const name = Buffer.from(e.name);
-      central.push(Buffer.concat([u32(0x02014b50), u16(20), u16(20), u16(flags & ~(e.localFlags ?? 0)), u16(method), u16(0), u16(0), u32(crc), u32(body.length), u32(raw.length), u16(name.length), u16(0), u16(0), u16(0), u16(0), u32(0), u32(pos), name]));
+      central.push(
+        Buffer.concat([
+          u32(0x02014b50),
+          u16(20),
+          u16(20),
+          u16(flags & ~(e.localFlags ?? 0)),
+          u16(method),
+          u16(0),
+          u16(0),
+          u32(crc),
+          u32(body.length),
+          u32(raw.length),
+          u16(name.length),
+          u16(0),
+          u16(0),
+          u16(0),
+          u16(0),
+          u32(0),
+          u32(pos),
+          name,
+        ]),
+      );
       listed++;
     }
     pos += local.length + body.length + desc.length;

@@ -57,8 +57,8 @@ export function bech32Encode(hrp: string, data: Uint8Array, upper = false): stri
   const words = convertBits(data, 8, 5, true) as number[];
   const chk = polymod([...hrpExpand(lower), ...words, 0, 0, 0, 0, 0, 0]) ^ 1;
   let s = `${lower}1`;
-  for (const w of words) s += CHARSET[w];
-  for (let i = 0; i < 6; i++) s += CHARSET[(chk >>> (5 * (5 - i))) & 31];
+  for (const w of words) s += CHARSET.charAt(w);
+  for (let i = 0; i < 6; i++) s += CHARSET.charAt((chk >>> (5 * (5 - i))) & 31);
   return upper ? s.toUpperCase() : s;
 }
 

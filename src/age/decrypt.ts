@@ -28,7 +28,7 @@ export function unwrapHeader(header: Header, identities: readonly Identity[]): U
     verifyHeaderMac(header, fileKey);
     return fileKey;
   }
-  throw fail('E_AGE_NO_IDENTITY', 'no identity matched any of the file\'s recipients');
+  throw fail('E_AGE_NO_IDENTITY', "no identity matched any of the file's recipients");
 }
 
 /** A growable byte buffer for the header and nonce (small, bounded by MAX_HEADER_SIZE). */
@@ -126,7 +126,8 @@ export class Decryptor {
   private armor: ArmorDecoder | undefined | null = undefined;
   /** Leading whitespace seen before the format could be told (armor may follow). */
   private lead: Uint8Array[] = [];
-  private deferred: unknown = undefined;
+  /** An error raised while releasing plaintext, re-thrown on the next call (boxed: a thrown value may be anything). */
+  private deferred: { error: unknown } | undefined = undefined;
 
   constructor(identities: readonly Identity[]) {
     this.inner = new AgeDecryptor(identities);
@@ -137,7 +138,7 @@ export class Decryptor {
   }
 
   push(data: Uint8Array): Buffer[] {
-    if (this.deferred !== undefined) throw this.deferred;
+    if (this.deferred !== undefined) throw this.deferred.error;
     if (data.length === 0) return [];
     if (this.armor === undefined) {
       const leadLen = this.lead.reduce((n, b) => n + b.length, 0) + data.length;
@@ -156,13 +157,13 @@ export class Decryptor {
     } catch (e) {
       // Authenticated plaintext already produced is released; the error comes next call.
       if (out.length === 0) throw e;
-      this.deferred = e;
+      this.deferred = { error: e };
     }
     return out;
   }
 
   end(): Buffer[] {
-    if (this.deferred !== undefined) throw this.deferred;
+    if (this.deferred !== undefined) throw this.deferred.error;
     const out: Buffer[] = [];
     if (this.armor === undefined && this.lead.length > 0) {
       out.push(...this.inner.push(Buffer.concat(this.lead)));
@@ -185,10 +186,7 @@ export function decryptBytes(file: Uint8Array, identities: readonly Identity[]):
  * generator throws at the end if the file is truncated or tampered with:
  * consumers must treat what they received as incomplete until it returns.
  */
-export async function* decryptStream(
-  source: AsyncIterable<Uint8Array>,
-  identities: readonly Identity[],
-): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* decryptStream(source: AsyncIterable<Uint8Array>, identities: readonly Identity[]): AsyncGenerator<Uint8Array, void, undefined> {
   const d = new Decryptor(identities);
   for await (const chunk of source) yield* d.push(chunk);
   yield* d.end();

@@ -28,15 +28,7 @@
 import { ModelguardError, type ErrorCode } from '../errors.js';
 
 export type AgeErrorCode =
-  | ErrorCode
-  | 'E_AGE_HEADER'
-  | 'E_AGE_ARMOR'
-  | 'E_AGE_LIMIT'
-  | 'E_AGE_NO_IDENTITY'
-  | 'E_AGE_MAC'
-  | 'E_AGE_PAYLOAD'
-  | 'E_AGE_KEY'
-  | 'E_AGE_UNSUPPORTED';
+  ErrorCode | 'E_AGE_HEADER' | 'E_AGE_ARMOR' | 'E_AGE_LIMIT' | 'E_AGE_NO_IDENTITY' | 'E_AGE_MAC' | 'E_AGE_PAYLOAD' | 'E_AGE_KEY' | 'E_AGE_UNSUPPORTED';
 
 export class AgeError extends ModelguardError<AgeErrorCode> {
   constructor(code: AgeErrorCode, message: string, options?: { offset?: number; cause?: unknown }) {

@@ -71,12 +71,17 @@ export async function encryptFile(input: string, output: string, recipients: rea
     const opts = st.size >= PARALLEL_MIN ? options : { ...options, pool: undefined };
     const durable = options.durable !== false;
     const write = (await isSpecialOutput(output)) ? directWrite : atomicWrite;
-    return await write(output, async (out) => {
-      if (opts.pool !== undefined && opts.armor !== true && opts.onPlaintext === undefined && opts.fileKey === undefined && (await seekable(out, output))) {
-        return encryptFileParallel(h, out, recipients, opts.pool, durable);
-      }
-      return encryptTo(h, handleSink(out, durable), recipients, opts);
-    }, 0o644, durable);
+    return await write(
+      output,
+      async (out) => {
+        if (opts.pool !== undefined && opts.armor !== true && opts.onPlaintext === undefined && opts.fileKey === undefined && (await seekable(out, output))) {
+          return encryptFileParallel(h, out, recipients, opts.pool, durable);
+        }
+        return encryptTo(h, handleSink(out, durable), recipients, opts);
+      },
+      0o644,
+      durable,
+    );
   } finally {
     await h.close();
   }
@@ -92,15 +97,27 @@ export async function decryptFile(input: string, output: string, identities: rea
     // A special output (/dev/null, a FIFO) is written in place: like stdout, it cannot be retracted.
     const durable = options.durable !== false;
     const write = (await isSpecialOutput(output)) ? directWrite : atomicWrite;
-    return await write(output, async (out) => {
-      const st = await h.stat();
-      const first = new Uint8Array(1);
-      const binary = (await readFull(h, first, 0)) === 1 && !looksArmored(first);
-      if (options.pool !== undefined && binary && st.isFile() && st.size >= PARALLEL_MIN && options.onPlaintext === undefined && (await seekable(out, output))) {
-        return decryptFileParallel(h, out, identities, options.pool, durable);
-      }
-      return decryptHandle(h, handleSink(out, durable), identities, options);
-    }, 0o644, durable);
+    return await write(
+      output,
+      async (out) => {
+        const st = await h.stat();
+        const first = new Uint8Array(1);
+        const binary = (await readFull(h, first, 0)) === 1 && !looksArmored(first);
+        if (
+          options.pool !== undefined &&
+          binary &&
+          st.isFile() &&
+          st.size >= PARALLEL_MIN &&
+          options.onPlaintext === undefined &&
+          (await seekable(out, output))
+        ) {
+          return decryptFileParallel(h, out, identities, options.pool, durable);
+        }
+        return decryptHandle(h, handleSink(out, durable), identities, options);
+      },
+      0o644,
+      durable,
+    );
   } finally {
     await h.close();
   }

@@ -43,13 +43,18 @@ function hybridKem(): HybridKem {
 }
 
 function labeledExtract(salt: Uint8Array, label: string, ikm: Uint8Array): Buffer {
-  return createHmac('sha256', salt).update(Buffer.concat([VERSION_LABEL, SUITE_ID, Buffer.from(label), ikm])).digest();
+  return createHmac('sha256', salt)
+    .update(Buffer.concat([VERSION_LABEL, SUITE_ID, Buffer.from(label), ikm]))
+    .digest();
 }
 
 function labeledExpand(prk: Uint8Array, label: string, info: Uint8Array, length: number): Buffer {
   // One HKDF-Expand block suffices: length <= 32.
   const labeled = Buffer.concat([Buffer.from([0, length]), VERSION_LABEL, SUITE_ID, Buffer.from(label), info]);
-  return createHmac('sha256', prk).update(Buffer.concat([labeled, Buffer.from([1])])).digest().subarray(0, length);
+  return createHmac('sha256', prk)
+    .update(Buffer.concat([labeled, Buffer.from([1])]))
+    .digest()
+    .subarray(0, length);
 }
 
 /** HPKE base-mode key schedule: the AEAD key and nonce for sequence number 0. */

@@ -127,4 +127,3 @@ export async function* poolBlocks(src: Source, bank: BufferBank): AsyncGenerator
     if (n < BLOCK) return;
   }
 }
-

@@ -31,7 +31,15 @@ interface Range {
 }
 
 /** Runs `ranges` on the pool, two in flight per worker; rejects on the first failure. */
-async function runRanges(pool: ChunkPool, op: 'seal' | 'open', key: Uint8Array, input: FileHandle, output: FileHandle, ranges: readonly Range[], durable: boolean): Promise<void> {
+async function runRanges(
+  pool: ChunkPool,
+  op: 'seal' | 'open',
+  key: Uint8Array,
+  input: FileHandle,
+  output: FileHandle,
+  ranges: readonly Range[],
+  durable: boolean,
+): Promise<void> {
   const inFd = input.fd;
   const outFd = output.fd;
   const sync = new BackgroundSync(output, durable);
@@ -64,7 +72,7 @@ async function runRanges(pool: ChunkPool, op: 'seal' | 'open', key: Uint8Array, 
 }
 
 async function pwriteAll(h: FileHandle, data: Uint8Array, position: number): Promise<void> {
-  for (let done = 0; done < data.length; ) {
+  for (let done = 0; done < data.length;) {
     const { bytesWritten } = await h.write(data, done, data.length - done, position + done);
     done += bytesWritten;
   }
@@ -103,7 +111,13 @@ export async function encryptFileParallel(
 }
 
 /** Decrypts the regular binary age file `input` into `output`. Throws like sequential decryption. */
-export async function decryptFileParallel(input: FileHandle, output: FileHandle, identities: readonly Identity[], pool: ChunkPool, durable = true): Promise<number> {
+export async function decryptFileParallel(
+  input: FileHandle,
+  output: FileHandle,
+  identities: readonly Identity[],
+  pool: ChunkPool,
+  durable = true,
+): Promise<number> {
   const size = (await input.stat()).size;
   const head = new Uint8Array(Math.min(size, MAX_HEADER_SIZE + PAYLOAD_NONCE_SIZE + 1));
   const got = await readFull(input, head, 0);

@@ -67,7 +67,14 @@ export async function encryptToPool(
  * size tells which chunk is final, so chunks can be opened out of order and
  * written in order. Falls back to `decryptTo` for armored files.
  */
-export async function decryptToSinkParallel(h: FileHandle, size: number, sink: Sink, identities: readonly Identity[], pool: ChunkPool, options: StreamOptions): Promise<number> {
+export async function decryptToSinkParallel(
+  h: FileHandle,
+  size: number,
+  sink: Sink,
+  identities: readonly Identity[],
+  pool: ChunkPool,
+  options: StreamOptions,
+): Promise<number> {
   const head = new Uint8Array(Math.min(size, MAX_HEADER_SIZE + PAYLOAD_NONCE_SIZE + 1));
   const got = await readFull(h, head, 0);
   const end = findHeaderEnd(head.subarray(0, got));
@@ -125,4 +132,3 @@ export async function decryptToSinkParallel(h: FileHandle, size: number, sink: S
   await drain(0);
   return n;
 }
-

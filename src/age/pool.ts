@@ -20,7 +20,7 @@ export class ChunkPool {
   private readonly pending = new Map<number, Pending>();
   private next = 0;
   private rr = 0;
-  private broken: unknown = undefined;
+  private broken: { error: unknown } | undefined = undefined;
   private readyWorkers = 0;
 
   constructor(size = defaultPoolSize()) {
@@ -35,7 +35,9 @@ export class ChunkPool {
         this.pending.delete(r.id);
         p?.resolve(r);
       });
-      w.on('error', (e) => this.breakAll(e));
+      w.on('error', (e) => {
+        this.breakAll(e);
+      });
       w.on('exit', (code) => {
         if (code !== 0) this.breakAll(fail('E_IO', `crypto worker exited with ${code}`));
       });
@@ -57,7 +59,7 @@ export class ChunkPool {
    * until they come back in the result). `out` must hold `outputSize(op, data.length)`.
    */
   run(op: Job['op'], key: Uint8Array, counter: number, final: boolean, data: Uint8Array, out: Uint8Array): Promise<JobResult> {
-    if (this.broken !== undefined) return Promise.reject(this.broken);
+    if (this.broken !== undefined) return Promise.reject(this.broken.error);
     if (out.length < outputSize(op, data.length)) return Promise.reject(fail('E_USAGE', 'pool job output buffer too small'));
     const id = this.next++;
     const job: Job = { id, op, key, counter, final, data, out };
@@ -70,11 +72,11 @@ export class ChunkPool {
 
   /** Submits a file-descriptor job (see `FileJob`); only numbers cross threads. */
   runFile(job: Omit<FileJob, 'id'>): Promise<FileJobResult> {
-    if (this.broken !== undefined) return Promise.reject(this.broken);
+    if (this.broken !== undefined) return Promise.reject(this.broken.error);
     const id = this.next++;
     const w = this.workers[this.rr++ % this.workers.length] as Worker;
     return new Promise<FileJobResult>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (r: JobResult | FileJobResult) => void, reject });
+      this.pending.set(id, { resolve: resolve, reject });
       w.postMessage({ ...job, id, kind: 'file' });
     });
   }
@@ -85,7 +87,7 @@ export class ChunkPool {
   }
 
   private breakAll(e: unknown): void {
-    this.broken = e;
+    this.broken = { error: e };
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
   }

@@ -24,12 +24,14 @@ function deriveKey(passphrase: string, salt: Uint8Array, logN: number): Uint8Arr
   const N = 2 ** logN;
   const s = Buffer.concat([Buffer.from(LABEL), salt]);
   // Node refuses scrypt above maxmem (32 MiB by default); 128 * N * r is the need.
-  return new Uint8Array(scryptSync(passphrase, s, 32, {
-    N,
-    r: 8,
-    p: 1,
-    maxmem: 128 * N * 8 + 16 * 1024 * 1024,
-  }));
+  return new Uint8Array(
+    scryptSync(passphrase, s, 32, {
+      N,
+      r: 8,
+      p: 1,
+      maxmem: 128 * N * 8 + 16 * 1024 * 1024,
+    }),
+  );
 }
 
 export class ScryptRecipient implements Recipient {

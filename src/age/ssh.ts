@@ -51,7 +51,10 @@ function x25519Private(raw: Uint8Array): KeyObject {
 function x25519(scalar: Uint8Array, point: Uint8Array): Uint8Array {
   let out: Buffer;
   try {
-    out = diffieHellman({ privateKey: x25519Private(scalar), publicKey: createPublicKey({ key: Buffer.concat([SPKI_X25519, point]), format: 'der', type: 'spki' }) });
+    out = diffieHellman({
+      privateKey: x25519Private(scalar),
+      publicKey: createPublicKey({ key: Buffer.concat([SPKI_X25519, point]), format: 'der', type: 'spki' }),
+    });
   } catch (e) {
     throw fail('E_AGE_HEADER', 'ssh-ed25519 share is a low-order point', { cause: e });
   }

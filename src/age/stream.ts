@@ -161,7 +161,7 @@ export class StreamOpener {
   private fill = 0;
   private counter = 0;
   private finalSeen = false;
-  private deferred: unknown = undefined;
+  private deferred: { error: unknown } | undefined = undefined;
   private ended = false;
 
   constructor(payloadKey: Uint8Array) {
@@ -196,7 +196,7 @@ export class StreamOpener {
       }
     } catch (e) {
       if (out.length === 0) throw e;
-      this.deferred = e;
+      this.deferred = { error: e };
     }
     return out;
   }
@@ -215,7 +215,7 @@ export class StreamOpener {
 
   private check(): void {
     if (this.deferred !== undefined) {
-      const e = this.deferred;
+      const e = this.deferred.error;
       this.deferred = undefined;
       this.ended = true;
       throw e;
@@ -240,19 +240,13 @@ export class StreamOpener {
 /** Opens `last` as the final chunk number `counter`, with the checks the spec requires. */
 export function openFinal(key: KeyObject, counter: number, last: Uint8Array): Buffer {
   if (last.length === 0) {
-    throw fail(
-      'E_AGE_PAYLOAD',
-      counter === 0 ? 'payload has no chunks' : `payload ends after chunk ${counter - 1} without a final chunk`,
-    );
+    throw fail('E_AGE_PAYLOAD', counter === 0 ? 'payload has no chunks' : `payload ends after chunk ${counter - 1} without a final chunk`);
   }
   if (last.length < TAG_SIZE) throw fail('E_AGE_PAYLOAD', `chunk ${counter} truncated (${last.length} bytes)`);
   if (last.length === TAG_SIZE && counter > 0) throw fail('E_AGE_PAYLOAD', 'final chunk is empty but the payload is not');
   const pt = openChunk(key, counter, true, last);
   if (pt === undefined) {
-    const why =
-      openChunk(key, counter, false, last) !== undefined
-        ? 'the payload is truncated after it (no last-chunk flag)'
-        : 'failed to authenticate';
+    const why = openChunk(key, counter, false, last) !== undefined ? 'the payload is truncated after it (no last-chunk flag)' : 'failed to authenticate';
     throw fail('E_AGE_PAYLOAD', `final chunk ${counter}: ${why}`);
   }
   return pt;

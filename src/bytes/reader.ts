@@ -46,11 +46,7 @@ export class ByteReader {
       throw new ModelguardError('E_MALFORMED', `invalid length ${n} for ${what}`, { offset: this.offset });
     }
     if (n > this.remaining) {
-      throw new ModelguardError(
-        'E_TRUNCATED',
-        `${what}: needs ${n} bytes at offset ${this.offset}, only ${this.remaining} left`,
-        { offset: this.offset },
-      );
+      throw new ModelguardError('E_TRUNCATED', `${what}: needs ${n} bytes at offset ${this.offset}, only ${this.remaining} left`, { offset: this.offset });
     }
   }
 
@@ -188,12 +184,5 @@ export class ByteReader {
 
 /** Checks that `[offset, offset + length)` lies inside `size`, without overflow. */
 export function inBounds(offset: number, length: number, size: number): boolean {
-  return (
-    Number.isSafeInteger(offset) &&
-    Number.isSafeInteger(length) &&
-    offset >= 0 &&
-    length >= 0 &&
-    offset <= size &&
-    length <= size - offset
-  );
+  return Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && offset <= size && length <= size - offset;
 }

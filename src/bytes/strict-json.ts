@@ -156,17 +156,26 @@ export function parseStrictJson(text: string, options: StrictJsonOptions = {}): 
     const n = number();
     if (n !== undefined) return n;
     const literals: readonly (readonly [string, Json])[] = python
-      ? [['true', true], ['false', false], ['null', null], ['NaN', Number.NaN], ['Infinity', Infinity], ['-Infinity', -Infinity]]
-      : [['true', true], ['false', false], ['null', null]];
+      ? [
+          ['true', true],
+          ['false', false],
+          ['null', null],
+          ['NaN', Number.NaN],
+          ['Infinity', Infinity],
+          ['-Infinity', -Infinity],
+        ]
+      : [
+          ['true', true],
+          ['false', false],
+          ['null', null],
+        ];
     for (const [lit, v] of literals) {
       if (text.startsWith(lit, i)) {
         i += lit.length;
         return v;
       }
     }
-    return fail(
-      python ? 'unexpected token' : 'unexpected token (only non-negative integers, strings, objects, arrays, true/false/null)',
-    );
+    return fail(python ? 'unexpected token' : 'unexpected token (only non-negative integers, strings, objects, arrays, true/false/null)');
   };
   const v = value(0);
   ws();

@@ -52,11 +52,7 @@ export class WindowCursor {
       throw new ModelguardError('E_MALFORMED', `invalid length ${n} for ${what}`, { offset: this.pos });
     }
     if (n > this.remaining) {
-      throw new ModelguardError(
-        'E_TRUNCATED',
-        `${what}: needs ${n} bytes at offset ${this.pos}, only ${this.remaining} left`,
-        { offset: this.pos },
-      );
+      throw new ModelguardError('E_TRUNCATED', `${what}: needs ${n} bytes at offset ${this.pos}, only ${this.remaining} left`, { offset: this.pos });
     }
   }
 

@@ -247,7 +247,12 @@ function decodeBzip2(input: Uint8Array, out: BoundedOutput, state: DecodeState):
 export const BZIP2_CODEC: Codec = {
   id: 'bzip2',
   title: 'bzip2',
-  suffixes: [['.tbz2', '.tar'], ['.tbz', '.tar'], ['.bz2', ''], ['.bz', '']],
+  suffixes: [
+    ['.tbz2', '.tar'],
+    ['.tbz', '.tar'],
+    ['.bz2', ''],
+    ['.bz', ''],
+  ],
   decode: decodeBzip2,
   sniff,
 };

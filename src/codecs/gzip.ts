@@ -58,7 +58,8 @@ function decodeGzip(input: Uint8Array, out: BoundedOutput, state: DecodeState): 
     const crc = r.u32le('gzip CRC-32');
     const size = r.u32le('gzip size');
     const data = out.since(from);
-    if (crc32(data) >>> 0 !== crc) state.checksums.push(`member at ${memberStart}: CRC-32 mismatch (Python raises "CRC check failed" after handing out the data)`);
+    if (crc32(data) >>> 0 !== crc)
+      state.checksums.push(`member at ${memberStart}: CRC-32 mismatch (Python raises "CRC check failed" after handing out the data)`);
     if (data.length % 0x100000000 !== size) state.checksums.push(`member at ${memberStart}: size field ${size} but ${data.length} bytes decoded`);
     state.streams++;
     while (r.remaining > 0 && r.peekU8() === 0) r.skip(1); // "gzip files can be padded with zeroes"
@@ -69,7 +70,11 @@ function decodeGzip(input: Uint8Array, out: BoundedOutput, state: DecodeState): 
 export const GZIP_CODEC: Codec = {
   id: 'gzip',
   title: 'gzip',
-  suffixes: [['.tgz', '.tar'], ['.gz', ''], ['.gzip', '']],
+  suffixes: [
+    ['.tgz', '.tar'],
+    ['.gz', ''],
+    ['.gzip', ''],
+  ],
   decode: decodeGzip,
   sniff,
 };

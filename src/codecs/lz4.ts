@@ -74,7 +74,8 @@ function frame(r: ByteReader, out: BoundedOutput, state: DecodeState): void {
   }
   const produced = out.since(frameStart);
   if (contentChecksum && r.u32le('lz4 content checksum') !== xxh32(produced)) state.checksums.push(`frame at byte ${start}: content checksum mismatch`);
-  if (contentSize !== undefined && BigInt(produced.length) !== contentSize) state.checksums.push(`frame at byte ${start}: declares ${contentSize} bytes, holds ${produced.length}`);
+  if (contentSize !== undefined && BigInt(produced.length) !== contentSize)
+    state.checksums.push(`frame at byte ${start}: declares ${contentSize} bytes, holds ${produced.length}`);
 }
 
 function decodeLz4(input: Uint8Array, out: BoundedOutput, state: DecodeState): void {

@@ -69,7 +69,10 @@ function decodeAlone(input: Uint8Array, out: BoundedOutput, state: DecodeState):
 export const LZMA_CODEC: Codec = {
   id: 'lzma',
   title: 'LZMA (alone)',
-  suffixes: [['.tlz', '.tar'], ['.lzma', '']],
+  suffixes: [
+    ['.tlz', '.tar'],
+    ['.lzma', ''],
+  ],
   decode: decodeAlone,
   sniff,
 };

@@ -156,7 +156,8 @@ export class LzmaDecoder {
   reset(props: LzmaProps): void {
     this.props = props;
     this.literal = new Uint16Array(0x300 << (props.lc + props.lp)).fill(PROB_INIT);
-    for (const a of [this.isMatch, this.isRep, this.isRepG0, this.isRepG1, this.isRepG2, this.isRep0Long, this.posSlot, this.posSpecial, this.align]) a.fill(PROB_INIT);
+    for (const a of [this.isMatch, this.isRep, this.isRepG0, this.isRepG1, this.isRepG2, this.isRep0Long, this.posSlot, this.posSpecial, this.align])
+      a.fill(PROB_INIT);
     this.lenDec = new LenDecoder();
     this.repLenDec = new LenDecoder();
     this.state = 0;

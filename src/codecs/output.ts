@@ -73,7 +73,7 @@ export class BoundedOutput {
     let src = this.length - dist;
     let dst = this.length;
     if (dist >= len) b.copyWithin(dst, src, src + len);
-    else for (const end = dst + len; dst < end; ) b[dst++] = b[src++] as number;
+    else for (const end = dst + len; dst < end;) b[dst++] = b[src++] as number;
     this.length += len;
   }
 

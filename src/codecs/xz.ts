@@ -95,7 +95,7 @@ function decodeStream(input: Uint8Array, pos: number, out: BoundedOutput, state:
   r.seek(pos);
   r.skip(6, 'xz magic');
   const flags = r.bytesView(2, 'xz stream flags');
-  if ((crc32(flags) >>> 0) !== r.u32le('xz stream flags CRC')) malformed('stream header CRC mismatch', pos);
+  if (crc32(flags) >>> 0 !== r.u32le('xz stream flags CRC')) malformed('stream header CRC mismatch', pos);
   if (flags[0] !== 0 || (flags[1] as number) > 15) malformed('reserved stream flags set', pos);
   const check = flags[1] as number;
   const records: [number, number][] = [];
@@ -133,7 +133,7 @@ function decodeStream(input: Uint8Array, pos: number, out: BoundedOutput, state:
   const footerCrc = r.u32le('footer CRC');
   const backward = r.bytesView(4, 'backward size');
   const footerFlags = r.bytesView(2, 'footer flags');
-  if ((crc32(Uint8Array.of(...backward, ...footerFlags)) >>> 0) !== footerCrc) malformed('stream footer CRC mismatch', r.offset);
+  if (crc32(Uint8Array.of(...backward, ...footerFlags)) >>> 0 !== footerCrc) malformed('stream footer CRC mismatch', r.offset);
   if (footerFlags[0] !== flags[0] || footerFlags[1] !== flags[1]) malformed('stream header and footer flags differ', r.offset);
   const magic = r.bytesView(2, 'footer magic');
   if (magic[0] !== FOOTER_MAGIC[0] || magic[1] !== FOOTER_MAGIC[1]) malformed('bad stream footer magic', r.offset);
@@ -167,7 +167,10 @@ function decodeXz(input: Uint8Array, out: BoundedOutput, state: DecodeState): vo
 export const XZ_CODEC: Codec = {
   id: 'xz',
   title: 'xz',
-  suffixes: [['.txz', '.tar'], ['.xz', '']],
+  suffixes: [
+    ['.txz', '.tar'],
+    ['.xz', ''],
+  ],
   decode: decodeXz,
   sniff,
 };

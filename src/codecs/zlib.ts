@@ -50,7 +50,10 @@ function decodeZlib(input: Uint8Array, out: BoundedOutput, state: DecodeState): 
 export const ZLIB_CODEC: Codec = {
   id: 'zlib',
   title: 'zlib',
-  suffixes: [['.z', ''], ['.zlib', '']],
+  suffixes: [
+    ['.z', ''],
+    ['.zlib', ''],
+  ],
   decode: decodeZlib,
   sniff,
 };

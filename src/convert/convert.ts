@@ -96,7 +96,7 @@ function countPlainValues(root: CkValue, key: string | undefined): number {
   let node: CkValue | undefined = root;
   for (const part of key === undefined || key === '' ? [] : key.split('.')) {
     if (node === null || typeof node !== 'object') return 0;
-    if (node.kind === 'dict') node = node.entries.find(([k]) => String(k) === part)?.[1];
+    if (node.kind === 'dict') node = node.entries.find(([k]) => (typeof k === 'string' || typeof k === 'number' ? String(k) : undefined) === part)?.[1];
     else if (node.kind === 'list' || node.kind === 'tuple') node = node.items[Number(part)];
     else return 0;
   }
@@ -195,7 +195,11 @@ export async function convertCheckpoint(input: string, output: string, options: 
   const started = performance.now();
   const allow = options.allowMalicious === true;
   const encrypted = await openEncrypted(input, options.identityFile);
-  const ck = await openCheckpoint(input, { allowMalicious: allow, salvage: options.salvage === true || allow, ...(encrypted === undefined ? {} : { source: encrypted }) });
+  const ck = await openCheckpoint(input, {
+    allowMalicious: allow,
+    salvage: options.salvage === true || allow,
+    ...(encrypted === undefined ? {} : { source: encrypted }),
+  });
   try {
     const selected = selectTensors(ck.tensors, options.key);
     const plan = planOutput(checkpointSources(selected), {

@@ -188,7 +188,7 @@ export function dtypeOfStorageClass(full: string): { dtype: TorchDtype; untyped:
   let cls: string | undefined;
   if (full === 'torch.storage.UntypedStorage' || full === 'torch.UntypedStorage') cls = 'UntypedStorage';
   else if (/^torch\.(cuda\.)?[A-Za-z0-9]+Storage$/.test(full)) cls = full.slice(full.lastIndexOf('.') + 1);
-  if (cls === undefined || cls === 'UntypedStorage' && full.startsWith('torch.cuda.')) return undefined;
+  if (cls === undefined || (cls === 'UntypedStorage' && full.startsWith('torch.cuda.'))) return undefined;
   const name = STORAGE_DTYPES[cls];
   const dtype = name === undefined ? undefined : TORCH_DTYPES.get(name);
   return dtype === undefined ? undefined : { dtype, untyped: cls === 'UntypedStorage' };

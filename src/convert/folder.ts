@@ -8,7 +8,20 @@
  * them into a "safe" folder would launder them. The folder is staged under
  * a temporary name and renamed whole.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { FileSource } from '../bytes/source.js';
 import { looksLikePickle } from '../formats/pickle/sniff.js';
@@ -47,7 +60,7 @@ function readIndex(path: string): Index {
   } catch (e) {
     throw new ConvertError('E_MALFORMED', `${path} is not JSON: ${(e as Error).message}`, { cause: e });
   }
-  const o = json as { metadata?: unknown; weight_map?: unknown };
+  const o = json as { metadata?: unknown; weight_map?: unknown } | null;
   if (typeof o !== 'object' || o === null || typeof o.weight_map !== 'object' || o.weight_map === null) {
     throw new ConvertError('E_MALFORMED', `${path} has no weight_map`);
   }
@@ -170,9 +183,14 @@ export async function convertFolder(input: string, output: string, options: Conv
       }
       const aliases = new Set(files.flatMap((f) => f.aliases.map((a) => a.name)));
       for (const [name, shard] of index.weightMap) {
-        if (!Object.hasOwn(weightMap, name) && !aliases.has(name)) leftBehind.push({ where: name, what: `tensor listed in the index (${shard})`, why: 'not found in its shard' });
+        if (!Object.hasOwn(weightMap, name) && !aliases.has(name))
+          leftBehind.push({ where: name, what: `tensor listed in the index (${shard})`, why: 'not found in its shard' });
       }
-      const sortedMap = Object.fromEntries(Object.keys(weightMap).sort().map((k) => [k, weightMap[k] as string]));
+      const sortedMap = Object.fromEntries(
+        Object.keys(weightMap)
+          .sort()
+          .map((k) => [k, weightMap[k] as string]),
+      );
       const indexOut = join(staging, 'model.safetensors.index.json');
       writeFileSync(indexOut, `${JSON.stringify({ metadata: { ...index.metadata, total_size: total }, weight_map: sortedMap }, null, 2)}\n`);
       fsyncFile(indexOut);
@@ -187,7 +205,10 @@ export async function convertFolder(input: string, output: string, options: Conv
       input,
       output,
       kind: 'folder',
-      scan: files[0]?.scan === undefined ? undefined : { verdict: files.map((f) => f.scan?.verdict ?? 'clean').reduce((a, b) => (rank(a) >= rank(b) ? a : b)), findings: scanFindings },
+      scan:
+        files[0]?.scan === undefined
+          ? undefined
+          : { verdict: files.map((f) => f.scan?.verdict ?? 'clean').reduce((a, b) => (rank(a) >= rank(b) ? a : b)), findings: scanFindings },
       tensors: files.reduce((n, f) => n + f.tensors, 0),
       bytes: files.reduce((n, f) => n + f.bytes, 0),
       aliases: files.flatMap((f) => f.aliases),
@@ -195,7 +216,10 @@ export async function convertFolder(input: string, output: string, options: Conv
       cast: files.reduce((n, f) => n + f.cast, 0),
       leftBehind: [...files.flatMap((f) => f.leftBehind.map((l) => ({ ...l, where: `${basename(f.input)}: ${l.where}` }))), ...leftBehind],
       nonTensorValues: files.reduce((n, f) => n + f.nonTensorValues, 0),
-      verified: options.verify === true ? { tensors: files.reduce((n, f) => n + (f.verified?.tensors ?? 0), 0), bytes: files.reduce((n, f) => n + (f.verified?.bytes ?? 0), 0) } : undefined,
+      verified:
+        options.verify === true
+          ? { tensors: files.reduce((n, f) => n + (f.verified?.tensors ?? 0), 0), bytes: files.reduce((n, f) => n + (f.verified?.bytes ?? 0), 0) }
+          : undefined,
       hints,
       files,
       copied,

@@ -18,8 +18,7 @@ export function isNpz(path: string): boolean {
     if (h[0] !== 0x50 || h[1] !== 0x4b) return false;
     const zip = readZip(src, 100_000);
     const listed = zip.entries.filter((e) => e.listed === 'central');
-    return listed.length > 0 && listed.every((e) => e.name.endsWith('.npy') || !e.name.includes('/'))
-      && listed.some((e) => e.name.endsWith('.npy'));
+    return listed.length > 0 && listed.every((e) => e.name.endsWith('.npy') || !e.name.includes('/')) && listed.some((e) => e.name.endsWith('.npy'));
   } catch {
     return false;
   } finally {

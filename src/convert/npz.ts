@@ -27,10 +27,20 @@ const MAX_NPY_HEADER = 65536;
 const MAX_INMEMORY_TRANSPOSE = 256 * 1024 * 1024;
 
 const KINDS: Readonly<Record<string, string>> = {
-  f2: 'float16', f4: 'float32', f8: 'float64',
-  i1: 'int8', i2: 'int16', i4: 'int32', i8: 'int64',
-  u1: 'uint8', u2: 'uint16', u4: 'uint32', u8: 'uint64',
-  b1: 'bool', c8: 'complex64', c16: 'complex128',
+  f2: 'float16',
+  f4: 'float32',
+  f8: 'float64',
+  i1: 'int8',
+  i2: 'int16',
+  i4: 'int32',
+  i8: 'int64',
+  u1: 'uint8',
+  u2: 'uint16',
+  u4: 'uint32',
+  u8: 'uint64',
+  b1: 'bool',
+  c8: 'complex64',
+  c16: 'complex128',
 };
 
 export interface NpyHeader {
@@ -107,20 +117,31 @@ function memberSource(src: ByteSource, e: ZipEntry, name: string): SourceTensor 
   const strides = h.fortran ? fortranStrides(h.shape) : contiguousStrides(h.shape);
   const dataBytes = e.uncompressedSize - h.dataStart;
   const layout = layoutOf(name, h.shape, strides, 0, h.dtype.size, Math.max(0, dataBytes));
-  if (dataBytes < layout.nbytes) throw new ConvertError('E_CONVERT_STORAGE_BOUNDS', `tensor '${name}': the member holds ${dataBytes} data bytes, the header needs ${layout.nbytes}`, { tensor: name });
+  if (dataBytes < layout.nbytes)
+    throw new ConvertError('E_CONVERT_STORAGE_BOUNDS', `tensor '${name}': the member holds ${dataBytes} data bytes, the header needs ${layout.nbytes}`, {
+      tensor: name,
+    });
   const base = { name, dtype: h.dtype, shape: h.shape, share: undefined };
   if (e.method === METHOD_STORED) {
     return { ...base, data: { kind: 'file', base: e.dataOffset + h.dataStart, layout, shape: h.shape, strides, elSize: h.dtype.size } };
   }
-  if (!h.fortran) return { ...base, data: { kind: 'inflate', dataOffset: e.dataOffset, compressedSize: e.compressedSize, skip: h.dataStart, length: layout.nbytes } };
+  if (!h.fortran)
+    return { ...base, data: { kind: 'inflate', dataOffset: e.dataOffset, compressedSize: e.compressedSize, skip: h.dataStart, length: layout.nbytes } };
   if (e.uncompressedSize > MAX_INMEMORY_TRANSPOSE) throw npyError(name, `a Fortran-ordered array in a compressed member over ${MAX_INMEMORY_TRANSPOSE} bytes`);
   const data = entrySource(src, e, { maxInflatedBytes: MAX_INMEMORY_TRANSPOSE + MAX_NPY_HEADER, maxInflateRatio: Infinity });
   const out = new Uint8Array(layout.nbytes);
   let at = 0;
-  gatherChunks((o, n) => data.read(o, n), h.dataStart, layout, { shape: h.shape, strides, elSize: h.dtype.size }, 1 << 24, (c) => {
-    out.set(c, at);
-    at += c.length;
-  });
+  gatherChunks(
+    (o, n) => data.read(o, n),
+    h.dataStart,
+    layout,
+    { shape: h.shape, strides, elSize: h.dtype.size },
+    1 << 24,
+    (c) => {
+      out.set(c, at);
+      at += c.length;
+    },
+  );
   return { ...base, data: { kind: 'memory', data: out } };
 }
 

@@ -7,16 +7,7 @@
  * whole.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConvertError } from './errors.js';
 
@@ -128,7 +119,7 @@ export function readExact(fd: number, buf: Uint8Array, length: number, position:
 
 /** Copies `length` bytes from `inFd` at `from` to `out` at `to` through `buf`. */
 export function copyRange(inFd: number, from: number, out: AtomicFile, to: number, length: number, buf: Uint8Array, what: string): void {
-  for (let done = 0; done < length; ) {
+  for (let done = 0; done < length;) {
     const n = Math.min(buf.length, length - done);
     readExact(inFd, buf, n, from + done, what);
     out.write(n === buf.length ? buf : buf.subarray(0, n), to + done);

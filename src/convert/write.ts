@@ -26,7 +26,12 @@ export interface InputFile {
 /** Calls `sink` with the tensor's output bytes, in order, in bounded chunks. */
 async function produce(input: InputFile, t: OutputTensor, sink: (chunk: Uint8Array) => void): Promise<void> {
   const d = t.source.data;
-  const emit = t.cast === undefined ? sink : (c: Uint8Array) => sink(castChunk((t.cast as NonNullable<OutputTensor['cast']>).from, (t.cast as NonNullable<OutputTensor['cast']>).to, c));
+  const emit =
+    t.cast === undefined
+      ? sink
+      : (c: Uint8Array) => {
+          sink(castChunk((t.cast as NonNullable<OutputTensor['cast']>).from, (t.cast as NonNullable<OutputTensor['cast']>).to, c));
+        };
   switch (d.kind) {
     case 'memory':
       emit(d.data);
@@ -51,7 +56,15 @@ async function produce(input: InputFile, t: OutputTensor, sink: (chunk: Uint8Arr
 }
 
 /** Streams a deflated member, dropping `skip` bytes, emitting exactly `length`; more or fewer is an error. */
-async function inflateMember(path: string, offset: number, size: number, skip: number, length: number, name: string, emit: (c: Uint8Array) => void): Promise<void> {
+async function inflateMember(
+  path: string,
+  offset: number,
+  size: number,
+  skip: number,
+  length: number,
+  name: string,
+  emit: (c: Uint8Array) => void,
+): Promise<void> {
   let seen = 0;
   let pending = new Uint8Array(0);
   const el = 16;
@@ -60,7 +73,8 @@ async function inflateMember(path: string, offset: number, size: number, skip: n
     let chunk: Uint8Array = piece;
     const before = seen;
     seen += chunk.length;
-    if (seen > skip + length) throw new ConvertError('E_CONVERT_STORAGE_BOUNDS', `tensor '${name}': the member inflates past its declared ${skip + length} bytes`, { tensor: name });
+    if (seen > skip + length)
+      throw new ConvertError('E_CONVERT_STORAGE_BOUNDS', `tensor '${name}': the member inflates past its declared ${skip + length} bytes`, { tensor: name });
     if (before < skip) chunk = chunk.subarray(Math.min(chunk.length, skip - before));
     if (chunk.length === 0) continue;
     // Keep chunks whole elements for casting: carry a remainder of up to 15 bytes.
@@ -70,7 +84,10 @@ async function inflateMember(path: string, offset: number, size: number, skip: n
     pending = joined.slice(whole);
   }
   if (pending.length > 0) emit(pending);
-  if (seen !== skip + length) throw new ConvertError('E_CONVERT_STORAGE_BOUNDS', `tensor '${name}': the member inflates to ${seen} bytes, its header declares ${skip + length}`, { tensor: name });
+  if (seen !== skip + length)
+    throw new ConvertError('E_CONVERT_STORAGE_BOUNDS', `tensor '${name}': the member inflates to ${seen} bytes, its header declares ${skip + length}`, {
+      tensor: name,
+    });
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -102,7 +119,9 @@ export async function writeTensors(input: InputFile, plan: OutputPlan, st: Safet
       at += chunk.length;
     });
     if (at !== st.dataStart + p.end) {
-      throw new ConvertError('E_CONVERT_STORAGE_BOUNDS', `tensor '${p.name}': produced ${at - st.dataStart - p.begin} bytes, expected ${p.byteLength}`, { tensor: p.name });
+      throw new ConvertError('E_CONVERT_STORAGE_BOUNDS', `tensor '${p.name}': produced ${at - st.dataStart - p.begin} bytes, expected ${p.byteLength}`, {
+        tensor: p.name,
+      });
     }
   }
   return st.size;
@@ -124,7 +143,8 @@ export async function verifyOutput(input: InputFile, plan: OutputPlan, outputPat
       throw new ConvertError('E_CONVERT_VERIFY', `the output does not read back: ${(e as Error).message}`, { cause: e });
     }
     const want = new Map(plan.tensors.map((t) => [t.name, t]));
-    if (file.tensors.length !== want.size) throw new ConvertError('E_CONVERT_VERIFY', `the output has ${file.tensors.length} tensors, ${want.size} were written`);
+    if (file.tensors.length !== want.size)
+      throw new ConvertError('E_CONVERT_VERIFY', `the output has ${file.tensors.length} tensors, ${want.size} were written`);
     if (JSON.stringify(sorted(file.metadata ?? {})) !== JSON.stringify(sorted(plan.metadata))) {
       throw new ConvertError('E_CONVERT_VERIFY', 'the output metadata differs from what was written');
     }

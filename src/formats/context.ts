@@ -7,7 +7,6 @@ import type { InfoValue } from '../findings/report.js';
 import type { Limits } from './limits.js';
 import type { Policy } from '../python-globals/policy.js';
 
-
 export interface NestedOptions {
   /** Skip sniffing and scan as this format id. */
   format?: string;

@@ -8,13 +8,7 @@
  */
 import { isClassName, isIdentifier } from './names.js';
 
-type Part =
-  | { k: 'lit'; v: string }
-  | { k: 'prefix'; v: string }
-  | { k: 'any' }
-  | { k: 'many' }
-  | { k: 'class' }
-  | { k: 'func' };
+type Part = { k: 'lit'; v: string } | { k: 'prefix'; v: string } | { k: 'any' } | { k: 'many' } | { k: 'class' } | { k: 'func' };
 
 function compile(pattern: string): Part[] {
   return pattern.split('.').map((c): Part => {

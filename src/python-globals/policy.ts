@@ -10,9 +10,7 @@ import { NameIndex, isUnder } from './matcher.js';
 import type { AllowEntry, DenyEntry, Profile, Use } from './types.js';
 
 export type Judgement =
-  | { kind: 'denied'; why: string; matched: string }
-  | { kind: 'allowed'; entry: AllowEntry; source: 'profile' | 'user' }
-  | { kind: 'unknown' };
+  { kind: 'denied'; why: string; matched: string } | { kind: 'allowed'; entry: AllowEntry; source: 'profile' | 'user' } | { kind: 'unknown' };
 
 const denyIndex = new NameIndex<DenyEntry>(DENYLIST, true);
 

@@ -37,9 +37,7 @@ function problemReport(item: WalkItem): FileReport {
     format: 'unknown',
     verdict: 'unscannable',
     size: 0,
-    findings: [
-      { rule: 'engine/io-error', severity: 'unscannable', message: item.problem ?? 'unreadable', location: { file: item.display } },
-    ],
+    findings: [{ rule: 'engine/io-error', severity: 'unscannable', message: item.problem ?? 'unreadable', location: { file: item.display } }],
     info: {},
     durationMs: 0,
   };
@@ -63,12 +61,23 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
     options.onProgress?.(done, items.length, r);
   };
   const scannable: number[] = [];
-  items.forEach((it, i) => (it.problem === undefined ? scannable.push(i) : record(i, problemReport(it))));
+  items.forEach((it, i) => {
+    if (it.problem === undefined) scannable.push(i);
+    else record(i, problemReport(it));
+  });
   const { jobs: jobsOpt, onProgress: _p, cwd: _c, ...scanOptions } = options;
   const jobs = Math.max(1, jobsOpt ?? availableParallelism());
   if (jobs > 1 && scannable.length >= MIN_FILES_FOR_WORKERS) {
     const sub = scannable.map((i) => items[i] as WalkItem);
-    await scanWithWorkers(sub, scanOptions, jobs, (k, r) => record(scannable[k] as number, r), jobsOpt === undefined);
+    await scanWithWorkers(
+      sub,
+      scanOptions,
+      jobs,
+      (k, r) => {
+        record(scannable[k] as number, r);
+      },
+      jobsOpt === undefined,
+    );
   } else {
     for (const i of scannable) {
       const it = items[i] as WalkItem;
@@ -103,13 +112,7 @@ function isDirectory(p: string): boolean {
   }
 }
 
-export function buildReport(
-  files: FileReport[],
-  profile: string,
-  startedAt: string,
-  durationMs: number,
-  models: ModelSummary[] = [],
-): ScanReport {
+export function buildReport(files: FileReport[], profile: string, startedAt: string, durationMs: number, models: ModelSummary[] = []): ScanReport {
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   let verdict: Verdict = 'clean';
   for (const f of files) {

@@ -95,10 +95,7 @@ class Context implements ScanContext {
 
   spendInflated(n: number, what: string): void {
     if (!Number.isSafeInteger(n) || n < 0 || n > this.inflateBudget) {
-      throw new ModelguardError(
-        'E_LIMIT',
-        `${what}: ${n} more inflated bytes would pass the file's budget of ${this.run.limits.maxInflatedBytes} (CWE-409)`,
-      );
+      throw new ModelguardError('E_LIMIT', `${what}: ${n} more inflated bytes would pass the file's budget of ${this.run.limits.maxInflatedBytes} (CWE-409)`);
     }
     this.run.inflated += n;
   }
@@ -187,11 +184,7 @@ async function dispatch(src: ByteSource, ctx: Context, forced: string | undefine
 }
 
 /** Scans any byte source; `file` names it in findings. The source is not closed. */
-export async function scanSource(
-  src: ByteSource,
-  file: string,
-  options: ScanOptions & { dir?: string } = {},
-): Promise<FileReport> {
+export async function scanSource(src: ByteSource, file: string, options: ScanOptions & { dir?: string } = {}): Promise<FileReport> {
   const started = performance.now();
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const run = new FileRun(limits, options.dir, options.allow ?? []);

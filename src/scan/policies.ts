@@ -18,4 +18,3 @@ export function sharedPolicy(profileId: string, allow: readonly AllowEntry[]): P
   policyCache.set(profileId, list);
   return policy;
 }
-

@@ -75,7 +75,9 @@ export async function scanWithWorkers(
             reject(new Error(`worker failed on ${items[m.ids[0] ?? 0]?.display ?? '?'}: ${m.error}`));
             return;
           }
-          m.ids.forEach((id, k) => onReport(id, m.reports[k] as FileReport));
+          m.ids.forEach((id, k) => {
+            onReport(id, m.reports[k] as FileReport);
+          });
           feed(w);
         });
         w.on('error', reject);

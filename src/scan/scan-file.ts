@@ -67,9 +67,7 @@ export async function scanFile(path: string, options: ScanOptions & { displayNam
       format: 'unknown',
       verdict: 'unscannable',
       size: 0,
-      findings: [
-        { rule: 'engine/io-error', severity: 'unscannable', message: describeError(e), location: { file: display } },
-      ],
+      findings: [{ rule: 'engine/io-error', severity: 'unscannable', message: describeError(e), location: { file: display } }],
       info: {},
       durationMs: 0,
     };

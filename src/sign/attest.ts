@@ -108,10 +108,12 @@ export async function verifyAttestation(model: string, file: string, method: Ver
   } catch {
     throw new SignError('E_SIG_BUNDLE', 'the attestation payload is not JSON');
   }
-  if (doc._type !== STATEMENT_TYPE || doc.predicateType !== SCAN_PREDICATE) throw new SignError('E_SIG_BUNDLE', `not a modelguard scan attestation (${String(doc.predicateType)})`);
+  if (doc._type !== STATEMENT_TYPE || doc.predicateType !== SCAN_PREDICATE)
+    throw new SignError('E_SIG_BUNDLE', `not a modelguard scan attestation (${String(doc.predicateType)})`);
   const want = doc.subject?.[0]?.digest?.sha256;
   const p = doc.predicate;
-  if (typeof want !== 'string' || p?.serialization?.method !== 'files' || typeof p.verdict !== 'string') throw new SignError('E_SIG_BUNDLE', 'the attestation lacks a subject digest, serialization or verdict');
+  if (typeof want !== 'string' || p?.serialization?.method !== 'files' || typeof p.verdict !== 'string')
+    throw new SignError('E_SIG_BUNDLE', 'the attestation lacks a subject digest, serialization or verdict');
   const self = signatureInside(model, file);
   const ignore = [...(p.serialization.ignore_paths ?? []).filter((x) => !GIT_PATHS.includes(x)), ...(self === undefined ? [] : [self])];
   const actual = rootDigest((await hashModel(model, { ignorePaths: ignore, allowSymlinks: p.serialization.allow_symlinks })).resources);

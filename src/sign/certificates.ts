@@ -44,7 +44,8 @@ function canSign(leaf: X509Certificate): boolean {
   } catch {
     // fall through to the extended key usage
   }
-  return (leaf.keyUsage ?? []).includes(CODE_SIGNING);
+  // Node documents `keyUsage` as undefined when the certificate has no extended key usage.
+  return ((leaf.keyUsage as string[] | undefined) ?? []).includes(CODE_SIGNING);
 }
 
 /** Verifies the chain; returns the signing certificate. */
@@ -61,7 +62,8 @@ export function verifyChain(chainDer: readonly Buffer[], anchors: readonly X509C
     if (anchor !== undefined) {
       if (!anchor.ca && !anchor.raw.equals(current.raw)) throw new SignError('E_SIG_VERIFY', `trust anchor '${anchor.subject}' is not a CA`);
       if (!validAt(anchor, at)) throw new SignError('E_SIG_VERIFY', `trust anchor '${anchor.subject}' is not valid at ${at.toISOString()}`);
-      if (!canSign(leaf)) throw new SignError('E_SIG_VERIFY', 'the signing certificate is not allowed to sign (no digitalSignature key usage or code-signing EKU)');
+      if (!canSign(leaf))
+        throw new SignError('E_SIG_VERIFY', 'the signing certificate is not allowed to sign (no digitalSignature key usage or code-signing EKU)');
       return leaf;
     }
     const issuer = pool.find((c) => c !== current && current.checkIssued(c) && current.verify(c.publicKey));

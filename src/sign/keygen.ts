@@ -17,8 +17,8 @@ export interface KeyPair {
 }
 
 export function generateSigningKey(curve: Curve = 'P-256', passphrase?: string): KeyPair {
-  const named = NAMED[curve];
-  if (named === undefined) throw new SignError('E_SIG_CURVE', `unsupported curve ${String(curve)} (P-256, P-384, P-521)`);
+  const named = (NAMED as Partial<Record<string, string>>)[curve];
+  if (named === undefined) throw new SignError('E_SIG_CURVE', `unsupported curve ${curve as string} (P-256, P-384, P-521)`);
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: named });
   const privatePem =
     passphrase === undefined

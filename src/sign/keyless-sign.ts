@@ -101,7 +101,10 @@ export function checkKeylessReady(m: SigstoreSignMethod): void {
 export async function signKeyless(payload: Buffer, m: SigstoreSignMethod): Promise<string> {
   const services = checkServices(m.services ?? PUBLIC_GOOD_SERVICES);
   const token = await identityToken(m);
-  const [{ DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness }, { bundleToJSON }] = await Promise.all([import('@sigstore/sign'), import('@sigstore/bundle')]);
+  const [{ DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness }, { bundleToJSON }] = await Promise.all([
+    import('@sigstore/sign'),
+    import('@sigstore/bundle'),
+  ]);
   // The client's timeout also covers reading the response body.
   const fetchOpts = { timeout: m.timeoutMs ?? DEFAULT_TIMEOUT_MS, retry: { retries: m.retries ?? 2, minTimeout: 500, factor: 2 } };
   const witnesses: Witness[] = [new RekorWitness({ rekorBaseURL: services.rekorUrl, entryType: 'dsse', majorApiVersion: 1, ...fetchOpts })];

@@ -75,5 +75,7 @@ export function loadPrivateKey(path: string, password?: string): KeyObject {
 /** The reference's key hint: hex SHA-256 of the SubjectPublicKeyInfo PEM. */
 export function publicKeyHint(key: KeyObject): string {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'pem' })).digest('hex');
+  return createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'pem' }))
+    .digest('hex');
 }

@@ -39,8 +39,8 @@ export async function readCapped(res: Response, max: number, what: string): Prom
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+    const { done, value } = (await reader.read()) as { done: boolean; value?: Uint8Array };
+    if (done || value === undefined) break;
     total += value.byteLength;
     if (total > max) {
       await reader.cancel();
@@ -86,11 +86,19 @@ async function githubActionsToken(url: string, bearer: string, timeoutMs: number
   let res: Response;
   let text: string;
   try {
-    res = await fetch(u, { headers: { Authorization: `bearer ${bearer}`, Accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetch(u, {
+      headers: { Authorization: `bearer ${bearer}`, Accept: 'application/json' },
+      redirect: 'error',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     text = await readCapped(res, MAX_TOKEN_BYTES, 'the CI token response');
   } catch (e) {
     if (e instanceof SignError) throw e;
-    throw new SignError('E_SIG_NETWORK', `cannot get a token from the GitHub Actions token endpoint (${u.origin}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new SignError(
+      'E_SIG_NETWORK',
+      `cannot get a token from the GitHub Actions token endpoint (${u.origin}): ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   }
   if (!res.ok) throw new SignError('E_SIG_NETWORK', `the GitHub Actions token endpoint (${u.origin}) answered HTTP ${res.status}`);
   let value: unknown;

@@ -60,14 +60,21 @@ export function statementManifest(payload: Uint8Array): SignedManifest {
     // v0.2: one subject per file, sha256 only, no serialization recorded.
     const resources: Resource[] = subjects.map((s) => {
       const d = isObj(s) && isObj(s['digest']) ? s['digest']['sha256'] : undefined;
-      if (!isObj(s) || typeof s['name'] !== 'string' || typeof d !== 'string' || !/^[0-9a-f]{64}$/.test(d)) throw bad('a v0.1 subject lacks a name or sha256 digest');
+      if (!isObj(s) || typeof s['name'] !== 'string' || typeof d !== 'string' || !/^[0-9a-f]{64}$/.test(d))
+        throw bad('a v0.1 subject lacks a name or sha256 digest');
       return { name: s['name'], algorithm: 'sha256', digest: d };
     });
-    return { modelName: 'compat-undefined-not-present', serialization: { method: 'files', hash_type: 'sha256', allow_symlinks: false }, resources, predicateType: pt, root: undefined };
+    return {
+      modelName: 'compat-undefined-not-present',
+      serialization: { method: 'files', hash_type: 'sha256', allow_symlinks: false },
+      resources,
+      predicateType: pt,
+      root: undefined,
+    };
   }
   if (pt !== PREDICATE_V1) throw bad(`unknown predicate type ${String(pt)}`);
   if (subjects.length !== 1) throw bad(`expected one subject, got ${subjects.length}`);
-  const subject = subjects[0];
+  const subject: unknown = subjects[0];
   const root = isObj(subject) && isObj(subject['digest']) ? subject['digest']['sha256'] : undefined;
   if (!isObj(subject) || typeof subject['name'] !== 'string' || typeof root !== 'string') throw bad('the subject lacks a name or sha256 digest');
   const predicate = doc['predicate'];
@@ -80,7 +87,7 @@ export function statementManifest(payload: Uint8Array): SignedManifest {
   const allow = ser['allow_symlinks'] === true || ser['allow_symlinks'] === 'true';
   const ignore = ser['ignore_paths'];
   if (ignore !== undefined && (!Array.isArray(ignore) || !ignore.every((x) => typeof x === 'string'))) throw bad('ignore_paths must be a list of strings');
-  const ignorePaths = ignore === undefined ? {} : { ignore_paths: ignore as string[] };
+  const ignorePaths = ignore === undefined ? {} : { ignore_paths: ignore };
   let serialization: Serialization;
   if (method === 'shards') {
     const size = ser['shard_size'];
@@ -92,7 +99,13 @@ export function statementManifest(payload: Uint8Array): SignedManifest {
   const list = predicate['resources'];
   if (!Array.isArray(list)) throw bad('resources must be a list');
   const resources: Resource[] = list.map((r) => {
-    if (!isObj(r) || typeof r['name'] !== 'string' || typeof r['algorithm'] !== 'string' || typeof r['digest'] !== 'string' || !/^[0-9a-f]+$/.test(r['digest'])) {
+    if (
+      !isObj(r) ||
+      typeof r['name'] !== 'string' ||
+      typeof r['algorithm'] !== 'string' ||
+      typeof r['digest'] !== 'string' ||
+      !/^[0-9a-f]+$/.test(r['digest'])
+    ) {
       throw bad('a resource lacks name, algorithm or hex digest');
     }
     return { name: r['name'], algorithm: r['algorithm'], digest: r['digest'] };

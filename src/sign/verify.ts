@@ -103,7 +103,11 @@ export function verifyEnvelope(b: ParsedBundle, m: VerifyMethod): { payload: Buf
     }
     case 'sigstore': {
       if (b.tlogEntries === 0) throw new SignError('E_SIG_VERIFY', 'a keyless signature needs a transparency-log entry');
-      const who = verifyKeyless(b.json, { identity: m.identity, issuer: m.identityProvider, ...(m.trustedRoot === undefined ? {} : { trustedRoot: m.trustedRoot }) });
+      const who = verifyKeyless(b.json, {
+        identity: m.identity,
+        issuer: m.identityProvider,
+        ...(m.trustedRoot === undefined ? {} : { trustedRoot: m.trustedRoot }),
+      });
       if (b.payloadType !== INTOTO_PAYLOAD_TYPE) throw new SignError('E_SIG_VERIFY', `payload type is ${b.payloadType}`);
       return { payload: b.payload, signer: `${who} (${m.identityProvider})` };
     }
@@ -145,7 +149,10 @@ export async function verifyModel(model: string, method: VerifyMethod, o: Verify
   }
   const differences = diffManifests(actual.resources, signed.resources, o.ignoreUnsignedFiles === true);
   if (differences.length > 0) {
-    const summary = differences.slice(0, 5).map((d) => `${d.kind} ${d.name}`).join(', ');
+    const summary = differences
+      .slice(0, 5)
+      .map((d) => `${d.kind} ${d.name}`)
+      .join(', ');
     throw new SignError('E_SIG_MISMATCH', `the model differs from what was signed: ${summary}${differences.length > 5 ? ', …' : ''}`, { differences });
   }
   return { manifest: signed, signer };

@@ -60,7 +60,7 @@ export async function loadManifest(vaultDir: string): Promise<Manifest> {
   } catch (e) {
     throw fail('E_VAULT_STATE', `${MANIFEST_NAME} is not valid JSON`, { cause: e });
   }
-  const ok = typeof m === 'object' && m !== null && (m as Manifest).version === 1 && Array.isArray((m as Manifest).entries);
+  const ok = typeof m === 'object' && m !== null && (m as { version?: unknown }).version === 1 && Array.isArray((m as Manifest).entries);
   if (!ok) throw fail('E_VAULT_STATE', `${MANIFEST_NAME} has an unknown layout`);
   return m as Manifest;
 }

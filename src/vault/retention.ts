@@ -67,8 +67,7 @@ export function decide(entries: readonly VaultEntry[], policy: RetentionPolicy):
   const keep = (e: VaultEntry, why: string): void => {
     reasons.set(e, [...(reasons.get(e) ?? []), why]);
   };
-  const anyRule =
-    policy.keepLast !== undefined || policy.keepEverySteps !== undefined || policy.keepEveryMs !== undefined || policy.keepBest !== undefined;
+  const anyRule = policy.keepLast !== undefined || policy.keepEverySteps !== undefined || policy.keepEveryMs !== undefined || policy.keepBest !== undefined;
   const newest = settled[settled.length - 1];
   if (newest !== undefined) keep(newest, 'newest');
   if (!anyRule) for (const e of settled) keep(e, 'no retention rule');
@@ -107,8 +106,8 @@ export function decide(entries: readonly VaultEntry[], policy: RetentionPolicy):
  */
 export async function applyPrune(vaultDir: string, m: Manifest, prune: readonly VaultEntry[]): Promise<void> {
   for (const e of prune) {
-    await unlink(join(vaultDir, e.file)).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
+    await unlink(join(vaultDir, e.file)).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     });
   }
   await fsyncDir(vaultDir);

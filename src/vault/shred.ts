@@ -58,9 +58,10 @@ export async function shredTree(dir: string, overwrite = true): Promise<void> {
     else if (st.isFile()) await shredFile(p, overwrite);
     else await unlink(p);
   }
-  await rmdir(dir).catch(async (e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOTEMPTY') await rm(dir, { recursive: true, force: true });
-    else if (e.code !== 'ENOENT') throw e;
+  await rmdir(dir).catch(async (e: unknown) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY') await rm(dir, { recursive: true, force: true });
+    else if (code !== 'ENOENT') throw e;
   });
   await fsyncDir(dirname(dir));
 }

@@ -149,19 +149,34 @@ export async function runVault(opts: WatchOptions): Promise<WatchResult> {
           queued = false;
           await pass();
         });
-        running.catch((e: unknown) => opts.log(`scan failed: ${(e as Error).message}`));
+        running.catch((e: unknown) => {
+          opts.log(`scan failed: ${(e as Error).message}`);
+        });
       }, delay);
     };
     let watcher: FSWatcher | undefined;
     try {
-      watcher = fsWatch(watchDir, () => schedule(Math.min(500, opts.intervalMs)));
+      watcher = fsWatch(watchDir, () => {
+        schedule(Math.min(500, opts.intervalMs));
+      });
     } catch {
       opts.log('fs.watch unavailable; relying on periodic rescans');
     }
-    const interval = setInterval(() => schedule(0), opts.intervalMs);
+    const interval = setInterval(() => {
+      schedule(0);
+    }, opts.intervalMs);
     await new Promise<void>((done) => {
-      if (opts.signal?.aborted === true) return done();
-      opts.signal?.addEventListener('abort', () => done(), { once: true });
+      if (opts.signal?.aborted === true) {
+        done();
+        return;
+      }
+      opts.signal?.addEventListener(
+        'abort',
+        () => {
+          done();
+        },
+        { once: true },
+      );
     });
     clearInterval(interval);
     if (timer !== undefined) clearTimeout(timer);

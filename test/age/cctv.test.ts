@@ -37,7 +37,7 @@ const EXPECT: Record<string, readonly string[]> = {
 };
 
 function load(): Vector[] {
-  const all = ((cctv as unknown as { default?: Record<string, Uint8Array> }).default ?? cctv) as Record<string, Uint8Array>;
+  const all = (cctv as unknown as { default?: Record<string, Uint8Array> }).default ?? cctv;
   const out: Vector[] = [];
   for (const [name, raw] of Object.entries(all)) {
     if (!(raw instanceof Uint8Array)) continue;

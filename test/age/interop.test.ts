@@ -46,7 +46,9 @@ describe('interop with the age CLI', { skip: hasAge ? false : 'age not installed
     execFileSync('age-keygen', ['-o', key], { stdio: 'ignore' });
     recipient = execFileSync('age-keygen', ['-y', key], { encoding: 'utf8' }).trim();
   });
-  after(() => cleanup());
+  after(() => {
+    cleanup();
+  });
 
   for (const size of SIZES) {
     describe(`${size} bytes`, () => {

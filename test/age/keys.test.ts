@@ -19,10 +19,22 @@ describe('bech32', () => {
     assert.deepEqual(bech32Decode(up).data, data);
   });
   it('rejects mixed case, bad checksum, bad characters', () => {
-    assert.equal(code(() => bech32Decode(SPEC_RECIPIENT.replace('age1z', 'age1Z'))), 'E_AGE_KEY');
-    assert.equal(code(() => bech32Decode(SPEC_RECIPIENT.slice(0, -1) + 'q')), 'E_AGE_KEY');
-    assert.equal(code(() => bech32Decode(SPEC_RECIPIENT.replace('zv', 'bv'))), 'E_AGE_KEY');
-    assert.equal(code(() => bech32Decode('x'.repeat(9000))), 'E_AGE_KEY');
+    assert.equal(
+      code(() => bech32Decode(SPEC_RECIPIENT.replace('age1z', 'age1Z'))),
+      'E_AGE_KEY',
+    );
+    assert.equal(
+      code(() => bech32Decode(SPEC_RECIPIENT.slice(0, -1) + 'q')),
+      'E_AGE_KEY',
+    );
+    assert.equal(
+      code(() => bech32Decode(SPEC_RECIPIENT.replace('zv', 'bv'))),
+      'E_AGE_KEY',
+    );
+    assert.equal(
+      code(() => bech32Decode('x'.repeat(9000))),
+      'E_AGE_KEY',
+    );
   });
 });
 
@@ -32,18 +44,42 @@ describe('X25519 keys', () => {
     assert.equal(X25519Recipient.parse(SPEC_RECIPIENT).toString(), SPEC_RECIPIENT);
   });
   it('refuses an identity where a recipient is expected and vice versa', () => {
-    assert.equal(code(() => parseRecipient(SPEC_IDENTITY)), 'E_AGE_KEY');
-    assert.equal(code(() => parseIdentity(SPEC_RECIPIENT)), 'E_AGE_KEY');
-    assert.equal(code(() => X25519Identity.parse(SPEC_IDENTITY.toLowerCase())), 'E_AGE_KEY');
+    assert.equal(
+      code(() => parseRecipient(SPEC_IDENTITY)),
+      'E_AGE_KEY',
+    );
+    assert.equal(
+      code(() => parseIdentity(SPEC_RECIPIENT)),
+      'E_AGE_KEY',
+    );
+    assert.equal(
+      code(() => X25519Identity.parse(SPEC_IDENTITY.toLowerCase())),
+      'E_AGE_KEY',
+    );
   });
   it('rejects malformed post-quantum keys as E_AGE_KEY', () => {
-    assert.equal(code(() => parseRecipient('age1pq1xyz')), 'E_AGE_KEY');
-    assert.equal(code(() => parseIdentity('AGE-SECRET-KEY-PQ-1XYZ')), 'E_AGE_KEY');
+    assert.equal(
+      code(() => parseRecipient('age1pq1xyz')),
+      'E_AGE_KEY',
+    );
+    assert.equal(
+      code(() => parseIdentity('AGE-SECRET-KEY-PQ-1XYZ')),
+      'E_AGE_KEY',
+    );
   });
   it('reports unsupported kinds as E_AGE_UNSUPPORTED', () => {
-    assert.equal(code(() => parseRecipient('ssh-rsa AAAAB3Nza')), 'E_AGE_UNSUPPORTED');
-    assert.equal(code(() => parseRecipient('age1tag1xyz')), 'E_AGE_UNSUPPORTED');
-    assert.equal(code(() => parseIdentity('AGE-PLUGIN-YUBIKEY-1XYZ')), 'E_AGE_UNSUPPORTED');
+    assert.equal(
+      code(() => parseRecipient('ssh-rsa AAAAB3Nza')),
+      'E_AGE_UNSUPPORTED',
+    );
+    assert.equal(
+      code(() => parseRecipient('age1tag1xyz')),
+      'E_AGE_UNSUPPORTED',
+    );
+    assert.equal(
+      code(() => parseIdentity('AGE-PLUGIN-YUBIKEY-1XYZ')),
+      'E_AGE_UNSUPPORTED',
+    );
   });
 });
 
@@ -66,7 +102,13 @@ describe('key files', () => {
     }
   });
   it('refuse empty and encrypted identity files', () => {
-    assert.equal(code(() => parseIdentitiesFile('# nothing\n')), 'E_AGE_KEY');
-    assert.equal(code(() => parseIdentitiesFile('age-encryption.org/v1\n')), 'E_AGE_UNSUPPORTED');
+    assert.equal(
+      code(() => parseIdentitiesFile('# nothing\n')),
+      'E_AGE_KEY',
+    );
+    assert.equal(
+      code(() => parseIdentitiesFile('age-encryption.org/v1\n')),
+      'E_AGE_UNSUPPORTED',
+    );
   });
 });

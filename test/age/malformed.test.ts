@@ -60,7 +60,11 @@ async function fileCode(bytes: Uint8Array): Promise<string> {
     codes.add(await codeAsync(() => decryptFile(input, output, ids, { pool: p })));
     if (!codes.has('no error')) assert.equal(existsSync(output), false, 'no output under the final name');
   }
-  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp files left');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+    'no temp files left',
+  );
   assert.equal(codes.size, 1, `sequential and parallel disagree: ${[...codes].join(', ')}`);
   return [...codes][0] as string;
 }
@@ -84,7 +88,10 @@ describe('baseline', () => {
 describe('wrong identity', () => {
   it('is E_AGE_NO_IDENTITY', async () => {
     const other = X25519Identity.generate().identity;
-    assert.equal(code(() => decryptBytes(FILE, [other])), 'E_AGE_NO_IDENTITY');
+    assert.equal(
+      code(() => decryptBytes(FILE, [other])),
+      'E_AGE_NO_IDENTITY',
+    );
     const input = join(dir, 'wrong.age');
     writeFileSync(input, FILE);
     assert.equal(await codeAsync(() => decryptFile(input, join(dir, 'wrong.out'), [other])), 'E_AGE_NO_IDENTITY');
@@ -103,7 +110,11 @@ describe('truncation', () => {
     const cuts = new Set<number>();
     for (let i = 0; i <= 5; i++) for (const d of [-17, -16, -15, -1, 0, 1, 15, 16, 17, 500]) cuts.add(PAYLOAD + i * ENC_CHUNK_SIZE + d);
     for (const cut of [...cuts].filter((c) => c >= PAYLOAD && c < FILE.length)) {
-      assert.equal(code(() => decryptBytes(FILE.subarray(0, cut), ids)), 'E_AGE_PAYLOAD', `cut at ${cut}`);
+      assert.equal(
+        code(() => decryptBytes(FILE.subarray(0, cut), ids)),
+        'E_AGE_PAYLOAD',
+        `cut at ${cut}`,
+      );
     }
     assert.equal(await fileCode(FILE.subarray(0, FILE.length - 1)), 'E_AGE_PAYLOAD');
   });
@@ -112,7 +123,10 @@ describe('truncation', () => {
 describe('stream ending exactly on a chunk boundary without the last-chunk flag', () => {
   it('is E_AGE_PAYLOAD (a dropped final chunk is not a valid end)', async () => {
     const cut = withChunks([0, 1, 2, 3]);
-    assert.equal(code(() => decryptBytes(cut, ids)), 'E_AGE_PAYLOAD');
+    assert.equal(
+      code(() => decryptBytes(cut, ids)),
+      'E_AGE_PAYLOAD',
+    );
     assert.equal(await fileCode(cut), 'E_AGE_PAYLOAD');
   });
 });
@@ -122,14 +136,21 @@ describe('flipped bytes', () => {
     for (let i = 0; i < 5; i++) {
       const c = chunkAt(FILE, i);
       const start = c.byteOffset - FILE.byteOffset;
-      for (const at of [start, start + 1234 % c.length, start + c.length - 1]) {
-        assert.equal(code(() => decryptBytes(flip(FILE, at), ids)), 'E_AGE_PAYLOAD', `chunk ${i} byte ${at}`);
+      for (const at of [start, start + (1234 % c.length), start + c.length - 1]) {
+        assert.equal(
+          code(() => decryptBytes(flip(FILE, at), ids)),
+          'E_AGE_PAYLOAD',
+          `chunk ${i} byte ${at}`,
+        );
       }
     }
     assert.equal(await fileCode(flip(FILE, PAYLOAD + 2 * ENC_CHUNK_SIZE + 7)), 'E_AGE_PAYLOAD');
   });
   it('in the payload nonce is E_AGE_PAYLOAD', () => {
-    assert.equal(code(() => decryptBytes(flip(FILE, HEADER + 3), ids)), 'E_AGE_PAYLOAD');
+    assert.equal(
+      code(() => decryptBytes(flip(FILE, HEADER + 3), ids)),
+      'E_AGE_PAYLOAD',
+    );
   });
   it('in the header is a header, MAC or no-identity error, never success', () => {
     for (let at = 0; at < HEADER; at++) {
@@ -142,15 +163,26 @@ describe('flipped bytes', () => {
 describe('reordered chunks', () => {
   it('is E_AGE_PAYLOAD', async () => {
     const swapped = withChunks([1, 0, 2, 3, 4]);
-    assert.equal(code(() => decryptBytes(swapped, ids)), 'E_AGE_PAYLOAD');
+    assert.equal(
+      code(() => decryptBytes(swapped, ids)),
+      'E_AGE_PAYLOAD',
+    );
     assert.equal(await fileCode(swapped), 'E_AGE_PAYLOAD');
   });
 });
 
 describe('dropped or duplicated chunks', () => {
   it('is E_AGE_PAYLOAD', async () => {
-    for (const order of [[0, 2, 3, 4], [0, 1, 1, 2, 3, 4], [0, 1, 2, 3, 4, 4]]) {
-      assert.equal(code(() => decryptBytes(withChunks(order), ids)), 'E_AGE_PAYLOAD', order.join(','));
+    for (const order of [
+      [0, 2, 3, 4],
+      [0, 1, 1, 2, 3, 4],
+      [0, 1, 2, 3, 4, 4],
+    ]) {
+      assert.equal(
+        code(() => decryptBytes(withChunks(order), ids)),
+        'E_AGE_PAYLOAD',
+        order.join(','),
+      );
     }
     assert.equal(await fileCode(withChunks([0, 2, 3, 4])), 'E_AGE_PAYLOAD');
   });
@@ -159,7 +191,10 @@ describe('dropped or duplicated chunks', () => {
 describe('trailing data after the final chunk', () => {
   it('is E_AGE_PAYLOAD', async () => {
     const extra = Buffer.concat([FILE, Buffer.from([0])]);
-    assert.equal(code(() => decryptBytes(extra, ids)), 'E_AGE_PAYLOAD');
+    assert.equal(
+      code(() => decryptBytes(extra, ids)),
+      'E_AGE_PAYLOAD',
+    );
     assert.equal(await fileCode(extra), 'E_AGE_PAYLOAD');
   });
 });
@@ -168,41 +203,71 @@ describe('huge header', () => {
   it('a header line without end is refused at the limit', () => {
     const big = new Uint8Array(MAX_HEADER_SIZE + 10).fill(0x41);
     big.set(enc.encode('age-encryption.org/v1\n-> '));
-    assert.equal(code(() => decryptBytes(big, ids)), 'E_AGE_LIMIT');
+    assert.equal(
+      code(() => decryptBytes(big, ids)),
+      'E_AGE_LIMIT',
+    );
   });
   it('too many stanzas is E_AGE_LIMIT', () => {
     const lines = Array.from({ length: MAX_STANZAS + 1 }, () => '-> x\n');
-    assert.equal(code(() => parseHeader(header([...lines, `--- ${'A'.repeat(43)}`]))), 'E_AGE_LIMIT');
+    assert.equal(
+      code(() => parseHeader(header([...lines, `--- ${'A'.repeat(43)}`]))),
+      'E_AGE_LIMIT',
+    );
   });
 });
 
 describe('non-canonical base64', () => {
   it('in a stanza body, the MAC, or a share is E_AGE_HEADER', () => {
     // "AB" decodes to one byte with spare bits set: canonical is "AA".
-    assert.equal(code(() => parseHeader(header(['-> x', 'AB', `--- ${'A'.repeat(43)}`]))), 'E_AGE_HEADER');
-    assert.equal(code(() => parseHeader(header(['-> x', 'AA==', `--- ${'A'.repeat(43)}`]))), 'E_AGE_HEADER');
-    assert.equal(code(() => parseHeader(header(['-> x', '', `--- ${'A'.repeat(42)}B`]))), 'E_AGE_HEADER');
+    assert.equal(
+      code(() => parseHeader(header(['-> x', 'AB', `--- ${'A'.repeat(43)}`]))),
+      'E_AGE_HEADER',
+    );
+    assert.equal(
+      code(() => parseHeader(header(['-> x', 'AA==', `--- ${'A'.repeat(43)}`]))),
+      'E_AGE_HEADER',
+    );
+    assert.equal(
+      code(() => parseHeader(header(['-> x', '', `--- ${'A'.repeat(42)}B`]))),
+      'E_AGE_HEADER',
+    );
     const share = `-> X25519 ${'A'.repeat(42)}B`;
     const h = header([share, 'A'.repeat(43), `--- ${'A'.repeat(43)}`]);
-    assert.equal(code(() => decryptBytes(Buffer.concat([h, new Uint8Array(32)]), ids)), 'E_AGE_HEADER');
+    assert.equal(
+      code(() => decryptBytes(Buffer.concat([h, new Uint8Array(32)]), ids)),
+      'E_AGE_HEADER',
+    );
   });
   it('URL-safe alphabet and whitespace are E_AGE_HEADER', () => {
-    assert.equal(code(() => parseHeader(header(['-> x', 'A-_A', `--- ${'A'.repeat(43)}`]))), 'E_AGE_HEADER');
-    assert.equal(code(() => parseHeader(header(['-> x', 'AA AA', `--- ${'A'.repeat(43)}`]))), 'E_AGE_HEADER');
+    assert.equal(
+      code(() => parseHeader(header(['-> x', 'A-_A', `--- ${'A'.repeat(43)}`]))),
+      'E_AGE_HEADER',
+    );
+    assert.equal(
+      code(() => parseHeader(header(['-> x', 'AA AA', `--- ${'A'.repeat(43)}`]))),
+      'E_AGE_HEADER',
+    );
   });
 });
 
 describe('unknown stanzas', () => {
   it('alone: the header parses and no identity matches', () => {
     const h = header(['-> example.com/enigma arg', 'AAAA', `--- ${'A'.repeat(43)}`]);
-    assert.equal(code(() => decryptBytes(Buffer.concat([h, new Uint8Array(48)]), ids)), 'E_AGE_NO_IDENTITY');
+    assert.equal(
+      code(() => decryptBytes(Buffer.concat([h, new Uint8Array(48)]), ids)),
+      'E_AGE_NO_IDENTITY',
+    );
   });
   it('beside ours: ignored, but the MAC covers them (removing one is E_AGE_MAC)', () => {
     const h = parseHeader(FILE);
     const text = Buffer.from(FILE.subarray(0, HEADER)).toString('latin1');
     const grease = text.replace('age-encryption.org/v1\n', 'age-encryption.org/v1\n-> grease x\nAAAA\n');
     const tampered = Buffer.concat([Buffer.from(grease, 'latin1'), FILE.subarray(HEADER)]);
-    assert.equal(code(() => decryptBytes(tampered, ids)), 'E_AGE_MAC');
+    assert.equal(
+      code(() => decryptBytes(tampered, ids)),
+      'E_AGE_MAC',
+    );
     assert.ok(h.stanzas.length === 1);
   });
 });
@@ -223,7 +288,10 @@ describe('malformed structure', () => {
   ];
   for (const [what, bytes, want] of cases) {
     it(`${what} is ${want}`, () => {
-      assert.equal(code(() => decryptBytes(bytes, ids)), want);
+      assert.equal(
+        code(() => decryptBytes(bytes, ids)),
+        want,
+      );
     });
   }
 });

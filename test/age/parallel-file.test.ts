@@ -65,7 +65,10 @@ describe('parallel file encryption and decryption', () => {
       const out = join(dir, `bad-${chunk}.out`);
       assert.equal(await withPool((pool) => codeAsync(() => decryptFile(bad, out, [identity], { pool }))), 'E_AGE_PAYLOAD');
       assert.equal(existsSync(out), false);
-      assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+      assert.deepEqual(
+        readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+        [],
+      );
     });
   }
 });

@@ -33,7 +33,10 @@ describe('openDecryptedSource', () => {
             const len = Math.min(size - off, (i * 104729) % 200_000);
             assert.deepEqual(Buffer.from(src.read(off, len)), Buffer.from(data.subarray(off, off + len)));
           }
-          assert.equal(code(() => src.read(size, 1)), 'E_TRUNCATED');
+          assert.equal(
+            code(() => src.read(size, 1)),
+            'E_TRUNCATED',
+          );
         } finally {
           src.close();
         }
@@ -43,14 +46,23 @@ describe('openDecryptedSource', () => {
   it('detects truncation at open and a flipped chunk at read', () => {
     const data = pseudoRandom(4 * 65536, 9);
     const file = encryptBytes(data, [identity.recipient]);
-    assert.equal(code(() => openDecryptedSource(write('t.age', file.subarray(0, file.length - 10)), [identity])), 'E_AGE_PAYLOAD');
+    assert.equal(
+      code(() => openDecryptedSource(write('t.age', file.subarray(0, file.length - 10)), [identity])),
+      'E_AGE_PAYLOAD',
+    );
     const flipped = Uint8Array.from(file);
     const at = file.length - 3 * ENC_CHUNK_SIZE;
     flipped[at] = (flipped[at] as number) ^ 1;
     const src = openDecryptedSource(write('f.age', flipped), [identity]);
     try {
-      assert.equal(code(() => src.read(0, 65536)), 'no error');
-      assert.equal(code(() => src.read(0, data.length)), 'E_AGE_PAYLOAD');
+      assert.equal(
+        code(() => src.read(0, 65536)),
+        'no error',
+      );
+      assert.equal(
+        code(() => src.read(0, data.length)),
+        'E_AGE_PAYLOAD',
+      );
     } finally {
       src.close();
     }
@@ -63,6 +75,9 @@ describe('openDecryptedSource', () => {
   });
   it('refuses a wrong identity', () => {
     const p = write('w.age', encryptBytes(pseudoRandom(10), [identity.recipient]));
-    assert.equal(code(() => openDecryptedSource(p, [X25519Identity.generate().identity])), 'E_AGE_NO_IDENTITY');
+    assert.equal(
+      code(() => openDecryptedSource(p, [X25519Identity.generate().identity])),
+      'E_AGE_NO_IDENTITY',
+    );
   });
 });

@@ -41,15 +41,24 @@ describe('ssh-ed25519', { skip: tools ? false : 'needs age and ssh-keygen' }, ()
     const a = sshKey('id2');
     const b = sshKey('id3');
     const file = encryptBytes(pseudoRandom(10), [parseRecipient(readFileSync(a.pub, 'utf8'))]);
-    assert.equal(code(() => decryptBytes(file, parseIdentitiesFile(readFileSync(b.priv, 'utf8')))), 'E_AGE_NO_IDENTITY');
+    assert.equal(
+      code(() => decryptBytes(file, parseIdentitiesFile(readFileSync(b.priv, 'utf8')))),
+      'E_AGE_NO_IDENTITY',
+    );
   });
   it('passphrase-protected SSH keys are E_AGE_UNSUPPORTED, damaged ones E_AGE_KEY', () => {
     const k = sshKey('id4', 'secret');
-    assert.equal(code(() => parseIdentitiesFile(readFileSync(k.priv, 'utf8'))), 'E_AGE_UNSUPPORTED');
+    assert.equal(
+      code(() => parseIdentitiesFile(readFileSync(k.priv, 'utf8'))),
+      'E_AGE_UNSUPPORTED',
+    );
     const good = readFileSync(sshKey('id5').priv, 'utf8');
     const lines = good.split('\n');
     lines[2] = (lines[2] as string).replace(/[A-Za-z]/, (c) => (c === 'A' ? 'B' : 'A'));
-    assert.equal(code(() => parseIdentitiesFile(lines.join('\n'))), 'E_AGE_KEY');
+    assert.equal(
+      code(() => parseIdentitiesFile(lines.join('\n'))),
+      'E_AGE_KEY',
+    );
   });
 });
 
@@ -61,8 +70,17 @@ describe('ssh keys without tools', () => {
     assert.equal(Buffer.from(u).toString('hex'), `09${'00'.repeat(31)}`);
   });
   it('rejects other SSH key types and malformed keys', () => {
-    assert.equal(code(() => parseRecipient('ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ')), 'E_AGE_UNSUPPORTED');
-    assert.equal(code(() => parseRecipient('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA')), 'E_AGE_KEY');
-    assert.equal(code(() => parseRecipient('ssh-ed25519 !!!!')), 'E_AGE_KEY');
+    assert.equal(
+      code(() => parseRecipient('ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ')),
+      'E_AGE_UNSUPPORTED',
+    );
+    assert.equal(
+      code(() => parseRecipient('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA')),
+      'E_AGE_KEY',
+    );
+    assert.equal(
+      code(() => parseRecipient('ssh-ed25519 !!!!')),
+      'E_AGE_KEY',
+    );
   });
 });

@@ -40,7 +40,10 @@ describe('STREAM', () => {
     const s = new StreamSealer(key);
     const sealed = Buffer.concat([...s.push(pseudoRandom(3 * CHUNK_SIZE)), ...s.end()]);
     const o = new StreamOpener(new Uint8Array(32));
-    assert.equal(code(() => o.push(sealed)), 'E_AGE_PAYLOAD');
+    assert.equal(
+      code(() => o.push(sealed)),
+      'E_AGE_PAYLOAD',
+    );
   });
 });
 
@@ -52,14 +55,15 @@ describe('encrypt/decrypt round trips', () => {
       for (const armor of [false, true]) {
         const file = encryptBytes(data, [identity.recipient], { armor });
         assert.deepEqual(decryptBytes(file, [identity]), data);
+        // An async source, as a network stream would be.
         async function* src(): AsyncGenerator<Uint8Array> {
-          yield* pieces(file, 5000);
+          for (const p of pieces(file, 5000)) yield await Promise.resolve(p);
         }
         const out: Uint8Array[] = [];
         for await (const p of decryptStream(src(), [identity])) out.push(p);
         assert.deepEqual(Buffer.concat(out), Buffer.from(data));
         async function* plain(): AsyncGenerator<Uint8Array> {
-          yield* pieces(data, 7000);
+          for (const p of pieces(data, 7000)) yield await Promise.resolve(p);
         }
         const enc: Uint8Array[] = [];
         for await (const p of encryptStream(plain(), [identity.recipient], { armor })) enc.push(p);
@@ -77,9 +81,18 @@ describe('encrypt/decrypt round trips', () => {
   it('scrypt: right passphrase decrypts, wrong is no-identity, mixing is refused', () => {
     const file = encryptBytes(pseudoRandom(100), [new ScryptRecipient('hunter2', 10)]);
     assert.equal(decryptBytes(file, [new ScryptIdentity('hunter2')]).length, 100);
-    assert.equal(code(() => decryptBytes(file, [new ScryptIdentity('hunter3')])), 'E_AGE_NO_IDENTITY');
-    assert.equal(code(() => decryptBytes(file, [new ScryptIdentity('hunter2', 9)])), 'E_AGE_LIMIT');
-    assert.equal(code(() => encryptBytes(new Uint8Array(1), [new ScryptRecipient('x', 10), identity.recipient])), 'E_USAGE');
+    assert.equal(
+      code(() => decryptBytes(file, [new ScryptIdentity('hunter3')])),
+      'E_AGE_NO_IDENTITY',
+    );
+    assert.equal(
+      code(() => decryptBytes(file, [new ScryptIdentity('hunter2', 9)])),
+      'E_AGE_LIMIT',
+    );
+    assert.equal(
+      code(() => encryptBytes(new Uint8Array(1), [new ScryptRecipient('x', 10), identity.recipient])),
+      'E_USAGE',
+    );
   });
 });
 
@@ -102,8 +115,14 @@ describe('armor', () => {
     const e = new ArmorEncoder();
     const text = e.push(pseudoRandom(100)) + e.end();
     const d = new ArmorDecoder();
-    assert.equal(code(() => [d.push(Buffer.from(`${text}x`)), d.end()]), 'E_AGE_ARMOR');
+    assert.equal(
+      code(() => [d.push(Buffer.from(`${text}x`)), d.end()]),
+      'E_AGE_ARMOR',
+    );
     const d2 = new ArmorDecoder();
-    assert.equal(code(() => d2.push(Buffer.from(`-----BEGIN AGE ENCRYPTED FILE-----\n${'A'.repeat(100)}`))), 'E_AGE_ARMOR');
+    assert.equal(
+      code(() => d2.push(Buffer.from(`-----BEGIN AGE ENCRYPTED FILE-----\n${'A'.repeat(100)}`))),
+      'E_AGE_ARMOR',
+    );
   });
 });

@@ -45,6 +45,9 @@ describe('post-quantum recipients', () => {
   it('cannot be mixed with X25519 recipients when encrypting', () => {
     const pq = HybridIdentity.generate().identity.recipient;
     const classic = X25519Identity.generate().identity.recipient;
-    assert.equal(code(() => encryptBytes(new Uint8Array(1), [pq, classic])), 'E_USAGE');
+    assert.equal(
+      code(() => encryptBytes(new Uint8Array(1), [pq, classic])),
+      'E_USAGE',
+    );
   });
 });

@@ -41,16 +41,31 @@ describe('ByteReader', () => {
 
   it('rejects negative, fractional and unsafe lengths', () => {
     const r = new ByteReader(new Uint8Array(8));
-    assert.equal(code(() => r.bytesView(-1)), 'E_MALFORMED');
-    assert.equal(code(() => r.bytesView(1.5)), 'E_MALFORMED');
-    assert.equal(code(() => r.bytesView(2 ** 60)), 'E_MALFORMED');
-    assert.equal(code(() => r.bytesView(9)), 'E_TRUNCATED');
+    assert.equal(
+      code(() => r.bytesView(-1)),
+      'E_MALFORMED',
+    );
+    assert.equal(
+      code(() => r.bytesView(1.5)),
+      'E_MALFORMED',
+    );
+    assert.equal(
+      code(() => r.bytesView(2 ** 60)),
+      'E_MALFORMED',
+    );
+    assert.equal(
+      code(() => r.bytesView(9)),
+      'E_TRUNCATED',
+    );
   });
 
   it('u64safe refuses values above 2^53', () => {
     const b = new Uint8Array(8);
     new DataView(b.buffer).setBigUint64(0, 2n ** 53n, true);
-    assert.equal(code(() => new ByteReader(b).u64safe()), 'E_LIMIT');
+    assert.equal(
+      code(() => new ByteReader(b).u64safe()),
+      'E_LIMIT',
+    );
   });
 
   it('line() needs a newline within the limit', () => {
@@ -58,8 +73,14 @@ describe('ByteReader', () => {
     const r = new ByteReader(enc.encode('os\nsystem\nxxxxxxxx'));
     assert.deepEqual(new TextDecoder().decode(r.line(10)), 'os');
     assert.deepEqual(new TextDecoder().decode(r.line(10)), 'system');
-    assert.equal(code(() => r.line(100)), 'E_TRUNCATED');
-    assert.equal(code(() => new ByteReader(enc.encode('aaaaaaaaaa\n')).line(4)), 'E_LIMIT');
+    assert.equal(
+      code(() => r.line(100)),
+      'E_TRUNCATED',
+    );
+    assert.equal(
+      code(() => new ByteReader(enc.encode('aaaaaaaaaa\n')).line(4)),
+      'E_LIMIT',
+    );
   });
 });
 
@@ -78,7 +99,13 @@ describe('sources', () => {
     const src = new BufferSource(Uint8Array.from([0, 1, 2, 3, 4, 5]));
     const s = new SliceSource(src, 2, 3);
     assert.deepEqual([...s.read(0, 3)], [2, 3, 4]);
-    assert.equal(code(() => s.read(1, 3)), 'E_TRUNCATED');
-    assert.equal(code(() => new SliceSource(src, 4, 3)), 'E_TRUNCATED');
+    assert.equal(
+      code(() => s.read(1, 3)),
+      'E_TRUNCATED',
+    );
+    assert.equal(
+      code(() => new SliceSource(src, 4, 3)),
+      'E_TRUNCATED',
+    );
   });
 });

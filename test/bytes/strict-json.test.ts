@@ -18,12 +18,30 @@ function code(f: () => unknown): string | undefined {
 
 describe('default dialect (safetensors headers)', () => {
   it('rejects duplicate keys, floats, negatives, lone surrogates and deep nesting as malformed', () => {
-    assert.equal(code(() => parseStrictJson('{"a":1,"a":2}')), 'E_MALFORMED');
-    assert.equal(code(() => parseStrictJson('{"a":1.5}')), 'E_MALFORMED');
-    assert.equal(code(() => parseStrictJson('[-1]')), 'E_MALFORMED');
-    assert.equal(code(() => parseStrictJson('["\\ud800"]')), 'E_MALFORMED');
-    assert.equal(code(() => parseStrictJson('NaN')), 'E_MALFORMED');
-    assert.equal(code(() => parseStrictJson('['.repeat(40) + ']'.repeat(40))), 'E_MALFORMED');
+    assert.equal(
+      code(() => parseStrictJson('{"a":1,"a":2}')),
+      'E_MALFORMED',
+    );
+    assert.equal(
+      code(() => parseStrictJson('{"a":1.5}')),
+      'E_MALFORMED',
+    );
+    assert.equal(
+      code(() => parseStrictJson('[-1]')),
+      'E_MALFORMED',
+    );
+    assert.equal(
+      code(() => parseStrictJson('["\\ud800"]')),
+      'E_MALFORMED',
+    );
+    assert.equal(
+      code(() => parseStrictJson('NaN')),
+      'E_MALFORMED',
+    );
+    assert.equal(
+      code(() => parseStrictJson('['.repeat(40) + ']'.repeat(40))),
+      'E_MALFORMED',
+    );
   });
   it('parses a header', () => {
     assert.deepEqual(plain(parseStrictJson('{"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}}')), {
@@ -55,17 +73,30 @@ describe('python dialect (json.loads)', () => {
   });
   it('rejects what json.loads rejects', () => {
     for (const bad of ['{"a":1,}', "{'a':1}", '[01]', '[1.]', '["\t"]', '{"a" 1}', '[1] x', '+1', 'nan']) {
-      assert.equal(code(() => py(bad)), 'E_MALFORMED', bad);
+      assert.equal(
+        code(() => py(bad)),
+        'E_MALFORMED',
+        bad,
+      );
     }
   });
   it('bounds depth and size with E_LIMIT', () => {
-    assert.equal(code(() => py('['.repeat(100) + ']'.repeat(100))), 'E_LIMIT');
-    assert.equal(code(() => py(`[${'0,'.repeat(99)}0]`, { maxValues: 50 })), 'E_LIMIT');
+    assert.equal(
+      code(() => py('['.repeat(100) + ']'.repeat(100))),
+      'E_LIMIT',
+    );
+    assert.equal(
+      code(() => py(`[${'0,'.repeat(99)}0]`, { maxValues: 50 })),
+      'E_LIMIT',
+    );
   });
   it('a deep document fails fast without a stack overflow', () => {
     const t = '['.repeat(1_000_000);
     const started = performance.now();
-    assert.equal(code(() => parseStrictJson(t, { python: true, maxDepth: 512 })), 'E_LIMIT');
+    assert.equal(
+      code(() => parseStrictJson(t, { python: true, maxDepth: 512 })),
+      'E_LIMIT',
+    );
     assert.ok(performance.now() - started < 2000);
   });
 });

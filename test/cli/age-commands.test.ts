@@ -60,7 +60,10 @@ describe('encrypt / decrypt', () => {
     assert.equal(await main(['encrypt', '-r', pub, '-o', 'model.bin.age', 'model.bin'], io().io), 0);
     assert.equal(await main(['decrypt', '-i', 'id.txt', '-o', 'model.out', 'model.bin.age'], io().io), 0);
     assert.deepEqual(readFileSync(join(dir, 'model.out')), readFileSync(plain));
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
   it('exits 1 on a tampered file and never creates the output', async () => {
     const bytes = readFileSync(join(dir, 'model.bin.age'));
@@ -81,7 +84,10 @@ describe('encrypt / decrypt', () => {
     writeFileSync(join(dir, 'nf-bad.age'), bytes);
     assert.equal(await main(['decrypt', '--no-fsync', '-i', 'id.txt', '-o', 'nf-bad.out', 'nf-bad.age'], io().io), 1);
     assert.equal(existsSync(join(dir, 'nf-bad.out')), false);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
   it('exits 1 with a wrong identity, 2 with a usage error', async () => {
     assert.equal(await main(['keygen', '--age', '-o', 'other.txt'], io().io), 0);

@@ -21,8 +21,13 @@ async function cli(cwd: string, ...args: string[]) {
 function setup() {
   const d = mkdtempSync(join(tmpdir(), 'mg-age-'));
   execFileSync('age-keygen', ['-o', join(d, 'id.txt')], { stdio: 'ignore' });
-  const recipient = execFileSync('age-keygen', ['-y', join(d, 'id.txt')]).toString().trim();
-  for (const [name, src] of [['clean.pt.age', fixture('torch', 'clean__state-dict-zip.pt')], ['evil.pt.age', fixture('torch', 'malicious__datapkl-payload-injected.pt')]] as const) {
+  const recipient = execFileSync('age-keygen', ['-y', join(d, 'id.txt')])
+    .toString()
+    .trim();
+  for (const [name, src] of [
+    ['clean.pt.age', fixture('torch', 'clean__state-dict-zip.pt')],
+    ['evil.pt.age', fixture('torch', 'malicious__datapkl-payload-injected.pt')],
+  ] as const) {
     execFileSync('age', ['-r', recipient, '-o', join(d, name), src]);
   }
   execFileSync('age-keygen', ['-o', join(d, 'other.txt')], { stdio: 'ignore' });
@@ -46,7 +51,10 @@ describe('scan -i on age-encrypted files', () => {
     const none = JSON.parse((await cli(d, 'scan', '--format', 'json', 'evil.pt.age')).out) as { verdict: string; files: { findings: { rule: string }[] }[] };
     assert.equal(none.verdict, 'unscannable');
     assert.equal(none.files[0]?.findings[0]?.rule, 'age/encrypted');
-    const wrong = JSON.parse((await cli(d, 'scan', '-i', 'other.txt', '--format', 'json', 'evil.pt.age')).out) as { verdict: string; files: { findings: { rule: string }[] }[] };
+    const wrong = JSON.parse((await cli(d, 'scan', '-i', 'other.txt', '--format', 'json', 'evil.pt.age')).out) as {
+      verdict: string;
+      files: { findings: { rule: string }[] }[];
+    };
     assert.equal(wrong.verdict, 'unscannable');
     assert.equal(wrong.files[0]?.findings[0]?.rule, 'age/decrypt-failed');
     const bytes = readFileSync(join(d, 'evil.pt.age'));

@@ -55,7 +55,10 @@ describe('SARIF', () => {
     const { out } = await cli('scan', '--format', 'sarif', BAD);
     const s = JSON.parse(out) as {
       version: string;
-      runs: { tool: { driver: { rules: { id: string; properties: Record<string, string> }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+      runs: {
+        tool: { driver: { rules: { id: string; properties: Record<string, string> }[] } };
+        results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+      }[];
     };
     assert.equal(s.version, '2.1.0');
     const run = s.runs[0];

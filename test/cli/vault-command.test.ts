@@ -23,7 +23,10 @@ function io(): { io: CliIO; out: () => string } {
   return { io: { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {}, cwd: dir }, out: () => o };
 }
 
-const ages = (): string[] => readdirSync(vault).filter((f) => f.endsWith('.age')).sort();
+const ages = (): string[] =>
+  readdirSync(vault)
+    .filter((f) => f.endsWith('.age'))
+    .sort();
 
 describe('modelguard vault', () => {
   it('watch --once archives a training run', async () => {

@@ -33,22 +33,34 @@ describe('tar walker', () => {
   it('reads a member and stops at the end blocks', () => {
     const data = Buffer.concat([header('a.pkl', '5'), Buffer.from('hello'.padEnd(512, '\0')), Buffer.alloc(1024)]);
     const t = readTar(new BufferSource(Uint8Array.from(data)), 10);
-    assert.deepEqual(t.entries.map((e) => [e.name, e.size, e.dataOffset]), [['a.pkl', 5, 512]]);
+    assert.deepEqual(
+      t.entries.map((e) => [e.name, e.size, e.dataOffset]),
+      [['a.pkl', 5, 512]],
+    );
   });
   it('a member claiming 10 GB is truncated input, not an allocation', () => {
     const data = Buffer.concat([header('big', (10 * 1024 ** 3).toString(8)), Buffer.alloc(1024)]);
-    assert.equal(code(() => readTar(new BufferSource(Uint8Array.from(data)), 10)), 'E_TRUNCATED');
+    assert.equal(
+      code(() => readTar(new BufferSource(Uint8Array.from(data)), 10)),
+      'E_TRUNCATED',
+    );
   });
   it('a bad checksum is not a tar header', () => {
     const h = header('x', '0');
     h[0] = 0x79;
     assert.equal(isTarHeader(h), false);
-    assert.equal(code(() => readTar(new BufferSource(Uint8Array.from(Buffer.concat([h, Buffer.alloc(1024)]))), 10)), 'E_MALFORMED');
+    assert.equal(
+      code(() => readTar(new BufferSource(Uint8Array.from(Buffer.concat([h, Buffer.alloc(1024)]))), 10)),
+      'E_MALFORMED',
+    );
   });
   it('entry counts are bounded', () => {
     const parts: Uint8Array[] = [];
     for (let i = 0; i < 20; i++) parts.push(header(`f${i}`, '0'));
-    assert.equal(code(() => readTar(new BufferSource(Uint8Array.from(Buffer.concat([...parts, Buffer.alloc(1024)]))), 10)), 'E_LIMIT');
+    assert.equal(
+      code(() => readTar(new BufferSource(Uint8Array.from(Buffer.concat([...parts, Buffer.alloc(1024)]))), 10)),
+      'E_LIMIT',
+    );
   });
   it('non-UTF-8 names are kept byte for byte', () => {
     const h = header('n\xe9.pkl', '0');

@@ -14,7 +14,10 @@ import { fixture } from '../helpers.js';
 
 const limits = { maxInflatedBytes: 64 << 20, maxInflateRatio: 1000 };
 
-for (const [tag, method] of [['bzip2', METHOD_BZIP2], ['lzma', METHOD_LZMA]] as const) {
+for (const [tag, method] of [
+  ['bzip2', METHOD_BZIP2],
+  ['lzma', METHOD_LZMA],
+] as const) {
   describe(`zip members compressed with ${tag}`, () => {
     const bytes = new Uint8Array(readFileSync(fixture('numpy', `clean__npz-${tag}-members.npz`)));
     const src = new BufferSource(bytes);
@@ -40,7 +43,10 @@ for (const [tag, method] of [['bzip2', METHOD_BZIP2], ['lzma', METHOD_LZMA]] as 
     });
     it('a declared size over the limit is E_LIMIT before decoding', () => {
       const e = members[0]!;
-      assert.throws(() => entrySource(src, { ...e, uncompressedSize: 2 ** 40 }, limits), (err: unknown) => err instanceof ModelguardError && err.code === 'E_LIMIT');
+      assert.throws(
+        () => entrySource(src, { ...e, uncompressedSize: 2 ** 40 }, limits),
+        (err: unknown) => err instanceof ModelguardError && err.code === 'E_LIMIT',
+      );
     });
     it('every flipped byte of the compressed data gives bytes or a typed error', () => {
       const e = members[0]!;
@@ -63,6 +69,9 @@ describe('LZMA member header', () => {
     const src = new BufferSource(bytes);
     const e = readZip(src, 100).entries.find((x) => x.listed === 'central')!;
     bytes[e.dataOffset + 2] = 6;
-    assert.throws(() => entrySource(src, e, limits), (err: unknown) => err instanceof ModelguardError && err.code === 'E_MALFORMED');
+    assert.throws(
+      () => entrySource(src, e, limits),
+      (err: unknown) => err instanceof ModelguardError && err.code === 'E_MALFORMED',
+    );
   });
 });

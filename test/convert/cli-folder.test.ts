@@ -72,9 +72,18 @@ describe('Hugging Face folders', () => {
     const dir = tempDir(t);
     const out = join(dir, 'out');
     await convert(fixture('hf-sharded'), out, { verify: true });
-    assert.deepEqual(listFiles(out).sort(), ['config.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors', 'model.safetensors.index.json', 'tokenizer']);
+    assert.deepEqual(listFiles(out).sort(), [
+      'config.json',
+      'model-00001-of-00002.safetensors',
+      'model-00002-of-00002.safetensors',
+      'model.safetensors.index.json',
+      'tokenizer',
+    ]);
     assert.ok(existsSync(join(out, 'tokenizer/vocab.txt')));
-    const index = JSON.parse(readFileSync(join(out, 'model.safetensors.index.json'), 'utf8')) as { metadata: { total_size: number }; weight_map: Record<string, string> };
+    const index = JSON.parse(readFileSync(join(out, 'model.safetensors.index.json'), 'utf8')) as {
+      metadata: { total_size: number };
+      weight_map: Record<string, string>;
+    };
     const exp = EXPECTED['hf-sharded']?.tensors ?? {};
     let total = 0;
     for (const [name, file] of Object.entries(index.weight_map)) {

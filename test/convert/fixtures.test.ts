@@ -56,10 +56,29 @@ describe('converting real checkpoints', () => {
     const dir = tempDir(t);
     await convertCheckpoint(fixture('dtypes.pt'), join(dir, 'a.safetensors'), { salvage: true });
     await convertCheckpoint(fixture('float8-torch2.pt'), join(dir, 'b.safetensors'));
-    const dtypes = Object.fromEntries([...readOutput(join(dir, 'a.safetensors')).file.tensors, ...readOutput(join(dir, 'b.safetensors')).file.tensors].map((e) => [e.name, e.dtype]));
+    const dtypes = Object.fromEntries(
+      [...readOutput(join(dir, 'a.safetensors')).file.tensors, ...readOutput(join(dir, 'b.safetensors')).file.tensors].map((e) => [e.name, e.dtype]),
+    );
     assert.deepEqual(dtypes, {
-      f64: 'F64', f32: 'F32', f16: 'F16', bf16: 'BF16', i8: 'I8', i16: 'I16', i32: 'I32', i64: 'I64', u8: 'U8', bool: 'BOOL', c64: 'C64',
-      f8_e4m3: 'F8_E4M3', f8_e5m2: 'F8_E5M2', f8_e4m3fnuz: 'F8_E4M3FNUZ', f8_e5m2fnuz: 'F8_E5M2FNUZ', u16: 'U16', u32: 'U32', u64: 'U64', f8_e4m3_t: 'F8_E4M3',
+      f64: 'F64',
+      f32: 'F32',
+      f16: 'F16',
+      bf16: 'BF16',
+      i8: 'I8',
+      i16: 'I16',
+      i32: 'I32',
+      i64: 'I64',
+      u8: 'U8',
+      bool: 'BOOL',
+      c64: 'C64',
+      f8_e4m3: 'F8_E4M3',
+      f8_e5m2: 'F8_E5M2',
+      f8_e4m3fnuz: 'F8_E4M3FNUZ',
+      f8_e5m2fnuz: 'F8_E5M2FNUZ',
+      u16: 'U16',
+      u32: 'U32',
+      u64: 'U64',
+      f8_e4m3_t: 'F8_E4M3',
     });
   });
 
@@ -74,7 +93,10 @@ describe('converting real checkpoints', () => {
     assert.deepEqual(listFiles(dir), []);
   });
 
-  for (const [name, tensor] of [['unsupported__quantized.pt', 'qweight'], ['unsupported__sparse.pt', 'sparse']] as const) {
+  for (const [name, tensor] of [
+    ['unsupported__quantized.pt', 'qweight'],
+    ['unsupported__sparse.pt', 'sparse'],
+  ] as const) {
     it(`${name}: not supported, naming '${tensor}'; salvage converts the rest`, async (t) => {
       const dir = tempDir(t);
       await assert.rejects(convertCheckpoint(fixture(name), join(dir, 'x.safetensors')), (e: unknown) => {
@@ -122,7 +144,8 @@ describe('tied weights', () => {
     assert.deepEqual(r.aliases, [{ name: 'lm_head.weight', kept: 'embed.weight' }]);
     assert.deepEqual(file.metadata, { format: 'pt', 'lm_head.weight': 'embed.weight' });
     assert.ok(!('lm_head.weight' in hashes));
-    for (const n of ['embed.weight', 'proj.weight', 'proj.first_row', 'proj.weight_t', 'proj.bias']) assert.equal(hashes[n], EXPECTED['tied.pt']?.tensors[n]?.sha256, n);
+    for (const n of ['embed.weight', 'proj.weight', 'proj.first_row', 'proj.weight_t', 'proj.bias'])
+      assert.equal(hashes[n], EXPECTED['tied.pt']?.tensors[n]?.sha256, n);
     assert.deepEqual(r.sharedCopies, [['proj.first_row', 'proj.weight', 'proj.weight_t']]);
   });
 

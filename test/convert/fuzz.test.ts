@@ -38,7 +38,12 @@ for (const name of ['nested.pt', 'views-legacy.pt']) {
       );
     });
     it('truncation at any offset fails cleanly', () => {
-      fc.assert(fc.property(fc.nat(base.length - 1), (n) => tryLoad(base.slice(0, n))), { numRuns: RUNS });
+      fc.assert(
+        fc.property(fc.nat(base.length - 1), (n) => {
+          tryLoad(base.slice(0, n));
+        }),
+        { numRuns: RUNS },
+      );
     });
   });
 }

@@ -77,7 +77,10 @@ describe('openCheckpoint', () => {
     const b = loadCheckpoint(new FileSource(fixture('views-legacy.pt')));
     try {
       assert.equal(b.format, 'torch-legacy');
-      assert.deepEqual(b.tensors.map((t) => [t.name, sha256(tensorBytes(b, t))]), a.tensors.map((t) => [t.name, sha256(tensorBytes(a, t))]));
+      assert.deepEqual(
+        b.tensors.map((t) => [t.name, sha256(tensorBytes(b, t))]),
+        a.tensors.map((t) => [t.name, sha256(tensorBytes(a, t))]),
+      );
     } finally {
       a.close();
       b.close();

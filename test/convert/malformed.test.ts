@@ -20,12 +20,15 @@ function load(bytes: Uint8Array): ReturnType<typeof loadCheckpoint> {
 }
 
 function expectCode(bytes: Uint8Array, code: string, tensor?: string): void {
-  assert.throws(() => load(bytes), (e: unknown) => {
-    assert.ok(e instanceof ConvertError, String(e));
-    assert.equal(e.code, code, e.message);
-    if (tensor !== undefined) assert.equal(e.tensor, tensor);
-    return true;
-  });
+  assert.throws(
+    () => load(bytes),
+    (e: unknown) => {
+      assert.ok(e instanceof ConvertError, String(e));
+      assert.equal(e.code, code, e.message);
+      if (tensor !== undefined) assert.equal(e.tensor, tensor);
+      return true;
+    },
+  );
 }
 
 async function expectNoOutput(t: { after: (fn: () => void) => void }, bytes: Uint8Array, code: string): Promise<void> {
@@ -73,7 +76,11 @@ describe('offset or strides past the end of the storage', () => {
 describe('dtype x shape product overflows', () => {
   it('is E_CONVERT_STORAGE_BOUNDS, fast, without allocating', () => {
     const started = performance.now();
-    expectCode(torchZip(statePickle([{ ...W, shape: [2n ** 40n, 2n ** 40n], stride: [2n ** 40n, 1] }]), { '0': floats(1, 2, 3, 4) }), 'E_CONVERT_STORAGE_BOUNDS', 'w');
+    expectCode(
+      torchZip(statePickle([{ ...W, shape: [2n ** 40n, 2n ** 40n], stride: [2n ** 40n, 1] }]), { '0': floats(1, 2, 3, 4) }),
+      'E_CONVERT_STORAGE_BOUNDS',
+      'w',
+    );
     assert.ok(performance.now() - started < 1000);
   });
   it('a storage declaring 2^60 elements is refused before any read', () => {
@@ -94,12 +101,15 @@ describe('globals outside the weights-only set', () => {
     p.str('x').global('os', 'system').mark().str('id').tuple().reduce();
   };
   it('stops the load naming the global', () => {
-    assert.throws(() => load(torchZip(statePickle([W], evil), { '0': floats(1, 2, 3, 4) })), (e: unknown) => {
-      assert.ok(e instanceof ConvertError);
-      assert.equal(e.code, 'E_CONVERT_FOREIGN_GLOBAL');
-      assert.equal(e.global, 'os.system');
-      return true;
-    });
+    assert.throws(
+      () => load(torchZip(statePickle([W], evil), { '0': floats(1, 2, 3, 4) })),
+      (e: unknown) => {
+        assert.ok(e instanceof ConvertError);
+        assert.equal(e.code, 'E_CONVERT_FOREIGN_GLOBAL');
+        assert.equal(e.global, 'os.system');
+        return true;
+      },
+    );
   });
   it('salvage leaves it behind and keeps the tensors', () => {
     const ck = loadCheckpoint(new BufferSource(torchZip(statePickle([W], evil), { '0': floats(1, 2, 3, 4) })), { salvage: true });
@@ -146,11 +156,19 @@ describe('legacy format: storage records past the end of the file', () => {
     new DataView(count.buffer).setBigInt64(0, 1000n, true);
     const bytes = concat(magic, version, sys, tree.done(), keys, count, floats(1, 2, 3, 4));
     expectCode(bytes, 'E_CONVERT_STORAGE_BOUNDS', 'w');
-    const ok = concat(magic, version, sys, tree.done(), keys, (() => {
-      const c = new Uint8Array(8);
-      new DataView(c.buffer).setBigInt64(0, 4n, true);
-      return c;
-    })(), floats(1, 2, 3, 4));
+    const ok = concat(
+      magic,
+      version,
+      sys,
+      tree.done(),
+      keys,
+      (() => {
+        const c = new Uint8Array(8);
+        new DataView(c.buffer).setBigInt64(0, 4n, true);
+        return c;
+      })(),
+      floats(1, 2, 3, 4),
+    );
     assert.equal(load(ok).tensors[0]?.layout.nbytes, 16);
   });
 });

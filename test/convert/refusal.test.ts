@@ -60,9 +60,17 @@ function corpusDir(): string | undefined {
 const corpus = corpusDir();
 
 describe('evaluation corpus: every malicious or suspicious PyTorch file is refused', { skip: corpus === undefined ? 'corpus not present' : false }, () => {
-  const entries = corpus === undefined ? [] : readFileSync(join(corpus, 'manifest.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { path: string; label: string; format: string });
+  const entries =
+    corpus === undefined
+      ? []
+      : readFileSync(join(corpus, 'manifest.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { path: string; label: string; format: string });
   const torch = entries.filter((e) => e.label !== 'benign' && e.format.startsWith('torch'));
-  it('has PyTorch files to test', () => assert.ok(torch.length > 0));
+  it('has PyTorch files to test', () => {
+    assert.ok(torch.length > 0);
+  });
   for (const e of torch) {
     it(`${e.path} (${e.label}, ${e.format})`, async (t) => {
       const dir = tempDir(t);

@@ -43,7 +43,10 @@ describe('safetensors writer', () => {
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     assert.equal(n % 8, 0);
     const text = new TextDecoder().decode(bytes.subarray(8, 8 + n));
-    assert.equal(text.trimEnd(), '{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[3],"data_offsets":[4,7]}}');
+    assert.equal(
+      text.trimEnd(),
+      '{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[3],"data_offsets":[4,7]}}',
+    );
     assert.match(text, / *$/);
     assert.deepEqual([...bytes.subarray(8 + n + 4)], [1, 2, 3]);
   });
@@ -55,31 +58,48 @@ describe('safetensors writer', () => {
       seed: fc.integer(),
     });
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(fc.string({ minLength: 1, maxLength: 8 }).filter((s) => s !== '__metadata__'), tensor), { selector: (x) => x[0], maxLength: 6 }), fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })), (list, meta) => {
-        const tensors = list.map(([name, t]) => {
-          const len = t.shape.reduce((a, b) => a * b, SAFETENSORS_DTYPE_SIZE[t.dtype]);
-          const data = Uint8Array.from({ length: len }, (_, i) => (i * 31 + t.seed) & 0xff);
-          return { name, dtype: t.dtype, shape: t.shape, data };
-        });
-        const bytes = serializeSafetensors(tensors, meta);
-        const spec = specRead(bytes);
-        const strict = readSafetensorsStrict(new BufferSource(bytes));
-        for (const t of tensors) {
-          assert.deepEqual(spec.tensors[t.name]?.data, t.data);
-          assert.equal(spec.tensors[t.name]?.dtype, t.dtype);
-          const e = strict.tensors.find((x) => x.name === t.name);
-          assert.equal(e?.byteLength, t.data.length);
-          // Every tensor is aligned to its element size.
-          assert.equal(((e?.offset ?? 0) - strict.dataStart) % SAFETENSORS_DTYPE_SIZE[t.dtype], 0);
-        }
-        assert.deepEqual(strict.metadata, { ...meta });
-      }),
+      fc.property(
+        fc.uniqueArray(
+          fc.tuple(
+            fc.string({ minLength: 1, maxLength: 8 }).filter((s) => s !== '__metadata__'),
+            tensor,
+          ),
+          { selector: (x) => x[0], maxLength: 6 },
+        ),
+        fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })),
+        (list, meta) => {
+          const tensors = list.map(([name, t]) => {
+            const len = t.shape.reduce((a, b) => a * b, SAFETENSORS_DTYPE_SIZE[t.dtype]);
+            const data = Uint8Array.from({ length: len }, (_, i) => (i * 31 + t.seed) & 0xff);
+            return { name, dtype: t.dtype, shape: t.shape, data };
+          });
+          const bytes = serializeSafetensors(tensors, meta);
+          const spec = specRead(bytes);
+          const strict = readSafetensorsStrict(new BufferSource(bytes));
+          for (const t of tensors) {
+            assert.deepEqual(spec.tensors[t.name]?.data, t.data);
+            assert.equal(spec.tensors[t.name]?.dtype, t.dtype);
+            const e = strict.tensors.find((x) => x.name === t.name);
+            assert.equal(e?.byteLength, t.data.length);
+            // Every tensor is aligned to its element size.
+            assert.equal(((e?.offset ?? 0) - strict.dataStart) % SAFETENSORS_DTYPE_SIZE[t.dtype], 0);
+          }
+          assert.deepEqual(strict.metadata, { ...meta });
+        },
+      ),
       { numRuns: process.env['SLOW'] === '1' ? 2000 : 100 },
     );
   });
 
   it('refuses duplicate names and the reserved name', () => {
-    assert.throws(() => serializeSafetensors([{ name: 'a', dtype: 'U8', shape: [0], data: new Uint8Array(0) }, { name: 'a', dtype: 'U8', shape: [0], data: new Uint8Array(0) }]), { code: 'E_CONVERT_NAME' });
+    assert.throws(
+      () =>
+        serializeSafetensors([
+          { name: 'a', dtype: 'U8', shape: [0], data: new Uint8Array(0) },
+          { name: 'a', dtype: 'U8', shape: [0], data: new Uint8Array(0) },
+        ]),
+      { code: 'E_CONVERT_NAME' },
+    );
     assert.throws(() => serializeSafetensors([{ name: '__metadata__', dtype: 'U8', shape: [0], data: new Uint8Array(0) }]), { code: 'E_CONVERT_NAME' });
   });
 });
@@ -96,9 +116,15 @@ function header(json: string, data = new Uint8Array(0), pad = true): Uint8Array 
 
 describe('strict reader refusals', () => {
   const cases: [string, Uint8Array][] = [
-    ['duplicate keys', header('{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', Uint8Array.from([1]))],
+    [
+      'duplicate keys',
+      header('{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', Uint8Array.from([1])),
+    ],
     ['a hole in the buffer', header('{"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}', Uint8Array.from([1, 2]))],
-    ['overlapping tensors', header('{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}', Uint8Array.from([1, 2]))],
+    [
+      'overlapping tensors',
+      header('{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}', Uint8Array.from([1, 2])),
+    ],
     ['trailing bytes', header('{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', Uint8Array.from([1, 2]))],
     ['size mismatch', header('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,1]}}', Uint8Array.from([1]))],
     ['unknown dtype', header('{"a":{"dtype":"F128","shape":[1],"data_offsets":[0,1]}}', Uint8Array.from([1]))],
@@ -107,7 +133,9 @@ describe('strict reader refusals', () => {
     ['metadata not strings', header('{"__metadata__":{"a":1}}')],
   ];
   for (const [what, bytes] of cases) {
-    it(what, () => assert.throws(() => readSafetensorsStrict(new BufferSource(bytes)), { code: 'E_MALFORMED' }));
+    it(what, () => {
+      assert.throws(() => readSafetensorsStrict(new BufferSource(bytes)), { code: 'E_MALFORMED' });
+    });
   }
   it('a header length beyond the file', () => {
     const b = new Uint8Array(16);

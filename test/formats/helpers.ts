@@ -114,11 +114,14 @@ export function assertNoInternalError(r: FileReport, what: string): void {
 export async function flipsNeverCrash(data: Uint8Array, name: string, o: { runs: number; slowRuns: number; seed: number; maxFlips?: number }): Promise<void> {
   const fc = (await import('fast-check')).default;
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.tuple(fc.nat(data.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: o.maxFlips ?? 6 }), async (flips) => {
-      const m = Uint8Array.from(data);
-      for (const [at, x] of flips) m[at] = (m[at] as number) ^ x;
-      assertNoInternalError(await scanBuffer(m, name), `flips ${JSON.stringify(flips)}`);
-    }),
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.nat(data.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: o.maxFlips ?? 6 }),
+      async (flips) => {
+        const m = Uint8Array.from(data);
+        for (const [at, x] of flips) m[at] = (m[at] as number) ^ x;
+        assertNoInternalError(await scanBuffer(m, name), `flips ${JSON.stringify(flips)}`);
+      },
+    ),
     { numRuns: SLOW ? o.slowRuns : o.runs, seed: o.seed },
   );
 }

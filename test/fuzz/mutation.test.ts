@@ -34,7 +34,10 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), bytes: fc.uint8Array({ maxLength: 16 }) }),
 );
 
-function apply(seed: Uint8Array, muts: { kind: 'flip' | 'cut' | 'splice'; at: number; value?: number; bytes?: Uint8Array }[]): { data: Uint8Array; cut: boolean } {
+function apply(
+  seed: Uint8Array,
+  muts: { kind: 'flip' | 'cut' | 'splice'; at: number; value?: number; bytes?: Uint8Array }[],
+): { data: Uint8Array; cut: boolean } {
   let data = seed.slice();
   let cut = false;
   for (const m of muts) {

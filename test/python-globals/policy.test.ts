@@ -11,7 +11,16 @@ const kind = (p: Policy, m: string, n: string) => p.judge(m, n).kind;
 
 describe('denylist', () => {
   it('denies a module and everything under it', () => {
-    for (const [m, n] of [['os', 'system'], ['os.path', 'join'], ['subprocess', 'Popen'], ['builtins', 'getattr'], ['posix', 'system'], ['torch.hub', 'load'], ['numpy.testing._private.utils', 'runstring'], ['asyncio.unix_events', '_UnixSubprocessTransport']]) {
+    for (const [m, n] of [
+      ['os', 'system'],
+      ['os.path', 'join'],
+      ['subprocess', 'Popen'],
+      ['builtins', 'getattr'],
+      ['posix', 'system'],
+      ['torch.hub', 'load'],
+      ['numpy.testing._private.utils', 'runstring'],
+      ['asyncio.unix_events', '_UnixSubprocessTransport'],
+    ]) {
       assert.equal(kind(torch, m as string, n as string), 'denied', `${m}.${n}`);
     }
   });
@@ -40,26 +49,67 @@ describe('denylist', () => {
   });
   it('gadgets beyond the classic record: import machinery, pagers, process helpers, file openers, NumPy 2 private modules', () => {
     const names = [
-      ['_pyrepl.pager', 'pipe_pager'], ['unittest.mock', '_importer'], ['_imp', 'create_dynamic'],
-      ['_frozen_importlib', '_call_with_frames_removed'], ['warnings', '_getcategory'], ['inspect', 'getattr_static'],
-      ['rlcompleter', 'Completer'], ['pipes', 'Template'], ['_osx_support', '_read_output'], ['_aix_support', '_read_cmd_output'],
-      ['platform', 'architecture'], ['platform', '_syscmd_file'], ['tracemalloc', 'Snapshot.load'], ['gzip', 'open'], ['bz2', 'BZ2File'],
-      ['wave', 'open'], ['py_compile', 'compile'], ['netrc', 'netrc'], ['_pyio', 'FileIO'], ['readline', 'write_history_file'],
-      ['xml.sax', 'parse'], ['xml.etree.ElementTree', 'parse'], ['_ssl', '_SSLContext'], ['huggingface_hub', 'hf_hub_download'],
-      ['numpy.lib._npyio_impl', 'load'], ['numpy.lib._format_impl', 'read_array'], ['numpy.ma', 'loads'], ['numpy.ma.core', 'load'],
-      ['pandas', 'to_pickle'], ['torch.onnx', 'export'], ['torch._weights_only_unpickler', 'load'], ['gc', 'get_objects'],
-      ['threading', 'settrace'], ['pexpect', 'spawn'],
+      ['_pyrepl.pager', 'pipe_pager'],
+      ['unittest.mock', '_importer'],
+      ['_imp', 'create_dynamic'],
+      ['_frozen_importlib', '_call_with_frames_removed'],
+      ['warnings', '_getcategory'],
+      ['inspect', 'getattr_static'],
+      ['rlcompleter', 'Completer'],
+      ['pipes', 'Template'],
+      ['_osx_support', '_read_output'],
+      ['_aix_support', '_read_cmd_output'],
+      ['platform', 'architecture'],
+      ['platform', '_syscmd_file'],
+      ['tracemalloc', 'Snapshot.load'],
+      ['gzip', 'open'],
+      ['bz2', 'BZ2File'],
+      ['wave', 'open'],
+      ['py_compile', 'compile'],
+      ['netrc', 'netrc'],
+      ['_pyio', 'FileIO'],
+      ['readline', 'write_history_file'],
+      ['xml.sax', 'parse'],
+      ['xml.etree.ElementTree', 'parse'],
+      ['_ssl', '_SSLContext'],
+      ['huggingface_hub', 'hf_hub_download'],
+      ['numpy.lib._npyio_impl', 'load'],
+      ['numpy.lib._format_impl', 'read_array'],
+      ['numpy.ma', 'loads'],
+      ['numpy.ma.core', 'load'],
+      ['pandas', 'to_pickle'],
+      ['torch.onnx', 'export'],
+      ['torch._weights_only_unpickler', 'load'],
+      ['gc', 'get_objects'],
+      ['threading', 'settrace'],
+      ['pexpect', 'spawn'],
     ];
     for (const [m, n] of names) assert.equal(kind(torch, m as string, n as string), 'denied', `${m}.${n}`);
   });
   it('file access through a class method on a dotted path', () => {
-    for (const [m, n] of [['torch', 'UntypedStorage.from_file'], ['torch.storage', 'TypedStorage.from_file'], ['numpy', 'ndarray.tofile'], ['numpy', 'ndarray.dump'], ['pandas.core.frame', 'DataFrame.to_pickle'], ['transformers', 'AutoModel.from_pretrained']]) {
+    for (const [m, n] of [
+      ['torch', 'UntypedStorage.from_file'],
+      ['torch.storage', 'TypedStorage.from_file'],
+      ['numpy', 'ndarray.tofile'],
+      ['numpy', 'ndarray.dump'],
+      ['pandas.core.frame', 'DataFrame.to_pickle'],
+      ['transformers', 'AutoModel.from_pretrained'],
+    ]) {
       assert.equal(kind(torch, m as string, n as string), 'denied', `${m}.${n}`);
     }
   });
   it('data classes next to denied functions stay undenied', () => {
     // Benign pickles carry these: UUIDs, uname() results, masked arrays, MATLAB structs, tracebacks' inspect defaults.
-    for (const [m, n] of [['uuid', 'UUID'], ['platform', 'uname_result'], ['numpy.ma.core', '_mareconstruct'], ['numpy.ma.core', 'MaskedArray'], ['scipy.io.matlab._mio5_params', 'mat_struct'], ['inspect', '_empty'], ['xml.etree.ElementTree', 'Element'], ['threading', 'Lock']]) {
+    for (const [m, n] of [
+      ['uuid', 'UUID'],
+      ['platform', 'uname_result'],
+      ['numpy.ma.core', '_mareconstruct'],
+      ['numpy.ma.core', 'MaskedArray'],
+      ['scipy.io.matlab._mio5_params', 'mat_struct'],
+      ['inspect', '_empty'],
+      ['xml.etree.ElementTree', 'Element'],
+      ['threading', 'Lock'],
+    ]) {
       assert.notEqual(kind(torch, m as string, n as string), 'denied', `${m}.${n}`);
     }
   });
@@ -100,7 +150,11 @@ describe('allowlists', () => {
   it('rejects malformed allowlist files with E_POLICY', () => {
     const bad = ['{"allow": [{"name": 5}]}', '{"allow": ["torch.*"]}', '{"allow": [{"name": "a.b", "uses": ["run"]}]}', '{"extra": 1}', 'not json'];
     for (const text of bad) {
-      assert.throws(() => parseAllowlist(text, 'x.json'), (e: unknown) => e instanceof ModelguardError && e.code === 'E_POLICY', text);
+      assert.throws(
+        () => parseAllowlist(text, 'x.json'),
+        (e: unknown) => e instanceof ModelguardError && e.code === 'E_POLICY',
+        text,
+      );
     }
   });
 });

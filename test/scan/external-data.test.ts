@@ -20,7 +20,7 @@ const MODEL = fixture('onnx', 'clean__mlp-external.onnx');
 const DATA = fixture('onnx', 'clean__mlp-external.onnx.data');
 
 describe('ONNX external data in directory scans', () => {
-  it('the data file next to its model is clean, marked as that model\'s data', async () => {
+  it("the data file next to its model is clean, marked as that model's data", async () => {
     const r = await scanPaths([folder({ 'm/clean__mlp-external.onnx': MODEL, 'm/clean__mlp-external.onnx.data': DATA })], { jobs: 1 });
     const data = r.files.find((f) => f.path === 'm/clean__mlp-external.onnx.data');
     assert.ok(data);
@@ -39,7 +39,10 @@ describe('ONNX external data in directory scans', () => {
     assert.equal(r.files.find((f) => f.path.startsWith('b/'))?.verdict, 'unscannable');
   });
   it('a referenced file that is really a pickle keeps its own verdict', async () => {
-    const r = await scanPaths([folder({ 'clean__mlp-external.onnx': MODEL, 'clean__mlp-external.onnx.data': fixture('pickle', 'malicious__os-system-protocol2.pkl') })], { jobs: 1 });
+    const r = await scanPaths(
+      [folder({ 'clean__mlp-external.onnx': MODEL, 'clean__mlp-external.onnx.data': fixture('pickle', 'malicious__os-system-protocol2.pkl') })],
+      { jobs: 1 },
+    );
     const data = r.files.find((f) => f.path === 'clean__mlp-external.onnx.data');
     assert.equal(data?.verdict, 'malicious');
     assert.notEqual(data?.format, 'onnx-external-data');

@@ -22,13 +22,19 @@ function hfFolder(weightMap: Record<string, string>): string {
 describe('model folders', () => {
   it('an auto_map pointing at repository code is a suspicious folder finding naming the modules', async () => {
     const dir = hfFolder({ 'a.weight': 'pytorch_model-00001-of-00002.bin', 'b.weight': 'pytorch_model-00002-of-00002.bin' });
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ architectures: ['Net'], auto_map: { AutoConfig: 'configuration_net.NetConfig', AutoModel: 'modeling_net.NetModel' } }));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ architectures: ['Net'], auto_map: { AutoConfig: 'configuration_net.NetConfig', AutoModel: 'modeling_net.NetModel' } }),
+    );
     writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ auto_map: { AutoTokenizer: ['other-org/tok--tokenization_x.XTokenizer', null] } }));
     writeFileSync(join(dir, 'modeling_net.py'), 'import torch\nclass NetModel: pass\n');
     const r = await scanPaths([dir], { jobs: 1 });
     const found = (r.models?.[0]?.findings ?? []).filter((f) => f.rule === 'model/remote-code');
     assert.equal(found.length, 2);
-    assert.match(found[0]?.message ?? '', /modeling_net\.py, .*configuration_net\.py \(not in the folder\)|configuration_net\.py \(not in the folder\), modeling_net\.py/);
+    assert.match(
+      found[0]?.message ?? '',
+      /modeling_net\.py, .*configuration_net\.py \(not in the folder\)|configuration_net\.py \(not in the folder\), modeling_net\.py/,
+    );
     assert.match(found[1]?.message ?? '', /tokenization_x from repository other-org\/tok/);
     assert.equal(r.models?.[0]?.verdict, 'suspicious');
   });
@@ -65,6 +71,13 @@ describe('model folders', () => {
     }
     writeFileSync(join(dir, 'model_index.json'), '{"_class_name": "Pipeline"}');
     const r = await scanPaths([dir], { jobs: 1 });
-    assert.deepEqual(r.models?.map((m) => [m.path, m.kind, m.files.length]), [['.', 'diffusers', 1], ['text_encoder', 'huggingface', 2], ['unet', 'huggingface', 2]]);
+    assert.deepEqual(
+      r.models?.map((m) => [m.path, m.kind, m.files.length]),
+      [
+        ['.', 'diffusers', 1],
+        ['text_encoder', 'huggingface', 2],
+        ['unet', 'huggingface', 2],
+      ],
+    );
   });
 });

@@ -28,11 +28,31 @@ describe('scan attestations', () => {
     const d = modelDir();
     assert.equal((await cli(d, 'keygen', '-o', 'k')).code, 0);
     assert.equal((await cli(d, 'attest', 'model', '--private-key', 'k.key', '-o', 'model/modelguard-scan.sig')).code, 0);
-    assert.equal((await cli(d, 'sign', 'key', 'model', '--private-key', 'k.key', '--signature', 'model/model.sig', '--ignore-paths', 'model/modelguard-scan.sig')).code, 0);
-    const ok = await cli(d, 'verify', 'key', 'model', '--public-key', 'k.pub', '--signature', 'model/model.sig', '--require-clean-scan', '--attestation', 'model/modelguard-scan.sig');
+    assert.equal(
+      (await cli(d, 'sign', 'key', 'model', '--private-key', 'k.key', '--signature', 'model/model.sig', '--ignore-paths', 'model/modelguard-scan.sig')).code,
+      0,
+    );
+    const ok = await cli(
+      d,
+      'verify',
+      'key',
+      'model',
+      '--public-key',
+      'k.pub',
+      '--signature',
+      'model/model.sig',
+      '--require-clean-scan',
+      '--attestation',
+      'model/modelguard-scan.sig',
+    );
     assert.equal(ok.code, 0, ok.err);
     assert.match(ok.out, /scan attestation: clean/);
-    const stmt = JSON.parse(Buffer.from((JSON.parse(readFileSync(join(d, 'model', 'modelguard-scan.sig'), 'utf8')) as { dsseEnvelope: { payload: string } }).dsseEnvelope.payload, 'base64').toString()) as { predicateType: string; predicate: { files: unknown[]; scanner: { name: string } } };
+    const stmt = JSON.parse(
+      Buffer.from(
+        (JSON.parse(readFileSync(join(d, 'model', 'modelguard-scan.sig'), 'utf8')) as { dsseEnvelope: { payload: string } }).dsseEnvelope.payload,
+        'base64',
+      ).toString(),
+    ) as { predicateType: string; predicate: { files: unknown[]; scanner: { name: string } } };
     assert.equal(stmt.predicateType, SCAN_PREDICATE);
     assert.equal(stmt.predicate.files.length, 2);
   });
@@ -46,12 +66,18 @@ describe('scan attestations', () => {
     assert.equal(r.code, 1);
     assert.match(r.err, /found the model malicious/);
     writeFileSync(join(d, 'model', 'config.json'), '{"hidden_size": 5}');
-    await assert.rejects(verifyAttestation(join(d, 'model'), join(d, 'att.sig'), { method: 'key', publicKey: join(d, 'k.pub') }), (e: unknown) => e instanceof SignError && e.code === 'E_SIG_MISMATCH');
+    await assert.rejects(
+      verifyAttestation(join(d, 'model'), join(d, 'att.sig'), { method: 'key', publicKey: join(d, 'k.pub') }),
+      (e: unknown) => e instanceof SignError && e.code === 'E_SIG_MISMATCH',
+    );
   });
   it('a model signature is not accepted as an attestation', async () => {
     const d = modelDir();
     await cli(d, 'keygen', '-o', 'k');
     await cli(d, 'sign', 'key', 'model', '--private-key', 'k.key', '--signature', 'model.sig');
-    await assert.rejects(verifyAttestation(join(d, 'model'), join(d, 'model.sig'), { method: 'key', publicKey: join(d, 'k.pub') }), (e: unknown) => e instanceof SignError && e.code === 'E_SIG_BUNDLE');
+    await assert.rejects(
+      verifyAttestation(join(d, 'model'), join(d, 'model.sig'), { method: 'key', publicKey: join(d, 'k.pub') }),
+      (e: unknown) => e instanceof SignError && e.code === 'E_SIG_BUNDLE',
+    );
   });
 });

@@ -15,7 +15,15 @@ async function cli(cwd: string, ...args: string[]) {
 
 describe('signing CLI', () => {
   it('digest prints the reference root digest', async () => {
-    const r = await cli(REF, 'digest', 'v1.1.0-certificate', '--ignore-paths', 'v1.1.0-certificate/ignore-me', '--ignore-paths', 'v1.1.0-certificate/model.sig');
+    const r = await cli(
+      REF,
+      'digest',
+      'v1.1.0-certificate',
+      '--ignore-paths',
+      'v1.1.0-certificate/ignore-me',
+      '--ignore-paths',
+      'v1.1.0-certificate/model.sig',
+    );
     assert.equal(r.out.trim(), 'sha256:61d4849d9d90076d6215f4d525f13d6574af8e3f67aef3e6f36fc40a14fdd226');
   });
   it('keygen, sign key, verify key; tamper exits 1 with the difference', async () => {

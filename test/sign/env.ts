@@ -29,14 +29,16 @@ export interface Golden {
   method: 'key' | 'certificate' | 'sigstore';
 }
 
-export const GOLDENS: Golden[] = ['v0.3.1', 'v1.0.0', 'v1.0.1', 'v1.1.0'].flatMap((v) => {
-  const single = v === 'v0.3.1' || v === 'v1.0.0';
-  return [
-    { name: `${v}-elliptic-key`, model: (d: string) => (single ? join(d, 'signme-1') : d), method: 'key' as const },
-    { name: `${v}-certificate`, model: (d: string) => d, method: 'certificate' as const },
-    { name: `${v}-sigstore`, model: (d: string) => d, method: 'sigstore' as const },
-  ];
-}).concat([{ name: 'v0.2.0-certificate', model: (d: string) => d, method: 'certificate' as const }]);
+export const GOLDENS: Golden[] = ['v0.3.1', 'v1.0.0', 'v1.0.1', 'v1.1.0']
+  .flatMap((v) => {
+    const single = v === 'v0.3.1' || v === 'v1.0.0';
+    return [
+      { name: `${v}-elliptic-key`, model: (d: string) => (single ? join(d, 'signme-1') : d), method: 'key' as const },
+      { name: `${v}-certificate`, model: (d: string) => d, method: 'certificate' as const },
+      { name: `${v}-sigstore`, model: (d: string) => d, method: 'sigstore' as const },
+    ];
+  })
+  .concat([{ name: 'v0.2.0-certificate', model: (d: string) => d, method: 'certificate' as const }]);
 
 export function methodFor(g: Golden) {
   switch (g.method) {

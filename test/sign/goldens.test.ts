@@ -59,12 +59,18 @@ describe('tampering fails', () => {
     const m = methodFor(GOLDENS.find((x) => x.name === 'v1.1.0-elliptic-key') as (typeof GOLDENS)[number]);
     writeFileSync(join(dir, 'extra.bin'), 'x');
     const extra = await fails(verifyModel(dir, m, opts(dir)), 'E_SIG_MISMATCH');
-    assert.deepEqual(extra.differences.map((d) => [d.kind, d.name]), [['extra', 'extra.bin']]);
+    assert.deepEqual(
+      extra.differences.map((d) => [d.kind, d.name]),
+      [['extra', 'extra.bin']],
+    );
     await verifyModel(dir, m, { ...opts(dir), ignoreUnsignedFiles: true });
     unlinkSync(join(dir, 'extra.bin'));
     renameSync(join(dir, 'signme-2'), join(tmp(), 'gone'));
     const missing = await fails(verifyModel(dir, m, opts(dir)), 'E_SIG_MISMATCH');
-    assert.deepEqual(missing.differences.map((d) => [d.kind, d.name]), [['missing', 'signme-2']]);
+    assert.deepEqual(
+      missing.differences.map((d) => [d.kind, d.name]),
+      [['missing', 'signme-2']],
+    );
   });
   it('the ignore-me file of older goldens is extra unless ignored', async () => {
     const dir = join(REF, 'v1.0.1-elliptic-key');

@@ -38,7 +38,8 @@ describe('sign sigstore (CLI) against mock Sigstore services', () => {
   });
   after(() => mock.close());
 
-  const verify = (identity: string, sig: string) => cli(dir, {}, 'verify', 'sigstore', 'model', '--identity', identity, '--identity-provider', MOCK_ISSUER, '--trust-config', 'trust.json', '--signature', sig);
+  const verify = (identity: string, sig: string) =>
+    cli(dir, {}, 'verify', 'sigstore', 'model', '--identity', identity, '--identity-provider', MOCK_ISSUER, '--trust-config', 'trust.json', '--signature', sig);
 
   it('--trust-config and --identity-token: writes model.sig, which verify sigstore --trust-config accepts', async () => {
     const r = await cli(dir, {}, 'sign', 'sigstore', 'model', '--trust-config', 'trust.json', '--identity-token', mock.token());
@@ -56,7 +57,20 @@ describe('sign sigstore (CLI) against mock Sigstore services', () => {
     const r = await cli(dir, env, 'sign', 'sigstore', 'model', '--fulcio-url', mock.url, '--rekor-url', mock.url, '--signature', 'ci.sig');
     assert.equal(r.code, 0, r.err);
     assert.equal((await verify(ALICE, 'ci.sig')).code, 0);
-    const off = await cli(dir, env, 'sign', 'sigstore', 'model', '--fulcio-url', mock.url, '--rekor-url', mock.url, '--signature', 'off.sig', '--no-use-ambient-credentials');
+    const off = await cli(
+      dir,
+      env,
+      'sign',
+      'sigstore',
+      'model',
+      '--fulcio-url',
+      mock.url,
+      '--rekor-url',
+      mock.url,
+      '--signature',
+      'off.sig',
+      '--no-use-ambient-credentials',
+    );
     assert.equal(off.code, 2);
     assert.match(off.err, /E_USAGE/);
     assert.equal(existsSync(join(dir, 'off.sig')), false);
@@ -101,20 +115,38 @@ describe('token precedence', () => {
 });
 
 describe('signing config', () => {
-  const svc = (url: string, majorApiVersion: number, start: string, end?: string) => ({ url, majorApiVersion, validFor: { start, ...(end === undefined ? {} : { end }) } });
+  const svc = (url: string, majorApiVersion: number, start: string, end?: string) => ({
+    url,
+    majorApiVersion,
+    validFor: { start, ...(end === undefined ? {} : { end }) },
+  });
   const now = new Date('2026-01-01T00:00:00Z');
 
   it('picks, among the services valid now, the newest with a supported API version', () => {
     const cfg = {
       mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
-      caUrls: [svc('https://old-ca.example', 1, '2020-01-01T00:00:00Z', '2025-01-01T00:00:00Z'), svc('https://ca.example', 1, '2024-01-01T00:00:00Z'), svc('https://next-ca.example', 1, '2027-01-01T00:00:00Z')],
+      caUrls: [
+        svc('https://old-ca.example', 1, '2020-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),
+        svc('https://ca.example', 1, '2024-01-01T00:00:00Z'),
+        svc('https://next-ca.example', 1, '2027-01-01T00:00:00Z'),
+      ],
       rekorTlogUrls: [svc('https://rekor-v2.example', 2, '2025-06-01T00:00:00Z'), svc('https://rekor.example/', 1, '2021-01-01T00:00:00Z')],
       tsaUrls: [svc('https://tsa.example/api/v1/timestamp', 1, '2023-01-01T00:00:00Z')],
     };
-    assert.deepEqual(servicesFromConfig(cfg, now), { fulcioUrl: 'https://ca.example', rekorUrl: 'https://rekor.example', tsaUrl: 'https://tsa.example/api/v1/timestamp' });
-    assert.deepEqual(servicesFromConfig({ mediaType: 'application/vnd.dev.sigstore.clienttrustconfig.v0.1+json', signingConfig: { ...cfg, tsaUrls: [] } }, now), { fulcioUrl: 'https://ca.example', rekorUrl: 'https://rekor.example' });
+    assert.deepEqual(servicesFromConfig(cfg, now), {
+      fulcioUrl: 'https://ca.example',
+      rekorUrl: 'https://rekor.example',
+      tsaUrl: 'https://tsa.example/api/v1/timestamp',
+    });
     assert.deepEqual(
-      servicesFromConfig({ mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.1+json', caUrl: 'https://ca.example', tlogUrls: ['https://rekor.example'], tsaUrls: [] }, now),
+      servicesFromConfig({ mediaType: 'application/vnd.dev.sigstore.clienttrustconfig.v0.1+json', signingConfig: { ...cfg, tsaUrls: [] } }, now),
+      { fulcioUrl: 'https://ca.example', rekorUrl: 'https://rekor.example' },
+    );
+    assert.deepEqual(
+      servicesFromConfig(
+        { mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.1+json', caUrl: 'https://ca.example', tlogUrls: ['https://rekor.example'], tsaUrls: [] },
+        now,
+      ),
       { fulcioUrl: 'https://ca.example', rekorUrl: 'https://rekor.example' },
     );
     assert.equal(PUBLIC_GOOD_SERVICES.fulcioUrl, 'https://fulcio.sigstore.dev');
@@ -126,6 +158,9 @@ describe('signing config', () => {
     assert.throws(() => servicesFromConfig({ ...base, caUrls: [], rekorTlogUrls: [svc('https://rekor.example', 1, '2020-01-01T00:00:00Z')] }, now), isUsage);
     assert.throws(() => servicesFromConfig({ ...base, rekorTlogUrls: [svc('http://rekor.example', 1, '2020-01-01T00:00:00Z')] }, now), isUsage);
     assert.throws(() => servicesFromConfig({ mediaType: 'application/json' }, now), isUsage);
-    assert.deepEqual(servicesFromConfig({ ...base, rekorTlogUrls: [svc('http://127.0.0.1:8080', 1, '2020-01-01T00:00:00Z')] }, now).rekorUrl, 'http://127.0.0.1:8080');
+    assert.deepEqual(
+      servicesFromConfig({ ...base, rekorTlogUrls: [svc('http://127.0.0.1:8080', 1, '2020-01-01T00:00:00Z')] }, now).rekorUrl,
+      'http://127.0.0.1:8080',
+    );
   });
 });

@@ -58,8 +58,20 @@ describe('keyless signing against mock Sigstore services', () => {
 
   const services = (): { fulcioUrl: string; rekorUrl: string } => ({ fulcioUrl: mock.url, rekorUrl: mock.url });
   const ciEnv = (): Record<string, string> => ({ ACTIONS_ID_TOKEN_REQUEST_URL: mock.tokenUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: CI_BEARER });
-  const keyless = (extra: Partial<Extract<SignMethod, { method: 'sigstore' }>> = {}): SignMethod => ({ method: 'sigstore', services: services(), env: ciEnv(), retries: 0, timeoutMs: 10_000, ...extra });
-  const policy = (identity = ALICE, identityProvider = MOCK_ISSUER, trustedRoot = root) => ({ method: 'sigstore' as const, identity, identityProvider, trustedRoot });
+  const keyless = (extra: Partial<Extract<SignMethod, { method: 'sigstore' }>> = {}): SignMethod => ({
+    method: 'sigstore',
+    services: services(),
+    env: ciEnv(),
+    retries: 0,
+    timeoutMs: 10_000,
+    ...extra,
+  });
+  const policy = (identity = ALICE, identityProvider = MOCK_ISSUER, trustedRoot = root) => ({
+    method: 'sigstore' as const,
+    identity,
+    identityProvider,
+    trustedRoot,
+  });
 
   it('GitHub Actions token → Fulcio → Rekor: a v0.3 bundle with the key-signing statement, verified by verifyModel and @sigstore/verify', async () => {
     const sig = join(dir, 'ci.sig');
@@ -68,7 +80,11 @@ describe('keyless signing against mock Sigstore services', () => {
     assert.deepEqual(mock.calls.slice(before), ['/token', '/api/v2/signingCert', '/api/v1/log/entries']);
     const bundle = JSON.parse(readFileSync(sig, 'utf8')) as {
       mediaType: string;
-      verificationMaterial: { certificate?: unknown; x509CertificateChain?: unknown; tlogEntries: { kindVersion: unknown; inclusionProof: { hashes: string[] } }[] };
+      verificationMaterial: {
+        certificate?: unknown;
+        x509CertificateChain?: unknown;
+        tlogEntries: { kindVersion: unknown; inclusionProof: { hashes: string[] } }[];
+      };
       dsseEnvelope: { payload: string; payloadType: string };
     };
     assert.equal(bundle.mediaType, 'application/vnd.dev.sigstore.bundle.v0.3+json');
@@ -124,7 +140,11 @@ describe('keyless signing against mock Sigstore services', () => {
 
   it('an edited log entry (SET, inclusion proof, checkpoint, time) or certificate fails verification', async () => {
     const good = readFileSync(join(dir, 'ci.sig'), 'utf8');
-    type Entry = { integratedTime: string; inclusionPromise: { signedEntryTimestamp: string }; inclusionProof: { hashes: string[]; checkpoint: { envelope: string } } };
+    type Entry = {
+      integratedTime: string;
+      inclusionPromise: { signedEntryTimestamp: string };
+      inclusionProof: { hashes: string[]; checkpoint: { envelope: string } };
+    };
     type B = { verificationMaterial: { certificate: { rawBytes: string }; tlogEntries: Entry[] } };
     const flip = (b64: string, at: number): string => {
       const buf = Buffer.from(b64, 'base64');
@@ -135,7 +155,12 @@ describe('keyless signing against mock Sigstore services', () => {
     const edits: [string, string, (b: B, e: Entry) => void][] = [
       ['SET', 'TLOG_INCLUSION_PROMISE_ERROR', (_b, e) => (e.inclusionPromise.signedEntryTimestamp = flip(e.inclusionPromise.signedEntryTimestamp, 10))],
       ['proof hash', 'TLOG_INCLUSION_PROOF_ERROR', (_b, e) => (e.inclusionProof.hashes[0] = flip(e.inclusionProof.hashes[0] ?? '', 0))],
-      ['checkpoint', 'TLOG_INCLUSION_PROOF_ERROR', (_b, e) => (e.inclusionProof.checkpoint.envelope = e.inclusionProof.checkpoint.envelope.replace(/\n(\d+)\n/, (_m, n: string) => `\n${Number(n) + 1}\n`))],
+      [
+        'checkpoint',
+        'TLOG_INCLUSION_PROOF_ERROR',
+        (_b, e) =>
+          (e.inclusionProof.checkpoint.envelope = e.inclusionProof.checkpoint.envelope.replace(/\n(\d+)\n/, (_m, n: string) => `\n${Number(n) + 1}\n`)),
+      ],
       ['integrated time', 'TLOG_INCLUSION_PROMISE_ERROR', (_b, e) => (e.integratedTime = String(Number(e.integratedTime) + 1))],
       ['certificate', 'CERTIFICATE_ERROR', (b) => (b.verificationMaterial.certificate.rawBytes = flip(b.verificationMaterial.certificate.rawBytes, 200))],
     ];
@@ -184,7 +209,10 @@ describe('keyless signing against mock Sigstore services', () => {
   describe('failures write nothing', () => {
     const nothingWritten = (name: string): void => {
       assert.equal(existsSync(join(dir, name)), false);
-      assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+      assert.deepEqual(
+        readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+        [],
+      );
     };
 
     it('no token: a usage error saying how to provide one, before any request', async () => {
@@ -192,7 +220,10 @@ describe('keyless signing against mock Sigstore services', () => {
       await rejectsCode(signModel(model, keyless({ env: {} }), { signature: join(dir, 'none.sig') }), 'E_USAGE');
       await assert.rejects(signModel(model, keyless({ env: {} }), { signature: join(dir, 'none.sig') }), /--identity-token.*SIGSTORE_ID_TOKEN.*GitHub Actions/);
       // Ambient credentials off: SIGSTORE_ID_TOKEN and the CI endpoint are ignored.
-      await rejectsCode(signModel(model, keyless({ useAmbientCredentials: false, env: { SIGSTORE_ID_TOKEN: mock.token(), ...ciEnv() } }), { signature: join(dir, 'none.sig') }), 'E_USAGE');
+      await rejectsCode(
+        signModel(model, keyless({ useAmbientCredentials: false, env: { SIGSTORE_ID_TOKEN: mock.token(), ...ciEnv() } }), { signature: join(dir, 'none.sig') }),
+        'E_USAGE',
+      );
       await rejectsCode(signModel(model, keyless({ identityToken: 'not-a-jwt', env: {} }), { signature: join(dir, 'none.sig') }), 'E_USAGE');
       assert.equal(mock.calls.length, before);
       nothingWritten('none.sig');
@@ -205,14 +236,23 @@ describe('keyless signing against mock Sigstore services', () => {
       } finally {
         delete mock.fail.fulcio;
       }
-      await rejectsCode(signModel(model, keyless({ identityToken: mock.token({ forged: true }), env: {} }), { signature: join(dir, 'fulcio.sig') }), 'E_SIG_NETWORK');
-      await rejectsCode(signModel(model, keyless({ identityToken: mock.token({ expired: true }), env: {} }), { signature: join(dir, 'fulcio.sig') }), 'E_SIG_NETWORK');
+      await rejectsCode(
+        signModel(model, keyless({ identityToken: mock.token({ forged: true }), env: {} }), { signature: join(dir, 'fulcio.sig') }),
+        'E_SIG_NETWORK',
+      );
+      await rejectsCode(
+        signModel(model, keyless({ identityToken: mock.token({ expired: true }), env: {} }), { signature: join(dir, 'fulcio.sig') }),
+        'E_SIG_NETWORK',
+      );
       nothingWritten('fulcio.sig');
     });
 
     it('Rekor unreachable or failing: E_SIG_NETWORK', async () => {
       const port = await deadPort();
-      await rejectsCode(signModel(model, keyless({ services: { fulcioUrl: mock.url, rekorUrl: `http://127.0.0.1:${port}` } }), { signature: join(dir, 'rekor.sig') }), 'E_SIG_NETWORK');
+      await rejectsCode(
+        signModel(model, keyless({ services: { fulcioUrl: mock.url, rekorUrl: `http://127.0.0.1:${port}` } }), { signature: join(dir, 'rekor.sig') }),
+        'E_SIG_NETWORK',
+      );
       mock.fail.rekor = 503;
       try {
         await rejectsCode(signModel(model, keyless(), { signature: join(dir, 'rekor.sig') }), 'E_SIG_NETWORK');
@@ -236,7 +276,10 @@ describe('keyless signing against mock Sigstore services', () => {
     });
 
     it('plain http to a remote host is refused (the token would travel in clear)', async () => {
-      await rejectsCode(signModel(model, keyless({ services: { fulcioUrl: 'http://fulcio.example', rekorUrl: mock.url } }), { signature: join(dir, 'http.sig') }), 'E_USAGE');
+      await rejectsCode(
+        signModel(model, keyless({ services: { fulcioUrl: 'http://fulcio.example', rekorUrl: mock.url } }), { signature: join(dir, 'http.sig') }),
+        'E_USAGE',
+      );
       nothingWritten('http.sig');
     });
   });

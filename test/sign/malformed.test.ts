@@ -27,22 +27,42 @@ const golden = () => JSON.parse(readFileSync(join(REF, 'v1.1.0-elliptic-key', 'm
 describe('malformed bundles', () => {
   it('truncated at every tenth byte', () => {
     const text = readFileSync(join(REF, 'v1.1.0-elliptic-key', 'model.sig'), 'utf8');
-    for (let n = 0; n < text.length; n += 10) assert.equal(code(() => parseBundle(text.slice(0, n))), 'E_SIG_BUNDLE', `cut at ${n}`);
+    for (let n = 0; n < text.length; n += 10)
+      assert.equal(
+        code(() => parseBundle(text.slice(0, n))),
+        'E_SIG_BUNDLE',
+        `cut at ${n}`,
+      );
   });
   it('huge and deeply nested JSON', () => {
-    assert.equal(code(() => parseBundle('['.repeat(100_000) + ']'.repeat(100_000))), 'E_SIG_BUNDLE');
+    assert.equal(
+      code(() => parseBundle('['.repeat(100_000) + ']'.repeat(100_000))),
+      'E_SIG_BUNDLE',
+    );
     const deep = golden();
     deep['x'] = JSON.parse('['.repeat(200) + ']'.repeat(200));
-    assert.equal(code(() => parseBundle(JSON.stringify(deep))), 'E_SIG_BUNDLE');
-    assert.equal(code(() => parseBundle(Buffer.alloc(65 * 1024 * 1024, 0x20))), 'E_SIG_BUNDLE');
+    assert.equal(
+      code(() => parseBundle(JSON.stringify(deep))),
+      'E_SIG_BUNDLE',
+    );
+    assert.equal(
+      code(() => parseBundle(Buffer.alloc(65 * 1024 * 1024, 0x20))),
+      'E_SIG_BUNDLE',
+    );
   });
   it('non-canonical base64 and unknown media types', () => {
     const b = golden();
     b['dsseEnvelope'].payload = `${b['dsseEnvelope'].payload as string}\n`;
-    assert.equal(code(() => parseBundle(JSON.stringify(b))), 'E_SIG_BUNDLE');
+    assert.equal(
+      code(() => parseBundle(JSON.stringify(b))),
+      'E_SIG_BUNDLE',
+    );
     const m = golden();
     m['mediaType'] = 'application/vnd.dev.sigstore.bundle.v9+json';
-    assert.equal(code(() => parseBundle(JSON.stringify(m))), 'E_SIG_BUNDLE');
+    assert.equal(
+      code(() => parseBundle(JSON.stringify(m))),
+      'E_SIG_BUNDLE',
+    );
   });
   it('a truncated signature does not verify', () => {
     const b = golden();
@@ -50,7 +70,10 @@ describe('malformed bundles', () => {
     b['dsseEnvelope'].signatures[0].sig = sig.subarray(0, sig.length - 4).toString('base64');
     const d = tmp();
     writeFileSync(join(d, 'model.sig'), JSON.stringify(b));
-    assert.equal(code(() => verifySignatureFile(join(d, 'model.sig'), { method: 'key', publicKey: join(KEYS, 'signing-key-pub.pem') })), 'E_SIG_VERIFY');
+    assert.equal(
+      code(() => verifySignatureFile(join(d, 'model.sig'), { method: 'key', publicKey: join(KEYS, 'signing-key-pub.pem') })),
+      'E_SIG_VERIFY',
+    );
   });
 });
 
@@ -63,18 +86,36 @@ describe('keys', () => {
     writeFileSync(join(d, 'ed.key'), ed.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
     writeFileSync(join(d, 'k1.pub'), k1.publicKey.export({ type: 'spki', format: 'pem' }));
-    assert.equal(code(() => loadPublicKey(join(d, 'rsa.pub'))), 'E_SIG_KEY');
-    assert.equal(code(() => loadPrivateKey(join(d, 'ed.key'))), 'E_SIG_KEY');
-    assert.equal(code(() => loadPublicKey(join(d, 'k1.pub'))), 'E_SIG_CURVE');
+    assert.equal(
+      code(() => loadPublicKey(join(d, 'rsa.pub'))),
+      'E_SIG_KEY',
+    );
+    assert.equal(
+      code(() => loadPrivateKey(join(d, 'ed.key'))),
+      'E_SIG_KEY',
+    );
+    assert.equal(
+      code(() => loadPublicKey(join(d, 'k1.pub'))),
+      'E_SIG_CURVE',
+    );
   });
   it('encrypted keys need the right passphrase; key files are 0600 and never overwritten', () => {
     const prefix = join(tmp(), 'k');
     const { privatePath } = writeKeyPair(prefix, generateSigningKey('P-384', 'pw'));
-    assert.equal((execFileSync('stat', ['-c', '%a', privatePath]).toString().trim()), '600');
-    assert.equal(code(() => loadPrivateKey(privatePath)), 'E_SIG_KEY');
-    assert.equal(code(() => loadPrivateKey(privatePath, 'wrong')), 'E_SIG_KEY');
+    assert.equal(execFileSync('stat', ['-c', '%a', privatePath]).toString().trim(), '600');
+    assert.equal(
+      code(() => loadPrivateKey(privatePath)),
+      'E_SIG_KEY',
+    );
+    assert.equal(
+      code(() => loadPrivateKey(privatePath, 'wrong')),
+      'E_SIG_KEY',
+    );
     assert.equal(loadPrivateKey(privatePath, 'pw').asymmetricKeyDetails?.namedCurve, 'secp384r1');
-    assert.equal(code(() => writeKeyPair(prefix, generateSigningKey())), 'E_SIG_KEY');
+    assert.equal(
+      code(() => writeKeyPair(prefix, generateSigningKey())),
+      'E_SIG_KEY',
+    );
   });
   it('reads the public key out of a text dump with the PEM block at its end', () => {
     assert.equal(loadPublicKey(join(KEYS, 'signing-key-pub.pem')).asymmetricKeyDetails?.namedCurve, 'secp384r1');
@@ -89,7 +130,10 @@ describe('models that cannot be hashed', () => {
     symlinkSync(join(d, 'a'), join(d, 'link'));
     await assert.rejects(hashModel(d), (e: unknown) => e instanceof SignError && e.code === 'E_SIG_MODEL');
     const m = await hashModel(d, { allowSymlinks: true });
-    assert.deepEqual(m.resources.map((r) => r.name), ['a', 'link']);
+    assert.deepEqual(
+      m.resources.map((r) => r.name),
+      ['a', 'link'],
+    );
     symlinkSync(d, join(d, 'sub', 'loop'));
     await assert.rejects(hashModel(d, { allowSymlinks: true }), (e: unknown) => e instanceof SignError && /loop/.test(e.message));
   });

@@ -97,7 +97,8 @@ export async function startMockSigstore(identity: string): Promise<MockSigstore>
   function checkJwt(jwt: string): { email: string; iss: string } {
     const [h, p, s] = jwt.split('.');
     if (h === undefined || p === undefined || s === undefined) throw new Error('malformed JWT');
-    if (!verify('sha256', Buffer.from(`${h}.${p}`), { key: oidcKey.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'))) throw new Error('bad JWT signature');
+    if (!verify('sha256', Buffer.from(`${h}.${p}`), { key: oidcKey.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url')))
+      throw new Error('bad JWT signature');
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as { email: string; iss: string; aud: string; exp: number };
     if (claims.aud !== 'sigstore') throw new Error('wrong audience');
     if (claims.exp * 1000 < Date.now()) throw new Error('token expired');
@@ -106,7 +107,15 @@ export async function startMockSigstore(identity: string): Promise<MockSigstore>
 
   function issueCert(publicKeyPem: string, email: string, iss: string): X509Certificate {
     const now = Date.now();
-    const spec = { serial: BigInt(now), issuer: ca.name, subject: name(''), notBefore: new Date(now - 60_000), notAfter: new Date(now + 600_000), publicKey: createPublicKey(publicKeyPem), extensions: leafExtensions(email, iss) };
+    const spec = {
+      serial: BigInt(now),
+      issuer: ca.name,
+      subject: name(''),
+      notBefore: new Date(now - 60_000),
+      notAfter: new Date(now + 600_000),
+      publicKey: createPublicKey(publicKeyPem),
+      extensions: leafExtensions(email, iss),
+    };
     // RFC 6962 §3.2: the SCT signs the TBS without the SCT extension, after the issuer key hash.
     const pre = tbs(spec);
     const ts = Buffer.alloc(8);
@@ -119,7 +128,11 @@ export async function startMockSigstore(identity: string): Promise<MockSigstore>
     return signTbs(tbs({ ...spec, extensions: [...spec.extensions, extension('1.3.6.1.4.1.11129.2.4.2', false, octets(list))] }), ca.key);
   }
 
-  function rekorEntry(req: { kind: string; apiVersion: string; spec: { proposedContent: { envelope: string; verifiers: string[] } } }): Record<string, unknown> {
+  function rekorEntry(req: {
+    kind: string;
+    apiVersion: string;
+    spec: { proposedContent: { envelope: string; verifiers: string[] } };
+  }): Record<string, unknown> {
     if (req.kind !== 'dsse' || req.apiVersion !== '0.0.1') throw new Error('only dsse 0.0.1 entries');
     const env = JSON.parse(req.spec.proposedContent.envelope) as { payload: string; payloadType: string; signatures: { sig: string }[] };
     const verifier = req.spec.proposedContent.verifiers[0] ?? '';
@@ -168,7 +181,14 @@ export async function startMockSigstore(identity: string): Promise<MockSigstore>
   const trustedRoot = (): Record<string, unknown> => ({
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
     tlogs: [keyOf(rekorKey)],
-    certificateAuthorities: [{ subject: { organization: 'modelguard tests', commonName: 'mock-fulcio-root' }, uri: base, certChain: { certificates: [{ rawBytes: ca.cert.raw.toString('base64') }] }, validFor: { start: '2020-01-01T00:00:00Z' } }],
+    certificateAuthorities: [
+      {
+        subject: { organization: 'modelguard tests', commonName: 'mock-fulcio-root' },
+        uri: base,
+        certChain: { certificates: [{ rawBytes: ca.cert.raw.toString('base64') }] },
+        validFor: { start: '2020-01-01T00:00:00Z' },
+      },
+    ],
     ctlogs: [keyOf(ctKey)],
     timestampAuthorities: [],
   });
@@ -182,7 +202,10 @@ export async function startMockSigstore(identity: string): Promise<MockSigstore>
     let size = 0;
     for await (const c of req) {
       size += (c as Buffer).length;
-      if (size > MAX_REQUEST) return reply(413, { message: 'too large' });
+      if (size > MAX_REQUEST) {
+        reply(413, { message: 'too large' });
+        return;
+      }
       chunks.push(c as Buffer);
     }
     const body = Buffer.concat(chunks).toString();
@@ -190,26 +213,49 @@ export async function startMockSigstore(identity: string): Promise<MockSigstore>
     calls.push(url.pathname);
     try {
       if (req.method === 'GET' && url.pathname === '/token') {
-        if (req.headers.authorization !== `bearer ${CI_BEARER}`) return reply(401, { message: 'unauthorized' });
-        return reply(200, { value: token({ aud: url.searchParams.get('audience') ?? '' }) });
+        if (req.headers.authorization !== `bearer ${CI_BEARER}`) {
+          reply(401, { message: 'unauthorized' });
+          return;
+        }
+        reply(200, { value: token({ aud: url.searchParams.get('audience') ?? '' }) });
+        return;
       }
       if (req.method === 'POST' && url.pathname === '/api/v2/signingCert') {
-        if (fail.fulcio !== undefined) return reply(fail.fulcio, { message: 'mock Fulcio failure' });
-        const r = JSON.parse(body) as { credentials: { oidcIdentityToken: string }; publicKeyRequest: { publicKey: { content: string }; proofOfPossession: string } };
+        if (fail.fulcio !== undefined) {
+          reply(fail.fulcio, { message: 'mock Fulcio failure' });
+          return;
+        }
+        const r = JSON.parse(body) as {
+          credentials: { oidcIdentityToken: string };
+          publicKeyRequest: { publicKey: { content: string }; proofOfPossession: string };
+        };
         const claims = checkJwt(r.credentials.oidcIdentityToken);
         const pop = Buffer.from(r.publicKeyRequest.proofOfPossession, 'base64');
-        if (!verify('sha256', Buffer.from(claims.email), createPublicKey(r.publicKeyRequest.publicKey.content), pop)) return reply(400, { message: 'proof of possession failed' });
+        if (!verify('sha256', Buffer.from(claims.email), createPublicKey(r.publicKeyRequest.publicKey.content), pop)) {
+          reply(400, { message: 'proof of possession failed' });
+          return;
+        }
         const cert = issueCert(r.publicKeyRequest.publicKey.content, claims.email, claims.iss);
-        return reply(201, { signedCertificateEmbeddedSct: { chain: { certificates: [cert.toString(), ca.cert.toString()] } } });
+        reply(201, { signedCertificateEmbeddedSct: { chain: { certificates: [cert.toString(), ca.cert.toString()] } } });
+        return;
       }
       if (req.method === 'POST' && url.pathname === '/api/v1/log/entries') {
-        if (fail.rekor !== undefined) return reply(fail.rekor, { message: 'mock Rekor failure' });
-        return reply(201, rekorEntry(JSON.parse(body) as Parameters<typeof rekorEntry>[0]));
+        if (fail.rekor !== undefined) {
+          reply(fail.rekor, { message: 'mock Rekor failure' });
+          return;
+        }
+        reply(201, rekorEntry(JSON.parse(body) as Parameters<typeof rekorEntry>[0]));
+        return;
       }
-      if (req.method === 'POST' && url.pathname === '/api/v1/timestamp') return reply(503, { message: 'mock TSA is down' });
-      return reply(404, { message: 'not found' });
+      if (req.method === 'POST' && url.pathname === '/api/v1/timestamp') {
+        reply(503, { message: 'mock TSA is down' });
+        return;
+      }
+      reply(404, { message: 'not found' });
+      return;
     } catch (e) {
-      return reply(400, { message: e instanceof Error ? e.message : String(e) });
+      reply(400, { message: e instanceof Error ? e.message : String(e) });
+      return;
     }
   }
 
@@ -241,7 +287,9 @@ export async function startMockSigstore(identity: string): Promise<MockSigstore>
     close: () =>
       new Promise<void>((res) => {
         server.closeAllConnections();
-        server.close(() => res());
+        server.close(() => {
+          res();
+        });
       }),
   };
 }
@@ -251,6 +299,10 @@ export async function deadPort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((res) => s.listen(0, '127.0.0.1', res));
   const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((res) => s.close(() => res()));
+  await new Promise<void>((res) =>
+    s.close(() => {
+      res();
+    }),
+  );
   return port;
 }

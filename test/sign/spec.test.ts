@@ -36,7 +36,11 @@ describe('OMS v1.0 test vectors', () => {
     for (const name of ['key.bundle.json', 'certificate.bundle.json', 'sigstore.bundle.json']) {
       assert.ok(validate(JSON.parse(readFileSync(vec('valid', name), 'utf8'))), `${name}: ${JSON.stringify(validate.errors)}`);
     }
-    const key = await verifyModel(join(REF, 'v1.1.0-elliptic-key'), { method: 'key', publicKey: join(KEYS, 'signing-key-pub.pem') }, { signature: vec('valid', 'key.bundle.json'), ignorePaths: ['ignore-me', 'model.sig'] });
+    const key = await verifyModel(
+      join(REF, 'v1.1.0-elliptic-key'),
+      { method: 'key', publicKey: join(KEYS, 'signing-key-pub.pem') },
+      { signature: vec('valid', 'key.bundle.json'), ignorePaths: ['ignore-me', 'model.sig'] },
+    );
     assert.equal(key.manifest.resources.length, 2);
     const cert = verifySignatureFile(vec('valid', 'certificate.bundle.json'), { method: 'certificate', certificateChain: [join(KEYS, 'ca-cert.pem')] });
     assert.equal(cert.manifest.resources.length, 2);
@@ -53,7 +57,11 @@ describe('OMS v1.0 test vectors', () => {
         doc = undefined;
       }
       assert.ok(doc === undefined || !validate(doc), `${name} passed the schema`);
-      assert.throws(() => parseBundle(text), (e: unknown) => e instanceof SignError && e.code === 'E_SIG_BUNDLE', name);
+      assert.throws(
+        () => parseBundle(text),
+        (e: unknown) => e instanceof SignError && e.code === 'E_SIG_BUNDLE',
+        name,
+      );
     }
   });
   it('a payload edited after signing does not verify', () => {
@@ -86,16 +94,24 @@ describe('what we sign', () => {
       assert.ok(validate?.(bundle), JSON.stringify(validate?.errors));
       // DSSE PAE rebuilt by hand, digest chosen by curve, checked with node:crypto.
       const payload = Buffer.from(bundle.dsseEnvelope.payload, 'base64');
-      const paeBytes = Buffer.concat([Buffer.from(`DSSEv1 ${bundle.dsseEnvelope.payloadType.length} ${bundle.dsseEnvelope.payloadType} ${payload.length} `), payload]);
+      const paeBytes = Buffer.concat([
+        Buffer.from(`DSSEv1 ${bundle.dsseEnvelope.payloadType.length} ${bundle.dsseEnvelope.payloadType} ${payload.length} `),
+        payload,
+      ]);
       const hash = { 'P-256': 'sha256', 'P-384': 'sha384', 'P-521': 'sha512' }[curve];
-      assert.ok(cryptoVerify(hash, paeBytes, createPublicKey(readFileSync(keys.publicPath)), Buffer.from(bundle.dsseEnvelope.signatures[0]?.sig ?? '', 'base64')));
+      assert.ok(
+        cryptoVerify(hash, paeBytes, createPublicKey(readFileSync(keys.publicPath)), Buffer.from(bundle.dsseEnvelope.signatures[0]?.sig ?? '', 'base64')),
+      );
       const stmt = JSON.parse(payload.toString()) as { subject: { name: string }[]; predicate: { resources: { name: string }[] } };
       const vs = a.getSchema('https://model_signing/statement/v1.0/schema');
       assert.ok(vs?.(stmt), JSON.stringify(vs?.errors));
       const vp = a.getSchema('https://model_signing/predicate/v1.0/schema');
       assert.ok(vp?.(stmt.predicate), JSON.stringify(vp?.errors));
       assert.equal(stmt.subject[0]?.name, 'my-model');
-      assert.deepEqual(stmt.predicate.resources.map((r) => r.name), ['a-b', 'sub/config.json', 'weights.bin']);
+      assert.deepEqual(
+        stmt.predicate.resources.map((r) => r.name),
+        ['a-b', 'sub/config.json', 'weights.bin'],
+      );
       await verifyModel(dir, { method: 'key', publicKey: keys.publicPath }, { signature: sig });
     });
   }
@@ -107,18 +123,45 @@ describe('what we sign', () => {
     const doc = JSON.parse(readFileSync(sig, 'utf8')) as { verificationMaterial: { publicKey: { hint: string } } };
     const hint = doc.verificationMaterial.publicKey.hint;
     const der = createPublicKey(readFileSync(keys.publicPath)).export({ type: 'spki', format: 'der' });
-    const trust = toTrustMaterial(TrustedRoot.fromJSON({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] }), {
-      [hint]: { rawBytes: der, keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: new Date(0) } },
-    } as never);
+    const trust = toTrustMaterial(
+      TrustedRoot.fromJSON({
+        mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+        tlogs: [],
+        certificateAuthorities: [],
+        ctlogs: [],
+        timestampAuthorities: [],
+      }),
+      {
+        [hint]: { rawBytes: der, keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: new Date(0) } },
+      } as never,
+    );
     new Verifier(trust, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }).verify(toSignedEntity(bundleFromJSON(doc)), {});
   });
   it('certificate signing: the chain is embedded and verifies against the root', async () => {
     const dir = model();
     const sig = join(tmp(), 'cert.sig');
-    await signModel(dir, { method: 'certificate', privateKey: join(KEYS, 'signing-key.pem'), signingCertificate: join(KEYS, 'signing-key-cert.pem'), certificateChain: [join(KEYS, 'int-ca-cert.pem')] }, { signature: sig });
+    await signModel(
+      dir,
+      {
+        method: 'certificate',
+        privateKey: join(KEYS, 'signing-key.pem'),
+        signingCertificate: join(KEYS, 'signing-key-cert.pem'),
+        certificateChain: [join(KEYS, 'int-ca-cert.pem')],
+      },
+      { signature: sig },
+    );
     await verifyModel(dir, { method: 'certificate', certificateChain: [join(KEYS, 'ca-cert.pem')] }, { signature: sig });
     await assert.rejects(
-      signModel(dir, { method: 'certificate', privateKey: writeKeyPair(join(tmp(), 'o'), generateSigningKey()).privatePath, signingCertificate: join(KEYS, 'signing-key-cert.pem'), certificateChain: [] }, { signature: sig }),
+      signModel(
+        dir,
+        {
+          method: 'certificate',
+          privateKey: writeKeyPair(join(tmp(), 'o'), generateSigningKey()).privatePath,
+          signingCertificate: join(KEYS, 'signing-key-cert.pem'),
+          certificateChain: [],
+        },
+        { signature: sig },
+      ),
       (e: unknown) => e instanceof SignError && e.code === 'E_SIG_KEY',
     );
   });
@@ -127,7 +170,10 @@ describe('what we sign', () => {
     const keys = writeKeyPair(join(tmp(), 'k'), generateSigningKey());
     const sig = join(tmp(), 's.sig');
     const r = await signModel(dir, { method: 'key', privateKey: keys.privatePath }, { signature: sig, shardSize: 40_000 });
-    assert.deepEqual(r.manifest.resources.map((x) => x.name), ['a-b:0:1', 'sub/config.json:0:8', 'weights.bin:0:40000', 'weights.bin:40000:80000', 'weights.bin:80000:100000']);
+    assert.deepEqual(
+      r.manifest.resources.map((x) => x.name),
+      ['a-b:0:1', 'sub/config.json:0:8', 'weights.bin:0:40000', 'weights.bin:40000:80000', 'weights.bin:80000:100000'],
+    );
     assert.equal(r.manifest.resources[0]?.algorithm, 'sha256-sharded-40000');
     await verifyModel(dir, { method: 'key', publicKey: keys.publicPath }, { signature: sig });
   });

@@ -80,7 +80,16 @@ export interface TbsSpec {
 }
 
 export function tbs(s: TbsSpec): Buffer {
-  return seq(explicit(0, integer(2n)), integer(s.serial), ECDSA_SHA256, s.issuer, seq(time(s.notBefore), time(s.notAfter)), s.subject, spki(s.publicKey), explicit(3, seq(...s.extensions)));
+  return seq(
+    explicit(0, integer(2n)),
+    integer(s.serial),
+    ECDSA_SHA256,
+    s.issuer,
+    seq(time(s.notBefore), time(s.notAfter)),
+    s.subject,
+    spki(s.publicKey),
+    explicit(3, seq(...s.extensions)),
+  );
 }
 
 export function signTbs(tbsDer: Buffer, issuerKey: KeyObject): X509Certificate {
@@ -101,7 +110,15 @@ export function makeRoot(commonName: string): TestCa {
     extension('2.5.29.19', true, seq(bool(true))), // basicConstraints: CA
     extension('2.5.29.15', true, bits(Buffer.from([0x06]), 1)), // keyUsage: keyCertSign, cRLSign
   ];
-  const der = tbs({ serial: 1n, issuer: subject, subject, notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2049-12-31T00:00:00Z'), publicKey, extensions: exts });
+  const der = tbs({
+    serial: 1n,
+    issuer: subject,
+    subject,
+    notBefore: new Date('2020-01-01T00:00:00Z'),
+    notAfter: new Date('2049-12-31T00:00:00Z'),
+    publicKey,
+    extensions: exts,
+  });
   return { name: subject, key: privateKey, publicKey, cert: signTbs(der, privateKey) };
 }
 

@@ -37,9 +37,15 @@ async function finishAndCheck(run: string, layout: Layout): Promise<void> {
   const vault = `${run}.vault`;
   assert.equal(checkInvariants(run, vault, layout, [identity]).size, layout.size, 'everything is in the vault');
   assert.deepEqual(readdirSync(run), [], 'all plaintext removed');
-  assert.deepEqual(readdirSync(vault).filter((f) => f.endsWith('.partial') || f.endsWith('.tmp')), []);
+  assert.deepEqual(
+    readdirSync(vault).filter((f) => f.endsWith('.partial') || f.endsWith('.tmp')),
+    [],
+  );
   const m = await loadManifest(vault);
-  assert.ok(m.entries.every((e) => e.state === 'plaintext-deleted'), JSON.stringify(m.entries.map((e) => e.state)));
+  assert.ok(
+    m.entries.every((e) => e.state === 'plaintext-deleted'),
+    JSON.stringify(m.entries.map((e) => e.state)),
+  );
   assert.equal(m.entries.length, 4, 'no duplicate copies');
 }
 
@@ -72,7 +78,11 @@ describe('vault crash safety (kill -9)', () => {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff;
         const delay = 40 + (seed % 200);
         const child = spawn(process.execPath, args(run), { stdio: 'ignore', env: { ...process.env, MODELGUARD_THREADS: '2' } });
-        const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+        const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+          child.once('exit', (_code, signal) => {
+            resolve(signal);
+          }),
+        );
         const timer = setTimeout(() => child.kill('SIGKILL'), delay);
         if ((await exited) === 'SIGKILL') kills++;
         clearTimeout(timer);

@@ -17,7 +17,10 @@ import { pseudoRandom, tempDir } from './helpers.js';
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 async function until(cond: () => boolean, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (cond()) return true;
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if (cond()) return true;
+    await sleep(50);
+  }
   return cond();
 }
 
@@ -28,14 +31,16 @@ describe('vault watch (long-running)', () => {
     const run = join(dir, 'run');
     const vault = `${run}.vault`;
     mkdirSync(run);
-    const child = spawn(
-      process.execPath,
-      [MAIN, 'vault', 'watch', run, '-r', identity.recipient.toString(), '--settle', '1500', '--interval', '150'],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [MAIN, 'vault', 'watch', run, '-r', identity.recipient.toString(), '--settle', '1500', '--interval', '150'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => {
+        resolve(code);
+      }),
+    );
     try {
       // A checkpoint written in pieces over ~1 s: must not be archived half-written.
       const p = join(run, 'epoch=0-step=10.ckpt');

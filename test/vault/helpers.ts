@@ -27,7 +27,12 @@ export async function codeAsync(fn: () => Promise<unknown>): Promise<string> {
 /** A fresh temp directory, removed by the returned cleanup. */
 export function tempDir(prefix = 'mg-vault-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Deterministic pseudo-random bytes (fast, no crypto needed for test data). */
@@ -47,7 +52,7 @@ export function pseudoRandom(n: number, seed = 1): Uint8Array {
 export function pieces(data: Uint8Array, max: number, seed = 7): Uint8Array[] {
   const out: Uint8Array[] = [];
   let x = seed;
-  for (let i = 0; i < data.length; ) {
+  for (let i = 0; i < data.length;) {
     x = (x * 1103515245 + 12345) & 0x7fffffff;
     const n = 1 + (x % max);
     out.push(data.subarray(i, i + n));

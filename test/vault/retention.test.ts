@@ -5,7 +5,13 @@ import { parseName } from '../../src/vault/meta.js';
 import { decide, parseKeepBest, parseKeepEvery } from '../../src/vault/retention.js';
 import { code } from './helpers.js';
 
-function entry(file: string, step: number | undefined, minute: number, metrics: Record<string, number> = {}, state: VaultEntry['state'] = 'verified'): VaultEntry {
+function entry(
+  file: string,
+  step: number | undefined,
+  minute: number,
+  metrics: Record<string, number> = {},
+  state: VaultEntry['state'] = 'verified',
+): VaultEntry {
   return {
     file,
     source: file,
@@ -68,10 +74,19 @@ describe('retention', () => {
   it('parses its options strictly', () => {
     assert.deepEqual(parseKeepEvery('1000'), { keepEverySteps: 1000 });
     assert.deepEqual(parseKeepEvery('6h'), { keepEveryMs: 6 * 3_600_000 });
-    assert.equal(code(() => parseKeepEvery('0')), 'E_USAGE');
-    assert.equal(code(() => parseKeepEvery('6 hours')), 'E_USAGE');
+    assert.equal(
+      code(() => parseKeepEvery('0')),
+      'E_USAGE',
+    );
+    assert.equal(
+      code(() => parseKeepEvery('6 hours')),
+      'E_USAGE',
+    );
     assert.deepEqual(parseKeepBest('eval_loss'), { metric: 'eval_loss', mode: 'min', count: 1 });
     assert.deepEqual(parseKeepBest('accuracy:3'), { metric: 'accuracy', mode: 'max', count: 3 });
-    assert.equal(code(() => parseKeepBest('acc:best')), 'E_USAGE');
+    assert.equal(
+      code(() => parseKeepBest('acc:best')),
+      'E_USAGE',
+    );
   });
 });

@@ -23,7 +23,14 @@ export function writeTrainingRun(dir: string, sizes: { big: number; small: numbe
   for (const [i, step] of [100, 200].entries()) {
     put(`checkpoint-${step}/model.safetensors`, pseudoRandom(i === 0 ? sizes.big : sizes.small, step));
     put(`checkpoint-${step}/optimizer.pt`, pseudoRandom(sizes.small, step + 1));
-    const state = { global_step: step, best_metric: 0.5, log_history: [{ step: 100, eval_loss: 0.5 }, { step: 200, eval_loss: 0.25 }] };
+    const state = {
+      global_step: step,
+      best_metric: 0.5,
+      log_history: [
+        { step: 100, eval_loss: 0.5 },
+        { step: 200, eval_loss: 0.25 },
+      ],
+    };
     put(`checkpoint-${step}/trainer_state.json`, Buffer.from(JSON.stringify(state)));
   }
   put('epoch=2-step=300-val_loss=0.40.ckpt', pseudoRandom(sizes.big, 300));

@@ -85,7 +85,9 @@ describe('vault watch --once', () => {
       writeTrainingRun(run, { big: 10_000, small: 100 });
       const r = await runVault(options(run, { retention: { keepBest: { metric: 'eval_loss', mode: 'min', count: 1 } } }));
       assert.equal(r.pruned, 2);
-      const left = readdirSync(`${run}.vault`).filter((f) => f.endsWith('.age')).sort();
+      const left = readdirSync(`${run}.vault`)
+        .filter((f) => f.endsWith('.age'))
+        .sort();
       assert.deepEqual(left, ['checkpoint-200.tar.age', 'last.ckpt.age']);
     } finally {
       cleanup();
@@ -101,7 +103,7 @@ describe('vault watch --once', () => {
       writeFileSync(join(`${run}.vault`, 'vault.lock'), `${process.ppid}\n`);
       assert.equal(await codeAsync(() => runVault(options(run))), 'E_VAULT_STATE');
       writeFileSync(join(`${run}.vault`, 'vault.lock'), '999999999\n');
-      assert.equal(await codeAsync(() => runVault(options(run))), 'no error', 'a dead owner\'s lock is taken over');
+      assert.equal(await codeAsync(() => runVault(options(run))), 'no error', "a dead owner's lock is taken over");
     } finally {
       cleanup();
     }
@@ -147,12 +149,25 @@ describe('completeness rules', () => {
     try {
       const p = join(dir, 'writing.ckpt');
       writeFileSync(p, 'x');
-      const child = spawn(process.execPath, ['-e', `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(p)},'a');process.stdout.write('open\\n');setTimeout(()=>{},60000)`]);
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      const child = spawn(process.execPath, [
+        '-e',
+        `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(p)},'a');process.stdout.write('open\\n');setTimeout(()=>{},60000)`,
+      ]);
+      await new Promise<void>((resolve) =>
+        child.stdout.once('data', () => {
+          resolve();
+        }),
+      );
       try {
         const rules = { ...DEFAULT_RULES, settleMs: 0 };
-        assert.deepEqual((await completeCandidates(dir, rules)).map((c) => c.name), []);
-        assert.deepEqual((await completeCandidates(dir, { ...rules, checkWriters: false })).map((c) => c.name), ['writing.ckpt']);
+        assert.deepEqual(
+          (await completeCandidates(dir, rules)).map((c) => c.name),
+          [],
+        );
+        assert.deepEqual(
+          (await completeCandidates(dir, { ...rules, checkWriters: false })).map((c) => c.name),
+          ['writing.ckpt'],
+        );
       } finally {
         child.kill('SIGKILL');
       }

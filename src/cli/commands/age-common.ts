@@ -59,11 +59,20 @@ async function readFromTty(prompt: string): Promise<string | undefined> {
       let line = '';
       input.on('data', (d: Buffer) => {
         for (const ch of d.toString('utf8')) {
-          if (ch === '\r' || ch === '\n') return resolve(line);
-          if (ch === '\u0003') return reject(fail('E_USAGE', 'interrupted'));
+          if (ch === '\r' || ch === '\n') {
+            resolve(line);
+            return;
+          }
+          if (ch === '\u0003') {
+            reject(fail('E_USAGE', 'interrupted'));
+            return;
+          }
           if (ch === '\u007f' || ch === '\b') line = line.slice(0, -1);
           else line += ch;
-          if (line.length > 4096) return reject(fail('E_USAGE', 'passphrase too long'));
+          if (line.length > 4096) {
+            reject(fail('E_USAGE', 'passphrase too long'));
+            return;
+          }
         }
       });
       input.on('error', reject);

@@ -66,14 +66,17 @@ export const attestCommand: Command = {
       let report: ScanReport;
       if (v.report !== undefined) {
         report = JSON.parse(readFileSync(at(v.report), 'utf8')) as ScanReport;
-        if (report.schema !== REPORT_SCHEMA) {
-          io.stderr.write(`modelguard attest: ${v.report} is not a ${REPORT_SCHEMA} report\n`);
+        if ((report.schema as string) !== REPORT_SCHEMA) {
+          io.stderr.write(`modelguard attest: ${v.report} is not a ${REPORT_SCHEMA as string} report\n`);
           return EXIT_USAGE;
         }
       } else {
         report = await scanPaths([at(model)]);
       }
-      const root = await attestScan(at(model), report, method, { output: at(v.output), ignorePaths: ['model.sig', ...relativeIgnore(model, v['ignore-paths'], io.cwd)] });
+      const root = await attestScan(at(model), report, method, {
+        output: at(v.output),
+        ignorePaths: ['model.sig', ...relativeIgnore(model, v['ignore-paths'], io.cwd)],
+      });
       io.stdout.write(`attested ${model} (sha256:${root}): scan verdict ${report.verdict} -> ${v.output}\n`);
       return EXIT_OK;
     } catch (e) {

@@ -40,7 +40,16 @@ Exit status: 0 converted, 1 refused (malicious input, an object outside the
 weights-only set) or verification failed, 2 usage, I/O or unsupported input.
 `;
 
-const DTYPES: Record<string, ConvertOptions['dtype']> = { f32: 'F32', f16: 'F16', bf16: 'BF16', f64: 'F64', float32: 'F32', float16: 'F16', bfloat16: 'BF16', float64: 'F64' };
+const DTYPES: Record<string, ConvertOptions['dtype']> = {
+  f32: 'F32',
+  f16: 'F16',
+  bf16: 'BF16',
+  f64: 'F64',
+  float32: 'F32',
+  float16: 'F16',
+  bfloat16: 'BF16',
+  float64: 'F64',
+};
 
 function fmtBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -118,7 +127,7 @@ export const convertCommand: Command = {
       overwrite: v.force === true,
       durable: v['no-fsync'] !== true,
       ...(dtype === undefined ? {} : { dtype }),
-      ...(v.shared === undefined ? {} : { shared: v.shared as 'dedupe' | 'copy' }),
+      ...(v.shared === undefined ? {} : { shared: v.shared }),
       ...(v.key === undefined ? {} : { key: v.key }),
       ...(v.identity === undefined ? {} : { identityFile: resolve(v.identity) }),
     };
@@ -130,7 +139,9 @@ export const convertCommand: Command = {
     } catch (e) {
       if (e instanceof ConvertError) {
         if (v.json === true) {
-          io.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message, tensor: e.tensor, global: e.global, findings: e.findings } }, null, 2)}\n`);
+          io.stdout.write(
+            `${JSON.stringify({ error: { code: e.code, message: e.message, tensor: e.tensor, global: e.global, findings: e.findings } }, null, 2)}\n`,
+          );
         }
         io.stderr.write(`modelguard convert: ${e.code}: ${e.message}\n`);
         for (const f of e.findings.slice(0, 10)) io.stderr.write(`  ${f.severity} ${f.rule}: ${f.message}\n`);

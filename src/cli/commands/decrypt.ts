@@ -44,46 +44,44 @@ truncation, malformed), 2 on usage or I/O error.
 };
 
 async function run(argv: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        identity: { type: 'string', short: 'i', multiple: true },
-        output: { type: 'string', short: 'o' },
-        'no-fsync': { type: 'boolean' },
-        decrypt: { type: 'boolean', short: 'd' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-    if (positionals.length > 1) throw fail('E_USAGE', 'at most one input file');
-    const identities: Identity[] =
-      (values.identity?.length ?? 0) > 0
-        ? loadIdentities(values.identity ?? [], io)
-        : [new ScryptIdentity(await readPassphrase(io, false))];
-    const input = positionals[0];
-    const output = values.output;
-    const pool = makePool(io);
-    try {
-      const durable = values['no-fsync'] !== true;
-      const opts = { pool, durable };
-      if (input !== undefined && input !== '-' && output !== undefined) {
-        await decryptFile(resolvePath(io, input), resolvePath(io, output), identities, opts);
-        return EXIT_OK;
-      }
-      if (input === undefined || input === '-') {
-        const src = io.stdin as AsyncIterable<Uint8Array>;
-        if (output === undefined) await decryptTo(src, streamSink(io.stdout), identities, opts);
-        else await atomicWrite(resolvePath(io, output), (h) => decryptTo(src, handleSink(h, durable), identities, opts), 0o644, durable);
-        return EXIT_OK;
-      }
-      const h = await openInput(resolvePath(io, input));
-      try {
-        await decryptHandle(h, streamSink(io.stdout), identities, opts);
-      } finally {
-        await h.close();
-      }
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      identity: { type: 'string', short: 'i', multiple: true },
+      output: { type: 'string', short: 'o' },
+      'no-fsync': { type: 'boolean' },
+      decrypt: { type: 'boolean', short: 'd' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length > 1) throw fail('E_USAGE', 'at most one input file');
+  const identities: Identity[] =
+    (values.identity?.length ?? 0) > 0 ? loadIdentities(values.identity ?? [], io) : [new ScryptIdentity(await readPassphrase(io, false))];
+  const input = positionals[0];
+  const output = values.output;
+  const pool = makePool(io);
+  try {
+    const durable = values['no-fsync'] !== true;
+    const opts = { pool, durable };
+    if (input !== undefined && input !== '-' && output !== undefined) {
+      await decryptFile(resolvePath(io, input), resolvePath(io, output), identities, opts);
       return EXIT_OK;
-    } finally {
-      await pool?.close();
     }
+    if (input === undefined || input === '-') {
+      const src = io.stdin as AsyncIterable<Uint8Array>;
+      if (output === undefined) await decryptTo(src, streamSink(io.stdout), identities, opts);
+      else await atomicWrite(resolvePath(io, output), (h) => decryptTo(src, handleSink(h, durable), identities, opts), 0o644, durable);
+      return EXIT_OK;
+    }
+    const h = await openInput(resolvePath(io, input));
+    try {
+      await decryptHandle(h, streamSink(io.stdout), identities, opts);
+    } finally {
+      await h.close();
+    }
+    return EXIT_OK;
+  } finally {
+    await pool?.close();
+  }
 }

@@ -128,7 +128,9 @@ export const scanCommand: Command = {
       limits: parseLimits(values.limit),
       ...(jobs === undefined ? {} : { jobs }),
       cwd: io.cwd,
-      onProgress: (done, total, r) => progress.update(done, total, r.verdict),
+      onProgress: (done, total, r) => {
+        progress.update(done, total, r.verdict);
+      },
     });
     progress.done();
     const color = format === 'text' && values.output === undefined && io.stdout.isTTY === true && !values['no-color'] && io.env['NO_COLOR'] === undefined;
@@ -156,7 +158,12 @@ export const scanCommand: Command = {
         throw new ModelguardError('E_USAGE', '--attest needs --private-key and exactly one model path');
       }
       const password = values.password ?? io.env['MODELGUARD_KEY_PASSWORD'];
-      const root = await attestScan(resolve(io.cwd, only), report, { method: 'key', privateKey: resolve(io.cwd, key), ...(password === undefined ? {} : { password }) }, { output: resolve(io.cwd, values.attest), ignorePaths: ['model.sig'] });
+      const root = await attestScan(
+        resolve(io.cwd, only),
+        report,
+        { method: 'key', privateKey: resolve(io.cwd, key), ...(password === undefined ? {} : { password }) },
+        { output: resolve(io.cwd, values.attest), ignorePaths: ['model.sig'] },
+      );
       io.stderr.write(`attested sha256:${root}: verdict ${report.verdict} -> ${values.attest}\n`);
     }
     return fails(report.verdict, failOn) ? EXIT_FINDINGS : EXIT_OK;

@@ -61,7 +61,8 @@ function sigstoreServices(v: Values, at: (f: string) => string): SigstoreService
   const tsa = str('tsa-url');
   const config = str('trust-config');
   if (config !== undefined) {
-    if (fulcio !== undefined || rekor !== undefined || tsa !== undefined) return '--trust-config names the services: drop --fulcio-url, --rekor-url and --tsa-url';
+    if (fulcio !== undefined || rekor !== undefined || tsa !== undefined)
+      return '--trust-config names the services: drop --fulcio-url, --rekor-url and --tsa-url';
     return loadSigningServices(at(config));
   }
   if ((fulcio === undefined) !== (rekor === undefined)) return '--fulcio-url and --rekor-url go together';
@@ -145,7 +146,9 @@ export const signCommand: Command = {
         allowSymlinks: v['allow-symlinks'],
         ...(v['shard-size'] === undefined ? {} : { shardSize: Number(v['shard-size']) }),
       });
-      io.stdout.write(`signed ${model}: ${r.manifest.resources.length} ${r.manifest.serialization.method === 'files' ? 'files' : 'shards'}, sha256:${rootDigest(r.manifest.resources)} -> ${v.signature}\n`);
+      io.stdout.write(
+        `signed ${model}: ${r.manifest.resources.length} ${r.manifest.serialization.method === 'files' ? 'files' : 'shards'}, sha256:${rootDigest(r.manifest.resources)} -> ${v.signature}\n`,
+      );
       return EXIT_OK;
     } catch (e) {
       return signExit(e, io, 'sign');

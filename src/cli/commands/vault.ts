@@ -97,7 +97,9 @@ async function watchCmd(argv: string[], io: CliIO): Promise<number> {
   const recipients = loadRecipients(values.recipient ?? [], values['recipients-file'] ?? [], io);
   if (recipients.length === 0) throw fail('E_USAGE', 'give -r RECIPIENT or -R FILE');
   const abort = new AbortController();
-  const stop = (): void => abort.abort();
+  const stop = (): void => {
+    abort.abort();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const pool = makePool(io);
@@ -141,7 +143,7 @@ async function pruneCmd(argv: string[], io: CliIO): Promise<number> {
   const vaultDir = resolvePath(io, positionals[0] as string);
   const policy = retentionFrom(values);
   // A running watcher owns the journal: prune only when it is not running.
-  const release = values['dry-run'] === true ? async () => undefined : await takeLock(vaultDir);
+  const release = values['dry-run'] === true ? () => Promise.resolve() : await takeLock(vaultDir);
   try {
     const m = await loadManifest(vaultDir);
     const { keep, prune } = decide(m.entries, policy);

@@ -70,9 +70,16 @@ export const verifyCommand: Command = {
     if (mode === 'key' && v['public-key'] !== undefined) method = { method: 'key', publicKey: at(v['public-key']) };
     else if (mode === 'certificate' && v['certificate-chain'].length > 0) method = { method: 'certificate', certificateChain: v['certificate-chain'].map(at) };
     else if (mode === 'sigstore' && v.identity !== undefined && v['identity-provider'] !== undefined) {
-      method = { method: 'sigstore', identity: v.identity, identityProvider: v['identity-provider'], ...(v['trust-config'] === undefined ? {} : { trustedRoot: at(v['trust-config']) }) };
+      method = {
+        method: 'sigstore',
+        identity: v.identity,
+        identityProvider: v['identity-provider'],
+        ...(v['trust-config'] === undefined ? {} : { trustedRoot: at(v['trust-config']) }),
+      };
     } else {
-      io.stderr.write(`modelguard verify: '${mode ?? ''}' needs ${mode === 'key' ? '--public-key' : mode === 'certificate' ? '--certificate-chain' : mode === 'sigstore' ? '--identity and --identity-provider' : 'a method: key, certificate or sigstore'}\n\n${HELP}`);
+      io.stderr.write(
+        `modelguard verify: '${mode ?? ''}' needs ${mode === 'key' ? '--public-key' : mode === 'certificate' ? '--certificate-chain' : mode === 'sigstore' ? '--identity and --identity-provider' : 'a method: key, certificate or sigstore'}\n\n${HELP}`,
+      );
       return EXIT_USAGE;
     }
     const attestation = at(v.attestation);
@@ -83,7 +90,9 @@ export const verifyCommand: Command = {
         ignoreGitPaths: !v['no-ignore-git-paths'],
         ignoreUnsignedFiles: v['ignore-unsigned-files'],
       });
-      io.stdout.write(`verified ${model}: ${r.manifest.resources.length} signed ${r.manifest.serialization.method === 'shards' ? 'shards' : 'files'} match; signed by ${r.signer}\n`);
+      io.stdout.write(
+        `verified ${model}: ${r.manifest.resources.length} signed ${r.manifest.serialization.method === 'shards' ? 'shards' : 'files'} match; signed by ${r.signer}\n`,
+      );
       if (v['require-clean-scan']) {
         const a = await verifyAttestation(resolve(io.cwd, model), attestation, method);
         if (a.verdict !== 'clean') {

@@ -135,7 +135,8 @@ export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
   // Entry offsets are relative to the archive start (zipfile's view of prepended data), unless
   // whoever prepended the data also rewrote them as absolute offsets: use what finds a header.
   const first = central[0];
-  const delta = first !== undefined && start > 0 && readLocal(src, first.localOffset + start) === undefined && readLocal(src, first.localOffset) !== undefined ? 0 : start;
+  const delta =
+    first !== undefined && start > 0 && readLocal(src, first.localOffset + start) === undefined && readLocal(src, first.localOffset) !== undefined ? 0 : start;
   for (const h of central) h.localOffset += delta;
   if (central.length !== eocd.entries) {
     anomalies.push({
@@ -191,11 +192,9 @@ function centralEntry(src: ByteSource, h: CentralHeader, anomalies: ZipAnomaly[]
     anomalies.push({ kind: 'encrypted', message: `entry ${h.name} is encrypted`, offset: h.localOffset, entry: h.name });
   }
   if (!inBounds(local.dataOffset, h.compressedSize, src.size)) {
-    throw new ModelguardError(
-      'E_MALFORMED',
-      `entry ${h.name}: ${h.compressedSize} bytes at ${local.dataOffset} run past the end of the file`,
-      { offset: h.localOffset },
-    );
+    throw new ModelguardError('E_MALFORMED', `entry ${h.name}: ${h.compressedSize} bytes at ${local.dataOffset} run past the end of the file`, {
+      offset: h.localOffset,
+    });
   }
   return {
     name: h.name,
@@ -269,14 +268,7 @@ function descriptorLength(src: ByteSource, e: ZipEntry): number {
   return len + 16;
 }
 
-function walkLocalHeaders(
-  src: ByteSource,
-  entries: ZipEntry[],
-  start: number,
-  cdStart: number,
-  anomalies: ZipAnomaly[],
-  maxEntries: number,
-): void {
+function walkLocalHeaders(src: ByteSource, entries: ZipEntry[], start: number, cdStart: number, anomalies: ZipAnomaly[], maxEntries: number): void {
   const spans = entries
     .map((e) => ({ from: e.localOffset, to: e.dataOffset + e.compressedSize + descriptorLength(src, e), name: e.name }))
     .sort((a, b) => a.from - b.from);

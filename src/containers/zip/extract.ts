@@ -68,7 +68,8 @@ function decodeOther(data: Uint8Array, e: ZipEntry, out: BoundedOutput): void {
   }
   if (data.length < 9) throw new ModelguardError('E_TRUNCATED', `entry ${e.name}: LZMA header cut short`, { offset: e.dataOffset });
   const propsSize = (data[2] as number) | ((data[3] as number) << 8);
-  if (propsSize !== 5) throw new ModelguardError('E_MALFORMED', `entry ${e.name}: LZMA properties of ${propsSize} bytes (5 expected)`, { offset: e.dataOffset + 2 });
+  if (propsSize !== 5)
+    throw new ModelguardError('E_MALFORMED', `entry ${e.name}: LZMA properties of ${propsSize} bytes (5 expected)`, { offset: e.dataOffset + 2 });
   const props = lzmaProps(data[4] as number, e.dataOffset + 4);
   const header = new ByteReader(data, e.dataOffset);
   header.seek(5);
@@ -88,10 +89,7 @@ export function entrySource(src: ByteSource, e: ZipEntry, limits: InflateLimits)
   if (e.method === METHOD_DEFLATE || decodesOther(e)) {
     const cap = Math.min(limits.maxInflatedBytes, Math.max(e.compressedSize * limits.maxInflateRatio, 1 << 20));
     if (e.uncompressedSize > cap) {
-      throw new ModelguardError(
-        'E_LIMIT',
-        `entry ${e.name} declares ${e.uncompressedSize} bytes from ${e.compressedSize} compressed (limit ${cap})`,
-      );
+      throw new ModelguardError('E_LIMIT', `entry ${e.name} declares ${e.uncompressedSize} bytes from ${e.compressedSize} compressed (limit ${cap})`);
     }
     if (e.method === METHOD_DEFLATE) return new BufferSource(inflateBounded(src.read(e.dataOffset, e.compressedSize), cap, `entry ${e.name}`));
     const out = new BoundedOutput(cap, `entry ${e.name}`);

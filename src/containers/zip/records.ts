@@ -112,9 +112,7 @@ export function readZip64(eocd: Eocd, read: (off: number, len: number) => Uint8A
   const declared = loc.u64safe('zip64 EOCD offset');
   // The locator's offset is absolute; with data prepended it is stale, so also try
   // right before the locator, where Python's zipfile always looks.
-  const recOffset = [declared, eocd.pos - 20 - 56].find(
-    (o) => o >= 0 && o + 56 <= size && new ByteReader(read(o, 4), o).u32le() === SIG_EOCD64,
-  );
+  const recOffset = [declared, eocd.pos - 20 - 56].find((o) => o >= 0 && o + 56 <= size && new ByteReader(read(o, 4), o).u32le() === SIG_EOCD64);
   if (recOffset === undefined) {
     throw new ModelguardError('E_MALFORMED', `no zip64 EOCD record at ${declared}`, { offset: eocd.pos - 20 });
   }
@@ -133,11 +131,7 @@ export function readZip64(eocd: Eocd, read: (off: number, len: number) => Uint8A
 }
 
 /** Applies the Zip64 extended-information extra field (header id 0x0001) to fields saturated at 0xFFFFFFFF. */
-function applyZip64Extra(
-  extra: Uint8Array,
-  base: number,
-  fields: { uncompressedSize: number; compressedSize: number; localOffset?: number },
-): void {
+function applyZip64Extra(extra: Uint8Array, base: number, fields: { uncompressedSize: number; compressedSize: number; localOffset?: number }): void {
   const r = new ByteReader(extra, base);
   while (r.remaining >= 4) {
     const id = r.u16le();

@@ -13,10 +13,7 @@ export const TENSOR_REBUILDS: ReadonlySet<string> = new Set([
   'torch._utils._rebuild_tensor_v3',
 ]);
 
-export const PARAMETER_REBUILDS: ReadonlySet<string> = new Set([
-  'torch._utils._rebuild_parameter',
-  'torch._utils._rebuild_parameter_with_state',
-]);
+export const PARAMETER_REBUILDS: ReadonlySet<string> = new Set(['torch._utils._rebuild_parameter', 'torch._utils._rebuild_parameter_with_state']);
 
 /** Rebuild functions in the weights-only set whose tensors this loader does not represent. */
 export const UNSUPPORTED_REBUILDS: Readonly<Record<string, string>> = {
@@ -30,10 +27,7 @@ export const UNSUPPORTED_REBUILDS: Readonly<Record<string, string>> = {
   'torch._utils._rebuild_wrapper_subclass': 'a tensor subclass (wrapper)',
 };
 
-export const FROM_TYPE_REBUILDS: ReadonlySet<string> = new Set([
-  'torch._tensor._rebuild_from_type_v2',
-  'torch._tensor._rebuild_from_type',
-]);
+export const FROM_TYPE_REBUILDS: ReadonlySet<string> = new Set(['torch._tensor._rebuild_from_type_v2', 'torch._tensor._rebuild_from_type']);
 
 /** Callables that build plain data. */
 export const DATA_CALLABLES: ReadonlySet<string> = new Set([
@@ -54,13 +48,7 @@ export const TENSOR_CLASSES: ReadonlySet<string> = new Set(['torch.Tensor', 'tor
 
 const LAYOUTS = new Set(['strided', 'sparse_coo', 'sparse_csr', 'sparse_csc', 'sparse_bsr', 'sparse_bsc', '_mkldnn', 'jagged']);
 const MEMORY_FORMATS = new Set(['contiguous_format', 'channels_last', 'channels_last_3d', 'preserve_format']);
-const QSCHEMES = new Set([
-  'per_tensor_affine',
-  'per_tensor_symmetric',
-  'per_channel_affine',
-  'per_channel_symmetric',
-  'per_channel_affine_float_qparams',
-]);
+const QSCHEMES = new Set(['per_tensor_affine', 'per_tensor_symmetric', 'per_channel_affine', 'per_channel_symmetric', 'per_channel_affine_float_qparams']);
 
 export type ConstKind = 'dtype' | 'layout' | 'memory_format' | 'qscheme';
 

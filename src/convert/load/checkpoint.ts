@@ -132,7 +132,10 @@ export function loadCheckpoint(src: ByteSource, options: LoadOptions = {}): Chec
   for (const { path, node } of contents.unsupported) {
     const name = pathName(path);
     if (!salvage) {
-      throw new ConvertError('E_CONVERT_UNSUPPORTED_TENSOR', `tensor '${name}' is ${node.what} (${node.via}); not supported`, { tensor: name, offset: node.pos });
+      throw new ConvertError('E_CONVERT_UNSUPPORTED_TENSOR', `tensor '${name}' is ${node.what} (${node.via}); not supported`, {
+        tensor: name,
+        offset: node.pos,
+      });
     }
     leftBehind.push({ where: name, what: node.what, why: `${node.via} is not supported` });
   }
@@ -145,7 +148,17 @@ export function loadCheckpoint(src: ByteSource, options: LoadOptions = {}): Chec
   for (const n of loaded.notes) {
     leftBehind.push({ where: `pickle offset ${n.pos}`, what: n.global ?? 'pickle operation', why: n.message });
   }
-  return { format: loaded.format, root: loaded.root, tensors, leftBehind, scan: undefined, source: src, close: () => src.close() };
+  return {
+    format: loaded.format,
+    root: loaded.root,
+    tensors,
+    leftBehind,
+    scan: undefined,
+    source: src,
+    close: () => {
+      src.close();
+    },
+  };
 }
 
 const SEVERITY_ORDER: Record<Finding['severity'], number> = { malicious: 0, unscannable: 1, suspicious: 2, info: 3 };
@@ -159,9 +172,13 @@ export function refusal(report: FileReport, what: string): ConvertError {
   const bad = worstFirst(report.findings).filter((f) => f.severity === 'malicious');
   const first = bad[0];
   const why = first === undefined ? '' : `: ${first.rule}: ${first.message}`;
-  return new ConvertError('E_CONVERT_REFUSED', `refusing to convert ${what}: the scan found it malicious${why}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}`, {
-    findings: bad,
-  });
+  return new ConvertError(
+    'E_CONVERT_REFUSED',
+    `refusing to convert ${what}: the scan found it malicious${why}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}`,
+    {
+      findings: bad,
+    },
+  );
 }
 
 /** Scans `path`, refuses malicious input, then loads it. Close the result when done. */
@@ -180,9 +197,10 @@ export async function openCheckpoint(path: string, options: OpenOptions = {}): P
       leaveForeign: options.leaveForeign ?? report.verdict === 'clean',
     });
     const findings = worstFirst(report.findings).filter((f) => f.severity !== 'info');
-    const left = allow && report.verdict === 'malicious'
-      ? findings.map((f): LeftBehind => ({ where: f.location.member?.join(' > ') ?? 'file', what: f.rule, why: f.message }))
-      : [];
+    const left =
+      allow && report.verdict === 'malicious'
+        ? findings.map((f): LeftBehind => ({ where: f.location.member?.join(' > ') ?? 'file', what: f.rule, why: f.message }))
+        : [];
     return { ...ck, leftBehind: [...left, ...ck.leftBehind], scan: report };
   } catch (e) {
     src.close();
@@ -202,7 +220,14 @@ export async function openCheckpoint(path: string, options: OpenOptions = {}): P
 /** A tensor's row-major bytes in bounded chunks (contiguous copy or strided gather). */
 export function tensorChunks(ck: Checkpoint, t: CheckpointTensor, chunkBytes: number, sink: (chunk: Uint8Array) => void): void {
   const src = ck.source;
-  gatherChunks((o, n) => src.read(o, n), t.fileOffset, t.layout, { shape: t.tensor.shape, strides: t.tensor.strides, elSize: t.tensor.dtype.size }, chunkBytes, sink);
+  gatherChunks(
+    (o, n) => src.read(o, n),
+    t.fileOffset,
+    t.layout,
+    { shape: t.tensor.shape, strides: t.tensor.strides, elSize: t.tensor.dtype.size },
+    chunkBytes,
+    sink,
+  );
 }
 
 /** A tensor's row-major bytes in one buffer (for small tensors; refuses over `max` bytes). */

@@ -60,7 +60,7 @@ export function gatherChunks(read: ReadAt, base: number, layout: TensorLayout, g
   if (layout.nbytes === 0) return;
   const chunk = Math.max(g.elSize, chunkBytes - (chunkBytes % g.elSize));
   if (layout.contiguous) {
-    for (let done = 0; done < layout.nbytes; ) {
+    for (let done = 0; done < layout.nbytes;) {
       const n = Math.min(chunk, layout.nbytes - done);
       sink(read(base + done, n));
       done += n;

@@ -8,27 +8,8 @@
  */
 import { ConvertError } from '../errors.js';
 import type { Anomaly, MachineHooks, Site } from '../../formats/pickle/machine.js';
-import {
-  PyBytes,
-  PyDict,
-  PyFloat,
-  PyGlobal,
-  PyList,
-  PyObject,
-  PySet,
-  PyStr,
-  PyTuple,
-  type PyValue,
-} from '../../formats/pickle/values.js';
-import {
-  DATA_CALLABLES,
-  FROM_TYPE_REBUILDS,
-  PARAMETER_REBUILDS,
-  TENSOR_CLASSES,
-  TENSOR_REBUILDS,
-  UNSUPPORTED_REBUILDS,
-  isAllowedGlobal,
-} from './allow.js';
+import { PyBytes, PyDict, PyFloat, PyGlobal, PyList, PyObject, PySet, PyStr, PyTuple, type PyValue } from '../../formats/pickle/values.js';
+import { DATA_CALLABLES, FROM_TYPE_REBUILDS, PARAMETER_REBUILDS, TENSOR_CLASSES, TENSOR_REBUILDS, UNSUPPORTED_REBUILDS, isAllowedGlobal } from './allow.js';
 import { argsOf, isUnsupported, rebuildParameter, rebuildTensor, type Resolved } from './rebuild.js';
 import type { CkForeign } from './tree.js';
 
@@ -68,11 +49,10 @@ export class LoadHooks implements MachineHooks {
 
   private foreign(global: string, use: string, pos: number, why?: string): CkForeign {
     if (!this.opts.salvage) {
-      throw new ConvertError(
-        'E_CONVERT_FOREIGN_GLOBAL',
-        `${this.opts.label}: ${why ?? `${global} is outside the weights-only set`} (pickle offset ${pos})`,
-        { global, offset: pos },
-      );
+      throw new ConvertError('E_CONVERT_FOREIGN_GLOBAL', `${this.opts.label}: ${why ?? `${global} is outside the weights-only set`} (pickle offset ${pos})`, {
+        global,
+        offset: pos,
+      });
     }
     return { kind: 'foreign', global, use, pos };
   }
@@ -100,7 +80,7 @@ export class LoadHooks implements MachineHooks {
     } else {
       out = this.foreign('<computed callable>', obj.origin, site.pos, `${site.opcode} calls a value that is not a global`);
     }
-    if (out instanceof PyObject || !isResolved(out)) return out as PyValue;
+    if (out instanceof PyObject || !isResolved(out)) return out;
     this.resolved.set(obj, out);
     return obj;
   }
@@ -141,8 +121,7 @@ export class LoadHooks implements MachineHooks {
   /** Callables that build plain data: containers, bytes, sizes, devices, layouts. */
   private data(full: string, obj: PyObject): PyValue | Resolved {
     const args = argsOf(obj, full);
-    const bad = (m: string): ConvertError =>
-      new ConvertError('E_CONVERT_PICKLE', `${full} at offset ${obj.pos}: ${m}`, { offset: obj.pos });
+    const bad = (m: string): ConvertError => new ConvertError('E_CONVERT_PICKLE', `${full} at offset ${obj.pos}: ${m}`, { offset: obj.pos });
     const a0 = this.resolve(args[0]);
     switch (full) {
       case 'collections.OrderedDict':
@@ -246,9 +225,13 @@ export class LoadHooks implements MachineHooks {
       this.notes.push({ global: target.full, message: `${site.opcode} on a global ignored`, pos: site.pos });
       return;
     }
-    throw new ConvertError('E_CONVERT_PICKLE', `${this.opts.label}: ${site.opcode} at offset ${site.pos} adds items to a value that is not a list, dict or set`, {
-      offset: site.pos,
-    });
+    throw new ConvertError(
+      'E_CONVERT_PICKLE',
+      `${this.opts.label}: ${site.opcode} at offset ${site.pos} adds items to a value that is not a list, dict or set`,
+      {
+        offset: site.pos,
+      },
+    );
   }
 
   onPersistentId(pid: PyValue, site: Site): PyValue {
@@ -263,9 +246,13 @@ export class LoadHooks implements MachineHooks {
   }
 
   onExtension(code: number, site: Site): PyValue {
-    throw new ConvertError('E_CONVERT_PICKLE', `${this.opts.label}: EXT opcode (code ${code}) at offset ${site.pos}: no extension is registered, pickle.load fails`, {
-      offset: site.pos,
-    });
+    throw new ConvertError(
+      'E_CONVERT_PICKLE',
+      `${this.opts.label}: EXT opcode (code ${code}) at offset ${site.pos}: no extension is registered, pickle.load fails`,
+      {
+        offset: site.pos,
+      },
+    );
   }
 
   onAnomaly(a: Anomaly): void {

@@ -10,6 +10,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import { ByteReader } from '../../bytes/reader.js';
 import { MAGIC_NUMBER } from '../../formats/torch/legacy.js';
 import type { Site } from '../../formats/pickle/machine.js';
+import { render } from '../../formats/pickle/render.js';
 import { PyDict, PyList, PyTuple, type PyValue } from '../../formats/pickle/values.js';
 import { ConvertError } from '../errors.js';
 import type { LoadedTree } from './loaded.js';
@@ -31,7 +32,7 @@ export function loadLegacyTree(src: ByteSource, limits: LoadLimits, salvage: boo
   const m = magic.value;
   if (!(m === MAGIC_NUMBER || (typeof m === 'number' && BigInt(m) === MAGIC_NUMBER))) throw header('magic number', 'invalid; corrupt file?');
   const proto = runPickle(src, magic.next, limits, dataOnly('protocol version pickle'));
-  if (proto.value !== PROTOCOL_VERSION) throw header('protocol version', `${String(proto.value)}, torch reads ${PROTOCOL_VERSION}`);
+  if (proto.value !== PROTOCOL_VERSION) throw header('protocol version', `${render(proto.value)}, torch reads ${PROTOCOL_VERSION}`);
   const sys = runPickle(src, proto.next, limits, dataOnly('sys_info pickle'));
   if (sys.value instanceof PyDict) {
     const le = sys.value.get('little_endian');

@@ -8,23 +8,10 @@
  */
 import { ConvertError } from '../errors.js';
 import { ModelguardError } from '../../errors.js';
-import {
-  PyBigInt,
-  PyBytes,
-  PyDict,
-  PyFloat,
-  PyGlobal,
-  PyList,
-  PyObject,
-  PySet,
-  PyStr,
-  PyTuple,
-  PyUnknown,
-  type PyValue,
-} from '../../formats/pickle/values.js';
+import { PyBigInt, PyBytes, PyDict, PyFloat, PyGlobal, PyList, PyObject, PySet, PyStr, PyTuple, PyUnknown, type PyValue } from '../../formats/pickle/values.js';
 import { torchConstant } from './allow.js';
 import { isResolved, type LoadHooks } from './hooks.js';
-import type { CkDict, CkValue, NamedTensor, PathPart, Tensor, CkUnsupportedTensor, CkForeign, Storage } from './tree.js';
+import type { CkDict, CkValue, NamedTensor, PathPart, CkUnsupportedTensor, CkForeign, Storage } from './tree.js';
 
 /** Nesting accepted in the object tree (checkpoints are a few levels deep; CWE-674). */
 export const MAX_TREE_DEPTH = 256;
@@ -162,7 +149,7 @@ export function walkTree(root: CkValue): TreeContents {
     if (depth > MAX_TREE_DEPTH || v === null || typeof v !== 'object') return;
     switch (v.kind) {
       case 'tensor':
-        out.tensors.push({ path: [...path], tensor: v as Tensor });
+        out.tensors.push({ path: [...path], tensor: v });
         return;
       case 'unsupported-tensor':
         out.unsupported.push({ path: [...path], node: v });

@@ -12,7 +12,10 @@ import { dtypeOfStorageClass, type TorchDtype } from '../dtypes.js';
 import { LoadHooks, type LoadHooksOptions } from './hooks.js';
 
 /** Limits for loading: the scan defaults, with strings kept whole up to 16 MiB. */
-export interface LoadLimits extends Pick<Limits, 'maxPickleOps' | 'maxMemoEntries' | 'maxStackDepth' | 'maxArchiveEntries' | 'maxInflatedBytes' | 'maxInflateRatio'> {
+export interface LoadLimits extends Pick<
+  Limits,
+  'maxPickleOps' | 'maxMemoEntries' | 'maxStackDepth' | 'maxArchiveEntries' | 'maxInflatedBytes' | 'maxInflateRatio'
+> {
   /** Longest str/bytes constant kept in memory (longer bytes are kept as offsets; longer strings fail). */
   maxConstantBytes: number;
 }

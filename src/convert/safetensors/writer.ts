@@ -83,9 +83,7 @@ export function planSafetensors(tensors: readonly HeaderTensor[], metadata: Read
     if (seen.has(t.name)) throw nameError(`two tensors are named '${t.name}'`);
     seen.add(t.name);
   }
-  const ordered = [...tensors].sort(
-    (a, b) => SAFETENSORS_DTYPE_RANK[b.dtype] - SAFETENSORS_DTYPE_RANK[a.dtype] || compareNames(a.name, b.name),
-  );
+  const ordered = [...tensors].sort((a, b) => SAFETENSORS_DTYPE_RANK[b.dtype] - SAFETENSORS_DTYPE_RANK[a.dtype] || compareNames(a.name, b.name));
   let offset = 0;
   const planned: PlannedTensor[] = ordered.map((t) => {
     const byteLength = byteLengthOf(t.dtype, t.shape);
@@ -116,10 +114,7 @@ export function planSafetensors(tensors: readonly HeaderTensor[], metadata: Read
 }
 
 /** Serializes tensors held in memory (tests, small files). */
-export function serializeSafetensors(
-  tensors: readonly (HeaderTensor & { data: Uint8Array })[],
-  metadata?: Readonly<Record<string, string>>,
-): Uint8Array {
+export function serializeSafetensors(tensors: readonly (HeaderTensor & { data: Uint8Array })[], metadata?: Readonly<Record<string, string>>): Uint8Array {
   const plan = planSafetensors(tensors, metadata);
   const out = new Uint8Array(plan.size);
   out.set(plan.header, 0);

@@ -16,9 +16,7 @@ import type { SevenZipModule, SevenZipModuleFactory, SevenZipModuleOptions } fro
  */
 let factoryPromise: Promise<SevenZipModuleFactory> | undefined;
 function loadFactory(): Promise<SevenZipModuleFactory> {
-  factoryPromise ??= import('7z-wasm').then(
-    (m) => ((m as unknown as { default?: SevenZipModuleFactory }).default ?? m) as unknown as SevenZipModuleFactory,
-  );
+  factoryPromise ??= import('7z-wasm').then((m) => ((m as unknown as { default?: SevenZipModuleFactory }).default ?? m) as unknown as SevenZipModuleFactory);
   return factoryPromise;
 }
 
@@ -73,10 +71,13 @@ export class SevenZipTool {
     const saved = process.exitCode;
     let code: number;
     try {
-      code = (this.mod.callMain(args) as unknown as number | undefined) ?? 0;
+      // 7z-wasm declares callMain as void; Emscripten returns main's exit status.
+      const mod = this.mod as unknown as { callMain(argv: string[]): unknown };
+      const ret = mod.callMain(args);
+      code = typeof ret === 'number' ? ret : 0;
     } catch (e) {
       code = 2;
-      this.err.push(`7-Zip stopped: ${(e as Error).message ?? String(e)}`);
+      this.err.push(`7-Zip stopped: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       process.exitCode = saved;
     }

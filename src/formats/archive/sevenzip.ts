@@ -65,7 +65,12 @@ export const sevenZipFormat: FormatScanner = {
     for (const e of listing.entries) {
       const bad = escapingName(e.path);
       if (bad !== undefined) {
-        ctx.report({ rule: ARCHIVE_RULES.unsafeName.id, severity: 'suspicious', message: `entry '${e.path}' has an ${bad}`, location: { member: [...(ctx.location.member ?? []), e.path] } });
+        ctx.report({
+          rule: ARCHIVE_RULES.unsafeName.id,
+          severity: 'suspicious',
+          message: `entry '${e.path}' has an ${bad}`,
+          location: { member: [...(ctx.location.member ?? []), e.path] },
+        });
       }
     }
     if (checkSizes(listing.entries, src.size, ctx) < 0) return;

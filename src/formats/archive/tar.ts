@@ -15,7 +15,12 @@ function checkEntry(e: TarEntry, ctx: ScanContext): void {
   const at = { offset: e.headerOffset, member: [...(ctx.location.member ?? []), e.name] };
   const bad = escapingName(e.name);
   if (bad !== undefined) {
-    ctx.report({ rule: ARCHIVE_RULES.tarTraversal.id, severity: 'malicious', message: `entry '${e.name}' has an ${bad}: tarfile extracts it outside the target directory`, location: at });
+    ctx.report({
+      rule: ARCHIVE_RULES.tarTraversal.id,
+      severity: 'malicious',
+      message: `entry '${e.name}' has an ${bad}: tarfile extracts it outside the target directory`,
+      location: at,
+    });
   }
   switch (e.type) {
     case 'symlink':
@@ -33,7 +38,12 @@ function checkEntry(e: TarEntry, ctx: ScanContext): void {
       ctx.report({ rule: ARCHIVE_RULES.specialFile.id, severity: 'suspicious', message: `'${e.name}' is a ${e.type} entry`, location: at });
       return;
     case 'other':
-      ctx.report({ rule: ARCHIVE_RULES.unsupportedEntry.id, severity: 'unscannable', message: `'${e.name}' has a tar entry type modelguard does not read; its ${e.size} bytes were not scanned`, location: at });
+      ctx.report({
+        rule: ARCHIVE_RULES.unsupportedEntry.id,
+        severity: 'unscannable',
+        message: `'${e.name}' has a tar entry type modelguard does not read; its ${e.size} bytes were not scanned`,
+        location: at,
+      });
       return;
     case 'file':
     case 'dir':

@@ -30,7 +30,7 @@ export const COMPRESS_RULES = {
     id: 'compress/trailing-data',
     title: 'Data after the compressed stream',
     severity: 'suspicious',
-    help: 'Non-zero bytes follow the last complete stream. Python\'s readers ignore them or fail on them after loading; either way they are room to hide content that this loader never reads.',
+    help: "Non-zero bytes follow the last complete stream. Python's readers ignore them or fail on them after loading; either way they are room to hide content that this loader never reads.",
   },
   bomb: {
     id: 'compress/bomb',

@@ -151,7 +151,8 @@ export function walk(r: WindowCursor, visit: MsgpackVisitor, path: string[] = []
       if (depth >= MAX_MSGPACK_DEPTH) throw new ModelguardError('E_LIMIT', `msgpack: nested deeper than ${MAX_MSGPACK_DEPTH}`, { offset: r.pos });
       // Every element takes at least one byte: a count beyond the bytes left is a lie, refused before looping.
       const need = h.kind === 'map' ? h.n * 2 : h.n;
-      if (need > r.remaining) throw new ModelguardError('E_TRUNCATED', `msgpack: ${h.kind} of ${h.n} entries with ${r.remaining} bytes left`, { offset: r.pos });
+      if (need > r.remaining)
+        throw new ModelguardError('E_TRUNCATED', `msgpack: ${h.kind} of ${h.n} entries with ${r.remaining} bytes left`, { offset: r.pos });
       for (let i = 0; i < h.n; i++) {
         if (h.kind === 'map') {
           const k = walk(r, visit, path, depth + 1);

@@ -35,9 +35,30 @@ defineRules(Object.values(RULES));
 
 /** Item sizes of the dtype names NumPy's `dtype.name` gives (and JAX's bfloat16). */
 const ITEMSIZE: Record<string, number> = {
-  bool: 1, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, uint64: 8,
-  float16: 2, bfloat16: 2, float32: 4, float64: 8, complex64: 8, complex128: 16, longlong: 8, ulonglong: 8,
-  float8_e4m3fn: 1, float8_e5m2: 1, float8_e4m3b11fnuz: 1, float8_e4m3fnuz: 1, float8_e5m2fnuz: 1, int4: 1, uint4: 1,
+  bool: 1,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
+  float16: 2,
+  bfloat16: 2,
+  float32: 4,
+  float64: 8,
+  complex64: 8,
+  complex128: 16,
+  longlong: 8,
+  ulonglong: 8,
+  float8_e4m3fn: 1,
+  float8_e5m2: 1,
+  float8_e4m3b11fnuz: 1,
+  float8_e4m3fnuz: 1,
+  float8_e5m2fnuz: 1,
+  int4: 1,
+  uint4: 1,
 };
 
 /** An ndarray ext payload: msgpack (shape, dtype name, bytes); returns the element count. */
@@ -54,7 +75,8 @@ function checkArray(src: ByteSource, at: number, length: number, where: string):
   if (n < 0 || n > 64) throw new ModelguardError('E_MALFORMED', `${where}: array shape is not a short array`, { offset: shapeStart });
   for (let i = 0; i < n; i++) {
     const v = walk(c, {});
-    if (v.kind !== 'int' || typeof v.value !== 'number' || v.value < 0) throw new ModelguardError('E_MALFORMED', `${where}: shape entry ${i} is not a size`, { offset: shapeStart });
+    if (v.kind !== 'int' || typeof v.value !== 'number' || v.value < 0)
+      throw new ModelguardError('E_MALFORMED', `${where}: shape entry ${i} is not a size`, { offset: shapeStart });
     dims.push(v.value);
   }
   // The dtype name: Flax writes a str; unpackb(raw=True) reads str and bin alike as bytes.
@@ -63,13 +85,17 @@ function checkArray(src: ByteSource, at: number, length: number, where: string):
   const nameLen = (t & 0xe0) === 0xa0 ? t & 0x1f : t === 0xd9 || t === 0xc4 ? c.u8('dtype name length') : -1;
   const dtype = nameLen < 0 ? undefined : new TextDecoder().decode(c.bytes(nameLen, 'dtype name'));
   const item = dtype === undefined ? undefined : ITEMSIZE[dtype];
-  if (item === undefined) throw new ModelguardError('E_MALFORMED', `${where}: dtype ${JSON.stringify(dtype ?? '?')} is not one np.frombuffer can read`, { offset: nameAt });
+  if (item === undefined)
+    throw new ModelguardError('E_MALFORMED', `${where}: dtype ${JSON.stringify(dtype ?? '?')} is not one np.frombuffer can read`, { offset: nameAt });
   const dataAt = c.pos;
   const h = c.u8('array data');
   const len = h === 0xc4 ? c.u8('bin8') : h === 0xc5 ? c.u16('bin16') : h === 0xc6 ? c.u32('bin32') : -1;
   if (len < 0) throw new ModelguardError('E_MALFORMED', `${where}: array data is not bytes`, { offset: dataAt });
   const count = dims.reduce((a, d) => a * d, 1);
-  if (count * item !== len) throw new ModelguardError('E_MALFORMED', `${where}: ${len} bytes for shape [${dims.join(', ')}] of ${dtype} (${count * item} expected): reshape fails`, { offset: dataAt });
+  if (count * item !== len)
+    throw new ModelguardError('E_MALFORMED', `${where}: ${len} bytes for shape [${dims.join(', ')}] of ${dtype} (${count * item} expected): reshape fails`, {
+      offset: dataAt,
+    });
   c.skip(len, 'array data');
   if (c.remaining !== 0) throw new ModelguardError('E_MALFORMED', `${where}: ${c.remaining} bytes after the array`, { offset: c.pos });
   return count;
@@ -123,8 +149,10 @@ export const flaxFormat: FormatScanner = {
       },
     });
     if (top.kind !== 'map') throw new ModelguardError('E_MALFORMED', `the checkpoint is a msgpack ${top.kind}, not a state dict`);
-    if (c.remaining !== 0) throw new ModelguardError('E_MALFORMED', `${c.remaining} bytes after the msgpack value (msgpack.unpackb raises ExtraData)`, { offset: c.pos });
-    for (const code of others) ctx.report({ rule: RULES.otherExt.id, severity: 'info', message: `ext type ${code} (not one Flax writes) is returned undecoded` });
+    if (c.remaining !== 0)
+      throw new ModelguardError('E_MALFORMED', `${c.remaining} bytes after the msgpack value (msgpack.unpackb raises ExtraData)`, { offset: c.pos });
+    for (const code of others)
+      ctx.report({ rule: RULES.otherExt.id, severity: 'info', message: `ext type ${code} (not one Flax writes) is returned undecoded` });
     ctx.info('flax.arrays', arrays);
     ctx.info('flax.elements', elements);
     ctx.report({ rule: RULES.model.id, severity: 'info', message: `Flax checkpoint: ${arrays} arrays, ${elements} elements` });

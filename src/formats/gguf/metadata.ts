@@ -125,12 +125,7 @@ export function checkCount(cur: WindowCursor, count: number, minBytes: number, l
  * Reads all key-values. Kept strings are appended to `strings` as they are
  * read, so a caller still has them when a later entry throws.
  */
-export function readMetadata(
-  cur: WindowCursor,
-  header: GgufHeader,
-  opts: MetadataOptions,
-  strings: GgufString[] = [],
-): GgufMetadata {
+export function readMetadata(cur: WindowCursor, header: GgufHeader, opts: MetadataOptions, strings: GgufString[] = []): GgufMetadata {
   const v = header.version;
   const lenBytes = v === 1 ? 4 : 8;
   const meta: GgufMetadata = { scalars: new Map(), strings, skipped: [], duplicates: [] };

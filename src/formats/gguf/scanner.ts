@@ -33,11 +33,7 @@ defineRules([
       'A declared count, length, dimension, type or offset is impossible for this file (it runs past the end, ' +
       'overflows, or breaks a llama.cpp limit), or a key or tensor name is duplicated. Such fields are how GGUF ' +
       'loaders were exploited (heap overflows in gguf_init_from_file); writers never produce them.',
-    references: [
-      SPEC,
-      'https://talosintelligence.com/vulnerability_reports/TALOS-2024-1913',
-      'https://github.com/ggml-org/llama.cpp/security/advisories',
-    ],
+    references: [SPEC, 'https://talosintelligence.com/vulnerability_reports/TALOS-2024-1913', 'https://github.com/ggml-org/llama.cpp/security/advisories'],
   },
   {
     id: 'gguf/tensor-layout',
@@ -184,7 +180,8 @@ function groupByChain(issues: readonly TemplateIssue[]): (TemplateIssue & { also
   const out: (TemplateIssue & { also: string[] })[] = [];
   for (const issue of sorted) {
     const w = issue.where;
-    const head = w === undefined ? undefined : out.find((o) => o.where !== undefined && (o.where === w || o.where.startsWith(`${w}.`) || o.where.startsWith(`${w}[`)));
+    const head =
+      w === undefined ? undefined : out.find((o) => o.where !== undefined && (o.where === w || o.where.startsWith(`${w}.`) || o.where.startsWith(`${w}[`)));
     if (head === undefined) {
       out.push({ ...issue, also: [] });
       continue;

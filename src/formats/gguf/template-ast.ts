@@ -4,15 +4,7 @@
  * reads, folded names, escape globals and sink chains.
  */
 import { fold, isNode, isStringBuilding, type JNode } from './template-fold.js';
-import {
-  CALLABLE_GLOBALS,
-  ESCAPE_GLOBALS,
-  attributeParts,
-  classifyAttribute,
-  classifyString,
-  isSink,
-  type NameIssue,
-} from './template-names.js';
+import { CALLABLE_GLOBALS, ESCAPE_GLOBALS, attributeParts, classifyAttribute, classifyString, isSink, type NameIssue } from './template-names.js';
 
 export interface TemplateIssue extends NameIssue {
   /** Short rendering of the expression involved, when known. */
@@ -120,7 +112,9 @@ export class AstWalker {
     } else if (n.type === 'CallStatement') {
       for (const a of (n['callerArgs'] as unknown[] | null | undefined) ?? []) if (isNode(a)) bindTarget(a);
     }
-    this.eachChild(n, (c) => this.collect(c, depth + 1));
+    this.eachChild(n, (c) => {
+      this.collect(c, depth + 1);
+    });
   }
 
   private eachChild(n: JNode, f: (c: JNode) => void, skip: readonly string[] = []): void {
@@ -131,8 +125,7 @@ export class AstWalker {
         // In statement lists the parser represents template *text* as StringLiteral: output, not code.
         const statements = STATEMENT_LISTS.has(k);
         for (const x of v) if (isNode(x) && !(statements && x.type === 'StringLiteral')) f(x);
-      }
-      else if (v instanceof Map) {
+      } else if (v instanceof Map) {
         for (const [a, b] of v as Map<unknown, unknown>) {
           if (isNode(a)) f(a);
           if (isNode(b)) f(b);
@@ -225,23 +218,45 @@ export class AstWalker {
       }
       case 'BinaryExpression':
         this.foldedString(n);
-        this.eachChild(n, (c) => this.visit(c, d, false));
+        this.eachChild(n, (c) => {
+          this.visit(c, d, false);
+        });
         return;
       case 'Set': {
         const target = child(n, 'assignee');
         // `{% set ns.x = ... %}` writes an attribute: check it like a read.
         if (target !== undefined && target.type !== 'Identifier') this.visit(target, d, false);
-        this.eachChild(n, (c) => this.visit(c, d, false), ['assignee']);
+        this.eachChild(
+          n,
+          (c) => {
+            this.visit(c, d, false);
+          },
+          ['assignee'],
+        );
         return;
       }
       case 'For':
-        this.eachChild(n, (c) => this.visit(c, d, false), ['loopvar']);
+        this.eachChild(
+          n,
+          (c) => {
+            this.visit(c, d, false);
+          },
+          ['loopvar'],
+        );
         return;
       case 'Macro':
-        this.eachChild(n, (c) => this.visit(c, d, false), ['name']);
+        this.eachChild(
+          n,
+          (c) => {
+            this.visit(c, d, false);
+          },
+          ['name'],
+        );
         return;
       default:
-        this.eachChild(n, (c) => this.visit(c, d, false));
+        this.eachChild(n, (c) => {
+          this.visit(c, d, false);
+        });
     }
   }
 

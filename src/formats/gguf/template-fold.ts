@@ -67,7 +67,7 @@ function intOf(n: JNode | undefined): number | undefined {
 /** Python `%`-formatting for %s, %c, %d, %x and %%. */
 function percent(fmt: string, args: readonly (string | number)[]): string | undefined {
   let k = 0;
-  let bad = false;
+  let bad = false as boolean;
   const out = fmt.replace(/%([%scdixr])/g, (_m, c: string) => {
     if (c === '%') return '%';
     const a = args[k++];
@@ -135,7 +135,7 @@ function applyFilter(values: readonly string[], name: string, args: unknown, env
   if (a === undefined) return undefined;
   if (name === 'format') {
     const out = values.map((v) => percent(v, a));
-    return out.every((x) => x !== undefined) ? limit(out as string[]) : undefined;
+    return out.every((x) => x !== undefined) ? limit(out) : undefined;
   }
   if (name === 'replace' && typeof a[0] === 'string' && typeof a[1] === 'string') {
     const [from, to] = a as [string, string];
@@ -203,7 +203,7 @@ export function fold(n: JNode, env: Env, depth = 0): string[] | undefined {
         const args = r.type === 'TupleLiteral' || r.type === 'ArrayLiteral' ? literalArgs(r['value'], env, d) : literalArgs([r], env, d);
         if (fmt === undefined || args === undefined) return undefined;
         const out = fmt.map((f) => percent(f, args));
-        return out.every((x) => x !== undefined) ? limit(out as string[]) : undefined;
+        return out.every((x) => x !== undefined) ? limit(out) : undefined;
       }
       return undefined;
     }

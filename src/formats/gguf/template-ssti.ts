@@ -11,11 +11,17 @@
  * (template-lexical.ts), and alone when the JS parser rejects the template.
  * Nothing is ever rendered.
  */
-import { parse, tokenize } from '@huggingface/jinja';
+import * as jinja from '@huggingface/jinja';
 import { AstWalker, classifyIdentifier, type TemplateIssue } from './template-ast.js';
 import type { JNode } from './template-fold.js';
 import { lexTemplate } from './template-lexical.js';
 import { CALLABLE_GLOBALS, ESCAPE_GLOBALS, classifyAttribute, classifyString, isSink } from './template-names.js';
+
+// The package's declaration files use extension-less relative imports, which
+// node20 resolution cannot follow, so its functions arrive untyped: state
+// the two signatures used here.
+const tokenize = jinja.tokenize as unknown as (source: string) => unknown;
+const parse = jinja.parse as unknown as (tokens: unknown) => JNode;
 
 export type { TemplateIssue } from './template-ast.js';
 
@@ -25,7 +31,6 @@ export interface TemplateAnalysis {
   parseError?: string;
   issues: TemplateIssue[];
 }
-
 
 export function analyzeTemplate(source: string, maxDepth: number): TemplateAnalysis {
   const issues = new Map<string, TemplateIssue>();
@@ -38,7 +43,7 @@ export function analyzeTemplate(source: string, maxDepth: number): TemplateAnaly
   try {
     // Long whitespace runs make the JS lexer's preprocessing regex quadratic (CWE-1333);
     // shortening them changes no name the analysis looks at.
-    program = parse(tokenize(source.replace(/\s{64,}/g, (ws) => ws.slice(0, 64)))) as unknown as JNode;
+    program = parse(tokenize(source.replace(/\s{64,}/g, (ws) => ws.slice(0, 64))));
   } catch (e) {
     parseError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }
@@ -89,4 +94,3 @@ function lexicalPass(source: string, alone: boolean, add: (i: TemplateIssue) => 
     }
   }
 }
-

@@ -81,12 +81,7 @@ function byteSize(name: string, dims: bigint[], type: number, elements: bigint, 
  * Checks every tensor's bytes against the file (`E_MALFORMED` when out of
  * bounds or overlapping) and returns softer layout issues.
  */
-export function checkDataSection(
-  tensors: readonly TensorInfo[],
-  dataStart: number,
-  fileSize: number,
-  alignment: number,
-): LayoutIssue[] {
+export function checkDataSection(tensors: readonly TensorInfo[], dataStart: number, fileSize: number, alignment: number): LayoutIssue[] {
   const issues: LayoutIssue[] = [];
   const avail = BigInt(fileSize - dataStart);
   const align = BigInt(alignment);

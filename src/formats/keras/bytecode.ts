@@ -127,7 +127,7 @@ export function summarizeMarshal(bytes: Uint8Array): MarshalSummary {
     let len: number | undefined;
     let start = 0;
     if (SHORT_STRINGS.has(t) && i + 1 < bytes.length) {
-      len = bytes[i + 1] as number;
+      len = bytes[i + 1];
       start = i + 2;
     } else if (LONG_STRINGS.has(t) && i + 4 < bytes.length) {
       len = (bytes[i + 1] as number) | ((bytes[i + 2] as number) << 8) | ((bytes[i + 3] as number) << 16) | ((bytes[i + 4] as number) << 24);
@@ -143,7 +143,8 @@ export function summarizeMarshal(bytes: Uint8Array): MarshalSummary {
 }
 
 /** Names whose presence in a lambda's constants or names says what it reaches. */
-const TELLING = /^(os|sys|subprocess|system|popen|Popen|exec|eval|compile|__import__|import_module|builtins|__builtins__|open|socket|urllib|requests|http|getattr|setattr|globals|marshal|pickle|ctypes|shutil|pty|spawn\w*|exec\w+|run|call|check_output|remove|unlink|rmtree)$/;
+const TELLING =
+  /^(os|sys|subprocess|system|popen|Popen|exec|eval|compile|__import__|import_module|builtins|__builtins__|open|socket|urllib|requests|http|getattr|setattr|globals|marshal|pickle|ctypes|shutil|pty|spawn\w*|exec\w+|run|call|check_output|remove|unlink|rmtree)$/;
 
 /** The subset of `strings` that names modules or calls reaching the system. */
 export function tellingNames(strings: readonly string[]): string[] {

@@ -110,7 +110,11 @@ export async function scanConfigText(text: string, ctx: ScanContext, o: ConfigSc
   // Inside a member named like the label (config.json), the path alone names the payload.
   const inMember = ctx.location.member?.[ctx.location.member.length - 1] === o.label;
   for (const e of result.embedded) await ctx.nested(new BufferSource(e.bytes), inMember ? `#${e.path}` : `${o.label}#${e.path}`);
-  if (o.expectObject) ctx.info('keras.objects', [...result.classes.values()].reduce((a, b) => a + b, 0));
+  if (o.expectObject)
+    ctx.info(
+      'keras.objects',
+      [...result.classes.values()].reduce((a, b) => a + b, 0),
+    );
   return result;
 }
 

@@ -66,7 +66,9 @@ export class ConfigWalker {
   /** Visits `v` and everything under it (the parser bounds the depth). */
   walk(v: Json, path: string): void {
     if (Array.isArray(v)) {
-      v.forEach((x, i) => this.walk(x, `${path}[${i}]`));
+      v.forEach((x, i) => {
+        this.walk(x, `${path}[${i}]`);
+      });
       return;
     }
     if (!isJsonObject(v)) return;
@@ -175,11 +177,18 @@ export class ConfigWalker {
     const { bytes, encoding } = funcLoadBytes(code);
     const m = summarizeMarshal(bytes);
     if (!m.isCode) {
-      this.note({ rule: 'lambdaNotCode', path, message: `${what} decodes (${encoding}) to ${bytes.length} bytes that are not a marshaled code object; loading fails` });
+      this.note({
+        rule: 'lambdaNotCode',
+        path,
+        message: `${what} decodes (${encoding}) to ${bytes.length} bytes that are not a marshaled code object; loading fails`,
+      });
       return;
     }
     const telling = tellingNames(m.strings);
-    const names = m.strings.slice(0, 12).map((s) => JSON.stringify(s)).join(', ');
+    const names = m.strings
+      .slice(0, 12)
+      .map((s) => JSON.stringify(s))
+      .join(', ');
     this.note({
       rule: 'lambdaBytecode',
       path,

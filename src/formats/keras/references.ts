@@ -19,10 +19,7 @@ import { isKerasBuiltinName } from './known-names.js';
 /** Top-level packages whose classes Keras itself deserializes (keras-team packages and TensorFlow). */
 const TRUSTED_PACKAGES = new Set(['keras', 'keras_core', 'tf_keras', 'tensorflow', 'keras_hub', 'keras_nlp', 'keras_cv']);
 
-export type Verdict =
-  | { kind: 'ok' }
-  | { kind: 'dangerous'; global: string; why: string }
-  | { kind: 'custom'; global: string; why: string };
+export type Verdict = { kind: 'ok' } | { kind: 'dangerous'; global: string; why: string } | { kind: 'custom'; global: string; why: string };
 
 const OK: Verdict = { kind: 'ok' };
 
@@ -42,14 +39,18 @@ function denied(policy: Policy, module: string, name: string): Verdict | undefin
   // (`tensorflow.raw_ops.WriteFile`, `tensorflow.python.ops.gen_io_ops.read_file`).
   if (RAW_OPS_MODULE.test(module)) {
     const op = TF_OPS.get(name) ?? TF_OPS.get(snakeToOp(name));
-    if (op !== undefined && op.reach !== 'checkpoint-read') return { kind: 'dangerous', global: full, why: `runs TensorFlow op ${TF_OPS.has(name) ? name : snakeToOp(name)}, which ${op.why}` };
+    if (op !== undefined && op.reach !== 'checkpoint-read')
+      return { kind: 'dangerous', global: full, why: `runs TensorFlow op ${TF_OPS.has(name) ? name : snakeToOp(name)}, which ${op.why}` };
   }
   return undefined;
 }
 
 /** `read_file` → `ReadFile`, `py_func` → `PyFunc`: the gen_*_ops wrapper names of ops. */
 function snakeToOp(name: string): string {
-  return name.split('_').map((w) => (w === '' ? '' : w[0]?.toUpperCase() + w.slice(1))).join('');
+  return name
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }
 
 /**
@@ -57,12 +58,7 @@ function snakeToOp(name: string): string {
  * absent), `name` the class name or function name, `registered` the
  * `registered_name` if any.
  */
-export function judgeReference(
-  policy: Policy,
-  module: string | null | undefined,
-  name: string,
-  registered: string | null | undefined,
-): Verdict {
+export function judgeReference(policy: Policy, module: string | null | undefined, name: string, registered: string | null | undefined): Verdict {
   if (typeof module === 'string' && module !== '') {
     const d = denied(policy, module, name);
     if (d !== undefined) return d;

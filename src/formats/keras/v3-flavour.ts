@@ -69,7 +69,11 @@ export const kerasV3Flavour: ZipFlavour = {
   async scan(zip: ZipArchive, src: ByteSource, ctx: ScanContext): Promise<void> {
     const configs = named(zip, CONFIG);
     if (configs.length === 0) {
-      ctx.report({ rule: KERAS_RULES.badConfig.id, severity: KERAS_RULES.badConfig.severity, message: 'no config.json in the archive: keras.saving.load_model fails' });
+      ctx.report({
+        rule: KERAS_RULES.badConfig.id,
+        severity: KERAS_RULES.badConfig.severity,
+        message: 'no config.json in the archive: keras.saving.load_model fails',
+      });
     }
     for (const e of configs) {
       const mctx = ctx.child(e.name);
@@ -86,14 +90,22 @@ export const kerasV3Flavour: ZipFlavour = {
       if (e.name.endsWith('/') && e.uncompressedSize === 0) continue;
       inflated += e.uncompressedSize;
       if (inflated > ctx.limits.maxInflatedBytes) {
-        ctx.report({ rule: 'engine/limit', severity: 'unscannable', message: `archive members inflate to more than ${ctx.limits.maxInflatedBytes} bytes; '${e.name}' and later members were not scanned` });
+        ctx.report({
+          rule: 'engine/limit',
+          severity: 'unscannable',
+          message: `archive members inflate to more than ${ctx.limits.maxInflatedBytes} bytes; '${e.name}' and later members were not scanned`,
+        });
         return;
       }
       const mctx = ctx.child(e.name);
       const data = openMember(src, e, mctx, e.name === WEIGHTS_H5);
       if (data === undefined) continue;
       if (e.name === WEIGHTS_H5 && !isHdf5Signature(data.read(0, Math.min(8, data.size)))) {
-        mctx.report({ rule: KERAS_RULES.weightsNotHdf5.id, severity: KERAS_RULES.weightsNotHdf5.severity, message: `'${e.name}' is not an HDF5 file; Keras fails to load the weights` });
+        mctx.report({
+          rule: KERAS_RULES.weightsNotHdf5.id,
+          severity: KERAS_RULES.weightsNotHdf5.severity,
+          message: `'${e.name}' is not an HDF5 file; Keras fails to load the weights`,
+        });
       }
       await ctx.nested(data, e.name);
     }

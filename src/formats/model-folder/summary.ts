@@ -118,7 +118,14 @@ function readJson(path: string, max: number): unknown {
 }
 
 /** Configs whose `auto_map` transformers follows into repository code. */
-const CONFIGS_WITH_AUTO_MAP = ['config.json', 'tokenizer_config.json', 'preprocessor_config.json', 'processor_config.json', 'feature_extractor_config.json', 'image_processor_config.json'];
+const CONFIGS_WITH_AUTO_MAP = [
+  'config.json',
+  'tokenizer_config.json',
+  'preprocessor_config.json',
+  'processor_config.json',
+  'feature_extractor_config.json',
+  'image_processor_config.json',
+];
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /**
@@ -179,9 +186,19 @@ function checkIndex(root: string, prefix: string, base: string, names: Set<strin
   }
   for (const s of [...shards].sort()) {
     if (s.startsWith('/') || s.startsWith('\\') || /^[A-Za-z]:/.test(s) || s.split(/[\\/]/).includes('..')) {
-      findings.push({ rule: 'model/index-escapes-folder', severity: 'malicious', message: `${base} maps tensors to '${s}', outside the model folder`, location: { file } });
+      findings.push({
+        rule: 'model/index-escapes-folder',
+        severity: 'malicious',
+        message: `${base} maps tensors to '${s}', outside the model folder`,
+        location: { file },
+      });
     } else if (!names.has(prefix + s)) {
-      findings.push({ rule: 'model/missing-shard', severity: 'suspicious', message: `${base} maps tensors to '${s}', which is not in the folder`, location: { file } });
+      findings.push({
+        rule: 'model/missing-shard',
+        severity: 'suspicious',
+        message: `${base} maps tensors to '${s}', which is not in the folder`,
+        location: { file },
+      });
     }
   }
 }

@@ -26,19 +26,53 @@ const MAX_FIELDS = 10_000;
 
 /** Sizes of the one-character type codes numpy accepts (x86-64 C types). */
 const CHAR_SIZES: Readonly<Record<string, number>> = {
-  '?': 1, b: 1, B: 1, h: 2, H: 2, i: 4, I: 4, l: 8, L: 8, q: 8, Q: 8, p: 8, P: 8,
-  e: 2, f: 4, d: 8, g: 16, F: 8, D: 16, G: 32,
+  '?': 1,
+  b: 1,
+  B: 1,
+  h: 2,
+  H: 2,
+  i: 4,
+  I: 4,
+  l: 8,
+  L: 8,
+  q: 8,
+  Q: 8,
+  p: 8,
+  P: 8,
+  e: 2,
+  f: 4,
+  d: 8,
+  g: 16,
+  F: 8,
+  D: 16,
+  G: 32,
 };
 
 /** Kinds with an explicit size and the sizes numpy allows for them. */
 const SIZED: Readonly<Record<string, readonly number[]>> = {
-  b: [1], i: [1, 2, 4, 8], u: [1, 2, 4, 8], f: [2, 4, 8, 12, 16], c: [8, 16, 24, 32],
+  b: [1],
+  i: [1, 2, 4, 8],
+  u: [1, 2, 4, 8],
+  f: [2, 4, 8, 12, 16],
+  c: [8, 16, 24, 32],
 };
 
 /** Spelled-out names numpy also accepts; numpy itself always writes type strings. */
 const NAMES: Readonly<Record<string, number>> = {
-  bool: 1, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, uint64: 8,
-  float16: 2, float32: 4, float64: 8, complex64: 8, complex128: 16,
+  bool: 1,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
+  float16: 2,
+  float32: 4,
+  float64: 8,
+  complex64: 8,
+  complex128: 16,
 };
 
 const OBJECT_NAMES = new Set(['O', 'O8', 'object', 'object_', 'object0']);

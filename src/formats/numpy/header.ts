@@ -72,12 +72,14 @@ export function parseNpyHeader(head: Uint8Array, maxHeader = MAX_NPY_HEADER): Np
   }
   if (lit.t !== 'dict') throw new ModelguardError('E_MALFORMED', '.npy header is not a dict', { offset: headerStart });
   const keys = [...lit.entries.keys()].sort().join(',');
-  if (keys !== 'descr,fortran_order,shape') throw new ModelguardError('E_MALFORMED', `.npy header keys are {${keys}}, numpy requires exactly descr, fortran_order, shape`, { offset: headerStart });
+  if (keys !== 'descr,fortran_order,shape')
+    throw new ModelguardError('E_MALFORMED', `.npy header keys are {${keys}}, numpy requires exactly descr, fortran_order, shape`, { offset: headerStart });
   const fortran = field(lit.entries, 'fortran_order');
   if (fortran.t !== 'bool') throw new ModelguardError('E_MALFORMED', '.npy fortran_order is not a bool', { offset: headerStart });
   const shapeLit = field(lit.entries, 'shape');
   if (shapeLit.t !== 'tuple') throw new ModelguardError('E_MALFORMED', '.npy shape is not a tuple', { offset: headerStart });
-  if (shapeLit.items.length > MAX_DIMS) throw new ModelguardError('E_MALFORMED', `.npy shape has ${shapeLit.items.length} dimensions (numpy allows ${MAX_DIMS})`, { offset: headerStart });
+  if (shapeLit.items.length > MAX_DIMS)
+    throw new ModelguardError('E_MALFORMED', `.npy shape has ${shapeLit.items.length} dimensions (numpy allows ${MAX_DIMS})`, { offset: headerStart });
   const shape: bigint[] = [];
   for (const d of shapeLit.items) {
     // numpy checks isinstance(x, int), which True and False pass.

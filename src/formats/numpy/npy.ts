@@ -22,7 +22,9 @@ export const npyFormat: FormatScanner = {
     const pre = npyPreamble(src.read(0, Math.min(PREAMBLE, src.size)));
     const need = pre.headerStart + pre.headerLength;
     if (need > src.size) {
-      throw new ModelguardError('E_TRUNCATED', `.npy header of ${pre.headerLength} bytes runs past the end of the file (${src.size} bytes)`, { offset: pre.headerStart });
+      throw new ModelguardError('E_TRUNCATED', `.npy header of ${pre.headerLength} bytes runs past the end of the file (${src.size} bytes)`, {
+        offset: pre.headerStart,
+      });
     }
     let h;
     try {

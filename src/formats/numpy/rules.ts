@@ -22,7 +22,7 @@ export const NUMPY_RULES = {
     id: 'numpy/pickle-after-unread-header',
     title: 'Pickle after a header modelguard could not read',
     severity: 'info',
-    help: 'The header did not parse strictly, but the bytes after it are a pickle. Python\'s literal_eval may read the header as an object dtype, in which case numpy.load(allow_pickle=True) unpickles them, so they are analysed with the numpy profile.',
+    help: "The header did not parse strictly, but the bytes after it are a pickle. Python's literal_eval may read the header as an object dtype, in which case numpy.load(allow_pickle=True) unpickles them, so they are analysed with the numpy profile.",
     references: [NEP1],
   },
   dataSize: {

@@ -48,7 +48,11 @@ export function checkLocation(location: string): LocationFinding[] {
     return out;
   }
   if (location.includes('\0')) {
-    out.push({ rule: 'onnx/external-data-traversal', severity: 'malicious', message: `external data location ${q} contains a NUL byte (truncates the path in C++ loaders)` });
+    out.push({
+      rule: 'onnx/external-data-traversal',
+      severity: 'malicious',
+      message: `external data location ${q} contains a NUL byte (truncates the path in C++ loaders)`,
+    });
   }
   if (/^[/\\]/.test(location) || /^[A-Za-z]:/.test(location)) {
     out.push({
@@ -102,7 +106,11 @@ export function checkOnDisk(dir: string, location: string, offset: string | unde
     }
     const out: LocationFinding[] = [];
     if (st.nlink > 1) {
-      out.push({ rule: 'onnx/external-data-link', severity: 'suspicious', message: `external data file ${q} has ${st.nlink} hard links (a hard link can expose a file from outside the model directory)` });
+      out.push({
+        rule: 'onnx/external-data-link',
+        severity: 'suspicious',
+        message: `external data file ${q} has ${st.nlink} hard links (a hard link can expose a file from outside the model directory)`,
+      });
     }
     out.push(...checkRange(q, st.size, offset, length));
     return out;
@@ -121,7 +129,11 @@ function symlinkFinding(dir: string, path: string, q: string): LocationFinding {
     target = '(dangling)';
   }
   if (special !== '') {
-    return { rule: 'onnx/external-data-special-file', severity: 'malicious', message: `external data location ${q} is a symbolic link to a ${special} (${target})` };
+    return {
+      rule: 'onnx/external-data-special-file',
+      severity: 'malicious',
+      message: `external data location ${q} is a symbolic link to a ${special} (${target})`,
+    };
   }
   let base = dir;
   try {
@@ -153,11 +165,23 @@ export function checkRange(q: string, size: number, offset: string | undefined, 
   const off = num(offset);
   const len = num(length);
   if (off === null || len === null) {
-    return [{ rule: 'onnx/external-data-range', severity: 'suspicious', message: `external data ${q} has a non-numeric or negative offset/length (${String(offset)}/${String(length)})` }];
+    return [
+      {
+        rule: 'onnx/external-data-range',
+        severity: 'suspicious',
+        message: `external data ${q} has a non-numeric or negative offset/length (${String(offset)}/${String(length)})`,
+      },
+    ];
   }
   const start = off ?? 0n;
   if (start > BigInt(size) || (len !== undefined && start + len > BigInt(size))) {
-    return [{ rule: 'onnx/external-data-range', severity: 'suspicious', message: `external data ${q}: offset ${start} + length ${len ?? 'rest'} is outside the ${size}-byte file` }];
+    return [
+      {
+        rule: 'onnx/external-data-range',
+        severity: 'suspicious',
+        message: `external data ${q}: offset ${start} + length ${len ?? 'rest'} is outside the ${size}-byte file`,
+      },
+    ];
   }
   return [];
 }

@@ -53,9 +53,7 @@ export function adoptExternalData(files: readonly FileReport[]): FileReport[] {
       ...f,
       format: 'onnx-external-data',
       verdict: 'clean',
-      findings: [
-        { rule: 'onnx/external-data-of', severity: 'info', message: `external tensor data of ${models.join(', ')}`, location: { file: f.path } },
-      ],
+      findings: [{ rule: 'onnx/external-data-of', severity: 'info', message: `external tensor data of ${models.join(', ')}`, location: { file: f.path } }],
       info: { format: 'onnx-external-data', 'external data of': models },
     };
   });

@@ -3,7 +3,4 @@ import { lazyFormat } from '../lazy.js';
 import './rules.js';
 import { sniffOnnx } from './sniff.js';
 
-export const onnxFormat = lazyFormat(
-  { id: 'onnx', title: 'ONNX model', sniff: sniffOnnx },
-  async () => (await import('./scanner.js')).onnxScanner,
-);
+export const onnxFormat = lazyFormat({ id: 'onnx', title: 'ONNX model', sniff: sniffOnnx }, async () => (await import('./scanner.js')).onnxScanner);

@@ -56,7 +56,7 @@ defineRules([
     id: 'onnx/custom-domain',
     title: 'Operators from a custom domain',
     severity: 'suspicious',
-    help: 'Nodes use operators outside the ONNX standard domains, onnxruntime\'s built-in contrib domains and the model\'s own functions. Running the model needs a custom operator library (native code, or Python callables for onnxruntime-extensions PyOp) that the user must register: make sure it comes from a trusted source.',
+    help: "Nodes use operators outside the ONNX standard domains, onnxruntime's built-in contrib domains and the model's own functions. Running the model needs a custom operator library (native code, or Python callables for onnxruntime-extensions PyOp) that the user must register: make sure it comes from a trusted source.",
     references: ['https://onnxruntime.ai/docs/reference/operators/add-custom-op.html'],
   },
   {

@@ -15,7 +15,6 @@ import { ModelWalker, type OnnxModel } from './model.js';
 import { EXTERNAL_DATA_INFO } from './rules.js';
 import { sniffOnnx } from './sniff.js';
 
-
 /** Domains of the ONNX standard operator sets. */
 const STANDARD_DOMAINS = new Set(['', 'ai.onnx', 'ai.onnx.ml', 'ai.onnx.training', 'ai.onnx.preview.training', 'ai.onnx.preview']);
 /** onnxruntime's built-in contrib/internal domains: compiled into onnxruntime, no library to load (reported as info). */
@@ -28,19 +27,20 @@ export const onnxScanner: FormatScanner = {
   async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
     await Promise.resolve();
     const walker = new ModelWalker(new WindowCursor(src), ctx.limits.maxGraphDepth);
-    let failure: unknown;
+    let failure: { error: unknown } | undefined;
     try {
       walker.walk(0, src.size);
     } catch (e) {
-      failure = e;
+      failure = { error: e };
     }
     // Everything found before a broken field is still reported.
     report(walker.model, ctx);
     if (failure === undefined) checkComplete(walker.model, ctx);
-    if (failure instanceof ModelguardError && (failure.code === 'E_MALFORMED' || failure.code === 'E_TRUNCATED')) {
-      ctx.report({ rule: 'onnx/malformed', severity: 'suspicious', message: failure.message, location: failure.offset === undefined ? {} : { offset: failure.offset } });
+    const e = failure?.error;
+    if (e instanceof ModelguardError && (e.code === 'E_MALFORMED' || e.code === 'E_TRUNCATED')) {
+      ctx.report({ rule: 'onnx/malformed', severity: 'suspicious', message: e.message, location: e.offset === undefined ? {} : { offset: e.offset } });
     } else if (failure !== undefined) {
-      throw failure;
+      throw failure.error;
     }
   },
 };
@@ -59,12 +59,20 @@ function checkComplete(m: OnnxModel, ctx: ScanContext): void {
 function report(m: OnnxModel, ctx: ScanContext): void {
   if (m.irVersion !== undefined) ctx.info('ir version', m.irVersion);
   if (m.producer !== undefined) ctx.info('producer', `${m.producer}${m.producerVersion === undefined ? '' : ` ${m.producerVersion}`}`);
-  if (m.opsets.length > 0) ctx.info('opsets', m.opsets.map((o) => `${o.domain || 'ai.onnx'}:${o.version}`));
+  if (m.opsets.length > 0)
+    ctx.info(
+      'opsets',
+      m.opsets.map((o) => `${o.domain || 'ai.onnx'}:${o.version}`),
+    );
   ctx.info('graphs', m.graphs);
   ctx.info('nodes', m.nodes);
   ctx.info('initializers', m.initializers);
   ctx.info('inline tensor bytes', m.inlineBytes);
-  if (m.functions.size > 0) ctx.info('functions', [...m.functions].map((f) => f.replace('\0', '.')));
+  if (m.functions.size > 0)
+    ctx.info(
+      'functions',
+      [...m.functions].map((f) => f.replace('\0', '.')),
+    );
   reportDomains(m, ctx);
   reportExternal(m, ctx);
 }
@@ -103,7 +111,12 @@ function reportExternal(m: OnnxModel, ctx: ScanContext): void {
       continue;
     }
     if (ref.locations.length > 1) {
-      ctx.report({ rule: 'onnx/malformed', severity: 'suspicious', message: `${where} has ${ref.locations.length} location entries; loaders disagree on which wins`, location: loc });
+      ctx.report({
+        rule: 'onnx/malformed',
+        severity: 'suspicious',
+        message: `${where} has ${ref.locations.length} location entries; loaders disagree on which wins`,
+        location: loc,
+      });
     }
     for (const location of ref.locations) {
       files.add(location);
@@ -133,4 +146,3 @@ export function externalDataReferences(src: ByteSource, limits: Limits = DEFAULT
   }
   return [...new Set(walker.model.external.flatMap((r) => r.locations))];
 }
-

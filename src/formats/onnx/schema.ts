@@ -12,7 +12,7 @@ import protobuf from 'protobufjs/light.js';
 import { ModelguardError } from '../../errors.js';
 import { ONNX_SCHEMA } from './schema/onnx-schema.generated.js';
 
-const root = protobuf.Root.fromJSON(ONNX_SCHEMA as unknown as protobuf.INamespace);
+const root = protobuf.Root.fromJSON(ONNX_SCHEMA as protobuf.INamespace);
 
 export function messageType(name: string): protobuf.Type {
   return root.lookupType(`onnx.${name}`);
@@ -49,7 +49,7 @@ export const TRAINING_INFO = fieldIds('TrainingInfoProto', ['initialization', 'a
 export const FUNCTION = fieldIds('FunctionProto', ['name', 'domain', 'node', 'opset_import']);
 
 /** `TensorProto.DataLocation.EXTERNAL`. */
-export const DATA_LOCATION_EXTERNAL = (messageType('TensorProto').lookupEnum('DataLocation').values['EXTERNAL'] ?? 1) as number;
+export const DATA_LOCATION_EXTERNAL = messageType('TensorProto').lookupEnum('DataLocation').values['EXTERNAL'] ?? 1;
 
 const opsetType = messageType('OperatorSetIdProto');
 const entryType = messageType('StringStringEntryProto');

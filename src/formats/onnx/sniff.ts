@@ -87,4 +87,3 @@ function looksLikeText(h: Uint8Array): boolean {
   }
   return true;
 }
-

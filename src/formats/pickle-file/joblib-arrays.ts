@@ -40,10 +40,7 @@ export interface JoblibStats {
  * Makes an `afterBuild` hook. `hooks` analyse nested object-array pickles
  * with the same policy; `stats` collects what was skipped.
  */
-export function joblibAfterBuild(
-  limits: Limits,
-  stats: JoblibStats,
-): (target: PyValue, state: PyValue, reader: PickleReader, hooks: MachineHooks) => void {
+export function joblibAfterBuild(limits: Limits, stats: JoblibStats): (target: PyValue, state: PyValue, reader: PickleReader, hooks: MachineHooks) => void {
   return (target, state, reader, hooks) => {
     if (!(target instanceof PyObject) || target.owner?.full !== JOBLIB_WRAPPER || !(state instanceof PyDict)) return;
     const at = reader.pos;

@@ -56,7 +56,10 @@ export class PickleAnalysis implements MachineHooks {
   constructor(opts: AnalysisOptions) {
     this.opts = opts;
     const after = opts.afterBuild;
-    if (after !== undefined) this.afterBuild = (t, st, r) => after(t, st, r, this);
+    if (after !== undefined)
+      this.afterBuild = (t, st, r) => {
+        after(t, st, r, this);
+      };
   }
 
   /** Globals seen so far, fully qualified. */
@@ -65,13 +68,7 @@ export class PickleAnalysis implements MachineHooks {
   }
 
   /** Adds a finding located at `site` (for format layers such as the torch persistent loader). */
-  report(
-    rule: { id: string },
-    severity: Severity,
-    message: string,
-    site: Site,
-    extra: { global?: string; call?: string; use?: string } = {},
-  ): void {
+  report(rule: { id: string }, severity: Severity, message: string, site: Site, extra: { global?: string; call?: string; use?: string } = {}): void {
     this.opts.ctx.report({
       rule: rule.id,
       severity,
@@ -260,12 +257,7 @@ export class PickleAnalysis implements MachineHooks {
 
   onPersistentId(pid: PyValue, site: Site): PyValue {
     if (this.opts.persistentLoad !== undefined) return this.opts.persistentLoad(pid, site, this);
-    this.report(
-      PICKLE_RULES.persistentId,
-      'suspicious',
-      `persistent id ${render(pid)}: pickle.load raises here without a persistent_load hook`,
-      site,
-    );
+    this.report(PICKLE_RULES.persistentId, 'suspicious', `persistent id ${render(pid)}: pickle.load raises here without a persistent_load hook`, site);
     return new PyObject({ origin: 'persid', pos: site.pos, opcode: site.opcode, extra: pid });
   }
 
@@ -316,10 +308,16 @@ export class PickleAnalysis implements MachineHooks {
       const refs = this.safeGetattrs.get(r.g.full);
       if (refs !== undefined && uses.every(([u]) => u === 'import')) {
         const times = refs.count > 1 ? ` (×${refs.count})` : '';
-        this.report(PICKLE_RULES.boundMethod, 'info', `getattr only in the shapes pickle writes (a bound method stored as a value, a dotted name): ${refs.call}${times}`, refs.site, {
-          global: r.g.full,
-          call: refs.call,
-        });
+        this.report(
+          PICKLE_RULES.boundMethod,
+          'info',
+          `getattr only in the shapes pickle writes (a bound method stored as a value, a dotted name): ${refs.call}${times}`,
+          refs.site,
+          {
+            global: r.g.full,
+            call: refs.call,
+          },
+        );
         continue;
       }
       const how = describeUses(uses);
@@ -329,13 +327,7 @@ export class PickleAnalysis implements MachineHooks {
       if (j.kind === 'denied') {
         this.report(PICKLE_RULES.dangerous, 'malicious', `${r.g.full}${written} ${j.why}; ${how}`, top.site, base);
       } else if (j.kind === 'unknown') {
-        this.report(
-          PICKLE_RULES.unknown,
-          'suspicious',
-          `${r.g.full}${written} is not on the '${profile}' allowlist; ${how}`,
-          top.site,
-          base,
-        );
+        this.report(PICKLE_RULES.unknown, 'suspicious', `${r.g.full}${written} is not on the '${profile}' allowlist; ${how}`, top.site, base);
       } else {
         for (const [use, rec] of uses) {
           if (Policy.permits(j, use)) continue;
@@ -381,4 +373,3 @@ function getattrOperands(obj: PyObject, callee: PyGlobal): [PyValue, string] | u
 function call1(g: PyGlobal, origin: 'new'): string {
   return renderCall(g, undefined, undefined, origin);
 }
-

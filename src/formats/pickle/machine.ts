@@ -17,21 +17,7 @@ import type { Limits } from '../limits.js';
 import { mapPy2 } from '../../python-globals/names.js';
 import { HIGHEST_PROTOCOL, Op } from './opcodes.js';
 import type { GlobalArg, PickleOp, PickleReader } from './reader.js';
-import {
-  PyBigInt,
-  PyBytes,
-  PyDict,
-  PyFloat,
-  PyGlobal,
-  PyList,
-  PyObject,
-  PySet,
-  PyStr,
-  PyTuple,
-  PyUnknown,
-  typeName,
-  type PyValue,
-} from './values.js';
+import { PyBigInt, PyBytes, PyDict, PyFloat, PyGlobal, PyList, PyObject, PySet, PyStr, PyTuple, PyUnknown, typeName, type PyValue } from './values.js';
 
 /** Where something happened in the stream. */
 export interface Site {
@@ -436,11 +422,7 @@ export class PickleMachine {
           frames++;
           if (n > this.reader.remaining) {
             // CPython reads the whole frame up front and fails if it is short.
-            throw new ModelguardError(
-              'E_TRUNCATED',
-              `FRAME at offset ${op.pos} declares ${n} bytes, only ${this.reader.remaining} left`,
-              { offset: op.pos },
-            );
+            throw new ModelguardError('E_TRUNCATED', `FRAME at offset ${op.pos} declares ${n} bytes, only ${this.reader.remaining} left`, { offset: op.pos });
           }
           break;
         }
@@ -583,4 +565,3 @@ function isConstant(v: PyValue): boolean {
     v instanceof PyBigInt
   );
 }
-

@@ -247,11 +247,7 @@ export class PickleReader {
     const code = this.u8('opcode');
     const info = OPCODES[code];
     if (info === undefined) {
-      throw new ModelguardError(
-        'E_MALFORMED',
-        `invalid pickle opcode 0x${code.toString(16).padStart(2, '0')} at offset ${pos}`,
-        { offset: pos },
-      );
+      throw new ModelguardError('E_MALFORMED', `invalid pickle opcode 0x${code.toString(16).padStart(2, '0')} at offset ${pos}`, { offset: pos });
     }
     const what = info.name;
     let arg: OpArg;

@@ -3,20 +3,7 @@
  * `os.system('touch /tmp/x')`. Bounded in depth, items and length, and
  * cycle-safe (pickles can build self-referencing containers).
  */
-import {
-  PyBigInt,
-  PyBytes,
-  PyDict,
-  PyFloat,
-  PyGlobal,
-  PyList,
-  PyObject,
-  PySet,
-  PyStr,
-  PyTuple,
-  PyUnknown,
-  type PyValue,
-} from './values.js';
+import { PyBigInt, PyBytes, PyDict, PyFloat, PyGlobal, PyList, PyObject, PySet, PyStr, PyTuple, PyUnknown, type PyValue } from './values.js';
 
 const MAX_ITEMS = 6;
 const MAX_DEPTH = 4;
@@ -76,8 +63,8 @@ export function render(v: PyValue | undefined, depth = 0, seen: Set<object> = ne
       if (v.count > MAX_ITEMS) parts.push(`…(${v.count} items)`);
       return `{${parts.join(', ')}}`;
     }
-    const items = (v as PyList | PyTuple | PySet).items.slice(0, MAX_ITEMS).map((x) => render(x, depth + 1, seen));
-    const c = (v as PyList | PyTuple | PySet).count;
+    const items = v.items.slice(0, MAX_ITEMS).map((x) => render(x, depth + 1, seen));
+    const c = v.count;
     if (c > MAX_ITEMS) items.push(`…(${c} items)`);
     if (v instanceof PyList) return `[${items.join(', ')}]`;
     if (v instanceof PySet) return `${v.frozen ? 'frozenset' : 'set'}({${items.join(', ')}})`;
@@ -105,7 +92,7 @@ function renderObject(o: PyObject, depth: number, seen: Set<object>): string {
 export function renderCall(
   callee: PyValue | undefined,
   args: PyValue | undefined,
-  kwargs: PyValue | undefined = undefined,
+  kwargs?: PyValue,
   origin: 'call' | 'new' = 'call',
   depth = 0,
   seen: Set<object> = new Set(),
@@ -120,9 +107,7 @@ export function renderCall(
     inner = args === undefined ? '' : `*${render(args, depth + 1, seen)}`;
   }
   if (kwargs instanceof PyDict && kwargs.count > 0) {
-    const kw = kwargs.entries
-      .slice(0, MAX_ITEMS)
-      .map(([k, x]) => `${typeof k === 'string' ? k : render(k, depth + 1, seen)}=${render(x, depth + 1, seen)}`);
+    const kw = kwargs.entries.slice(0, MAX_ITEMS).map(([k, x]) => `${typeof k === 'string' ? k : render(k, depth + 1, seen)}=${render(x, depth + 1, seen)}`);
     inner = inner.length > 0 ? `${inner}, ${kw.join(', ')}` : kw.join(', ');
   }
   const text = origin === 'new' ? `${name}.__new__(${name}${inner.length > 0 ? `, ${inner}` : ''})` : `${name}(${inner})`;

@@ -59,7 +59,7 @@ export const PICKLE_RULES = {
     id: 'pickle/extension-code',
     title: 'Pickle uses a copyreg extension code',
     severity: 'suspicious',
-    help: 'EXT1/EXT2/EXT4 resolve through copyreg\'s extension registry, which is empty by default (pickle.load raises). A process that registered the code would import whatever it maps to; the file cannot be checked.',
+    help: "EXT1/EXT2/EXT4 resolve through copyreg's extension registry, which is empty by default (pickle.load raises). A process that registered the code would import whatever it maps to; the file cannot be checked.",
   },
   persistentId: {
     id: 'pickle/persistent-id',
@@ -71,13 +71,13 @@ export const PICKLE_RULES = {
     id: 'pickle/unexpected-persistent-id',
     title: 'Persistent id PyTorch does not expect',
     severity: 'suspicious',
-    help: 'PyTorch checkpoints only use (\'storage\', type, key, location, numel) persistent ids; anything else makes torch.load fail or takes an unusual path.',
+    help: "PyTorch checkpoints only use ('storage', type, key, location, numel) persistent ids; anything else makes torch.load fail or takes an unusual path.",
   },
   malformed: {
     id: 'pickle/malformed',
     title: 'Pickle stream breaks where the loader would fail',
     severity: 'suspicious',
-    help: 'CPython\'s unpickler raises at this point (stack underflow, missing memo entry, wrong operand type, truncation, invalid opcode). Everything before it ran; scanners that give up on broken streams miss payloads placed before the break (nullifAI).',
+    help: "CPython's unpickler raises at this point (stack underflow, missing memo entry, wrong operand type, truncation, invalid opcode). Everything before it ran; scanners that give up on broken streams miss payloads placed before the break (nullifAI).",
   },
   outOfBand: {
     id: 'pickle/out-of-band-buffer',
@@ -89,7 +89,7 @@ export const PICKLE_RULES = {
     id: 'pickle/bound-method',
     title: 'Bound method stored as a value',
     severity: 'info',
-    help: 'pickle writes a bound method as getattr(<object>, \'<name>\') (PyTorch 1.x OneCycleLR keeps its anneal function this way), and protocols 0-3 write a dotted name (a staticmethod, a nested class) as getattr(<global>, \'<name>\'). getattr is accepted in exactly these shapes: for a global, the dotted name it makes is judged by the policy like any other; for an object the stream built, a plain method name (no dunder, no file or code name) whose result is never called while loading. Any other getattr is pickle/dangerous-global; calling a bound method is too.',
+    help: "pickle writes a bound method as getattr(<object>, '<name>') (PyTorch 1.x OneCycleLR keeps its anneal function this way), and protocols 0-3 write a dotted name (a staticmethod, a nested class) as getattr(<global>, '<name>'). getattr is accepted in exactly these shapes: for a global, the dotted name it makes is judged by the policy like any other; for an object the stream built, a plain method name (no dunder, no file or code name) whose result is never called while loading. Any other getattr is pickle/dangerous-global; calling a bound method is too.",
   },
   trailing: {
     id: 'pickle/trailing-data',

@@ -16,12 +16,46 @@ import { ModelguardError } from '../../errors.js';
  * Opcodes a real pickle can start with. Not PERSID/BINPERSID ('P', 'Q', as in
  * a zip's 'PK'), STOP, or opcodes that need something on the stack first.
  */
-const FIRST_OPCODES: ReadonlySet<number> = new Set<number>(
-  [Op.PROTO, Op.MARK, Op.EMPTY_LIST, Op.EMPTY_DICT, Op.EMPTY_TUPLE, Op.EMPTY_SET, Op.GLOBAL, Op.NONE, Op.INT, Op.BININT, Op.BININT1,
-   Op.BININT2, Op.LONG, Op.LONG1, Op.LONG4, Op.FLOAT, Op.BINFLOAT, Op.STRING, Op.BINSTRING, Op.SHORT_BINSTRING, Op.UNICODE,
-   Op.BINUNICODE, Op.SHORT_BINUNICODE, Op.BINUNICODE8, Op.BINBYTES, Op.SHORT_BINBYTES, Op.BINBYTES8, Op.BYTEARRAY8,
-   Op.NEWTRUE, Op.NEWFALSE, Op.FRAME, Op.GET, Op.BINGET, Op.LONG_BINGET, Op.EXT1, Op.EXT2, Op.EXT4, Op.NEXT_BUFFER],
-);
+const FIRST_OPCODES: ReadonlySet<number> = new Set<number>([
+  Op.PROTO,
+  Op.MARK,
+  Op.EMPTY_LIST,
+  Op.EMPTY_DICT,
+  Op.EMPTY_TUPLE,
+  Op.EMPTY_SET,
+  Op.GLOBAL,
+  Op.NONE,
+  Op.INT,
+  Op.BININT,
+  Op.BININT1,
+  Op.BININT2,
+  Op.LONG,
+  Op.LONG1,
+  Op.LONG4,
+  Op.FLOAT,
+  Op.BINFLOAT,
+  Op.STRING,
+  Op.BINSTRING,
+  Op.SHORT_BINSTRING,
+  Op.UNICODE,
+  Op.BINUNICODE,
+  Op.SHORT_BINUNICODE,
+  Op.BINUNICODE8,
+  Op.BINBYTES,
+  Op.SHORT_BINBYTES,
+  Op.BINBYTES8,
+  Op.BYTEARRAY8,
+  Op.NEWTRUE,
+  Op.NEWFALSE,
+  Op.FRAME,
+  Op.GET,
+  Op.BINGET,
+  Op.LONG_BINGET,
+  Op.EXT1,
+  Op.EXT2,
+  Op.EXT4,
+  Op.NEXT_BUFFER,
+]);
 
 /** Opcodes decoded from the head before a protocol 0/1 stream is believed. */
 const MIN_OPS = 12;
@@ -108,8 +142,19 @@ export function startsLikePickle(head: Uint8Array): boolean {
 
 /** Opcodes through which a pickle imports or calls: the only ways a load runs code. */
 const ACTING: ReadonlySet<number> = new Set<number>([
-  Op.GLOBAL, Op.INST, Op.STACK_GLOBAL, Op.REDUCE, Op.BUILD, Op.OBJ, Op.NEWOBJ, Op.NEWOBJ_EX, Op.EXT1, Op.EXT2, Op.EXT4,
-  Op.PERSID, Op.BINPERSID,
+  Op.GLOBAL,
+  Op.INST,
+  Op.STACK_GLOBAL,
+  Op.REDUCE,
+  Op.BUILD,
+  Op.OBJ,
+  Op.NEWOBJ,
+  Op.NEWOBJ_EX,
+  Op.EXT1,
+  Op.EXT2,
+  Op.EXT4,
+  Op.PERSID,
+  Op.BINPERSID,
 ]);
 
 /**

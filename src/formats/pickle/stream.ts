@@ -96,13 +96,7 @@ export function plausiblePickleStart(head: Uint8Array): boolean {
   return looksLikePickle(head);
 }
 
-export function analyzePickleStream(
-  src: ByteSource,
-  start: number,
-  end: number,
-  ctx: ScanContext,
-  opts: StreamOptions,
-): StreamResult {
+export function analyzePickleStream(src: ByteSource, start: number, end: number, ctx: ScanContext, opts: StreamOptions): StreamResult {
   const pickles: PickleResult[] = [];
   const globals = new Set<string>();
   let pos = start;

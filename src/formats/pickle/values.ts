@@ -10,22 +10,7 @@
  */
 
 export type PyValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | PyFloat
-  | PyBigInt
-  | PyStr
-  | PyBytes
-  | PyList
-  | PyTuple
-  | PyDict
-  | PySet
-  | PyGlobal
-  | PyObject
-  | PyUnknown;
+  null | boolean | number | bigint | string | PyFloat | PyBigInt | PyStr | PyBytes | PyList | PyTuple | PyDict | PySet | PyGlobal | PyObject | PyUnknown;
 
 /** A float (kept apart from int so `1.0` renders as a float). */
 export class PyFloat {
@@ -172,15 +157,7 @@ export class PyObject {
   state: PyValue | undefined;
   /** Extension code (EXT), persistent id (PERSID). */
   readonly extra: PyValue | undefined;
-  constructor(init: {
-    origin: ObjectOrigin;
-    pos: number;
-    opcode: string;
-    callee?: PyValue;
-    args?: PyValue;
-    kwargs?: PyValue;
-    extra?: PyValue;
-  }) {
+  constructor(init: { origin: ObjectOrigin; pos: number; opcode: string; callee?: PyValue; args?: PyValue; kwargs?: PyValue; extra?: PyValue }) {
     this.origin = init.origin;
     this.pos = init.pos;
     this.opcode = init.opcode;

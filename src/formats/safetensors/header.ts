@@ -68,12 +68,7 @@ export interface HeaderSummary {
  * Validates a parsed header. `headerStart` is the file offset of the JSON
  * (8); the byte buffer is `bufferSize` bytes from `headerStart + headerLength`.
  */
-export function validateHeader(
-  root: JsonValue,
-  headerStart: number,
-  headerLength: number,
-  bufferSize: number,
-): HeaderSummary {
+export function validateHeader(root: JsonValue, headerStart: number, headerLength: number, bufferSize: number): HeaderSummary {
   const issues: HeaderIssue[] = [];
   const at = (o: number): number => headerStart + o;
   const tensors: TensorEntry[] = [];
@@ -141,7 +136,10 @@ function checkTensor(entry: JsonEntry, at: (o: number) => number, issues: Header
     issues.push({ message: `tensor ${JSON.stringify(name)}: ${message}`, offset: at(offset), tensor: name });
     return undefined;
   };
-  if (v.kind !== 'object') return bad(`info is a JSON ${v.kind}, not an object`, v.offset);
+  if (v.kind !== 'object') {
+    bad(`info is a JSON ${v.kind}, not an object`, v.offset);
+    return;
+  }
   for (const dup of duplicates(v)) bad(`duplicate field ${JSON.stringify(dup.key)}`, dup.offset);
   const fields = new Map<string, JsonValue>();
   for (const e of v.entries) {
@@ -152,36 +150,60 @@ function checkTensor(entry: JsonEntry, at: (o: number) => number, issues: Header
   const shapeV = fields.get('shape');
   const offsV = fields.get('data_offsets');
   if (dtypeV === undefined || shapeV === undefined || offsV === undefined) {
-    return bad('missing dtype, shape or data_offsets', v.offset);
+    bad('missing dtype, shape or data_offsets', v.offset);
+    return;
   }
-  if (dtypeV.kind !== 'string') return bad('dtype is not a string', dtypeV.offset);
+  if (dtypeV.kind !== 'string') {
+    bad('dtype is not a string', dtypeV.offset);
+    return;
+  }
   const bits = DTYPE_BITS.get(dtypeV.value);
-  if (bits === undefined) return bad(`unknown dtype ${JSON.stringify(dtypeV.value)}`, dtypeV.offset);
-  if (shapeV.kind !== 'array') return bad('shape is not an array', shapeV.offset);
+  if (bits === undefined) {
+    bad(`unknown dtype ${JSON.stringify(dtypeV.value)}`, dtypeV.offset);
+    return;
+  }
+  if (shapeV.kind !== 'array') {
+    bad('shape is not an array', shapeV.offset);
+    return;
+  }
   const shape: bigint[] = [];
   for (const d of shapeV.items) {
     const n = u64Of(d);
-    if (n === undefined) return bad('shape holds something other than a non-negative integer', d.offset);
+    if (n === undefined) {
+      bad('shape holds something other than a non-negative integer', d.offset);
+      return;
+    }
     shape.push(n);
   }
-  if (offsV.kind !== 'array' || offsV.items.length !== 2) return bad('data_offsets is not a pair', offsV.offset);
+  if (offsV.kind !== 'array' || offsV.items.length !== 2) {
+    bad('data_offsets is not a pair', offsV.offset);
+    return;
+  }
   const [b0, e0] = offsV.items;
   const begin = b0 === undefined ? undefined : u64Of(b0);
   const end = e0 === undefined ? undefined : u64Of(e0);
-  if (begin === undefined || end === undefined) return bad('data_offsets are not non-negative integers', offsV.offset);
-  if (end < begin) return bad(`data_offsets end ${end} is before begin ${begin}`, offsV.offset);
+  if (begin === undefined || end === undefined) {
+    bad('data_offsets are not non-negative integers', offsV.offset);
+    return;
+  }
+  if (end < begin) {
+    bad(`data_offsets end ${end} is before begin ${begin}`, offsV.offset);
+    return;
+  }
   let elements = 1n;
   for (const d of shape) elements *= d;
   const totalBits = elements * BigInt(bits);
   if (elements > U64_MAX || totalBits > U64_MAX) {
-    return bad(`shape [${shape.join(', ')}] overflows 64 bits`, shapeV.offset);
+    bad(`shape [${shape.join(', ')}] overflows 64 bits`, shapeV.offset);
+    return;
   }
-  if (totalBits % 8n !== 0n) return bad(`${elements} ${dtypeV.value} elements do not fill whole bytes`, shapeV.offset);
+  if (totalBits % 8n !== 0n) {
+    bad(`${elements} ${dtypeV.value} elements do not fill whole bytes`, shapeV.offset);
+    return;
+  }
   if (end - begin !== totalBits / 8n) {
-    return bad(
-      `data_offsets span ${end - begin} bytes but shape [${shape.join(', ')}] of ${dtypeV.value} needs ${totalBits / 8n}`,
-      offsV.offset,
-    );
+    bad(`data_offsets span ${end - begin} bytes but shape [${shape.join(', ')}] of ${dtypeV.value} needs ${totalBits / 8n}`, offsV.offset);
+    return;
   }
   return { name, dtype: dtypeV.value, shape, begin, end, elements, offset: at(entry.offset) };
 }

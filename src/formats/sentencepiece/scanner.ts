@@ -65,7 +65,8 @@ function readPiece(src: WindowedSource, f: Field): Piece {
       // score
     } else if (g.no === 3 && g.wire === WIRE_VARINT) {
       type = Number(g.varint);
-      if (type < 1 || type > 6) throw new ModelguardError('E_MALFORMED', `piece type ${g.varint} at offset ${g.at} is not a SentencePiece type`, { offset: g.at });
+      if (type < 1 || type > 6)
+        throw new ModelguardError('E_MALFORMED', `piece type ${g.varint} at offset ${g.at} is not a SentencePiece type`, { offset: g.at });
     } else {
       throw new ModelguardError('E_MALFORMED', `SentencePiece field ${g.no} (wire type ${g.wire}) at offset ${g.at}`, { offset: g.at });
     }
@@ -85,7 +86,9 @@ function checkCharsmap(blob: Uint8Array, at: number): void {
   if (blob.length < 4) throw new ModelguardError('E_MALFORMED', `precompiled_charsmap of ${blob.length} bytes has no trie size`, { offset: at });
   const trie = new ByteReader(blob, at).u32le('trie size');
   if (trie >= blob.length - 4 + 1 || trie % 4 !== 0) {
-    throw new ModelguardError('E_MALFORMED', `precompiled_charsmap declares a ${trie}-byte trie in ${blob.length - 4} bytes (or not a whole number of units)`, { offset: at });
+    throw new ModelguardError('E_MALFORMED', `precompiled_charsmap declares a ${trie}-byte trie in ${blob.length - 4} bytes (or not a whole number of units)`, {
+      offset: at,
+    });
   }
 }
 

@@ -25,7 +25,7 @@ function onlyUnrecognised(r: FileReport): boolean {
 function shardBytes(index: FileReport, shard: number): number | undefined {
   const list = index.info['tensorflow.shardBytes'];
   if (!Array.isArray(list)) return 0;
-  for (const item of list) {
+  for (const item of list as readonly string[]) {
     const [id, bytes] = item.split(':').map(Number);
     if (id === shard) return bytes;
   }
@@ -44,7 +44,12 @@ export function creditCheckpointShards(files: readonly FileReport[]): FileReport
     if (index === undefined || index.format !== 'tf-checkpoint-index' || index.info['tensorflow.numShards'] !== count || shard >= count) return r;
     const need = shardBytes(index, shard) ?? 0;
     const findings: Finding[] = [
-      { rule: TF_RULES.variablesData.id, severity: 'info', message: `raw tensor bytes of shard ${shard} of ${count}, described by ${index.path}`, location: { file: r.path } },
+      {
+        rule: TF_RULES.variablesData.id,
+        severity: 'info',
+        message: `raw tensor bytes of shard ${shard} of ${count}, described by ${index.path}`,
+        location: { file: r.path },
+      },
     ];
     if (r.size < need) {
       findings.push({

@@ -37,7 +37,7 @@ export const TF_RULES = {
     id: 'tensorflow/summary-op',
     title: 'Graph writes summaries',
     severity: 'suspicious',
-    help: 'Summary ops (WriteSummary, WriteScalarSummary...) write event files or a summary database through a writer resource: one the graph creates (CreateSummaryFileWriter, reported as a file op) or, by shared name, the loading program\'s own default writer. Models rarely export them; they write whenever the function runs.',
+    help: "Summary ops (WriteSummary, WriteScalarSummary...) write event files or a summary database through a writer resource: one the graph creates (CreateSummaryFileWriter, reported as a file op) or, by shared name, the loading program's own default writer. Models rarely export them; they write whenever the function runs.",
     references: [OPS],
   },
   distributedOp: {

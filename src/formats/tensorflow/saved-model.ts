@@ -57,7 +57,8 @@ function sub(src: WindowedSource, f: Field, what: string): Generator<Field> {
 }
 
 function metadataString(src: WindowedSource, f: Field): string {
-  if (f.length > MAX_METADATA_BYTES) throw new ModelguardError('E_LIMIT', `Keras metadata of ${f.length} bytes (limit ${MAX_METADATA_BYTES})`, { offset: f.at });
+  if (f.length > MAX_METADATA_BYTES)
+    throw new ModelguardError('E_LIMIT', `Keras metadata of ${f.length} bytes (limit ${MAX_METADATA_BYTES})`, { offset: f.at });
   return stringOf(src, f, MAX_METADATA_BYTES);
 }
 
@@ -102,7 +103,16 @@ function readObjectGraph(src: WindowedSource, f: Field, meta: MetaGraphInfo): vo
 }
 
 function readMetaGraph(src: WindowedSource, start: number, end: number, budget: GraphBudget): MetaGraphInfo {
-  const meta: MetaGraphInfo = { tags: [], tfVersion: undefined, graph: { nodes: [], functions: [] }, saverRoots: [], saverFunctions: [], assets: [], signatures: [], keras: [] };
+  const meta: MetaGraphInfo = {
+    tags: [],
+    tfVersion: undefined,
+    graph: { nodes: [], functions: [] },
+    saverRoots: [],
+    saverFunctions: [],
+    assets: [],
+    signatures: [],
+    keras: [],
+  };
   for (const f of fields(src, start, end, 'MetaGraphDef')) {
     if (f.wire !== WIRE_LEN) continue;
     switch (f.no) {

@@ -64,7 +64,10 @@ export const checkpointIndexFormat: FormatScanner = {
     }
     ctx.info('tensorflow.numShards', idx.numShards);
     ctx.info('tensorflow.tensors', idx.tensors);
-    ctx.info('tensorflow.shardBytes', [...idx.shardBytes].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${v}`));
+    ctx.info(
+      'tensorflow.shardBytes',
+      [...idx.shardBytes].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${v}`),
+    );
     note(ctx, 'checkpointIndex', `checkpoint index: ${idx.tensors} tensors in ${idx.numShards} data shard(s)`);
     return Promise.resolve();
   },

@@ -116,7 +116,9 @@ export function* fields(src: WindowedSource, start: number, end: number, what: s
         pos += l.length;
         const len = toSafe(l.value, `${what} length`, pos);
         if (len > end - pos) {
-          throw new ModelguardError('E_TRUNCATED', `${what}: field ${no} at offset ${tagAt} declares ${len} bytes, only ${end - pos} left in its message`, { offset: tagAt });
+          throw new ModelguardError('E_TRUNCATED', `${what}: field ${no} at offset ${tagAt} declares ${len} bytes, only ${end - pos} left in its message`, {
+            offset: tagAt,
+          });
         }
         yield { no, wire, at: pos, length: len, varint: 0n };
         pos += len;

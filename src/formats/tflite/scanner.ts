@@ -229,7 +229,8 @@ export const tfliteFormat: FormatScanner = {
         const idxPos = f.field(op, 0, 'Operator.opcode_index');
         const idx = idxPos === undefined ? 0 : f.u32(idxPos, 'opcode_index');
         const code = codes[idx];
-        if (code === undefined) throw new ModelguardError('E_MALFORMED', `operator ${i} of subgraph ${s} uses operator code ${idx} of ${codes.length}`, { offset: op.at });
+        if (code === undefined)
+          throw new ModelguardError('E_MALFORMED', `operator ${i} of subgraph ${s} uses operator code ${idx} of ${codes.length}`, { offset: op.at });
         if (code.builtin !== CUSTOM || code.custom?.startsWith('Flex') !== true) continue;
         const named = code.custom.slice(4);
         const optPos = f.field(op, 5, 'Operator.custom_options');
@@ -247,7 +248,11 @@ export const tfliteFormat: FormatScanner = {
           if (flagged.has(key)) continue;
           flagged.add(key);
           const info = TF_OPS.get(h) as { why: string };
-          report('flexReach', `Flex op '${code.custom}' (operator ${i} of subgraph ${s}) runs TensorFlow op ${h}, which ${info.why}`, `tensorflow.raw_ops.${h}`);
+          report(
+            'flexReach',
+            `Flex op '${code.custom}' (operator ${i} of subgraph ${s}) runs TensorFlow op ${h}, which ${info.why}`,
+            `tensorflow.raw_ops.${h}`,
+          );
         }
         if (hits.size === 0 && !TF_REGISTERED_OPS.has(named) && !flagged.has(code.custom)) {
           flagged.add(code.custom);
@@ -258,7 +263,10 @@ export const tfliteFormat: FormatScanner = {
     ctx.info('tflite.subgraphs', subs.len);
     ctx.info('tflite.operators', operators);
     const custom = codes.filter((c) => c.builtin === CUSTOM).map((c) => c.custom ?? '?');
-    report('model', `TFLite model: ${subs.len} subgraph(s), ${operators} operators, ${codes.length} operator codes${custom.length > 0 ? ` (custom: ${custom.slice(0, 8).join(', ')})` : ''}`);
+    report(
+      'model',
+      `TFLite model: ${subs.len} subgraph(s), ${operators} operators, ${codes.length} operator codes${custom.length > 0 ? ` (custom: ${custom.slice(0, 8).join(', ')})` : ''}`,
+    );
     return Promise.resolve();
   },
 };

@@ -13,6 +13,7 @@ import type { FormatScanner, Probe } from '../format.js';
 import { defineRules, type RuleInfo } from '../../findings/rules.js';
 import { Op } from '../pickle/opcodes.js';
 import { PickleReader } from '../pickle/reader.js';
+import { render } from '../pickle/render.js';
 import { PICKLE_RULES } from '../pickle/rules.js';
 import { looksLikePickle } from '../pickle/sniff.js';
 import { runOnePickle } from '../pickle/stream.js';
@@ -94,7 +95,7 @@ export const torchLegacyFormat: FormatScanner = {
       const ref = typeof k === 'string' ? refs.get(k) : undefined;
       const el = ref === undefined ? undefined : storageElementSize(ref.storageType);
       if (ref === undefined || el === undefined) {
-        layout(ctx, pos, `storage key ${String(k)} is not named by the object tree (or has an unknown type)`);
+        layout(ctx, pos, `storage key ${render(k)} is not named by the object tree (or has an unknown type)`);
         return Promise.resolve();
       }
       if (pos + 8 > src.size) {

@@ -27,10 +27,7 @@ function asText(v: PyValue | undefined): string | undefined {
 }
 
 /** Makes a persistent loader that records storage references into `refs`. */
-export function torchPersistentLoad(
-  refs: Map<string, StorageRef>,
-  legacy: boolean,
-): (pid: PyValue, site: Site, a: PickleAnalysis) => PyValue {
+export function torchPersistentLoad(refs: Map<string, StorageRef>, legacy: boolean): (pid: PyValue, site: Site, a: PickleAnalysis) => PyValue {
   return (pid, site, a) => {
     const obj = new PyObject({ origin: 'persid', pos: site.pos, opcode: site.opcode, extra: pid });
     const items = pid instanceof PyTuple ? pid.items : undefined;

@@ -42,7 +42,10 @@ function scanStorages(data: ByteSource, ctx: ScanContext, base: AnalysisOptions)
   const first = runOnePickle(data, pos, data.size, ctx, { ...base, label: 'storages count: ' });
   const n = count(first.result?.value);
   if (first.result === undefined) return;
-  if (n === undefined) return layout(ctx, 0, 'storages: the count pickle is not a non-negative int');
+  if (n === undefined) {
+    layout(ctx, 0, 'storages: the count pickle is not a non-negative int');
+    return;
+  }
   pos = first.next;
   for (let i = 0; i < n; i++) {
     const r = runOnePickle(data, pos, data.size, ctx, { ...base, label: `storage #${i + 1}: ` });
@@ -51,10 +54,16 @@ function scanStorages(data: ByteSource, ctx: ScanContext, base: AnalysisOptions)
     const args = r.result.value;
     const type = args instanceof PyTuple ? args.items[2] : undefined;
     const el = type instanceof PyGlobal ? storageElementSize(type.full) : undefined;
-    if (el === undefined || pos + 8 > data.size) return layout(ctx, pos, `storage #${i + 1}: unknown storage type or missing size`);
+    if (el === undefined || pos + 8 > data.size) {
+      layout(ctx, pos, `storage #${i + 1}: unknown storage type or missing size`);
+      return;
+    }
     const elements = new ByteReader(data.read(pos, 8), pos).i64le();
     const len = elements * BigInt(el);
-    if (elements < 0n || len > BigInt(data.size - pos - 8)) return layout(ctx, pos, `storage #${i + 1} runs past the member`);
+    if (elements < 0n || len > BigInt(data.size - pos - 8)) {
+      layout(ctx, pos, `storage #${i + 1} runs past the member`);
+      return;
+    }
     pos += 8 + Number(len);
   }
   runOnePickle(data, pos, data.size, ctx, { ...base, label: 'storage views: ' });
@@ -65,16 +74,25 @@ function scanTensors(data: ByteSource, ctx: ScanContext, base: AnalysisOptions):
   const first = runOnePickle(data, 0, data.size, ctx, { ...base, label: 'tensors count: ' });
   const n = count(first.result?.value);
   if (first.result === undefined) return;
-  if (n === undefined) return layout(ctx, 0, 'tensors: the count pickle is not a non-negative int');
+  if (n === undefined) {
+    layout(ctx, 0, 'tensors: the count pickle is not a non-negative int');
+    return;
+  }
   let pos = first.next;
   for (let i = 0; i < n; i++) {
     const r = runOnePickle(data, pos, data.size, ctx, { ...base, label: `tensor #${i + 1}: ` });
     if (r.result === undefined) return;
     pos = r.next;
-    if (pos + 8 > data.size) return layout(ctx, pos, `tensor #${i + 1}: missing shape data`);
+    if (pos + 8 > data.size) {
+      layout(ctx, pos, `tensor #${i + 1}: missing shape data`);
+      return;
+    }
     const ndim = new ByteReader(data.read(pos, 4), pos).i32le();
     const skip = 8 + 16 * ndim + 8;
-    if (ndim < 0 || ndim > 64 || pos + skip > data.size) return layout(ctx, pos, `tensor #${i + 1}: bad ndim ${ndim}`);
+    if (ndim < 0 || ndim > 64 || pos + skip > data.size) {
+      layout(ctx, pos, `tensor #${i + 1}: bad ndim ${ndim}`);
+      return;
+    }
     pos += skip;
   }
 }

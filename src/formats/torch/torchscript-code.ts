@@ -21,7 +21,20 @@ export interface CodeAnalysis {
 }
 
 /** Operator namespaces every torch build has. */
-const STANDARD_NS = new Set(['aten', 'prim', 'quantized', '_quantized', 'profiler', '_caffe2', 'prepacked', 'mkldnn', 'mkldnn_prepacked', 'cuda', 'xnnpack', '_test']);
+const STANDARD_NS = new Set([
+  'aten',
+  'prim',
+  'quantized',
+  '_quantized',
+  'profiler',
+  '_caffe2',
+  'prepacked',
+  'mkldnn',
+  'mkldnn_prepacked',
+  'cuda',
+  'xnnpack',
+  '_test',
+]);
 
 /** aten operators that read or write files (torch.from_file with shared=True writes). */
 const FILE_OPS = new Set(['from_file', 'load', 'save', '_load_for_mobile', '_save_for_mobile', '_load_parameters', 'import_ir_module']);
@@ -112,7 +125,7 @@ function classify(name: string, isCall: boolean, line: number, ops: Set<string>,
   } else {
     return;
   }
-  if (ns === undefined || op === undefined) return;
+  if (ns === undefined) return;
   const qualified = `${ns}::${op}`;
   ops.add(qualified);
   if (!STANDARD_NS.has(ns)) {

@@ -23,7 +23,7 @@ export const TORCHSCRIPT_RULES = {
     id: 'torchscript/code',
     title: 'TorchScript archive carries code',
     severity: 'suspicious',
-    help: 'torch.jit.load compiles and runs the archive\'s code (including __setstate__ during the load). torch.load on this file takes the same path, even with weights_only=True before torch 2.6 (CVE-2025-32434). Load it only if you trust its source; the operators it calls are listed.',
+    help: "torch.jit.load compiles and runs the archive's code (including __setstate__ during the load). torch.load on this file takes the same path, even with weights_only=True before torch 2.6 (CVE-2025-32434). Load it only if you trust its source; the operators it calls are listed.",
     references: [CVE],
   },
   dangerous: {

@@ -87,12 +87,13 @@ export function scanTorchPickles(
       skipped++;
       continue;
     }
-    if (!alsoLoaded(e.name)) ctx.child(e.name).report({
-      rule: TORCH_RULES.unreadPickle.id,
-      severity: 'info',
-      message: `'${e.name}' is a pickle that torch.load does not unpickle; analysed anyway`,
-      location: { offset: 0 },
-    });
+    if (!alsoLoaded(e.name))
+      ctx.child(e.name).report({
+        rule: TORCH_RULES.unreadPickle.id,
+        severity: 'info',
+        message: `'${e.name}' is a pickle that torch.load does not unpickle; analysed anyway`,
+        location: { offset: 0 },
+      });
     scanPickleMember(src, e, ctx, { format, persistentLoad: torchPersistentLoad(refs, false) });
   }
   if (skipped > 0) ctx.info('torch.otherMembers', skipped);

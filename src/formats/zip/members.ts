@@ -50,12 +50,7 @@ export interface PickleMemberOptions extends Omit<AnalysisOptions, 'ctx' | 'poli
 }
 
 /** Analyses a member as a pickle stream in the member's own location. */
-export function scanPickleMember(
-  src: ByteSource,
-  e: ZipEntry,
-  ctx: ScanContext,
-  opts: PickleMemberOptions,
-): StreamResult | undefined {
+export function scanPickleMember(src: ByteSource, e: ZipEntry, ctx: ScanContext, opts: PickleMemberOptions): StreamResult | undefined {
   const mctx = ctx.child(e.name);
   const data = openMember(src, e, mctx, true);
   if (data === undefined) return undefined;

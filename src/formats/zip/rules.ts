@@ -22,19 +22,40 @@ export const ZIP_ANOMALY_SEVERITY: Record<ZipAnomalyKind | 'crc-mismatch', Sever
 };
 
 const HELP: Record<ZipAnomalyKind | 'crc-mismatch', [string, string]> = {
-  'prefix-data': ['Data before the zip archive', 'The archive does not start at offset 0. Loaders that check the magic at offset 0 (torch.load) and zipfile-based scanners then read different files: a classic way to show scanners a clean zip.'],
-  'duplicate-name': ['Duplicate entry name', 'Two central-directory entries share a name; readers disagree on which one they return (zipfile the last, miniz/torch possibly the first).'],
-  'name-mismatch': ['Local header name differs from the central directory', 'zipfile refuses such entries, torch (miniz) reads them: scanners built on zipfile skip what torch loads.'],
-  'flag-mismatch': ['Local header flags differ from the central directory', 'For example an encryption bit set only in the local header: local-header walkers skip the entry, torch reads it.'],
-  'hidden-entry': ['Entry missing from the central directory', 'A local file header that the central directory does not list: some tools see it, others do not.'],
+  'prefix-data': [
+    'Data before the zip archive',
+    'The archive does not start at offset 0. Loaders that check the magic at offset 0 (torch.load) and zipfile-based scanners then read different files: a classic way to show scanners a clean zip.',
+  ],
+  'duplicate-name': [
+    'Duplicate entry name',
+    'Two central-directory entries share a name; readers disagree on which one they return (zipfile the last, miniz/torch possibly the first).',
+  ],
+  'name-mismatch': [
+    'Local header name differs from the central directory',
+    'zipfile refuses such entries, torch (miniz) reads them: scanners built on zipfile skip what torch loads.',
+  ],
+  'flag-mismatch': [
+    'Local header flags differ from the central directory',
+    'For example an encryption bit set only in the local header: local-header walkers skip the entry, torch reads it.',
+  ],
+  'hidden-entry': [
+    'Entry missing from the central directory',
+    'A local file header that the central directory does not list: some tools see it, others do not.',
+  ],
   'unaccounted-bytes': ['Bytes outside every entry', 'Bytes between entries belong to no listed entry: room to hide content.'],
   'overlapping-entries': ['Overlapping entries', 'Two entries share bytes, a zip-bomb and polyglot technique.'],
-  'unsafe-name': ['Unsafe entry name', 'An absolute path, a `..` component, a backslash or NUL: extracting the archive can write outside the target directory (zip slip).'],
+  'unsafe-name': [
+    'Unsafe entry name',
+    'An absolute path, a `..` component, a backslash or NUL: extracting the archive can write outside the target directory (zip slip).',
+  ],
   'bad-name-encoding': ['Badly encoded entry name', 'The name is flagged UTF-8 but is not valid UTF-8.'],
   encrypted: ['Encrypted entry', 'The entry is encrypted and cannot be analysed.'],
   'entry-count-mismatch': ['Entry count mismatch', 'The end-of-central-directory record and the directory disagree on the number of entries.'],
   'bad-zip64': ['Broken Zip64 record', 'A Zip64 locator points at no valid Zip64 end record; readers fall back differently.'],
-  'crc-mismatch': ['CRC-32 mismatch', 'The entry data does not match its CRC-32: zipfile raises "Bad CRC-32", torch (miniz) loads it anyway, so zipfile-based scanners miss what torch runs.'],
+  'crc-mismatch': [
+    'CRC-32 mismatch',
+    'The entry data does not match its CRC-32: zipfile raises "Bad CRC-32", torch (miniz) loads it anyway, so zipfile-based scanners miss what torch runs.',
+  ],
 };
 
 export function zipRuleId(kind: ZipAnomalyKind | 'crc-mismatch'): string {

@@ -21,28 +21,28 @@ function startsWith(b: Uint8Array, ...sig: number[]): boolean {
 /** The zip scanner, handing each archive to the first of `flavours` that claims it (most specific first). */
 export function zipFormat(flavours: readonly ZipFlavour[]): FormatScanner {
   return {
-  id: 'zip',
-  title: 'zip archive',
-  sniff(probe: Probe): boolean {
-    const h = probe.head;
-    if (startsWith(h, 0x50, 0x4b, 0x03, 0x04) || startsWith(h, 0x50, 0x4b, 0x05, 0x06)) return true;
-    return probe.size >= 22 && hasEocd(probe.tail(), probe.size);
-  },
-  async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
-    const zip = readZip(src, ctx.limits.maxArchiveEntries);
-    for (const a of zip.anomalies) {
-      ctx.report({
-        rule: zipRuleId(a.kind),
-        severity: ZIP_ANOMALY_SEVERITY[a.kind],
-        message: a.message,
-        location: a.entry === undefined ? { offset: a.offset } : { offset: a.offset, member: [...(ctx.location.member ?? []), a.entry] },
-      });
-    }
-    const flavour = flavours.find((f) => f.claims(zip, src));
-    if (flavour === undefined) return;
-    ctx.info('format', flavour.id);
-    ctx.info('zip.entries', zip.entries.length);
-    await flavour.scan(zip, src, ctx);
-  },
-};
+    id: 'zip',
+    title: 'zip archive',
+    sniff(probe: Probe): boolean {
+      const h = probe.head;
+      if (startsWith(h, 0x50, 0x4b, 0x03, 0x04) || startsWith(h, 0x50, 0x4b, 0x05, 0x06)) return true;
+      return probe.size >= 22 && hasEocd(probe.tail(), probe.size);
+    },
+    async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
+      const zip = readZip(src, ctx.limits.maxArchiveEntries);
+      for (const a of zip.anomalies) {
+        ctx.report({
+          rule: zipRuleId(a.kind),
+          severity: ZIP_ANOMALY_SEVERITY[a.kind],
+          message: a.message,
+          location: a.entry === undefined ? { offset: a.offset } : { offset: a.offset, member: [...(ctx.location.member ?? []), a.entry] },
+        });
+      }
+      const flavour = flavours.find((f) => f.claims(zip, src));
+      if (flavour === undefined) return;
+      ctx.info('format', flavour.id);
+      ctx.info('zip.entries', zip.entries.length);
+      await flavour.scan(zip, src, ctx);
+    },
+  };
 }

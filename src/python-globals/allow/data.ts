@@ -111,7 +111,12 @@ export const DATA_ALLOW: readonly AllowEntry[] = [
   { name: 're._compile', uses: ['call'], why: 'compiles a regular expression (data, no code)' },
   { name: 're.Pattern', uses: ['arg'], why: 'a compiled regular expression type' },
   { name: 'array.array', uses: ['call', 'new', 'arg'], why: 'a typed numeric array' },
-  { name: 'array._array_reconstructor', uses: ['call'], why: 'rebuilds array.array from bytes; the class argument is checked for `new`', effects: { newArgs: [0] } },
+  {
+    name: 'array._array_reconstructor',
+    uses: ['call'],
+    why: 'rebuilds array.array from bytes; the class argument is checked for `new`',
+    effects: { newArgs: [0] },
+  },
   { name: 'enum.Enum', uses: ['arg'], why: 'the enum base type as a value' },
   { name: 'typing.Any', uses: ['arg'], why: 'a typing constant (configuration libraries store it)' },
   { name: 'builtins.Exception', uses: ['call', 'arg'], why: 'an exception value (message only)' },

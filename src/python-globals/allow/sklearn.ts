@@ -29,7 +29,7 @@ export const SKLEARN_ALLOW: readonly AllowEntry[] = [
     // sklearn/neighbors/_binary_tree.pxi and metrics/_dist_metrics.pyx: `def newObj(obj): return obj.__new__(obj)`.
     name: 'sklearn.**.newObj',
     uses: ['call', 'arg'],
-    why: 'KDTree/BallTree/DistanceMetric pickle helper: obj.__new__(obj); the class argument is checked for `new`, and BUILD on the result is that class\'s __setstate__',
+    why: "KDTree/BallTree/DistanceMetric pickle helper: obj.__new__(obj); the class argument is checked for `new`, and BUILD on the result is that class's __setstate__",
     effects: { newArgs: [0], resultClassArg: 0 },
   },
   {
@@ -40,7 +40,7 @@ export const SKLEARN_ALLOW: readonly AllowEntry[] = [
   {
     name: 'joblib.numpy_pickle.NumpyArrayWrapper',
     uses: ['new', 'build', 'arg'],
-    why: 'joblib\'s marker for array data that follows in the file; joblib reads the bytes (or a nested pickle for object arrays, which is analysed too)',
+    why: "joblib's marker for array data that follows in the file; joblib reads the bytes (or a nested pickle for object arrays, which is analysed too)",
   },
   { name: 'joblib.numpy_pickle_compat.NDArrayWrapper', uses: ['new', 'build', 'arg'], why: 'joblib < 0.10 array marker (the data lives in a side file)' },
   { name: 'joblib.numpy_pickle_compat.ZNDArrayWrapper', uses: ['new', 'build', 'arg'], why: 'joblib < 0.10 compressed array marker (side file)' },

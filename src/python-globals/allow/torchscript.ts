@@ -10,7 +10,7 @@ export const TORCHSCRIPT_ALLOW: readonly AllowEntry[] = [
   {
     name: '__torch__.**',
     uses: ['new', 'build', 'call', 'arg'],
-    why: 'a class compiled from the archive\'s code/ (not a Python import); that code is analysed by the TorchScript scanner',
+    why: "a class compiled from the archive's code/ (not a Python import); that code is analysed by the TorchScript scanner",
   },
   { name: 'torch.jit._pickle.{func}', uses: ['call', 'arg'], why: 'rebuilds typed lists and tensors (build_intlist, build_tensor_from_id, restore_type_tag)' },
 ];

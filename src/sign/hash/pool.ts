@@ -22,7 +22,9 @@ export async function hashRanges(jobs: readonly RangeJob[], threads = availableP
   const n = Math.min(threads, jobs.length);
   if (n <= 1 || total < IN_THREAD_BYTES) return jobs.map((j) => unwrap(hashRange(j)));
   // Biggest first keeps the cores busy until the end.
-  const order = jobs.map((_, i) => i).sort((a, b) => (jobs[b] as RangeJob).end - (jobs[b] as RangeJob).start - ((jobs[a] as RangeJob).end - (jobs[a] as RangeJob).start));
+  const order = jobs
+    .map((_, i) => i)
+    .sort((a, b) => (jobs[b] as RangeJob).end - (jobs[b] as RangeJob).start - ((jobs[a] as RangeJob).end - (jobs[a] as RangeJob).start));
   const out: string[] = new Array<string>(jobs.length);
   let next = 0;
   const url = new URL('./worker.js', import.meta.url);
@@ -34,7 +36,10 @@ export async function hashRanges(jobs: readonly RangeJob[], threads = availableP
         workers.push(w);
         return new Promise<void>((resolve, reject) => {
           const feed = (): void => {
-            if (next >= order.length) return resolve();
+            if (next >= order.length) {
+              resolve();
+              return;
+            }
             const id = order[next++] as number;
             w.postMessage({ id, jobs: [jobs[id]] });
           };

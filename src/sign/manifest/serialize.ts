@@ -63,6 +63,12 @@ export async function hashModel(model: string, o: HashOptions = {}): Promise<Man
   const serialization: Serialization =
     shard === undefined
       ? { method: 'files', hash_type: algo.id, allow_symlinks: allowSymlinks, ...(ignorePaths.length > 0 ? { ignore_paths: ignorePaths } : {}) }
-      : { method: 'shards', hash_type: algo.id, shard_size: shard, allow_symlinks: allowSymlinks, ...(ignorePaths.length > 0 ? { ignore_paths: ignorePaths } : {}) };
+      : {
+          method: 'shards',
+          hash_type: algo.id,
+          shard_size: shard,
+          allow_symlinks: allowSymlinks,
+          ...(ignorePaths.length > 0 ? { ignore_paths: ignorePaths } : {}),
+        };
   return { modelName: basename(resolve(model)), serialization, resources: sortResources(resources, serialization.method) };
 }

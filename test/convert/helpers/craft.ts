@@ -110,8 +110,23 @@ export function statePickle(specs: readonly TensorSpec[], extra?: (p: P) => void
   const p = new P().proto().emptyDict().mark();
   for (const s of specs) {
     p.str(s.name).global('torch._utils', '_rebuild_tensor_v2').mark();
-    p.mark().str('storage').global('torch', s.storage ?? 'FloatStorage').str(s.key).str('cpu').int(s.numel).tuple().binpersid();
-    p.int(s.offset ?? 0).ints(s.shape).ints(s.stride).false().global('collections', 'OrderedDict').emptyTuple().reduce().tuple().reduce();
+    p.mark()
+      .str('storage')
+      .global('torch', s.storage ?? 'FloatStorage')
+      .str(s.key)
+      .str('cpu')
+      .int(s.numel)
+      .tuple()
+      .binpersid();
+    p.int(s.offset ?? 0)
+      .ints(s.shape)
+      .ints(s.stride)
+      .false()
+      .global('collections', 'OrderedDict')
+      .emptyTuple()
+      .reduce()
+      .tuple()
+      .reduce();
   }
   extra?.(p);
   return p.setitems().stop().done();

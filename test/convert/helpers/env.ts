@@ -29,7 +29,9 @@ export function sha256(b: Uint8Array): string {
 
 export function tempDir(t: { after: (fn: () => void) => void }): string {
   const d = mkdtempSync(join(tmpdir(), 'modelguard-convert-'));
-  t.after(() => rmSync(d, { recursive: true, force: true }));
+  t.after(() => {
+    rmSync(d, { recursive: true, force: true });
+  });
   return d;
 }
 

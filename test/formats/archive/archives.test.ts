@@ -39,7 +39,13 @@ function payloadEnd(t: Uint8Array): number {
   let pos = 0;
   let end = 0;
   while (pos + 512 <= t.length && t[pos] !== 0) {
-    const size = parseInt(Buffer.from(t.subarray(pos + 124, pos + 136)).toString('latin1').replace(/\0.*$/, '').trim() || '0', 8);
+    const size = parseInt(
+      Buffer.from(t.subarray(pos + 124, pos + 136))
+        .toString('latin1')
+        .replace(/\0.*$/, '')
+        .trim() || '0',
+      8,
+    );
     const typ = String.fromCharCode(t[pos + 156] as number);
     end = pos + 512 + size;
     // pax headers ('x') describe the next member; their own data is not the payload
@@ -51,7 +57,9 @@ function payloadEnd(t: Uint8Array): number {
 const PAYLOAD = readFileSync(fixture('pickle', 'malicious__os-system-protocol2.pkl'));
 
 describe('archive fixtures', () => {
-  const names = readdirSync(fixture('archive')).filter((n) => /^(clean|suspicious|malicious)__/.test(n)).sort();
+  const names = readdirSync(fixture('archive'))
+    .filter((n) => /^(clean|suspicious|malicious)__/.test(n))
+    .sort();
   for (const name of names) {
     it(name, async () => {
       const r = await scanFile(fixture('archive', name), { displayName: name });

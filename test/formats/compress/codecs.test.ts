@@ -52,7 +52,12 @@ describe('decoders against the reference encoders', () => {
 });
 
 describe('gzip and zlib against node:zlib', () => {
-  const samples = [new Uint8Array(0), Uint8Array.of(7), new Uint8Array(70_000).map((_, i) => (i * 31) % 251), Uint8Array.from(readFileSync(fixture('compress-vectors', 'random-4k.bz2')))];
+  const samples = [
+    new Uint8Array(0),
+    Uint8Array.of(7),
+    new Uint8Array(70_000).map((_, i) => (i * 31) % 251),
+    Uint8Array.from(readFileSync(fixture('compress-vectors', 'random-4k.bz2'))),
+  ];
   for (const [i, data] of samples.entries()) {
     it(`sample ${i} (${data.length} bytes)`, () => {
       assert.equal(sha(decode(GZIP_CODEC, gzipSync(data)).bytes), sha(data));
@@ -102,10 +107,21 @@ describe('damaged streams', () => {
   it('output past the ceiling is E_LIMIT, after at most the ceiling was produced', () => {
     for (const name of ['zeros-1m.bz2', 'zeros-1m.xz', 'zeros-1m.lzma', 'zeros-1m.lz4']) {
       const out = new BoundedOutput(100_000, 'test ceiling');
-      assert.throws(() => codecFor(name).decode(vector(name), out, newState()), (e: unknown) => e instanceof ModelguardError && e.code === 'E_LIMIT', name);
+      assert.throws(
+        () => {
+          codecFor(name).decode(vector(name), out, newState());
+        },
+        (e: unknown) => e instanceof ModelguardError && e.code === 'E_LIMIT',
+        name,
+      );
       assert.ok(out.length <= 100_000, `${name}: ${out.length}`);
     }
     const out = new BoundedOutput(100_000, 'test ceiling');
-    assert.throws(() => GZIP_CODEC.decode(gzipSync(new Uint8Array(1_000_000)), out, newState()), (e: unknown) => e instanceof ModelguardError && e.code === 'E_LIMIT');
+    assert.throws(
+      () => {
+        GZIP_CODEC.decode(gzipSync(new Uint8Array(1_000_000)), out, newState());
+      },
+      (e: unknown) => e instanceof ModelguardError && e.code === 'E_LIMIT',
+    );
   });
 });

@@ -14,12 +14,14 @@ import { fixture, rules } from '../../helpers.js';
 import { assertNoInternalError, flipsNeverCrash } from '../helpers.js';
 
 const DIR = 'compress';
-const names = readdirSync(fixture(DIR)).filter((n) => /^(clean|suspicious|malicious)__/.test(n)).sort();
+const names = readdirSync(fixture(DIR))
+  .filter((n) => /^(clean|suspicious|malicious)__/.test(n))
+  .sort();
 
 const noCrash = assertNoInternalError;
 
 describe('compressed fixtures', () => {
-  it('cover joblib\'s six compressors, clean and malicious', () => {
+  it("cover joblib's six compressors, clean and malicious", () => {
     for (const c of ['zlib', 'gzip', 'bz2', 'xz', 'lzma', 'lz4']) {
       assert.ok(names.includes(`clean__sklearn-${c}.joblib`) && names.includes(`malicious__payload-${c}.joblib`), c);
     }
@@ -49,7 +51,10 @@ describe('decompression bombs', () => {
     assert.ok(bomb.length < 128 * 1024);
     const r = await scanBuffer(bomb, 'bomb.gz', { limits: { maxInflatedBytes: 8 * 1024 * 1024 } });
     assert.equal(r.verdict, 'unscannable');
-    assert.ok(rules(r.findings).some((x) => x === 'compress/bomb' || x === 'engine/limit'), rules(r.findings).join(','));
+    assert.ok(
+      rules(r.findings).some((x) => x === 'compress/bomb' || x === 'engine/limit'),
+      rules(r.findings).join(','),
+    );
   });
   it('a payload before the bomb point is still found', async () => {
     const body = Buffer.concat([payload(), Buffer.alloc(32 * 1024 * 1024)]);
@@ -73,9 +78,15 @@ describe('decompression bombs', () => {
 
 describe('damaged wrappers', () => {
   it('trailing bytes after the last gzip member are reported', async () => {
-    const r = await scanBuffer(Buffer.concat([gzipSync(readFileSync(fixture('pickle', 'clean__plain-data-protocol0.pkl'))), Buffer.from('garbage!')]), 'tail.gz');
+    const r = await scanBuffer(
+      Buffer.concat([gzipSync(readFileSync(fixture('pickle', 'clean__plain-data-protocol0.pkl'))), Buffer.from('garbage!')]),
+      'tail.gz',
+    );
     assert.notEqual(r.verdict, 'clean');
-    assert.ok(rules(r.findings).some((x) => x.startsWith('compress/')), rules(r.findings).join(','));
+    assert.ok(
+      rules(r.findings).some((x) => x.startsWith('compress/')),
+      rules(r.findings).join(','),
+    );
   });
   it('a wrong CRC-32 in the gzip trailer is reported', async () => {
     const gz = Uint8Array.from(gzipSync(payload()));
@@ -84,7 +95,14 @@ describe('damaged wrappers', () => {
     assert.ok(rules(r.findings).includes('compress/checksum-mismatch'), rules(r.findings).join(','));
     assert.equal(r.verdict, 'malicious', 'the payload is still reported');
   });
-  for (const name of ['malicious__pickle.pkl.gz', 'malicious__pickle.pkl.bz2', 'malicious__pickle.pkl.xz', 'malicious__pickle.pkl.lzma', 'malicious__payload-lz4.joblib', 'malicious__payload-zlib.joblib']) {
+  for (const name of [
+    'malicious__pickle.pkl.gz',
+    'malicious__pickle.pkl.bz2',
+    'malicious__pickle.pkl.xz',
+    'malicious__pickle.pkl.lzma',
+    'malicious__payload-lz4.joblib',
+    'malicious__payload-zlib.joblib',
+  ]) {
     it(`${name} cut at every offset: never a crash, clean only as a few bytes of text`, async () => {
       const data = readFileSync(fixture(DIR, name));
       for (let n = 1; n < data.length; n++) {

@@ -59,7 +59,13 @@ describe('damaged checkpoints', () => {
 
 describe('sniffing', () => {
   it('other formats are not taken for a Flax checkpoint', async () => {
-    for (const [dir, n] of [['pickle', 'clean__plain-data-protocol2.pkl'], ['safetensors', 'clean__small-model.safetensors'], ['onnx', 'clean__mlp.onnx'], ['sentencepiece', 'clean__bpe-identity.model'], ['tflite', 'clean__builtin-ops.tflite']]) {
+    for (const [dir, n] of [
+      ['pickle', 'clean__plain-data-protocol2.pkl'],
+      ['safetensors', 'clean__small-model.safetensors'],
+      ['onnx', 'clean__mlp.onnx'],
+      ['sentencepiece', 'clean__bpe-identity.model'],
+      ['tflite', 'clean__builtin-ops.tflite'],
+    ]) {
       const r = await scanFile(fixture(dir as string, n as string));
       assert.ok(!rules(r.findings).includes('engine/io-error'), n);
       assert.notEqual(r.format, 'flax-msgpack', n);

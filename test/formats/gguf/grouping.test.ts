@@ -15,6 +15,9 @@ describe('template findings grouped by chain', () => {
   });
   it('a clean chat template still yields no finding', async () => {
     const r = await scanFile(fixture('gguf', 'clean__llama3.1-chat-template.gguf'));
-    assert.deepEqual(r.findings.filter((f) => f.severity !== 'info'), []);
+    assert.deepEqual(
+      r.findings.filter((f) => f.severity !== 'info'),
+      [],
+    );
   });
 });

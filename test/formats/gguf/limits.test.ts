@@ -6,7 +6,14 @@ import { header, simpleGguf, T } from './writer.js';
 
 describe('GGUF resource bounds', () => {
   it('a 2^64-1 string length is malformed', async () => {
-    const r = await scanSrc(new RecordingSource(header(0, 1).u64((1n << 64n) - 1n).raw([0x61]).bytes()));
+    const r = await scanSrc(
+      new RecordingSource(
+        header(0, 1)
+          .u64((1n << 64n) - 1n)
+          .raw([0x61])
+          .bytes(),
+      ),
+    );
     assert.ok(has(r, 'gguf/malformed', 'malicious'), ruleSeverities(r).join(', '));
   });
 
@@ -24,7 +31,14 @@ describe('GGUF resource bounds', () => {
   });
 
   it('a 4 GiB string claim in a small file is malformed without allocation', async () => {
-    const src = new RecordingSource(header(0, 1).str('tokenizer.chat_template').u32(T.STR).u64(4n << 30n).raw(new Uint8Array(100)).bytes());
+    const src = new RecordingSource(
+      header(0, 1)
+        .str('tokenizer.chat_template')
+        .u32(T.STR)
+        .u64(4n << 30n)
+        .raw(new Uint8Array(100))
+        .bytes(),
+    );
     const r = await scanSrc(src);
     assert.ok(has(r, 'gguf/malformed', 'malicious'));
     assert.ok(src.maxRead <= 4096);

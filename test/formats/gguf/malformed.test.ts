@@ -37,14 +37,38 @@ describe('tensor_count larger than the file can hold', () => {
 });
 
 describe('string length past the end of the file', () => {
-  it('key length', () => assertMalformed(header(0, 1).u64(1n << 40n).raw([0x61]).bytes()));
+  it('key length', () =>
+    assertMalformed(
+      header(0, 1)
+        .u64(1n << 40n)
+        .raw([0x61])
+        .bytes(),
+    ));
   it('value length', () => assertMalformed(header(0, 1).str('general.name').u32(T.STR).u64(1_000_000).raw([0x61]).bytes()));
   it('version 1 u32 length', () => assertMalformed(header(0, 1, 1).u32(0xffffffff).raw([0x61]).bytes()));
 });
 
 describe('array length past the end of the file', () => {
-  it('fixed-size elements', () => assertMalformed(header(0, 1).str('a').u32(T.ARR).u32(T.U64).u64(1n << 50n).u64(1).bytes()));
-  it('string elements', () => assertMalformed(header(0, 1).str('a').u32(T.ARR).u32(T.STR).u64(1n << 40n).str('x').bytes()));
+  it('fixed-size elements', () =>
+    assertMalformed(
+      header(0, 1)
+        .str('a')
+        .u32(T.ARR)
+        .u32(T.U64)
+        .u64(1n << 50n)
+        .u64(1)
+        .bytes(),
+    ));
+  it('string elements', () =>
+    assertMalformed(
+      header(0, 1)
+        .str('a')
+        .u32(T.ARR)
+        .u32(T.STR)
+        .u64(1n << 40n)
+        .str('x')
+        .bytes(),
+    ));
 });
 
 describe('arrays nested too deeply', () => {

@@ -33,7 +33,9 @@ describe('GGUF fixtures', () => {
 
   it('flags a template in a named chat template with full severity', async () => {
     const r = await scanFile(fixture('gguf', 'malicious__ssti-in-named-template.gguf'));
-    assert.ok(r.findings.some((f) => f.rule === 'gguf/template-injection' && f.severity === 'malicious' && f.message.startsWith('tokenizer.chat_template.rag')));
+    assert.ok(
+      r.findings.some((f) => f.rule === 'gguf/template-injection' && f.severity === 'malicious' && f.message.startsWith('tokenizer.chat_template.rag')),
+    );
   });
 
   it('caps template findings in keys no loader renders at suspicious', async () => {

@@ -24,17 +24,23 @@ describe('real chat templates stay clean', () => {
 
 describe('SSTI payloads are malicious', () => {
   for (const name of readdirSync(join(DIR, 'malicious')).filter((n) => n.endsWith('.jinja'))) {
-    it(name, () => assert.equal(worst(readFileSync(join(DIR, 'malicious', name), 'utf8')), 'malicious'));
+    it(name, () => {
+      assert.equal(worst(readFileSync(join(DIR, 'malicious', name), 'utf8')), 'malicious');
+    });
   }
 });
 
 describe('template analysis', () => {
   const cases: [string, string, string][] = [
-    ['namespace() used as real templates do', "{% set ns = namespace(found=false) %}{% for m in messages %}{% set ns.found = true %}{% endfor %}{{ ns.found }}", 'clean'],
+    [
+      'namespace() used as real templates do',
+      '{% set ns = namespace(found=false) %}{% for m in messages %}{% set ns.found = true %}{% endfor %}{{ ns.found }}',
+      'clean',
+    ],
     ['range and dict calls', '{% for i in range(3) %}{{ dict(a=i).a }}{% endfor %}', 'clean'],
     ['loop arithmetic in subscripts', '{{ messages[loop.index0 + 1] if messages else "" }}', 'clean'],
     ['a field called system on a namespace', "{% set ns = namespace(system='') %}{{ ns.system }}", 'clean'],
-    ['local variable shadowing an escape global', "{% for config in configs %}{{ config.name }}{% endfor %}", 'clean'],
+    ['local variable shadowing an escape global', '{% for config in configs %}{{ config.name }}{% endfor %}', 'clean'],
     ['dunder in a subscript', "{{ x['__class__'] }}", 'malicious'],
     ['dunder built with ~', "{{ x['__cl' ~ 'ass__'] }}", 'malicious'],
     ['dunder built with set variables', "{% set a = '__' %}{% set b = a ~ 'class' ~ a %}{{ x[b] }}", 'malicious'],
@@ -50,7 +56,7 @@ describe('template analysis', () => {
     ['sort by a dunder attribute', "{{ items|sort(attribute='__class__.__name__') }}", 'malicious'],
     ['map through the attr filter', "{{ items|map('attr', '__class__')|list }}", 'malicious'],
     ['dunder keyword name', '{{ dict(__class__=1)|first }}', 'malicious'],
-    ['mro on a type', "{{ x.__class__.mro() }}", 'malicious'],
+    ['mro on a type', '{{ x.__class__.mro() }}', 'malicious'],
     ['frame access', '{{ g.gi_frame.f_globals }}', 'malicious'],
     ['name-mangled private attribute', '{{ self._TemplateReference__context }}', 'malicious'],
     ['escape chain reaching os without dunders in this node', "{{ lipsum.__globals__.os.popen('id') }}", 'malicious'],
@@ -65,7 +71,10 @@ describe('template analysis', () => {
     ['dunder inside a raw block is ignored', '{% raw %}{{ x.__class__ }}{% endraw %}', 'suspicious'],
     ['dunder in plain text is ignored', 'Say __init__ {{ messages[0].content }}', 'clean'],
   ];
-  for (const [what, src, expected] of cases) it(`${what}: ${expected}`, () => assert.equal(worst(src), expected));
+  for (const [what, src, expected] of cases)
+    it(`${what}: ${expected}`, () => {
+      assert.equal(worst(src), expected);
+    });
 
   it('falls back to the lexical pass when the JS parser fails', () => {
     const r = analyzeTemplate("{% import 'os' as os %}{{ cycler.__init__.__globals__ }}", 200);

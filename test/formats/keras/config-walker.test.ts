@@ -57,9 +57,13 @@ describe('references', () => {
 describe('walk', () => {
   it('finds objects at any depth: wrappers, nested models, compile_config, metrics', () => {
     const model: Json = {
-      ...(layer('Sequential', {
-        layers: [layer('TimeDistributed', { layer: layer('Dense', { activation: fn('os', 'system') }) })],
-      }, 'keras') as object),
+      ...(layer(
+        'Sequential',
+        {
+          layers: [layer('TimeDistributed', { layer: layer('Dense', { activation: fn('os', 'system') }) })],
+        },
+        'keras',
+      ) as object),
       compile_config: { loss: fn('builtins', 'eval'), metrics: ['accuracy', fn('builtins', 'mean_absolute_error')] },
     };
     const obs = walk(model);
@@ -70,26 +74,56 @@ describe('walk', () => {
 
   it('Keras 2 Lambda: bytecode, a function by name with its module, a module as globals', () => {
     const k2 = (cfg: Json): Json => ({ class_name: 'Lambda', config: cfg });
-    assert.deepEqual(walk(k2({ function: ['4wAAAA==', null, null], function_type: 'lambda', module: '__main__' })).map((o) => o.rule), ['lambdaBytecode']);
-    assert.deepEqual(walk(k2({ function: 'system', function_type: 'function', module: 'os' })).map((o) => o.rule), ['dangerousReference', 'dangerousReference']);
-    assert.deepEqual(walk(k2({ function: 'my_fn', function_type: 'function', module: 'my_module' })).map((o) => o.rule), ['customObject', 'customObject']);
+    assert.deepEqual(
+      walk(k2({ function: ['4wAAAA==', null, null], function_type: 'lambda', module: '__main__' })).map((o) => o.rule),
+      ['lambdaBytecode'],
+    );
+    assert.deepEqual(
+      walk(k2({ function: 'system', function_type: 'function', module: 'os' })).map((o) => o.rule),
+      ['dangerousReference', 'dangerousReference'],
+    );
+    assert.deepEqual(
+      walk(k2({ function: 'my_fn', function_type: 'function', module: 'my_module' })).map((o) => o.rule),
+      ['customObject', 'customObject'],
+    );
     assert.deepEqual(walk(k2({ function: 'x', function_type: 'raw', module: 'os' })), []);
-    assert.deepEqual(walk(k2({ function: 12, function_type: 'lambda' })).map((o) => o.rule), ['lambdaNotCode']);
+    assert.deepEqual(
+      walk(k2({ function: 12, function_type: 'lambda' })).map((o) => o.rule),
+      ['lambdaNotCode'],
+    );
   });
 
   it('Keras 3 __lambda__ anywhere, with code or value', () => {
     const lam = (key: string): Json => ({ class_name: '__lambda__', config: { [key]: '4wAAAA==' } });
-    assert.deepEqual(walk({ a: [{ b: lam('code') }], c: lam('value') }).map((o) => o.rule), ['lambdaBytecode', 'lambdaBytecode']);
+    assert.deepEqual(
+      walk({ a: [{ b: lam('code') }], c: lam('value') }).map((o) => o.rule),
+      ['lambdaBytecode', 'lambdaBytecode'],
+    );
   });
 
   it('TFSMLayer, TFOpLambda and TensorFlowOpLayer', () => {
-    assert.deepEqual(walk(layer('TFSMLayer', { filepath: '/x' })).map((o) => o.rule), ['tfsmLayer']);
+    assert.deepEqual(
+      walk(layer('TFSMLayer', { filepath: '/x' })).map((o) => o.rule),
+      ['tfsmLayer'],
+    );
     assert.deepEqual(walk({ class_name: 'TFOpLambda', config: { function: 'math.add' } }), []);
-    assert.deepEqual(walk({ class_name: 'TFOpLambda', config: { function: 'io.read_file' } }).map((o) => o.global), ['tensorflow.io.read_file']);
-    assert.deepEqual(walk({ class_name: 'TFOpLambda', config: { function: 'raw_ops.WriteFile' } }).map((o) => o.global), ['tensorflow.raw_ops.WriteFile']);
-    assert.deepEqual(walk({ class_name: 'TFOpLambda', config: { function: 'compat.v1.py_func' } }).map((o) => o.rule), ['dangerousReference']);
+    assert.deepEqual(
+      walk({ class_name: 'TFOpLambda', config: { function: 'io.read_file' } }).map((o) => o.global),
+      ['tensorflow.io.read_file'],
+    );
+    assert.deepEqual(
+      walk({ class_name: 'TFOpLambda', config: { function: 'raw_ops.WriteFile' } }).map((o) => o.global),
+      ['tensorflow.raw_ops.WriteFile'],
+    );
+    assert.deepEqual(
+      walk({ class_name: 'TFOpLambda', config: { function: 'compat.v1.py_func' } }).map((o) => o.rule),
+      ['dangerousReference'],
+    );
     assert.deepEqual(walk({ class_name: 'TensorFlowOpLayer', config: { node_def: { op: 'AddV2' } } }), []);
-    assert.deepEqual(walk({ class_name: 'TensorFlowOpLayer', config: { node_def: { op: 'PyFunc' } } }).map((o) => o.rule), ['dangerousReference']);
+    assert.deepEqual(
+      walk({ class_name: 'TensorFlowOpLayer', config: { node_def: { op: 'PyFunc' } } }).map((o) => o.rule),
+      ['dangerousReference'],
+    );
     assert.deepEqual(walk({ class_name: 'TensorFlowOpLayer', config: { node_def: { op: 'PrintV2' } } }), []);
   });
 

@@ -50,7 +50,10 @@ describe('keras config resource bounds', () => {
     assert.ok(zip.length < 64 * 1024, 'the bomb is small on disk');
     const r = await scanBuffer(zip, 'bomb.keras', { limits: { maxInflatedBytes: 1024 * 1024 } });
     assert.equal(r.verdict, 'unscannable');
-    assert.ok(r.findings.some((f) => f.rule === 'engine/limit' && f.message.includes('config.json')), r.findings.map((f) => f.message).join(','));
+    assert.ok(
+      r.findings.some((f) => f.rule === 'engine/limit' && f.message.includes('config.json')),
+      r.findings.map((f) => f.message).join(','),
+    );
   });
 
   it('thousands of layers, one of them a Lambda, still finds the Lambda', async () => {
@@ -110,7 +113,10 @@ describe('HDF5 global heaps that make libhdf5 loop forever', () => {
   // Found by mutation of malicious__lambda-marshal.h5: each byte change is in its global heap
   // collection (at 2048), in an object size or the free-space size, and made libhdf5's heap
   // decoding spin without end, inside WebAssembly where no timer can stop it.
-  for (const [at, x] of [[3880, 85], [3912, 221]] as const) {
+  for (const [at, x] of [
+    [3880, 85],
+    [3912, 221],
+  ] as const) {
     it(`heap size byte at ${at} ^ ${x}: the scan ends with a finding`, async () => {
       const data = new Uint8Array(readFileSync(fixture('keras', 'malicious__lambda-marshal.h5')));
       assert.deepEqual([...data.subarray(2048, 2052)], [0x47, 0x43, 0x4f, 0x4c], 'the fixture the offsets were found on');
@@ -118,7 +124,9 @@ describe('HDF5 global heaps that make libhdf5 loop forever', () => {
       const { Worker } = await import('node:worker_threads');
       const w = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: { bytes: data, name: 'loop.h5' } });
       const result = await new Promise<{ verdict: string; rules: string[] } | 'timeout'>((resolve, reject) => {
-        const timer = setTimeout(() => resolve('timeout'), 30_000);
+        const timer = setTimeout(() => {
+          resolve('timeout');
+        }, 30_000);
         w.once('message', (m: { verdict: string; rules: string[] }) => {
           clearTimeout(timer);
           resolve(m);

@@ -32,7 +32,9 @@ const noCrash = assertNoInternalError;
 const scan = (b: Uint8Array, name = 'x.npy'): Promise<FileReport> => scanBuffer(b, name);
 
 describe('numpy fixtures', () => {
-  const names = readdirSync(fixture('numpy')).filter((n) => /^(clean|malicious)__/.test(n)).sort();
+  const names = readdirSync(fixture('numpy'))
+    .filter((n) => /^(clean|malicious)__/.test(n))
+    .sort();
   it('include v2 and v3 headers as numpy writes them', () => {
     assert.equal(readFileSync(fixture('numpy', 'clean__header-v2.npy'))[6], 2);
     assert.equal(readFileSync(fixture('numpy', 'clean__header-v3-utf8.npy'))[6], 3);
@@ -43,8 +45,16 @@ describe('numpy fixtures', () => {
       const summary = r.findings.map((f) => `${f.severity} ${f.rule}: ${f.message}`).join('\n');
       assert.equal(r.verdict, name.split('__')[0], summary);
       assert.equal(r.format, name.endsWith('.npz') ? 'numpy-npz' : 'numpy-npy');
-      if (r.verdict === 'malicious') assert.ok(r.findings.some((f) => f.rule === 'pickle/dangerous-global' && /system/.test(f.message)), summary);
-      if (r.verdict === 'clean') assert.deepEqual(r.findings.filter((f) => f.severity !== 'info'), []);
+      if (r.verdict === 'malicious')
+        assert.ok(
+          r.findings.some((f) => f.rule === 'pickle/dangerous-global' && /system/.test(f.message)),
+          summary,
+        );
+      if (r.verdict === 'clean')
+        assert.deepEqual(
+          r.findings.filter((f) => f.severity !== 'info'),
+          [],
+        );
     });
   }
   it('numeric data is sized, never read', async () => {
@@ -106,13 +116,13 @@ describe('data that does not match the header', () => {
   });
 });
 
-describe('headers read the way ast.literal_eval reads them (numpy\'s parser)', () => {
+describe("headers read the way ast.literal_eval reads them (numpy's parser)", () => {
   it('a repeated key keeps its last value: an object dtype hidden behind a float one runs its pickle', async () => {
     const r = await scan(npy("{'descr': '<f4', 'descr': '|O', 'fortran_order': False, 'shape': (1,), }", PAYLOAD));
     assert.equal(r.verdict, 'malicious', rules(r.findings).join(','));
     assert.ok(rules(r.findings).includes('numpy/ambiguous-header'));
   });
-  it('adjacent strings concatenate: \'|\' \'O\' is the object dtype', async () => {
+  it("adjacent strings concatenate: '|' 'O' is the object dtype", async () => {
     const r = await scan(npy("{'descr': '|' 'O', 'fortran_order': False, 'shape': (1,), }", PAYLOAD));
     assert.equal(r.verdict, 'malicious', rules(r.findings).join(','));
   });

@@ -4,7 +4,7 @@ import { checkLocation, checkRange } from '../../../src/formats/onnx/external-da
 
 const worst = (loc: string): string => {
   const f = checkLocation(loc);
-  return f.some((x) => x.severity === 'malicious') ? 'malicious' : f.length > 0 ? f[0]?.severity ?? 'clean' : 'clean';
+  return f.some((x) => x.severity === 'malicious') ? 'malicious' : f.length > 0 ? (f[0]?.severity ?? 'clean') : 'clean';
 };
 
 describe('external data locations', () => {
@@ -31,7 +31,9 @@ describe('external data locations', () => {
     ['weights/com1.bin', 'suspicious'],
     ['', 'suspicious'],
   ] as const) {
-    it(`${JSON.stringify(loc)} is ${expected}`, () => assert.equal(worst(loc), expected));
+    it(`${JSON.stringify(loc)} is ${expected}`, () => {
+      assert.equal(worst(loc), expected);
+    });
   }
 
   it('names the onnxruntime memory marker with its own rule', () => {
@@ -40,10 +42,22 @@ describe('external data locations', () => {
 });
 
 describe('external data ranges', () => {
-  it('accepts ranges inside the file', () => assert.deepEqual(checkRange('"d"', 100, '10', '90'), []));
-  it('accepts a missing length', () => assert.deepEqual(checkRange('"d"', 100, '10', undefined), []));
-  it('rejects a range past the end', () => assert.equal(checkRange('"d"', 100, '10', '91')[0]?.rule, 'onnx/external-data-range'));
-  it('rejects an offset past the end', () => assert.equal(checkRange('"d"', 100, '101', undefined)[0]?.rule, 'onnx/external-data-range'));
-  it('rejects negative values', () => assert.equal(checkRange('"d"', 100, '-1', undefined)[0]?.rule, 'onnx/external-data-range'));
-  it('rejects non-numbers', () => assert.equal(checkRange('"d"', 100, '0x10', undefined)[0]?.rule, 'onnx/external-data-range'));
+  it('accepts ranges inside the file', () => {
+    assert.deepEqual(checkRange('"d"', 100, '10', '90'), []);
+  });
+  it('accepts a missing length', () => {
+    assert.deepEqual(checkRange('"d"', 100, '10', undefined), []);
+  });
+  it('rejects a range past the end', () => {
+    assert.equal(checkRange('"d"', 100, '10', '91')[0]?.rule, 'onnx/external-data-range');
+  });
+  it('rejects an offset past the end', () => {
+    assert.equal(checkRange('"d"', 100, '101', undefined)[0]?.rule, 'onnx/external-data-range');
+  });
+  it('rejects negative values', () => {
+    assert.equal(checkRange('"d"', 100, '-1', undefined)[0]?.rule, 'onnx/external-data-range');
+  });
+  it('rejects non-numbers', () => {
+    assert.equal(checkRange('"d"', 100, '0x10', undefined)[0]?.rule, 'onnx/external-data-range');
+  });
 });

@@ -29,9 +29,15 @@ describe('length past the end of the message', () => {
 });
 
 describe('invalid wire data', () => {
-  it('group wire type', async () => assert.notEqual(await verdictOf(Uint8Array.from([...int(1, 8), (7 << 3) | 3, 0, 0, 0])), 'clean'));
-  it('field number 0 inside a graph', async () => assert.notEqual(await verdictOf(Uint8Array.from([...int(1, 8), ...bytes(7, [0x02, 0x00])])), 'clean'));
-  it('an 11-byte varint', async () => assert.notEqual(await verdictOf(Uint8Array.from([...int(1, 8), ...bytes(7, [0x08, ...new Array(10).fill(0xff), 0x01])])), 'clean'));
+  it('group wire type', async () => {
+    assert.notEqual(await verdictOf(Uint8Array.from([...int(1, 8), (7 << 3) | 3, 0, 0, 0])), 'clean');
+  });
+  it('field number 0 inside a graph', async () => {
+    assert.notEqual(await verdictOf(Uint8Array.from([...int(1, 8), ...bytes(7, [0x02, 0x00])])), 'clean');
+  });
+  it('an 11-byte varint', async () => {
+    assert.notEqual(await verdictOf(Uint8Array.from([...int(1, 8), ...bytes(7, [0x08, ...new Array(10).fill(0xff), 0x01])])), 'clean');
+  });
 });
 
 describe('model without graph or opset', () => {
@@ -49,7 +55,16 @@ describe('external data tricks', () => {
     assert.ok(has(r, 'onnx/external-data-traversal', 'malicious'), ruleSeverities(r).join(', '));
   });
   it('a second location entry hides a traversal', async () => {
-    const r = await scanBytes(model(initializer(...externalTensor('w', [['location', 'ok.bin'], ['location', '/etc/shadow']]))));
+    const r = await scanBytes(
+      model(
+        initializer(
+          ...externalTensor('w', [
+            ['location', 'ok.bin'],
+            ['location', '/etc/shadow'],
+          ]),
+        ),
+      ),
+    );
     assert.ok(has(r, 'onnx/external-data-traversal', 'malicious'));
     assert.ok(has(r, 'onnx/malformed', 'suspicious'));
   });

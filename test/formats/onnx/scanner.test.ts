@@ -56,7 +56,9 @@ describe('externalDataReferences', () => {
 
 describe('external data on disk', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mg-onnx-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   const write = (name: string, location: string, extra: [string, string][] = []): string => {
     const p = join(dir, name);
     writeFileSync(p, model(initializer(...externalTensor('w', [['location', location], ...extra]))));
@@ -89,7 +91,12 @@ describe('external data on disk', () => {
 
   it('a range past the end of the data file is suspicious', async () => {
     writeFileSync(join(dir, 'short.bin'), new Uint8Array(16));
-    const r = await scanFile(write('short.onnx', 'short.bin', [['offset', '0'], ['length', '4096']]));
+    const r = await scanFile(
+      write('short.onnx', 'short.bin', [
+        ['offset', '0'],
+        ['length', '4096'],
+      ]),
+    );
     assert.ok(has(r, 'onnx/external-data-range', 'suspicious'), ruleSeverities(r).join(', '));
   });
 

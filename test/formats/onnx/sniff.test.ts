@@ -29,13 +29,14 @@ describe('ONNX sniffing next to TensorFlow SavedModels', () => {
   });
 });
 
-describe('the sniffer\'s ModelProto wire table', () => {
+describe("the sniffer's ModelProto wire table", () => {
   it('matches the official schema field by field', async () => {
     const { messageType } = await import('../../../src/formats/onnx/schema.js');
     const { MODEL_WIRE } = await import('../../../src/formats/onnx/sniff.js');
-    const fromSchema = new Map(
-      messageType('ModelProto').fieldsArray.map((f) => [f.id, /^(u?int(32|64)|sint(32|64)|bool)$/.test(f.type) ? 0 : 2]),
+    const fromSchema = new Map(messageType('ModelProto').fieldsArray.map((f) => [f.id, /^(u?int(32|64)|sint(32|64)|bool)$/.test(f.type) ? 0 : 2]));
+    assert.deepEqual(
+      [...MODEL_WIRE].sort((a, b) => a[0] - b[0]),
+      [...fromSchema].sort((a, b) => a[0] - b[0]),
     );
-    assert.deepEqual([...MODEL_WIRE].sort((a, b) => a[0] - b[0]), [...fromSchema].sort((a, b) => a[0] - b[0]));
   });
 });

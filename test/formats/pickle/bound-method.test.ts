@@ -37,7 +37,10 @@ describe('getattr(<global>, name): a dotted name as protocols 0-3 write it', () 
   it('an unknown dotted global is suspicious, named in full', async () => {
     const r = await scan(pickle(GETATTR, 'ccollections\nOrderedDict\n', u('fromkeys'), '\x86R', '\x85'));
     assert.equal(r.verdict, 'suspicious');
-    assert.ok(r.findings.some((f) => f.global === 'collections.OrderedDict.fromkeys'), JSON.stringify(r.findings));
+    assert.ok(
+      r.findings.some((f) => f.global === 'collections.OrderedDict.fromkeys'),
+      JSON.stringify(r.findings),
+    );
   });
   it('calling an allowed-for-storage function is not allowed', async () => {
     const r = await scan(pickle(GETATTR, 'ctorch.optim.swa_utils\nSWALR\n', u('_cosine_anneal'), '\x86R', 'K\x01K\x02K\x03\x87R'));

@@ -19,7 +19,11 @@ for (const dir of ['pickle', 'torch']) {
         const named = r.findings.map((f) => f.global ?? '');
         for (const g of want.globals) assert.ok(named.includes(g), `${g} not named:\n${summary}`);
         assert.ok(!rules(r.findings).includes('engine/internal-error'), summary);
-        if (want.verdict === 'clean') assert.deepEqual(r.findings.filter((f) => f.severity !== 'info'), []);
+        if (want.verdict === 'clean')
+          assert.deepEqual(
+            r.findings.filter((f) => f.severity !== 'info'),
+            [],
+          );
       });
     }
   });

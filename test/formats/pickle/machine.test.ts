@@ -118,7 +118,10 @@ describe('names and constants', () => {
     assert.equal(value.items[3], 123456789012345678901234567890n);
   });
   it('rejects an unquoted STRING as CPython does', () => {
-    assert.throws(() => run(bytes("Sabc\n.")), (e: unknown) => e instanceof ModelguardError && e.code === 'E_MALFORMED');
+    assert.throws(
+      () => run(bytes('Sabc\n.')),
+      (e: unknown) => e instanceof ModelguardError && e.code === 'E_MALFORMED',
+    );
   });
   it('keeps large byte strings as offsets without reading them', () => {
     const n = 4096;

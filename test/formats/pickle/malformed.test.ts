@@ -51,7 +51,7 @@ describe('huge declared lengths', () => {
 
 describe('invalid opcodes and text', () => {
   it('an invalid opcode after a payload keeps the payload finding', async () => {
-    const r = await scan(b('cos\nsystem\n(S\'x\'\ntR\xff'), 'pickle');
+    const r = await scan(b("cos\nsystem\n(S'x'\ntR\xff"), 'pickle');
     assert.equal(r.verdict, 'malicious');
     assert.ok(rules(r.findings).includes('pickle/malformed'));
   });

@@ -49,7 +49,7 @@ describe('pickle reader matches pickletools.genops', () => {
       let n = 0;
       for (const [name, pos, arg] of ops) {
         if (name === 'ERROR') {
-          assert.throws(() => r.next(), `pickletools failed here, the reader must too (${String(arg)})`);
+          assert.throws(() => r.next(), `pickletools failed here, the reader must too (${JSON.stringify(arg)})`);
           return;
         }
         const op = r.next();

@@ -21,7 +21,13 @@ describe('strict JSON reader', () => {
     const v = parseStrictJson(text('{"a":1, "a":2}'), LIMITS);
     assert.equal(v.kind, 'object');
     if (v.kind !== 'object') return;
-    assert.deepEqual(v.entries.map((e) => [e.key, e.offset]), [['a', 1], ['a', 8]]);
+    assert.deepEqual(
+      v.entries.map((e) => [e.key, e.offset]),
+      [
+        ['a', 1],
+        ['a', 8],
+      ],
+    );
   });
 
   it('decodes escapes and surrogate pairs', () => {
@@ -32,7 +38,11 @@ describe('strict JSON reader', () => {
   it('keeps numbers as source text', () => {
     const v = parseStrictJson(text('[18446744073709551616, -0.5e3]'), LIMITS);
     assert.ok(v.kind === 'array');
-    if (v.kind === 'array') assert.deepEqual(v.items.map((i) => (i.kind === 'number' ? i.text : '')), ['18446744073709551616', '-0.5e3']);
+    if (v.kind === 'array')
+      assert.deepEqual(
+        v.items.map((i) => (i.kind === 'number' ? i.text : '')),
+        ['18446744073709551616', '-0.5e3'],
+      );
   });
 
   for (const [what, src] of [
@@ -50,15 +60,21 @@ describe('strict JSON reader', () => {
     ['bare fraction', '[1.]'],
     ['missing exponent digits', '[1e]'],
   ] as const) {
-    it(`rejects ${what}`, () => assert.equal(code(src), 'E_MALFORMED'));
+    it(`rejects ${what}`, () => {
+      assert.equal(code(src), 'E_MALFORMED');
+    });
   }
 
-  it('accepts trailing whitespace like serde_json', () => assert.equal(code('{}  \n\t\r'), 'ok'));
+  it('accepts trailing whitespace like serde_json', () => {
+    assert.equal(code('{}  \n\t\r'), 'ok');
+  });
 
   it('stops at the depth limit with E_LIMIT', () => {
     assert.equal(code('['.repeat(200) + ']'.repeat(200)), 'E_LIMIT');
     assert.equal(code('['.repeat(100) + ']'.repeat(100)), 'ok');
   });
 
-  it('stops at the value limit with E_LIMIT', () => assert.equal(code(`[${'1,'.repeat(2000)}1]`), 'E_LIMIT'));
+  it('stops at the value limit with E_LIMIT', () => {
+    assert.equal(code(`[${'1,'.repeat(2000)}1]`), 'E_LIMIT');
+  });
 });

@@ -122,7 +122,17 @@ describe('__metadata__ that is not a string map', () => {
 });
 
 describe('every dtype of the current crate is accepted', () => {
-  for (const [dtype, bits] of [['BOOL', 8], ['F4', 4], ['F6_E2M3', 6], ['F8_E8M0', 8], ['F8_E4M3FNUZ', 8], ['F8_E5M2FNUZ', 8], ['BF16', 16], ['C64', 64], ['U64', 64]] as const) {
+  for (const [dtype, bits] of [
+    ['BOOL', 8],
+    ['F4', 4],
+    ['F6_E2M3', 6],
+    ['F8_E8M0', 8],
+    ['F8_E4M3FNUZ', 8],
+    ['F8_E5M2FNUZ', 8],
+    ['BF16', 16],
+    ['C64', 64],
+    ['U64', 64],
+  ] as const) {
     it(dtype, async () => {
       const bytes = (8 * bits) / 8;
       const r = await scanBytes(st(`{${T('w', dtype, [8], 0, bytes)}}`, bytes));

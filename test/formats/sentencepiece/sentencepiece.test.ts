@@ -46,7 +46,8 @@ describe('real SentencePiece models', () => {
       const r = await scan(bytes.subarray(0, n));
       noCrash(r, `cut at ${n}`);
       // (The first byte alone is a newline: text.)
-      if (r.verdict === 'clean') assert.ok((boundaries.has(n) && r.format === 'sentencepiece') || (n === 1 && r.format === 'text'), `clean when cut at ${n} as ${r.format}`);
+      if (r.verdict === 'clean')
+        assert.ok((boundaries.has(n) && r.format === 'sentencepiece') || (n === 1 && r.format === 'text'), `clean when cut at ${n} as ${r.format}`);
     }
   });
 });
@@ -63,7 +64,10 @@ describe('broken models', () => {
     ['a piece without its string', cat(...base, len(1, f32(2, 0)))],
     ['a piece field with the wrong wire type', cat(...base, len(1, str(1, 'x'), str(2, 'not a float')))],
     ['a piece that is not UTF-8', cat(...base, piece(Uint8Array.from([0xff, 0xfe])))],
-    ['a character map whose trie is larger than the map', cat(...base, len(3, str(1, 'nmt_nfkc'), len(2, Uint8Array.from([0x00, 0x01, 0x00, 0x00, 1, 2, 3, 4]))))],
+    [
+      'a character map whose trie is larger than the map',
+      cat(...base, len(3, str(1, 'nmt_nfkc'), len(2, Uint8Array.from([0x00, 0x01, 0x00, 0x00, 1, 2, 3, 4])))),
+    ],
     ['a character map too short for its size', cat(...base, len(3, len(2, Uint8Array.from([1, 2]))))],
     ['a top-level field of the wrong type', cat(...base, vint(3, 7))],
     ['a length past the end', cat(...base, Uint8Array.from([0x0a, 0x7f, 0x0a, 0x01]))],
@@ -78,14 +82,19 @@ describe('broken models', () => {
 
 describe('other protobuf files are not tokenizers', () => {
   it('ONNX, TensorFlow graphs and Keras metadata keep their own formats', async () => {
-    for (const [dir, n] of [['onnx', 'clean__mlp.onnx'], ['tensorflow', 'clean__frozen-graph.pb'], ['tensorflow', 'clean__saved-model-tf2.pb'], ['tensorflow', 'clean__keras_metadata-dense.pb']]) {
+    for (const [dir, n] of [
+      ['onnx', 'clean__mlp.onnx'],
+      ['tensorflow', 'clean__frozen-graph.pb'],
+      ['tensorflow', 'clean__saved-model-tf2.pb'],
+      ['tensorflow', 'clean__keras_metadata-dense.pb'],
+    ]) {
       let bytes: Uint8Array;
       try {
         bytes = new Uint8Array(readFileSync(fixture(dir as string, n as string)));
       } catch {
         continue;
       }
-      const r = await scanBuffer(bytes, n as string);
+      const r = await scanBuffer(bytes, n);
       assert.ok(!r.format.includes('sentencepiece'), `${n} taken for ${r.format}`);
     }
   });

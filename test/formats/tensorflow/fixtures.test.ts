@@ -25,7 +25,11 @@ describe('tensorflow fixtures', () => {
       assert.equal(r.verdict, want.verdict, summary);
       for (const rule of want.rules) assert.ok(rules(r.findings).includes(rule), `${rule} missing:\n${summary}`);
       assert.ok(!rules(r.findings).includes('engine/internal-error'), summary);
-      if (want.verdict === 'clean') assert.deepEqual(r.findings.filter((f) => f.severity !== 'info'), []);
+      if (want.verdict === 'clean')
+        assert.deepEqual(
+          r.findings.filter((f) => f.severity !== 'info'),
+          [],
+        );
     });
   }
 });

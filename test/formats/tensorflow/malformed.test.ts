@@ -70,7 +70,10 @@ describe('resource bounds', () => {
   it('the node budget stops a graph with too many nodes', () => {
     const g = graphDef(...Array.from({ length: 50 }, (_, i) => nodeDef(`n${i}`, 'NoOp')));
     const src = new WindowedSource(new BufferSource(g));
-    assert.throws(() => readGraph(src, 0, g.length, new GraphBudget(10)), (e) => e instanceof ModelguardError && e.code === 'E_LIMIT');
+    assert.throws(
+      () => readGraph(src, 0, g.length, new GraphBudget(10)),
+      (e) => e instanceof ModelguardError && e.code === 'E_LIMIT',
+    );
   });
   it('attributes nested past the bound are E_LIMIT', async () => {
     // AttrValue.func (10) → NameAttrList.attr (2) → entry.value (2) → AttrValue.func ... 100 levels

@@ -16,9 +16,7 @@ const summary = (r: FileReport): string => r.findings.map((f) => `${f.severity} 
 
 /** A NodeDef with string attributes (a string[] value is a list attribute). */
 function node(name: string, op: string, attrs: Record<string, string | string[]> = {}): Uint8Array {
-  const entries = Object.entries(attrs).map(([k, v]) =>
-    len(5, str(1, k), len(2, Array.isArray(v) ? len(1, ...v.map((x) => str(2, x))) : str(2, v))),
-  );
+  const entries = Object.entries(attrs).map(([k, v]) => len(5, str(1, k), len(2, Array.isArray(v) ? len(1, ...v.map((x) => str(2, x))) : str(2, v))));
   return cat(nodeDef(name, op), ...entries);
 }
 /** A GraphDef with `nodes` and one library function `fn` holding `fnNodes`. */
@@ -27,8 +25,26 @@ function withFunction(nodes: Uint8Array[], fn: string, fnNodes: Uint8Array[]): U
   return cat(graphDef(...nodes), len(2, len(1, fdef)));
 }
 
-const ordinary = ['Placeholder', 'Const', 'MatMul', 'BiasAdd', 'Relu', 'Conv2D', 'Identity', 'StatefulPartitionedCall', 'VarHandleOp',
-  'ReadVariableOp', 'NoOp', 'DisableCopyOnRead', 'StringJoin', 'ShardedFilename', 'While', 'If', 'TensorListReserve', 'Print'];
+const ordinary = [
+  'Placeholder',
+  'Const',
+  'MatMul',
+  'BiasAdd',
+  'Relu',
+  'Conv2D',
+  'Identity',
+  'StatefulPartitionedCall',
+  'VarHandleOp',
+  'ReadVariableOp',
+  'NoOp',
+  'DisableCopyOnRead',
+  'StringJoin',
+  'ShardedFilename',
+  'While',
+  'If',
+  'TensorListReserve',
+  'Print',
+];
 
 describe('ordinary computation', () => {
   it('registered compute ops, internal ops and calls of library functions are clean', async () => {

@@ -21,14 +21,25 @@ describe('fields', () => {
   it('walks varint, fixed, and length-delimited fields in order', () => {
     const s = src(0x08, 0x96, 0x01, 0x15, 1, 2, 3, 4, 0x19, 1, 2, 3, 4, 5, 6, 7, 8, 0x22, 2, 0x61, 0x62);
     const f = all(s);
-    assert.deepEqual(f.map((x) => [x.no, x.wire]), [[1, 0], [2, 5], [3, 1], [4, 2]]);
+    assert.deepEqual(
+      f.map((x) => [x.no, x.wire]),
+      [
+        [1, 0],
+        [2, 5],
+        [3, 1],
+        [4, 2],
+      ],
+    );
     assert.equal(f[0]?.varint, 150n);
     assert.deepEqual([f[3]?.at, f[3]?.length], [19, 2]);
   });
   it('skips groups, nested ones too', () => {
     // field 5 group { field 1 varint; field 6 group { } } then field 2 varint
     const f = all(src(0x2b, 0x08, 0x01, 0x33, 0x34, 0x2c, 0x10, 0x07));
-    assert.deepEqual(f.map((x) => x.no), [2]);
+    assert.deepEqual(
+      f.map((x) => x.no),
+      [2],
+    );
   });
   it('reads 64-bit varints exactly', () => {
     const s = src(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01);
@@ -39,33 +50,69 @@ describe('fields', () => {
 describe('hostile input', () => {
   it('a length past the message is E_TRUNCATED before any read', () => {
     // field 1, LEN 2^40
-    assert.equal(code(() => all(src(0x0a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20))), 'E_TRUNCATED');
+    assert.equal(
+      code(() => all(src(0x0a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20))),
+      'E_TRUNCATED',
+    );
   });
   it('a length over 2^53 is E_MALFORMED', () => {
-    assert.equal(code(() => all(src(0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f))), 'E_MALFORMED');
+    assert.equal(
+      code(() => all(src(0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f))),
+      'E_MALFORMED',
+    );
   });
   it('an 11-byte varint is E_MALFORMED, a cut one E_TRUNCATED', () => {
-    assert.equal(code(() => all(src(0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01))), 'E_MALFORMED');
-    assert.equal(code(() => all(src(0x08, 0xff, 0xff))), 'E_TRUNCATED');
+    assert.equal(
+      code(() => all(src(0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01))),
+      'E_MALFORMED',
+    );
+    assert.equal(
+      code(() => all(src(0x08, 0xff, 0xff))),
+      'E_TRUNCATED',
+    );
   });
   it('field number 0 and wire types 6 and 7 are E_MALFORMED', () => {
-    assert.equal(code(() => all(src(0x00, 0x01))), 'E_MALFORMED');
-    assert.equal(code(() => all(src(0x0e))), 'E_MALFORMED');
-    assert.equal(code(() => all(src(0x0f))), 'E_MALFORMED');
+    assert.equal(
+      code(() => all(src(0x00, 0x01))),
+      'E_MALFORMED',
+    );
+    assert.equal(
+      code(() => all(src(0x0e))),
+      'E_MALFORMED',
+    );
+    assert.equal(
+      code(() => all(src(0x0f))),
+      'E_MALFORMED',
+    );
   });
   it('an end-group without a start, or a mismatched one, is E_MALFORMED', () => {
-    assert.equal(code(() => all(src(0x0c))), 'E_MALFORMED');
-    assert.equal(code(() => all(src(0x0b, 0x14))), 'E_MALFORMED');
+    assert.equal(
+      code(() => all(src(0x0c))),
+      'E_MALFORMED',
+    );
+    assert.equal(
+      code(() => all(src(0x0b, 0x14))),
+      'E_MALFORMED',
+    );
   });
   it('an unterminated group is E_TRUNCATED', () => {
-    assert.equal(code(() => all(src(0x0b, 0x08, 0x01))), 'E_TRUNCATED');
+    assert.equal(
+      code(() => all(src(0x0b, 0x08, 0x01))),
+      'E_TRUNCATED',
+    );
   });
   it('groups nested past the bound are E_LIMIT, not a stack overflow', () => {
     const deep = new WindowedSource(new BufferSource(new Uint8Array(100_000).fill(0x0b)));
-    assert.equal(code(() => all(deep)), 'E_LIMIT');
+    assert.equal(
+      code(() => all(deep)),
+      'E_LIMIT',
+    );
   });
   it('a fixed64 cut short is E_TRUNCATED', () => {
-    assert.equal(code(() => all(src(0x09, 1, 2, 3))), 'E_TRUNCATED');
+    assert.equal(
+      code(() => all(src(0x09, 1, 2, 3))),
+      'E_TRUNCATED',
+    );
   });
 });
 
@@ -73,7 +120,7 @@ describe('windowed reads', () => {
   it('reads across window boundaries and larger than a window', () => {
     const big = new Uint8Array(200_000).map((_, i) => i & 0xff);
     const w = new WindowedSource(new BufferSource(big));
-    assert.equal(w.read(65_530, 10)[9], (65_539) & 0xff);
+    assert.equal(w.read(65_530, 10)[9], 65_539 & 0xff);
     assert.equal(w.read(1000, 100_000).length, 100_000);
     assert.equal(w.read(199_999, 1)[0], 199_999 & 0xff);
   });

@@ -13,7 +13,7 @@ describe('text fallback', () => {
     assert.equal(r.format, 'json');
   });
   it('text that starts like a pickle is not plain text', async () => {
-    for (const s of ['(dp0\n', "cos\nsystem\n", "(S'x'\n", 'I1\nI2\n']) {
+    for (const s of ['(dp0\n', 'cos\nsystem\n', "(S'x'\n", 'I1\nI2\n']) {
       assert.notEqual((await scanBuffer(enc(s), 'cut.pkl')).verdict, 'clean', JSON.stringify(s));
     }
   });

@@ -25,11 +25,17 @@ describe('tflite fixtures', () => {
   }
   it('the disguised Flex op is reported by the op its NodeDef runs', async () => {
     const r = await scanFile(fixture('tflite', 'malicious__flex-disguised-write-file.tflite'));
-    assert.ok(r.findings.some((f) => f.global === 'tensorflow.raw_ops.WriteFile'), JSON.stringify(r.findings));
+    assert.ok(
+      r.findings.some((f) => f.global === 'tensorflow.raw_ops.WriteFile'),
+      JSON.stringify(r.findings),
+    );
   });
   it('EagerPyFunc is reported once, not also as PyFunc', async () => {
     const r = await scanFile(fixture('tflite', 'malicious__flex-pyfunc.tflite'));
-    assert.deepEqual(r.findings.filter((f) => f.rule === 'tflite/flex-op').map((f) => f.global), ['tensorflow.raw_ops.EagerPyFunc']);
+    assert.deepEqual(
+      r.findings.filter((f) => f.rule === 'tflite/flex-op').map((f) => f.global),
+      ['tensorflow.raw_ops.EagerPyFunc'],
+    );
   });
 });
 
@@ -67,7 +73,12 @@ describe('damaged models', () => {
 
 describe('sniffing', () => {
   it('other formats are not taken for TFLite', async () => {
-    for (const [dir, n] of [['onnx', 'clean__mlp.onnx'], ['tensorflow', 'clean__frozen-graph.pb'], ['sentencepiece', 'clean__bpe-identity.model'], ['pickle', 'clean__plain-data-protocol4.pkl']]) {
+    for (const [dir, n] of [
+      ['onnx', 'clean__mlp.onnx'],
+      ['tensorflow', 'clean__frozen-graph.pb'],
+      ['sentencepiece', 'clean__bpe-identity.model'],
+      ['pickle', 'clean__plain-data-protocol4.pkl'],
+    ]) {
       const r = await scanFile(fixture(dir as string, n as string));
       assert.notEqual(r.format, 'tflite', n);
     }

@@ -8,7 +8,10 @@ import { scanBuffer } from '../../../src/scan/engine.js';
 import { rules } from '../../helpers.js';
 import { buildZip } from '../../zip-builder.js';
 
-const kinds = (data: Uint8Array) => readZip(new BufferSource(data), 1000).anomalies.map((a) => a.kind).sort();
+const kinds = (data: Uint8Array) =>
+  readZip(new BufferSource(data), 1000)
+    .anomalies.map((a) => a.kind)
+    .sort();
 const PAYLOAD = '\x80\x02cos\nsystem\nX\x04\x00\x00\x00true\x85R.';
 
 describe('clean archives raise no anomaly', () => {
@@ -30,7 +33,10 @@ describe('clean archives raise no anomaly', () => {
 
 describe('tricks are reported', () => {
   it('hidden local entry, analysed as a pickle', async () => {
-    const z = buildZip([{ name: 'arch/data.pkl', data: '\x80\x02}.' }, { name: 'arch/evil.pkl', data: PAYLOAD, hidden: true }]);
+    const z = buildZip([
+      { name: 'arch/data.pkl', data: '\x80\x02}.' },
+      { name: 'arch/evil.pkl', data: PAYLOAD, hidden: true },
+    ]);
     assert.deepEqual(kinds(z), ['hidden-entry']);
     const r = await scanBuffer(z, 'h.pt');
     assert.equal(r.verdict, 'malicious');
@@ -40,7 +46,15 @@ describe('tricks are reported', () => {
     assert.deepEqual(kinds(buildZip([{ name: 'arch/data.pkl', localFlags: 1, data: 'x' }])), ['flag-mismatch']);
   });
   it('duplicate names, unsafe names, prefix data, count mismatch', () => {
-    assert.deepEqual(kinds(buildZip([{ name: 'd', data: '1' }, { name: 'd', data: '2' }])), ['duplicate-name']);
+    assert.deepEqual(
+      kinds(
+        buildZip([
+          { name: 'd', data: '1' },
+          { name: 'd', data: '2' },
+        ]),
+      ),
+      ['duplicate-name'],
+    );
     assert.deepEqual(kinds(buildZip([{ name: '../../etc/x', data: '1' }])), ['unsafe-name']);
     assert.deepEqual(kinds(buildZip([{ name: 'a', data: '1' }], { prefix: new Uint8Array(10) })), ['prefix-data']);
     assert.ok(kinds(buildZip([{ name: 'a', data: '1' }], { declaredEntries: 0 })).includes('entry-count-mismatch'));
@@ -50,8 +64,14 @@ describe('tricks are reported', () => {
 describe('hostile archives', () => {
   it('a directory claiming 65535 entries in a few bytes is malformed, not allocated', () => {
     const z = buildZip([{ name: 'a', data: '1' }], { declaredEntries: 65535 });
-    assert.throws(() => readZip(new BufferSource(z), 100), (e: unknown) => e instanceof ModelguardError && e.code === 'E_LIMIT');
-    assert.throws(() => readZip(new BufferSource(z), 100_000), (e: unknown) => e instanceof ModelguardError && e.code === 'E_MALFORMED');
+    assert.throws(
+      () => readZip(new BufferSource(z), 100),
+      (e: unknown) => e instanceof ModelguardError && e.code === 'E_LIMIT',
+    );
+    assert.throws(
+      () => readZip(new BufferSource(z), 100_000),
+      (e: unknown) => e instanceof ModelguardError && e.code === 'E_MALFORMED',
+    );
   });
   it('a deflate bomb is stopped at the inflation limit', async () => {
     const z = buildZip([{ name: 'arch/data.pkl', data: new Uint8Array(50 * 1024 * 1024), deflate: true }]);
@@ -60,7 +80,10 @@ describe('hostile archives', () => {
     assert.notEqual(r.verdict, 'clean');
   });
   it('truncating an archive anywhere never yields clean', async () => {
-    const z = buildZip([{ name: 'arch/data.pkl', data: '\x80\x02}.' }, { name: 'arch/version', data: '3\n' }]);
+    const z = buildZip([
+      { name: 'arch/data.pkl', data: '\x80\x02}.' },
+      { name: 'arch/version', data: '3\n' },
+    ]);
     // From 4 bytes on: shorter cuts are the plain text "P" / "PK".
     for (let n = 4; n < z.length; n++) {
       const r = await scanBuffer(z.subarray(0, n), 't.pt');

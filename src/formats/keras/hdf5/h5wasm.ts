@@ -104,7 +104,7 @@ function capMemory(m: H5Lib): void {
   // The project compiles without the DOM/WebAssembly type library: describe the one method used.
   interface WasmMemory {
     readonly buffer: ArrayBuffer;
-    grow(delta: number): number;
+    grow: (this: WasmMemory, delta: number) => number;
   }
   const proto = (globalThis as unknown as { WebAssembly: { Memory: { prototype: WasmMemory } } }).WebAssembly.Memory.prototype;
   const grow = proto.grow;
@@ -211,7 +211,21 @@ function sourceFs(fs: EmFs, onError: (e: unknown) => void): object {
   const nodeOps = {
     getattr(node: FsNode) {
       const size = node.size ?? 4096;
-      return { dev: 1, ino: node.id, mode: node.mode, nlink: 1, uid: 0, gid: 0, rdev: 0, size, atime: stamp, mtime: stamp, ctime: stamp, blksize: 4096, blocks: Math.ceil(size / 4096) };
+      return {
+        dev: 1,
+        ino: node.id,
+        mode: node.mode,
+        nlink: 1,
+        uid: 0,
+        gid: 0,
+        rdev: 0,
+        size,
+        atime: stamp,
+        mtime: stamp,
+        ctime: stamp,
+        blksize: 4096,
+        blocks: Math.ceil(size / 4096),
+      };
     },
     setattr(): void {},
     lookup(): never {
@@ -295,7 +309,11 @@ export async function withHdf5<T>(src: ByteSource, fn: (file: H5File, h5: H5Lib)
   let readError: unknown;
   const dir = `/modelguard-${++mounts}`;
   fs.mkdir(dir);
-  fs.mount(sourceFs(fs, (e) => (readError ??= e)), { source: src }, dir);
+  fs.mount(
+    sourceFs(fs, (e) => (readError ??= e)),
+    { source: src },
+    dir,
+  );
   let file: H5File | undefined;
   diag = [];
   try {
