@@ -13,7 +13,7 @@
  * would lose data. `shared: 'copy'` writes every tensor in full.
  */
 import { ConvertError } from './errors.js';
-import { SAFETENSORS_DTYPE_SIZE, type SafetensorsDtype, type TorchDtype } from './dtypes.js';
+import type { SafetensorsDtype, TorchDtype } from './dtypes.js';
 import { isFloatDtype, type FloatDtype } from './cast.js';
 import type { LeftBehind } from './load/checkpoint.js';
 import type { TensorLayout } from './load/layout.js';
@@ -149,11 +149,4 @@ function sharedGroups(sources: readonly SourceTensor[]): SourceTensor[][] {
     if (current.length > 1) groups.push(current);
   }
   return groups;
-}
-
-/** Bytes the output tensor occupies. */
-export function outputBytes(t: OutputTensor): number {
-  let n = SAFETENSORS_DTYPE_SIZE[t.dtype];
-  for (const d of t.shape) n *= d;
-  return n;
 }

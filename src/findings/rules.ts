@@ -32,7 +32,3 @@ export function defineRules(rules: readonly RuleInfo[]): void {
 export function ruleInfo(id: string): RuleInfo | undefined {
   return registry.get(id);
 }
-
-export function allRules(): RuleInfo[] {
-  return [...registry.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}

@@ -14,10 +14,6 @@ export const VERDICTS: readonly Verdict[] = ['clean', 'suspicious', 'unscannable
 
 const RANK: Record<Verdict, number> = { clean: 0, suspicious: 1, unscannable: 2, malicious: 3 };
 
-export function verdictRank(v: Verdict): number {
-  return RANK[v];
-}
-
 export function severityVerdict(s: Severity): Verdict {
   switch (s) {
     case 'info':
@@ -39,10 +35,6 @@ export function verdictOf(findings: readonly Pick<Finding, 'severity'>[]): Verdi
   let v: Verdict = 'clean';
   for (const f of findings) v = worst(v, severityVerdict(f.severity));
   return v;
-}
-
-export function isVerdict(s: string): s is Verdict {
-  return (VERDICTS as readonly string[]).includes(s);
 }
 
 /**

@@ -23,7 +23,8 @@ import {
   decodeOpset,
   type OpsetImport,
 } from './schema.js';
-import { forEachField, readSmall, readText, WIRE_VARINT, type WireField } from './wire.js';
+import { WIRE_VARINT, type WireField } from '../../bytes/protobuf.js';
+import { forEachField, readSmall, readText } from './wire.js';
 
 /** Longest name, domain or op type read; longer ones are shown by length only. */
 const MAX_NAME_BYTES = 4096;
@@ -78,9 +79,9 @@ export class ModelWalker {
     const m = this.model;
     this.cur.seek(start);
     forEachField(this.cur, end, 'ModelProto', (f) => {
-      switch (f.id) {
+      switch (f.no) {
         case MODEL.ir_version:
-          if (f.wire === WIRE_VARINT) m.irVersion = Number(BigInt.asIntN(64, f.value));
+          if (f.wire === WIRE_VARINT) m.irVersion = Number(BigInt.asIntN(64, f.varint));
           break;
         case MODEL.producer_name:
           m.producer = this.text(f);
@@ -92,11 +93,11 @@ export class ModelWalker {
           this.graph(f, 'graph', 1);
           break;
         case MODEL.opset_import:
-          m.opsets.push(decodeOpset(readSmall(this.cur, f, MAX_ENTRY_BYTES, 'opset_import'), f.start));
+          m.opsets.push(decodeOpset(readSmall(this.cur, f, MAX_ENTRY_BYTES, 'opset_import'), f.at));
           break;
         case MODEL.training_info:
           this.message(f, 'TrainingInfoProto', (g) => {
-            if (g.id === TRAINING_INFO.initialization || g.id === TRAINING_INFO.algorithm) this.graph(g, 'training', 2);
+            if (g.no === TRAINING_INFO.initialization || g.no === TRAINING_INFO.algorithm) this.graph(g, 'training', 2);
           });
           break;
         case MODEL.functions:
@@ -110,14 +111,14 @@ export class ModelWalker {
   }
 
   private text(f: WireField): string {
-    return readText(this.cur, f, MAX_NAME_BYTES) ?? `<${f.len}-byte string>`;
+    return readText(this.cur, f, MAX_NAME_BYTES) ?? `<${f.length}-byte string>`;
   }
 
   /** Walks a nested message field. */
   private message(f: WireField, what: string, visit: (g: WireField) => void): void {
-    if (f.wire !== 2) throw new ModelguardError('E_MALFORMED', `${what} field has wire type ${f.wire}`, { offset: f.start });
-    this.cur.seek(f.start);
-    forEachField(this.cur, f.start + f.len, what, visit);
+    if (f.wire !== 2) throw new ModelguardError('E_MALFORMED', `${what} field has wire type ${f.wire}`, { offset: f.at });
+    this.cur.seek(f.at);
+    forEachField(this.cur, f.at + f.length, what, visit);
   }
 
   private enter(depth: number, where: string): void {
@@ -130,11 +131,11 @@ export class ModelWalker {
     this.enter(depth, path);
     this.model.graphs++;
     this.message(f, 'GraphProto', (g) => {
-      if (g.id === GRAPH.node) this.node(g, path, depth);
-      else if (g.id === GRAPH.initializer) {
+      if (g.no === GRAPH.node) this.node(g, path, depth);
+      else if (g.no === GRAPH.initializer) {
         this.model.initializers++;
         this.tensor(g, `${path}/initializer`);
-      } else if (g.id === GRAPH.sparse_initializer) {
+      } else if (g.no === GRAPH.sparse_initializer) {
         this.model.initializers++;
         this.sparse(g, `${path}/sparse_initializer`);
       }
@@ -148,10 +149,10 @@ export class ModelWalker {
     let name = '';
     const attrs: WireField[] = [];
     this.message(f, 'NodeProto', (g) => {
-      if (g.id === NODE.op_type) opType = this.text(g);
-      else if (g.id === NODE.domain) domain = this.text(g);
-      else if (g.id === NODE.name) name = this.text(g);
-      else if (g.id === NODE.attribute) attrs.push(g);
+      if (g.no === NODE.op_type) opType = this.text(g);
+      else if (g.no === NODE.domain) domain = this.text(g);
+      else if (g.no === NODE.name) name = this.text(g);
+      else if (g.no === NODE.attribute) attrs.push(g);
     });
     const label = `${path}/node ${name || opType}`;
     for (const a of attrs) this.attribute(a, label, depth);
@@ -164,22 +165,22 @@ export class ModelWalker {
     let name = '';
     const deferred: WireField[] = [];
     this.message(f, 'AttributeProto', (g) => {
-      if (g.id === ATTRIBUTE.name) name = this.text(g);
-      else if (g.id === ATTRIBUTE.t || g.id === ATTRIBUTE.tensors || g.id === ATTRIBUTE.g || g.id === ATTRIBUTE.graphs) deferred.push(g);
-      else if (g.id === ATTRIBUTE.sparse_tensor || g.id === ATTRIBUTE.sparse_tensors) deferred.push(g);
+      if (g.no === ATTRIBUTE.name) name = this.text(g);
+      else if (g.no === ATTRIBUTE.t || g.no === ATTRIBUTE.tensors || g.no === ATTRIBUTE.g || g.no === ATTRIBUTE.graphs) deferred.push(g);
+      else if (g.no === ATTRIBUTE.sparse_tensor || g.no === ATTRIBUTE.sparse_tensors) deferred.push(g);
     });
     const where = `${path}.${name}`;
     for (const g of deferred) {
-      if (g.id === ATTRIBUTE.g || g.id === ATTRIBUTE.graphs) this.graph(g, where, depth + 1);
-      else if (g.id === ATTRIBUTE.t || g.id === ATTRIBUTE.tensors) this.tensor(g, where);
+      if (g.no === ATTRIBUTE.g || g.no === ATTRIBUTE.graphs) this.graph(g, where, depth + 1);
+      else if (g.no === ATTRIBUTE.t || g.no === ATTRIBUTE.tensors) this.tensor(g, where);
       else this.sparse(g, where);
     }
   }
 
   private sparse(f: WireField, path: string): void {
     this.message(f, 'SparseTensorProto', (g) => {
-      if (g.id === SPARSE_TENSOR.values) this.tensor(g, `${path}.values`);
-      else if (g.id === SPARSE_TENSOR.indices) this.tensor(g, `${path}.indices`);
+      if (g.no === SPARSE_TENSOR.values) this.tensor(g, `${path}.values`);
+      else if (g.no === SPARSE_TENSOR.indices) this.tensor(g, `${path}.indices`);
     });
   }
 
@@ -188,14 +189,14 @@ export class ModelWalker {
     let location: bigint | undefined;
     const entries: { key: string; value: string }[] = [];
     this.message(f, 'TensorProto', (g) => {
-      if (g.id === TENSOR.name) name = this.text(g);
-      else if (g.id === TENSOR.raw_data) this.model.inlineBytes += g.len;
-      else if (g.id === TENSOR.data_location && g.wire === WIRE_VARINT) location = g.value;
-      else if (g.id === TENSOR.external_data) entries.push(decodeEntry(readSmall(this.cur, g, MAX_ENTRY_BYTES, 'external_data entry'), g.start));
+      if (g.no === TENSOR.name) name = this.text(g);
+      else if (g.no === TENSOR.raw_data) this.model.inlineBytes += g.length;
+      else if (g.no === TENSOR.data_location && g.wire === WIRE_VARINT) location = g.varint;
+      else if (g.no === TENSOR.external_data) entries.push(decodeEntry(readSmall(this.cur, g, MAX_ENTRY_BYTES, 'external_data entry'), g.at));
     });
     const external = location === BigInt(DATA_LOCATION_EXTERNAL);
     if (entries.length === 0 && !external) return;
-    const ref: ExternalRef = { tensor: name, locations: [], external, at: f.start, path };
+    const ref: ExternalRef = { tensor: name, locations: [], external, at: f.at, path };
     for (const e of entries) {
       if (e.key === 'location') ref.locations.push(e.value);
       else if (e.key === 'offset') ref.offset = e.value;
@@ -209,9 +210,9 @@ export class ModelWalker {
     let domain = '';
     const nodes: WireField[] = [];
     this.message(f, 'FunctionProto', (g) => {
-      if (g.id === FUNCTION.name) name = this.text(g);
-      else if (g.id === FUNCTION.domain) domain = this.text(g);
-      else if (g.id === FUNCTION.node) nodes.push(g);
+      if (g.no === FUNCTION.name) name = this.text(g);
+      else if (g.no === FUNCTION.domain) domain = this.text(g);
+      else if (g.no === FUNCTION.node) nodes.push(g);
     });
     this.model.functions.add(`${domain}\0${name}`);
     for (const n of nodes) this.node(n, `function ${domain}.${name}`, depth);

@@ -6,7 +6,7 @@
 import { BufferSource } from '../../bytes/source.js';
 import { WindowCursor } from '../../bytes/window.js';
 import type { Probe } from '../format.js';
-import { WIRE_LEN, WIRE_VARINT } from './wire.js';
+import { WIRE_LEN, WIRE_VARINT } from '../../bytes/protobuf.js';
 
 /** Wire type of each ModelProto field, as in the schema (varint for its integers, length-delimited otherwise). */
 export const MODEL_WIRE: ReadonlyMap<number, number> = new Map([

@@ -12,7 +12,7 @@ import { checkOps, escapingAsset, saverScope } from '../tensorflow/analyze.js';
 import { readKerasMetadata, readSavedModel, type KerasMetadata } from '../tensorflow/saved-model.js';
 import { note } from '../tensorflow/scanner.js';
 import { looksLikeKerasMetadata, looksLikeSavedModel } from '../tensorflow/sniff.js';
-import { WindowedSource } from '../tensorflow/wire.js';
+import { wireCursor } from '../../bytes/protobuf.js';
 
 /** Keras configs embedded in SavedModel metadata, analysed with the Keras rules. */
 async function scanKeras(list: readonly KerasMetadata[], ctx: ScanContext, from: string): Promise<void> {
@@ -30,7 +30,7 @@ export const savedModelFormat: FormatScanner = {
     return looksLikeSavedModel(probe.head, probe.size);
   },
   async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
-    const sm = readSavedModel(new WindowedSource(src));
+    const sm = readSavedModel(wireCursor(src));
     if (sm.schemaVersion !== undefined) ctx.info('tensorflow.schemaVersion', sm.schemaVersion);
     ctx.info('tensorflow.metaGraphs', sm.metaGraphs.length);
     let nodes = 0;
@@ -61,6 +61,6 @@ export const kerasMetadataFormat: FormatScanner = {
     return looksLikeKerasMetadata(probe.head, probe.size);
   },
   async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
-    await scanKeras(readKerasMetadata(new WindowedSource(src)), ctx, 'keras_metadata.pb');
+    await scanKeras(readKerasMetadata(wireCursor(src)), ctx, 'keras_metadata.pb');
   },
 };

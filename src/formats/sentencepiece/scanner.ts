@@ -22,7 +22,8 @@ import { ModelguardError } from '../../errors.js';
 import type { ScanContext } from '../context.js';
 import type { FormatScanner, Probe } from '../format.js';
 import { defineRules } from '../../findings/rules.js';
-import { WIRE_I32, WIRE_LEN, WIRE_VARINT, WindowedSource, bytesOf, fields, stringOf, type Field } from '../tensorflow/wire.js';
+import { WIRE_I32, WIRE_LEN, WIRE_VARINT, wireCursor, wireBytes, wireFields, wireString, type WireField } from '../../bytes/protobuf.js';
+import type { WindowCursor } from '../../bytes/window.js';
 
 const MODEL_RULE = {
   id: 'sentencepiece/model',
@@ -48,15 +49,15 @@ interface Piece {
 }
 
 /** One SentencePiece message: only fields 1 (LEN), 2 (I32), 3 (VARINT), and extensions from 200. */
-function readPiece(src: WindowedSource, f: Field): Piece {
+function readPiece(src: WindowCursor, f: WireField): Piece {
   let type = 1;
   let named = false;
-  for (const g of fields(src, f.at, f.at + f.length, 'SentencePiece')) {
+  for (const g of wireFields(src, f.at, f.at + f.length, 'SentencePiece')) {
     if (g.no >= 200) continue;
     if (g.no === 1 && g.wire === WIRE_LEN) {
       if (g.length > MAX_PIECE_BYTES) throw new ModelguardError('E_LIMIT', `piece of ${g.length} bytes at offset ${g.at}`, { offset: g.at });
       try {
-        utf8.decode(bytesOf(src, g));
+        utf8.decode(wireBytes(src, g));
       } catch {
         throw new ModelguardError('E_MALFORMED', `piece at offset ${g.at} is not UTF-8 (protobuf rejects the string)`, { offset: g.at });
       }
@@ -92,18 +93,18 @@ function checkCharsmap(blob: Uint8Array, at: number): void {
   }
 }
 
-function readNormalizer(src: WindowedSource, f: Field, ctx: ScanContext, key: string): void {
-  for (const g of fields(src, f.at, f.at + f.length, 'NormalizerSpec')) {
-    if (g.no === 1 && g.wire === WIRE_LEN) ctx.info(`sentencepiece.${key}`, stringOf(src, g, 256));
+function readNormalizer(src: WindowCursor, f: WireField, ctx: ScanContext, key: string): void {
+  for (const g of wireFields(src, f.at, f.at + f.length, 'NormalizerSpec')) {
+    if (g.no === 1 && g.wire === WIRE_LEN) ctx.info(`sentencepiece.${key}`, wireString(src, g, 256));
     else if (g.no === 2 && g.wire === WIRE_LEN) {
       if (g.length > 64 * 1024 * 1024) throw new ModelguardError('E_LIMIT', `precompiled_charsmap of ${g.length} bytes`, { offset: g.at });
-      checkCharsmap(bytesOf(src, g), g.at);
+      checkCharsmap(wireBytes(src, g), g.at);
     }
   }
 }
 
-function readTrainer(src: WindowedSource, f: Field, ctx: ScanContext): void {
-  for (const g of fields(src, f.at, f.at + f.length, 'TrainerSpec')) {
+function readTrainer(src: WindowCursor, f: WireField, ctx: ScanContext): void {
+  for (const g of wireFields(src, f.at, f.at + f.length, 'TrainerSpec')) {
     if (g.no === 3 && g.wire === WIRE_VARINT) ctx.info('sentencepiece.modelType', MODEL_TYPES[Number(g.varint)] ?? `type ${g.varint}`);
     else if (g.no === 4 && g.wire === WIRE_VARINT) ctx.info('sentencepiece.vocabSize', Number(g.varint));
   }
@@ -111,10 +112,10 @@ function readTrainer(src: WindowedSource, f: Field, ctx: ScanContext): void {
 
 function sniffModel(head: Uint8Array, size: number): boolean {
   if (head[0] !== 0x0a) return false;
-  const src = new WindowedSource(new BufferSource(head));
+  const src = wireCursor(new BufferSource(head));
   let pieces = 0;
   try {
-    for (const f of fields(src, 0, head.length, 'ModelProto')) {
+    for (const f of wireFields(src, 0, head.length, 'ModelProto')) {
       if (f.no !== 1 || f.wire !== WIRE_LEN) return pieces >= 1 && f.no <= 5;
       readPiece(src, f);
       if (++pieces >= SNIFF_PIECES) return true;
@@ -133,10 +134,10 @@ export const sentencePieceFormat: FormatScanner = {
     return sniffModel(probe.head, probe.size);
   },
   scan(src: ByteSource, ctx: ScanContext): Promise<void> {
-    const w = new WindowedSource(src);
+    const w = wireCursor(src);
     const count = [0, 0, 0, 0, 0, 0, 0];
     let pieces = 0;
-    for (const f of fields(w, 0, src.size, 'ModelProto')) {
+    for (const f of wireFields(w, 0, src.size, 'ModelProto')) {
       if (f.no === 1 && f.wire === WIRE_LEN) {
         if (++pieces > MAX_PIECES) throw new ModelguardError('E_LIMIT', `more than ${MAX_PIECES} pieces`, { offset: f.at });
         const t = readPiece(w, f).type;

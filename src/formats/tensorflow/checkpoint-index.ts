@@ -16,7 +16,7 @@ import { ByteReader } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
 import { crc32c, unmask } from './crc32c.js';
-import { fields, WIRE_VARINT, WindowedSource } from './wire.js';
+import { wireFields, WIRE_VARINT, wireCursor } from '../../bytes/protobuf.js';
 import { BufferSource } from '../../bytes/source.js';
 
 const MAGIC = [0x57, 0xfb, 0x80, 0x8b, 0x24, 0x75, 0x47, 0xdb];
@@ -117,8 +117,8 @@ export interface BundleIndex {
 
 function protoFields(value: Uint8Array): Map<number, bigint> {
   const out = new Map<number, bigint>();
-  const src = new WindowedSource(new BufferSource(value));
-  for (const f of fields(src, 0, value.length, 'bundle entry')) if (f.wire === WIRE_VARINT) out.set(f.no, f.varint);
+  const src = wireCursor(new BufferSource(value));
+  for (const f of wireFields(src, 0, value.length, 'bundle entry')) if (f.wire === WIRE_VARINT) out.set(f.no, f.varint);
   return out;
 }
 

@@ -1,6 +1,6 @@
 /**
  * GraphDef, NodeDef, FunctionDef and AttrValue: the fields needed to know
- * which ops a graph runs and which functions it calls. Field numbers are
+ * which ops a graph runs and which functions it calls. WireField numbers are
  * TensorFlow's (tensorflow/core/framework/graph.proto, node_def.proto,
  * function.proto, attr_value.proto):
  *
@@ -15,7 +15,8 @@
  * last `op`, but a scanner that judged only one could be shown another.
  */
 import { ModelguardError } from '../../errors.js';
-import { fields, stringOf, WIRE_LEN, type WindowedSource } from './wire.js';
+import { wireFields, wireString, WIRE_LEN } from '../../bytes/protobuf.js';
+import type { WindowCursor } from '../../bytes/window.js';
 
 export interface NodeInfo {
   name: string;
@@ -58,26 +59,26 @@ export class GraphBudget {
   }
 }
 
-function nameAttrList(src: WindowedSource, start: number, end: number, out: NodeInfo, depth: number): void {
-  for (const f of fields(src, start, end, 'NameAttrList')) {
+function nameAttrList(src: WindowCursor, start: number, end: number, out: NodeInfo, depth: number): void {
+  for (const f of wireFields(src, start, end, 'NameAttrList')) {
     if (f.wire !== WIRE_LEN) continue;
-    if (f.no === 1) out.funcs.push(stringOf(src, f, 1024));
+    if (f.no === 1) out.funcs.push(wireString(src, f, 1024));
     else if (f.no === 2) mapEntry(src, f.at, f.at + f.length, out, depth + 1);
   }
 }
 
-function attrValue(src: WindowedSource, start: number, end: number, out: NodeInfo, key: string, depth: number): void {
+function attrValue(src: WindowCursor, start: number, end: number, out: NodeInfo, key: string, depth: number): void {
   if (depth > MAX_ATTR_DEPTH) throw new ModelguardError('E_LIMIT', `attributes nested deeper than ${MAX_ATTR_DEPTH}`, { offset: start });
   const gated = GATED_ATTRS.has(key);
-  for (const f of fields(src, start, end, 'AttrValue')) {
+  for (const f of wireFields(src, start, end, 'AttrValue')) {
     if (f.wire !== WIRE_LEN) continue;
     if (f.no === 10) nameAttrList(src, f.at, f.at + f.length, out, depth);
-    else if (f.no === 2 && gated) push(out.gated, key, stringOf(src, f));
+    else if (f.no === 2 && gated) push(out.gated, key, wireString(src, f));
     else if (f.no === 1) {
-      for (const g of fields(src, f.at, f.at + f.length, 'AttrValue.ListValue')) {
+      for (const g of wireFields(src, f.at, f.at + f.length, 'AttrValue.ListValue')) {
         if (g.wire !== WIRE_LEN) continue;
         if (g.no === 9) nameAttrList(src, g.at, g.at + g.length, out, depth);
-        else if (g.no === 2 && gated) push(out.gated, key, stringOf(src, g));
+        else if (g.no === 2 && gated) push(out.gated, key, wireString(src, g));
       }
     }
   }
@@ -90,30 +91,30 @@ function push(m: Map<string, string[]>, k: string, v: string): void {
 }
 
 /** One `map<string, AttrValue>` entry: key=1, value=2. */
-function mapEntry(src: WindowedSource, start: number, end: number, out: NodeInfo, depth: number): void {
+function mapEntry(src: WindowCursor, start: number, end: number, out: NodeInfo, depth: number): void {
   let key = '';
   const values: [number, number][] = [];
-  for (const f of fields(src, start, end, 'attr entry')) {
+  for (const f of wireFields(src, start, end, 'attr entry')) {
     if (f.wire !== WIRE_LEN) continue;
-    if (f.no === 1) key = stringOf(src, f, 256);
+    if (f.no === 1) key = wireString(src, f, 256);
     else if (f.no === 2) values.push([f.at, f.at + f.length]);
   }
   for (const [s, e] of values) attrValue(src, s, e, out, key, depth);
 }
 
-export function readNode(src: WindowedSource, start: number, end: number): NodeInfo {
+export function readNode(src: WindowCursor, start: number, end: number): NodeInfo {
   const node: NodeInfo = { name: '', ops: [], inputs: [], funcs: [], gated: new Map() };
-  for (const f of fields(src, start, end, 'NodeDef')) {
+  for (const f of wireFields(src, start, end, 'NodeDef')) {
     if (f.wire !== WIRE_LEN) continue;
     switch (f.no) {
       case 1:
-        node.name = stringOf(src, f, 1024);
+        node.name = wireString(src, f, 1024);
         break;
       case 2:
-        node.ops.push(stringOf(src, f, 256));
+        node.ops.push(wireString(src, f, 256));
         break;
       case 3:
-        if (node.inputs.length < MAX_INPUTS) node.inputs.push(stringOf(src, f, 1024));
+        if (node.inputs.length < MAX_INPUTS) node.inputs.push(wireString(src, f, 1024));
         break;
       case 5:
         mapEntry(src, f.at, f.at + f.length, node, 0);
@@ -125,12 +126,12 @@ export function readNode(src: WindowedSource, start: number, end: number): NodeI
   return node;
 }
 
-function readFunction(src: WindowedSource, start: number, end: number, budget: GraphBudget): FunctionInfo {
+function readFunction(src: WindowCursor, start: number, end: number, budget: GraphBudget): FunctionInfo {
   const fn: FunctionInfo = { name: '', nodes: [] };
-  for (const f of fields(src, start, end, 'FunctionDef')) {
+  for (const f of wireFields(src, start, end, 'FunctionDef')) {
     if (f.wire !== WIRE_LEN) continue;
     if (f.no === 1) {
-      for (const g of fields(src, f.at, f.at + f.length, 'OpDef')) if (g.no === 1 && g.wire === WIRE_LEN) fn.name = stringOf(src, g, 1024);
+      for (const g of wireFields(src, f.at, f.at + f.length, 'OpDef')) if (g.no === 1 && g.wire === WIRE_LEN) fn.name = wireString(src, g, 1024);
     } else if (f.no === 3) {
       budget.take(f.at);
       fn.nodes.push(readNode(src, f.at, f.at + f.length));
@@ -140,15 +141,15 @@ function readFunction(src: WindowedSource, start: number, end: number, budget: G
 }
 
 /** Reads a GraphDef spanning `[start, end)`. */
-export function readGraph(src: WindowedSource, start: number, end: number, budget: GraphBudget, into?: GraphInfo): GraphInfo {
+export function readGraph(src: WindowCursor, start: number, end: number, budget: GraphBudget, into?: GraphInfo): GraphInfo {
   const g = into ?? { nodes: [], functions: [] };
-  for (const f of fields(src, start, end, 'GraphDef')) {
+  for (const f of wireFields(src, start, end, 'GraphDef')) {
     if (f.wire !== WIRE_LEN) continue;
     if (f.no === 1) {
       budget.take(f.at);
       g.nodes.push(readNode(src, f.at, f.at + f.length));
     } else if (f.no === 2) {
-      for (const h of fields(src, f.at, f.at + f.length, 'FunctionDefLibrary')) {
+      for (const h of wireFields(src, f.at, f.at + f.length, 'FunctionDefLibrary')) {
         if (h.no === 1 && h.wire === WIRE_LEN) {
           budget.take(h.at);
           g.functions.push(readFunction(src, h.at, h.at + h.length, budget));

@@ -1,6 +1,6 @@
 /**
  * SavedModel (`saved_model.pb`) and Keras SavedModel metadata
- * (`keras_metadata.pb`): the fields that decide what loading runs. Field
+ * (`keras_metadata.pb`): the fields that decide what loading runs. WireField
  * numbers are TensorFlow's (saved_model.proto, meta_graph.proto,
  * saver.proto, saved_object_graph.proto) and Keras'
  * (keras/protobuf/saved_metadata.proto):
@@ -17,7 +17,8 @@
  */
 import { ModelguardError } from '../../errors.js';
 import { GraphBudget, readGraph, type GraphInfo } from './graph.js';
-import { fields, stringOf, WIRE_LEN, WIRE_VARINT, type Field, type WindowedSource } from './wire.js';
+import { wireFields, wireString, WIRE_LEN, WIRE_VARINT, type WireField } from '../../bytes/protobuf.js';
+import type { WindowCursor } from '../../bytes/window.js';
 
 /** Bytes of one Keras metadata JSON string read (the Keras config limit). */
 const MAX_METADATA_BYTES = 64 * 1024 * 1024;
@@ -46,20 +47,20 @@ export interface SavedModelInfo {
   metaGraphs: MetaGraphInfo[];
 }
 
-function strings(src: WindowedSource, start: number, end: number, what: string, want: number): string[] {
+function strings(src: WindowCursor, start: number, end: number, what: string, want: number): string[] {
   const out: string[] = [];
-  for (const f of fields(src, start, end, what)) if (f.no === want && f.wire === WIRE_LEN) out.push(stringOf(src, f, 4096));
+  for (const f of wireFields(src, start, end, what)) if (f.no === want && f.wire === WIRE_LEN) out.push(wireString(src, f, 4096));
   return out;
 }
 
-function sub(src: WindowedSource, f: Field, what: string): Generator<Field> {
-  return fields(src, f.at, f.at + f.length, what);
+function sub(src: WindowCursor, f: WireField, what: string): Generator<WireField> {
+  return wireFields(src, f.at, f.at + f.length, what);
 }
 
-function metadataString(src: WindowedSource, f: Field): string {
+function metadataString(src: WindowCursor, f: WireField): string {
   if (f.length > MAX_METADATA_BYTES)
     throw new ModelguardError('E_LIMIT', `Keras metadata of ${f.length} bytes (limit ${MAX_METADATA_BYTES})`, { offset: f.at });
-  return stringOf(src, f, MAX_METADATA_BYTES);
+  return wireString(src, f, MAX_METADATA_BYTES);
 }
 
 interface ObjectNode {
@@ -67,7 +68,7 @@ interface ObjectNode {
   saveRefs: number[];
 }
 
-function readObjectGraph(src: WindowedSource, f: Field, meta: MetaGraphInfo): void {
+function readObjectGraph(src: WindowCursor, f: WireField, meta: MetaGraphInfo): void {
   const nodes: ObjectNode[] = [];
   for (const n of sub(src, f, 'SavedObjectGraph')) {
     if (n.no !== 1 || n.wire !== WIRE_LEN) continue;
@@ -81,7 +82,7 @@ function readObjectGraph(src: WindowedSource, f: Field, meta: MetaGraphInfo): vo
         let json: string | undefined;
         for (const u of sub(src, k, 'SavedUserObject')) {
           if (u.wire !== WIRE_LEN) continue;
-          if (u.no === 1) identifier = stringOf(src, u, 256);
+          if (u.no === 1) identifier = wireString(src, u, 256);
           else if (u.no === 3 && u.length > 0) json = metadataString(src, u);
         }
         if (json !== undefined) meta.keras.push({ where: `object ${index}`, identifier, json });
@@ -102,7 +103,7 @@ function readObjectGraph(src: WindowedSource, f: Field, meta: MetaGraphInfo): vo
   for (const n of nodes) for (const r of n.saveRefs) meta.saverFunctions.push(...(nodes[r]?.functions ?? []));
 }
 
-function readMetaGraph(src: WindowedSource, start: number, end: number, budget: GraphBudget): MetaGraphInfo {
+function readMetaGraph(src: WindowCursor, start: number, end: number, budget: GraphBudget): MetaGraphInfo {
   const meta: MetaGraphInfo = {
     tags: [],
     tfVersion: undefined,
@@ -113,14 +114,14 @@ function readMetaGraph(src: WindowedSource, start: number, end: number, budget: 
     signatures: [],
     keras: [],
   };
-  for (const f of fields(src, start, end, 'MetaGraphDef')) {
+  for (const f of wireFields(src, start, end, 'MetaGraphDef')) {
     if (f.wire !== WIRE_LEN) continue;
     switch (f.no) {
       case 1:
         for (const g of sub(src, f, 'MetaInfoDef')) {
           if (g.wire !== WIRE_LEN) continue;
-          if (g.no === 4) meta.tags.push(stringOf(src, g, 256));
-          else if (g.no === 5) meta.tfVersion = stringOf(src, g, 64);
+          if (g.no === 4) meta.tags.push(wireString(src, g, 256));
+          else if (g.no === 5) meta.tfVersion = wireString(src, g, 64);
         }
         break;
       case 2:
@@ -128,7 +129,7 @@ function readMetaGraph(src: WindowedSource, start: number, end: number, budget: 
         readGraph(src, f.at, f.at + f.length, budget, meta.graph);
         break;
       case 3:
-        for (const g of sub(src, f, 'SaverDef')) if (g.no >= 1 && g.no <= 3 && g.wire === WIRE_LEN) meta.saverRoots.push(stringOf(src, g, 1024));
+        for (const g of sub(src, f, 'SaverDef')) if (g.no >= 1 && g.no <= 3 && g.wire === WIRE_LEN) meta.saverRoots.push(wireString(src, g, 1024));
         break;
       case 5:
         meta.signatures.push(...strings(src, f.at, f.at + f.length, 'signature_def entry', 1));
@@ -147,10 +148,10 @@ function readMetaGraph(src: WindowedSource, start: number, end: number, budget: 
 }
 
 /** Reads a whole SavedModel. */
-export function readSavedModel(src: WindowedSource): SavedModelInfo {
+export function readSavedModel(src: WindowCursor): SavedModelInfo {
   const out: SavedModelInfo = { schemaVersion: undefined, metaGraphs: [] };
   const budget = new GraphBudget();
-  for (const f of fields(src, 0, src.size, 'SavedModel')) {
+  for (const f of wireFields(src, 0, src.end, 'SavedModel')) {
     if (f.no === 1 && f.wire === WIRE_VARINT) out.schemaVersion = Number(f.varint & 0xffffn);
     else if (f.no === 2 && f.wire === WIRE_LEN) out.metaGraphs.push(readMetaGraph(src, f.at, f.at + f.length, budget));
   }
@@ -158,17 +159,17 @@ export function readSavedModel(src: WindowedSource): SavedModelInfo {
 }
 
 /** Reads `keras_metadata.pb` (SavedMetadata): the Keras JSON of every object. */
-export function readKerasMetadata(src: WindowedSource): KerasMetadata[] {
+export function readKerasMetadata(src: WindowCursor): KerasMetadata[] {
   const out: KerasMetadata[] = [];
-  for (const f of fields(src, 0, src.size, 'SavedMetadata')) {
+  for (const f of wireFields(src, 0, src.end, 'SavedMetadata')) {
     if (f.no !== 1 || f.wire !== WIRE_LEN) continue;
     let path = '';
     let identifier = '';
     let json: string | undefined;
     for (const g of sub(src, f, 'SavedMetadata.SavedObject')) {
       if (g.wire !== WIRE_LEN) continue;
-      if (g.no === 3) path = stringOf(src, g, 1024);
-      else if (g.no === 4) identifier = stringOf(src, g, 256);
+      if (g.no === 3) path = wireString(src, g, 1024);
+      else if (g.no === 4) identifier = wireString(src, g, 256);
       else if (g.no === 5 && g.length > 0) json = metadataString(src, g);
     }
     if (json !== undefined) out.push({ where: path === '' ? `object ${out.length}` : path, identifier, json });

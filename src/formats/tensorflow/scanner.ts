@@ -13,7 +13,7 @@ import { checkOps, saverScope } from './analyze.js';
 import { GraphBudget, readGraph } from './graph.js';
 import { TF_RULES, type TfRuleKey } from './rules.js';
 import { looksLikeFingerprint, looksLikeGraphDef } from './sniff.js';
-import { WindowedSource } from './wire.js';
+import { wireCursor } from '../../bytes/protobuf.js';
 
 /** Reports the TensorFlow rule `rule` with `message`. */
 export function note(ctx: ScanContext, rule: TfRuleKey, message: string): void {
@@ -28,7 +28,7 @@ export const graphDefFormat: FormatScanner = {
     return looksLikeGraphDef(probe.head, probe.size);
   },
   scan(src: ByteSource, ctx: ScanContext): Promise<void> {
-    const graph = readGraph(new WindowedSource(src), 0, src.size, new GraphBudget());
+    const graph = readGraph(wireCursor(src), 0, src.size, new GraphBudget());
     const stats = checkOps(graph, saverScope(graph, [], []), ctx, 'graph');
     const nodes = stats.nodes + graph.functions.reduce((a, f) => a + f.nodes.length, 0);
     ctx.info('tensorflow.nodes', nodes);

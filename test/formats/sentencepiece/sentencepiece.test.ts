@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { BufferSource } from '../../../src/bytes/source.js';
-import { WindowedSource, fields } from '../../../src/formats/tensorflow/wire.js';
+import { wireCursor, wireFields } from '../../../src/bytes/protobuf.js';
 import { scanBuffer } from '../../../src/scan/engine.js';
 import type { FileReport } from '../../../src/findings/report.js';
 import { fixture } from '../../helpers.js';
@@ -40,8 +40,8 @@ describe('real SentencePiece models', () => {
   });
   it('cut anywhere: clean only at a field boundary (a shorter valid model), never a crash', async () => {
     const bytes = new Uint8Array(readFileSync(fixture('sentencepiece', 'clean__bpe-identity.model')));
-    const w = new WindowedSource(new BufferSource(bytes));
-    const boundaries = new Set<number>([...fields(w, 0, bytes.length, 'test')].map((f) => f.at + f.length));
+    const w = wireCursor(new BufferSource(bytes));
+    const boundaries = new Set<number>([...wireFields(w, 0, bytes.length, 'test')].map((f) => f.at + f.length));
     for (let n = 1; n < bytes.length; n++) {
       const r = await scan(bytes.subarray(0, n));
       noCrash(r, `cut at ${n}`);

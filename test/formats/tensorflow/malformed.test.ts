@@ -10,7 +10,7 @@ import { BufferSource } from '../../../src/bytes/source.js';
 import { ModelguardError } from '../../../src/errors.js';
 import { readBundleIndex } from '../../../src/formats/tensorflow/checkpoint-index.js';
 import { GraphBudget, readGraph } from '../../../src/formats/tensorflow/graph.js';
-import { WindowedSource } from '../../../src/formats/tensorflow/wire.js';
+import { wireCursor } from '../../../src/bytes/protobuf.js';
 import { scanBuffer } from '../../../src/scan/engine.js';
 import { fixture, rules } from '../../helpers.js';
 import { cat, graphDef, len, nodeDef, savedModel, str, varint, vint } from './proto.js';
@@ -69,7 +69,7 @@ describe('declared lengths beyond the file', () => {
 describe('resource bounds', () => {
   it('the node budget stops a graph with too many nodes', () => {
     const g = graphDef(...Array.from({ length: 50 }, (_, i) => nodeDef(`n${i}`, 'NoOp')));
-    const src = new WindowedSource(new BufferSource(g));
+    const src = wireCursor(new BufferSource(g));
     assert.throws(
       () => readGraph(src, 0, g.length, new GraphBudget(10)),
       (e) => e instanceof ModelguardError && e.code === 'E_LIMIT',

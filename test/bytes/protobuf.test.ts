@@ -1,12 +1,13 @@
 /** The lazy protobuf wire reader: field walking, bounds, groups, hostile varints. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BufferSource } from '../../../src/bytes/source.js';
-import { ModelguardError } from '../../../src/errors.js';
-import { fields, readVarint, WindowedSource, type Field } from '../../../src/formats/tensorflow/wire.js';
+import { BufferSource } from '../../src/bytes/source.js';
+import { ModelguardError } from '../../src/errors.js';
+import { wireBytes, wireCursor, wireFields, wireString, wireVarint, type WireField } from '../../src/bytes/protobuf.js';
+import type { WindowCursor } from '../../src/bytes/window.js';
 
-const src = (...b: number[]): WindowedSource => new WindowedSource(new BufferSource(Uint8Array.from(b)));
-const all = (s: WindowedSource): Field[] => [...fields(s, 0, s.size, 'test')];
+const src = (...b: number[]): WindowCursor => wireCursor(new BufferSource(Uint8Array.from(b)));
+const all = (s: WindowCursor): WireField[] => [...wireFields(s, 0, s.end, 'test')];
 
 function code(f: () => unknown): string | undefined {
   try {
@@ -43,7 +44,7 @@ describe('fields', () => {
   });
   it('reads 64-bit varints exactly', () => {
     const s = src(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01);
-    assert.equal(readVarint(s, 0, s.size, 't').value, 2n ** 64n - 1n);
+    assert.equal(wireVarint(s, 0, s.end, 't').value, 2n ** 64n - 1n);
   });
 });
 
@@ -102,7 +103,7 @@ describe('hostile input', () => {
     );
   });
   it('groups nested past the bound are E_LIMIT, not a stack overflow', () => {
-    const deep = new WindowedSource(new BufferSource(new Uint8Array(100_000).fill(0x0b)));
+    const deep = wireCursor(new BufferSource(new Uint8Array(100_000).fill(0x0b)));
     assert.equal(
       code(() => all(deep)),
       'E_LIMIT',
@@ -117,11 +118,27 @@ describe('hostile input', () => {
 });
 
 describe('windowed reads', () => {
-  it('reads across window boundaries and larger than a window', () => {
-    const big = new Uint8Array(200_000).map((_, i) => i & 0xff);
-    const w = new WindowedSource(new BufferSource(big));
-    assert.equal(w.read(65_530, 10)[9], 65_539 & 0xff);
-    assert.equal(w.read(1000, 100_000).length, 100_000);
-    assert.equal(w.read(199_999, 1)[0], 199_999 & 0xff);
+  it('reads fields across window boundaries and larger than a window', () => {
+    // field 1: 65,520 bytes of filler; field 2: 100,000 bytes; field 3: a string after both
+    const body = (n: number): Uint8Array => new Uint8Array(n).map((_, i) => (i * 7) & 0xff);
+    const len = (n: number): number[] => {
+      const out: number[] = [];
+      for (let v = n; ; v >>>= 7) {
+        if (v < 0x80) return [...out, v];
+        out.push((v & 0x7f) | 0x80);
+      }
+    };
+    const a = body(65_520);
+    const b = body(100_000);
+    const bytes = Uint8Array.from([0x0a, ...len(a.length), ...a, 0x12, ...len(b.length), ...b, 0x1a, 2, 0x68, 0x69]);
+    const w = wireCursor(new BufferSource(bytes));
+    const f = all(w);
+    assert.deepEqual(
+      f.map((x) => x.no),
+      [1, 2, 3],
+    );
+    assert.deepEqual(wireBytes(w, f[1]!), b);
+    assert.deepEqual(wireBytes(w, f[0]!), a);
+    assert.equal(wireString(w, f[2]!), 'hi');
   });
 });

@@ -1,21 +1,24 @@
 /**
- * The protobuf wire format, read lazily from a `ByteSource`.
+ * The protobuf wire format, walked lazily through a `WindowCursor`: the one
+ * reader for every protobuf the project reads (TensorFlow graphs and
+ * SavedModels, ONNX models, SentencePiece tokenizers).
  *
- * TensorFlow files are protobuf messages of up to 2 GB whose bulk is
- * tensor contents nobody needs to read to judge the graph. This reader
- * walks fields by their headers and hands out (offset, length) spans:
- * a caller descends into the messages it cares about and skips the rest
- * without reading it. Every length is checked against the enclosing
- * message before use (a span never leaves its parent), field numbers and
- * wire types are validated, and groups (deprecated, but the C++ parser
- * skips unknown ones) are skipped with a nesting bound.
+ * Those files are messages of up to 2 GB whose bulk is tensor contents
+ * nobody needs to read to judge them. The walker yields each field's header
+ * with an (offset, length) span: a caller descends into the messages it
+ * cares about and skips the rest unread. Every length is checked against
+ * the enclosing message before use (a span never leaves its parent), field
+ * numbers and wire types are validated, and groups (deprecated; the C++
+ * parser skips unknown ones) are skipped with a nesting bound or refused,
+ * as the caller's format requires.
  *
  * Hand-written rather than generated: no schema compiler, no code
- * generation at run time, and the one bounds-checked cursor for varints.
+ * generation at run time (https://protobuf.dev/programming-guides/encoding/).
  */
-import { ByteReader } from '../../bytes/reader.js';
-import type { ByteSource } from '../../bytes/source.js';
-import { ModelguardError } from '../../errors.js';
+import { ModelguardError } from '../errors.js';
+import { ByteReader } from './reader.js';
+import type { ByteSource } from './source.js';
+import { WindowCursor } from './window.js';
 
 export const WIRE_VARINT = 0;
 export const WIRE_I64 = 1;
@@ -27,58 +30,49 @@ export const WIRE_I32 = 5;
 /** Nested groups skipped (the C++ parser's default recursion limit is 100; CWE-674). */
 const MAX_GROUP_DEPTH = 100;
 
-export interface Field {
+export interface WireField {
+  /** Field number. */
   no: number;
   wire: number;
   /** Absolute offset of the field's payload (after the tag, and after the length for LEN). */
   at: number;
   /** Payload length in bytes (LEN), or bytes of the varint/fixed value. */
   length: number;
-  /** The value of a VARINT field. */
+  /** The value of a VARINT field (0 for other wire types). */
   varint: bigint;
 }
 
-/** Caches windows of a source: field headers are tiny reads close together. */
-export class WindowedSource {
-  readonly src: ByteSource;
-  private base = -1;
-  private win: Uint8Array = new Uint8Array(0);
-  private static readonly WINDOW = 64 * 1024;
-  constructor(src: ByteSource) {
-    this.src = src;
-  }
-  get size(): number {
-    return this.src.size;
-  }
-  /** Exactly `len` bytes at `offset` (must lie inside the source). */
-  read(offset: number, len: number): Uint8Array {
-    if (this.base >= 0 && offset >= this.base && offset + len <= this.base + this.win.length) {
-      return this.win.subarray(offset - this.base, offset - this.base + len);
-    }
-    if (len > WindowedSource.WINDOW) return this.src.read(offset, len);
-    const n = Math.min(WindowedSource.WINDOW, this.src.size - offset);
-    this.win = this.src.read(offset, Math.max(n, len));
-    this.base = offset;
-    return this.win.subarray(0, len);
-  }
+export interface WireOptions {
+  /**
+   * `skip`: groups are stepped over, as the C++ parser does with unknown
+   * fields (TensorFlow). `reject`: a group is `E_MALFORMED` (formats whose
+   * schema has none, where one can only be a trick).
+   */
+  groups: 'skip' | 'reject';
 }
 
-/** Reads a varint at `pos` (before `end`); returns the value and its byte length. */
-export function readVarint(src: WindowedSource, pos: number, end: number, what: string): { value: bigint; length: number } {
+const SKIP_GROUPS: WireOptions = { groups: 'skip' };
+
+/** Reads the varint at `pos`, which must end before `end`; returns its value and byte length. */
+export function wireVarint(cur: WindowCursor, pos: number, end: number, what: string): { value: bigint; length: number } {
   const avail = Math.min(10, end - pos);
   if (avail <= 0) throw new ModelguardError('E_TRUNCATED', `${what}: varint at offset ${pos} runs past its message`, { offset: pos });
-  const r = new ByteReader(src.read(pos, avail), pos);
+  cur.seek(pos);
+  const r = new ByteReader(cur.bytes(avail, what), pos);
   let v = 0n;
   for (let i = 0; ; i++) {
     const b = r.u8(what);
     if (i === 9 && b > 1) throw new ModelguardError('E_MALFORMED', `${what}: varint at offset ${pos} exceeds 64 bits`, { offset: pos });
     v |= BigInt(b & 0x7f) << BigInt(7 * i);
-    if ((b & 0x80) === 0) return { value: v, length: i + 1 };
+    if ((b & 0x80) === 0) {
+      cur.seek(pos + i + 1);
+      return { value: v, length: i + 1 };
+    }
   }
 }
 
 /** A length or count that must fit a safe integer. */
-export function toSafe(v: bigint, what: string, offset: number): number {
+export function wireSafe(v: bigint, what: string, offset: number): number {
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ModelguardError('E_MALFORMED', `${what}: ${v} at offset ${offset} is too large`, { offset });
   return Number(v);
 }
@@ -87,18 +81,18 @@ export function toSafe(v: bigint, what: string, offset: number): number {
  * The fields of the message spanning `[start, end)`, in order. Throws
  * `E_TRUNCATED`/`E_MALFORMED` at the first field that breaks the format.
  */
-export function* fields(src: WindowedSource, start: number, end: number, what: string): Generator<Field> {
+export function* wireFields(cur: WindowCursor, start: number, end: number, what: string, options: WireOptions = SKIP_GROUPS): Generator<WireField> {
   let pos = start;
   while (pos < end) {
     const tagAt = pos;
-    const tag = readVarint(src, pos, end, what);
+    const tag = wireVarint(cur, pos, end, what);
     pos += tag.length;
-    const no = toSafe(tag.value >> 3n, what, tagAt);
+    const no = wireSafe(tag.value >> 3n, what, tagAt);
     const wire = Number(tag.value & 7n);
     if (no === 0 || no > 0x1fffffff) throw new ModelguardError('E_MALFORMED', `${what}: field number ${no} at offset ${tagAt}`, { offset: tagAt });
     switch (wire) {
       case WIRE_VARINT: {
-        const v = readVarint(src, pos, end, what);
+        const v = wireVarint(cur, pos, end, what);
         yield { no, wire, at: pos, length: v.length, varint: v.value };
         pos += v.length;
         break;
@@ -112,9 +106,9 @@ export function* fields(src: WindowedSource, start: number, end: number, what: s
         break;
       }
       case WIRE_LEN: {
-        const l = readVarint(src, pos, end, what);
+        const l = wireVarint(cur, pos, end, what);
         pos += l.length;
-        const len = toSafe(l.value, `${what} length`, pos);
+        const len = wireSafe(l.value, `${what} length`, pos);
         if (len > end - pos) {
           throw new ModelguardError('E_TRUNCATED', `${what}: field ${no} at offset ${tagAt} declares ${len} bytes, only ${end - pos} left in its message`, {
             offset: tagAt,
@@ -125,7 +119,8 @@ export function* fields(src: WindowedSource, start: number, end: number, what: s
         break;
       }
       case WIRE_SGROUP:
-        pos = skipGroup(src, pos, end, no, what, 1);
+        if (options.groups === 'reject') throw new ModelguardError('E_MALFORMED', `${what}: group field ${no} at offset ${tagAt}`, { offset: tagAt });
+        pos = skipGroup(cur, pos, end, no, what, 1);
         break;
       default:
         throw new ModelguardError('E_MALFORMED', `${what}: wire type ${wire} at offset ${tagAt}`, { offset: tagAt });
@@ -134,12 +129,12 @@ export function* fields(src: WindowedSource, start: number, end: number, what: s
 }
 
 /** Skips a group's fields up to its end tag; returns the position after it. */
-function skipGroup(src: WindowedSource, start: number, end: number, no: number, what: string, depth: number): number {
+function skipGroup(cur: WindowCursor, start: number, end: number, no: number, what: string, depth: number): number {
   if (depth > MAX_GROUP_DEPTH) throw new ModelguardError('E_LIMIT', `${what}: groups nested deeper than ${MAX_GROUP_DEPTH}`, { offset: start });
   let pos = start;
   for (;;) {
     const tagAt = pos;
-    const tag = readVarint(src, pos, end, what);
+    const tag = wireVarint(cur, pos, end, what);
     pos += tag.length;
     const fno = Number(tag.value >> 3n);
     const wire = Number(tag.value & 7n);
@@ -148,24 +143,31 @@ function skipGroup(src: WindowedSource, start: number, end: number, no: number, 
       return pos;
     }
     if (wire === WIRE_SGROUP) {
-      pos = skipGroup(src, pos, end, fno, what, depth + 1);
+      pos = skipGroup(cur, pos, end, fno, what, depth + 1);
       continue;
     }
     // Reuse the field walker for one field: a span that starts at this tag.
-    const it = fields(src, tagAt, end, what).next();
+    const it = wireFields(cur, tagAt, end, what).next();
     if (it.done === true) throw new ModelguardError('E_TRUNCATED', `${what}: unterminated group ${no}`, { offset: start });
     pos = it.value.at + it.value.length;
   }
 }
 
-/** A LEN field's bytes (callers bound `length` first). */
-export function bytesOf(src: WindowedSource, f: Field): Uint8Array {
-  return src.read(f.at, f.length);
+/** A LEN field's bytes, copied out of the cursor's window (callers bound `length` first). */
+export function wireBytes(cur: WindowCursor, f: WireField): Uint8Array {
+  cur.seek(f.at);
+  return cur.bytes(f.length, `field ${f.no}`).slice();
 }
 
 const utf8 = new TextDecoder('utf-8');
 
-/** A string field, decoded with replacement (names are compared to ASCII tables). */
-export function stringOf(src: WindowedSource, f: Field, max = 4096): string {
-  return utf8.decode(src.read(f.at, Math.min(f.length, max)));
+/** A string field's first `max` bytes, decoded with replacement (names are compared to ASCII tables). */
+export function wireString(cur: WindowCursor, f: WireField, max = 4096): string {
+  cur.seek(f.at);
+  return utf8.decode(cur.bytes(Math.min(f.length, max), `field ${f.no}`));
+}
+
+/** Field headers are tiny reads close together: a cursor with a small window over the whole input. */
+export function wireCursor(src: ByteSource): WindowCursor {
+  return new WindowCursor(src, 0, src.size, 64 * 1024);
 }
