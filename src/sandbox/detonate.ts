@@ -122,6 +122,7 @@ export async function detonate(path: string, options: DetonateOptions = {}): Pro
       seccomp: arch === undefined ? new Uint8Array(0) : filterBytes(arch),
       bootstrap: Buffer.from(BOOTSTRAP_PY),
       stdio,
+      ...(backend.scriptOnStdin ? { script: Buffer.from(`import base64 as _b64\n_CONFIG = _b64.b64decode('${Buffer.from(plan.config).toString('base64')}').decode()\n${BOOTSTRAP_PY}`) } : {}),
       limits,
     });
   } finally {

@@ -37,6 +37,8 @@ export interface RunInput {
   /** fd 6: the seccomp program; fd 7: the bootstrap (both consumed by bwrap). */
   seccomp: Uint8Array;
   bootstrap: Uint8Array;
+  /** The script for `python -` (backends that cap argument lengths). */
+  script?: Uint8Array;
   /** Evidence on stdout and the key on stdin (backends that pass only stdio). */
   stdio: boolean;
   limits: SandboxLimits;
@@ -88,7 +90,7 @@ export function runSandboxed(input: RunInput): Promise<RawRun> {
   (input.stdio ? stream(3) : stream(1)).on('data', (b: Buffer) => stdout.push(b));
   stream(2).on('data', (b: Buffer) => stderr.push(b));
   stream(input.stdio ? 0 : 4).end(Buffer.from(input.key));
-  if (!input.stdio) stream(0).end();
+  if (!input.stdio) stream(0).end(input.script === undefined ? undefined : Buffer.from(input.script));
   else stream(4).end();
   stream(6).end(Buffer.from(input.seccomp));
   stream(7).end(Buffer.from(input.bootstrap));

@@ -35,6 +35,11 @@ export function tasksOf(uid: number): number {
 export function wrapperArgv(limits: SandboxLimits, backend: BackendId, uid: number = process.getuid?.() ?? -1): string[] {
   const prlimit = findTool('prlimit');
   if (prlimit === undefined) throw new SandboxError('E_SANDBOX_UNAVAILABLE', 'prlimit (util-linux) is needed to set the sandbox rlimits');
+  if (uid === 0 && backend === 'firejail') {
+    // firejail runs its sandbox as the calling user and refuses system uids
+    // such as 65534 (it checks /etc/login.defs): as root it would run the model as root.
+    throw new SandboxError('E_SANDBOX_UNAVAILABLE', 'firejail would run the model as root: run modelguard as an unprivileged user to use firejail, or use bwrap');
+  }
   // runsc sets up its own sandbox as root; the others run as 65534 when we are root.
   const drop = uid === 0 && backend !== 'runsc';
   const nproc = tasksOf(drop ? SANDBOX_UID : uid) + limits.processes;
@@ -51,10 +56,7 @@ export function wrapperArgv(limits: SandboxLimits, backend: BackendId, uid: numb
   if (drop) {
     const setpriv = findTool('setpriv');
     if (setpriv === undefined) throw new SandboxError('E_SANDBOX_UNAVAILABLE', 'setpriv (util-linux) is needed to drop root before sandboxing');
-    out.push(setpriv, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--inh-caps=-all');
-    // firejail is setuid root: an empty bounding set would leave it powerless.
-    if (backend !== 'firejail') out.push('--bounding-set=-all');
-    out.push('--');
+    out.push(setpriv, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--');
   }
   return out;
 }

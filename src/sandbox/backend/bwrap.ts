@@ -38,6 +38,7 @@ export const bwrapBackend: SandboxBackend = {
   id: 'bwrap',
   isolation: 'bubblewrap: user/pid/ipc/uts/mount/net namespaces, read-only system root, private tmpfs, uid 65534, no capabilities, seccomp',
   usesSeccompFd: true,
+  scriptOnStdin: false,
   locate: () => findTool('bwrap'),
   command(tool: string, plan: SandboxPlan): string[] {
     const tmpfs = plan.limits.tmpfsBytes;

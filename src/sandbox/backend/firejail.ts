@@ -5,7 +5,9 @@
  * compiles its own filters and takes no BPF from us), sockets other than
  * AF_UNIX refused (`--protocol=unix`), private /tmp, /dev and home, a minimal
  * /etc, the rest of the host read-only. Weaker than bwrap: host folders other
- * than /etc, /home, /root and /tmp stay visible (read-only, to uid 65534).
+ * than /etc, /home, /root and /tmp stay visible (read-only, to the caller's
+ * uid). firejail sandboxes as the calling user, so it is refused when
+ * modelguard runs as root (`wrapper.ts`).
  */
 import { DENIED_SYSCALLS } from '../seccomp/syscalls.js';
 import { SANDBOX_FD, type SandboxBackend, type SandboxPlan } from './types.js';
@@ -15,6 +17,8 @@ export const firejailBackend: SandboxBackend = {
   id: 'firejail',
   isolation: 'firejail: user/net namespaces, no capabilities, seccomp deny list by name, AF_UNIX only, private /tmp /dev /home, host read-only',
   usesSeccompFd: false,
+  // firejail refuses arguments over 4 KiB (MAX_ARG_LEN): the bootstrap is bigger.
+  scriptOnStdin: true,
   locate: () => findTool('firejail'),
   command(tool: string, plan: SandboxPlan): string[] {
     return [
@@ -41,7 +45,7 @@ export const firejailBackend: SandboxBackend = {
       ...(plan.modelDir === undefined ? [] : [`--whitelist=${plan.modelDir}`]),
       '--',
       '/usr/bin/env', '-i',
-      plan.python, '-I', '-B', '-c', plan.bootstrapSource, plan.config,
+      plan.python, '-I', '-B', '-',
     ];
   },
 };

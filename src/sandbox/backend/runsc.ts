@@ -13,6 +13,7 @@ export const runscBackend: SandboxBackend = {
   id: 'runsc',
   isolation: 'gVisor: user-space kernel, no network, read-only host root under a private overlay',
   usesSeccompFd: false,
+  scriptOnStdin: false,
   locate: () => findTool('runsc'),
   command(tool: string, plan: SandboxPlan): string[] {
     return [tool, '--network=none', '--ignore-cgroups', 'do', '--', '/usr/bin/env', '-i', plan.python, '-I', '-B', '-c', plan.bootstrapSource, plan.config];

@@ -41,6 +41,8 @@ export interface SandboxBackend {
   readonly id: BackendId;
   /** What it isolates, for reports and docs. */
   readonly isolation: string;
+  /** Whether the script (config included) goes on stdin: the tool caps argument lengths. */
+  readonly scriptOnStdin: boolean;
   /** Whether it applies the project's seccomp program from `SANDBOX_FD.seccomp`. */
   readonly usesSeccompFd: boolean;
   /** Path of the tool, or undefined when it is not installed. */

@@ -129,7 +129,8 @@ def _stdio_transport(config):
     os.close(fd)
 
 if __name__ == '__main__':
-    _config = json.loads(sys.argv[1])
+    # Backends with short argv limits (firejail) prepend _CONFIG to the script on stdin.
+    _config = json.loads(globals().get('_CONFIG') or sys.argv[1])
     if _config.get('transport') == 'stdio':
         _stdio_transport(_config)
     monitor(_config)
