@@ -18,8 +18,8 @@ export interface ChosenBackend {
 }
 
 /** The requested backend, or the first installed one; throws E_SANDBOX_UNAVAILABLE otherwise. */
-export function chooseBackend(requested?: string): ChosenBackend {
-  const candidates = requested === undefined ? BACKENDS : BACKENDS.filter((b) => b.id === requested);
+export function chooseBackend(requested?: string, backends: readonly SandboxBackend[] = BACKENDS): ChosenBackend {
+  const candidates = requested === undefined ? backends : backends.filter((b) => b.id === requested);
   if (requested !== undefined && candidates.length === 0) {
     throw new SandboxError('E_USAGE', `unknown sandbox backend '${requested}' (known: ${BACKEND_IDS.join(', ')})`);
   }
