@@ -16,6 +16,7 @@ import { parseEvidence, type EvidenceEvent, type SandboxFile } from './evidence.
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './limits.js';
 import { LOADERS, loaderForFormat, type LoaderId } from './loaders.js';
 import { runSandboxed } from './run.js';
+import { folderForSandbox } from './stage.js';
 import { filterBytes } from './seccomp/filter.js';
 import { hostFilterArch } from './seccomp/syscalls.js';
 import { extractTemplate } from './template.js';
@@ -103,10 +104,12 @@ export async function detonate(path: string, options: DetonateOptions = {}): Pro
   const config: Record<string, unknown> = { loader, name };
   if (loader === 'jinja-template') config['template'] = extractTemplate(path, format);
   if (stdio) Object.assign(config, { transport: 'stdio', modelPath: realpathSync(path) });
+  // ONNX and Keras read companions by path: the folder is bound at /in (staged when uid 65534 cannot reach it).
+  const staged = spec.needsFolder ? folderForSandbox(dirname(realpathSync(path))) : undefined;
   const plan: SandboxPlan = {
     python: py.python,
     extraReadOnly: py.extra,
-    modelDir: spec.needsFolder ? dirname(realpathSync(path)) : undefined,
+    modelDir: staged?.dir,
     config: JSON.stringify(config),
     bootstrapSource: BOOTSTRAP_PY,
     limits,
@@ -127,6 +130,7 @@ export async function detonate(path: string, options: DetonateOptions = {}): Pro
     });
   } finally {
     closeSync(modelFd);
+    staged?.cleanup();
   }
   const ev = parseEvidence(raw.evidence, key, raw.evidenceTruncated);
   if (ev.outcome === 'unavailable') throw new SandboxError('E_LOADER_UNAVAILABLE', `the ${loader} loader needs ${spec.module}: ${ev.detail ?? ''}`);

@@ -132,7 +132,8 @@ while True:
     );
     assert.ok(d.sinks.some((s) => s.event === 'os.fork'));
     assert.ok(d.sandbox.timedOut || d.verdict === 'malicious');
-    await new Promise((r) => setTimeout(r, 200));
+    // The pid namespace dies with bwrap; give the kernel a moment to reap it.
+    for (let i = 0; i < 50 && tasksOf(SANDBOX_UID) > before; i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(tasksOf(SANDBOX_UID) <= before, 'sandbox processes left behind');
   });
 
