@@ -8,7 +8,6 @@ import { chmodSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { SandboxError } from './errors.js';
-import type { SandboxLimits } from './limits.js';
 
 /** Largest folder copied for staging (CWE-400); bigger ones need a readable path. */
 export const MAX_STAGED_BYTES = 2 * 1024 ** 3;
