@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
-import { looksLikeAge } from '../vault/age/magic.js';
+import { looksLikeAge } from '../age/magic.js';
 import { finding, type HostFinding } from './host-finding.js';
 import { HOST_RULES } from './host-rules.js';
 import type { WalkEntry } from './host-walk.js';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { scanFile } from '../scan/engine.js';
+import { scanFile } from '../scan/scan-file.js';
 import { chooseBackend } from './backend/detect.js';
 import type { BackendId, SandboxPlan } from './backend/types.js';
 import { BOOTSTRAP_PY } from './bootstrap/monitor-py.js';

@@ -8,9 +8,9 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildReport } from '../scan/directory.js';
-import type { FileReport, ScanReport } from '../scan/report.js';
-import { defineRules } from '../scan/rules.js';
-import { verdictOf, type Verdict } from '../scan/verdict.js';
+import type { FileReport, ScanReport } from '../findings/report.js';
+import { defineRules } from '../findings/rules.js';
+import { verdictOf, type Verdict } from '../findings/verdict.js';
 import { detonate, type Detonation } from './detonate.js';
 import { isSandboxError } from './errors.js';
 import { loaderForFormat } from './loaders.js';

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { main } from '../../src/cli/dispatch.js';
 import { detonateScan } from '../../src/sandbox/scan-detonate.js';
 import { scanPaths } from '../../src/scan/directory.js';
-import type { ScanReport } from '../../src/scan/report.js';
+import type { ScanReport } from '../../src/findings/report.js';
 import { memoryIO } from '../helpers.js';
 import { execPickle } from './payload.js';
 
