@@ -66,7 +66,14 @@ try {
     ['detonate config.pkl (pickle)', await timeDetonate(pkl)],
   ];
   console.log(`detonation wall time, ${runs} runs each (median / min / max, ms):`);
-  for (const [name, t] of rows) console.log(`  ${name.padEnd(42)} ${median(t).toFixed(0).padStart(6)} ${Math.min(...t).toFixed(0).padStart(6)} ${Math.max(...t).toFixed(0).padStart(6)}`);
+  for (const [name, t] of rows)
+    console.log(
+      `  ${name.padEnd(42)} ${median(t).toFixed(0).padStart(6)} ${Math.min(...t)
+        .toFixed(0)
+        .padStart(6)} ${Math.max(...t)
+        .toFixed(0)
+        .padStart(6)}`,
+    );
   const overhead = median(rows[1][1]) - median(rows[0][1]);
   console.log(`sandbox overhead on the torch checkpoint: ${overhead.toFixed(0)} ms; target for the whole detonation: < 2000 ms`);
 } finally {

@@ -13,7 +13,22 @@ import type { WalkEntry } from './host-walk.js';
 const CHECKPOINT_DIR = /^(checkpoints?|ckpts?|weights|saved_models?|models?)$/i;
 const KEY_DIR = /^(keys?|\.ssh|secrets?|certs?|credentials|\.gnupg|identities)$/i;
 const KEY_FILE = /(\.(pem|key|p12|pfx)$|^id_(rsa|ecdsa|ed25519|dsa)$|identity\.txt$|^key\.txt$)/i;
-const CHECKPOINT_EXT = new Set(['.pt', '.pth', '.ckpt', '.bin', '.safetensors', '.h5', '.keras', '.onnx', '.params', '.npz', '.joblib', '.pkl', '.gguf', '.msgpack']);
+const CHECKPOINT_EXT = new Set([
+  '.pt',
+  '.pth',
+  '.ckpt',
+  '.bin',
+  '.safetensors',
+  '.h5',
+  '.keras',
+  '.onnx',
+  '.params',
+  '.npz',
+  '.joblib',
+  '.pkl',
+  '.gguf',
+  '.msgpack',
+]);
 const VAULT_MARKER = 'vault.json';
 
 type Kind = 'checkpoint' | 'key' | 'vault';
@@ -48,7 +63,8 @@ export function auditPermissions(entries: readonly WalkEntry[]): { findings: Hos
     if (kind === undefined || !e.stat.isDirectory()) continue;
     const mode = e.stat.mode;
     if (mode & 0o022) findings.push(finding(HOST_RULES.groupWritable, e.path, `${kind} folder has mode ${octal(mode)}: others can replace what it holds`));
-    if (mode & 0o004) findings.push(finding(HOST_RULES.sensitiveWorldReadable, e.path, `${kind} folder has mode ${octal(mode)}: every user can list and read it`));
+    if (mode & 0o004)
+      findings.push(finding(HOST_RULES.sensitiveWorldReadable, e.path, `${kind} folder has mode ${octal(mode)}: every user can list and read it`));
   }
   const plaintext = new Map<string, number>();
   for (const e of entries) {

@@ -10,8 +10,22 @@ import { finding, type HostFinding } from './host-finding.js';
 import { HOST_RULES } from './host-rules.js';
 
 const LAUNCHERS = new Set([
-  'torchrun', 'torchserve', 'tritonserver', 'text-generation-launcher', 'text-generation-server', 'vllm', 'ollama',
-  'llama-server', 'deepspeed', 'accelerate', 'mxnet', 'ray', 'tensorboard', 'mlflow', 'bentoml', 'kserve',
+  'torchrun',
+  'torchserve',
+  'tritonserver',
+  'text-generation-launcher',
+  'text-generation-server',
+  'vllm',
+  'ollama',
+  'llama-server',
+  'deepspeed',
+  'accelerate',
+  'mxnet',
+  'ray',
+  'tensorboard',
+  'mlflow',
+  'bentoml',
+  'kserve',
 ]);
 const PYTHON = /^python[\d.]*$/;
 const ML_SCRIPT = /(^|[/_-])(train|training|finetune|fine_tune|pretrain|serve|server|serving|inference|infer|predict)[\w-]*\.py$/;
@@ -50,7 +64,9 @@ export function auditProcesses(proc = '/proc', self = process.pid): { findings: 
     let argv: string[];
     try {
       status = readFileSync(`${proc}/${name}/status`, 'latin1');
-      argv = readFileSync(`${proc}/${name}/cmdline`, 'latin1').split('\0').filter((a) => a !== '');
+      argv = readFileSync(`${proc}/${name}/cmdline`, 'latin1')
+        .split('\0')
+        .filter((a) => a !== '');
     } catch {
       continue;
     }

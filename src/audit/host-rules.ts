@@ -35,7 +35,11 @@ export const HOST_RULES = {
     id: 'host/ml-process-root',
     severity: 'high',
     title: 'ML training or serving process runs as root',
-    guidance: { framework: 'PyTorch and MXNet', says: 'Give a model only the permissions it strictly needs (PyTorch); never run as root (MXNet).', reference: MXNET_PRIVILEGE.reference },
+    guidance: {
+      framework: 'PyTorch and MXNet',
+      says: 'Give a model only the permissions it strictly needs (PyTorch); never run as root (MXNet).',
+      reference: MXNET_PRIVILEGE.reference,
+    },
     fix: 'Run the job as a dedicated unprivileged user (systemd User=, a container USER, or sudo -u), with write access only to its output folder.',
   },
   sensitiveWorldReadable: {
@@ -105,7 +109,10 @@ export const HOST_RULES = {
     id: 'host/env-file-secret',
     severity: 'medium',
     title: 'Secret in an environment file',
-    guidance: { ...MXNET_PRIVILEGE, says: 'Keep credentials from unauthorized access: a token in a project file travels with every copy, commit and container image of it.' },
+    guidance: {
+      ...MXNET_PRIVILEGE,
+      says: 'Keep credentials from unauthorized access: a token in a project file travels with every copy, commit and container image of it.',
+    },
     fix: 'Move the secret to a secret store or a file outside the project with mode 600, and rotate it if the file was ever shared or committed.',
   },
 } as const satisfies Record<string, HostRule>;

@@ -29,12 +29,21 @@ export function auditEnvText(path: string, text: string, worldReadable: boolean)
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(raw);
     if (m === null) return;
     const name = m[1] ?? '';
-    const value = (m[2] ?? '').trim().replace(/^(['"])(.*)\1$/, '$2').replace(/\s+#.*$/, '');
+    const value = (m[2] ?? '')
+      .trim()
+      .replace(/^(['"])(.*)\1$/, '$2')
+      .replace(/\s+#.*$/, '');
     if (PLACEHOLDER.test(value)) return;
     const shape = TOKEN_SHAPES.find(([, re]) => re.test(value))?.[0];
     if (shape === undefined && (!SECRET_NAME.test(name) || value.length < 8)) return;
     const what = shape ?? 'credential-named variable';
-    out.push(finding(HOST_RULES.envSecret, `${path}:${i + 1}`, `${name} holds a ${what} (${value.length} characters)${worldReadable ? '; the file is readable by every user' : ''}`));
+    out.push(
+      finding(
+        HOST_RULES.envSecret,
+        `${path}:${i + 1}`,
+        `${name} holds a ${what} (${value.length} characters)${worldReadable ? '; the file is readable by every user' : ''}`,
+      ),
+    );
   });
   return out;
 }

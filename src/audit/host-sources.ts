@@ -37,9 +37,12 @@ export function auditSource(path: string, text: string): HostFinding[] {
   for (const m of code.matchAll(WEIGHTS_ONLY_FALSE)) {
     if (!flaggedFalse.has(m.index)) out.push(finding(HOST_RULES.weightsOnlyFalse, at(m.index), 'weights_only=False passed to a loader'));
   }
-  for (const m of code.matchAll(PICKLE_LOAD)) out.push(finding(HOST_RULES.pickleLoad, at(m.index), `${m[1] ?? ''}.${m[2] ?? ''} runs whatever the pickle says`));
-  for (const m of code.matchAll(TRUST_REMOTE)) out.push(finding(HOST_RULES.trustRemoteCode, at(m.index), 'trust_remote_code=True runs Python from the model repository'));
-  for (const m of code.matchAll(ALLOW_PICKLE)) out.push(finding(HOST_RULES.allowPickle, at(m.index), 'allow_pickle=True lets an .npy/.npz run code through object arrays'));
+  for (const m of code.matchAll(PICKLE_LOAD))
+    out.push(finding(HOST_RULES.pickleLoad, at(m.index), `${m[1] ?? ''}.${m[2] ?? ''} runs whatever the pickle says`));
+  for (const m of code.matchAll(TRUST_REMOTE))
+    out.push(finding(HOST_RULES.trustRemoteCode, at(m.index), 'trust_remote_code=True runs Python from the model repository'));
+  for (const m of code.matchAll(ALLOW_PICKLE))
+    out.push(finding(HOST_RULES.allowPickle, at(m.index), 'allow_pickle=True lets an .npy/.npz run code through object arrays'));
   return out;
 }
 

@@ -125,7 +125,9 @@ export async function detonate(path: string, options: DetonateOptions = {}): Pro
       seccomp: arch === undefined ? new Uint8Array(0) : filterBytes(arch),
       bootstrap: Buffer.from(BOOTSTRAP_PY),
       stdio,
-      ...(backend.scriptOnStdin ? { script: Buffer.from(`import base64 as _b64\n_CONFIG = _b64.b64decode('${Buffer.from(plan.config).toString('base64')}').decode()\n${BOOTSTRAP_PY}`) } : {}),
+      ...(backend.scriptOnStdin
+        ? { script: Buffer.from(`import base64 as _b64\n_CONFIG = _b64.b64decode('${Buffer.from(plan.config).toString('base64')}').decode()\n${BOOTSTRAP_PY}`) }
+        : {}),
       limits,
     });
   } finally {
@@ -137,7 +139,10 @@ export async function detonate(path: string, options: DetonateOptions = {}): Pro
   const silent = !ev.started && ev.events.length === 0 && ev.monitor.status === 'missing';
   if (silent && !raw.timedOut) {
     // Nothing from inside at all: the backend never got the interpreter going.
-    throw new SandboxError('E_SANDBOX_FAILED', `${backend.id} did not start the loader (exit ${String(raw.exitCode)}): ${raw.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    throw new SandboxError(
+      'E_SANDBOX_FAILED',
+      `${backend.id} did not start the loader (exit ${String(raw.exitCode)}): ${raw.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
   }
   const { verdict, reason } = dynamicVerdict(ev, raw.timedOut);
   const rec = ev.monitor.record;
@@ -152,7 +157,10 @@ export async function detonate(path: string, options: DetonateOptions = {}): Pro
     reason,
     sinks: ev.sinks,
     events: ev.events,
-    outcome: { result: ev.outcome === 'loaded' && rec?.exit !== LOADER_EXIT.loaded ? 'none' : ev.outcome, ...(ev.detail === undefined ? {} : { detail: ev.detail }) },
+    outcome: {
+      result: ev.outcome === 'loaded' && rec?.exit !== LOADER_EXIT.loaded ? 'none' : ev.outcome,
+      ...(ev.detail === undefined ? {} : { detail: ev.detail }),
+    },
     sandbox: {
       exitCode: raw.exitCode,
       signal: raw.signal,

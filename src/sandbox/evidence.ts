@@ -139,7 +139,11 @@ export function parseEvidence(bytes: Uint8Array, key: string, truncated: boolean
         } catch {
           rec = undefined;
         }
-        if (rec === undefined) ev.monitor = { status: ev.monitor.status === 'verified' ? 'verified' : 'forged', ...(ev.monitor.record === undefined ? {} : { record: ev.monitor.record }) };
+        if (rec === undefined)
+          ev.monitor = {
+            status: ev.monitor.status === 'verified' ? 'verified' : 'forged',
+            ...(ev.monitor.record === undefined ? {} : { record: ev.monitor.record }),
+          };
         else ev.monitor = { status: 'verified', record: rec };
         break;
       }
@@ -149,7 +153,11 @@ export function parseEvidence(bytes: Uint8Array, key: string, truncated: boolean
   }
   // What the monitor saw in the tmpfs is evidence no payload can hide by lying.
   for (const f of ev.monitor.record?.files ?? []) {
-    const e: EvidenceEvent = { event: 'sandbox.file', args: `${f.path} (${f.size} bytes)${f.head === undefined ? '' : `: ${JSON.stringify(f.head.slice(0, 60))}`}`, sink: 'file-write' };
+    const e: EvidenceEvent = {
+      event: 'sandbox.file',
+      args: `${f.path} (${f.size} bytes)${f.head === undefined ? '' : `: ${JSON.stringify(f.head.slice(0, 60))}`}`,
+      sink: 'file-write',
+    };
     ev.sinks.push(e);
     ev.events.push(e);
   }

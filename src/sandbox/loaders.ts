@@ -23,13 +23,23 @@ export interface LoaderSpec {
 
 export const LOADERS: Readonly<Record<LoaderId, LoaderSpec>> = {
   torch: { id: 'torch', call: "torch.load(f, map_location='cpu')", module: 'torch (python3-torch)', needsFolder: false },
-  'torch-weights-only': { id: 'torch-weights-only', call: "torch.load(f, map_location='cpu', weights_only=True)", module: 'torch (python3-torch)', needsFolder: false },
+  'torch-weights-only': {
+    id: 'torch-weights-only',
+    call: "torch.load(f, map_location='cpu', weights_only=True)",
+    module: 'torch (python3-torch)',
+    needsFolder: false,
+  },
   pickle: { id: 'pickle', call: 'pickle.load(f) (gzip, bz2 and xz unwrapped first)', module: 'pickle (python3)', needsFolder: false },
   numpy: { id: 'numpy', call: 'numpy.load(f, allow_pickle=True), every npz member read', module: 'numpy (python3-numpy)', needsFolder: false },
   joblib: { id: 'joblib', call: 'joblib.load(f)', module: 'joblib (python3-joblib, python3-sklearn)', needsFolder: false },
   onnx: { id: 'onnx', call: 'onnx.load(f) (external data from the model folder)', module: 'onnx (python3-onnx)', needsFolder: true },
   keras: { id: 'keras', call: 'keras.models.load_model(path, compile=False, safe_mode=False)', module: 'keras (not in Debian)', needsFolder: true },
-  'jinja-template': { id: 'jinja-template', call: 'jinja2.Environment().from_string(template).render(messages=...)', module: 'jinja2 (python3-jinja2)', needsFolder: false },
+  'jinja-template': {
+    id: 'jinja-template',
+    call: 'jinja2.Environment().from_string(template).render(messages=...)',
+    module: 'jinja2 (python3-jinja2)',
+    needsFolder: false,
+  },
 };
 
 export function parseLoader(name: string): LoaderId {

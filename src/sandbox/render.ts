@@ -16,7 +16,15 @@ export function renderDetonation(d: Detonation, verbose: boolean): string {
   if (verbose) {
     lines.push('  events:');
     for (const e of d.events) lines.push(`    ${e.sink === undefined ? '' : `[${e.sink}] `}${e.event} ${e.args}`);
-    if (d.stderr.trim() !== '') lines.push('  stderr (untrusted):', ...d.stderr.trimEnd().split('\n').slice(-20).map((l) => `    ${l}`));
+    if (d.stderr.trim() !== '')
+      lines.push(
+        '  stderr (untrusted):',
+        ...d.stderr
+          .trimEnd()
+          .split('\n')
+          .slice(-20)
+          .map((l) => `    ${l}`),
+      );
   }
   if (d.sandbox.malformedLines > 0) lines.push(`  note: ${d.sandbox.malformedLines} lines on the evidence channel were not records (the payload wrote to it)`);
   return `${lines.join('\n')}\n`;

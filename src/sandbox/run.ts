@@ -86,9 +86,15 @@ export function runSandboxed(input: RunInput): Promise<RawRun> {
     s.on('error', () => undefined);
   };
   for (const i of [0, 3, 4, 6, 7]) ignoreEpipe(stream(i));
-  (input.stdio ? stream(1) : stream(3)).on('data', (b: Buffer) => evidence.push(b));
-  (input.stdio ? stream(3) : stream(1)).on('data', (b: Buffer) => stdout.push(b));
-  stream(2).on('data', (b: Buffer) => stderr.push(b));
+  (input.stdio ? stream(1) : stream(3)).on('data', (b: Buffer) => {
+    evidence.push(b);
+  });
+  (input.stdio ? stream(3) : stream(1)).on('data', (b: Buffer) => {
+    stdout.push(b);
+  });
+  stream(2).on('data', (b: Buffer) => {
+    stderr.push(b);
+  });
   stream(input.stdio ? 0 : 4).end(Buffer.from(input.key));
   if (!input.stdio) stream(0).end(input.script === undefined ? undefined : Buffer.from(input.script));
   else stream(4).end();

@@ -93,12 +93,17 @@ export async function detonateScan(report: ScanReport, positionals: readonly str
     }
   };
   await Promise.all(Array.from({ length: DETONATE_CONCURRENCY }, worker));
-  report.files.forEach((f, i) => record(f, statics[i] ?? f.verdict, results[i] ?? 'not run'));
+  report.files.forEach((f, i) => {
+    record(f, statics[i] ?? f.verdict, results[i] ?? 'not run');
+  });
   const rebuilt = buildReport(report.files, report.profile, report.startedAt, report.summary.durationMs, report.models ?? []);
   const rows = report.files.map((f, i) => {
     const r = results[i];
     const dyn = typeof r === 'object' ? `${r.verdict} (${r.reason})` : (r ?? '');
     return `  ${(statics[i] ?? '').padEnd(11)} ${dyn.slice(0, 60).padEnd(60)} ${f.path}`;
   });
-  return { report: rebuilt, table: `\nStatic and dynamic verdicts:\n  ${'static'.padEnd(11)} ${'dynamic (detonated in the sandbox)'.padEnd(60)} file\n${rows.join('\n')}\n` };
+  return {
+    report: rebuilt,
+    table: `\nStatic and dynamic verdicts:\n  ${'static'.padEnd(11)} ${'dynamic (detonated in the sandbox)'.padEnd(60)} file\n${rows.join('\n')}\n`,
+  };
 }

@@ -47,7 +47,10 @@ export function folderForSandbox(dir: string): { dir: string; cleanup(): void } 
   const files = filesUnder(dir);
   const total = files.reduce((n, f) => n + f.size, 0);
   if (total > MAX_STAGED_BYTES) {
-    throw new SandboxError('E_LIMIT', `${dir} is not readable by the sandbox user and holds ${total} bytes, more than the ${MAX_STAGED_BYTES} staged copy allows; move it to a readable folder`);
+    throw new SandboxError(
+      'E_LIMIT',
+      `${dir} is not readable by the sandbox user and holds ${total} bytes, more than the ${MAX_STAGED_BYTES} staged copy allows; move it to a readable folder`,
+    );
   }
   const stage = mkdtempSync(join(tmpdir(), 'modelguard-stage-'));
   for (const f of files) {
@@ -57,5 +60,10 @@ export function folderForSandbox(dir: string): { dir: string; cleanup(): void } 
     chmodSync(to, 0o444);
   }
   chmodSync(stage, 0o755);
-  return { dir: stage, cleanup: () => rmSync(stage, { recursive: true, force: true }) };
+  return {
+    dir: stage,
+    cleanup: () => {
+      rmSync(stage, { recursive: true, force: true });
+    },
+  };
 }

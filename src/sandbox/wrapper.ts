@@ -38,7 +38,10 @@ export function wrapperArgv(limits: SandboxLimits, backend: BackendId, uid: numb
   if (uid === 0 && backend === 'firejail') {
     // firejail runs its sandbox as the calling user and refuses system uids
     // such as 65534 (it checks /etc/login.defs): as root it would run the model as root.
-    throw new SandboxError('E_SANDBOX_UNAVAILABLE', 'firejail would run the model as root: run modelguard as an unprivileged user to use firejail, or use bwrap');
+    throw new SandboxError(
+      'E_SANDBOX_UNAVAILABLE',
+      'firejail would run the model as root: run modelguard as an unprivileged user to use firejail, or use bwrap',
+    );
   }
   // runsc sets up its own sandbox as root; the others run as 65534 when we are root.
   const drop = uid === 0 && backend !== 'runsc';

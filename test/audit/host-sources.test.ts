@@ -63,7 +63,10 @@ describe('env files', () => {
   it('finds credential-named variables and token shapes, never prints values', () => {
     const text = 'HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyzABCDEF12\nexport DB_PASSWORD="s3cret-pass"\nDEBUG=1\nAPI_KEY=changeme\nAWS_KEY=AKIAABCDEFGHIJKLMNOP\n';
     const found = auditEnvText('.env', text, true);
-    assert.deepEqual(found.map((f) => f.where), ['.env:1', '.env:2', '.env:5']);
+    assert.deepEqual(
+      found.map((f) => f.where),
+      ['.env:1', '.env:2', '.env:5'],
+    );
     for (const f of found) {
       assert.equal(f.rule, 'host/env-file-secret');
       assert.ok(!f.message.includes('s3cret') && !f.message.includes('hf_abc'));

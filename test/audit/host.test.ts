@@ -14,7 +14,9 @@ import { memoryIO } from '../helpers.js';
 
 function project(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'mg-audit-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   mkdirSync(join(dir, 'checkpoints'));
   chmodSync(join(dir, 'checkpoints'), 0o755);
   writeFileSync(join(dir, 'checkpoints', 'epoch1.pt'), Buffer.from('PK\x03\x04 not really'));
@@ -60,7 +62,9 @@ describe('audit host', () => {
   it('flags a training process running as root (and only when it is root)', async (t) => {
     const dir = project(t);
     const jobs = mkdtempSync(join(tmpdir(), 'mg-audit-job-'));
-    t.after(() => rmSync(jobs, { recursive: true, force: true }));
+    t.after(() => {
+      rmSync(jobs, { recursive: true, force: true });
+    });
     writeFileSync(join(jobs, 'train.py'), 'import time\ntime.sleep(30)\n');
     // Real processes: a "training job" (python3 train.py) and a python -c that merely mentions train.py.
     const job = spawn('/usr/bin/python3', [join(jobs, 'train.py')], { stdio: 'ignore' });

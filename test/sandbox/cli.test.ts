@@ -37,7 +37,10 @@ describe('modelguard detonate', () => {
 
   it('refuses with E_SANDBOX_UNAVAILABLE when no backend is installed', () => {
     const absent = { ...bwrapBackend, locate: () => undefined };
-    assert.throws(() => chooseBackend(undefined, [absent]), (e: unknown) => e instanceof SandboxError && e.code === 'E_SANDBOX_UNAVAILABLE');
+    assert.throws(
+      () => chooseBackend(undefined, [absent]),
+      (e: unknown) => e instanceof SandboxError && e.code === 'E_SANDBOX_UNAVAILABLE',
+    );
   });
 
   it('rejects unknown loaders and backends as usage errors', async (t) => {

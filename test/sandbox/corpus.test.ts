@@ -30,7 +30,13 @@ function corpusDir(): string | undefined {
 }
 
 const corpus = corpusDir();
-const entries: Entry[] = corpus === undefined ? [] : readFileSync(join(corpus, 'manifest.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Entry);
+const entries: Entry[] =
+  corpus === undefined
+    ? []
+    : readFileSync(join(corpus, 'manifest.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Entry);
 const covered = entries.filter((e) => DEBIAN_LOADERS.has(e.loader) && (e.label === 'malicious' || e.label === 'benign'));
 
 describe('evaluation corpus, detonated', { skip: corpus === undefined ? 'corpus not present' : false, concurrency: 2 }, () => {

@@ -25,7 +25,9 @@ function sinkKinds(d: Detonation): string[] {
 
 describe('escape suite (bubblewrap)', { concurrency: 2 }, () => {
   it('cannot write outside its tmpfs', async (t) => {
-    const d = await run(t, `
+    const d = await run(
+      t,
+      `
 r = 'wrote'
 for p in ('/usr/lib/mg-escape', '/mg-escape', '/in/mg-escape', '/etc/mg-escape', '/dev/mg-escape', '/proc/mg-escape'):
     try:
@@ -33,7 +35,8 @@ for p in ('/usr/lib/mg-escape', '/mg-escape', '/in/mg-escape', '/etc/mg-escape',
         r = 'ESCAPED ' + p
         break
     except OSError as e:
-        r = 'blocked:' + str(e.errno)`);
+        r = 'blocked:' + str(e.errno)`,
+    );
     assert.match(result(d) ?? '', /^blocked:/);
     assert.equal(d.verdict, 'malicious');
     assert.ok(d.sinks.some((s) => s.event === 'open' && s.args.includes('/usr/lib/mg-escape')));
@@ -44,17 +47,22 @@ for p in ('/usr/lib/mg-escape', '/mg-escape', '/in/mg-escape', '/etc/mg-escape',
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     t.after(() => server.close());
     const port = (server.address() as { port: number }).port;
-    const d = await run(t, `
+    const d = await run(
+      t,
+      `
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.connect(('127.0.0.1', ${port}))
-r = 'ESCAPED connected'`);
+r = 'ESCAPED connected'`,
+    );
     assert.equal(result(d), 'blocked:PermissionError:1');
     assert.ok(sinkKinds(d).includes('network'));
   });
 
   it('cannot resolve names or open netlink sockets', async (t) => {
-    const d = await run(t, `
+    const d = await run(
+      t,
+      `
 import socket
 try:
     socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
@@ -65,15 +73,19 @@ try:
     socket.getaddrinfo('example.com', 80)
     r += ' ESCAPED dns'
 except OSError:
-    r += ' dns-failed'`);
+    r += ' dns-failed'`,
+    );
     assert.equal(result(d), 'netlink:1 dns-failed');
     assert.ok(d.sinks.some((s) => s.event === 'socket.getaddrinfo'));
   });
 
   it('cannot see host processes', async (t) => {
-    const d = await run(t, `
+    const d = await run(
+      t,
+      `
 pids = [p for p in os.listdir('/proc') if p.isdigit()]
-r = 'pids:' + str(len(pids)) + ':' + ('self-visible' if '${process.pid}' in pids else 'host-hidden')`);
+r = 'pids:' + str(len(pids)) + ':' + ('self-visible' if '${process.pid}' in pids else 'host-hidden')`,
+    );
     const m = /^pids:(\d+):(.*)$/.exec(result(d) ?? '');
     assert.ok(m !== null, result(d));
     assert.ok(Number(m[1]) <= 4, `sees ${m[1]} processes`);
@@ -81,7 +93,9 @@ r = 'pids:' + str(len(pids)) + ':' + ('self-visible' if '${process.pid}' in pids
   });
 
   it('cannot read /root or /etc/shadow', async (t) => {
-    const d = await run(t, `
+    const d = await run(
+      t,
+      `
 r = ''
 for p in ('/etc/shadow', '/root/.bashrc', '/etc/passwd'):
     try:
@@ -93,13 +107,16 @@ try:
     os.listdir('/root')
     r += 'ESCAPED /root'
 except OSError as e:
-    r += str(e.errno)`);
+    r += str(e.errno)`,
+    );
     assert.equal(result(d), '2 2 2 2');
     assert.ok(d.sinks.some((s) => s.sink === 'file-read' && s.args.includes('/etc/shadow')));
   });
 
   it('cannot ptrace (seccomp), mount or unshare', async (t) => {
-    const d = await run(t, `
+    const d = await run(
+      t,
+      `
 import ctypes
 libc = ctypes.CDLL(None, use_errno=True)
 out = []
@@ -109,7 +126,8 @@ rc = libc.mount(b'none', b'/tmp', b'tmpfs', 0, None)
 out.append('mount=' + ('ok' if rc == 0 else str(ctypes.get_errno())))
 rc = libc.unshare(0x10000000)
 out.append('unshare=' + ('ok' if rc == 0 else str(ctypes.get_errno())))
-r = ' '.join(out)`);
+r = ' '.join(out)`,
+    );
     assert.equal(result(d), 'ptrace=1 mount=1 unshare=1');
     assert.ok(sinkKinds(d).includes('native'));
   });
@@ -138,24 +156,33 @@ while True:
   });
 
   it('a memory bomb fails with MemoryError under RLIMIT_AS', async (t) => {
-    const d = await run(t, `
+    const d = await run(
+      t,
+      `
 b = bytearray(6 << 30)
-r = 'ESCAPED allocated'`);
+r = 'ESCAPED allocated'`,
+    );
     assert.equal(result(d), 'blocked:MemoryError:');
   });
 
   it('gets an empty environment: nothing of the host leaks in', async (t) => {
     process.env['MG_CANARY_SECRET'] = 'host-secret';
     t.after(() => delete process.env['MG_CANARY_SECRET']);
-    const d = await run(t, `
-r = 'env:' + ','.join(sorted(k for k in os.environ if k not in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'BROWSER', 'LC_CTYPE', 'PWD')))`);
+    const d = await run(
+      t,
+      `
+r = 'env:' + ','.join(sorted(k for k in os.environ if k not in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'BROWSER', 'LC_CTYPE', 'PWD')))`,
+    );
     assert.equal(result(d), 'env:');
   });
 
   it('runs as uid 65534 with no capabilities', async (t) => {
-    const d = await run(t, `
+    const d = await run(
+      t,
+      `
 caps = [l.split()[1] for l in open('/proc/self/status') if l.startswith(('CapEff', 'CapPrm'))]
-r = 'uid:' + str(os.getuid()) + ' caps:' + ','.join(caps)`);
+r = 'uid:' + str(os.getuid()) + ' caps:' + ','.join(caps)`,
+    );
     assert.equal(result(d), 'uid:65534 caps:0000000000000000,0000000000000000');
   });
 });

@@ -20,13 +20,18 @@ export function execPickle(code: string): Buffer {
 
 /** Python that runs `attempt` (which sets `r`) and records r or the exception in /tmp/result. */
 export function attempt(body: string): string {
-  const indented = body.split('\n').map((l) => `    ${l}`).join('\n');
+  const indented = body
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
   return `import os\ntry:\n${indented}\nexcept BaseException as e:\n    r = 'blocked:' + type(e).__name__ + ':' + str(getattr(e, 'errno', ''))\nwith open('/tmp/result', 'w') as f:\n    f.write(str(r)[:60])\n`;
 }
 
 export function writeTemp(t: TestContext, name: string, bytes: Uint8Array): string {
   const dir = mkdtempSync(join(tmpdir(), 'mg-sandbox-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   const p = join(dir, name);
   writeFileSync(p, bytes);
   return p;

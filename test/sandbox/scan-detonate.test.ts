@@ -19,7 +19,9 @@ const BENIGN = Buffer.from('\x80\x02}q\x00X\x01\x00\x00\x00aq\x01K\x01s.', 'lati
 
 function folder(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'mg-scan-detonate-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   writeFileSync(join(dir, 'benign.pkl'), BENIGN);
   writeFileSync(join(dir, 'payload.pkl'), execPickle("import os\nos.system('true')\n"));
   writeFileSync(join(dir, 'notes.safetensors'), Buffer.from('not a model'));
@@ -35,9 +37,12 @@ describe('scan --detonate', () => {
     assert.ok(payload !== undefined);
     payload.findings = [];
     payload.verdict = 'clean';
-    const { report: out, table } = await detonateScan({ ...report, verdict: 'clean' } as ScanReport, [dir], dir);
+    const { report: out, table } = await detonateScan({ ...report, verdict: 'clean' }, [dir], dir);
     const p = out.files.find((f) => f.path === 'payload.pkl');
-    assert.deepEqual(p?.findings.map((f) => f.rule), ['detonate/static-miss']);
+    assert.deepEqual(
+      p?.findings.map((f) => f.rule),
+      ['detonate/static-miss'],
+    );
     assert.equal(p?.verdict, 'malicious');
     assert.equal(p?.info['detonation'], 'malicious');
     assert.equal(out.verdict, 'malicious');

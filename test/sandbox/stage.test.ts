@@ -9,7 +9,9 @@ import { folderForSandbox, reachableByOthers } from '../../src/sandbox/stage.js'
 describe('folderForSandbox', () => {
   it('binds a reachable folder as it is', (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'mg-stage-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    t.after(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
     chmodSync(dir, 0o755);
     assert.equal(reachableByOthers(dir), true);
     assert.equal(folderForSandbox(dir).dir, dir);
@@ -17,7 +19,9 @@ describe('folderForSandbox', () => {
 
   it('copies a folder under a private ancestor, subfolders included, and removes the copy', (t) => {
     const top = mkdtempSync(join(tmpdir(), 'mg-stage-'));
-    t.after(() => rmSync(top, { recursive: true, force: true }));
+    t.after(() => {
+      rmSync(top, { recursive: true, force: true });
+    });
     chmodSync(top, 0o700);
     const dir = join(top, 'model');
     mkdirSync(join(dir, 'weights'), { recursive: true });

@@ -13,7 +13,11 @@ interface AuditSubcommand {
 }
 
 const SUBCOMMANDS: readonly AuditSubcommand[] = [
-  { name: 'host', summary: 'root ML processes, checkpoint/key/vault permissions, risky loading calls, secrets in env files', load: async () => (await import('./audit/host.js')).auditHostCommand },
+  {
+    name: 'host',
+    summary: 'root ML processes, checkpoint/key/vault permissions, risky loading calls, secrets in env files',
+    load: async () => (await import('./audit/host.js')).auditHostCommand,
+  },
 ];
 
 function help(): string {

@@ -44,8 +44,12 @@ export const firejailBackend: SandboxBackend = {
       `--keep-fd=${SANDBOX_FD.evidence},${SANDBOX_FD.key},${SANDBOX_FD.model}`,
       ...(plan.modelDir === undefined ? [] : [`--whitelist=${plan.modelDir}`]),
       '--',
-      '/usr/bin/env', '-i',
-      plan.python, '-I', '-B', '-',
+      '/usr/bin/env',
+      '-i',
+      plan.python,
+      '-I',
+      '-B',
+      '-',
     ];
   },
 };

@@ -31,10 +31,7 @@ export interface SockFilter {
 }
 
 /** An instruction whose jump targets may still be labels. */
-type Pending =
-  | { kind: 'plain'; code: number; k: number }
-  | { kind: 'jump'; code: number; k: number; jt: string; jf: string }
-  | { kind: 'label'; name: string };
+type Pending = { kind: 'plain'; code: number; k: number } | { kind: 'jump'; code: number; k: number; jt: string; jf: string } | { kind: 'label'; name: string };
 
 /** The kernel refuses programs longer than this (BPF_MAXINSNS). */
 export const BPF_MAXINSNS = 4096;

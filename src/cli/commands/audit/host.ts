@@ -34,10 +34,17 @@ const RANK = { low: 0, medium: 1, high: 2 } as const;
 function renderText(r: HostAuditReport): string {
   const lines = [`audit host: ${r.project}`];
   for (const f of r.findings) {
-    lines.push(`${f.severity.toUpperCase().padEnd(6)} ${f.rule}  ${f.where}`, `       ${f.message}`, `       guidance (${f.guidance.framework}): ${f.guidance.says} ${f.guidance.reference}`, `       fix: ${f.fix}`);
+    lines.push(
+      `${f.severity.toUpperCase().padEnd(6)} ${f.rule}  ${f.where}`,
+      `       ${f.message}`,
+      `       guidance (${f.guidance.framework}): ${f.guidance.says} ${f.guidance.reference}`,
+      `       fix: ${f.fix}`,
+    );
   }
   const c = r.checked;
-  lines.push(`${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}; checked ${c.processes} processes, ${c.folders} sensitive folders, ${c.pythonFiles} Python files, ${c.envFiles} env files${c.walkTruncated ? ' (walk stopped at its limits)' : ''}`);
+  lines.push(
+    `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}; checked ${c.processes} processes, ${c.folders} sensitive folders, ${c.pythonFiles} Python files, ${c.envFiles} env files${c.walkTruncated ? ' (walk stopped at its limits)' : ''}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
