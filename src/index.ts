@@ -89,3 +89,16 @@ export { loadSigningServices, servicesFromConfig, PUBLIC_GOOD_SERVICES, type Sig
 export { verifyModel, verifySignatureFile, type VerifyMethod, type VerifyOptions, type VerifyResult } from './sign/verify.js';
 export { attestScan, verifyAttestation, SCAN_PREDICATE, type ScanPredicate, type AttestationCheck } from './sign/attest.js';
 export { generateSigningKey, writeKeyPair, type Curve } from './sign/keygen.js';
+
+// --- sandboxed detonation and the host audit
+export { detonate, DETONATION_SCHEMA, type DetonateOptions, type Detonation } from './sandbox/detonate.js';
+export { SandboxError, type SandboxErrorCode } from './sandbox/errors.js';
+export { LOADER_IDS, LOADERS, loaderForFormat, type LoaderId, type LoaderSpec } from './sandbox/loaders.js';
+export { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './sandbox/limits.js';
+export { SINK_KINDS, type SinkKind, type EvidenceEvent, type SandboxFile } from './sandbox/evidence.js';
+export { DYNAMIC_VERDICTS, type DynamicVerdict } from './sandbox/verdict.js';
+export { installedBackends, type ChosenBackend } from './sandbox/backend/detect.js';
+export { buildFilter as buildSeccompFilter, filterBytes as seccompFilterBytes } from './sandbox/seccomp/filter.js';
+export { auditHost, type HostAuditOptions } from './audit/host.js';
+export { HOST_AUDIT_SCHEMA, type HostAuditReport, type HostFinding } from './audit/host-finding.js';
+export { HOST_RULES, type HostRule, type Guidance } from './audit/host-rules.js';

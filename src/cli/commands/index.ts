@@ -19,6 +19,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./scan.js')).scanCommand,
   },
   {
+    name: 'detonate',
+    summary: 'load a model with its real loader inside a sandbox and report what it did',
+    load: async () => (await import('./detonate.js')).detonateCommand,
+  },
+  {
+    name: 'audit',
+    summary: 'audit this machine and project against the PyTorch and MXNet security guidance',
+    load: async () => (await import('./audit.js')).auditCommand,
+  },
+  {
     name: 'convert',
     summary: 'convert PyTorch checkpoints, Hugging Face folders and .npz to safetensors without running them',
     load: async () => (await import('./convert.js')).convertCommand,

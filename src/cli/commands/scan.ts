@@ -41,6 +41,9 @@ Options:
   -v, --verbose                    also show info-level findings
       --no-color                   never colour the text report (NO_COLOR is honoured too)
       --no-progress                no progress line on stderr
+      --detonate                   also load each file with its real loader in a sandbox
+                                   (see 'modelguard detonate'); static and dynamic verdicts
+                                   side by side, a sink the static scan missed is a finding
       --attest <file>              also sign a scan attestation bound to the model digest
                                    (needs --private-key [--password]; one model path)
   -h, --help                       show this help
@@ -88,6 +91,7 @@ export const scanCommand: Command = {
         'no-progress': { type: 'boolean', default: false },
         identity: { type: 'string', short: 'i' },
         attest: { type: 'string' },
+        detonate: { type: 'boolean', default: false },
         'private-key': { type: 'string' },
         password: { type: 'string' },
       },
@@ -121,7 +125,7 @@ export const scanCommand: Command = {
     const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
     if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new ModelguardError('E_USAGE', '--jobs must be a positive integer');
     const progress = new Progress(io.stderr, !values['no-progress'] && format === 'text' ? undefined : false);
-    const report = await scanPaths(positionals, {
+    let report = await scanPaths(positionals, {
       ...(profile === undefined ? {} : { profile }),
       allow,
       ...(values.identity === undefined ? {} : { identityFile: resolve(io.cwd, values.identity) }),
@@ -133,13 +137,18 @@ export const scanCommand: Command = {
       },
     });
     progress.done();
+    let sideBySide = '';
+    if (values.detonate) {
+      const { detonateScan } = await import('../../sandbox/scan-detonate.js');
+      ({ report, table: sideBySide } = await detonateScan(report, positionals, io.cwd));
+    }
     const color = format === 'text' && values.output === undefined && io.stdout.isTTY === true && !values['no-color'] && io.env['NO_COLOR'] === undefined;
     const text =
       format === 'json'
         ? renderJson(report)
         : format === 'sarif'
           ? renderSarif(report)
-          : renderText(report, { color, verbose: values.verbose, quiet: values.quiet });
+          : renderText(report, { color, verbose: values.verbose, quiet: values.quiet }) + sideBySide;
     if (values.output !== undefined) {
       try {
         writeFileSync(values.output, text);
