@@ -68,7 +68,8 @@ export { AgeFileSource, looksLikeAge, openDecryptedSource, type DecryptedSourceO
 export { runVault, type WatchOptions, type WatchResult } from './vault/watch.js';
 export { DEFAULT_RULES, type CompletenessRules } from './vault/complete.js';
 export { loadManifest, type Manifest, type VaultEntry } from './vault/manifest.js';
-export { decide as decideRetention, applyPrune, type RetentionPolicy } from './vault/retention.js';
+export { decide as decideRetention, applyPrune, pruneVerified, type PruneDecision, type RetentionPolicy } from './vault/retention.js';
+export { checkCopy, checkCopies, type CopyCheck, type CopyHealth } from './vault/integrity.js';
 // ---- end encrypted vault ----------------------------------------------------
 
 // --- model signing (OpenSSF Model Signing) and scan attestations

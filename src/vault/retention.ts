@@ -2,9 +2,13 @@
  * Retention: which encrypted copies to keep.
  *
  * An entry is kept if any rule keeps it; everything else is pruned. The
- * newest verified copy is always kept, whatever the rules say, and without
+ * newest intact copy is always kept, whatever the rules say, and without
  * any rule nothing is pruned. Entries that are mid-protocol (`pending`,
- * `deleting-plaintext`) are never touched.
+ * `deleting-plaintext`) are never touched, and neither are damaged copies
+ * (missing, or no longer matching their recorded SHA-256): the rules count
+ * only intact copies, so a damaged newest copy can never be "the one kept"
+ * while the intact older ones are deleted. `pruneVerified` proves which
+ * copies are intact before it deletes anything.
  *
  * - keepLast N: the N most recently archived copies.
  * - keepEvery K steps: copies whose step is a multiple of K.
@@ -16,6 +20,7 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail } from './errors.js';
+import { checkCopies, type CopyCheck, type CopyHealth } from './integrity.js';
 import { fsyncDir } from '../files/fsutil.js';
 import { saveManifest, type Manifest, type VaultEntry } from './manifest.js';
 
@@ -29,6 +34,8 @@ export interface RetentionPolicy {
 export interface PruneDecision {
   readonly keep: readonly { entry: VaultEntry; reasons: string[] }[];
   readonly prune: readonly VaultEntry[];
+  /** Copies found damaged: neither kept by a rule nor deleted; reported for the user to act on. */
+  readonly damaged: readonly { entry: VaultEntry; health: CopyHealth; why: string }[];
 }
 
 const DURATION = /^(\d+)(s|m|h|d)$/;
@@ -61,8 +68,22 @@ function isSettled(e: VaultEntry): boolean {
   return e.state === 'verified' || e.state === 'plaintext-deleted';
 }
 
-export function decide(entries: readonly VaultEntry[], policy: RetentionPolicy): PruneDecision {
-  const settled = entries.filter(isSettled).sort((a, b) => a.archivedAt.localeCompare(b.archivedAt));
+/**
+ * Which settled copies the rules keep and which they prune. `checks` holds
+ * what is known of each copy's health; copies checked and found damaged are
+ * set aside (never kept in place of an intact one, never deleted).
+ */
+export function decide(entries: readonly VaultEntry[], policy: RetentionPolicy, checks?: ReadonlyMap<VaultEntry, CopyCheck>): PruneDecision {
+  const damaged: { entry: VaultEntry; health: CopyHealth; why: string }[] = [];
+  const settled = entries
+    .filter(isSettled)
+    .filter((e) => {
+      const c = checks?.get(e);
+      if (c === undefined || c.health === 'intact') return true;
+      damaged.push({ entry: e, health: c.health, why: c.why ?? c.health });
+      return false;
+    })
+    .sort((a, b) => a.archivedAt.localeCompare(b.archivedAt));
   const reasons = new Map<VaultEntry, string[]>();
   const keep = (e: VaultEntry, why: string): void => {
     reasons.set(e, [...(reasons.get(e) ?? []), why]);
@@ -96,7 +117,24 @@ export function decide(entries: readonly VaultEntry[], policy: RetentionPolicy):
   return {
     keep: settled.filter((e) => reasons.has(e)).map((entry) => ({ entry, reasons: reasons.get(entry) ?? [] })),
     prune: settled.filter((e) => !reasons.has(e)),
+    damaged,
   };
+}
+
+/**
+ * Decides and prunes, deleting only what is proven redundant: when the rules
+ * would delete anything, every settled copy is first checked against its
+ * recorded size and SHA-256 (`integrity.ts`), the decision is taken again
+ * over the intact ones, and only then are files removed. Damaged copies are
+ * returned in `damaged` and left in place.
+ */
+export async function pruneVerified(vaultDir: string, m: Manifest, policy: RetentionPolicy, dryRun = false): Promise<PruneDecision> {
+  const first = decide(m.entries, policy);
+  if (first.prune.length === 0) return first;
+  const checks = await checkCopies(vaultDir, m.entries.filter(isSettled));
+  const decision = decide(m.entries, policy, checks);
+  if (!dryRun && decision.prune.length > 0) await applyPrune(vaultDir, m, decision.prune);
+  return decision;
 }
 
 /**

@@ -17,7 +17,7 @@ import { fail } from './errors.js';
 import { archiveCandidate, deletePlaintext, recover, type ArchiveContext } from './archive.js';
 import { completeCandidates, type Candidate, type CompletenessRules } from './complete.js';
 import { loadManifest, saveManifest, type Manifest } from './manifest.js';
-import { applyPrune, decide, type RetentionPolicy } from './retention.js';
+import { pruneVerified, type RetentionPolicy } from './retention.js';
 
 export interface WatchOptions extends Omit<ArchiveContext, 'markerSuffix'> {
   readonly rules: CompletenessRules;
@@ -81,9 +81,8 @@ async function reconcileMissing(ctx: ArchiveContext, m: Manifest): Promise<void>
 }
 
 async function prune(opts: WatchOptions, m: Manifest): Promise<number> {
-  const { prune: gone } = decide(m.entries, opts.retention);
-  if (gone.length === 0) return 0;
-  await applyPrune(opts.vaultDir, m, gone);
+  const { prune: gone, damaged } = await pruneVerified(opts.vaultDir, m, opts.retention);
+  for (const d of damaged) opts.log(`${d.entry.file} is ${d.health}: ${d.why}; kept out of retention, nothing relies on it`);
   for (const e of gone) opts.log(`pruned ${e.file}`);
   return gone.length;
 }

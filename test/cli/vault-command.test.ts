@@ -1,6 +1,6 @@
-/** `modelguard vault` through `main`, in-process: watch --once, list, prune --dry-run, prune. */
+/** `modelguard vault` through `main`, in-process: watch --once, list, prune --dry-run, prune, verify, damaged copies. */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
@@ -55,5 +55,40 @@ describe('modelguard vault', () => {
     assert.equal(ages().length, 2);
     assert.equal(await main(['vault', 'prune', 'run.vault', '--keep-last', '0', '--dry-run'], io().io), 2);
     assert.equal(await main(['vault', 'frobnicate'], io().io), 2);
+  });
+  it('verify checks every copy; list, verify and prune report a damaged newest copy and prune keeps an intact one', async () => {
+    const t0 = io();
+    assert.equal(await main(['vault', 'verify', 'run.vault'], t0.io), 0);
+    assert.match(t0.out(), /^2 intact, 0 damaged$/m);
+    // The newest copy rots on storage; the other is deleted by hand.
+    const newest = join(vault, 'last.ckpt.age');
+    const b = readFileSync(newest);
+    b.writeUInt8(b.readUInt8(200) ^ 1, 200);
+    writeFileSync(newest, b);
+    const t1 = io();
+    assert.equal(await main(['vault', 'verify', 'run.vault'], t1.io), 1);
+    assert.match(t1.out(), /^corrupt\tlast\.ckpt\.age\t/m);
+    unlinkSync(join(vault, 'checkpoint-200.tar.age'));
+    const t2 = io();
+    assert.equal(await main(['vault', 'list', 'run.vault'], t2.io), 0);
+    assert.match(t2.out(), /checkpoint-200\.tar\.age\tverified \(missing\)/);
+  });
+  it('prune with a corrupt newest copy deletes nothing it relies on', async () => {
+    writeTrainingRun(join(dir, 'run2'), { big: 3000, small: 50 });
+    assert.equal(await main(['vault', 'watch', 'run2', '-r', recipient, '--once', '--settle', '0'], io().io), 0);
+    const v2 = join(dir, 'run2.vault');
+    const newest = join(v2, 'last.ckpt.age');
+    const b = readFileSync(newest);
+    b.writeUInt8(b.readUInt8(100) ^ 1, 100);
+    writeFileSync(newest, b);
+    const t = io();
+    assert.equal(await main(['vault', 'prune', 'run2.vault', '--keep-last', '1'], t.io), 1);
+    assert.match(t.out(), /^corrupt {2}last\.ckpt\.age/m);
+    const left = readdirSync(v2).filter((f) => f.endsWith('.age'));
+    assert.ok(left.includes('last.ckpt.age'), 'the damaged copy is left in place');
+    assert.equal(left.length, 2, 'one intact copy is kept beside it');
+    const t2 = io();
+    assert.equal(await main(['vault', 'verify', 'run2.vault'], t2.io), 1);
+    assert.match(t2.out(), /^1 intact, 1 damaged$/m);
   });
 });

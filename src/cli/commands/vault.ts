@@ -2,15 +2,19 @@
  * `modelguard vault`: the encrypted checkpoint vault.
  *   vault watch <dir>   follow a training run and encrypt complete checkpoints
  *   vault prune <vault> apply retention (with --dry-run to only print)
- *   vault list <vault>  show the journal
+ *   vault list <vault>  show the journal, with copies that are gone or resized
+ *   vault verify <vault> check every copy against its recorded SHA-256
  */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fail } from '../../vault/errors.js';
 import { DEFAULT_RULES } from '../../vault/complete.js';
 import { loadManifest } from '../../vault/manifest.js';
-import { applyPrune, decide, parseKeepBest, parseKeepEvery, type RetentionPolicy } from '../../vault/retention.js';
+import { checkCopies } from '../../vault/integrity.js';
+import { parseKeepBest, parseKeepEvery, pruneVerified, type RetentionPolicy } from '../../vault/retention.js';
 import { runVault, takeLock } from '../../vault/watch.js';
-import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
 import { loadRecipients, makePool, resolvePath, withVerifyExit } from './age-common.js';
 
 const RETENTION_OPTIONS = {
@@ -40,6 +44,7 @@ const HELP = `Usage:
   modelguard vault watch <dir> (-r RECIPIENT | -R FILE)... [--vault DIR] [options]
   modelguard vault prune <vault-dir> [--keep-last N] [--keep-every K] [--keep-best M] [--dry-run]
   modelguard vault list <vault-dir>
+  modelguard vault verify <vault-dir>
 
 watch: follows a training run's checkpoint folder <dir> and encrypts every
 complete checkpoint into the vault (default: <dir>.vault). Files become
@@ -60,7 +65,10 @@ name appears; plaintext is removed only after that, and only when asked.
   --no-writer-check        do not look for writers in /proc
 
 Retention (watch and prune; without any rule nothing is pruned, and the
-newest verified copy is always kept):
+newest intact copy is always kept). Before anything is deleted every copy is
+checked against the size and SHA-256 recorded when it was verified; damaged
+copies (missing, truncated, altered) are reported, never counted as the copy
+kept, and never deleted:
   --keep-last N            keep the N most recent copies
   --keep-every K           keep steps that are multiples of K, or one copy per
                            duration window (30m, 6h, 1d)
@@ -69,7 +77,13 @@ newest verified copy is always kept):
                            sidecar JSON; min for losses, else max)
   --dry-run                (prune) print what would be removed, remove nothing
 
-Exit 0 on success, 1 if a copy failed verification, 2 on usage or I/O error.
+list: the journal, one copy a line (file, state, plaintext bytes, step, time,
+metrics); a copy whose file is gone or has another size than recorded is
+shown as missing or corrupt (list reads no contents: verify does).
+verify: hashes every copy and compares it with the journal.
+
+Exit 0 on success, 1 if a copy failed verification or is damaged, 2 on usage
+or I/O error.
 `;
 
 async function watchCmd(argv: string[], io: CliIO): Promise<number> {
@@ -146,11 +160,12 @@ async function pruneCmd(argv: string[], io: CliIO): Promise<number> {
   const release = values['dry-run'] === true ? () => Promise.resolve() : await takeLock(vaultDir);
   try {
     const m = await loadManifest(vaultDir);
-    const { keep, prune } = decide(m.entries, policy);
+    const dryRun = values['dry-run'] === true;
+    const { keep, prune, damaged } = await pruneVerified(vaultDir, m, policy, dryRun);
     for (const k of keep) io.stdout.write(`keep   ${k.entry.file}  (${k.reasons.join(', ')})\n`);
-    for (const e of prune) io.stdout.write(`${values['dry-run'] === true ? 'would prune' : 'prune'}  ${e.file}\n`);
-    if (values['dry-run'] !== true && prune.length > 0) await applyPrune(vaultDir, m, prune);
-    return EXIT_OK;
+    for (const e of prune) io.stdout.write(`${dryRun ? 'would prune' : 'prune'}  ${e.file}\n`);
+    for (const d of damaged) io.stdout.write(`${d.health}  ${d.entry.file}  (${d.why}; left in place, not counted as a kept copy)\n`);
+    return damaged.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   } finally {
     await release();
   }
@@ -159,14 +174,35 @@ async function pruneCmd(argv: string[], io: CliIO): Promise<number> {
 async function listCmd(argv: string[], io: CliIO): Promise<number> {
   const { positionals } = parseArgs({ args: argv, options: {}, strict: true, allowPositionals: true });
   if (positionals.length !== 1) throw fail('E_USAGE', 'vault list needs the vault folder');
-  const m = await loadManifest(resolvePath(io, positionals[0] as string));
+  const dir = resolvePath(io, positionals[0] as string);
+  const m = await loadManifest(dir);
   for (const e of m.entries) {
     const metrics = Object.entries(e.metrics)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
-    io.stdout.write(`${e.file}\t${e.state}\t${e.plaintextBytes}\t${e.step ?? '-'}\t${e.archivedAt}\t${metrics}\n`);
+    const st = await stat(join(dir, e.file)).catch(() => undefined);
+    const health = e.state === 'pending' ? '' : st === undefined ? ' (missing)' : st.size !== e.ciphertextBytes ? ' (corrupt: size)' : '';
+    io.stdout.write(`${e.file}\t${e.state}${health}\t${e.plaintextBytes}\t${e.step ?? '-'}\t${e.archivedAt}\t${metrics}\n`);
   }
   return EXIT_OK;
+}
+
+async function verifyCmd(argv: string[], io: CliIO): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, options: {}, strict: true, allowPositionals: true });
+  if (positionals.length !== 1) throw fail('E_USAGE', 'vault verify needs the vault folder');
+  const dir = resolvePath(io, positionals[0] as string);
+  const m = await loadManifest(dir);
+  const checks = await checkCopies(
+    dir,
+    m.entries.filter((e) => e.state !== 'pending'),
+  );
+  let bad = 0;
+  for (const [e, c] of checks) {
+    if (c.health !== 'intact') bad++;
+    io.stdout.write(`${c.health}\t${e.file}${c.why === undefined ? '' : `\t${c.why}`}\n`);
+  }
+  io.stdout.write(`${checks.size - bad} intact, ${bad} damaged\n`);
+  return bad > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 export const vault: Command = {
@@ -182,6 +218,8 @@ export const vault: Command = {
         return pruneCmd(rest, io);
       case 'list':
         return listCmd(rest, io);
+      case 'verify':
+        return verifyCmd(rest, io);
       default:
         io.stderr.write(HELP);
         return Promise.resolve(EXIT_USAGE);
