@@ -41,6 +41,11 @@ export interface Limits {
   maxTemplateBytes: number;
   /** Nesting of ONNX subgraphs (If/Loop/Scan bodies, functions) and of protobuf messages (CWE-674). */
   maxGraphDepth: number;
+  /**
+   * Wall time libhdf5 may spend on one HDF5 file, in its worker thread
+   * (CWE-835: hostile files have made libhdf5 loop forever).
+   */
+  maxHdf5Millis: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -59,4 +64,5 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxHeaderEntries: 1_000_000,
   maxTemplateBytes: 1 << 20,
   maxGraphDepth: 32,
+  maxHdf5Millis: 30_000,
 });

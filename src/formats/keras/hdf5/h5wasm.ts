@@ -20,7 +20,7 @@ import type { ByteSource } from '../../../bytes/source.js';
 import { ModelguardError, isModelguardError } from '../../../errors.js';
 import { isHdf5Signature } from './sniff.js';
 
-type H5Lib = typeof import('h5wasm');
+export type H5Lib = typeof import('h5wasm');
 export type H5File = InstanceType<H5Lib['File']>;
 
 interface FsNode {
