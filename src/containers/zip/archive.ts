@@ -12,15 +12,14 @@
 import { ByteReader, inBounds } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
+import { choiceLooksValid, minizDirectory, zipfileDirectory, type ZipReaderId } from './loaders.js';
+import { readerViews, readLocalAt, type ReaderView } from './views.js';
 import {
   CENTRAL_HEADER_SIZE,
   FLAG_DATA_DESCRIPTOR,
   FLAG_ENCRYPTED,
-  LOCAL_HEADER_SIZE,
   findEocd,
-  localVariableLength,
   parseCentralHeader,
-  parseLocalHeader,
   readZip64,
   type CentralHeader,
   type LocalHeader,
@@ -38,7 +37,8 @@ export type ZipAnomalyKind =
   | 'bad-name-encoding' // name is neither UTF-8 nor flagged CP437
   | 'encrypted' // the central directory marks the entry encrypted
   | 'entry-count-mismatch' // EOCD count differs from records found
-  | 'bad-zip64'; // a Zip64 locator points at no valid Zip64 record
+  | 'bad-zip64' // a Zip64 locator points at no valid Zip64 record
+  | 'reader-disagreement'; // miniz (torch), zipfile (numpy, Keras) and the end record's own layout read different archives
 
 export interface ZipAnomaly {
   kind: ZipAnomalyKind;
@@ -60,9 +60,19 @@ export interface ZipEntry {
   localOffset: number;
   /** Absolute offset of the first data byte (from the local header's own lengths, as miniz computes it). */
   dataOffset: number;
-  /** `central` for listed entries, `local` for entries found only by walking local headers. */
+  /** `central` for entries some directory lists, `local` for entries found only by walking local headers. */
   listed: 'central' | 'local';
   local: LocalHeader | undefined;
+  /** Loaders whose own reading of the archive lists this entry (see `views.ts`). */
+  readers: ZipReaderId[];
+  /** Names loaders look it up by: the directory's name first, then zipfile's when it differs (NUL cut, Unicode Path field). */
+  names: string[];
+}
+
+/** The archive as one loader reads it: its entries in directory order (objects shared with `ZipArchive.entries`). */
+export interface ZipView {
+  reader: ZipReaderId;
+  entries: ZipEntry[];
 }
 
 export interface ZipArchive {
@@ -73,14 +83,47 @@ export interface ZipArchive {
   cdSize: number;
   zip64: boolean;
   anomalies: ZipAnomaly[];
+  /** Each loader's reading that succeeds (miniz for torch, zipfile for numpy and Keras). */
+  views: ZipView[];
 }
 
 /** Local-header gaps up to this size are searched for hidden headers (larger gaps are reported only). */
 const MAX_GAP_SEARCH = 64 * 1024 * 1024;
 
+/**
+ * Whether `tail` (the last bytes of a `size`-byte input) ends a zip: an end
+ * record whose comment reaches the end, or the record miniz or zipfile
+ * would pick, with a central header where that reader looks for the
+ * directory (positive evidence, so stray signature bytes claim nothing).
+ */
 export function hasEocd(tail: Uint8Array, size: number): boolean {
   const e = findEocd(tail, size);
-  return e !== undefined && e.cdSize <= size && e.cdOffset <= size;
+  if (e !== undefined && e.cdSize <= size && e.cdOffset <= size) return true;
+  const src = new TailSource(tail, size);
+  for (const choose of [minizDirectory, zipfileDirectory]) {
+    try {
+      if (choiceLooksValid(src, choose(src))) return true;
+    } catch {
+      // That reader finds no archive in the tail.
+    }
+  }
+  return false;
+}
+
+/** The last bytes of an input, addressed by the input's offsets; reads before them fail. */
+class TailSource implements ByteSource {
+  readonly size: number;
+  private readonly tail: Uint8Array;
+  constructor(tail: Uint8Array, size: number) {
+    this.tail = tail;
+    this.size = size;
+  }
+  read(offset: number, length: number): Uint8Array {
+    const at = offset - (this.size - this.tail.length);
+    if (at < 0 || length < 0 || at + length > this.tail.length) throw new ModelguardError('E_TRUNCATED', `offset ${offset} is before the probed tail`);
+    return this.tail.subarray(at, at + length);
+  }
+  close(): void {}
 }
 
 export function unsafeName(name: string): string | undefined {
@@ -93,7 +136,23 @@ export function unsafeName(name: string): string | undefined {
   return undefined;
 }
 
-export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
+interface SpecReading {
+  entries: ZipEntry[];
+  central: CentralHeader[];
+  start: number;
+  cdOffset: number;
+  cdSize: number;
+  zip64: boolean;
+  anomalies: ZipAnomaly[];
+}
+
+/**
+ * The archive as its own end record describes it: the last end record
+ * whose comment reaches exactly the end of the file (APPNOTE's layout,
+ * what careful tools such as yauzl read), its directory where Python's
+ * zipfile would look. The loaders' own readings are added by `readZip`.
+ */
+function readSpec(src: ByteSource, maxEntries: number): SpecReading {
   const tailLen = Math.min(src.size, 22 + 65535 + 20);
   const plain = findEocd(src.read(src.size - tailLen, tailLen), src.size);
   if (plain === undefined) throw new ModelguardError('E_MALFORMED', 'no end-of-central-directory record');
@@ -146,9 +205,137 @@ export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
     });
   }
   const entries = central.map((h) => centralEntry(src, h, anomalies));
-  checkNames(entries, central, anomalies);
-  walkLocalHeaders(src, entries, start, eocd.cdOffset + start, anomalies, maxEntries);
-  return { entries, start, cdOffset: eocd.cdOffset + start, cdSize: eocd.cdSize, zip64: eocd.zip64, anomalies };
+  return { entries, central, start, cdOffset: eocd.cdOffset + start, cdSize: eocd.cdSize, zip64: eocd.zip64, anomalies };
+}
+
+/** Same member: same local header, name, method and sizes. */
+function entryKey(localOffset: number, name: string, method: number, compressed: number, uncompressed: number): string {
+  return `${localOffset}|${method}|${compressed}|${uncompressed}|${name}`;
+}
+
+function viewEntry(v: ReaderView['entries'][number]): ZipEntry {
+  const h = v.header;
+  return {
+    name: h.name,
+    nameRaw: h.nameRaw,
+    method: h.method,
+    flags: h.flags,
+    crc32: h.crc32,
+    compressedSize: h.compressedSize,
+    uncompressedSize: h.uncompressedSize,
+    localOffset: v.localOffset,
+    dataOffset: v.local.dataOffset,
+    listed: 'central',
+    local: v.local,
+    readers: [],
+    names: [h.name],
+  };
+}
+
+function describe(entries: readonly ZipEntry[]): string {
+  const shown = entries.slice(0, 5).map((e) => `'${e.name}' at ${e.localOffset}`);
+  return shown.join(', ') + (entries.length > 5 ? ` and ${entries.length - 5} more` : '');
+}
+
+const READER_TITLE: Record<ZipReaderId, string> = {
+  miniz: 'miniz (torch.load, torch.jit.load)',
+  zipfile: "Python's zipfile (numpy.load, Keras)",
+};
+
+/**
+ * Reads the archive every way a loader or a careful tool does and returns
+ * the union of what they list, each entry tagged with the loaders that
+ * see it; a reading that lists what another does not is reported
+ * (`reader-disagreement`), and the union is then walked by local headers
+ * for entries no directory lists.
+ */
+export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
+  let spec: SpecReading | undefined;
+  let specError: unknown;
+  try {
+    spec = readSpec(src, maxEntries);
+  } catch (e) {
+    if (!(e instanceof ModelguardError) || e.code === 'E_LIMIT') throw e;
+    specError = e;
+  }
+  const readings = readerViews(src, maxEntries);
+  // A loader that reads the archive but can open none of its entries loads nothing: the layout's own error stands.
+  if (spec === undefined && readings.every((r) => r.entries.length === 0)) throw specError;
+  const anomalies: ZipAnomaly[] = spec?.anomalies ?? [];
+  const byKey = new Map<string, ZipEntry>();
+  const entries: ZipEntry[] = [];
+  for (const e of spec?.entries ?? []) {
+    const k = entryKey(e.localOffset, e.name, e.method, e.compressedSize, e.uncompressedSize);
+    if (!byKey.has(k)) byKey.set(k, e);
+    entries.push(e);
+  }
+  const specKeys = new Set(byKey.keys());
+  const views: ZipView[] = [];
+  for (const r of readings) {
+    const listed: ZipEntry[] = [];
+    for (const v of r.entries) {
+      const h = v.header;
+      const k = entryKey(v.localOffset, h.name, h.method, h.compressedSize, h.uncompressedSize);
+      let e = byKey.get(k);
+      if (e === undefined) {
+        e = viewEntry(v);
+        byKey.set(k, e);
+        entries.push(e);
+      }
+      if (!e.readers.includes(r.reader)) e.readers.push(r.reader);
+      for (const n of v.names) if (!e.names.includes(n)) e.names.push(n);
+      listed.push(e);
+    }
+    views.push({ reader: r.reader, entries: listed });
+  }
+  if (entries.length > maxEntries) throw new ModelguardError('E_LIMIT', `more than ${maxEntries} zip entries`);
+  reportDisagreement(spec, specError, readings, views, specKeys, anomalies);
+  const cdStart = spec?.cdOffset ?? (readings[0] as ReaderView).choice.cdStart;
+  const start = spec?.start ?? 0;
+  if (spec === undefined) checkNames(entries, anomalies);
+  else checkNames(spec.entries, anomalies, spec.central);
+  walkLocalHeaders(src, entries, start, cdStart, anomalies, maxEntries);
+  const cdSize = spec?.cdSize ?? (readings[0] as ReaderView).choice.cdSize;
+  return { entries, start, cdOffset: cdStart, cdSize, zip64: spec?.zip64 ?? readings.some((r) => r.choice.zip64Pos !== undefined), anomalies, views };
+}
+
+function reportDisagreement(
+  spec: SpecReading | undefined,
+  specError: unknown,
+  readings: ReaderView[],
+  views: ZipView[],
+  specKeys: Set<string>,
+  anomalies: ZipAnomaly[],
+): void {
+  const keyOf = (e: ZipEntry): string => entryKey(e.localOffset, e.name, e.method, e.compressedSize, e.uncompressedSize);
+  if (spec === undefined) {
+    const why = specError instanceof Error ? specError.message : 'unreadable';
+    anomalies.push({
+      kind: 'reader-disagreement',
+      message: `the archive's own end record does not describe it (${why}), yet ${readings.map((r) => READER_TITLE[r.reader]).join(' and ')} read it${
+        views.length > 0 ? `: ${describe(views[0]?.entries ?? [])}` : ''
+      }`,
+      offset: readings[0]?.choice.eocdPos ?? 0,
+    });
+  }
+  const sets = views.map((v) => new Set(v.entries.map(keyOf)));
+  views.forEach((v, i) => {
+    const r = readings[i] as ReaderView;
+    const own = sets[i] as Set<string>;
+    const others = spec === undefined ? sets.filter((_, j) => j !== i) : [specKeys, ...sets.filter((_, j) => j !== i)];
+    const extra = v.entries.filter((e) => others.some((o) => !o.has(keyOf(e))));
+    const missing = spec === undefined ? [] : spec.entries.filter((e) => !own.has(keyOf(e)));
+    if (extra.length === 0 && missing.length === 0) return;
+    const parts: string[] = [];
+    if (extra.length > 0) parts.push(`lists ${describe(extra)}, which ${spec === undefined ? 'another loader' : 'the end record\'s own directory'} does not`);
+    if (missing.length > 0) parts.push(`does not list ${describe(missing)}`);
+    anomalies.push({
+      kind: 'reader-disagreement',
+      message: `${READER_TITLE[r.reader]} reads the end record at ${r.choice.eocdPos} and the directory at ${r.choice.cdStart} (${v.entries.length} entries): it ${parts.join(' and ')}; every reading is analysed`,
+      offset: r.choice.eocdPos,
+      ...(extra[0] === undefined ? {} : { entry: extra[0].name }),
+    });
+  });
 }
 
 function hasLocator(src: ByteSource, eocdPos: number): boolean {
@@ -157,12 +344,7 @@ function hasLocator(src: ByteSource, eocdPos: number): boolean {
 }
 
 function readLocal(src: ByteSource, offset: number): LocalHeader | undefined {
-  if (!inBounds(offset, LOCAL_HEADER_SIZE, src.size)) return undefined;
-  const fixed = src.read(offset, LOCAL_HEADER_SIZE);
-  if (fixed[0] !== 0x50 || fixed[1] !== 0x4b || fixed[2] !== 0x03 || fixed[3] !== 0x04) return undefined;
-  const varLen = localVariableLength(fixed);
-  if (!inBounds(offset, LOCAL_HEADER_SIZE + varLen, src.size)) return undefined;
-  return parseLocalHeader(src.read(offset, LOCAL_HEADER_SIZE + varLen), offset);
+  return readLocalAt(src, offset);
 }
 
 function centralEntry(src: ByteSource, h: CentralHeader, anomalies: ZipAnomaly[]): ZipEntry {
@@ -208,13 +390,15 @@ function centralEntry(src: ByteSource, h: CentralHeader, anomalies: ZipAnomaly[]
     dataOffset: local.dataOffset,
     listed: 'central',
     local,
+    readers: [],
+    names: [h.name],
   };
 }
 
-function checkNames(entries: ZipEntry[], central: CentralHeader[], anomalies: ZipAnomaly[]): void {
+function checkNames(entries: ZipEntry[], anomalies: ZipAnomaly[], central?: CentralHeader[]): void {
   const seen = new Map<string, number>();
   entries.forEach((e, i) => {
-    const h = central[i] as CentralHeader;
+    const h = central?.[i];
     const prev = seen.get(e.name);
     if (prev !== undefined) {
       anomalies.push({
@@ -228,7 +412,7 @@ function checkNames(entries: ZipEntry[], central: CentralHeader[], anomalies: Zi
     if (bad !== undefined) {
       anomalies.push({ kind: 'unsafe-name', message: `entry name '${e.name}' ${bad} (path traversal on extraction)`, offset: e.localOffset, entry: e.name });
     }
-    if (!h.nameUtf8Valid) {
+    if (h !== undefined && !h.nameUtf8Valid) {
       anomalies.push({ kind: 'bad-name-encoding', message: `entry name is flagged UTF-8 but is not`, offset: e.localOffset, entry: e.name });
     }
   });
@@ -302,6 +486,8 @@ function walkLocalHeaders(src: ByteSource, entries: ZipEntry[], start: number, c
           dataOffset: local.dataOffset,
           listed: 'local',
           local,
+          readers: [],
+          names: [local.name],
         });
         anomalies.push({
           kind: 'hidden-entry',

@@ -46,6 +46,12 @@ export interface CentralHeader {
   externalAttrs: number;
   /** Offset of this record in the source. */
   pos: number;
+  versionNeeded: number;
+  /** Disk number where the entry starts (miniz refuses most values but 0 and 1). */
+  diskStart: number;
+  extra: Uint8Array;
+  /** Bytes this record takes in the directory. */
+  length: number;
 }
 
 export interface LocalHeader {
@@ -155,7 +161,7 @@ export function parseCentralHeader(r: ByteReader): CentralHeader {
     throw new ModelguardError('E_MALFORMED', `bad central directory signature at ${pos}`, { offset: pos });
   }
   r.u16le(); // version made by
-  r.u16le(); // version needed
+  const versionNeeded = r.u16le();
   const flags = r.u16le();
   const method = r.u16le();
   r.u16le(); // time
@@ -165,7 +171,7 @@ export function parseCentralHeader(r: ByteReader): CentralHeader {
   const nameLen = r.u16le();
   const extraLen = r.u16le();
   const commentLen = r.u16le();
-  r.u16le(); // disk
+  const diskStart = r.u16le();
   r.u16le(); // internal attrs
   const externalAttrs = r.u32le();
   fields.localOffset = r.u32le();
@@ -187,6 +193,10 @@ export function parseCentralHeader(r: ByteReader): CentralHeader {
     localOffset: fields.localOffset,
     externalAttrs,
     pos,
+    versionNeeded,
+    diskStart,
+    extra,
+    length: r.offset - pos,
   };
 }
 

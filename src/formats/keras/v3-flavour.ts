@@ -27,8 +27,9 @@ const METADATA = 'metadata.json';
 const WEIGHTS_H5 = 'model.weights.h5';
 const WEIGHTS_NPZ = 'model.weights.npz';
 
+/** Entries zipfile may return for `name` (any of the names a reading files them under). */
 function named(zip: ZipArchive, name: string): ZipEntry[] {
-  return zip.entries.filter((e) => e.name === name);
+  return zip.entries.filter((e) => e.names.includes(name));
 }
 
 /** Reads a small member whole, or reports why not. */
@@ -62,7 +63,7 @@ export const kerasV3Flavour: ZipFlavour = {
   id: 'keras-v3',
   title: 'Keras v3 (.keras) archive',
   claims(zip: ZipArchive): boolean {
-    const names = new Set(zip.entries.map((e) => e.name));
+    const names = new Set(zip.entries.flatMap((e) => e.names));
     if (names.has(WEIGHTS_H5)) return true;
     return names.has(CONFIG) && (names.has(METADATA) || names.has(WEIGHTS_NPZ));
   },
@@ -86,7 +87,7 @@ export const kerasV3Flavour: ZipFlavour = {
     }
     let inflated = 0;
     for (const e of zip.entries) {
-      if (e.name === CONFIG || e.name === METADATA) continue;
+      if (e.names.includes(CONFIG) || e.names.includes(METADATA)) continue;
       if (e.name.endsWith('/') && e.uncompressedSize === 0) continue;
       inflated += e.uncompressedSize;
       if (inflated > ctx.limits.maxInflatedBytes) {

@@ -43,17 +43,45 @@ defineRules(Object.values(TORCH_RULES));
 /** Records torch writes besides data.pkl and data/<key>; not pickles. */
 const METADATA_RECORDS = new Set(['version', 'byteorder', '.data/version', '.data/serialization_id', '.format_version', '.storage_alignment']);
 
-export function archiveFolder(zip: ZipArchive): string | undefined {
-  const first = zip.entries.find((e) => e.listed === 'central');
+/**
+ * The entries torch.load sees: miniz's reading of the archive when miniz
+ * can read it (see `containers/zip/loaders.ts`), else every listed entry.
+ */
+export function torchEntries(zip: ZipArchive): ZipEntry[] {
+  return zip.views.find((v) => v.reader === 'miniz')?.entries ?? zip.entries.filter((e) => e.listed === 'central');
+}
+
+/** The archive folder: the part before the first '/' of the first directory entry (`PyTorchStreamReader::init`). */
+export function archiveFolder(zip: ZipArchive, entries: readonly ZipEntry[] = torchEntries(zip)): string | undefined {
+  const first = entries[0];
   if (first === undefined) return undefined;
   const slash = first.name.indexOf('/');
   return slash < 0 ? undefined : first.name.slice(0, slash);
 }
 
 /** The entry miniz returns for `<archive>/<name>`: case-insensitive, first listed. */
-export function findRecord(zip: ZipArchive, archive: string, name: string): ZipEntry | undefined {
+export function findRecord(zip: ZipArchive, archive: string, name: string, entries: readonly ZipEntry[] = torchEntries(zip)): ZipEntry | undefined {
   const want = `${archive}/${name}`.toLowerCase();
-  return zip.entries.find((e) => e.listed === 'central' && e.name.toLowerCase() === want);
+  return entries.find((e) => e.name.toLowerCase() === want);
+}
+
+/**
+ * The records torch would unpickle as `loaded` (data.pkl...), in every
+ * reading of the archive: miniz's, and each other one, since a reading
+ * that disagrees with miniz's is already suspect and a later torch (or a
+ * tool built on zipfile) may follow it.
+ */
+function mainRecords(zip: ZipArchive, loaded: readonly string[]): ZipEntry[] {
+  const readings = [torchEntries(zip), ...zip.views.map((v) => v.entries), zip.entries.filter((e) => e.listed === 'central')];
+  const mains: ZipEntry[] = [];
+  for (const entries of readings) {
+    const archive = archiveFolder(zip, entries) ?? '';
+    for (const n of loaded) {
+      const e = findRecord(zip, archive, n, entries);
+      if (e !== undefined && !mains.includes(e)) mains.push(e);
+    }
+  }
+  return mains;
 }
 
 export function hasDataPkl(zip: ZipArchive): boolean {
@@ -71,7 +99,7 @@ export function scanTorchPickles(
 ): Map<string, StorageRef> {
   const archive = archiveFolder(zip) ?? '';
   const refs = new Map<string, StorageRef>();
-  const mains = loaded.map((n) => findRecord(zip, archive, n)).filter((e): e is ZipEntry => e !== undefined);
+  const mains = mainRecords(zip, loaded);
   for (const e of mains) {
     scanPickleMember(src, e, ctx, { format, persistentLoad: torchPersistentLoad(refs, false) });
   }

@@ -18,6 +18,7 @@ export const ZIP_ANOMALY_SEVERITY: Record<ZipAnomalyKind | 'crc-mismatch', Sever
   encrypted: 'unscannable',
   'entry-count-mismatch': 'suspicious',
   'bad-zip64': 'suspicious',
+  'reader-disagreement': 'suspicious',
   'crc-mismatch': 'suspicious',
 };
 
@@ -52,6 +53,10 @@ const HELP: Record<ZipAnomalyKind | 'crc-mismatch', [string, string]> = {
   encrypted: ['Encrypted entry', 'The entry is encrypted and cannot be analysed.'],
   'entry-count-mismatch': ['Entry count mismatch', 'The end-of-central-directory record and the directory disagree on the number of entries.'],
   'bad-zip64': ['Broken Zip64 record', 'A Zip64 locator points at no valid Zip64 end record; readers fall back differently.'],
+  'reader-disagreement': [
+    'Loaders read different archives',
+    "The end-of-central-directory record is searched for, and PyTorch's miniz (the last signature in the final ~64 KiB, directory at its absolute offset, Zip64 record where the locator points) and Python's zipfile used by numpy.load and Keras (an empty-comment record at the very end, else the last signature; directory right before the end records; Zip64 record right before the locator) can pick different records or directories. A second end record inside a comment, a directory offset that disagrees with where the directory sits, or two Zip64 records show each loader a different archive. Every reading is analysed; the members only one loader sees decide the verdict.",
+  ],
   'crc-mismatch': [
     'CRC-32 mismatch',
     'The entry data does not match its CRC-32: zipfile raises "Bad CRC-32", torch (miniz) loads it anyway, so zipfile-based scanners miss what torch runs.',
