@@ -6,17 +6,14 @@
 import type { ByteSource } from '../../bytes/source.js';
 import type { ScanContext } from '../context.js';
 import type { FormatScanner, Probe } from '../format.js';
-import { joblibAfterBuild, type JoblibStats } from './joblib-arrays.js';
+import type { JoblibStats } from './joblib-arrays.js';
+import { followJoblib } from './joblib-follow.js';
 import { looksLikePickle } from '../pickle/sniff.js';
-import { analyzePickleStream } from '../pickle/stream.js';
 
 /** Scans `src` as a pickle stream with the policy of `format`; shared by pickle and joblib. */
 export function scanPickleFile(src: ByteSource, ctx: ScanContext, format: string): void {
   const stats: JoblibStats = { arrays: 0, objectArrays: 0, dataBytes: 0 };
-  const res = analyzePickleStream(src, 0, src.size, ctx, {
-    policy: ctx.policyFor(format),
-    afterBuild: joblibAfterBuild(ctx.limits, stats),
-  });
+  const res = followJoblib(src, ctx, format, stats);
   const first = res.pickles[0];
   if (first !== undefined) ctx.info('pickle.protocol', first.proto);
   ctx.info('pickle.count', res.pickles.length);

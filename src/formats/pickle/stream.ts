@@ -25,7 +25,11 @@ export interface StreamOptions extends Omit<AnalysisOptions, 'ctx' | 'policy' | 
   single?: boolean;
   /** Severity of problems after the first pickle: `info` where the loader reads one pickle and ignores the rest. */
   trailingSeverity?: 'info' | 'suspicious';
+  /** The opcode reader to use (joblib's unpickler reads frames its own way); a plain `PickleReader` by default. */
+  readerFor?: ReaderFactory;
 }
+
+export type ReaderFactory = (src: ByteSource, start: number, end: number, maxConstantBytes: number) => PickleReader;
 
 export interface StreamResult {
   /** Results of the pickles that reached STOP. */
@@ -46,8 +50,9 @@ export function runOnePickle(
   analysisOpts: AnalysisOptions,
   breakSeverity: 'info' | 'suspicious' = 'suspicious',
   retain: number = SCAN_RETAIN,
+  readerFor?: ReaderFactory,
 ): { result: PickleResult | undefined; next: number; analysis: PickleAnalysis } {
-  const reader = new PickleReader(src, start, end, ctx.limits.maxConstantBytes);
+  const reader = readerFor?.(src, start, end, ctx.limits.maxConstantBytes) ?? new PickleReader(src, start, end, ctx.limits.maxConstantBytes);
   const analysis = new PickleAnalysis(analysisOpts);
   const machine = new PickleMachine(reader, analysis, { limits: ctx.limits, retainItems: retain });
   try {
@@ -132,13 +137,16 @@ export function analyzePickleStream(src: ByteSource, start: number, end: number,
       }
     }
     const label = index === 0 ? '' : `pickle #${index + 1}: `;
+    const { readerFor, ...analysisOpts } = opts;
     const { result, next, analysis } = runOnePickle(
       src,
       pos,
       end,
       ctx,
-      { ...opts, ctx, label },
+      { ...analysisOpts, ctx, label },
       index === 0 ? 'suspicious' : (opts.trailingSeverity ?? 'suspicious'),
+      SCAN_RETAIN,
+      readerFor,
     );
     for (const g of analysis.globalNames()) globals.add(g);
     if (result === undefined) {
