@@ -159,6 +159,14 @@ function numpyAlternatives(attrs: WrapperAttrs, dtype: DtypeInfo | undefined, op
       apply: (r) => {
         const lengths = nestedPickle(r, plainHooks(analysis), opts.limits);
         const labels = ['the file position is right after the STOP', `the nested pickle's frame, read whole, ends ${(lengths[1] ?? 0) - (lengths[0] as number)} bytes after its STOP`];
+        if (lengths.length > 1) {
+          analysis.report(
+            JOBLIB_RULES.ambiguous,
+            'suspicious',
+            `the object array's nested pickle sits in a frame that runs past its STOP: pickle.load leaves the file after the STOP or after the frame depending on buffering; both were analysed`,
+            { pos: at - 1, opcode: 'BUILD' },
+          );
+        }
         const i = lengths.length > 1 ? opts.decisions.choose(`${at}:nested-frame`, labels) : 0;
         r.consume(lengths[i] as number, 'nested pickle');
       },

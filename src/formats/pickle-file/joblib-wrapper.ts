@@ -146,7 +146,6 @@ export type Count = { kind: 'count'; n: bigint } | { kind: 'unknown'; why: strin
 const INT64_MAX = (1n << 63n) - 1n;
 
 function dim(v: PyValue | undefined): bigint | undefined {
-  if (typeof v === 'boolean') return v ? 1n : 0n;
   if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
   if (typeof v === 'bigint') return v;
   return undefined;
@@ -155,6 +154,8 @@ function dim(v: PyValue | undefined): bigint | undefined {
 function product(items: readonly PyValue[]): Count {
   let n = 1n;
   for (const d of items) {
+    // numpy's shape setter and reshape refuse bools ("an integer is required"), though int64(True) is 1.
+    if (typeof d === 'boolean') return { kind: 'fails', why: 'a bool dimension makes the reshape raise' };
     const b = dim(d);
     if (b === undefined) return { kind: 'unknown', why: 'a dimension is not a literal int' };
     if (b < 0n) return { kind: 'fails', why: 'a negative dimension makes numpy.empty raise' };
