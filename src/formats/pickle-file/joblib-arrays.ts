@@ -194,6 +194,12 @@ function numpyAlternatives(attrs: WrapperAttrs, dtype: DtypeInfo | undefined, op
         apply: (r) => {
           if (pad) readPadding(r);
           const found = resyncCandidates(r.source, r.filePosition, r.limit, MAX_RESYNC_PER_ARRAY, opts.limits.maxConstantBytes);
+          analysis.report(
+            JOBLIB_RULES.ambiguous,
+            'suspicious',
+            `${why}: joblib's read of this array cannot be sized; the opcodes were analysed from ${found.offsets.length} place(s) they could resume (${found.offsets.join(', ')})`,
+            { pos: at - 1, opcode: 'BUILD' },
+          );
           if (found.incomplete) {
             analysis.report({ id: 'engine/limit' }, 'unscannable', `${why}: more places where the opcodes could resume than were tried`, { pos: r.filePosition, opcode: 'BUILD' });
           }
