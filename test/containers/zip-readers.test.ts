@@ -179,21 +179,24 @@ describe('properties', () => {
       { name: 'arch/version', data: '3\n' },
     ]);
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), async (flips) => {
-        const z = Uint8Array.from(base);
-        for (const [i, v] of flips) z[i] = v;
-        try {
-          const zip = readZip(src(z), 100);
-          if (zip.anomalies.some((a) => a.kind === 'reader-disagreement')) {
-            const r = await scanBuffer(z, 'm.pt');
-            assert.notEqual(r.verdict, 'clean');
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        async (flips) => {
+          const z = Uint8Array.from(base);
+          for (const [i, v] of flips) z[i] = v;
+          try {
+            const zip = readZip(src(z), 100);
+            if (zip.anomalies.some((a) => a.kind === 'reader-disagreement')) {
+              const r = await scanBuffer(z, 'm.pt');
+              assert.notEqual(r.verdict, 'clean');
+            }
+          } catch (e) {
+            assert.ok(e instanceof ModelguardError, String(e));
           }
-        } catch (e) {
-          assert.ok(e instanceof ModelguardError, String(e));
-        }
-        const r = await scanBuffer(z, 'm.pt');
-        assert.ok(!rules(r.findings).includes('engine/internal-error'));
-      }),
+          const r = await scanBuffer(z, 'm.pt');
+          assert.ok(!rules(r.findings).includes('engine/internal-error'));
+        },
+      ),
       { numRuns: RUNS },
     );
   });

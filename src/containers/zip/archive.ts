@@ -327,7 +327,7 @@ function reportDisagreement(
     const missing = spec === undefined ? [] : spec.entries.filter((e) => !own.has(keyOf(e)));
     if (extra.length === 0 && missing.length === 0) return;
     const parts: string[] = [];
-    if (extra.length > 0) parts.push(`lists ${describe(extra)}, which ${spec === undefined ? 'another loader' : 'the end record\'s own directory'} does not`);
+    if (extra.length > 0) parts.push(`lists ${describe(extra)}, which ${spec === undefined ? 'another loader' : "the end record's own directory"} does not`);
     if (missing.length > 0) parts.push(`does not list ${describe(missing)}`);
     anomalies.push({
       kind: 'reader-disagreement',

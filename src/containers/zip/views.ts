@@ -11,7 +11,15 @@ import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
 import { RefusedByReader, minizDirectory, zipfileDirectory, type DirectoryChoice, type ZipReaderId } from './loaders.js';
 import { zipfileNames } from './names.js';
-import { CENTRAL_HEADER_SIZE, LOCAL_HEADER_SIZE, localVariableLength, parseCentralHeader, parseLocalHeader, type CentralHeader, type LocalHeader } from './records.js';
+import {
+  CENTRAL_HEADER_SIZE,
+  LOCAL_HEADER_SIZE,
+  localVariableLength,
+  parseCentralHeader,
+  parseLocalHeader,
+  type CentralHeader,
+  type LocalHeader,
+} from './records.js';
 
 /** miniz refuses entries flagged with a masked local directory (bit 13, central directory encryption). */
 const FLAG_LOCAL_DIR_MASKED = 0x2000;

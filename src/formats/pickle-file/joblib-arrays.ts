@@ -32,7 +32,17 @@ import { Policy } from '../../python-globals/policy.js';
 import { JoblibReader } from './joblib-reader.js';
 import { resyncCandidates } from './joblib-resync.js';
 import { JOBLIB_RULES } from './joblib-rules.js';
-import { CALLED_METHODS, arrayCount, classOf, mmapCount, wrapperAttributes, wrapperClassOf, type Attr, type Count, type WrapperAttrs } from './joblib-wrapper.js';
+import {
+  CALLED_METHODS,
+  arrayCount,
+  classOf,
+  mmapCount,
+  wrapperAttributes,
+  wrapperClassOf,
+  type Attr,
+  type Count,
+  type WrapperAttrs,
+} from './joblib-wrapper.js';
 
 /** Counts wrappers seen, for the report. */
 export interface JoblibStats {
@@ -69,7 +79,12 @@ export interface WrapperHookOptions {
 }
 
 function pick<T extends { label: string }>(opts: WrapperHookOptions, key: string, alts: readonly T[]): T {
-  return alts[opts.decisions.choose(key, alts.map((a) => a.label))] as T;
+  return alts[
+    opts.decisions.choose(
+      key,
+      alts.map((a) => a.label),
+    )
+  ] as T;
 }
 
 function truthy(v: PyValue): boolean | undefined {
@@ -146,7 +161,9 @@ function numpyAlternatives(attrs: WrapperAttrs, dtype: DtypeInfo | undefined, op
       if (pad) readPadding(r);
       const bytes = n * BigInt(dtype?.itemsize ?? 0);
       if (bytes > BigInt(r.fileRemaining)) {
-        throw new ModelguardError('E_TRUNCATED', `joblib array at ${r.filePosition} declares ${bytes} bytes, only ${r.fileRemaining} left`, { offset: r.filePosition });
+        throw new ModelguardError('E_TRUNCATED', `joblib array at ${r.filePosition} declares ${bytes} bytes, only ${r.fileRemaining} left`, {
+          offset: r.filePosition,
+        });
       }
       r.consume(Number(bytes), 'joblib array data');
       opts.stats.dataBytes += Number(bytes);
@@ -158,7 +175,10 @@ function numpyAlternatives(attrs: WrapperAttrs, dtype: DtypeInfo | undefined, op
       label: 'the object array is one nested pickle, read to its STOP',
       apply: (r) => {
         const lengths = nestedPickle(r, plainHooks(analysis), opts.limits);
-        const labels = ['the file position is right after the STOP', `the nested pickle's frame, read whole, ends ${(lengths[1] ?? 0) - (lengths[0] as number)} bytes after its STOP`];
+        const labels = [
+          'the file position is right after the STOP',
+          `the nested pickle's frame, read whole, ends ${(lengths[1] ?? 0) - (lengths[0] as number)} bytes after its STOP`,
+        ];
         if (lengths.length > 1) {
           analysis.report(
             JOBLIB_RULES.ambiguous,
@@ -201,7 +221,10 @@ function numpyAlternatives(attrs: WrapperAttrs, dtype: DtypeInfo | undefined, op
             { pos: at - 1, opcode: 'BUILD' },
           );
           if (found.incomplete) {
-            analysis.report({ id: 'engine/limit' }, 'unscannable', `${why}: more places where the opcodes could resume than were tried`, { pos: r.filePosition, opcode: 'BUILD' });
+            analysis.report({ id: 'engine/limit' }, 'unscannable', `${why}: more places where the opcodes could resume than were tried`, {
+              pos: r.filePosition,
+              opcode: 'BUILD',
+            });
           }
           const i = opts.decisions.choose(
             `${at}:resync`,
@@ -219,7 +242,12 @@ function checkMethods(attrs: WrapperAttrs, analysis: PickleAnalysis, at: number)
   for (const m of CALLED_METHODS) {
     const a = attrs.get(m);
     if (a.kind === 'value') {
-      analysis.report(JOBLIB_RULES.methodOverride, 'malicious', `the wrapper's state sets '${m}', which joblib.load then calls instead of NumpyArrayWrapper.${m}`, { pos: at, opcode: 'BUILD' });
+      analysis.report(
+        JOBLIB_RULES.methodOverride,
+        'malicious',
+        `the wrapper's state sets '${m}', which joblib.load then calls instead of NumpyArrayWrapper.${m}`,
+        { pos: at, opcode: 'BUILD' },
+      );
     }
   }
 }
@@ -230,7 +258,13 @@ function checkSubclass(attrs: WrapperAttrs, policy: Policy, analysis: PickleAnal
   const g = sub.value;
   const j = policy.judge(g.module, g.name, g.full);
   const severity = j.kind === 'denied' ? 'malicious' : Policy.permits(j, 'new') ? 'info' : 'suspicious';
-  analysis.report(JOBLIB_RULES.subclass, severity, `joblib.load (numpy 1.x) instantiates ${g.full} as the array's subclass and calls its __array_prepare__`, { pos: at, opcode: 'BUILD' }, { global: g.full, use: 'new' });
+  analysis.report(
+    JOBLIB_RULES.subclass,
+    severity,
+    `joblib.load (numpy 1.x) instantiates ${g.full} as the array's subclass and calls its __array_prepare__`,
+    { pos: at, opcode: 'BUILD' },
+    { global: g.full, use: 'new' },
+  );
 }
 
 function compatWrapper(attrs: WrapperAttrs, analysis: PickleAnalysis, at: number, zlib: boolean): void {
@@ -275,7 +309,12 @@ export function joblibAfterBuild(opts: WrapperHookOptions): (target: PyValue, st
     const d = attrs.get('dtype');
     const dtype = d.kind === 'value' ? dtypeFromPickle(d.value) : undefined;
     if (dtype !== undefined && !dtype.hasObject && /^[<>|=]?O/.test(dtype.spec)) {
-      analysis.report(JOBLIB_RULES.pointerDtype, 'suspicious', `dtype '${dtype.spec}' is pickled without NPY_ITEM_REFCOUNT: joblib reads raw bytes as object pointers`, { pos: at - 1, opcode: 'BUILD' });
+      analysis.report(
+        JOBLIB_RULES.pointerDtype,
+        'suspicious',
+        `dtype '${dtype.spec}' is pickled without NPY_ITEM_REFCOUNT: joblib reads raw bytes as object pointers`,
+        { pos: at - 1, opcode: 'BUILD' },
+      );
     }
     let alts = numpyAlternatives(attrs, dtype, opts, analysis, at);
     if (maybe) alts = [{ label: 'not a joblib wrapper: the bytes after it are opcodes', apply: () => undefined }, ...alts];

@@ -83,10 +83,14 @@ export function followJoblib(src: ByteSource, ctx: ScanContext, format: string, 
   const policy = ctx.policyFor(format);
   const seen = new Set<string>();
   const explorer = new Explorer();
-  const primary = new FilteredContext(ctx, (f) => {
-    seen.add(findingKey(f));
-    return f;
-  }, 'pass');
+  const primary = new FilteredContext(
+    ctx,
+    (f) => {
+      seen.add(findingKey(f));
+      return f;
+    },
+    'pass',
+  );
   const hook = (s: JoblibStats): ReturnType<typeof joblibAfterBuild> => joblibAfterBuild({ limits: ctx.limits, policy, stats: s, decisions: explorer });
   const main = readers();
   const result = analyzePickleStream(src, 0, src.size, primary, { policy, afterBuild: hook(stats), readerFor: main.make });
@@ -99,11 +103,15 @@ export function followJoblib(src: ByteSource, ctx: ScanContext, format: string, 
     });
   }
   const alternative = (label: string): FilteredContext =>
-    new FilteredContext(ctx, (f) => {
-      if (f.severity !== 'malicious' || seen.has(findingKey(f))) return undefined;
-      seen.add(findingKey(f));
-      return { ...f, message: `if ${label}: ${f.message}` };
-    }, 'drop');
+    new FilteredContext(
+      ctx,
+      (f) => {
+        if (f.severity !== 'malicious' || seen.has(findingKey(f))) return undefined;
+        seen.add(findingKey(f));
+        return { ...f, message: `if ${label}: ${f.message}` };
+      },
+      'drop',
+    );
   let replays = 0;
   for (let next = explorer.queue.shift(); next !== undefined; next = explorer.queue.shift()) {
     if (++replays > MAX_JOBLIB_REPLAYS) {

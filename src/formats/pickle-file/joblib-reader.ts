@@ -96,9 +96,13 @@ export class JoblibReader extends PickleReader {
     const start = this.pos;
     const op = super.next();
     if (this.frameEnd !== undefined && this.pos > this.frameEnd) {
-      throw new ModelguardError('E_MALFORMED', `opcode at ${start} crosses the end of its frame at ${this.frameEnd}: pickle._Unpickler raises "pickle exhausted before end of frame"`, {
-        offset: start,
-      });
+      throw new ModelguardError(
+        'E_MALFORMED',
+        `opcode at ${start} crosses the end of its frame at ${this.frameEnd}: pickle._Unpickler raises "pickle exhausted before end of frame"`,
+        {
+          offset: start,
+        },
+      );
     }
     if (op.code === Op.FRAME) {
       if (this.frameEnd !== undefined && this.pos < this.frameEnd) {

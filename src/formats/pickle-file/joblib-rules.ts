@@ -8,7 +8,7 @@ export const JOBLIB_RULES = {
     id: 'joblib/ambiguous-array',
     title: 'joblib array whose size the stream does not fix',
     severity: 'suspicious',
-    help: "joblib.load reads the array bytes that follow a NumpyArrayWrapper straight from the file, then goes on decoding opcodes. Here how many bytes it reads depends on something a static reader cannot settle (a dtype or shape built by a call, a state key computed while loading, a joblib or numpy version difference, mmap_mode), so where the opcodes resume is ambiguous. joblib.dump never writes this; every plausible resynchronisation was analysed and the payloads found there are reported.",
+    help: 'joblib.load reads the array bytes that follow a NumpyArrayWrapper straight from the file, then goes on decoding opcodes. Here how many bytes it reads depends on something a static reader cannot settle (a dtype or shape built by a call, a state key computed while loading, a joblib or numpy version difference, mmap_mode), so where the opcodes resume is ambiguous. joblib.dump never writes this; every plausible resynchronisation was analysed and the payloads found there are reported.',
     references: [NUMPY_PICKLE],
   },
   behindFrame: {

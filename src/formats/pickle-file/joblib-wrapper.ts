@@ -107,7 +107,8 @@ function applyDict(t: AttrTable, d: PyValue | undefined, what: string): void {
   if (d.truncated) t.mayMiss();
   for (const [k, v] of d.entries) {
     if (typeof k === 'string') t.set(k, v);
-    else if (k instanceof PyStr) continue; // over a megabyte long: names no attribute read here
+    else if (k instanceof PyStr)
+      continue; // over a megabyte long: names no attribute read here
     else if (typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean' || k === null) continue;
     else t.everything('a state key is computed while loading');
   }
@@ -183,4 +184,3 @@ export function mmapCount(shape: Attr): Count {
   }
   return arrayCount(shape);
 }
-

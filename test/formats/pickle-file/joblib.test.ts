@@ -155,13 +155,19 @@ describe('properties', () => {
   const fixed = fc.constantFrom(['f8', 8], ['f4', 4], ['i2', 2], ['u1', 1], ['c16', 16], ['b1', 1]);
   it('honest wrappers with any shape, dtype and array bytes are clean', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat({ max: 6 }), { maxLength: 3 }), fixed, fc.boolean(), fc.integer({ min: 0, max: 255 }), async (dims, [spec, size], aligned, fill) => {
-        const n = dims.reduce((a, b) => a * b, 1);
-        const head = cat('\x80\x02', wrapperNew, state(shapeOf(dims), dtype(spec as string), aligned ? [['numpy_array_alignment_bytes', int(16)]] : []), 'b');
-        const pad = aligned ? cat(Uint8Array.of(3), junk(3)) : new Uint8Array(0);
-        const r = await scan(cat(head, pad, new Uint8Array(n * (size as number)).fill(fill), '.'));
-        assert.equal(r.verdict, 'clean', r.findings.map((f) => f.message).join('\n'));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.nat({ max: 6 }), { maxLength: 3 }),
+        fixed,
+        fc.boolean(),
+        fc.integer({ min: 0, max: 255 }),
+        async (dims, [spec, size], aligned, fill) => {
+          const n = dims.reduce((a, b) => a * b, 1);
+          const head = cat('\x80\x02', wrapperNew, state(shapeOf(dims), dtype(spec), aligned ? [['numpy_array_alignment_bytes', int(16)]] : []), 'b');
+          const pad = aligned ? cat(Uint8Array.of(3), junk(3)) : new Uint8Array(0);
+          const r = await scan(cat(head, pad, new Uint8Array(n * (size as number)).fill(fill), '.'));
+          assert.equal(r.verdict, 'clean', r.findings.map((f) => f.message).join('\n'));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
