@@ -12,7 +12,7 @@
 import { ByteReader, inBounds } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
-import { choiceLooksValid, minizDirectory, zipfileDirectory, type ZipReaderId } from './loaders.js';
+import type { ZipReaderId } from './loaders.js';
 import { readerViews, readLocalAt, type ReaderView } from './views.js';
 import {
   CENTRAL_HEADER_SIZE,
@@ -91,39 +91,15 @@ export interface ZipArchive {
 const MAX_GAP_SEARCH = 64 * 1024 * 1024;
 
 /**
- * Whether `tail` (the last bytes of a `size`-byte input) ends a zip: an end
- * record whose comment reaches the end, or the record miniz or zipfile
- * would pick, with a central header where that reader looks for the
- * directory (positive evidence, so stray signature bytes claim nothing).
+ * Whether `tail` (the last bytes of a `size`-byte input) ends a zip by the
+ * archive's own layout: an end record whose comment reaches the end. The
+ * loaders' laxer searches are not used to claim a file (a tar whose last
+ * member is a zip would become a zip): a file that starts with a local
+ * header is claimed by its head, and every loader reading is then read.
  */
 export function hasEocd(tail: Uint8Array, size: number): boolean {
   const e = findEocd(tail, size);
-  if (e !== undefined && e.cdSize <= size && e.cdOffset <= size) return true;
-  const src = new TailSource(tail, size);
-  for (const choose of [minizDirectory, zipfileDirectory]) {
-    try {
-      if (choiceLooksValid(src, choose(src))) return true;
-    } catch {
-      // That reader finds no archive in the tail.
-    }
-  }
-  return false;
-}
-
-/** The last bytes of an input, addressed by the input's offsets; reads before them fail. */
-class TailSource implements ByteSource {
-  readonly size: number;
-  private readonly tail: Uint8Array;
-  constructor(tail: Uint8Array, size: number) {
-    this.tail = tail;
-    this.size = size;
-  }
-  read(offset: number, length: number): Uint8Array {
-    const at = offset - (this.size - this.tail.length);
-    if (at < 0 || length < 0 || at + length > this.tail.length) throw new ModelguardError('E_TRUNCATED', `offset ${offset} is before the probed tail`);
-    return this.tail.subarray(at, at + length);
-  }
-  close(): void {}
+  return e !== undefined && e.cdSize <= size && e.cdOffset <= size;
 }
 
 export function unsafeName(name: string): string | undefined {

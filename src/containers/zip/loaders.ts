@@ -32,7 +32,7 @@
  */
 import { ByteReader } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
-import { CENTRAL_HEADER_SIZE, EOCD_SIZE, SIG_CENTRAL, SIG_EOCD, SIG_EOCD64, SIG_EOCD64_LOCATOR } from './records.js';
+import { CENTRAL_HEADER_SIZE, EOCD_SIZE, SIG_EOCD, SIG_EOCD64, SIG_EOCD64_LOCATOR } from './records.js';
 
 export type ZipReaderId = 'miniz' | 'zipfile';
 
@@ -220,11 +220,4 @@ export function zipfileDirectory(src: ByteSource): DirectoryChoice {
   const cdStart = cdOffset + concat;
   if (cdStart < 0) refuse('zipfile: bad offset for central directory');
   return { reader: 'zipfile', eocdPos: pos, zip64Pos, entries, cdSize, cdStart, offsetBase: concat, rule: 'size' };
-}
-
-/** Whether the reader's directory starts with a central header (or is empty): positive evidence of a zip. */
-export function choiceLooksValid(src: ByteSource, c: DirectoryChoice): boolean {
-  if (c.cdSize === 0) return c.entries === 0;
-  if (c.cdStart + 4 > src.size) return false;
-  return u32At(src.read(c.cdStart, 4), 0) === SIG_CENTRAL;
 }
