@@ -49,6 +49,10 @@ export interface RouteAdapter {
   response(json: unknown, route: RouteConfig): ResponseTexts;
   /** Output text of one streamed chunk (SSE `data:` JSON). */
   chunk?(json: unknown, route: RouteConfig): ResponseTexts;
+  /** A chunk like `template` carrying only `text` for choice `index` (text held back, released at the end). */
+  textChunk?(template: Record<string, unknown>, index: number, text: string): Record<string, unknown>;
+  /** Adds `text` to choice `index` of a chunk that has no text slot for it (a finish chunk with an empty delta). */
+  appendText?(chunk: Record<string, unknown>, index: number, text: string): void;
 }
 
 /** Thrown by adapters when the upstream's response is not the expected shape. */

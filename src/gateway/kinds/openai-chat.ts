@@ -7,7 +7,7 @@ import type { RouteConfig, ValidationConfig } from '../config/types.js';
 import { refuse } from '../errors.js';
 import { validateSchema, type Schema } from '../validate/schema.js';
 import { type Author, type ParsedRequest, type RequestText, type RouteAdapter } from './adapter.js';
-import { choiceTexts, samplingFields } from './openai-common.js';
+import { appendText, choiceTexts, samplingFields, textChunk } from './openai-common.js';
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -102,4 +102,7 @@ export const openAIChat: RouteAdapter = {
     // A usage-only final chunk has an empty choices array; that reads as no text.
     return choiceTexts(json, route.validation, 'delta', 'content');
   },
+
+  textChunk: (template, index, text) => textChunk(template, index, text, 'delta', 'content'),
+  appendText: (chunk, index, text) => appendText(chunk, index, text, 'delta', 'content'),
 };

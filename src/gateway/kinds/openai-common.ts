@@ -75,3 +75,25 @@ export function choiceTexts(json: unknown, v: ValidationConfig, holderKey: strin
   });
   return { texts, tokens: usageTokens(json as Record<string, unknown>), finished };
 }
+
+/** Chunk helpers for streams: the choice's text lives at `holderKey.field` (chat: delta.content) or `field` (completions: text). */
+export function textChunk(template: Record<string, unknown>, index: number, text: string, holderKey: string | undefined, field: string): Record<string, unknown> {
+  const choice: Record<string, unknown> = { index, finish_reason: null };
+  if (holderKey === undefined) choice[field] = text;
+  else choice[holderKey] = { [field]: text };
+  const { usage: _usage, ...rest } = template;
+  return { ...rest, choices: [choice] };
+}
+
+export function appendText(chunk: Record<string, unknown>, index: number, text: string, holderKey: string | undefined, field: string): void {
+  const choices = chunk['choices'];
+  if (!Array.isArray(choices)) return;
+  const c = choices.find((x, n) => isObject(x) && (x['index'] ?? n) === index) as Record<string, unknown> | undefined;
+  if (c === undefined) return;
+  if (holderKey === undefined) c[field] = `${typeof c[field] === 'string' ? (c[field] as string) : ''}${text}`;
+  else {
+    const h = isObject(c[holderKey]) ? (c[holderKey] as Record<string, unknown>) : {};
+    h[field] = `${typeof h[field] === 'string' ? (h[field] as string) : ''}${text}`;
+    c[holderKey] = h;
+  }
+}

@@ -3,7 +3,7 @@ import type { RouteConfig, ValidationConfig } from '../config/types.js';
 import { refuse } from '../errors.js';
 import { readSlot, validateSchema, type Schema } from '../validate/schema.js';
 import type { ParsedRequest, RouteAdapter } from './adapter.js';
-import { choiceTexts, samplingFields } from './openai-common.js';
+import { appendText, choiceTexts, samplingFields, textChunk } from './openai-common.js';
 
 function completionsSchema(v: ValidationConfig): Schema {
   const text: Schema = { type: 'string', maxLength: v.maxChars, text: true };
@@ -31,4 +31,7 @@ export const openAICompletions: RouteAdapter = {
   chunk(json: unknown, route: RouteConfig) {
     return choiceTexts(json, route.validation, undefined, 'text');
   },
+
+  textChunk: (template, index, text) => textChunk(template, index, text, undefined, 'text'),
+  appendText: (chunk, index, text) => appendText(chunk, index, text, undefined, 'text'),
 };
