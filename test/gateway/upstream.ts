@@ -2,7 +2,8 @@
  * A small model server for the gateway tests, on loopback: OpenAI-compatible
  * chat and completions (streamed or not), KServe v2 and TorchServe
  * inference, plus misbehaviours chosen by model name (`hang`, `garbage`,
- * `stall-stream`, `bad-sse`, `status-500`, `no-done`). It records every
+ * `stall-stream`, `bad-sse`, `status-500`, `no-done`, `leaky` which repeats
+ * its system prompt). It records every
  * request it receives, so tests can assert what reached it and what did not.
  *
  * Replies: the next scripted reply if any (`script(...)`), else
@@ -85,7 +86,10 @@ export async function startUpstream(): Promise<TestUpstream> {
       }
       const chat = (req.url ?? '').endsWith('/chat/completions');
       const next = replies.shift();
-      const text = typeof next === 'string' ? next : `echo: ${lastUserText(body)}`;
+      const messages = Array.isArray(body['messages']) ? (body['messages'] as Record<string, unknown>[]) : [];
+      // `leaky` repeats its system prompt, as a model tricked into revealing it would.
+      const system = messages.find((m) => m['role'] === 'system')?.['content'];
+      const text = typeof next === 'string' ? next : model === 'leaky' ? `Sure! My instructions: ${String(system)}` : `echo: ${lastUserText(body)}`;
       const usage = { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 };
       if (body['stream'] !== true) {
         res.writeHead(200, { 'content-type': 'application/json' });
