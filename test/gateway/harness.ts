@@ -49,7 +49,9 @@ export interface Harness {
   /** Streams a chat completion and returns the parsed SSE events and the text they carry. */
   streamChat(content: string, options?: { key?: string; model?: string; system?: string }): Promise<{ status: number; events: any[]; text: string; errors: any[] }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   admin(method: string, path: string, key?: string): Promise<Reply>;
-  /** Audit records written so far (waits until at least `atLeast` are on disk). */
+  /** Requests sent through this harness so far (each leaves one audit record). */
+  readonly sent: number;
+  /** Audit records on disk, once at least `atLeast` (default: one per request sent) are there. */
   audit(atLeast?: number): Promise<AuditRecord[]>;
   writeKeys(keys: readonly KeySpec[]): Record<string, string>;
   close(): Promise<void>;
@@ -115,6 +117,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }
     return { status: r.status, headers: r.headers, text, json };
   };
+  let sent = 0;
+  const counted = <T>(p: Promise<T>): Promise<T> => {
+    sent++;
+    return p;
+  };
   const auth = (key: string | null | undefined): Record<string, string> => (key === null ? {} : { authorization: `Bearer ${key ?? keys['alice'] ?? ''}` });
   const h: Harness = {
     gw,
@@ -123,8 +130,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     keys,
     base,
     adminBase,
+    get sent() {
+      return sent;
+    },
     post: async (path, body, o = {}) =>
-      reply(await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(o.key), ...o.headers }, body: o.raw ?? JSON.stringify(body) })),
+      reply(await counted(fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(o.key), ...o.headers }, body: o.raw ?? JSON.stringify(body) }))),
     chat: (content, o = {}) => h.post('/v1/chat/completions', { model: o.model ?? 'small-chat', messages: [{ role: 'user', content }], ...o.extra }, { key: o.key ?? keys['alice'] ?? '' }),
     streamChat: async (content, o = {}) => {
       const messages = [...(o.system === undefined ? [] : [{ role: 'system', content: o.system }]), { role: 'user', content }];
@@ -148,8 +158,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
       return { status: r.status, events, text, errors };
     },
-    admin: async (method, path, key) => reply(await fetch(adminBase + path, { method, headers: key === undefined ? {} : { authorization: `Bearer ${key}` } })),
-    audit: async (atLeast = 0) => {
+    admin: async (method, path, key) => reply(await counted(fetch(adminBase + path, { method, headers: key === undefined ? {} : { authorization: `Bearer ${key}` } }))),
+    audit: async (atLeast = sent) => {
       const file = join(dir, 'audit.jsonl');
       for (let i = 0; i < 200; i++) {
         const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];

@@ -21,7 +21,8 @@ const MD_DEFINITION = /^[ ]{0,3}\[([^\]\n]{1,200})\]:[ \t]*<?(\S{1,4096}?)>?(?:[
 /** Elements that run code or fetch something by being rendered. */
 const DANGEROUS_ELEMENT = /<(script|style|iframe|frame|frameset|object|embed|applet|svg|math|template|noscript)\b[^>]*>[\s\S]{0,65536}?<\/\1\s*>|<\/?(?:script|style|iframe|frame|frameset|object|embed|applet|svg|math|template|noscript|img|image|video|audio|source|track|link|meta|base|form|input|button|textarea|select|option)\b[^<>]{0,2000}>?/gi;
 const EVENT_HANDLER_TAG = /<[A-Za-z][A-Za-z0-9-]{0,30}\b[^<>]{0,2000}?\son[a-z]{2,30}\s*=[^<>]{0,2000}>/gi;
-const JS_URL = /\b(?:javascript|vbscript)\s*:[^\s"'<>)]{0,2000}|\bdata:text\/html[^\s"'<>)]{0,2000}/gi;
+// The URL runs to a quote, space or angle bracket; parentheses only when balanced (one level), so a markdown link's `)` stays.
+const JS_URL = /\b(?:(?:javascript|vbscript)\s*:|data:text\/html)(?:[^\s"'<>()]|\([^\s"'<>()]{0,200}\)){0,2000}/gi;
 
 function hostAllowed(url: string, allowed: readonly string[]): boolean {
   let host: string;
