@@ -102,8 +102,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const keys = writeKeys(options.keys ?? DEFAULT_KEYS);
   const config = defaultConfig(upstream.url);
-  options.mutate?.(config, upstream.url, dir);
-  const gw = await createGateway({ config, baseDir: dir, log: () => undefined, ...options.gateway });
+  let gw: Gateway;
+  try {
+    options.mutate?.(config, upstream.url, dir);
+    gw = await createGateway({ config, baseDir: dir, log: () => undefined, ...options.gateway });
+  } catch (e) {
+    if (options.upstream === undefined) await upstream.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const scheme = gw.config.listen.tls === undefined ? 'http' : 'https';
   const base = `${scheme}://127.0.0.1:${gw.address.port}`;
   const adminBase = gw.adminAddress === undefined ? '' : `http://127.0.0.1:${gw.adminAddress.port}`;
