@@ -28,6 +28,6 @@ export const CARD: Recogniser = {
   category: 'card',
   type: 'card',
   // Groups separated consistently by one space or dash, or no separator at all.
-  pattern: /(?<![\d-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -]?)\d{6}\2\d{4,5})(?![\d-])/g,
+  pattern: /(?<![\w-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -]?)\d{6}\2\d{4,5})(?![\d-])/g,
   validate: cardValid,
 };
