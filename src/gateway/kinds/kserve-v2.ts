@@ -12,7 +12,7 @@ import { BadUpstreamResponse, isObject, type OutputText, type ParsedRequest, typ
 const TENSOR_NAME = /^[A-Za-z0-9_.:/-]{1,128}$/;
 const PARAMETERS: Schema = { type: 'map', values: { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'number' }, { type: 'boolean' }] }, maxProperties: 32 };
 
-function kserveSchema(v: ValidationConfig): Schema {
+function buildKserveSchema(v: ValidationConfig): Schema {
   const input: Schema = {
     type: 'object',
     properties: {
@@ -35,6 +35,17 @@ function kserveSchema(v: ValidationConfig): Schema {
     },
     required: ['inputs'],
   };
+}
+
+/** Built once per route's validation settings. */
+const cache = new WeakMap<ValidationConfig, Schema>();
+function kserveSchema(v: ValidationConfig): Schema {
+  let s = cache.get(v);
+  if (s === undefined) {
+    s = buildKserveSchema(v);
+    cache.set(v, s);
+  }
+  return s;
 }
 
 export const kserveV2: RouteAdapter = {

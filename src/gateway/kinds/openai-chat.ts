@@ -11,7 +11,7 @@ import { appendText, choiceTexts, samplingFields, textChunk } from './openai-com
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-function chatSchema(v: ValidationConfig): Schema {
+function buildChatSchema(v: ValidationConfig): Schema {
   const roles = ['user', 'assistant', ...(v.allowSystem ? ['system', 'developer'] : []), ...(v.allowTools ? ['tool'] : [])];
   const text: Schema = { type: 'string', maxLength: v.maxChars, text: true };
   const part: Schema = { type: 'object', properties: { type: { type: 'string', enum: ['text'] }, text }, required: ['type', 'text'] };
@@ -67,6 +67,17 @@ function chatSchema(v: ValidationConfig): Schema {
 }
 
 const MESSAGE_INDEX = /^messages\[(\d+)\]/;
+
+/** Built once per route's validation settings. */
+const cache = new WeakMap<ValidationConfig, Schema>();
+function chatSchema(v: ValidationConfig): Schema {
+  let s = cache.get(v);
+  if (s === undefined) {
+    s = buildChatSchema(v);
+    cache.set(v, s);
+  }
+  return s;
+}
 
 export const openAIChat: RouteAdapter = {
   parse(body: unknown, _pathModel: string | undefined, route: RouteConfig): ParsedRequest {

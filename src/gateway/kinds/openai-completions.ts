@@ -5,7 +5,7 @@ import { readSlot, validateSchema, type Schema } from '../validate/schema.js';
 import type { ParsedRequest, RouteAdapter } from './adapter.js';
 import { appendText, choiceTexts, samplingFields, textChunk } from './openai-common.js';
 
-function completionsSchema(v: ValidationConfig): Schema {
+function buildCompletionsSchema(v: ValidationConfig): Schema {
   const text: Schema = { type: 'string', maxLength: v.maxChars, text: true };
   const fields = samplingFields(v);
   fields['prompt'] = { anyOf: [text, { type: 'array', items: text, minItems: 1, maxItems: v.maxMessages }] };
@@ -13,6 +13,17 @@ function completionsSchema(v: ValidationConfig): Schema {
   fields['echo'] = { type: 'boolean' };
   if (v.allowLogprobs) fields['logprobs'] = { type: 'integer', minimum: 0, maximum: 5 };
   return { type: 'object', properties: fields, required: ['model', 'prompt'] };
+}
+
+/** Built once per route's validation settings. */
+const cache = new WeakMap<ValidationConfig, Schema>();
+function completionsSchema(v: ValidationConfig): Schema {
+  let s = cache.get(v);
+  if (s === undefined) {
+    s = buildCompletionsSchema(v);
+    cache.set(v, s);
+  }
+  return s;
 }
 
 export const openAICompletions: RouteAdapter = {

@@ -19,6 +19,8 @@ export interface Recogniser {
   readonly type: string;
   /** Candidates; must use the `g` flag. Group 0 is the value. */
   readonly pattern: RegExp;
+  /** A cheap precondition on the whole text (a character every value contains); without it the pattern is not run. */
+  readonly hint?: RegExp | ((text: string) => boolean);
   /** Length of the value at the start of a candidate when the pattern may run past it (an IBAN followed by a word). */
   readonly fit?: (candidate: string) => number;
   /** Accepts or rejects a candidate (checksum, ranges). Default: accept. */
@@ -35,6 +37,12 @@ export function digitsOf(s: string): string {
 }
 
 export function runRecogniser(r: Recogniser, text: string, out: SensitiveMatch[]): void {
+  // Preconditions first: most texts hold no '@', no context word, no colon pair; then the costly pattern never runs.
+  if (r.hint !== undefined && !(typeof r.hint === 'function' ? r.hint(text) : r.hint.test(text))) return;
+  if (r.context !== undefined) {
+    r.context.lastIndex = 0;
+    if (!r.context.test(text)) return;
+  }
   r.pattern.lastIndex = 0;
   for (const m of text.matchAll(r.pattern)) {
     const start = m.index;

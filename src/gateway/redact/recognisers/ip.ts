@@ -5,6 +5,7 @@ import type { Recogniser } from '../recogniser.js';
 export const IPV4: Recogniser = {
   category: 'ip',
   type: 'ipv4',
+  hint: /\d\.\d/,
   // Not part of a longer dotted run (version strings like 1.2.3.4.5) or a word.
   pattern: /(?<![\w.:])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g,
 };
@@ -12,6 +13,7 @@ export const IPV4: Recogniser = {
 export const IPV6: Recogniser = {
   category: 'ip',
   type: 'ipv6',
+  hint: /:[0-9A-Fa-f]{0,4}:/,
   pattern: /(?<![\w:.])(?=[0-9A-Fa-f:]*:[0-9A-Fa-f]*:)[0-9A-Fa-f:]{2,39}(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g,
   validate: (v) => isIPv6(v) && v !== '::',
 };

@@ -16,6 +16,7 @@ function plausible(v: string): boolean {
 export const PHONE_INTERNATIONAL: Recogniser = {
   category: 'phone',
   type: 'phone',
+  hint: /\+\d/,
   pattern: /(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,4}){2,5}(?![\w])/g,
   validate: plausible,
 };
