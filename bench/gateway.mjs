@@ -13,6 +13,7 @@
  *   2. throughput: many connections, requests per second, gateway vs nginx;
  *   3. soak: the gateway's resident memory sampled while wrk keeps it busy
  *      (20 s by default; `--soak 300` for the 5-minute run).
+ * `--profile` writes a CPU profile of the gateway (.bench-cache/gateway/prof/).
  * Needs Debian's wrk and nginx (apt-get install wrk nginx-light). Bounded:
  * loopback only, fixed durations. Files go to .bench-cache/gateway/.
  */
@@ -26,7 +27,7 @@ import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, '.bench-cache', 'gateway');
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, soak: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' } } });
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, soak: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' }, profile: { type: 'boolean', default: false } } });
 const duration = Number(values.duration);
 const soakSeconds = Number(values.soak);
 const connections = Number(values.connections);
@@ -120,7 +121,9 @@ routes:
 audit: { file: audit.jsonl, hashKeyFile: audit.key }
 `,
 );
-const gateway = spawn(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'gateway', '--config', join(dir, 'gateway.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+// --profile writes a V8 CPU profile of the gateway to .bench-cache/gateway/prof/ when it stops.
+const nodeArgs = values.profile ? ['--cpu-prof', '--cpu-prof-dir', join(dir, 'prof')] : [];
+const gateway = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'cli', 'main.js'), 'gateway', '--config', join(dir, 'gateway.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
 await new Promise((resolve, reject) => {
   let err = '';
   gateway.stderr.on('data', (d) => {
@@ -196,4 +199,4 @@ if (soakSeconds > 0) {
 
 gateway.kill('SIGTERM');
 nginx.kill('SIGQUIT');
-await new Promise((r) => setTimeout(r, 300));
+await new Promise((r) => gateway.on('exit', r));
