@@ -163,6 +163,20 @@ describe('bad upstreams', () => {
       server.close();
     }
   });
+  it('a client that goes away mid-request cuts the upstream call and is audited as aborted', async () => {
+    const ac = new AbortController();
+    const pending = fetch(`${h.base}/v1/chat/completions`, {
+      method: 'POST',
+      signal: ac.signal,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.keys['alice'] ?? ''}` },
+      body: JSON.stringify({ model: 'hang', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    setTimeout(() => ac.abort(), 100);
+    await assert.rejects(pending);
+    for (let i = 0; i < 100 && !(await h.audit(0)).some((r) => r.reason === 'client/closed'); i++) await new Promise((r) => setTimeout(r, 20));
+    const rec = (await h.audit(0)).find((r) => r.reason === 'client/closed');
+    assert.equal(rec?.action, 'aborted');
+  });
   it('every failure is in the audit log, and the gateway still serves', async () => {
     const reasons = (await h.audit()).map((r) => r.reason);
     for (const want of ['upstream/timeout', 'upstream/bad-response', 'upstream/status', 'upstream/unreachable', 'upstream/truncated']) assert.ok(reasons.includes(want), want);

@@ -91,6 +91,12 @@ export function inferenceHandler(rt: Runtime): (req: IncomingMessage, res: Serve
 function failed(rt: Runtime, req: IncomingMessage, res: ServerResponse, record: AuditRecord, e: unknown): number {
   // A body left unread must not be parsed as the next request on this connection.
   const close = req.complete ? {} : { connection: 'close' };
+  if (e instanceof Refusal && e.reason.startsWith('upstream/') && res.destroyed && !res.headersSent) {
+    // The client went away and the upstream call was cut because of it: not an upstream failure.
+    record.reason = 'client/closed';
+    record.action = 'aborted';
+    return 499;
+  }
   if (e instanceof Refusal) {
     record.reason = e.reason;
     record.action = e.status === 502 || e.status === 504 ? (e.reason.startsWith('upstream/') ? 'failed' : 'blocked') : 'refused';
