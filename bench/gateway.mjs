@@ -27,7 +27,14 @@ import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, '.bench-cache', 'gateway');
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, soak: { type: 'string', default: '20' }, connections: { type: 'string', default: '32' }, profile: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    soak: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '32' },
+    profile: { type: 'boolean', default: false },
+  },
+});
 const duration = Number(values.duration);
 const soakSeconds = Number(values.soak);
 const connections = Number(values.connections);
@@ -57,7 +64,17 @@ const completion = JSON.stringify({
   id: 'cmpl-bench',
   object: 'chat.completion',
   model: 'bench-model',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'Paris is the capital of France. It has been the seat of government for centuries, and it is known for its museums, its cafés and the river Seine that crosses it from east to west.' }, finish_reason: 'stop' }],
+  choices: [
+    {
+      index: 0,
+      message: {
+        role: 'assistant',
+        content:
+          'Paris is the capital of France. It has been the seat of government for centuries, and it is known for its museums, its cafés and the river Seine that crosses it from east to west.',
+      },
+      finish_reason: 'stop',
+    },
+  ],
   usage: { prompt_tokens: 512, completion_tokens: 48, total_tokens: 560 },
 });
 writeFileSync(
@@ -91,11 +108,31 @@ http {
 const nginx = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
 
 // The gateway, from the built CLI, with every check on.
-const keyOut = execFileSync(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'gateway', 'key', 'new', '--id', 'bench'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n');
+const keyOut = execFileSync(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'gateway', 'key', 'new', '--id', 'bench'], {
+  stdio: ['ignore', 'pipe', 'ignore'],
+})
+  .toString()
+  .split('\n');
 const apiKey = keyOut[0];
-writeFileSync(join(dir, 'keys.yaml'), `keys:\n${keyOut.slice(1).filter((l) => !l.startsWith('#')).join('\n')}`);
-const adminOut = execFileSync(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'gateway', 'key', 'new', '--id', 'ops', '--scopes', 'admin'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n');
-writeFileSync(join(dir, 'keys.yaml'), `${readFileSync(join(dir, 'keys.yaml'), 'utf8')}${adminOut.slice(1).filter((l) => !l.startsWith('#')).join('\n')}`);
+writeFileSync(
+  join(dir, 'keys.yaml'),
+  `keys:\n${keyOut
+    .slice(1)
+    .filter((l) => !l.startsWith('#'))
+    .join('\n')}`,
+);
+const adminOut = execFileSync(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'gateway', 'key', 'new', '--id', 'ops', '--scopes', 'admin'], {
+  stdio: ['ignore', 'pipe', 'ignore'],
+})
+  .toString()
+  .split('\n');
+writeFileSync(
+  join(dir, 'keys.yaml'),
+  `${readFileSync(join(dir, 'keys.yaml'), 'utf8')}${adminOut
+    .slice(1)
+    .filter((l) => !l.startsWith('#'))
+    .join('\n')}`,
+);
 writeFileSync(join(dir, 'audit.key'), 'benchmark audit key, 32 bytes long');
 writeFileSync(
   join(dir, 'gateway.yaml'),
@@ -123,7 +160,9 @@ audit: { file: audit.jsonl, hashKeyFile: audit.key }
 );
 // --profile writes a V8 CPU profile of the gateway to .bench-cache/gateway/prof/ when it stops.
 const nodeArgs = values.profile ? ['--cpu-prof', '--cpu-prof-dir', join(dir, 'prof')] : [];
-const gateway = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'cli', 'main.js'), 'gateway', '--config', join(dir, 'gateway.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+const gateway = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'cli', 'main.js'), 'gateway', '--config', join(dir, 'gateway.yaml')], {
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
 await new Promise((resolve, reject) => {
   let err = '';
   gateway.stderr.on('data', (d) => {
@@ -135,16 +174,39 @@ await new Promise((resolve, reject) => {
 await new Promise((r) => setTimeout(r, 300));
 
 // A 2 KB prompt of ordinary prose (it passes every check, so every check runs to the end).
-const sentence = 'Please summarise the following notes about the history of the city, its architecture, its rivers and bridges, and the people who shaped it over the centuries. ';
+const sentence =
+  'Please summarise the following notes about the history of the city, its architecture, its rivers and bridges, and the people who shaped it over the centuries. ';
 const prompt = sentence.repeat(Math.ceil(2048 / sentence.length)).slice(0, 2048);
-const body = JSON.stringify({ model: 'bench-model', max_tokens: 128, messages: [{ role: 'system', content: 'You are a concise assistant.' }, { role: 'user', content: prompt }] });
-writeFileSync(join(dir, 'post.lua'), `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${apiKey}"\nwrk.body = [==[${body}]==]\n`);
+const body = JSON.stringify({
+  model: 'bench-model',
+  max_tokens: 128,
+  messages: [
+    { role: 'system', content: 'You are a concise assistant.' },
+    { role: 'user', content: prompt },
+  ],
+});
+writeFileSync(
+  join(dir, 'post.lua'),
+  `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${apiKey}"\nwrk.body = [==[${body}]==]\n`,
+);
 
-const check = await fetch(`http://127.0.0.1:${gatewayPort}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body });
+const check = await fetch(`http://127.0.0.1:${gatewayPort}/v1/chat/completions`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+  body,
+});
 if (check.status !== 200) throw new Error(`gateway answered ${check.status}: ${await check.text()}`);
 
 function wrk(port, threads, conns, seconds) {
-  const out = execFileSync('wrk', [`-t${threads}`, `-c${conns}`, `-d${seconds}s`, '--latency', '-s', join(dir, 'post.lua'), `http://127.0.0.1:${port}/v1/chat/completions`]).toString();
+  const out = execFileSync('wrk', [
+    `-t${threads}`,
+    `-c${conns}`,
+    `-d${seconds}s`,
+    '--latency',
+    '-s',
+    join(dir, 'post.lua'),
+    `http://127.0.0.1:${port}/v1/chat/completions`,
+  ]).toString();
   const ms = (label) => {
     const m = new RegExp(`^\\s+${label}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out);
     if (m === null) return NaN;
@@ -158,7 +220,9 @@ function wrk(port, threads, conns, seconds) {
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 const f = (x, d = 3) => x.toFixed(d);
 
-console.log(`modelguard gateway benchmark · node ${process.version} · ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}) · wrk on loopback · 2 KB prompts`);
+console.log(
+  `modelguard gateway benchmark · node ${process.version} · ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}) · wrk on loopback · 2 KB prompts`,
+);
 // Warm-up, so the JIT has compiled the gateway's paths.
 wrk(gatewayPort, 1, 4, 2);
 
@@ -167,8 +231,12 @@ const viaNginx = wrk(nginxPort, 1, 1, duration);
 const viaGateway = wrk(gatewayPort, 1, 1, duration);
 console.log('\nlatency, 1 connection (ms)        p50      p99');
 console.log(`  upstream direct              ${f(direct.p50).padStart(7)}  ${f(direct.p99).padStart(7)}`);
-console.log(`  through nginx                ${f(viaNginx.p50).padStart(7)}  ${f(viaNginx.p99).padStart(7)}   added ${f(viaNginx.p50 - direct.p50)} / ${f(viaNginx.p99 - direct.p99)}`);
-console.log(`  through the gateway          ${f(viaGateway.p50).padStart(7)}  ${f(viaGateway.p99).padStart(7)}   added ${f(viaGateway.p50 - direct.p50)} / ${f(viaGateway.p99 - direct.p99)}  (targets < 1 / < 5)`);
+console.log(
+  `  through nginx                ${f(viaNginx.p50).padStart(7)}  ${f(viaNginx.p99).padStart(7)}   added ${f(viaNginx.p50 - direct.p50)} / ${f(viaNginx.p99 - direct.p99)}`,
+);
+console.log(
+  `  through the gateway          ${f(viaGateway.p50).padStart(7)}  ${f(viaGateway.p99).padStart(7)}   added ${f(viaGateway.p50 - direct.p50)} / ${f(viaGateway.p99 - direct.p99)}  (targets < 1 / < 5)`,
+);
 
 const tNginx = wrk(nginxPort, 2, connections, duration);
 const tGateway = wrk(gatewayPort, 2, connections, duration);
@@ -181,7 +249,11 @@ if (soakSeconds > 0) {
   const samples = [];
   const t0 = Date.now();
   samples.push([0, rssKiB(gateway.pid)]);
-  const load = spawn('wrk', ['-t2', `-c${connections}`, `-d${soakSeconds}s`, '-s', join(dir, 'post.lua'), `http://127.0.0.1:${gatewayPort}/v1/chat/completions`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const load = spawn(
+    'wrk',
+    ['-t2', `-c${connections}`, `-d${soakSeconds}s`, '-s', join(dir, 'post.lua'), `http://127.0.0.1:${gatewayPort}/v1/chat/completions`],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   let loadOut = '';
   load.stdout.on('data', (d) => (loadOut += d));
   const every = Math.max(1, Math.floor(soakSeconds / 10));

@@ -59,23 +59,29 @@ export interface Gateway {
 }
 
 function isGatewayConfig(c: GatewayOptions['config']): c is GatewayConfig {
-  return typeof c === 'object' && c !== null && (c as Partial<GatewayConfig>).upstreams instanceof Map;
+  return typeof c === 'object' && (c as Partial<GatewayConfig>).upstreams instanceof Map;
 }
 
 function readKeys(config: GatewayConfig): Map<string, KeyEntry> {
-  return config.keys.file === undefined ? new Map() : loadKeyFile(config.keys.file);
+  return config.keys.file === undefined ? new Map<string, KeyEntry>() : loadKeyFile(config.keys.file);
 }
 
 function closeServer(s: Server): Promise<void> {
   return new Promise((resolve) => {
-    s.close(() => resolve());
+    s.close(() => {
+      resolve();
+    });
     s.closeAllConnections();
   });
 }
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const config =
-    typeof options.config === 'string' ? loadConfig(options.config) : isGatewayConfig(options.config) ? options.config : parseConfig(options.config, options.baseDir ?? process.cwd());
+    typeof options.config === 'string'
+      ? loadConfig(options.config)
+      : isGatewayConfig(options.config)
+        ? options.config
+        : parseConfig(options.config, options.baseDir ?? process.cwd());
   const log = options.log ?? ((line: string) => void process.stderr.write(`modelguard gateway: ${line}\n`));
   const now = options.now ?? Date.now;
   const factory = options.detectorFactory ?? createFallbackDetector;

@@ -31,13 +31,16 @@ describe('audit records', () => {
     await h.post('/nowhere', {});
     const records = await h.audit();
     assert.equal(records.length, 5);
-    assert.deepEqual(records.map((r) => [r.status, r.action, r.reason ?? null]), [
-      [200, 'forwarded', null],
-      [200, 'forwarded', null],
-      [401, 'refused', 'auth/invalid'],
-      [400, 'refused', 'filter/role-marker'],
-      [404, 'refused', 'route/not-found'],
-    ]);
+    assert.deepEqual(
+      records.map((r) => [r.status, r.action, r.reason ?? null]),
+      [
+        [200, 'forwarded', null],
+        [200, 'forwarded', null],
+        [401, 'refused', 'auth/invalid'],
+        [400, 'refused', 'filter/role-marker'],
+        [404, 'refused', 'route/not-found'],
+      ],
+    );
     const [a, b] = records;
     assert.equal(a?.promptHash, b?.promptHash, 'the same prompt hashes the same under one key');
     for (const r of records) {

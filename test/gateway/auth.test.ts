@@ -23,7 +23,8 @@ describe('API key format', () => {
     assert.equal(a.hash.includes(parsed?.secret ?? '-'), false);
   });
   it('rejects keys that are not mg_<id>_<43 base64url characters>', () => {
-    for (const k of ['', 'mg_alice', 'mg_alice_short', `mg_al_ice_${'A'.repeat(43)}`, `sk-${'A'.repeat(48)}`, `mg_alice_${'A'.repeat(42)}=`]) assert.equal(parseApiKey(k), undefined, k);
+    for (const k of ['', 'mg_alice', 'mg_alice_short', `mg_al_ice_${'A'.repeat(43)}`, `sk-${'A'.repeat(48)}`, `mg_alice_${'A'.repeat(42)}=`])
+      assert.equal(parseApiKey(k), undefined, k);
   });
 });
 
@@ -31,12 +32,7 @@ describe('authentication', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness({
-      keys: [
-        { id: 'alice' },
-        { id: 'ops', scopes: ['admin'] },
-        { id: 'bob', models: ['small-*'] },
-        { id: 'old', expires: '2001-01-01T00:00:00Z' },
-      ],
+      keys: [{ id: 'alice' }, { id: 'ops', scopes: ['admin'] }, { id: 'bob', models: ['small-*'] }, { id: 'old', expires: '2001-01-01T00:00:00Z' }],
       mutate: (c) => {
         c.routes[0].models = ['small-chat', 'small-code', 'big-chat'];
       },
@@ -58,7 +54,11 @@ describe('authentication', () => {
     assert.equal(h.upstream.received.length, before);
   });
   it('accepts the key in x-api-key too', async () => {
-    const r = await h.post('/v1/chat/completions', { model: 'small-chat', messages: [{ role: 'user', content: 'hi' }] }, { key: null, headers: { 'x-api-key': h.keys['alice'] ?? '' } });
+    const r = await h.post(
+      '/v1/chat/completions',
+      { model: 'small-chat', messages: [{ role: 'user', content: 'hi' }] },
+      { key: null, headers: { 'x-api-key': h.keys['alice'] ?? '' } },
+    );
     assert.equal(r.status, 200);
   });
   it('refuses an expired key', async () => {
@@ -69,7 +69,7 @@ describe('authentication', () => {
     assert.equal((await h.admin('GET', '/keys', h.keys['alice'])).status, 403);
     const keys = await h.admin('GET', '/keys', h.keys['ops']);
     assert.equal(keys.status, 200);
-    assert.deepEqual(keys.json.keys.map((k: { id: string }) => k.id).sort(), ['alice', 'bob', 'old', 'ops']);
+    assert.deepEqual((keys.json.keys as { id: string }[]).map((k) => k.id).sort(), ['alice', 'bob', 'old', 'ops']);
     assert.equal(keys.text.includes('hmac-sha256'), false, 'hashes are never listed');
   });
   it('enforces the route and the key model allowlists', async () => {

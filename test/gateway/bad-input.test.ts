@@ -65,13 +65,21 @@ describe('bad input from clients', () => {
   });
   it('times out a body that stalls with 408 body/timeout', async () => {
     const body = '{"model":"small-chat","messages":[{"role":"user","content":"hi"}]}';
-    const out = await raw(port, [`POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n${auth}Content-Length: ${body.length}\r\n\r\n`, body.slice(0, 10)], { maxMs: 3000 });
+    const out = await raw(
+      port,
+      [`POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n${auth}Content-Length: ${body.length}\r\n\r\n`, body.slice(0, 10)],
+      { maxMs: 3000 },
+    );
     assert.match(out, /^HTTP\/1\.1 408 /);
     assert.match(out, /body\/timeout/);
   });
   it('audits a body cut short when the client goes away', async () => {
     const n = upstreamBefore();
-    await raw(port, [`POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n${auth}Content-Length: 500\r\n\r\n{"model":"small-chat",`], { endAfter: true });
+    await raw(
+      port,
+      [`POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n${auth}Content-Length: 500\r\n\r\n{"model":"small-chat",`],
+      { endAfter: true },
+    );
     await auditReason('body/truncated');
     assert.equal(h.upstream.received.length, n);
   });
@@ -92,7 +100,9 @@ describe('bad input from clients', () => {
     await auditReason('request/malformed');
   });
   it('refuses an oversized JSON body before parsing it', async () => {
-    const r = await h.post('/v1/chat/completions', null, { raw: `{"model":"small-chat","messages":[{"role":"user","content":"${'x'.repeat(2 * 1024 * 1024)}"}]}` });
+    const r = await h.post('/v1/chat/completions', null, {
+      raw: `{"model":"small-chat","messages":[{"role":"user","content":"${'x'.repeat(2 * 1024 * 1024)}"}]}`,
+    });
     assert.equal(r.status, 413);
   });
   it('is still up and serving after all of it', async () => {
@@ -139,14 +149,23 @@ describe('bad upstreams', () => {
   });
   it('a stream with a garbage event ends with an error event', async () => {
     const s = await h.streamChat('x', { model: 'bad-sse' });
-    assert.deepEqual(s.errors.map((e) => e.code), ['upstream/bad-response']);
+    assert.deepEqual(
+      s.errors.map((e) => e.code),
+      ['upstream/bad-response'],
+    );
   });
   it('a stream that stalls ends with upstream/timeout; one without [DONE] with upstream/truncated, its text delivered', async () => {
     const stalled = await h.streamChat('x', { model: 'stall-stream' });
-    assert.deepEqual(stalled.errors.map((e) => e.code), ['upstream/timeout']);
+    assert.deepEqual(
+      stalled.errors.map((e) => e.code),
+      ['upstream/timeout'],
+    );
     const cut = await h.streamChat('hello', { model: 'no-done' });
     assert.equal(cut.text, 'echo: hello');
-    assert.deepEqual(cut.errors.map((e) => e.code), ['upstream/truncated']);
+    assert.deepEqual(
+      cut.errors.map((e) => e.code),
+      ['upstream/truncated'],
+    );
   });
   it('a stream cut mid-event is reported, not parsed', async () => {
     const server = createServer((s) => {
@@ -157,7 +176,10 @@ describe('bad upstreams', () => {
     const h2 = await startHarness({ mutate: (c) => (c.upstreams.llm.url = `http://127.0.0.1:${port}`) });
     try {
       const s = await h2.streamChat('x');
-      assert.deepEqual(s.errors.map((e) => e.code), ['upstream/bad-response']);
+      assert.deepEqual(
+        s.errors.map((e) => e.code),
+        ['upstream/bad-response'],
+      );
     } finally {
       await h2.close();
       server.close();
@@ -171,7 +193,9 @@ describe('bad upstreams', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${h.keys['alice'] ?? ''}` },
       body: JSON.stringify({ model: 'hang', messages: [{ role: 'user', content: 'x' }] }),
     });
-    setTimeout(() => ac.abort(), 100);
+    setTimeout(() => {
+      ac.abort();
+    }, 100);
     await assert.rejects(pending);
     for (let i = 0; i < 100 && !(await h.audit(0)).some((r) => r.reason === 'client/closed'); i++) await new Promise((r) => setTimeout(r, 20));
     const rec = (await h.audit(0)).find((r) => r.reason === 'client/closed');
@@ -179,7 +203,8 @@ describe('bad upstreams', () => {
   });
   it('every failure is in the audit log, and the gateway still serves', async () => {
     const reasons = (await h.audit()).map((r) => r.reason);
-    for (const want of ['upstream/timeout', 'upstream/bad-response', 'upstream/status', 'upstream/unreachable', 'upstream/truncated']) assert.ok(reasons.includes(want), want);
+    for (const want of ['upstream/timeout', 'upstream/bad-response', 'upstream/status', 'upstream/unreachable', 'upstream/truncated'])
+      assert.ok(reasons.includes(want), want);
     assert.equal((await h.chat('fine')).status, 200);
   });
 });

@@ -51,7 +51,10 @@ describe('modelguard gateway', () => {
     const ok = await run('gateway', 'check', '--config', 'gateway.yaml');
     assert.equal(ok.code, 0, ok.err);
     assert.match(ok.out, /^ok: 1 routes, 1 upstreams, 1 keys/);
-    writeFileSync(join(dir, 'bad.yaml'), 'upstreams: { u: { url: "http://127.0.0.1:1" } }\nroutes: [{ path: /x, kind: json, upstream: u, schema: { type: object }, filterr: {} }]\n');
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'upstreams: { u: { url: "http://127.0.0.1:1" } }\nroutes: [{ path: /x, kind: json, upstream: u, schema: { type: object }, filterr: {} }]\n',
+    );
     const bad = await run('gateway', 'check', '--config', 'bad.yaml');
     assert.equal(bad.code, 2);
     assert.match(bad.err, /E_CONFIG: routes\[0\]\.filterr: unknown key/);
@@ -65,12 +68,18 @@ describe('modelguard gateway', () => {
         const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(err);
         if (m !== null) resolve(Number(m[1]));
       });
-      child.on('exit', () => reject(new Error(err)));
+      child.on('exit', () => {
+        reject(new Error(err));
+      });
     });
     try {
       const { readFileSync } = await import('node:fs');
       const ask = (key: string) =>
-        fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ model: 'small-chat', messages: [{ role: 'user', content: 'hi' }] }) });
+        fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ model: 'small-chat', messages: [{ role: 'user', content: 'hi' }] }),
+        });
       assert.equal((await ask(readFileSync(join(dir, 'alice.key'), 'utf8'))).status, 200);
       const rot = await run('gateway', 'key', 'rotate', '--id', 'alice');
       const [fresh, , line] = rot.out.split('\n');
@@ -81,7 +90,9 @@ describe('modelguard gateway', () => {
       assert.equal((await ask(fresh ?? '')).status, 200, 'the rotated secret works after SIGHUP');
     } finally {
       const code = await new Promise<number | null>((resolve) => {
-        child.once('exit', (c) => resolve(c));
+        child.once('exit', (c) => {
+          resolve(c);
+        });
         child.kill('SIGTERM');
       });
       assert.equal(code, 0, err);

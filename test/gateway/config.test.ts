@@ -11,10 +11,14 @@ import { parseKeyFile } from '../../src/gateway/auth/key-file.js';
 import { parseConfig, parseYaml } from '../../src/gateway/config/load.js';
 import { GatewayError } from '../../src/gateway/errors.js';
 import { ROOT } from '../helpers.js';
+import type { Config } from './harness.js';
 
-const base = (): Record<string, any> => ({ upstreams: { u: { url: 'http://127.0.0.1:8000' } }, routes: [{ path: '/v1/chat/completions', kind: 'openai-chat', upstream: 'u' }] }); // eslint-disable-line @typescript-eslint/no-explicit-any
+const base = (): Config => ({
+  upstreams: { u: { url: 'http://127.0.0.1:8000' } },
+  routes: [{ path: '/v1/chat/completions', kind: 'openai-chat', upstream: 'u' }],
+});
 
-function configError(mutate: (c: Record<string, any>) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+function configError(mutate: (c: Config) => void): string {
   const c = base();
   mutate(c);
   try {
@@ -38,29 +42,92 @@ describe('gateway configuration', () => {
     assert.equal(c.routes[0]?.sensitive.request.secret, 'block');
   });
   it('rejects unknown keys, naming their path', () => {
-    assert.match(configError((c) => (c['listn'] = {})), /^listn: unknown key/);
-    assert.match(configError((c) => (c['routes'][0].filter = { htmll: 'escape' })), /^routes\[0\]\.filter\.htmll: unknown key/);
-    assert.match(configError((c) => (c['limits'] = { perKey: { perMinute: 1, bursts: 2 } })), /^limits\.perKey\.bursts: unknown key/);
+    assert.match(
+      configError((c) => (c['listn'] = {})),
+      /^listn: unknown key/,
+    );
+    assert.match(
+      configError((c) => (c['routes'][0].filter = { htmll: 'escape' })),
+      /^routes\[0\]\.filter\.htmll: unknown key/,
+    );
+    assert.match(
+      configError((c) => (c['limits'] = { perKey: { perMinute: 1, bursts: 2 } })),
+      /^limits\.perKey\.bursts: unknown key/,
+    );
   });
   it('rejects bad values with their path', () => {
-    assert.match(configError((c) => (c['limits'] = { perKey: { perMinute: 1, burst: -1 } })), /^limits\.perKey\.burst: expected a number >= 1/);
-    assert.match(configError((c) => (c['routes'][0].upstream = 'nope')), /^routes\[0\]\.upstream: no upstream named "nope"/);
-    assert.match(configError((c) => (c['routes'][0].kind = 'grpc')), /^routes\[0\]\.kind: expected one of/);
-    assert.match(configError((c) => (c['upstreams'].u.url = 'ftp://x')), /^upstreams\.u\.url: expected http: or https:/);
-    assert.match(configError((c) => (c['upstreams'].u.url = 'http://user:pw@x')), /^upstreams\.u\.url: no credentials/);
-    assert.match(configError((c) => (c['listen'] = { host: 'example.com' })), /^listen\.host:/);
-    assert.match(configError((c) => (c['limits'] = { maxBodyBytes: '12 parsecs' })), /^limits\.maxBodyBytes: expected a size/);
-    assert.match(configError((c) => (c['limits'] = { store: 'redis' })), /^limits\.redis: required/);
-    assert.match(configError((c) => c['routes'].push({ path: '/v1/chat/completions', kind: 'openai-chat', upstream: 'u' })), /^routes\[1\]\.path: duplicate route/);
-    assert.match(configError((c) => c['routes'].push({ path: '/x', kind: 'json', upstream: 'u' })), /^routes\[1\]\.schema: required/);
-    assert.match(configError((c) => c['routes'].push({ path: '/x', kind: 'json', upstream: 'u', schema: { type: 'object', properties: { a: { type: 'string', maxLenght: 3 } } } })), /^routes\[1\]\.schema\.properties\.a\.maxLenght: unknown key/);
-    assert.match(configError((c) => c['routes'].push({ path: '/v2/infer', kind: 'kserve-v2', upstream: 'u' })), /^routes\[1\]\.path: kserve-v2 routes name the model/);
-    assert.match(configError((c) => (c['admin'] = { port: 8080 })), /^admin\.port: the admin listener needs its own port/);
+    assert.match(
+      configError((c) => (c['limits'] = { perKey: { perMinute: 1, burst: -1 } })),
+      /^limits\.perKey\.burst: expected a number >= 1/,
+    );
+    assert.match(
+      configError((c) => (c['routes'][0].upstream = 'nope')),
+      /^routes\[0\]\.upstream: no upstream named "nope"/,
+    );
+    assert.match(
+      configError((c) => (c['routes'][0].kind = 'grpc')),
+      /^routes\[0\]\.kind: expected one of/,
+    );
+    assert.match(
+      configError((c) => (c['upstreams'].u.url = 'ftp://x')),
+      /^upstreams\.u\.url: expected http: or https:/,
+    );
+    assert.match(
+      configError((c) => (c['upstreams'].u.url = 'http://user:pw@x')),
+      /^upstreams\.u\.url: no credentials/,
+    );
+    assert.match(
+      configError((c) => (c['listen'] = { host: 'example.com' })),
+      /^listen\.host:/,
+    );
+    assert.match(
+      configError((c) => (c['limits'] = { maxBodyBytes: '12 parsecs' })),
+      /^limits\.maxBodyBytes: expected a size/,
+    );
+    assert.match(
+      configError((c) => (c['limits'] = { store: 'redis' })),
+      /^limits\.redis: required/,
+    );
+    assert.match(
+      configError((c) => c['routes'].push({ path: '/v1/chat/completions', kind: 'openai-chat', upstream: 'u' })),
+      /^routes\[1\]\.path: duplicate route/,
+    );
+    assert.match(
+      configError((c) => c['routes'].push({ path: '/x', kind: 'json', upstream: 'u' })),
+      /^routes\[1\]\.schema: required/,
+    );
+    assert.match(
+      configError((c) =>
+        c['routes'].push({ path: '/x', kind: 'json', upstream: 'u', schema: { type: 'object', properties: { a: { type: 'string', maxLenght: 3 } } } }),
+      ),
+      /^routes\[1\]\.schema\.properties\.a\.maxLenght: unknown key/,
+    );
+    assert.match(
+      configError((c) => c['routes'].push({ path: '/v2/infer', kind: 'kserve-v2', upstream: 'u' })),
+      /^routes\[1\]\.path: kserve-v2 routes name the model/,
+    );
+    assert.match(
+      configError((c) => (c['admin'] = { port: 8080 })),
+      /^admin\.port: the admin listener needs its own port/,
+    );
   });
   it('parses YAML strictly: duplicate keys and alias bombs are errors', () => {
-    assert.throws(() => parseYaml('a: 1\na: 2\n', 'x.yaml'), (e: unknown) => e instanceof GatewayError && e.code === 'E_CONFIG');
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
-    assert.throws(() => parseYaml(bomb, 'bomb.yaml'), (e: unknown) => e instanceof GatewayError && e.code === 'E_CONFIG');
+    assert.throws(
+      () => parseYaml('a: 1\na: 2\n', 'x.yaml'),
+      (e: unknown) => e instanceof GatewayError && e.code === 'E_CONFIG',
+    );
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+      ),
+    ].join('\n');
+    assert.throws(
+      () => parseYaml(bomb, 'bomb.yaml'),
+      (e: unknown) => e instanceof GatewayError && e.code === 'E_CONFIG',
+    );
   });
 
   const yamlBlocks = (): string[] => [...readFileSync(join(ROOT, 'docs', 'gateway.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');

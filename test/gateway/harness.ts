@@ -21,7 +21,15 @@ export interface KeySpec {
 
 export const DEFAULT_KEYS: readonly KeySpec[] = [{ id: 'alice' }, { id: 'ops', scopes: ['admin'] }, { id: 'bob', models: ['small-*'] }];
 
-export type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A configuration object as the tests build it (loosely typed: the gateway validates it). */
+export interface Config {
+  listen?: any;
+  audit?: any;
+  limits?: any;
+  upstreams: Record<string, any>;
+  routes: any[];
+  [section: string]: unknown;
+}
 
 export interface HarnessOptions {
   readonly mutate?: (config: Config, upstreamUrl: string, dir: string) => void;
@@ -34,7 +42,7 @@ export interface Reply {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
-  readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly json: any;
 }
 
 export interface Harness {
@@ -47,7 +55,10 @@ export interface Harness {
   post(path: string, body: unknown, options?: { key?: string | null; headers?: Record<string, string>; raw?: string | Uint8Array }): Promise<Reply>;
   chat(content: string, options?: { key?: string; model?: string; extra?: Record<string, unknown> }): Promise<Reply>;
   /** Streams a chat completion and returns the parsed SSE events and the text they carry. */
-  streamChat(content: string, options?: { key?: string; model?: string; system?: string }): Promise<{ status: number; events: any[]; text: string; errors: any[] }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  streamChat(
+    content: string,
+    options?: { key?: string; model?: string; system?: string },
+  ): Promise<{ status: number; events: any[]; text: string; errors: any[] }>;
   admin(method: string, path: string, key?: string): Promise<Reply>;
   /** Requests sent through this harness so far (each leaves one audit record). */
   readonly sent: number;
@@ -141,13 +152,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return sent;
     },
     post: async (path, body, o = {}) =>
-      reply(await counted(fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(o.key), ...o.headers }, body: o.raw ?? JSON.stringify(body) }))),
-    chat: (content, o = {}) => h.post('/v1/chat/completions', { model: o.model ?? 'small-chat', messages: [{ role: 'user', content }], ...o.extra }, { key: o.key ?? keys['alice'] ?? '' }),
+      reply(
+        await counted(
+          fetch(base + path, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...auth(o.key), ...o.headers },
+            body: o.raw ?? JSON.stringify(body),
+          }),
+        ),
+      ),
+    chat: (content, o = {}) =>
+      h.post(
+        '/v1/chat/completions',
+        { model: o.model ?? 'small-chat', messages: [{ role: 'user', content }], ...o.extra },
+        { key: o.key ?? keys['alice'] ?? '' },
+      ),
     streamChat: async (content, o = {}) => {
       const messages = [...(o.system === undefined ? [] : [{ role: 'system', content: o.system }]), { role: 'user', content }];
       const r = await h.post('/v1/chat/completions', { model: o.model ?? 'small-chat', stream: true, messages }, { key: o.key ?? keys['alice'] ?? '' });
-      const events: any[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
-      const errors: any[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const events: any[] = [];
+      const errors: any[] = [];
       let text = '';
       for (const block of r.text.split('\n\n')) {
         if (!block.startsWith('data: ')) continue;
@@ -160,16 +184,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         if (j.error !== undefined) errors.push(j.error);
         else {
           events.push(j);
-          for (const c of j.choices ?? []) text += c.delta?.content ?? '';
+          for (const c of (j.choices ?? []) as { delta?: { content?: string } }[]) text += c.delta?.content ?? '';
         }
       }
       return { status: r.status, events, text, errors };
     },
-    admin: async (method, path, key) => reply(await counted(fetch(adminBase + path, { method, headers: key === undefined ? {} : { authorization: `Bearer ${key}` } }))),
+    admin: async (method, path, key) =>
+      reply(await counted(fetch(adminBase + path, { method, headers: key === undefined ? {} : { authorization: `Bearer ${key}` } }))),
     audit: async (atLeast = sent) => {
       const file = join(dir, 'audit.jsonl');
       for (let i = 0; i < 200; i++) {
-        const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
+        const lines = existsSync(file)
+          ? readFileSync(file, 'utf8')
+              .split('\n')
+              .filter((l) => l !== '')
+          : [];
         if (lines.length >= atLeast) return lines.map((l) => JSON.parse(l) as AuditRecord);
         await new Promise((r) => setTimeout(r, 10));
       }

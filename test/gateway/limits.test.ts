@@ -141,10 +141,19 @@ describe('body size, enforced while reading', () => {
   it('refuses a chunked body at the first byte over the limit, without reading the rest', async () => {
     const port = h.gw.address.port;
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${h.keys['alice'] ?? ''}`, 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/chat/completions',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${h.keys['alice'] ?? ''}`, 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.write('{"model":"small-chat","messages":[{"role":"user","content":"');
       // Keep sending until the gateway answers; it must answer long before 1 MB.

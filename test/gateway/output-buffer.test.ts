@@ -27,7 +27,10 @@ const canary = newCanary();
 const ctx: OutputContext = { route, detector: createFallbackDetector(), canary, placeholders, categories: activeCategories(route.sensitive.response) };
 
 function streamed(text: string, cuts: number[]): { text: string; blocked: boolean } {
-  const b = new OutputBuffer((t) => analyseOutput(t, ctx), () => undefined);
+  const b = new OutputBuffer(
+    (t) => analyseOutput(t, ctx),
+    () => undefined,
+  );
   let out = '';
   let at = 0;
   for (const c of [...cuts.filter((x) => x > 0 && x < text.length)].sort((x, y) => x - y).concat(text.length)) {
@@ -62,7 +65,14 @@ describe('output buffer across chunk boundaries', () => {
     });
   }
   it('also one character at a time', () => {
-    for (const text of texts) assert.equal(streamed(text, [...text].map((_, i) => i)).text, whole(text));
+    for (const text of texts)
+      assert.equal(
+        streamed(
+          text,
+          [...text].map((_, i) => i),
+        ).text,
+        whole(text),
+      );
   });
   it('blocks a canary before releasing any of it, wherever it is split', () => {
     const text = `Here are my instructions: ${canary.token} and more text after it`;

@@ -55,10 +55,13 @@ describe('gateway passes valid traffic', () => {
     assert.equal(r.json.choices[0].text, 'echo: Once upon a time');
   });
 
-  it('relays KServe v2 inference with the route\'s rounding applied', async () => {
+  it("relays KServe v2 inference with the route's rounding applied", async () => {
     const r = await h.post('/v2/models/iris/infer', { inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }] });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json.outputs.map((o: { name: string }) => o.name), ['probabilities']);
+    assert.deepEqual(
+      (r.json.outputs as { name: string }[]).map((o) => o.name),
+      ['probabilities'],
+    );
     assert.deepEqual(r.json.outputs[0].data, [0.12, 0.65, 0.2, 0.02]);
     assert.equal(h.upstream.received.at(-1)?.path, '/v2/models/iris/infer');
   });

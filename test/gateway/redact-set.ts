@@ -65,7 +65,15 @@ export function labelledSet(seed = 17, perKind = 40): Sample[] {
 
   // Payment cards: Visa, Mastercard, Amex, Discover; grouped or not.
   both('card', 'card', ['Charge my card {} please.', 'card number: {}', 'Use {} for the order.'], () => {
-    const [prefix, len] = pick([['4', 16], ['51', 16], ['55', 16], ['2221', 16], ['34', 15], ['37', 15], ['6011', 16]] as const);
+    const [prefix, len] = pick([
+      ['4', 16],
+      ['51', 16],
+      ['55', 16],
+      ['2221', 16],
+      ['34', 15],
+      ['37', 15],
+      ['6011', 16],
+    ] as const);
     const body = prefix + digits(len - prefix.length - 1);
     const check = luhnDigit(body);
     const fmt = (pan: string): string => (len === 16 && r() < 0.5 ? (pan.match(/.{4}/g) ?? []).join(pick([' ', '-'])) : pan);
@@ -74,7 +82,16 @@ export function labelledSet(seed = 17, perKind = 40): Sample[] {
 
   // IBANs of several countries: check digits = 98 - (BBAN + country + 00 mod 97).
   both('iban', 'iban', ['Wire it to {} today.', 'IBAN {}', 'My account is {}, thanks.'], () => {
-    const [cc, len] = pick([['DE', 22], ['FR', 27], ['GB', 22], ['NL', 18], ['ES', 24], ['IT', 27], ['BE', 16], ['CH', 21]] as const);
+    const [cc, len] = pick([
+      ['DE', 22],
+      ['FR', 27],
+      ['GB', 22],
+      ['NL', 18],
+      ['ES', 24],
+      ['IT', 27],
+      ['BE', 16],
+      ['CH', 21],
+    ] as const);
     const bban = cc === 'GB' || cc === 'NL' ? alnum(4, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') + digits(len - 8) : digits(len - 4);
     const numeric = [...`${bban}${cc}00`].map((ch) => (/\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55))).join('');
     const check = String(98 - mod(numeric, 97)).padStart(2, '0');
@@ -93,7 +110,12 @@ export function labelledSet(seed = 17, perKind = 40): Sample[] {
 
   // Phone numbers: international on their own, national after a context word.
   for (let i = 0; i < perKind; i++) {
-    const intl = pick([`+44 20 ${digits(4)} ${digits(4)}`, `+1 (415) ${digits(3)}-${digits(4)}`, `+33 6 ${digits(2)} ${digits(2)} ${digits(2)} ${digits(2)}`, `+49 30 ${digits(8)}`]);
+    const intl = pick([
+      `+44 20 ${digits(4)} ${digits(4)}`,
+      `+1 (415) ${digits(3)}-${digits(4)}`,
+      `+33 6 ${digits(2)} ${digits(2)} ${digits(2)} ${digits(2)}`,
+      `+49 30 ${digits(8)}`,
+    ]);
     add('valid:phone', pick(['Call {} after six.', 'Reach me on {}.', 'WhatsApp: {}']), intl, 'phone');
     const national = pick([`(415) ${digits(3)}-${digits(4)}`, `020 ${digits(4)} ${digits(4)}`, `06 ${digits(2)} ${digits(2)} ${digits(2)} ${digits(2)}`]);
     add('valid:phone', pick(['my phone is {}', 'Tel. {}', 'mobile: {}']), national, 'phone');
@@ -123,8 +145,45 @@ export function labelledSet(seed = 17, perKind = 40): Sample[] {
   });
   both('it-cf', 'national-id', ['codice fiscale {}', 'CF: {}', 'Il mio codice è {}.'], () => {
     const U = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-    const body = `${alnum(6, U)}${digits(2)}${pick([...'ABCDEHLMPRST'])}${String(1 + int(70)).padStart(2, '0')}${alnum(1, U)}${digits(3)}`;
-    const odd: Record<string, number> = { 0: 1, 1: 0, 2: 5, 3: 7, 4: 9, 5: 13, 6: 15, 7: 17, 8: 19, 9: 21, A: 1, B: 0, C: 5, D: 7, E: 9, F: 13, G: 15, H: 17, I: 19, J: 21, K: 2, L: 4, M: 18, N: 20, O: 11, P: 3, Q: 6, R: 8, S: 12, T: 14, U: 16, V: 10, W: 22, X: 25, Y: 24, Z: 23 };
+    const body = `${alnum(6, U)}${digits(2)}${pick(Array.from('ABCDEHLMPRST'))}${String(1 + int(70)).padStart(2, '0')}${alnum(1, U)}${digits(3)}`;
+    const odd: Record<string, number> = {
+      0: 1,
+      1: 0,
+      2: 5,
+      3: 7,
+      4: 9,
+      5: 13,
+      6: 15,
+      7: 17,
+      8: 19,
+      9: 21,
+      A: 1,
+      B: 0,
+      C: 5,
+      D: 7,
+      E: 9,
+      F: 13,
+      G: 15,
+      H: 17,
+      I: 19,
+      J: 21,
+      K: 2,
+      L: 4,
+      M: 18,
+      N: 20,
+      O: 11,
+      P: 3,
+      Q: 6,
+      R: 8,
+      S: 12,
+      T: 14,
+      U: 16,
+      V: 10,
+      W: 22,
+      X: 25,
+      Y: 24,
+      Z: 23,
+    };
     let sum = 0;
     [...body].forEach((ch, i) => (sum += i % 2 === 0 ? (odd[ch] ?? 0) : /\d/.test(ch) ? Number(ch) : ch.charCodeAt(0) - 65));
     const check = U[sum % 26] as string;
@@ -164,21 +223,51 @@ export function labelledSet(seed = 17, perKind = 40): Sample[] {
   for (let i = 0; i < perKind; i++) {
     add('valid:ipv4', pick(['Server at {} is down.', 'from {}', 'ip={}']), `${1 + int(223)}.${int(256)}.${int(256)}.${1 + int(254)}`, 'ip', 'ipv4');
     const hex = (): string => int(65536).toString(16);
-    add('valid:ipv6', pick(['Server at {} is down.', 'addr {}']), r() < 0.5 ? `2001:db8:${hex()}:${hex()}::${hex()}` : `fe80::${hex()}:${hex()}:${hex()}:${hex()}`, 'ip', 'ipv6');
+    add(
+      'valid:ipv6',
+      pick(['Server at {} is down.', 'addr {}']),
+      r() < 0.5 ? `2001:db8:${hex()}:${hex()}::${hex()}` : `fe80::${hex()}:${hex()}:${hex()}:${hex()}`,
+      'ip',
+      'ipv6',
+    );
     add('invalid:ipv4', pick(['Server at {} is down.', 'ip={}']), `${256 + int(700)}.${int(256)}.${int(256)}.${int(256)}`);
   }
 
   // Secrets with a recognisable shape, and high-entropy tokens next to a secret word.
   const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   for (let i = 0; i < perKind; i++) {
-    add('valid:aws-access-key-id', pick(['aws_access_key_id = {}', 'key {} leaked', 'use {}']), `${pick(['AKIA', 'ASIA'])}${alnum(16, B32)}`, 'secret', 'aws-access-key-id');
-    add('valid:aws-secret-access-key', pick(['aws_secret_access_key = {}', 'AWS secret key: {}']), alnum(40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+'), 'secret', 'aws-secret-access-key');
+    add(
+      'valid:aws-access-key-id',
+      pick(['aws_access_key_id = {}', 'key {} leaked', 'use {}']),
+      `${pick(['AKIA', 'ASIA'])}${alnum(16, B32)}`,
+      'secret',
+      'aws-access-key-id',
+    );
+    add(
+      'valid:aws-secret-access-key',
+      pick(['aws_secret_access_key = {}', 'AWS secret key: {}']),
+      alnum(40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+'),
+      'secret',
+      'aws-secret-access-key',
+    );
     add('valid:github-token', pick(['GITHUB_TOKEN={}', 'token {} works', 'use {}']), `${pick(['ghp', 'gho', 'ghs'])}_${alnum(36)}`, 'secret', 'github-token');
     add('valid:slack-token', pick(['SLACK_BOT_TOKEN={}', 'slack: {}']), `xoxb-${digits(11)}-${digits(13)}-${alnum(24)}`, 'secret', 'slack-token');
     const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
-    add('valid:jwt', pick(['Authorization: Bearer {}', 'jwt={}', 'session {}']), `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: alnum(8), iat: 1700000000 + int(1e6) })}.${alnum(43, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-')}`, 'secret', 'jwt');
-    const pem = `-----BEGIN ${pick(['RSA ', 'EC ', 'OPENSSH ', ''])}PRIVATE KEY-----\n${Array.from({ length: 3 }, () => alnum(64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')).join('\n')}\n-----END ${'RSA '}PRIVATE KEY-----`;
-    add('valid:private-key', 'Here is the key:\n{}\nkeep it safe', pem.replace(/END [A-Z]+ PRIVATE/, `END ${/BEGIN ([A-Z]+ )?PRIVATE/.exec(pem)?.[1] ?? ''}PRIVATE`), 'secret', 'private-key');
+    add(
+      'valid:jwt',
+      pick(['Authorization: Bearer {}', 'jwt={}', 'session {}']),
+      `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: alnum(8), iat: 1700000000 + int(1e6) })}.${alnum(43, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-')}`,
+      'secret',
+      'jwt',
+    );
+    const pem = `-----BEGIN ${pick(['RSA ', 'EC ', 'OPENSSH ', ''])}PRIVATE KEY-----\n${Array.from({ length: 3 }, () => alnum(64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')).join('\n')}\n-----END RSA PRIVATE KEY-----`;
+    add(
+      'valid:private-key',
+      'Here is the key:\n{}\nkeep it safe',
+      pem.replace(/END [A-Z]+ PRIVATE/, `END ${/BEGIN ([A-Z]+ )?PRIVATE/.exec(pem)?.[1] ?? ''}PRIVATE`),
+      'secret',
+      'private-key',
+    );
     add('valid:high-entropy', pick(['api_key: {}', 'password = {}', 'client secret {}']), alnum(32), 'secret', 'high-entropy');
     add('invalid:aws-access-key-id', pick(['use {}', 'key {} here']), `AKIA${alnum(12, B32)}`);
     add('invalid:jwt', pick(['jwt={}', 'session {}']), `eyJ${alnum(20)}.eyJ${alnum(20)}.${alnum(30)}`);
@@ -190,7 +279,13 @@ export function labelledSet(seed = 17, perKind = 40): Sample[] {
     add('negative:version', pick(['Upgrade to v{} now.', 'version {}']), `${int(10)}.${int(30)}.${int(30)}`);
     add('negative:order', pick(['Order #{} shipped.', 'Ticket {} closed.']), digits(6 + int(3)));
     add('negative:sha256', pick(['sha256 {}', 'commit {}']), alnum(64, '0123456789abcdef'));
-    add('negative:uuid', pick(['request id {}', 'trace {}']), crypto.randomUUID === undefined ? '' : `${alnum(8, '0123456789abcdef')}-${alnum(4, '0123456789abcdef')}-4${alnum(3, '0123456789abcdef')}-a${alnum(3, '0123456789abcdef')}-${alnum(12, '0123456789abcdef')}`);
+    add(
+      'negative:uuid',
+      pick(['request id {}', 'trace {}']),
+      crypto.randomUUID === undefined
+        ? ''
+        : `${alnum(8, '0123456789abcdef')}-${alnum(4, '0123456789abcdef')}-4${alnum(3, '0123456789abcdef')}-a${alnum(3, '0123456789abcdef')}-${alnum(12, '0123456789abcdef')}`,
+    );
     add('negative:prose', 'The model {} the dataset quickly.', pick(['summarised', 'tokenised', 'shuffled']));
     add('negative:amount', pick(['Total: {} EUR', 'It costs ${}']), `${digits(4)}.${digits(2)}`);
   }

@@ -57,7 +57,9 @@ describe('recognisers on known values', () => {
     ['sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', []],
   ];
   for (const [text, want] of cases) {
-    it(`${JSON.stringify(text.slice(0, 40))} -> ${want.join(',') || 'nothing'}`, () => assert.deepEqual(types(text), want));
+    it(`${JSON.stringify(text.slice(0, 40))} -> ${want.join(',') || 'nothing'}`, () => {
+      assert.deepEqual(types(text), want);
+    });
   }
 });
 
@@ -77,8 +79,21 @@ describe('sensitive data end to end', () => {
       mutate: (c, url) => {
         c.routes[0].canary = false;
         c.upstreams.internal = { url, trust: 'trusted' };
-        c.routes.push({ path: '/v1/internal/chat/completions', kind: 'openai-chat', upstream: 'internal', upstreamPath: '/v1/chat/completions', canary: false });
-        c.routes.push({ path: '/v1/redacting/chat/completions', kind: 'openai-chat', upstream: 'llm', upstreamPath: '/v1/chat/completions', canary: false, sensitive: { request: { default: 'redact' } } });
+        c.routes.push({
+          path: '/v1/internal/chat/completions',
+          kind: 'openai-chat',
+          upstream: 'internal',
+          upstreamPath: '/v1/chat/completions',
+          canary: false,
+        });
+        c.routes.push({
+          path: '/v1/redacting/chat/completions',
+          kind: 'openai-chat',
+          upstream: 'llm',
+          upstreamPath: '/v1/chat/completions',
+          canary: false,
+          sensitive: { request: { default: 'redact' } },
+        });
       },
     });
   });

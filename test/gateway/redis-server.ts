@@ -17,7 +17,11 @@ async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
+  await new Promise<void>((r) =>
+    s.close(() => {
+      r();
+    }),
+  );
   return port;
 }
 
@@ -29,7 +33,9 @@ async function waitForPort(port: number): Promise<void> {
         s.destroy();
         resolve(true);
       });
-      s.on('error', () => resolve(false));
+      s.on('error', () => {
+        resolve(false);
+      });
     });
     if (ok) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -54,7 +60,9 @@ export async function startRedis(): Promise<TestRedis> {
     port,
     stop: () =>
       new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
+        child.once('exit', () => {
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };

@@ -99,12 +99,14 @@ describe('shared limits in Redis', () => {
 
 describe('limit store down', () => {
   it('refuses with 503 by default, lets requests through with onStoreError: allow', async () => {
-    const down = (allow: boolean) => (c: Config): void => {
-      c.limits.store = 'redis';
-      c.limits.redis = { host: '127.0.0.1', port: 9, timeoutMs: 200 };
-      c.limits.perKey = { perSecond: 10 };
-      if (allow) c.limits.onStoreError = 'allow';
-    };
+    const down =
+      (allow: boolean) =>
+      (c: Config): void => {
+        c.limits.store = 'redis';
+        c.limits.redis = { host: '127.0.0.1', port: 9, timeoutMs: 200 };
+        c.limits.perKey = { perSecond: 10 };
+        if (allow) c.limits.onStoreError = 'allow';
+      };
     const deny = await startHarness({ mutate: down(false) });
     try {
       const r = await deny.chat('x');

@@ -14,7 +14,12 @@ import { ROOT } from '../helpers.js';
 import { startHarness, type Harness } from './harness.js';
 
 describe('Shapiro-Wilk', () => {
-  const cases = JSON.parse(readFileSync(join(ROOT, 'test', 'gateway', 'fixtures', 'shapiro-wilk.json'), 'utf8')) as { name: string; x: number[]; w: number; p: number }[];
+  const cases = JSON.parse(readFileSync(join(ROOT, 'test', 'gateway', 'fixtures', 'shapiro-wilk.json'), 'utf8')) as {
+    name: string;
+    x: number[];
+    w: number;
+    p: number;
+  }[];
   for (const c of cases) {
     it(`matches SciPy on ${c.name}`, () => {
       const r = shapiroWilk(c.x);
@@ -48,7 +53,16 @@ describe('classifier output shaping', () => {
   it('label maps, scored lists and probability fields', () => {
     const c = { labelOnly: false, topK: 2, round: 2, dropOutputs: ['logits'] };
     assert.deepEqual(shapeClassifierResponse({ a: 0.111, b: 0.555, c: 0.334 }, c).json, { b: 0.56, c: 0.33 });
-    assert.deepEqual(shapeClassifierResponse([{ label: 'NEG', score: 0.1234 }, { label: 'POS', score: 0.8766 }], { ...c, topK: 1 }).json, [{ label: 'POS', score: 0.88 }]);
+    assert.deepEqual(
+      shapeClassifierResponse(
+        [
+          { label: 'NEG', score: 0.1234 },
+          { label: 'POS', score: 0.8766 },
+        ],
+        { ...c, topK: 1 },
+      ).json,
+      [{ label: 'POS', score: 0.88 }],
+    );
     assert.deepEqual(shapeClassifierResponse({ probabilities: [0.2, 0.8], logits: [1, 2] }, { ...c, labelOnly: true }).json, { probabilities: 1 });
     assert.deepEqual(shapeClassifierResponse({ a: 0.3, b: 0.7 }, { ...c, labelOnly: true }).json, { label: 'b' });
   });
@@ -80,13 +94,20 @@ describe('query budgets and extraction monitoring end to end', () => {
   });
   it('PRADA flags and then blocks a synthetic extraction stream, not natural queries', async () => {
     let seed = 7;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const gauss = (): number => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
     const infer = (key: string, data: number[]) => h.post('/v2/models/iris/infer', { inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data }] }, { key });
-    const pool = [[5.1, 3.5, 1.4, 0.2], [6.7, 3.1, 4.4, 1.4]];
+    const pool = [
+      [5.1, 3.5, 1.4, 0.2],
+      [6.7, 3.1, 4.4, 1.4],
+    ];
     let blockedAt = -1;
     for (let i = 0; i < 90; i++) {
-      assert.equal((await infer(h.keys['alice'] ?? '', [5.8 + gauss() * 0.8, 3.0 + gauss() * 0.4, 3.7 + gauss() * 1.7, 1.2 + gauss() * 0.7])).status, 200, `natural query ${i}`);
+      assert.equal(
+        (await infer(h.keys['alice'] ?? '', [5.8 + gauss() * 0.8, 3.0 + gauss() * 0.4, 3.7 + gauss() * 1.7, 1.2 + gauss() * 0.7])).status,
+        200,
+        `natural query ${i}`,
+      );
       // Jacobian-style augmentation: a known point moved by a fixed step along each axis.
       const base = pool[Math.floor(rand() * pool.length)] ?? [0, 0, 0, 0];
       const next = base.map((v) => v + (rand() < 0.5 ? -0.05 : 0.05));

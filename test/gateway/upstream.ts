@@ -58,7 +58,7 @@ export async function startUpstream(): Promise<TestUpstream> {
         body = {};
       }
       received.push({ path: req.url ?? '', headers: req.headers, body, raw });
-      const model = typeof body['model'] === 'string' ? body['model'] : (req.url ?? '').split('/')[3] ?? (req.url ?? '').split('/')[2] ?? '';
+      const model = typeof body['model'] === 'string' ? body['model'] : ((req.url ?? '').split('/')[3] ?? (req.url ?? '').split('/')[2] ?? '');
       if (model === 'hang') return; // never answers
       if (model === 'status-500') {
         res.writeHead(500, { 'content-type': 'application/json' });
@@ -93,7 +93,9 @@ export async function startUpstream(): Promise<TestUpstream> {
       const usage = { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 };
       if (body['stream'] !== true) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        const choice = chat ? { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: { content: [] } } : { index: 0, text, finish_reason: 'stop', logprobs: null };
+        const choice = chat
+          ? { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: { content: [] } }
+          : { index: 0, text, finish_reason: 'stop', logprobs: null };
         return res.end(JSON.stringify({ id: 'cmpl-1', object: chat ? 'chat.completion' : 'text_completion', model, choices: [choice], usage }));
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -105,7 +107,10 @@ export async function startUpstream(): Promise<TestUpstream> {
       for (let i = 0; i < text.length; i += state.chunkSize) pieces.push(text.slice(i, i + state.chunkSize));
       const event = (delta: string | undefined, finish: string | null): string =>
         `data: ${JSON.stringify({ id: 'chunk-1', object: chat ? 'chat.completion.chunk' : 'text_completion', model, choices: [chat ? { index: 0, delta: delta === undefined ? {} : { content: delta }, finish_reason: finish } : { index: 0, text: delta ?? '', finish_reason: finish }] })}\n\n`;
-      if (chat) res.write(`data: ${JSON.stringify({ id: 'chunk-1', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: null }] })}\n\n`);
+      if (chat)
+        res.write(
+          `data: ${JSON.stringify({ id: 'chunk-1', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: null }] })}\n\n`,
+        );
       for (const p of pieces) res.write(event(p, null));
       if (model === 'stall-stream') return; // stops sending, keeps the connection open
       res.write(event(undefined, 'stop'));
@@ -133,7 +138,9 @@ export async function startUpstream(): Promise<TestUpstream> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

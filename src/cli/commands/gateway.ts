@@ -40,9 +40,15 @@ Exit 0 on a clean stop or a valid check, 2 on a configuration or usage error.
 async function run(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' }, 'allow-public': { type: 'boolean' } }, strict: true });
   if (values.config === undefined) throw new GatewayError('E_USAGE', 'gateway needs --config FILE');
-  const gw = await createGateway({ config: resolve(io.cwd, values.config), allowPublic: values['allow-public'] === true, log: (l) => io.stderr.write(`modelguard gateway: ${l}\n`) });
+  const gw = await createGateway({
+    config: resolve(io.cwd, values.config),
+    allowPublic: values['allow-public'] === true,
+    log: (l) => io.stderr.write(`modelguard gateway: ${l}\n`),
+  });
   const scheme = gw.config.listen.tls === undefined ? 'http' : 'https';
-  io.stderr.write(`modelguard gateway: listening on ${scheme}://${gw.address.host}:${gw.address.port}${gw.adminAddress === undefined ? '' : `, admin on ${gw.adminAddress.host}:${gw.adminAddress.port}`}\n`);
+  io.stderr.write(
+    `modelguard gateway: listening on ${scheme}://${gw.address.host}:${gw.address.port}${gw.adminAddress === undefined ? '' : `, admin on ${gw.adminAddress.host}:${gw.adminAddress.port}`}\n`,
+  );
   await new Promise<void>((done) => {
     const hup = (): void => void gw.reload().catch(() => undefined);
     const stop = (): void => {
@@ -64,16 +70,26 @@ function check(argv: string[], io: CliIO): number {
   if (values.config === undefined) throw new GatewayError('E_USAGE', 'gateway check needs --config FILE');
   const config = loadConfig(resolve(io.cwd, values.config));
   const keys = config.keys.file === undefined ? new Map() : loadKeyFile(config.keys.file);
-  io.stdout.write(`ok: ${config.routes.length} routes, ${config.upstreams.size} upstreams, ${keys.size} keys, limits in ${config.limits.store}${config.admin === undefined ? '' : ', admin listener on'}\n`);
+  io.stdout.write(
+    `ok: ${config.routes.length} routes, ${config.upstreams.size} upstreams, ${keys.size} keys, limits in ${config.limits.store}${config.admin === undefined ? '' : ', admin listener on'}\n`,
+  );
   return EXIT_OK;
 }
 
 function key(argv: string[], io: CliIO): number {
   const [sub, ...rest] = argv;
-  const { values } = parseArgs({ args: rest, options: { id: { type: 'string' }, scopes: { type: 'string' }, models: { type: 'string' }, expires: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: rest,
+    options: { id: { type: 'string' }, scopes: { type: 'string' }, models: { type: 'string' }, expires: { type: 'string' } },
+    strict: true,
+  });
   if (values.id === undefined || !KEY_ID.test(values.id)) throw new GatewayError('E_USAGE', '--id wants letters, digits and - (at most 64)');
   if (values.expires !== undefined && !Number.isFinite(Date.parse(values.expires))) throw new GatewayError('E_USAGE', '--expires wants an ISO 8601 date');
-  const list = (s: string | undefined): string[] | undefined => s?.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const list = (s: string | undefined): string[] | undefined =>
+    s
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
   const { key: apiKey, hash } = generateApiKey(values.id);
   const expires = values.expires === undefined ? '' : `\n        expires: ${new Date(values.expires).toISOString()}`;
   io.stderr.write('# the API key is shown once; hand it to its owner and keep only the hash\n');

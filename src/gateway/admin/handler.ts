@@ -36,7 +36,14 @@ export function adminHandler(rt: Runtime, reload: () => Promise<{ keys: number }
         }
         case 'GET /keys':
           record.responseBytes = sendJson(res, 200, {
-            keys: rt.keys.list().map((k) => ({ id: k.id, scopes: k.scopes, models: k.models ?? null, expires: k.expires === undefined ? null : new Date(k.expires).toISOString(), disabled: k.disabled, secrets: k.secrets.length })),
+            keys: rt.keys.list().map((k) => ({
+              id: k.id,
+              scopes: k.scopes,
+              models: k.models ?? null,
+              expires: k.expires === undefined ? null : new Date(k.expires).toISOString(),
+              disabled: k.disabled,
+              secrets: k.secrets.length,
+            })),
           });
           return 200;
         case 'POST /reload': {
@@ -49,7 +56,9 @@ export function adminHandler(rt: Runtime, reload: () => Promise<{ keys: number }
       }
     };
     run().then(
-      (status) => finishRecord(rt, record, started, status),
+      (status) => {
+        finishRecord(rt, record, started, status);
+      },
       (e: unknown) => {
         const refusal = e instanceof Refusal ? e : refuse(500, 'admin/failed', e instanceof Error ? e.message : String(e));
         record.action = 'refused';

@@ -43,7 +43,8 @@ export class KeyStore {
     } else {
       for (const s of entry.secrets) if (secretMatches(parsed.secret, s.hash)) matched ??= s;
     }
-    if (entry === undefined || matched === undefined || entry.disabled) throw refuse(401, 'auth/invalid', 'invalid API key', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+    if (entry === undefined || matched === undefined || entry.disabled)
+      throw refuse(401, 'auth/invalid', 'invalid API key', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
     const now = this.#now();
     if ((entry.expires !== undefined && now >= entry.expires) || (matched.expires !== undefined && now >= matched.expires)) {
       throw refuse(401, 'auth/expired', 'API key expired', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });

@@ -60,7 +60,8 @@ export class Fields {
     const v = this.#value[key];
     if (v === undefined || v === null) return undefined;
     if (typeof v !== 'string' || v === '') throw configError(this.at(key), `expected a non-empty string, got ${describe(v)}`);
-    if (options.pattern !== undefined && !options.pattern.test(v)) throw configError(this.at(key), `expected ${options.what ?? `a string matching ${options.pattern}`}, got ${JSON.stringify(v)}`);
+    if (options.pattern !== undefined && !options.pattern.test(v))
+      throw configError(this.at(key), `expected ${options.what ?? `a string matching ${options.pattern}`}, got ${JSON.stringify(v)}`);
     return v;
   }
 
@@ -73,7 +74,8 @@ export class Fields {
   oneOf<T extends string>(key: string, choices: readonly T[], fallback: T): T {
     const v = this.#value[key];
     if (v === undefined || v === null) return fallback;
-    if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) throw configError(this.at(key), `expected one of ${choices.join(', ')}, got ${describe(v)}`);
+    if (typeof v !== 'string' || !(choices as readonly string[]).includes(v))
+      throw configError(this.at(key), `expected one of ${choices.join(', ')}, got ${describe(v)}`);
     return v as T;
   }
 
@@ -105,7 +107,8 @@ export class Fields {
       const m = SIZE.exec(v.trim());
       if (m !== null) n = Number(m[1]) * (SIZE_UNIT[m[2] ?? 'B'] ?? 1);
     }
-    if (n === undefined || n < 1 || n > max) throw configError(this.at(key), `expected a size in bytes (an integer or 64KiB, 1MB...) between 1 and ${max}, got ${describe(v)}`);
+    if (n === undefined || n < 1 || n > max)
+      throw configError(this.at(key), `expected a size in bytes (an integer or 64KiB, 1MB...) between 1 and ${max}, got ${describe(v)}`);
     return n;
   }
 
@@ -132,14 +135,15 @@ export class Fields {
     if (!Array.isArray(v)) throw configError(this.at(key), `expected a list, got ${describe(v)}`);
     if (options.nonEmpty === true && v.length === 0) throw configError(this.at(key), 'expected a non-empty list');
     if (options.max !== undefined && v.length > options.max) throw configError(this.at(key), `at most ${options.max} entries`);
-    return v.map((value, i) => ({ value, path: `${this.at(key)}[${i}]` }));
+    return (v as unknown[]).map((value, i) => ({ value, path: `${this.at(key)}[${i}]` }));
   }
 
   stringList(key: string, options: { pattern?: RegExp; what?: string; max?: number } = {}): string[] | undefined {
     if (!this.has(key)) return undefined;
     return this.list(key, options.max === undefined ? {} : { max: options.max }).map(({ value, path }) => {
       if (typeof value !== 'string' || value === '') throw configError(path, `expected a non-empty string, got ${describe(value)}`);
-      if (options.pattern !== undefined && !options.pattern.test(value)) throw configError(path, `expected ${options.what ?? `a string matching ${options.pattern}`}`);
+      if (options.pattern !== undefined && !options.pattern.test(value))
+        throw configError(path, `expected ${options.what ?? `a string matching ${options.pattern}`}`);
       return value;
     });
   }

@@ -41,7 +41,8 @@ function readUpstream(value: unknown, path: string, name: string): UpstreamConfi
     throw configError(f.at('url'), 'not a URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw configError(f.at('url'), 'expected http: or https:');
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') throw configError(f.at('url'), 'no credentials, query or fragment in the URL (use headers:)');
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '')
+    throw configError(f.at('url'), 'no credentials, query or fragment in the URL (use headers:)');
   const headers: Record<string, string> = {};
   for (const [h, v] of f.entries(
     'headers',
@@ -90,7 +91,21 @@ export function parseConfig(doc: unknown, baseDir: string): GatewayConfig {
     listen,
     admin,
     keys: { file: file(keys, 'file') },
-    limits: readLimits(f.object('limits', ['store', 'redis', 'onStoreError', 'perKey', 'perAddress', 'daily', 'maxConcurrent', 'maxQueue', 'queueTimeoutMs', 'maxBodyBytes', 'bodyIdleTimeoutMs'])),
+    limits: readLimits(
+      f.object('limits', [
+        'store',
+        'redis',
+        'onStoreError',
+        'perKey',
+        'perAddress',
+        'daily',
+        'maxConcurrent',
+        'maxQueue',
+        'queueTimeoutMs',
+        'maxBodyBytes',
+        'bodyIdleTimeoutMs',
+      ]),
+    ),
     upstreams,
     routes,
     audit: { file: file(audit, 'file'), hashKeyFile: file(audit, 'hashKeyFile'), logPrompts: audit?.boolean('logPrompts', false) ?? false },

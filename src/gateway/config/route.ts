@@ -20,12 +20,27 @@ import type {
 
 export const SENSITIVE_CATEGORIES: readonly SensitiveCategory[] = ['email', 'phone', 'card', 'iban', 'national-id', 'ip', 'secret'];
 
-const ROUTE_KEYS = ['path', 'kind', 'upstream', 'upstreamPath', 'models', 'scope', 'schema', 'validation', 'filter', 'detector', 'canary', 'sensitive', 'classifier', 'steal'] as const;
+const ROUTE_KEYS = [
+  'path',
+  'kind',
+  'upstream',
+  'upstreamPath',
+  'models',
+  'scope',
+  'schema',
+  'validation',
+  'filter',
+  'detector',
+  'canary',
+  'sensitive',
+  'classifier',
+  'steal',
+] as const;
 const PATH = /^(?:\/(?:[A-Za-z0-9._~-]+|\{model\}))+$/;
 const MODEL = /^[A-Za-z0-9._:/@-]{1,128}\*?$/;
 
 function readValidation(f: Fields | undefined): ValidationConfig {
-  const u = <T extends string>(k: string, dflt: T): T => (f?.oneOf(k, ['reject', 'strip'] as unknown as readonly T[], dflt) ?? dflt);
+  const u = <T extends string>(k: string, dflt: T): T => f?.oneOf(k, ['reject', 'strip'] as unknown as readonly T[], dflt) ?? dflt;
   const int = (k: string, dflt: number, max: number): number => f?.number(k, dflt, { integer: true, min: 1, max }) ?? dflt;
   const tensors = new Map<string, TensorRule>();
   for (const [name, rule] of f?.entries('tensors', (v, p) => {
@@ -160,7 +175,8 @@ export function readRoute(value: unknown, path: string, upstreams: ReadonlyMap<s
   const upstream = upstreams.get(upstreamName);
   if (upstream === undefined) throw configError(f.at('upstream'), `no upstream named ${JSON.stringify(upstreamName)}`);
   const schema = f.has('schema') ? readSchema(f.raw('schema'), f.at('schema')) : undefined;
-  if (schema !== undefined && !('type' in schema && schema.type === 'object')) throw configError(f.at('schema'), 'the top level of a request schema is an object');
+  if (schema !== undefined && !('type' in schema && schema.type === 'object'))
+    throw configError(f.at('schema'), 'the top level of a request schema is an object');
   if (kind === 'json' && schema === undefined) throw configError(f.at('schema'), 'required for a json route (the request schema)');
   if ((kind === 'openai-chat' || kind === 'openai-completions' || kind === 'kserve-v2') && schema !== undefined) {
     throw configError(f.at('schema'), `${kind} routes use the gateway's own schema`);
@@ -180,7 +196,24 @@ export function readRoute(value: unknown, path: string, upstreams: ReadonlyMap<s
     models: f.stringList('models', { pattern: MODEL, what: 'a model name (a trailing * matches a prefix)', max: 1000 }),
     scope: f.oneOf('scope', ['infer', 'admin'] as const, 'infer'),
     schema,
-    validation: readValidation(f.object('validation', ['maxMessages', 'maxChars', 'maxOutputTokens', 'maxChoices', 'invisible', 'bidi', 'tags', 'nfkc', 'allowSystem', 'allowTools', 'allowLogprobs', 'maxTensorElements', 'tensors', 'maxJsonDepth'])),
+    validation: readValidation(
+      f.object('validation', [
+        'maxMessages',
+        'maxChars',
+        'maxOutputTokens',
+        'maxChoices',
+        'invisible',
+        'bidi',
+        'tags',
+        'nfkc',
+        'allowSystem',
+        'allowTools',
+        'allowLogprobs',
+        'maxTensorElements',
+        'tensors',
+        'maxJsonDepth',
+      ]),
+    ),
     filter: readFilter(f.object('filter', ['roleSpoofing', 'templateInjection', 'markdownExfiltration', 'html', 'allowedLinkHosts', 'delimitUntrusted'])),
     detector: readDetector(f.object('detector', ['mode', 'request', 'response'])),
     canary: f.boolean('canary', kind === 'openai-chat'),

@@ -3,12 +3,29 @@
  * small, strict subset of JSON Schema (objects never allow extra fields).
  */
 import { configError, Fields } from './fields.js';
-import type { Schema } from '../validate/schema.js';
+import type { Schema } from '../validate/schema-type.js';
 
 /** Nesting of a declared schema (CWE-674 on our own config). */
 const MAX_SCHEMA_DEPTH = 16;
 
-const KEYS = ['type', 'properties', 'required', 'items', 'minItems', 'maxItems', 'minLength', 'maxLength', 'enum', 'pattern', 'text', 'minimum', 'maximum', 'anyOf', 'values', 'maxProperties'] as const;
+const KEYS = [
+  'type',
+  'properties',
+  'required',
+  'items',
+  'minItems',
+  'maxItems',
+  'minLength',
+  'maxLength',
+  'enum',
+  'pattern',
+  'text',
+  'minimum',
+  'maximum',
+  'anyOf',
+  'values',
+  'maxProperties',
+] as const;
 
 export function readSchema(value: unknown, path: string, depth = 0): Schema {
   if (depth > MAX_SCHEMA_DEPTH) throw configError(path, `schema nested deeper than ${MAX_SCHEMA_DEPTH}`);
@@ -44,7 +61,11 @@ export function readSchema(value: unknown, path: string, depth = 0): Schema {
     }
     case 'map':
       if (!f.has('values')) throw configError(f.at('values'), 'required for a map');
-      return { type, values: readSchema(f.raw('values'), f.at('values'), depth + 1), maxProperties: f.number('maxProperties', 64, { integer: true, min: 1, max: 10_000 }) };
+      return {
+        type,
+        values: readSchema(f.raw('values'), f.at('values'), depth + 1),
+        maxProperties: f.number('maxProperties', 64, { integer: true, min: 1, max: 10_000 }),
+      };
     case 'array':
       if (!f.has('items')) throw configError(f.at('items'), 'required for an array');
       return { type, items: readSchema(f.raw('items'), f.at('items'), depth + 1), minItems: count('minItems'), maxItems: count('maxItems') ?? 1024 };
@@ -58,7 +79,14 @@ export function readSchema(value: unknown, path: string, depth = 0): Schema {
           throw configError(f.at('pattern'), 'not a valid regular expression');
         }
       }
-      return { type, minLength: count('minLength'), maxLength: count('maxLength') ?? 100_000, enum: f.stringList('enum'), pattern: re, text: f.boolean('text', true) };
+      return {
+        type,
+        minLength: count('minLength'),
+        maxLength: count('maxLength') ?? 100_000,
+        enum: f.stringList('enum'),
+        pattern: re,
+        text: f.boolean('text', true),
+      };
     }
     case 'number':
     case 'integer':

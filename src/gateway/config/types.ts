@@ -3,7 +3,7 @@
  * default applied. `load.ts` builds it from YAML; `createGateway` also takes
  * it from code (through `parseConfig`, so both paths are checked alike).
  */
-import type { Schema } from '../validate/schema.js';
+import type { Schema } from '../validate/schema-type.js';
 
 export interface TlsConfig {
   readonly cert: string;

@@ -17,5 +17,5 @@ export function escapeHtml(s: string): string {
 
 /** Backslash-escapes markdown link syntax so `![x](url)` renders as text. */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[!\[\]()]/g, (c) => `\\${c}`);
+  return s.replace(/[![\]()]/g, (c) => `\\${c}`);
 }

@@ -20,13 +20,34 @@ interface InputRule {
 
 export const INPUT_RULES: readonly InputRule[] = [
   // ChatML, Llama 3, Phi, Qwen, DeepSeek, Harmony and FIM control tokens: <|name|>, and Llama 2 / Mistral / Gemma markers.
-  { id: 'filter/role-marker', setting: 'roleSpoofing', hint: /[<[｜]/, pattern: /<\|[A-Za-z_][A-Za-z0-9_ ]{0,40}\|>|<｜[^｜\n]{1,40}｜>|\[\/?INST\]|<<\/?SYS>>|<\/?(?:start_of_turn|end_of_turn|bos|eos)>|<\/s>/gi },
+  {
+    id: 'filter/role-marker',
+    setting: 'roleSpoofing',
+    hint: /[<[｜]/,
+    pattern: /<\|[A-Za-z_][A-Za-z0-9_ ]{0,40}\|>|<｜[^｜\n]{1,40}｜>|\[\/?INST\]|<<\/?SYS>>|<\/?(?:start_of_turn|end_of_turn|bos|eos)>|<\/s>/gi,
+  },
   // A line that opens a fake turn: "system:", "### Assistant:", "<system>".
-  { id: 'filter/fake-turn', setting: 'roleSpoofing', hint: /[:<]/, pattern: /^[ \t>]*(?:#{1,4}[ \t]*)?(?:system|assistant|developer)[ \t]*(?:prompt|message)?[ \t]*:|<\/?(?:system|assistant|developer)>/gim },
+  {
+    id: 'filter/fake-turn',
+    setting: 'roleSpoofing',
+    hint: /[:<]/,
+    pattern: /^[ \t>]*(?:#{1,4}[ \t]*)?(?:system|assistant|developer)[ \t]*(?:prompt|message)?[ \t]*:|<\/?(?:system|assistant|developer)>/gim,
+  },
   // Tool-call markup of the common templates (Hermes/Qwen <tool_call>, Llama <|python_tag|> is a role marker above) and OpenAI JSON fields.
-  { id: 'filter/tool-call-spoofing', setting: 'roleSpoofing', hint: /[<"]/, pattern: /<\/?(?:tool_call|tool_calls|tool_response|tool_result|function_call|function_calls|functions)\b[^>\n]{0,200}>|"(?:tool_calls|function_call|tool_call_id)"[ \t]*:/gi },
+  {
+    id: 'filter/tool-call-spoofing',
+    setting: 'roleSpoofing',
+    hint: /[<"]/,
+    pattern:
+      /<\/?(?:tool_call|tool_calls|tool_response|tool_result|function_call|function_calls|functions)\b[^>\n]{0,200}>|"(?:tool_calls|function_call|tool_call_id)"[ \t]*:/gi,
+  },
   // Jinja/Django/Handlebars {{ }} {% %}, JS/shell ${ }, Ruby #{ }, ERB/JSP <% %>.
-  { id: 'filter/template-injection', setting: 'templateInjection', hint: /[{%]/, pattern: /\{\{[\s\S]{0,500}?\}\}|\{%[\s\S]{0,500}?%\}|\$\{[^}\n]{0,200}\}|#\{[^}\n]{0,200}\}|<%[\s\S]{0,500}?%>/g },
+  {
+    id: 'filter/template-injection',
+    setting: 'templateInjection',
+    hint: /[{%]/,
+    pattern: /\{\{[\s\S]{0,500}?\}\}|\{%[\s\S]{0,500}?%\}|\$\{[^}\n]{0,200}\}|#\{[^}\n]{0,200}\}|<%[\s\S]{0,500}?%>/g,
+  },
 ];
 
 export interface InputFindings {

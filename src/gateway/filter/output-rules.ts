@@ -19,7 +19,8 @@ const MD_LINK = /(?<!!)\[([^\]\n]{0,1000})\]\(\s*<?([^()\s>]{1,4096})>?(?:\s+(?:
 const MD_REF_IMAGE = /!\[([^\]\n]{0,1000})\]\[([^\]\n]{0,200})\]/g;
 const MD_DEFINITION = /^[ ]{0,3}\[([^\]\n]{1,200})\]:[ \t]*<?(\S{1,4096}?)>?(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$/gm;
 /** Elements that run code or fetch something by being rendered. */
-const DANGEROUS_ELEMENT = /<(script|style|iframe|frame|frameset|object|embed|applet|svg|math|template|noscript)\b[^>]*>[\s\S]{0,65536}?<\/\1\s*>|<\/?(?:script|style|iframe|frame|frameset|object|embed|applet|svg|math|template|noscript|img|image|video|audio|source|track|link|meta|base|form|input|button|textarea|select|option)\b[^<>]{0,2000}>?/gi;
+const DANGEROUS_ELEMENT =
+  /<(script|style|iframe|frame|frameset|object|embed|applet|svg|math|template|noscript)\b[^>]*>[\s\S]{0,65536}?<\/\1\s*>|<\/?(?:script|style|iframe|frame|frameset|object|embed|applet|svg|math|template|noscript|img|image|video|audio|source|track|link|meta|base|form|input|button|textarea|select|option)\b[^<>]{0,2000}>?/gi;
 const EVENT_HANDLER_TAG = /<[A-Za-z][A-Za-z0-9-]{0,30}\b[^<>]{0,2000}?\son[a-z]{2,30}\s*=[^<>]{0,2000}>/gi;
 // The URL runs to a quote, space or angle bracket; parentheses only when balanced (one level), so a markdown link's `)` stays.
 const JS_URL = /\b(?:(?:javascript|vbscript)\s*:|data:text\/html)(?:[^\s"'<>()]|\([^\s"'<>()]{0,200}\)){0,2000}/gi;
@@ -56,18 +57,38 @@ export function filterOutput(text: string, config: FilterConfig): OutputFindings
   if (md !== 'off' && text.includes('[')) {
     for (const m of text.matchAll(MD_IMAGE)) {
       if (hostAllowed(m[2] ?? '', config.allowedLinkHosts)) continue;
-      fire('output/markdown-image', md, { start: m.index, end: m.index + m[0].length, replacement: md === 'escape' ? escapeMarkdown(m[0]) : '', rule: 'output/markdown-image' });
+      fire('output/markdown-image', md, {
+        start: m.index,
+        end: m.index + m[0].length,
+        replacement: md === 'escape' ? escapeMarkdown(m[0]) : '',
+        rule: 'output/markdown-image',
+      });
     }
     for (const m of text.matchAll(MD_LINK)) {
       if (hostAllowed(m[2] ?? '', config.allowedLinkHosts)) continue;
-      fire('output/markdown-link', md, { start: m.index, end: m.index + m[0].length, replacement: md === 'escape' ? escapeMarkdown(m[0]) : (m[1] ?? ''), rule: 'output/markdown-link' });
+      fire('output/markdown-link', md, {
+        start: m.index,
+        end: m.index + m[0].length,
+        replacement: md === 'escape' ? escapeMarkdown(m[0]) : (m[1] ?? ''),
+        rule: 'output/markdown-link',
+      });
     }
     for (const m of text.matchAll(MD_DEFINITION)) {
       if (hostAllowed(m[2] ?? '', config.allowedLinkHosts)) continue;
-      fire('output/markdown-link', md, { start: m.index, end: m.index + m[0].length, replacement: md === 'escape' ? escapeMarkdown(m[0]) : '', rule: 'output/markdown-link' });
+      fire('output/markdown-link', md, {
+        start: m.index,
+        end: m.index + m[0].length,
+        replacement: md === 'escape' ? escapeMarkdown(m[0]) : '',
+        rule: 'output/markdown-link',
+      });
     }
     for (const m of text.matchAll(MD_REF_IMAGE)) {
-      fire('output/markdown-image', md, { start: m.index, end: m.index + m[0].length, replacement: md === 'escape' ? escapeMarkdown(m[0]) : '', rule: 'output/markdown-image' });
+      fire('output/markdown-image', md, {
+        start: m.index,
+        end: m.index + m[0].length,
+        replacement: md === 'escape' ? escapeMarkdown(m[0]) : '',
+        rule: 'output/markdown-image',
+      });
     }
   }
   const html = config.html;

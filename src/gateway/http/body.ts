@@ -43,16 +43,27 @@ export function readBody(req: IncomingMessage, maxBytes: number, idleMs: number)
         reject(e);
       }
     };
-    const timer = setTimeout(() => finish(refuse(408, 'body/timeout', `request body stalled for ${idleMs} ms`)), idleMs);
+    const timer = setTimeout(() => {
+      finish(refuse(408, 'body/timeout', `request body stalled for ${idleMs} ms`));
+    }, idleMs);
     const onData = (c: Buffer): void => {
       size += c.length;
-      if (size > maxBytes) return finish(refuse(413, 'body/too-large', `request body over ${maxBytes} bytes`));
+      if (size > maxBytes) {
+        finish(refuse(413, 'body/too-large', `request body over ${maxBytes} bytes`));
+        return;
+      }
       chunks.push(c);
       timer.refresh();
     };
-    const onEnd = (): void => finish(undefined);
-    const onAborted = (): void => finish(refuse(400, 'body/truncated', 'the request body ended early'));
-    const onError = (): void => finish(refuse(400, 'body/truncated', 'the request body could not be read'));
+    const onEnd = (): void => {
+      finish(undefined);
+    };
+    const onAborted = (): void => {
+      finish(refuse(400, 'body/truncated', 'the request body ended early'));
+    };
+    const onError = (): void => {
+      finish(refuse(400, 'body/truncated', 'the request body could not be read'));
+    };
     const onClose = (): void => {
       if (!req.complete) finish(refuse(400, 'body/truncated', 'the request body ended early'));
     };

@@ -5,7 +5,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   const text = JSON.stringify(body);
   const bytes = Buffer.byteLength(text);
   if (res.headersSent || res.destroyed) return 0;
-  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(bytes), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': String(bytes),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(text);
   return bytes;
 }

@@ -14,10 +14,33 @@ const MAX_RESPONSE_DEPTH = 64;
 
 const TORCHSERVE_DEFAULT: Schema = {
   anyOf: [
-    { type: 'object', properties: { data: { anyOf: [{ type: 'string', maxLength: 100_000, text: true }, { type: 'array', items: { type: 'number' }, maxItems: 1_000_000 }] } }, required: ['data'] },
     {
       type: 'object',
-      properties: { instances: { type: 'array', items: { anyOf: [{ type: 'string', maxLength: 100_000, text: true }, { type: 'array', items: { type: 'number' }, maxItems: 1_000_000 }] }, minItems: 1, maxItems: 256 } },
+      properties: {
+        data: {
+          anyOf: [
+            { type: 'string', maxLength: 100_000, text: true },
+            { type: 'array', items: { type: 'number' }, maxItems: 1_000_000 },
+          ],
+        },
+      },
+      required: ['data'],
+    },
+    {
+      type: 'object',
+      properties: {
+        instances: {
+          type: 'array',
+          items: {
+            anyOf: [
+              { type: 'string', maxLength: 100_000, text: true },
+              { type: 'array', items: { type: 'number' }, maxItems: 1_000_000 },
+            ],
+          },
+          minItems: 1,
+          maxItems: 256,
+        },
+      },
       required: ['instances'],
     },
   ],
@@ -51,7 +74,13 @@ export const jsonRoute: RouteAdapter = {
     // Route schemas are objects at the top (config/route.ts checks it), so a valid body is one.
     const numbers: number[] = [];
     numbersIn(body, numbers, route.validation.maxTensorElements);
-    return { body: body as Record<string, unknown>, model: pathModel, stream: false, texts: slots.map((slot) => ({ slot, author: 'input' })), numbers: numbers.length > 0 ? numbers : undefined };
+    return {
+      body: body as Record<string, unknown>,
+      model: pathModel,
+      stream: false,
+      texts: slots.map((slot) => ({ slot, author: 'input' })),
+      numbers: numbers.length > 0 ? numbers : undefined,
+    };
   },
 
   response(json: unknown) {

@@ -10,7 +10,11 @@ import { checkTensor, DATATYPES } from '../validate/tensor.js';
 import { BadUpstreamResponse, isObject, type OutputText, type ParsedRequest, type RouteAdapter } from './adapter.js';
 
 const TENSOR_NAME = /^[A-Za-z0-9_.:/-]{1,128}$/;
-const PARAMETERS: Schema = { type: 'map', values: { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'number' }, { type: 'boolean' }] }, maxProperties: 32 };
+const PARAMETERS: Schema = {
+  type: 'map',
+  values: { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'number' }, { type: 'boolean' }] },
+  maxProperties: 32,
+};
 
 function buildKserveSchema(v: ValidationConfig): Schema {
   const input: Schema = {
@@ -31,7 +35,11 @@ function buildKserveSchema(v: ValidationConfig): Schema {
       id: { type: 'string', maxLength: 256 },
       parameters: PARAMETERS,
       inputs: { type: 'array', items: input, minItems: 1, maxItems: 64 },
-      outputs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string', pattern: TENSOR_NAME }, parameters: PARAMETERS }, required: ['name'] }, maxItems: 64 },
+      outputs: {
+        type: 'array',
+        items: { type: 'object', properties: { name: { type: 'string', pattern: TENSOR_NAME }, parameters: PARAMETERS }, required: ['name'] },
+        maxItems: 64,
+      },
     },
     required: ['inputs'],
   };
@@ -61,7 +69,8 @@ export const kserveV2: RouteAdapter = {
     inputs.forEach((t, i) => {
       if (names.has(t.name)) throw refuse(400, 'tensor/duplicate-input', `inputs[${i}].name: ${t.name} given twice`, { rules: ['tensor/duplicate-input'] });
       names.add(t.name);
-      if (rules.size > 0 && !rules.has(t.name)) throw refuse(400, 'tensor/unknown-input', `inputs[${i}].name: ${t.name} is not an input of this model`, { rules: ['tensor/unknown-input'] });
+      if (rules.size > 0 && !rules.has(t.name))
+        throw refuse(400, 'tensor/unknown-input', `inputs[${i}].name: ${t.name} is not an input of this model`, { rules: ['tensor/unknown-input'] });
       const checked = checkTensor(t, `inputs[${i}]`, rules.get(t.name), route.validation.maxTensorElements - total);
       total += checked.values.length + checked.slots.length;
       numbers.push(...checked.values);

@@ -5,7 +5,7 @@
  */
 import type { RouteConfig, ValidationConfig } from '../config/types.js';
 import { refuse } from '../errors.js';
-import { validateSchema, type Schema } from '../validate/schema.js';
+import { readSlot, validateSchema, type Schema } from '../validate/schema.js';
 import { type Author, type ParsedRequest, type RequestText, type RouteAdapter } from './adapter.js';
 import { appendText, choiceTexts, samplingFields, textChunk } from './openai-common.js';
 
@@ -38,7 +38,11 @@ function buildChatSchema(v: ValidationConfig): Schema {
         properties: {
           id: { type: 'string', maxLength: 128 },
           type: { type: 'string', enum: ['function'] },
-          function: { type: 'object', properties: { name: { type: 'string', pattern: NAME }, arguments: { type: 'string', maxLength: v.maxChars, text: true } }, required: ['name', 'arguments'] },
+          function: {
+            type: 'object',
+            properties: { name: { type: 'string', pattern: NAME }, arguments: { type: 'string', maxLength: v.maxChars, text: true } },
+            required: ['name', 'arguments'],
+          },
         },
         required: ['id', 'type', 'function'],
       },
@@ -52,7 +56,12 @@ function buildChatSchema(v: ValidationConfig): Schema {
           type: { type: 'string', enum: ['function'] },
           function: {
             type: 'object',
-            properties: { name: { type: 'string', pattern: NAME }, description: { type: 'string', maxLength: 4096, text: true }, parameters: { type: 'json' }, strict: { type: 'boolean' } },
+            properties: {
+              name: { type: 'string', pattern: NAME },
+              description: { type: 'string', maxLength: 4096, text: true },
+              parameters: { type: 'json' },
+              strict: { type: 'boolean' },
+            },
             required: ['name'],
           },
         },
@@ -90,8 +99,9 @@ export const openAIChat: RouteAdapter = {
       const author: Author = role === 'system' || role === 'developer' ? 'system' : role === 'assistant' ? 'assistant' : role === 'tool' ? 'tool' : 'user';
       return { slot, author };
     });
-    const chars = texts.reduce((n, t) => n + (t.slot.holder as Record<string | number, string>)[t.slot.key]!.length, 0);
-    if (chars > route.validation.maxChars) throw refuse(400, 'schema/length', `more than ${route.validation.maxChars} characters of text`, { rules: ['schema/length'] });
+    const chars = texts.reduce((n, t) => n + readSlot(t.slot).length, 0);
+    if (chars > route.validation.maxChars)
+      throw refuse(400, 'schema/length', `more than ${route.validation.maxChars} characters of text`, { rules: ['schema/length'] });
     return { body: b, model: b['model'] as string, stream: b['stream'] === true, texts, numbers: undefined };
   },
 
@@ -115,5 +125,7 @@ export const openAIChat: RouteAdapter = {
   },
 
   textChunk: (template, index, text) => textChunk(template, index, text, 'delta', 'content'),
-  appendText: (chunk, index, text) => appendText(chunk, index, text, 'delta', 'content'),
+  appendText: (chunk, index, text) => {
+    appendText(chunk, index, text, 'delta', 'content');
+  },
 };

@@ -47,7 +47,8 @@ export function choicesOf(json: unknown, maxChoices: number): Record<string, unk
 export function choiceIndex(c: Record<string, unknown>, fallback: number, maxChoices: number): number {
   const i = c['index'];
   if (i === undefined) return fallback;
-  if (typeof i !== 'number' || !Number.isSafeInteger(i) || i < 0 || i >= Math.max(maxChoices, 1) + 1) throw new BadUpstreamResponse('choice index out of range');
+  if (typeof i !== 'number' || !Number.isSafeInteger(i) || i < 0 || i >= Math.max(maxChoices, 1) + 1)
+    throw new BadUpstreamResponse('choice index out of range');
   return i;
 }
 
@@ -67,7 +68,8 @@ export function choiceTexts(json: unknown, v: ValidationConfig, holderKey: strin
     if (holderKey !== undefined && holder !== undefined && !isObject(holder)) throw new BadUpstreamResponse(`choice ${holderKey} is not an object`);
     if (isObject(holder)) {
       const t = holder[field];
-      if (typeof t === 'string') texts.push({ slot: { holder, key: field, path: `choices[${n}].${holderKey === undefined ? '' : `${holderKey}.`}${field}` }, choice: index });
+      if (typeof t === 'string')
+        texts.push({ slot: { holder, key: field, path: `choices[${n}].${holderKey === undefined ? '' : `${holderKey}.`}${field}` }, choice: index });
       else if (t !== undefined && t !== null) throw new BadUpstreamResponse(`choice ${field} is not a string`);
     }
     const fr = c['finish_reason'];
@@ -77,7 +79,13 @@ export function choiceTexts(json: unknown, v: ValidationConfig, holderKey: strin
 }
 
 /** Chunk helpers for streams: the choice's text lives at `holderKey.field` (chat: delta.content) or `field` (completions: text). */
-export function textChunk(template: Record<string, unknown>, index: number, text: string, holderKey: string | undefined, field: string): Record<string, unknown> {
+export function textChunk(
+  template: Record<string, unknown>,
+  index: number,
+  text: string,
+  holderKey: string | undefined,
+  field: string,
+): Record<string, unknown> {
   const choice: Record<string, unknown> = { index, finish_reason: null };
   if (holderKey === undefined) choice[field] = text;
   else choice[holderKey] = { [field]: text };
@@ -90,10 +98,10 @@ export function appendText(chunk: Record<string, unknown>, index: number, text: 
   if (!Array.isArray(choices)) return;
   const c = choices.find((x, n) => isObject(x) && (x['index'] ?? n) === index) as Record<string, unknown> | undefined;
   if (c === undefined) return;
-  if (holderKey === undefined) c[field] = `${typeof c[field] === 'string' ? (c[field] as string) : ''}${text}`;
+  if (holderKey === undefined) c[field] = `${typeof c[field] === 'string' ? c[field] : ''}${text}`;
   else {
-    const h = isObject(c[holderKey]) ? (c[holderKey] as Record<string, unknown>) : {};
-    h[field] = `${typeof h[field] === 'string' ? (h[field] as string) : ''}${text}`;
+    const h = isObject(c[holderKey]) ? c[holderKey] : {};
+    h[field] = `${typeof h[field] === 'string' ? h[field] : ''}${text}`;
     c[holderKey] = h;
   }
 }

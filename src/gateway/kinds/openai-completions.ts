@@ -30,7 +30,8 @@ export const openAICompletions: RouteAdapter = {
   parse(body: unknown, _pathModel: string | undefined, route: RouteConfig): ParsedRequest {
     const slots = validateSchema(completionsSchema(route.validation), body);
     const chars = slots.reduce((n, s) => n + readSlot(s).length, 0);
-    if (chars > route.validation.maxChars) throw refuse(400, 'schema/length', `more than ${route.validation.maxChars} characters of text`, { rules: ['schema/length'] });
+    if (chars > route.validation.maxChars)
+      throw refuse(400, 'schema/length', `more than ${route.validation.maxChars} characters of text`, { rules: ['schema/length'] });
     const b = body as Record<string, unknown>;
     return { body: b, model: b['model'] as string, stream: b['stream'] === true, texts: slots.map((slot) => ({ slot, author: 'user' })), numbers: undefined };
   },
@@ -44,5 +45,7 @@ export const openAICompletions: RouteAdapter = {
   },
 
   textChunk: (template, index, text) => textChunk(template, index, text, undefined, 'text'),
-  appendText: (chunk, index, text) => appendText(chunk, index, text, undefined, 'text'),
+  appendText: (chunk, index, text) => {
+    appendText(chunk, index, text, undefined, 'text');
+  },
 };

@@ -38,7 +38,8 @@ export class ConcurrencyGate {
       this.#active++;
       return Promise.resolve(this.#releaser());
     }
-    if (this.#queue.length >= this.#maxQueue) return Promise.reject(refuse(503, 'limit/queue-full', 'the gateway is at capacity', { headers: { 'retry-after': '1' } }));
+    if (this.#queue.length >= this.#maxQueue)
+      return Promise.reject(refuse(503, 'limit/queue-full', 'the gateway is at capacity', { headers: { 'retry-after': '1' } }));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         resolve,

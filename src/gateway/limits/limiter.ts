@@ -79,7 +79,13 @@ export class Limiter {
     const day = this.#day();
     const quotaRefusal = (reason: string, what: string, limit: number): never => {
       throw refuse(429, reason, `daily ${what} quota spent`, {
-        headers: { ...headers, 'retry-after': String(this.#secondsToMidnight()), 'ratelimit-limit': String(limit), 'ratelimit-remaining': '0', 'ratelimit-reset': String(this.#secondsToMidnight()) },
+        headers: {
+          ...headers,
+          'retry-after': String(this.#secondsToMidnight()),
+          'ratelimit-limit': String(limit),
+          'ratelimit-remaining': '0',
+          'ratelimit-reset': String(this.#secondsToMidnight()),
+        },
       });
     };
     if (quota.requests !== undefined) {
@@ -101,7 +107,8 @@ export class Limiter {
   async checkQueryBudget(keyId: string, route: string, perDay: number | undefined): Promise<void> {
     if (perDay === undefined) return;
     const n = await this.#guard(() => this.#store.add(`steal:${keyId}:${route}:${this.#day()}`, 1, DAY_SEC * 2), 0);
-    if (n > perDay) throw refuse(429, 'steal/query-budget', 'daily query budget for this model spent', { headers: { 'retry-after': String(this.#secondsToMidnight()) } });
+    if (n > perDay)
+      throw refuse(429, 'steal/query-budget', 'daily query budget for this model spent', { headers: { 'retry-after': String(this.#secondsToMidnight()) } });
   }
 
   /** Charges what the exchange used, after the response. Errors are swallowed: the response is already out. */

@@ -55,7 +55,8 @@ export class RedisStore implements LimitStore {
 
   async take(key: string, bucket: BucketConfig, cost: number): Promise<BucketResult> {
     const r = await this.#script(TAKE, key, [bucket.ratePerSec, bucket.burst, cost]);
-    if (!Array.isArray(r) || typeof r[0] !== 'number' || typeof r[1] !== 'string' || !Number.isFinite(Number(r[1]))) throw new GatewayError('E_STORE', 'redis: unexpected bucket reply');
+    if (!Array.isArray(r) || typeof r[0] !== 'number' || typeof r[1] !== 'string' || !Number.isFinite(Number(r[1])))
+      throw new GatewayError('E_STORE', 'redis: unexpected bucket reply');
     return bucketResult(Number(r[1]), r[0] === 1, cost, bucket);
   }
 

@@ -117,7 +117,9 @@ export class RespClient {
 
   #send(socket: Socket, args: readonly (string | number)[]): Promise<RespValue> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.#fail(new GatewayError('E_STORE', `redis did not answer within ${this.#options.timeoutMs} ms`)), this.#options.timeoutMs);
+      const timer = setTimeout(() => {
+        this.#fail(new GatewayError('E_STORE', `redis did not answer within ${this.#options.timeoutMs} ms`));
+      }, this.#options.timeoutMs);
       this.#pending.push({ resolve, reject, timer });
       socket.write(encodeCommand(args));
     });
@@ -128,9 +130,15 @@ export class RespClient {
     socket.setNoDelay(true);
     this.#socket = socket;
     this.#buffer = Buffer.alloc(0);
-    socket.on('data', (d: Buffer) => this.#onData(d));
-    socket.on('error', (e) => this.#fail(new GatewayError('E_STORE', `redis: ${e.message}`, { cause: e })));
-    socket.on('close', () => this.#fail(new GatewayError('E_STORE', 'redis connection closed')));
+    socket.on('data', (d: Buffer) => {
+      this.#onData(d);
+    });
+    socket.on('error', (e) => {
+      this.#fail(new GatewayError('E_STORE', `redis: ${e.message}`, { cause: e }));
+    });
+    socket.on('close', () => {
+      this.#fail(new GatewayError('E_STORE', 'redis connection closed'));
+    });
     if (this.#options.password !== undefined) {
       this.#send(socket, ['AUTH', this.#options.password]).catch(() => undefined);
     }
@@ -139,19 +147,26 @@ export class RespClient {
 
   #onData(d: Buffer): void {
     this.#buffer = this.#buffer.length === 0 ? d : Buffer.concat([this.#buffer, d]);
-    if (this.#buffer.length > MAX_BUFFER) return this.#fail(new GatewayError('E_STORE', 'redis reply too large'));
+    if (this.#buffer.length > MAX_BUFFER) {
+      this.#fail(new GatewayError('E_STORE', 'redis reply too large'));
+      return;
+    }
     let at = 0;
     for (;;) {
       let r: ReturnType<typeof parseReply>;
       try {
         r = parseReply(this.#buffer, at);
       } catch (e) {
-        return this.#fail(new GatewayError('E_STORE', `redis protocol error: ${e instanceof Error ? e.message : String(e)}`));
+        this.#fail(new GatewayError('E_STORE', `redis protocol error: ${e instanceof Error ? e.message : String(e)}`));
+        return;
       }
       if (r === INCOMPLETE) break;
       at = r.end;
       const p = this.#pending.shift();
-      if (p === undefined) return this.#fail(new GatewayError('E_STORE', 'redis sent a reply nobody asked for'));
+      if (p === undefined) {
+        this.#fail(new GatewayError('E_STORE', 'redis sent a reply nobody asked for'));
+        return;
+      }
       clearTimeout(p.timer);
       p.resolve(r.value);
     }

@@ -30,7 +30,14 @@ function readPem(path: string, what: string): Buffer {
   }
 }
 
-export function createListener(cfg: ListenerConfig, name: string, handler: Handler, onClientError: ClientErrorHandler, allowPublicFlag: boolean, log: (line: string) => void): Server {
+export function createListener(
+  cfg: ListenerConfig,
+  name: string,
+  handler: Handler,
+  onClientError: ClientErrorHandler,
+  allowPublicFlag: boolean,
+  log: (line: string) => void,
+): Server {
   if (!isLoopback(cfg.host)) {
     if (!cfg.allowPublic && !allowPublicFlag) {
       throw new GatewayError('E_LISTEN', `${name} listener: ${cfg.host} is not a loopback address; set allowPublic: true or pass --allow-public to expose it`);
@@ -55,21 +62,29 @@ export function createListener(cfg: ListenerConfig, name: string, handler: Handl
             cert: readPem(cfg.tls.cert, 'tls.cert'),
             key: readPem(cfg.tls.key, 'tls.key'),
             minVersion: cfg.tls.minVersion,
-            ...(cfg.tls.clientCa === undefined ? {} : { ca: readPem(cfg.tls.clientCa, 'tls.clientCa'), requestCert: true, rejectUnauthorized: cfg.tls.requireClientCert }),
+            ...(cfg.tls.clientCa === undefined
+              ? {}
+              : { ca: readPem(cfg.tls.clientCa, 'tls.clientCa'), requestCert: true, rejectUnauthorized: cfg.tls.requireClientCert }),
           },
           handler,
         );
   server.maxHeadersCount = cfg.maxHeaders + 1;
   server.maxConnections = cfg.maxConnections;
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => onClientError(err.code ?? 'ERR_UNKNOWN', socket));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    onClientError(err.code ?? 'ERR_UNKNOWN', socket);
+  });
   // A TLS handshake that fails (no or bad client certificate) never becomes a request.
-  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: Socket) => onClientError(`TLS:${err.code ?? 'handshake'}`, socket));
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    onClientError(`TLS:${err.code ?? 'handshake'}`, socket);
+  });
   return server;
 }
 
 export function listen(server: Server, cfg: ListenerConfig): Promise<{ host: string; port: number }> {
   return new Promise((resolve, reject) => {
-    const onError = (e: Error): void => reject(new GatewayError('E_LISTEN', `cannot listen on ${cfg.host}:${cfg.port}: ${e.message}`, { cause: e }));
+    const onError = (e: Error): void => {
+      reject(new GatewayError('E_LISTEN', `cannot listen on ${cfg.host}:${cfg.port}: ${e.message}`, { cause: e }));
+    };
     server.once('error', onError);
     server.listen({ host: cfg.host, port: cfg.port }, () => {
       server.off('error', onError);

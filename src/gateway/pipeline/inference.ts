@@ -57,7 +57,7 @@ export function newRecord(req: IncomingMessage, listener: AuditRecord['listener'
     chars: undefined,
     promptHash: undefined,
     prompt: undefined,
-    clientCert: cert !== undefined && cert !== null && 'fingerprint256' in cert && typeof cert.fingerprint256 === 'string' ? cert.fingerprint256 : undefined,
+    clientCert: cert !== undefined && 'fingerprint256' in cert && typeof cert.fingerprint256 === 'string' ? cert.fingerprint256 : undefined,
     pradaW: undefined,
   };
 }
@@ -78,7 +78,9 @@ export function inferenceHandler(rt: Runtime): (req: IncomingMessage, res: Serve
     const started = process.hrtime.bigint();
     const record = newRecord(req, 'inference', rt.now());
     handle(rt, req, res, record).then(
-      (status) => finishRecord(rt, record, started, status),
+      (status) => {
+        finishRecord(rt, record, started, status);
+      },
       (e: unknown) => {
         const status = failed(rt, req, res, record, e);
         finishRecord(rt, record, started, status);
@@ -119,7 +121,8 @@ function failed(rt: Runtime, req: IncomingMessage, res: ServerResponse, record: 
 
 async function handle(rt: Runtime, req: IncomingMessage, res: ServerResponse, record: AuditRecord): Promise<number> {
   const addressHeaders = await rt.limiter.checkAddress(record.addr);
-  if (req.rawHeaders.length / 2 > rt.config.listen.maxHeaders) throw refuse(431, 'request/header-flood', `more than ${rt.config.listen.maxHeaders} header fields`);
+  if (req.rawHeaders.length / 2 > rt.config.listen.maxHeaders)
+    throw refuse(431, 'request/header-flood', `more than ${rt.config.listen.maxHeaders} header fields`);
   const match = matchRoute(rt.routes, record.path);
   if (match === undefined) throw refuse(404, 'route/not-found', 'no such route');
   const route = match.route;
@@ -189,13 +192,18 @@ async function handle(rt: Runtime, req: IncomingMessage, res: ServerResponse, re
       res,
       promptChars: texts.joined.length,
     };
-    usage = parsed.stream ? await relayStream(exchange, response, () => call.abort()) : await relayBuffered(exchange, response);
+    usage = parsed.stream
+      ? await relayStream(exchange, response, () => {
+          call.abort();
+        })
+      : await relayBuffered(exchange, response);
   } finally {
     release();
   }
   record.chars = usage.chars;
   record.tokens = usage.tokens;
   const quota = key.daily ?? rt.config.limits.daily;
-  if (quota.chars !== undefined || quota.tokens !== undefined) await rt.limiter.charge(key.id, quota.chars === undefined ? 0 : usage.chars, quota.tokens === undefined ? 0 : usage.tokens);
+  if (quota.chars !== undefined || quota.tokens !== undefined)
+    await rt.limiter.charge(key.id, quota.chars === undefined ? 0 : usage.chars, quota.tokens === undefined ? 0 : usage.tokens);
   return res.statusCode;
 }

@@ -41,12 +41,14 @@ export function processRequestTexts(parsed: ParsedRequest, route: CompiledRoute,
   for (const t of parsed.texts) {
     const cleaned = cleanText(readSlot(t.slot), cfg.validation);
     note(record, cleaned.found);
-    if (cleaned.reject !== undefined) throw refuse(400, cleaned.reject, `${t.slot.path}: text contains characters this route refuses`, { rules: cleaned.found });
+    if (cleaned.reject !== undefined)
+      throw refuse(400, cleaned.reject, `${t.slot.path}: text contains characters this route refuses`, { rules: cleaned.found });
     let text = cleaned.text;
     parts.push(text);
     const filtered = filterInput(text, t.author, cfg.filter);
     note(record, filtered.fired);
-    if (filtered.rejected.length > 0) throw refuse(400, filtered.rejected[0] ?? 'filter/rejected', `${t.slot.path}: text refused by an input filter`, { rules: filtered.fired });
+    if (filtered.rejected.length > 0)
+      throw refuse(400, filtered.rejected[0] ?? 'filter/rejected', `${t.slot.path}: text refused by an input filter`, { rules: filtered.fired });
     text = applyEdits(text, resolveEdits(filtered.edits));
     if (t.author !== 'system') {
       const verdict = verifyText(route.detector, text, cfg.detector.request);
@@ -58,7 +60,10 @@ export function processRequestTexts(parsed: ParsedRequest, route: CompiledRoute,
     }
     const sensitive = protect(text, cfg.sensitive.request, route.requestCategories, placeholders);
     note(record, sensitive.fired);
-    if (sensitive.blocked.length > 0) throw refuse(400, sensitive.blocked[0] ?? 'sensitive/blocked', `${t.slot.path}: text contains sensitive data this upstream may not receive`, { rules: sensitive.blocked });
+    if (sensitive.blocked.length > 0)
+      throw refuse(400, sensitive.blocked[0] ?? 'sensitive/blocked', `${t.slot.path}: text contains sensitive data this upstream may not receive`, {
+        rules: sensitive.blocked,
+      });
     text = applyEdits(text, resolveEdits(sensitive.edits));
     if (cfg.filter.delimitUntrusted && t.author !== 'system' && t.author !== 'assistant') text = delimitUntrusted(text);
     writeSlot(t.slot, text);

@@ -32,7 +32,13 @@ export function relayStream(x: Exchange, upstream: IncomingMessage, abortUpstrea
   }
   const chunkOf = adapter.chunk.bind(adapter);
   const res = x.res;
-  res.writeHead(200, { ...x.headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff' });
+  res.writeHead(200, {
+    ...x.headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-accel-buffering': 'no',
+    'x-content-type-options': 'nosniff',
+  });
   const parser = new SseParser();
   const buffers = new Map<number, OutputBuffer>();
   const bufferFor = (choice: number): OutputBuffer => {
@@ -40,7 +46,9 @@ export function relayStream(x: Exchange, upstream: IncomingMessage, abortUpstrea
     if (b === undefined) {
       b = new OutputBuffer(
         (text) => analyseOutput(text, x.output),
-        (a) => noteAnalysis(x.record, a),
+        (a) => {
+          noteAnalysis(x.record, a);
+        },
       );
       buffers.set(choice, b);
     }
@@ -50,6 +58,8 @@ export function relayStream(x: Exchange, upstream: IncomingMessage, abortUpstrea
   let outChars = 0;
   let tokens: number | undefined;
   let done = false;
+  // Read through a function: the event handlers below set `done`, which flow analysis cannot see.
+  const isDone = (): boolean => done;
 
   return new Promise<Usage>((resolve) => {
     const write = (data: string): void => {
@@ -94,7 +104,8 @@ export function relayStream(x: Exchange, upstream: IncomingMessage, abortUpstrea
         flushAll();
         write('[DONE]');
         observeQuery(x, undefined);
-        return finish(undefined);
+        finish(undefined);
+        return;
       }
       let json: unknown;
       try {
@@ -123,14 +134,16 @@ export function relayStream(x: Exchange, upstream: IncomingMessage, abortUpstrea
       }
       write(JSON.stringify(json));
     };
-    const idle = setTimeout(() => finish(refuse(504, 'upstream/timeout', `the model server stalled for ${up.idleTimeoutMs} ms`)), up.idleTimeoutMs);
+    const idle = setTimeout(() => {
+      finish(refuse(504, 'upstream/timeout', `the model server stalled for ${up.idleTimeoutMs} ms`));
+    }, up.idleTimeoutMs);
     upstream.on('data', (chunk: Buffer) => {
       if (done) return;
       idle.refresh();
       try {
         for (const data of parser.push(chunk)) {
           onEvent(data);
-          if (done) return;
+          if (isDone()) return;
         }
       } catch (e) {
         finish(e instanceof Refusal ? e : badResponse(e instanceof Error ? e.message : 'bad stream'));
@@ -141,11 +154,18 @@ export function relayStream(x: Exchange, upstream: IncomingMessage, abortUpstrea
       try {
         flushAll();
       } catch (e) {
-        return finish(e instanceof Refusal ? e : badResponse('bad stream'));
+        finish(e instanceof Refusal ? e : badResponse('bad stream'));
+        return;
       }
-      finish(parser.pending ? badResponse('the model server cut the stream mid-event') : refuse(502, 'upstream/truncated', 'the model server ended the stream without [DONE]'));
+      finish(
+        parser.pending
+          ? badResponse('the model server cut the stream mid-event')
+          : refuse(502, 'upstream/truncated', 'the model server ended the stream without [DONE]'),
+      );
     });
-    upstream.on('error', () => finish(badResponse('the model server broke the stream off')));
+    upstream.on('error', () => {
+      finish(badResponse('the model server broke the stream off'));
+    });
     res.on('close', () => {
       if (done) return;
       x.record.action = 'aborted';

@@ -35,12 +35,15 @@ export function analyseOutput(text: string, ctx: OutputContext): OutputAnalysis 
     return { edits: [], block: { reason: 'output/canary', rules: ['output/canary'] }, fired: ['output/canary'], shadow: [] };
   }
   const filters = filterOutput(text, ctx.route.filter);
-  if (filters.blocked.length > 0) return { edits: [], block: { reason: filters.blocked[0] ?? 'output/blocked', rules: filters.blocked }, fired: filters.fired, shadow: [] };
+  if (filters.blocked.length > 0)
+    return { edits: [], block: { reason: filters.blocked[0] ?? 'output/blocked', rules: filters.blocked }, fired: filters.fired, shadow: [] };
   const verdict = verifyText(ctx.detector, text, ctx.route.detector.response);
-  if (verdict.block) return { edits: [], block: { reason: 'detector/response', rules: verdict.rules }, fired: [...filters.fired, ...verdict.rules], shadow: [] };
+  if (verdict.block)
+    return { edits: [], block: { reason: 'detector/response', rules: verdict.rules }, fired: [...filters.fired, ...verdict.rules], shadow: [] };
   const sensitive = protect(text, ctx.route.sensitive.response, ctx.categories, undefined);
   const fired = [...filters.fired, ...sensitive.fired];
-  if (sensitive.blocked.length > 0) return { edits: [], block: { reason: sensitive.blocked[0] ?? 'sensitive/blocked', rules: sensitive.blocked }, fired, shadow: [] };
+  if (sensitive.blocked.length > 0)
+    return { edits: [], block: { reason: sensitive.blocked[0] ?? 'sensitive/blocked', rules: sensitive.blocked }, fired, shadow: [] };
   const restore = ctx.placeholders?.restoreEdits(text) ?? [];
   return { edits: resolveEdits([...filters.edits, ...sensitive.edits, ...restore]), block: undefined, fired, shadow: verdict.shadow ? verdict.rules : [] };
 }

@@ -28,7 +28,7 @@ function openConstructStart(s: string, from: number): number {
   const lt = s.lastIndexOf('<');
   if (lt >= from && s.indexOf('>', lt) === -1) cut = Math.min(cut, lt);
   const br = s.lastIndexOf('[');
-  if (br >= from && s.indexOf(')', br) === -1 && !/^\[[^\]\n]*\][^(\[:]/.test(s.slice(br))) cut = Math.min(cut, br);
+  if (br >= from && s.indexOf(')', br) === -1 && !/^\[[^\]\n]*\][^([:]/.test(s.slice(br))) cut = Math.min(cut, br);
   const pem = s.lastIndexOf('-----BEGIN');
   if (pem >= from && s.indexOf('-----END', pem) === -1) cut = Math.min(cut, pem);
   return s.length - cut > MAX_OPEN ? s.length : cut;

@@ -69,15 +69,26 @@ export function readUpstreamBody(res: IncomingMessage, up: UpstreamConfig): Prom
         reject(e);
       }
     };
-    const timer = setTimeout(() => finish(refuse(504, 'upstream/timeout', `the model server stalled for ${up.idleTimeoutMs} ms`)), up.idleTimeoutMs);
+    const timer = setTimeout(() => {
+      finish(refuse(504, 'upstream/timeout', `the model server stalled for ${up.idleTimeoutMs} ms`));
+    }, up.idleTimeoutMs);
     res.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > up.maxResponseBytes) return finish(refuse(502, 'upstream/too-large', `response over ${up.maxResponseBytes} bytes`));
+      if (size > up.maxResponseBytes) {
+        finish(refuse(502, 'upstream/too-large', `response over ${up.maxResponseBytes} bytes`));
+        return;
+      }
       chunks.push(c);
       timer.refresh();
     });
-    res.on('end', () => finish());
-    res.on('error', () => finish(refuse(502, 'upstream/bad-response', 'the model server broke the response off')));
-    res.on('aborted', () => finish(refuse(502, 'upstream/bad-response', 'the model server broke the response off')));
+    res.on('end', () => {
+      finish();
+    });
+    res.on('error', () => {
+      finish(refuse(502, 'upstream/bad-response', 'the model server broke the response off'));
+    });
+    res.on('aborted', () => {
+      finish(refuse(502, 'upstream/bad-response', 'the model server broke the response off'));
+    });
   });
 }

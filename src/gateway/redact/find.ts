@@ -15,7 +15,19 @@ import { PHONE_INTERNATIONAL, PHONE_NATIONAL } from './recognisers/phone.js';
 import { SECRETS } from './recognisers/secrets.js';
 
 /** Most specific first: earlier entries win overlaps. */
-export const RECOGNISERS: readonly Recogniser[] = [...SECRETS, CARD, IBAN, ...NATIONAL_IDS, EMAIL, PHONE_INTERNATIONAL, PHONE_NATIONAL, IPV4, IPV6, HIGH_ENTROPY, HIGH_ENTROPY_NEAR_WORD];
+export const RECOGNISERS: readonly Recogniser[] = [
+  ...SECRETS,
+  CARD,
+  IBAN,
+  ...NATIONAL_IDS,
+  EMAIL,
+  PHONE_INTERNATIONAL,
+  PHONE_NATIONAL,
+  IPV4,
+  IPV6,
+  HIGH_ENTROPY,
+  HIGH_ENTROPY_NEAR_WORD,
+];
 
 /** Matches kept per text (CWE-400: a text made of thousands of e-mail addresses). */
 const MAX_MATCHES = 10_000;

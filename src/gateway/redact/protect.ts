@@ -24,7 +24,12 @@ export function activeCategories(actions: Readonly<Record<SensitiveCategory, Sen
   return s;
 }
 
-export function protect(text: string, actions: Readonly<Record<SensitiveCategory, SensitiveAction>>, categories: ReadonlySet<SensitiveCategory>, placeholders: Placeholders | undefined): Protection {
+export function protect(
+  text: string,
+  actions: Readonly<Record<SensitiveCategory, SensitiveAction>>,
+  categories: ReadonlySet<SensitiveCategory>,
+  placeholders: Placeholders | undefined,
+): Protection {
   if (categories.size === 0 || text === '') return NONE;
   const matches = findSensitive(text, categories);
   if (matches.length === 0) return NONE;

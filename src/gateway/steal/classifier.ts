@@ -48,7 +48,8 @@ function kserveOutputs(json: Record<string, unknown>, c: ClassifierConfig): stri
   const outputs = (json['outputs'] as unknown[]).filter((o) => !(isObject(o) && typeof o['name'] === 'string' && c.dropOutputs.includes(o['name'])));
   json['outputs'] = outputs;
   for (const o of outputs) {
-    if (!isObject(o) || !Array.isArray(o['data']) || !Array.isArray(o['shape']) || typeof o['datatype'] !== 'string' || !o['datatype'].startsWith('FP')) continue;
+    if (!isObject(o) || !Array.isArray(o['data']) || !Array.isArray(o['shape']) || typeof o['datatype'] !== 'string' || !o['datatype'].startsWith('FP'))
+      continue;
     const data = (o['data'] as unknown[]).flat(16);
     const shape = o['shape'] as unknown[];
     const classes = shape[shape.length - 1];
@@ -83,8 +84,10 @@ function scoredList(list: Record<string, unknown>[], c: ClassifierConfig): { val
   return { value: kept.map((e) => ({ ...e, score: roundTo(Number(e['score']), c.round) })), top };
 }
 
-const isLabelMap = (v: unknown): v is Record<string, number> => isObject(v) && Object.keys(v).length > 0 && Object.values(v).every((x) => typeof x === 'number');
-const isScored = (v: unknown): v is Record<string, unknown>[] => Array.isArray(v) && v.length > 0 && v.every((e) => isObject(e) && 'label' in e && typeof e['score'] === 'number');
+const isLabelMap = (v: unknown): v is Record<string, number> =>
+  isObject(v) && Object.keys(v).length > 0 && Object.values(v).every((x) => typeof x === 'number');
+const isScored = (v: unknown): v is Record<string, unknown>[] =>
+  Array.isArray(v) && v.length > 0 && v.every((e) => isObject(e) && 'label' in e && typeof e['score'] === 'number');
 
 /** Rewrites `json` in place (or returns a replacement); `top` is the predicted class of the first row. */
 export function shapeClassifierResponse(json: unknown, c: ClassifierConfig): { json: unknown; top: string | undefined } {
@@ -107,12 +110,12 @@ export function shapeClassifierResponse(json: unknown, c: ClassifierConfig): { j
     return { json: out, top };
   }
   if (isObject(json)) {
-    for (const k of c.dropOutputs) delete json[k];
+    for (const k of c.dropOutputs) Reflect.deleteProperty(json, k);
     let top: string | undefined;
     for (const field of ['probabilities', 'scores', 'predictions']) {
       const v = json[field];
       if (!Array.isArray(v)) continue;
-      const rows = allNumbers(v) ? [v] : v.every((r) => Array.isArray(r) && allNumbers(r)) ? (v as number[][]) : undefined;
+      const rows = allNumbers(v) ? [v] : v.every((r) => Array.isArray(r) && allNumbers(r)) ? v : undefined;
       if (rows === undefined) continue;
       top ??= rows[0] === undefined ? undefined : String(argmax(rows[0]));
       const shaped = rows.map((r) => (c.labelOnly ? argmax(r) : shapeRow(r, c)));

@@ -42,7 +42,8 @@ export function parseJsonBody(text: string, maxDepth: number): unknown {
           }
         }
         top.keys ??= new Set();
-        if (top.keys.has(key)) throw refuse(400, 'body/duplicate-key', `duplicate key ${JSON.stringify(key.slice(0, 64))} at character ${start}`, { rules: ['body/duplicate-key'] });
+        if (top.keys.has(key))
+          throw refuse(400, 'body/duplicate-key', `duplicate key ${JSON.stringify(key.slice(0, 64))} at character ${start}`, { rules: ['body/duplicate-key'] });
         top.keys.add(key);
       }
       continue;

@@ -9,27 +9,10 @@
  * or a subset a route declares in YAML (`config/schema-config.ts`).
  */
 import { refuse } from '../errors.js';
+import type { Schema } from './schema-type.js';
 import { hasLoneSurrogate } from './unicode.js';
 
-export type Schema =
-  | { readonly type: 'object'; readonly properties: Readonly<Record<string, Schema>>; readonly required?: readonly string[] }
-  | { readonly type: 'map'; readonly values: Schema; readonly maxProperties: number }
-  | { readonly type: 'array'; readonly items: Schema; readonly minItems?: number | undefined; readonly maxItems?: number }
-  | {
-      readonly type: 'string';
-      readonly minLength?: number | undefined;
-      readonly maxLength?: number | undefined;
-      readonly enum?: readonly string[] | undefined;
-      readonly pattern?: RegExp | undefined;
-      /** Free text headed to the model: normalised, filtered, scanned. */
-      readonly text?: boolean | undefined;
-    }
-  | { readonly type: 'number' | 'integer'; readonly minimum?: number | undefined; readonly maximum?: number | undefined }
-  | { readonly type: 'boolean' }
-  | { readonly type: 'null' }
-  /** Any JSON value (a tool's parameter schema); depth is already bounded by the parser. */
-  | { readonly type: 'json' }
-  | { readonly anyOf: readonly Schema[] };
+export type { Schema } from './schema-type.js';
 
 /** A string in the request that is free text: where it is, so it can be rewritten. */
 export interface TextSlot {
@@ -46,14 +29,13 @@ export function writeSlot(s: TextSlot, value: string): void {
   (s.holder as Record<string | number, unknown>)[s.key] = value;
 }
 
-class SchemaMismatch {
+class SchemaMismatch extends Error {
   readonly rule: string;
   readonly path: string;
-  readonly message: string;
   constructor(rule: string, path: string, message: string) {
+    super(message);
     this.rule = rule;
     this.path = path;
-    this.message = message;
   }
 }
 

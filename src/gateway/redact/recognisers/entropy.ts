@@ -32,7 +32,8 @@ export function hasTokenRun(text: string, min: number): boolean {
   return false;
 }
 
-const SECRET_WORDS = /\b(?:api[_ -]?key|apikey|secret|token|passw(?:or)?d|pwd|credential|auth(?:orization)?|bearer|access[_ -]?key|private[_ -]?key|client[_ -]?secret)\b/i;
+const SECRET_WORDS =
+  /\b(?:api[_ -]?key|apikey|secret|token|passw(?:or)?d|pwd|credential|auth(?:orization)?|bearer|access[_ -]?key|private[_ -]?key|client[_ -]?secret)\b/i;
 
 export const HIGH_ENTROPY: Recogniser = {
   category: 'secret',

@@ -37,9 +37,42 @@ function nirValid(v: string): boolean {
 }
 
 const CF_ODD: Readonly<Record<string, number>> = {
-  '0': 1, '1': 0, '2': 5, '3': 7, '4': 9, '5': 13, '6': 15, '7': 17, '8': 19, '9': 21,
-  A: 1, B: 0, C: 5, D: 7, E: 9, F: 13, G: 15, H: 17, I: 19, J: 21, K: 2, L: 4, M: 18,
-  N: 20, O: 11, P: 3, Q: 6, R: 8, S: 12, T: 14, U: 16, V: 10, W: 22, X: 25, Y: 24, Z: 23,
+  '0': 1,
+  '1': 0,
+  '2': 5,
+  '3': 7,
+  '4': 9,
+  '5': 13,
+  '6': 15,
+  '7': 17,
+  '8': 19,
+  '9': 21,
+  A: 1,
+  B: 0,
+  C: 5,
+  D: 7,
+  E: 9,
+  F: 13,
+  G: 15,
+  H: 17,
+  I: 19,
+  J: 21,
+  K: 2,
+  L: 4,
+  M: 18,
+  N: 20,
+  O: 11,
+  P: 3,
+  Q: 6,
+  R: 8,
+  S: 12,
+  T: 14,
+  U: 16,
+  V: 10,
+  W: 22,
+  X: 25,
+  Y: 24,
+  Z: 23,
 };
 
 /** Italian codice fiscale: the 16th letter is a weighted sum (odd/even position tables) mod 26. */
@@ -70,7 +103,7 @@ function validDate(dd: string, mm: string): boolean {
 /** Dutch BSN: the "11-proof", 9*d1 + 8*d2 + ... + 2*d8 - d9 divisible by 11. */
 function bsnValid(v: string): boolean {
   const d = digitsOf(v);
-  return d.length === 9 && d !== '000000000' && (weightedSum(d, [9, 8, 7, 6, 5, 4, 3, 2, -1]) % 11 + 11) % 11 === 0;
+  return d.length === 9 && d !== '000000000' && ((weightedSum(d, [9, 8, 7, 6, 5, 4, 3, 2, -1]) % 11) + 11) % 11 === 0;
 }
 
 /** Polish PESEL: weights 1,3,7,9,... and a month field that encodes the century. */
@@ -100,13 +133,36 @@ function beValid(v: string): boolean {
 export const NATIONAL_IDS: readonly Recogniser[] = [
   { category: 'national-id', type: 'us-ssn', pattern: /(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])/g, validate: ssnValid },
   { category: 'national-id', type: 'us-ssn', pattern: /(?<![\d-])\d{9}(?![\d-])/g, validate: ssnValid, context: /\b(?:ssn|social security)\b/i },
-  { category: 'national-id', type: 'uk-nino', pattern: /(?<![A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/g, validate: ninoValid },
+  {
+    category: 'national-id',
+    type: 'uk-nino',
+    pattern: /(?<![A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/g,
+    validate: ninoValid,
+  },
   { category: 'national-id', type: 'es-dni', pattern: /(?<![A-Za-z0-9])(?:\d{8}|[XYZ]\d{7})-?[A-Z](?![A-Za-z0-9])/g, validate: dniValid },
   { category: 'national-id', type: 'fr-nir', pattern: /(?<![\d])[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}(?!\d)/g, validate: nirValid },
   { category: 'national-id', type: 'it-cf', pattern: /(?<![A-Za-z0-9])[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z](?![A-Za-z0-9])/g, validate: cfValid },
   { category: 'national-id', type: 'fi-hetu', pattern: /(?<![A-Za-z0-9])\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y](?![A-Za-z0-9])/g, validate: hetuValid },
-  { category: 'national-id', type: 'nl-bsn', pattern: /(?<![\d.-])\d{4}\.?\d{2}\.?\d{3}(?![\d-]|\.\d)/g, validate: bsnValid, context: /\b(?:bsn|burgerservicenummer|sofinummer)\b/i },
+  {
+    category: 'national-id',
+    type: 'nl-bsn',
+    pattern: /(?<![\d.-])\d{4}\.?\d{2}\.?\d{3}(?![\d-]|\.\d)/g,
+    validate: bsnValid,
+    context: /\b(?:bsn|burgerservicenummer|sofinummer)\b/i,
+  },
   { category: 'national-id', type: 'pl-pesel', pattern: /(?<!\d)\d{11}(?!\d)/g, validate: peselValid, context: /\bpesel\b/i },
-  { category: 'national-id', type: 'se-pnr', pattern: /(?<![\d-])(?:\d{2})?\d{6}[-+]?\d{4}(?![\d-])/g, validate: pnrValid, context: /\b(?:personnummer|personal identity number|pnr)\b/i },
-  { category: 'national-id', type: 'be-nrn', pattern: /(?<![\d.-])\d{2}\.?\d{2}\.?\d{2}-?\d{3}\.?\d{2}(?![\d-]|\.\d)/g, validate: beValid, context: /\b(?:rijksregisternummer|numéro national|national (?:register )?number|insz|niss)\b/i },
+  {
+    category: 'national-id',
+    type: 'se-pnr',
+    pattern: /(?<![\d-])(?:\d{2})?\d{6}[-+]?\d{4}(?![\d-])/g,
+    validate: pnrValid,
+    context: /\b(?:personnummer|personal identity number|pnr)\b/i,
+  },
+  {
+    category: 'national-id',
+    type: 'be-nrn',
+    pattern: /(?<![\d.-])\d{2}\.?\d{2}\.?\d{2}-?\d{3}\.?\d{2}(?![\d-]|\.\d)/g,
+    validate: beValid,
+    context: /\b(?:rijksregisternummer|numéro national|national (?:register )?number|insz|niss)\b/i,
+  },
 ];

@@ -37,6 +37,9 @@ export const SECRETS: readonly Recogniser[] = [
   secret('api-key', /(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{20,99}(?![A-Za-z0-9_])/g),
   secret('api-key', /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g),
   // PEM private keys (PKCS#1, PKCS#8, EC, OpenSSH, PGP), complete or cut off.
-  secret('private-key', /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,-]{0,16384})/g),
+  secret(
+    'private-key',
+    /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,-]{0,16384})/g,
+  ),
   secret('jwt', /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,2048}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{16,1024}(?![A-Za-z0-9_-])/g, { validate: jwtValid }),
 ];
