@@ -10,7 +10,9 @@
  *      Unicode, filters, detector, sensitive data with placeholders, canary,
  *      output checks, audit with prompt hashes), p50/p99 minus the direct
  *      upstream's; nginx's own added latency beside it;
- *   2. throughput: many connections, requests per second, gateway vs nginx;
+ *   2. throughput: many connections, requests per second, gateway vs nginx,
+ *      and a bare Node.js proxy (no checks at all) to separate the cost of
+ *      Node's HTTP stack from the cost of the checks;
  *   3. soak: the gateway's resident memory sampled while wrk keeps it busy
  *      (20 s by default; `--soak 300` for the 5-minute run).
  * `--profile` writes a CPU profile of the gateway (.bench-cache/gateway/prof/).
@@ -57,7 +59,7 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
-const [upstreamPort, nginxPort, gatewayPort, adminPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+const [upstreamPort, nginxPort, gatewayPort, adminPort, barePort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
 
 // The upstream: a fixed OpenAI chat completion, answered by nginx itself.
 const completion = JSON.stringify({
@@ -106,6 +108,28 @@ http {
 `,
 );
 const nginx = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
+
+// A bare Node.js reverse proxy: reads the body, forwards it over a keep-alive agent, relays the answer. No checks.
+writeFileSync(
+  join(dir, 'bare-proxy.mjs'),
+  `import http from 'node:http';
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks);
+    const up = http.request({ agent, host: '127.0.0.1', port: ${upstreamPort}, method: 'POST', path: req.url, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (r) => {
+      const out = [];
+      r.on('data', (c) => out.push(c));
+      r.on('end', () => { const b = Buffer.concat(out); res.writeHead(r.statusCode, { 'content-type': 'application/json', 'content-length': b.length }); res.end(b); });
+    });
+    up.end(body);
+  });
+}).listen(${barePort}, '127.0.0.1');
+`,
+);
+const bare = spawn(process.execPath, [join(dir, 'bare-proxy.mjs')], { stdio: 'ignore' });
 
 // The gateway, from the built CLI, with every check on.
 const keyOut = execFileSync(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'gateway', 'key', 'new', '--id', 'bench'], {
@@ -239,9 +263,11 @@ console.log(
 );
 
 const tNginx = wrk(nginxPort, 2, connections, duration);
+const tBare = wrk(barePort, 2, connections, duration);
 const tGateway = wrk(gatewayPort, 2, connections, duration);
 console.log(`\nthroughput, ${connections} connections (requests/s)`);
 console.log(`  through nginx                ${f(tNginx.rps, 0).padStart(7)}`);
+console.log(`  bare Node.js proxy, no checks ${f(tBare.rps, 0).padStart(6)}   ${f(tBare.rps / tNginx.rps, 2)}x nginx`);
 console.log(`  through the gateway          ${f(tGateway.rps, 0).padStart(7)}   ${f(tGateway.rps / tNginx.rps, 2)}x nginx (target >= 0.5)`);
 if (tGateway.errors + viaGateway.errors > 0) console.log(`  gateway non-2xx responses: ${tGateway.errors + viaGateway.errors}`);
 
@@ -270,5 +296,6 @@ if (soakSeconds > 0) {
 }
 
 gateway.kill('SIGTERM');
+bare.kill('SIGTERM');
 nginx.kill('SIGQUIT');
 await new Promise((r) => gateway.on('exit', r));
