@@ -103,3 +103,28 @@ export { buildFilter as buildSeccompFilter, filterBytes as seccompFilterBytes } 
 export { auditHost, type HostAuditOptions } from './audit/host.js';
 export { HOST_AUDIT_SCHEMA, type HostAuditReport, type HostFinding } from './audit/host-finding.js';
 export { HOST_RULES, type HostRule, type Guidance } from './audit/host-rules.js';
+
+// ---- inference gateway (issue 17) ---------------------------------------------
+// See README "Inference gateway" and docs/gateway.md.
+export {
+  createGateway,
+  loadConfig as loadGatewayConfig,
+  parseConfig as parseGatewayConfig,
+  GatewayError,
+  Refusal as GatewayRefusal,
+  createFallbackDetector,
+  generateApiKey,
+  hashSecret as hashApiKeySecret,
+  findSensitive,
+  shapiroWilk,
+  type Gateway,
+  type GatewayOptions,
+  type GatewayConfig,
+  type GatewayErrorCode,
+  type Detector,
+  type Detection,
+  type DetectorFactory,
+  type DetectorMode,
+  type DetectorRule,
+  type SensitiveMatch,
+} from './gateway/index.js';

@@ -73,4 +73,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'encrypted checkpoint vault: watch a training run, prune old copies',
     load: async () => (await import('./vault.js')).vault,
   },
+  {
+    name: 'gateway',
+    summary: 'inference gateway: authenticate, limit, validate, redact and audit requests to model servers',
+    load: async () => (await import('./gateway.js')).gatewayCommand,
+  },
 ];
