@@ -9,6 +9,7 @@ export { BufferSource, FileSource, SliceSource, type ByteSource } from './bytes/
 export type { Finding, Location, Severity } from './findings/finding.js';
 export { type Verdict, verdictOf, worst, fails } from './findings/verdict.js';
 export type { FileReport, ScanReport } from './findings/report.js';
+export { FILE_KINDS, type FileKind } from './findings/kind.js';
 export { REPORT_SCHEMA } from './findings/report.js';
 export { DEFAULT_LIMITS, type Limits } from './formats/limits.js';
 export { scanSource, scanBuffer, type ScanOptions } from './scan/engine.js';

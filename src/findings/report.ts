@@ -4,6 +4,7 @@
  * only within v1; anything else bumps the schema id.
  */
 import type { Finding } from './finding.js';
+import type { FileKind } from './kind.js';
 import type { Verdict } from './verdict.js';
 
 /** A fact a scanner records about a file (shown in reports). */
@@ -34,6 +35,10 @@ export interface FileReport {
   /** Detected format id of the outermost layer (`torch-zip`, `pickle`, ... or `unknown`). */
   format: string;
   verdict: Verdict;
+  /** What the file is: the class of format it was recognised as (`unknown` when none). */
+  kind: FileKind;
+  /** Why the verdict holds, in one sentence: what was checked for `clean`, the worst finding otherwise. */
+  reason: string;
   size: number;
   findings: Finding[];
   /** Format facts: pickle protocol, opset, tensor count, members scanned... */

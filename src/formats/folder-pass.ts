@@ -5,7 +5,10 @@
  * a unit. Passes run in `formats/registry.ts` order after every file is
  * scanned; each may re-judge reports and add folder summaries.
  */
-import type { FileReport, ModelSummary } from '../findings/report.js';
+import type { Finding } from '../findings/finding.js';
+import { reasonFor, type FileKind } from '../findings/kind.js';
+import type { FileReport, InfoValue, ModelSummary } from '../findings/report.js';
+import { verdictOf } from '../findings/verdict.js';
 
 export interface FolderPassResult {
   /** The reports, with any this pass re-judged replaced (same order, same count). */
@@ -22,4 +25,15 @@ export interface FolderPass {
    * folder). Must not throw on any report content.
    */
   run(files: readonly FileReport[], root: string | undefined): FolderPassResult;
+}
+
+/** Whether a report is of bytes no format recognised (unscannable or, with `--unknown-as clean`, counted clean). */
+export function matchesNoFormat(f: FileReport): boolean {
+  return f.findings.length > 0 && f.findings.every((x) => x.rule === 'engine/unknown-format' || x.rule === 'engine/unknown-data');
+}
+
+/** A report re-judged by a folder pass: new format, kind and findings, with verdict and reason recomputed. */
+export function rejudged(f: FileReport, format: string, kind: FileKind, findings: Finding[], info: Record<string, InfoValue>): FileReport {
+  const verdict = verdictOf(findings);
+  return { ...f, format, kind, verdict, reason: reasonFor(kind, verdict, findings), findings, info: { ...info, format } };
 }

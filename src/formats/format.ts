@@ -8,6 +8,7 @@
  */
 import type { ByteSource } from '../bytes/source.js';
 import type { ScanContext } from './context.js';
+import type { FormatKind } from './kinds.js';
 
 /** Bytes in `Probe.head`: enough for every magic number and small headers. */
 export const SNIFF_BYTES = 4096;
@@ -34,6 +35,12 @@ export interface FormatScanner {
   readonly covers?: readonly string[];
   /** Claims only what no other scanner claims (plain text). */
   readonly fallback?: boolean;
+  /**
+   * What a file of this format is (`FileReport.kind`); `transparent` for
+   * wrappers whose content decides (compressed streams). Formats without
+   * one are looked up in `kinds.ts`, else taken as able to carry code.
+   */
+  readonly kind?: FormatKind;
   /**
    * Whether the input is this format. Must be cheap and must not throw;
    * claim only on positive evidence (a magic number, a header that parses).

@@ -13,7 +13,7 @@ import { bzip2Format, gzipFormat, lz4Format, lzmaFormat, xzFormat, zlibFormat } 
 import { modelFolderPass } from './model-folder/summary.js';
 import { flaxFormat } from './flax/scanner.js';
 import { ggufScanner } from './gguf/scanner.js';
-import { imageFormat } from './media/scanner.js';
+import { audioFormat, imageFormat } from './media/scanner.js';
 import { joblibFormat } from './pickle-file/joblib.js';
 import { hdf5Format } from './keras/h5-scanner.js';
 import { kerasJsonFormat } from './keras/json-scanner.js';
@@ -79,7 +79,10 @@ export const FORMATS: FormatScanner[] = [
   // MessagePack has no magic either: a map whose first key is a string and whose first value is a map or an array.
   flaxFormat,
   textFormat,
+  // Inert formats (media, data containers, numbers-only models, repository internals): fallbacks, claimed
+  // only when no format above claims the bytes, each after a structural check.
   imageFormat,
+  audioFormat,
 ];
 
 /**

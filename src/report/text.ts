@@ -51,7 +51,9 @@ export function where(loc: Location): string {
 
 function fileBlock(f: FileReport, o: TextOptions): string[] {
   const label = paint(o.color, VERDICT_COLOR[f.verdict], f.verdict.toUpperCase().padEnd(11));
-  const lines = [`${label} ${f.path}  ${paint(o.color, 'dim', `(${f.format}, ${formatBytes(f.size)})`)}`];
+  const lines = [`${label} ${f.path}  ${paint(o.color, 'dim', `(${f.format}, ${f.kind}, ${formatBytes(f.size)})`)}`];
+  // Why a clean file is clean (what was recognised and checked); other verdicts are explained by their findings below.
+  if (o.verbose && f.verdict === 'clean') lines.push(`  ${paint(o.color, 'dim', `= ${f.reason}`)}`);
   for (const x of f.findings) {
     if (x.severity === 'info' && !o.verbose) continue;
     const mark = paint(o.color, x.severity === 'info' ? 'dim' : VERDICT_COLOR[x.severity === 'unscannable' ? 'unscannable' : x.severity], MARK[x.severity]);

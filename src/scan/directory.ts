@@ -36,6 +36,8 @@ function problemReport(item: WalkItem): FileReport {
     path: item.display,
     format: 'unknown',
     verdict: 'unscannable',
+      kind: 'unknown',
+      reason: 'the file could not be read',
     size: 0,
     findings: [{ rule: 'engine/io-error', severity: 'unscannable', message: item.problem ?? 'unreadable', location: { file: item.display } }],
     info: {},

@@ -8,6 +8,8 @@ import { ModelguardError } from '../errors.js';
 import type { Finding, FindingInput, Location } from '../findings/finding.js';
 import type { FileReport, InfoValue } from '../findings/report.js';
 import { verdictOf } from '../findings/verdict.js';
+import { reasonFor, strongerKind, type FileKind } from '../findings/kind.js';
+import { FORMAT_KINDS, FORMAT_LOADERS, type FormatKind } from '../formats/kinds.js';
 import type { NestedOptions, ScanContext } from '../formats/context.js';
 import type { FormatScanner } from '../formats/format.js';
 import { DEFAULT_LIMITS, type Limits } from '../formats/limits.js';
@@ -32,6 +34,14 @@ export interface ScanOptions {
    * in memory (each chunk authenticated before use) and scanned decrypted.
    */
   identityFile?: string;
+  /**
+   * What bytes that match no format count as: `unscannable` (the default:
+   * an unread file is never passed) or `clean` (for gates over folders of
+   * known provenance whose raw blobs, such as ONNX external data without
+   * its model, would otherwise fail them). Formats that could run code and
+   * could not be read to the end stay `unscannable` either way.
+   */
+  unknownAs?: 'clean' | 'unscannable';
 }
 
 /** Per-file accumulator shared by every context of one scan. */
@@ -44,11 +54,15 @@ class FileRun {
   inflated = 0;
   readonly dir: string | undefined;
   readonly allow: readonly AllowEntry[];
+  readonly unknownAs: 'clean' | 'unscannable';
+  /** Kinds of the formats that claimed the file itself (or the content of its transparent wrappers). */
+  readonly kinds: FileKind[] = [];
   private readonly policies = new Map<string, Policy>();
-  constructor(limits: Limits, dir: string | undefined, allow: readonly AllowEntry[]) {
+  constructor(limits: Limits, dir: string | undefined, allow: readonly AllowEntry[], unknownAs: 'clean' | 'unscannable') {
     this.limits = limits;
     this.dir = dir;
     this.allow = allow;
+    this.unknownAs = unknownAs;
   }
 
   policy(profileId: string): Policy {
@@ -70,15 +84,20 @@ class FileRun {
 }
 
 class Context implements ScanContext {
-  private readonly run: FileRun;
+  readonly run: FileRun;
   readonly location: Location;
   readonly depth: number;
   readonly profile: string | undefined;
-  constructor(run: FileRun, location: Location, depth: number, profile: string | undefined) {
+  /** Whether what claims this input says what the file is: the file itself, or the content of a transparent wrapper of it. */
+  readonly kindScope: boolean;
+  /** Set by dispatch when every claimant is a transparent wrapper, so its content is what the file is. */
+  transparent = false;
+  constructor(run: FileRun, location: Location, depth: number, profile: string | undefined, kindScope: boolean) {
     this.run = run;
     this.location = location;
     this.depth = depth;
     this.profile = profile;
+    this.kindScope = kindScope;
   }
 
   get limits(): Limits {
@@ -101,7 +120,10 @@ class Context implements ScanContext {
   }
 
   fail(error: unknown, formatId: string): void {
-    this.report(findingForError(error, formatId));
+    const f = findingForError(error, formatId);
+    // An unread file of a format a loader runs: say which loader, so the reader knows why it is not passed.
+    const loaders = FORMAT_LOADERS[formatId];
+    this.report(f.severity === 'unscannable' && loaders !== undefined ? { ...f, message: `${f.message} (not read to the end; ${loaders} could run it)` } : f);
   }
 
   policyFor(format: string): Policy {
@@ -122,7 +144,7 @@ class Context implements ScanContext {
 
   child(member: string): ScanContext {
     const location: Location = { file: this.location.file, member: [...(this.location.member ?? []), member] };
-    return new Context(this.run, location, this.depth + 1, this.profile);
+    return new Context(this.run, location, this.depth + 1, this.profile, false);
   }
 
   async nested(src: ByteSource, member: string, options?: NestedOptions): Promise<void> {
@@ -136,14 +158,29 @@ class Context implements ScanContext {
       });
       return;
     }
-    const ctx = new Context(this.run, location, this.depth + 1, options?.profile ?? this.profile);
+    const ctx = new Context(this.run, location, this.depth + 1, options?.profile ?? this.profile, this.kindScope && this.transparent);
     await dispatch(src, ctx, options?.format);
   }
 
   async as(format: string, src: ByteSource, options?: Omit<NestedOptions, 'format'>): Promise<void> {
-    const ctx = new Context(this.run, this.location, this.depth, options?.profile ?? this.profile);
+    const ctx = new Context(this.run, this.location, this.depth, options?.profile ?? this.profile, this.kindScope);
     await dispatch(src, ctx, format);
   }
+}
+
+function kindOf(s: FormatScanner): FormatKind {
+  return s.kind ?? FORMAT_KINDS[s.id] ?? 'model-code-carrying';
+}
+
+/** What the file is: the strongest kind among its claimants and the format ids they reported. */
+function fileKind(run: FileRun, format: string): FileKind {
+  let kind: FileKind = 'unknown';
+  for (const k of run.kinds) kind = strongerKind(kind, k);
+  for (const id of format.split('+')) {
+    const k = FORMAT_KINDS[id];
+    if (k !== undefined && k !== 'transparent') kind = strongerKind(kind, k);
+  }
+  return kind;
 }
 
 /** Runs one scanner, converting errors into findings. */
@@ -170,12 +207,21 @@ async function dispatch(src: ByteSource, ctx: Context, forced: string | undefine
     }
   }
   if (scanners.length === 0) {
-    ctx.report({
-      rule: 'engine/unknown-format',
-      severity: 'unscannable',
-      message: `unrecognised content (${src.size} bytes); not a format modelguard reads`,
-    });
+    ctx.report(
+      ctx.run.unknownAs === 'clean'
+        ? { rule: 'engine/unknown-data', severity: 'info', message: `${src.size} bytes that match no format, counted clean (--unknown-as clean)` }
+        : {
+            rule: 'engine/unknown-format',
+            severity: 'unscannable',
+            message: `${src.size} bytes that match no format modelguard knows (not a pickle, zip, tar, HDF5 or any model format a loader opens); --unknown-as clean counts such blobs clean`,
+          },
+    );
     return;
+  }
+  if (ctx.kindScope) {
+    const kinds = scanners.map(kindOf);
+    ctx.transparent = kinds.every((k) => k === 'transparent');
+    for (const k of kinds) if (k !== 'transparent') ctx.run.kinds.push(k);
   }
   if (ctx.depth === 0 || ctx.location.member !== undefined) {
     ctx.info('format', scanners.map((s) => s.id).join('+'));
@@ -187,14 +233,18 @@ async function dispatch(src: ByteSource, ctx: Context, forced: string | undefine
 export async function scanSource(src: ByteSource, file: string, options: ScanOptions & { dir?: string } = {}): Promise<FileReport> {
   const started = performance.now();
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const run = new FileRun(limits, options.dir, options.allow ?? []);
-  const ctx = new Context(run, { file }, 0, options.profile);
+  const run = new FileRun(limits, options.dir, options.allow ?? [], options.unknownAs ?? 'unscannable');
+  const ctx = new Context(run, { file }, 0, options.profile, true);
   await dispatch(src, ctx, options.format);
   const format = typeof run.info['format'] === 'string' ? run.info['format'] : 'unknown';
+  const verdict = verdictOf(run.findings);
+  const kind = fileKind(run, format);
   return {
     path: file,
     format,
-    verdict: verdictOf(run.findings),
+    verdict,
+    kind,
+    reason: reasonFor(kind, verdict, run.findings),
     size: src.size,
     findings: run.findings,
     info: run.info,

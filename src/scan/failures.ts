@@ -15,7 +15,13 @@ defineRules([
     id: 'engine/unknown-format',
     title: 'Unknown format',
     severity: 'unscannable',
-    help: 'No scanner recognised these bytes (formats are detected by content, not by file name). An unread file is never reported clean.',
+    help: 'No scanner recognised these bytes (formats are detected by content, not by file name): not a pickle, zip, tar, HDF5 or any model, media, data or repository format modelguard knows. An unread file is never reported clean unless --unknown-as clean is given.',
+  },
+  {
+    id: 'engine/unknown-data',
+    title: 'Unknown data counted clean',
+    severity: 'info',
+    help: 'No scanner recognised these bytes, and the scan was asked to count such blobs clean (--unknown-as clean). Every format a loader runs code from has a signature or structure modelguard recognises, so bytes that match none are raw data to those loaders.',
   },
   {
     id: 'engine/malformed',

@@ -36,6 +36,10 @@ Options:
                                    when the scan is long enough to pay for them)
   -i, --identity <file>            age identity: scan age-encrypted files decrypted in
                                    memory (no plaintext is written to disk)
+      --unknown-as <unscannable|clean>
+                                   what bytes matching no format count as (default:
+                                   unscannable); formats a loader runs code from stay
+                                   unscannable when they cannot be read to the end
       --limit <name=value>         override a resource limit (e.g. maxInflatedBytes=2147483648); may repeat
   -q, --quiet                      list only files that are not clean
   -v, --verbose                    also show info-level findings
@@ -85,6 +89,7 @@ export const scanCommand: Command = {
         allowlist: { type: 'string', short: 'a', multiple: true, default: [] },
         jobs: { type: 'string', short: 'j' },
         limit: { type: 'string', multiple: true, default: [] },
+        'unknown-as': { type: 'string', default: 'unscannable' },
         quiet: { type: 'boolean', short: 'q', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
         'no-color': { type: 'boolean', default: false },
@@ -108,6 +113,10 @@ export const scanCommand: Command = {
     if (failOn !== 'suspicious' && failOn !== 'malicious') {
       throw new ModelguardError('E_USAGE', `--fail-on must be suspicious or malicious, not '${failOn}'`);
     }
+    const unknownAs = values['unknown-as'];
+    if (unknownAs !== 'clean' && unknownAs !== 'unscannable') {
+      throw new ModelguardError('E_USAGE', `--unknown-as must be unscannable or clean, not '${unknownAs}'`);
+    }
     let profile = values.profile === 'auto' ? undefined : values.profile;
     if (profile !== undefined && !PROFILE_IDS.includes(profile)) {
       throw new ModelguardError('E_USAGE', `unknown profile '${profile}' (known: auto, ${PROFILE_IDS.join(', ')})`);
@@ -130,6 +139,7 @@ export const scanCommand: Command = {
       allow,
       ...(values.identity === undefined ? {} : { identityFile: resolve(io.cwd, values.identity) }),
       limits: parseLimits(values.limit),
+      unknownAs,
       ...(jobs === undefined ? {} : { jobs }),
       cwd: io.cwd,
       onProgress: (done, total, r) => {

@@ -10,7 +10,7 @@
 import { posix } from 'node:path';
 import { defineRules } from '../../findings/rules.js';
 import type { FileReport } from '../../findings/report.js';
-import type { FolderPass } from '../folder-pass.js';
+import { matchesNoFormat, rejudged, type FolderPass } from '../folder-pass.js';
 import { checkLocation } from './external-data.js';
 import { EXTERNAL_DATA_INFO } from './rules.js';
 
@@ -47,15 +47,14 @@ export function adoptExternalData(files: readonly FileReport[]): FileReport[] {
   if (refs.size === 0) return [...files];
   return files.map((f) => {
     const models = refs.get(posix.normalize(f.path.replaceAll('\\', '/')));
-    const unknown = f.findings.length > 0 && f.findings.every((x) => x.rule === 'engine/unknown-format');
-    if (models === undefined || !unknown) return f;
-    return {
-      ...f,
-      format: 'onnx-external-data',
-      verdict: 'clean',
-      findings: [{ rule: 'onnx/external-data-of', severity: 'info', message: `external tensor data of ${models.join(', ')}`, location: { file: f.path } }],
-      info: { format: 'onnx-external-data', 'external data of': models },
-    };
+    if (models === undefined || !matchesNoFormat(f)) return f;
+    return rejudged(
+      f,
+      'onnx-external-data',
+      'model-data-only',
+      [{ rule: 'onnx/external-data-of', severity: 'info', message: `external tensor data of ${models.join(', ')}`, location: { file: f.path } }],
+      { 'external data of': models },
+    );
   });
 }
 

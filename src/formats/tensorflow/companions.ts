@@ -12,14 +12,13 @@
  */
 import type { Finding } from '../../findings/finding.js';
 import type { FileReport } from '../../findings/report.js';
-import type { FolderPass } from '../folder-pass.js';
-import { verdictOf } from '../../findings/verdict.js';
+import { rejudged, type FolderPass } from '../folder-pass.js';
 import { TF_RULES } from './rules.js';
 
 const SHARD = /^(.*)\.data-(\d{5})-of-(\d{5})$/;
 
 function onlyUnrecognised(r: FileReport): boolean {
-  return r.format === 'unknown' && r.findings.every((f) => f.rule === 'engine/unknown-format' || f.severity === 'info');
+  return r.format === 'unknown' && r.findings.every((f) => f.rule === 'engine/unknown-format' || f.rule === 'engine/unknown-data' || f.severity === 'info');
 }
 
 function shardBytes(index: FileReport, shard: number): number | undefined {
@@ -59,7 +58,7 @@ export function creditCheckpointShards(files: readonly FileReport[]): FileReport
         location: { file: r.path },
       });
     }
-    return { ...r, format: 'tf-checkpoint-data', verdict: verdictOf(findings), findings, info: { ...r.info, format: 'tf-checkpoint-data' } };
+    return rejudged(r, 'tf-checkpoint-data', 'model-data-only', findings, r.info);
   });
 }
 

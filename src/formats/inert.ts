@@ -1,0 +1,151 @@
+/**
+ * Recognisers for inert files: formats no ML loader executes (audio,
+ * images, data containers, numbers-only model formats, repository
+ * internals). Each is small: a cheap identification from the first bytes
+ * (byte compares first, it runs on every file) and a bounded structural
+ * walk that throws `E_MALFORMED`/`E_TRUNCATED` when the bytes are not what
+ * they claim, so a malformed look-alike is never `clean`.
+ *
+ * They are registered as fallbacks after every code-carrying format: a
+ * polyglot (an image with a zip appended, a WAV with an HDF5 signature at
+ * 512) is claimed by the dangerous format and walked as that. One more
+ * check guards what no signature sniffer sees: the pickle sniffer may pass
+ * over a pickle it is unsure of, so before a recogniser calls a file inert
+ * the whole file is decoded as a pickle from its first byte, the way
+ * pickle.load and torch.load would read it; if that decoding reaches an
+ * opcode that imports or calls before it breaks, the file is handed to the
+ * pickle scanner as well.
+ */
+import type { ByteSource } from '../bytes/source.js';
+import { ModelguardError } from '../errors.js';
+import type { FileKind } from '../findings/kind.js';
+import { defineRules, type RuleInfo } from '../findings/rules.js';
+import type { ScanContext } from './context.js';
+import { SNIFF_BYTES, TAIL_BYTES, type FormatScanner, type Probe } from './format.js';
+import { Op } from './pickle/opcodes.js';
+import { PickleReader } from './pickle/reader.js';
+
+/** Opcodes through which unpickling imports or calls something (the only ways a load runs code). */
+const RUNS: ReadonlySet<number> = new Set<number>([
+  Op.GLOBAL,
+  Op.INST,
+  Op.STACK_GLOBAL,
+  Op.REDUCE,
+  Op.BUILD,
+  Op.OBJ,
+  Op.NEWOBJ,
+  Op.NEWOBJ_EX,
+  Op.PERSID,
+  Op.BINPERSID,
+]);
+
+/**
+ * EXT1/2/4 look a code up in copyreg's extension registry, which CPython
+ * leaves empty (nothing in the standard library registers a code), so
+ * unpickling raises there. MessagePack maps of 2 to 4 entries start with
+ * these bytes.
+ */
+const RAISES: ReadonlySet<number> = new Set<number>([Op.EXT1, Op.EXT2, Op.EXT4]);
+
+/** Opcodes decoded before giving up and letting the pickle scanner decide (CWE-400). */
+const MAX_GUARD_OPS = 100_000;
+
+/**
+ * Whether unpickling these bytes from offset 0 (and on past each STOP, as
+ * torch.load reads pickles back to back) breaks before any opcode that
+ * imports or calls: then pickle.load, torch.load and joblib.load fail on
+ * the file without running anything.
+ */
+export function breaksAsPickle(src: ByteSource): boolean {
+  if (src.size === 0) return true;
+  const reader = new PickleReader(src, 0, src.size, 1 << 16);
+  try {
+    for (let i = 0; i < MAX_GUARD_OPS; i++) {
+      if (reader.atEnd) return true;
+      const code = reader.next().code;
+      if (RUNS.has(code)) return false;
+      if (RAISES.has(code)) return true;
+    }
+    return false;
+  } catch (e) {
+    // An invalid opcode, bad text or a length past the end: pickle.load raises there.
+    return e instanceof ModelguardError && (e.code === 'E_MALFORMED' || e.code === 'E_TRUNCATED' || e.code === 'E_LIMIT');
+  }
+}
+
+/** Whether `b` holds the ASCII string `s` at `at`. */
+export function ascii(b: Uint8Array, at: number, s: string): boolean {
+  if (at < 0 || at + s.length > b.length) return false;
+  for (let i = 0; i < s.length; i++) if (b[at + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** A probe over a source, for recognisers that identify again at scan time. */
+export function probeOf(src: ByteSource): Probe {
+  const head = src.read(0, Math.min(SNIFF_BYTES, src.size));
+  let tail: Uint8Array | undefined;
+  return {
+    head,
+    size: src.size,
+    tail: () => (tail ??= src.read(src.size - Math.min(TAIL_BYTES, src.size), Math.min(TAIL_BYTES, src.size))),
+  };
+}
+
+/** Throws `E_MALFORMED` at `offset` unless `cond` holds. */
+export function expect(cond: boolean, message: string, offset?: number): asserts cond {
+  if (!cond) throw new ModelguardError('E_MALFORMED', message, offset === undefined ? undefined : { offset });
+}
+
+/** One inert format within a family (WAV within audio). */
+export interface Recogniser {
+  /** Format id reported for the file (`wav`, `git-pack`). */
+  readonly id: string;
+  /** Cheap test on the first bytes: a magic number and the fields right after it. Must not throw. */
+  identify(probe: Probe): boolean;
+  /**
+   * Walks the structure within bounds and returns a one-line summary of what
+   * was checked; throws `ModelguardError` when the bytes break the format.
+   * May report findings or scan nested content (a pickle inside).
+   */
+  check(src: ByteSource, ctx: ScanContext): string | Promise<string>;
+}
+
+export interface InertFamily {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: FileKind;
+  /** The `info` rule the summary is reported under. */
+  readonly rule: RuleInfo;
+  readonly members: readonly Recogniser[];
+  /** Formats this family supersedes when both claim a file (`text`, for text-based model formats). */
+  readonly covers?: readonly string[];
+}
+
+/** A fallback `FormatScanner` over a family of recognisers: the first member that identifies the bytes checks them. */
+export function inertFormat(family: InertFamily): FormatScanner {
+  defineRules([family.rule]);
+  const pick = (probe: Probe): Recogniser | undefined => {
+    for (const m of family.members) if (m.identify(probe)) return m;
+    return undefined;
+  };
+  return {
+    id: family.id,
+    title: family.title,
+    kind: family.kind,
+    fallback: true,
+    ...(family.covers === undefined ? {} : { covers: family.covers }),
+    sniff: (probe) => pick(probe) !== undefined,
+    async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
+      const member = pick(probeOf(src));
+      if (member === undefined) throw new ModelguardError('E_MALFORMED', `not ${family.title}`);
+      ctx.info('format', member.id);
+      if (!breaksAsPickle(src)) {
+        // Loaders that unpickle from byte 0 would run opcodes here: analyse it as the pickle it also is.
+        await ctx.as('pickle', src);
+      }
+      const summary = await member.check(src, ctx);
+      ctx.info('format', member.id);
+      ctx.report({ rule: family.rule.id, severity: 'info', message: summary });
+    },
+  };
+}
