@@ -35,17 +35,20 @@ const RUNS: ReadonlySet<number> = new Set<number>([
   Op.OBJ,
   Op.NEWOBJ,
   Op.NEWOBJ_EX,
-  Op.PERSID,
   Op.BINPERSID,
 ]);
 
 /**
- * EXT1/2/4 look a code up in copyreg's extension registry, which CPython
- * leaves empty (nothing in the standard library registers a code), so
- * unpickling raises there. MessagePack maps of 2 to 4 entries start with
- * these bytes.
+ * Opcodes at which every loader of model files raises:
+ * - EXT1/2/4 look a code up in copyreg's extension registry, which CPython
+ *   leaves empty (nothing in the standard library registers a code).
+ *   MessagePack maps of 2 to 4 entries start with these bytes.
+ * - PERSID hands a text line to persistent_load: plain pickle.load has none
+ *   and raises; torch.load's asserts a tuple (legacy) or reads the type
+ *   name `storage` from it (zip), so a string fails. A PNG's bytes 1-4
+ *   (`PNG\r`) decode as one.
  */
-const RAISES: ReadonlySet<number> = new Set<number>([Op.EXT1, Op.EXT2, Op.EXT4]);
+const RAISES: ReadonlySet<number> = new Set<number>([Op.EXT1, Op.EXT2, Op.EXT4, Op.PERSID]);
 
 /** Opcodes decoded before giving up and letting the pickle scanner decide (CWE-400). */
 const MAX_GUARD_OPS = 100_000;
@@ -60,11 +63,15 @@ export function breaksAsPickle(src: ByteSource): boolean {
   if (src.size === 0) return true;
   const reader = new PickleReader(src, 0, src.size, 1 << 16);
   try {
+    // Whether anything may be on the stack yet: REDUCE, BUILD and the like on an empty stack raise
+    // (a RIFF file's 'R'); only GLOBAL and INST act without operands.
+    let operands = false;
     for (let i = 0; i < MAX_GUARD_OPS; i++) {
       if (reader.atEnd) return true;
       const code = reader.next().code;
-      if (RUNS.has(code)) return false;
-      if (RAISES.has(code)) return true;
+      if (RUNS.has(code) && (operands || code === Op.GLOBAL || code === Op.INST)) return false;
+      if (RUNS.has(code) || RAISES.has(code)) return true;
+      if (code !== Op.PROTO && code !== Op.FRAME) operands = true;
     }
     return false;
   } catch (e) {

@@ -34,7 +34,7 @@ export interface MsgpackVisitor {
 export type Kind = 'nil' | 'bool' | 'int' | 'float' | 'str' | 'bin' | 'array' | 'map' | 'ext';
 
 /** Reads the header of the value at the cursor: its kind, and its length or element count. */
-function header(r: WindowCursor): { kind: Kind; n: number; code?: number; value?: number } {
+export function header(r: WindowCursor): { kind: Kind; n: number; code?: number; value?: number } {
   const at = r.pos;
   const b = r.u8('msgpack type');
   if (b <= 0x7f) return { kind: 'int', n: 0, value: b };

