@@ -14,6 +14,18 @@ import { modelFolderPass } from './model-folder/summary.js';
 import { flaxFormat } from './flax/scanner.js';
 import { ggufScanner } from './gguf/scanner.js';
 import { audioFormat, imageFormat } from './media/scanner.js';
+import { arrowFormat } from './arrow/scanner.js';
+import { boostingFormat } from './boosting/scanner.js';
+import { ggmlFormat } from './ggml/scanner.js';
+import { indexedDataPass, legacyIndexedDataPass } from './indexed-dataset/data-files.js';
+import { indexedDatasetFormat } from './indexed-dataset/scanner.js';
+import { msgpackFormat } from './msgpack/scanner.js';
+import { openvinoFormat } from './openvino/scanner.js';
+import { openvinoWeightsPass } from './openvino/weights.js';
+import { parquetFormat } from './parquet/scanner.js';
+import { emptyFormat, repositoryFormat } from './repository/scanner.js';
+import { tfrecordFormat } from './tfrecord/scanner.js';
+import { wordVectorsFormat } from './word-vectors/scanner.js';
 import { joblibFormat } from './pickle-file/joblib.js';
 import { hdf5Format } from './keras/h5-scanner.js';
 import { kerasJsonFormat } from './keras/json-scanner.js';
@@ -83,10 +95,29 @@ export const FORMATS: FormatScanner[] = [
   // only when no format above claims the bytes, each after a structural check.
   imageFormat,
   audioFormat,
+  arrowFormat,
+  parquetFormat,
+  tfrecordFormat,
+  indexedDatasetFormat,
+  ggmlFormat,
+  wordVectorsFormat,
+  boostingFormat,
+  openvinoFormat,
+  repositoryFormat,
+  // No magic at all: one MessagePack value spanning the file.
+  msgpackFormat,
+  emptyFormat,
 ];
 
 /**
  * Checks over a whole scan, in order: raw data files first credited to the
  * file that describes them, then model folders summarised from the result.
  */
-export const FOLDER_PASSES: readonly FolderPass[] = [onnxExternalDataPass, checkpointShardsPass, modelFolderPass];
+export const FOLDER_PASSES: readonly FolderPass[] = [
+  onnxExternalDataPass,
+  checkpointShardsPass,
+  openvinoWeightsPass,
+  indexedDataPass,
+  legacyIndexedDataPass,
+  modelFolderPass,
+];

@@ -1,0 +1,41 @@
+/**
+ * LightGBM text models (`Booster.save_model`, `model.txt`): a `tree`
+ * header of `key=value` lines (version, num_class, feature names and
+ * `tree_sizes`), `Tree=<i>` blocks of split and leaf arrays, `end of
+ * trees`, feature importances, the parameters and `pandas_categorical`
+ * (JSON). LightGBM's C++ parser reads numbers from it; nothing runs.
+ * Checked: the header, one `Tree=` block per `tree_sizes` entry in order,
+ * the end marker, and every line printable text.
+ */
+import type { ByteSource } from '../../bytes/source.js';
+import { ModelguardError } from '../../errors.js';
+import type { Probe } from '../format.js';
+import { ascii, expect, type Recogniser } from '../inert.js';
+
+/** Model text read whole (CWE-400). */
+const MAX_TEXT = 1024 * 1024 * 1024;
+
+export const lightgbm: Recogniser = {
+  id: 'lightgbm',
+  identify: (p: Probe) => (ascii(p.head, 0, 'tree\nversion=v') || ascii(p.head, 0, 'tree\r\nversion=v')) && /\bnum_class=\d+/.test(new TextDecoder('latin1').decode(p.head.subarray(0, 512))),
+  check(src: ByteSource): string {
+    if (src.size > MAX_TEXT) throw new ModelguardError('E_LIMIT', `LightGBM model of ${src.size} bytes (limit ${MAX_TEXT})`);
+    const text = new TextDecoder('latin1').decode(src.read(0, src.size));
+    expect(!/[\0-\x08\x0b\x0e-\x1f\x7f]/.test(text), 'control bytes in a text model');
+    const lines = text.split(/\r?\n/);
+    const sizes = lines.find((l) => l.startsWith('tree_sizes='));
+    const declared = sizes === undefined ? undefined : sizes.slice('tree_sizes='.length).trim().split(/\s+/).filter(Boolean).length;
+    let trees = 0;
+    let ended = false;
+    for (const l of lines) {
+      if (l.startsWith('Tree=')) {
+        expect(!ended && l === `Tree=${trees}`, `'${l}' out of sequence (expected Tree=${trees})`);
+        trees++;
+      } else if (l === 'end of trees') ended = true;
+    }
+    expect(ended, "no 'end of trees' line");
+    expect(declared === undefined || declared === trees, `tree_sizes lists ${declared} trees, the model has ${trees}`);
+    const version = /^version=(v\d+)/m.exec(text)?.[1] ?? '?';
+    return `LightGBM text model ${version}: ${trees} trees in sequence to 'end of trees'`;
+  },
+};
