@@ -23,7 +23,7 @@ import { defineRules, type RuleInfo } from '../findings/rules.js';
 import type { ScanContext } from './context.js';
 import { SNIFF_BYTES, TAIL_BYTES, type FormatScanner, type Probe } from './format.js';
 import { Op } from './pickle/opcodes.js';
-import { PickleReader } from './pickle/reader.js';
+import { PickleReader, type GlobalArg } from './pickle/reader.js';
 
 /** Opcodes through which unpickling imports or calls something (the only ways a load runs code). */
 const RUNS: ReadonlySet<number> = new Set<number>([
@@ -50,6 +50,12 @@ const RUNS: ReadonlySet<number> = new Set<number>([
  */
 const RAISES: ReadonlySet<number> = new Set<number>([Op.EXT1, Op.EXT2, Op.EXT4, Op.PERSID]);
 
+/** A module and name `find_class` could resolve: dotted Python identifiers (anything else raises on import). */
+const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+function importable(g: GlobalArg): boolean {
+  return DOTTED.test(g.module) && DOTTED.test(g.name);
+}
+
 /** Opcodes decoded before giving up and letting the pickle scanner decide (CWE-400). */
 const MAX_GUARD_OPS = 100_000;
 
@@ -68,7 +74,10 @@ export function breaksAsPickle(src: ByteSource): boolean {
     let operands = false;
     for (let i = 0; i < MAX_GUARD_OPS; i++) {
       if (reader.atEnd) return true;
-      const code = reader.next().code;
+      const op = reader.next();
+      const code = op.code;
+      // find_class fails on a name that is not a dotted identifier ("ommit 173\0tree", a git commit read as GLOBAL).
+      if ((code === Op.GLOBAL || code === Op.INST) && !importable(op.arg as GlobalArg)) return true;
       if (RUNS.has(code) && (operands || code === Op.GLOBAL || code === Op.INST)) return false;
       if (RUNS.has(code) || RAISES.has(code)) return true;
       if (code !== Op.PROTO && code !== Op.FRAME) operands = true;

@@ -40,6 +40,7 @@ import { kerasMetadataFormat, savedModelFormat } from './saved-model/scanner.js'
 import { checkpointIndexFormat, fingerprintFormat, graphDefFormat } from './tensorflow/scanner.js';
 import { textFormat } from './text/scanner.js';
 import { tfliteFormat } from './tflite/scanner.js';
+import { tfliteMetadataPrefix } from './tflite/metadata-zip.js';
 import { torchLegacyFormat } from './torch/legacy.js';
 import { torchTarFormat } from './torch/tar-checkpoint.js';
 import { genericZipFlavour } from './zip/generic.js';
@@ -54,7 +55,7 @@ export const ZIP_FLAVOURS: readonly ZipFlavour[] = [torchscriptFlavour, torchZip
 
 export const FORMATS: FormatScanner[] = [
   ageFormat,
-  zipFormat(ZIP_FLAVOURS),
+  zipFormat(ZIP_FLAVOURS, [tfliteMetadataPrefix]),
   // HDF5's signature may sit after a user block (offset 512, 1024, ...).
   hdf5Format,
   torchTarFormat,

@@ -89,7 +89,7 @@ function indexOf(hay: Uint8Array, needle: Uint8Array): number {
 }
 
 /** Bounds-checked FlatBuffer access over a source (little-endian, offsets relative to where they are stored). */
-class Flat {
+export class Flat {
   private readonly c: WindowCursor;
   readonly size: number;
   constructor(src: ByteSource) {
@@ -160,7 +160,7 @@ interface Code {
   custom: string | undefined;
 }
 
-function readCodes(f: Flat, root: ReturnType<Flat['table']>): Code[] {
+export function readCodes(f: Flat, root: ReturnType<Flat['table']>): Code[] {
   const pos = f.field(root, 1, 'Model.operator_codes');
   if (pos === undefined) return [];
   const v = f.vector(pos, 4, MAX_CODES, 'operator_codes');
@@ -179,7 +179,7 @@ function readCodes(f: Flat, root: ReturnType<Flat['table']>): Code[] {
   return out;
 }
 
-function sniffTflite(head: Uint8Array, size: number): boolean {
+export function sniffTflite(head: Uint8Array, size: number): boolean {
   if (size < 16 || head.length < 8) return false;
   if (head[4] !== 0x54 || head[5] !== 0x46 || head[6] !== 0x4c || head[7] !== 0x33) return false; // "TFL3"
   const root = new ByteReader(head).u32le('root offset');

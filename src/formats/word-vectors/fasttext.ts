@@ -15,8 +15,10 @@ const MAGIC = 793712314;
 const MAX_WORD = 1 << 16;
 const MAX_ENTRIES = 1 << 28;
 
+/** A matrix as the flag before it says: dense, or product-quantized (`QuantMatrix::save`). */
 function matrix(c: WindowCursor, what: string): void {
   const quant = c.u8(`${what} quantized flag`);
+  expect(quant <= 1, `${what} quantized flag ${quant}`, c.pos - 1);
   if (quant === 0) {
     const m = c.u64safe(`${what} rows`);
     const n = c.u64safe(`${what} columns`);
@@ -55,7 +57,9 @@ export const fasttext: Recogniser = {
     const nwords = c.i32('nwords');
     const nlabels = c.i32('nlabels');
     c.skip(8, 'ntokens');
-    const pruned = c.u64safe('pruneidx size');
+    // -1 when the dictionary was never pruned.
+    const prunedRaw = c.i64('pruneidx size');
+    const pruned = prunedRaw < 0n ? 0 : Number(prunedRaw);
     expect(size >= 0 && size <= MAX_ENTRIES && nwords + nlabels === size && pruned <= MAX_ENTRIES, `dictionary of ${size} entries (${nwords} words, ${nlabels} labels)`, 64);
     for (let i = 0; i < size; i++) {
       const at = c.pos;
@@ -67,8 +71,6 @@ export const fasttext: Recogniser = {
     }
     c.skip(pruned * 8, 'pruned index');
     matrix(c, 'input matrix');
-    const qout = c.u8('qout');
-    expect(qout <= 1, `qout ${qout}`, c.pos - 1);
     matrix(c, 'output matrix');
     expect(c.remaining === 0, `${c.remaining} bytes after the output matrix`, c.pos);
     return `fastText model: ${nwords} words, ${nlabels} labels, dimension ${dim}; walked to its last byte`;

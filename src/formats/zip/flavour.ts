@@ -17,3 +17,16 @@ export interface ZipFlavour {
   claims(zip: ZipArchive, src: ByteSource): boolean;
   scan(zip: ZipArchive, src: ByteSource, ctx: ScanContext): Promise<void>;
 }
+
+/**
+ * A file that may legitimately come before a zip: a format whose
+ * convention is to append an archive to itself (TFLite models and their
+ * metadata). `claims` must verify the whole prefix `[0, length)` is that
+ * format, not just its magic number.
+ */
+export interface ZipPrefix {
+  readonly id: string;
+  readonly title: string;
+  /** Must not throw. */
+  claims(src: ByteSource, length: number): boolean;
+}

@@ -11,15 +11,21 @@ import type { ByteSource } from '../../bytes/source.js';
 import { hasEocd, readZip } from '../../containers/zip/archive.js';
 import type { ScanContext } from '../context.js';
 import type { FormatScanner, Probe } from '../format.js';
-import type { ZipFlavour } from './flavour.js';
+import type { ZipFlavour, ZipPrefix } from './flavour.js';
 import { ZIP_ANOMALY_SEVERITY, zipRuleId } from './rules.js';
 
 function startsWith(b: Uint8Array, ...sig: number[]): boolean {
   return sig.every((x, i) => b[i] === x);
 }
 
-/** The zip scanner, handing each archive to the first of `flavours` that claims it (most specific first). */
-export function zipFormat(flavours: readonly ZipFlavour[]): FormatScanner {
+/**
+ * The zip scanner, handing each archive to the first of `flavours` that
+ * claims it (most specific first). Bytes before the archive are reported
+ * (`zip/prefix-data`) unless one of `prefixes` recognises them as a file
+ * that conventionally carries a zip after it (a TFLite model and its
+ * metadata); that file is scanned by its own scanner like any other.
+ */
+export function zipFormat(flavours: readonly ZipFlavour[], prefixes: readonly ZipPrefix[] = []): FormatScanner {
   return {
     id: 'zip',
     title: 'zip archive',
@@ -30,7 +36,11 @@ export function zipFormat(flavours: readonly ZipFlavour[]): FormatScanner {
     },
     async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
       const zip = readZip(src, ctx.limits.maxArchiveEntries);
+      const first = zip.entries.reduce((m, e) => Math.min(m, e.localOffset), src.size);
+      const prefix = first > 0 && first < src.size ? prefixes.find((p) => p.claims(src, first)) : undefined;
+      if (prefix !== undefined) ctx.info('zip.prefix', `${prefix.title} (${first} bytes)`);
       for (const a of zip.anomalies) {
+        if (a.kind === 'prefix-data' && prefix !== undefined) continue;
         ctx.report({
           rule: zipRuleId(a.kind),
           severity: ZIP_ANOMALY_SEVERITY[a.kind],
