@@ -154,6 +154,8 @@ def repository_internals():
     git('commit', '-q', '-m', 'readme')
     # Hooks are sample shell scripts; keep the clone small and deterministic.
     shutil.rmtree(os.path.join(repo, '.git', 'hooks'), ignore_errors=True)
+    # A repository cannot track another's .git folder: the clone's is committed as `dotgit` (content decides, not names).
+    os.rename(os.path.join(repo, '.git'), os.path.join(repo, 'dotgit'))
     # A Hugging Face hub cache: blobs by hash, refs, snapshots linking into blobs, .no_exist and .locks markers.
     cache = os.path.join(OUT, 'hf-cache', 'hub')
     repo_dir = os.path.join(cache, 'models--org--tiny')
