@@ -154,6 +154,8 @@ def repository_internals():
     git('commit', '-q', '-m', 'readme')
     # Hooks are sample shell scripts; keep the clone small and deterministic.
     shutil.rmtree(os.path.join(repo, '.git', 'hooks'), ignore_errors=True)
+    # Our repository would apply the clone's .gitattributes (LFS filters) to the fixture: it stays in the pack only.
+    os.unlink(os.path.join(repo, '.gitattributes'))
     # A repository cannot track another's .git folder: the clone's is committed as `dotgit` (content decides, not names).
     os.rename(os.path.join(repo, '.git'), os.path.join(repo, 'dotgit'))
     # A Hugging Face hub cache: blobs by hash, refs, snapshots linking into blobs, .no_exist and .locks markers.
