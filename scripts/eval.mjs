@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanPaths } from '../dist/scan/directory.js';
+import { evalBreadth } from './eval-breadth.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpus = resolve(process.env.MODELGUARD_CORPUS ?? process.argv[2] ?? join(here, '..', '..', 'shared', 'corpus'));
@@ -97,4 +98,5 @@ if (failures.length > 0) {
 }
 const passed = rows.length - failures.length;
 console.log(`\neval: ${passed}/${rows.length} files meet their bar; scanned in ${report.summary.durationMs} ms`);
-process.exit(failures.length === 0 ? 0 : 1);
+const breadthMisses = await evalBreadth(join(here, '..'));
+process.exit(failures.length === 0 && breadthMisses === 0 ? 0 : 1);

@@ -16,6 +16,7 @@ import type { FormatScanner, Probe } from '../format.js';
 import { defineRules } from '../../findings/rules.js';
 import { BufferSource } from '../../bytes/source.js';
 import { msgpackCursor, walk } from './msgpack.js';
+import { scanPickledArrays } from './msgpack-numpy.js';
 
 const RULES = {
   model: {
@@ -130,7 +131,7 @@ export const flaxFormat: FormatScanner = {
   sniff(probe: Probe): boolean {
     return sniffFlax(probe.head);
   },
-  scan(src: ByteSource, ctx: ScanContext): Promise<void> {
+  async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
     const c = msgpackCursor(src, 0, src.size);
     let arrays = 0;
     let elements = 0;
@@ -155,7 +156,8 @@ export const flaxFormat: FormatScanner = {
       ctx.report({ rule: RULES.otherExt.id, severity: 'info', message: `ext type ${code} (not one Flax writes) is returned undecoded` });
     ctx.info('flax.arrays', arrays);
     ctx.info('flax.elements', elements);
+    // Flax's from_bytes unpickles nothing, but the same bytes read with msgpack-numpy's hook would.
+    await scanPickledArrays(src, ctx);
     ctx.report({ rule: RULES.model.id, severity: 'info', message: `Flax checkpoint: ${arrays} arrays, ${elements} elements` });
-    return Promise.resolve();
   },
 };

@@ -10,13 +10,13 @@
  * Loading runs no code, with one exception found and analysed here:
  * msgpack-numpy's decode hook unpickles object arrays (see `walk.ts`).
  */
-import { BufferSource, SliceSource, type ByteSource } from '../../bytes/source.js';
+import { BufferSource, type ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
 import type { ScanContext } from '../context.js';
 import type { Probe } from '../format.js';
 import { msgpackCursor } from '../flax/msgpack.js';
 import { inertFormat, type Recogniser } from '../inert.js';
-import { walkValue, type WalkStats } from './walk.js';
+import { scanPickledArrays, walkValue, type WalkStats } from '../flax/msgpack-numpy.js';
 
 /** First bytes of a map or an array: fixmap/fixarray with at least one entry, map16/32, array16/32. */
 function container(b: number | undefined): boolean {
@@ -43,11 +43,8 @@ const msgpack: Recogniser = {
     const stats: WalkStats = { values: 0, pickled: [] };
     const kind = walkValue(c, stats);
     if (c.remaining !== 0) throw new ModelguardError('E_MALFORMED', `${c.remaining} bytes after the msgpack value (msgpack.unpackb raises ExtraData)`, { offset: c.pos });
-    for (const p of stats.pickled) {
-      // msgpack_numpy.decode: pickle.loads(obj[b'data']) for kind b'O'.
-      await ctx.nested(new SliceSource(src, p.at, p.length), `msgpack-numpy object array at ${p.path}`, { format: 'pickle' });
-    }
-    const pickled = stats.pickled.length > 0 ? `; ${stats.pickled.length} msgpack-numpy object array(s) analysed as pickles` : '';
+    const n = await scanPickledArrays(src, ctx);
+    const pickled = n > 0 ? `; ${n} msgpack-numpy object array(s) analysed as pickles` : '';
     return `MessagePack ${kind} of ${stats.values} values, walked to the last byte${pickled}`;
   },
 };

@@ -5,9 +5,11 @@
  * pickle to analyse, whatever the rest of the file is. Every other value is
  * walked within bounds without being built.
  */
+import { SliceSource, type ByteSource } from '../../bytes/source.js';
 import type { WindowCursor } from '../../bytes/window.js';
 import { ModelguardError } from '../../errors.js';
-import { header, MAX_MSGPACK_DEPTH } from '../flax/msgpack.js';
+import type { ScanContext } from '../context.js';
+import { header, MAX_MSGPACK_DEPTH, msgpackCursor } from './msgpack.js';
 
 /** Where a pickled object array's bytes lie. */
 export interface PickledArray {
@@ -85,4 +87,20 @@ function value(r: WindowCursor, stats: WalkStats, path: string, depth: number): 
 /** Walks one value at the cursor; returns its kind. */
 export function walkValue(r: WindowCursor, stats: WalkStats): string {
   return value(r, stats, '', 0).kind;
+}
+
+/**
+ * Analyses, as pickles, the object arrays a msgpack-numpy loader would
+ * unpickle from this MessagePack value (also in files another reading
+ * claims: a Flax checkpoint is still read by msgpack_numpy if someone
+ * loads it that way). Returns how many there were.
+ */
+export async function scanPickledArrays(src: ByteSource, ctx: ScanContext): Promise<number> {
+  const stats: WalkStats = { values: 0, pickled: [] };
+  walkValue(msgpackCursor(src, 0, src.size, 256 * 1024), stats);
+  for (const p of stats.pickled) {
+    // msgpack_numpy.decode: pickle.loads(obj[b'data']) for kind b'O'.
+    await ctx.nested(new SliceSource(src, p.at, p.length), `msgpack-numpy object array at ${p.path}`, { format: 'pickle' });
+  }
+  return stats.pickled.length;
 }
