@@ -34,6 +34,18 @@ export const lightgbm: Recogniser = {
       } else if (l === 'end of trees') ended = true;
     }
     expect(ended, "no 'end of trees' line");
+    // The parameters section closes the model; only the pandas_categorical JSON line may follow it.
+    const params = text.lastIndexOf('\nend of parameters\n');
+    expect(params >= 0, "no 'end of parameters' line: the model is cut short");
+    for (const l of text.slice(params + '\nend of parameters\n'.length).split(/\r?\n/)) {
+      if (l.trim() === '') continue;
+      expect(l.startsWith('pandas_categorical:'), `'${l.slice(0, 40)}' after the parameters`);
+      try {
+        JSON.parse(l.slice('pandas_categorical:'.length));
+      } catch {
+        throw new ModelguardError('E_MALFORMED', 'pandas_categorical is not JSON (json.loads fails)');
+      }
+    }
     expect(declared === undefined || declared === trees, `tree_sizes lists ${declared} trees, the model has ${trees}`);
     const version = /^version=(v\d+)/m.exec(text)?.[1] ?? '?';
     return `LightGBM text model ${version}: ${trees} trees in sequence to 'end of trees'`;

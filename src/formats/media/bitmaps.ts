@@ -60,6 +60,19 @@ export const bmp: Recogniser = {
 /** Bytes per value of each TIFF field type (TIFF 6.0 section 2, plus BigTIFF-less 64-bit types). */
 const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
 
+/** StripOffsets, StripByteCounts, TileOffsets, TileByteCounts. */
+const STRIP_TAGS = new Set([273, 279, 324, 325]);
+const MAX_STRIPS = 1 << 20;
+
+function stripValues(src: ByteSource, le: boolean, type: number, count: number, at: number): number[] {
+  const w = type === 3 ? 2 : 4;
+  const b = src.read(at, w * count);
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) out.push(w === 2 ? v.getUint16(2 * i, le) : v.getUint32(4 * i, le));
+  return out;
+}
+
 export const tiff: Recogniser = {
   id: 'tiff',
   identify(p: Probe): boolean {
@@ -79,9 +92,10 @@ export const tiff: Recogniser = {
       c.seek(ifd);
       const n = c.u16('IFD entry count');
       expect(n > 0 && n <= MAX_IFD_ENTRIES && ifd + 2 + n * 12 + 4 <= src.size, `IFD of ${n} entries at ${ifd} does not fit`, ifd);
+      const data = new Map<number, number[]>();
       for (let i = 0; i < n; i++) {
         const at = c.pos;
-        c.skip(2, 'tag');
+        const tag = c.u16('tag');
         const type = c.u16('type');
         const count = c.u32('count');
         const value = c.u32('value or offset');
@@ -89,6 +103,18 @@ export const tiff: Recogniser = {
         expect(TYPE_SIZE[type] !== undefined || type === 0, `entry ${i} of IFD at ${ifd} has field type ${type}`, at);
         // Values over 4 bytes live at the offset, which must lie inside the file.
         if (size > 4) expect(value + size <= src.size, `entry ${i} of IFD at ${ifd}: ${size} bytes at offset ${value} run past the file`, at);
+        if (STRIP_TAGS.has(tag) && (type === 3 || type === 4) && count <= MAX_STRIPS) data.set(tag, stripValues(src, c.littleEndian, type, count, size > 4 ? value : at + 8));
+      }
+      // Strips and tiles (offsets with their byte counts) must lie inside the file.
+      for (const [offTag, lenTag] of [
+        [273, 279],
+        [324, 325],
+      ] as const) {
+        const offs = data.get(offTag) ?? [];
+        const lens = data.get(lenTag) ?? [];
+        offs.forEach((o, k) => {
+          expect(o + (lens[k] ?? 0) <= src.size, `image data of ${lens[k] ?? 0} bytes at offset ${o} runs past the file`, ifd);
+        });
       }
       entries += n;
       ifd = c.u32('next IFD offset');

@@ -59,7 +59,15 @@ export const jpeg: Recogniser = {
       c.skip(len - 2, 'segment');
       if (m === 0xda) break;
     }
-    return `JPEG image: ${segments} marker segments to the start of scan`;
+    // Entropy-coded data stuffs every 0xFF (FF 00), so FF D9 after the scan header is the end-of-image marker:
+    // a file cut inside its scan has none (PIL raises "image file is truncated").
+    const scanAt = c.pos;
+    const tailAt = Math.max(scanAt, src.size - 64 * 1024);
+    const tail = src.read(tailAt, src.size - tailAt);
+    let eoi = -1;
+    for (let i = tail.length - 2; i >= 0 && eoi < 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) eoi = tailAt + i;
+    expect(eoi >= scanAt, 'no end-of-image marker after the scan: the image is cut short', scanAt);
+    return `JPEG image: ${segments} marker segments, scan data ended by EOI at offset ${eoi}`;
   },
 };
 

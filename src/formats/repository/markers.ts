@@ -8,6 +8,7 @@
  *   block's offset twice and its size, inside the file.
  */
 import type { ByteSource } from '../../bytes/source.js';
+import { ModelguardError } from '../../errors.js';
 import type { Probe } from '../format.js';
 import { ascii, expect, type Recogniser } from '../inert.js';
 
@@ -17,7 +18,12 @@ export const lfsPointer: Recogniser = {
   id: 'git-lfs-pointer',
   identify: (p: Probe) => p.size < 1024 && ascii(p.head, 0, LFS_VERSION),
   check(src: ByteSource): string {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(src.read(0, src.size));
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(src.read(0, src.size));
+    } catch {
+      throw new ModelguardError('E_MALFORMED', 'the pointer is not UTF-8 text');
+    }
     const lines = text.split('\n');
     expect(lines.pop() === '', 'the pointer does not end with a newline');
     const keys = lines.map((l) => /^([a-z0-9.-]+) (\S.*)$/.exec(l));
