@@ -92,6 +92,8 @@ class Context implements ScanContext {
   readonly kindScope: boolean;
   /** Set by dispatch when every claimant is a transparent wrapper, so its content is what the file is. */
   transparent = false;
+  /** Ids of the formats that claimed this input (set by dispatch). */
+  formats: string[] = [];
   constructor(run: FileRun, location: Location, depth: number, profile: string | undefined, kindScope: boolean) {
     this.run = run;
     this.location = location;
@@ -120,10 +122,7 @@ class Context implements ScanContext {
   }
 
   fail(error: unknown, formatId: string): void {
-    const f = findingForError(error, formatId);
-    // An unread file of a format a loader runs: say which loader, so the reader knows why it is not passed.
-    const loaders = FORMAT_LOADERS[formatId];
-    this.report(f.severity === 'unscannable' && loaders !== undefined ? { ...f, message: `${f.message} (not read to the end; ${loaders} could run it)` } : f);
+    this.report(findingForError(error, formatId));
   }
 
   policyFor(format: string): Policy {
@@ -132,6 +131,11 @@ class Context implements ScanContext {
 
   report(input: FindingInput): void {
     const { location, ...rest } = input;
+    // Part of a code-carrying format left unread: say which loaders could run it, so the reader knows why it is not passed.
+    if (rest.severity === 'unscannable' && rest.rule !== 'engine/unknown-format') {
+      const loaders = this.formats.map((id) => FORMAT_LOADERS[id]).find((l) => l !== undefined);
+      if (loaders !== undefined) rest.message = `${rest.message} (not read to the end; ${loaders} could run it)`;
+    }
     const loc: Location = { ...this.location, ...location };
     if (loc.member !== undefined && loc.member.length === 0) delete loc.member;
     this.run.add({ ...rest, location: loc });
@@ -218,6 +222,7 @@ async function dispatch(src: ByteSource, ctx: Context, forced: string | undefine
     );
     return;
   }
+  ctx.formats = scanners.map((s) => s.id);
   if (ctx.kindScope) {
     const kinds = scanners.map(kindOf);
     ctx.transparent = kinds.every((k) => k === 'transparent');
