@@ -110,6 +110,8 @@ def model_formats():
     booster.save_model(os.path.join(OUT, 'xgboost', 'model.json'))
     booster.save_model(os.path.join(OUT, 'xgboost', 'model.ubj'))
     write('xgboost/model.bin', bytes(booster.save_raw(raw_format='deprecated')))
+    import joblib
+    joblib.dump(xgb.XGBClassifier(n_estimators=2, max_depth=2).fit(X, y), os.path.join(OUT, 'xgboost', 'classifier.joblib'))
     # An ONNX model with its external data beside it.
     import onnx
     from onnx import helper, TensorProto, numpy_helper

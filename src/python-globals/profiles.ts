@@ -7,6 +7,7 @@
  * `default` (everything this project vouches for).
  */
 import { ModelguardError } from '../errors.js';
+import { BOOSTING_ALLOW } from './allow/boosting.js';
 import { DATA_ALLOW } from './allow/data.js';
 import { NUMPY_ALLOW } from './allow/numpy.js';
 import { SKLEARN_ALLOW } from './allow/sklearn.js';
@@ -30,12 +31,12 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
   sklearn: {
     id: 'sklearn',
     title: 'scikit-learn / joblib models: estimators, SciPy sparse matrices, NumPy arrays',
-    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...SKLEARN_ALLOW],
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...SKLEARN_ALLOW, ...BOOSTING_ALLOW],
   },
   default: {
     id: 'default',
     title: 'every built-in allowlist (raw pickles of unknown origin)',
-    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...SKLEARN_ALLOW],
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...SKLEARN_ALLOW, ...BOOSTING_ALLOW],
   },
 };
 
