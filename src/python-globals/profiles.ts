@@ -10,6 +10,7 @@ import { ModelguardError } from '../errors.js';
 import { BOOSTING_ALLOW } from './allow/boosting.js';
 import { DATA_ALLOW } from './allow/data.js';
 import { NUMPY_ALLOW } from './allow/numpy.js';
+import { QUANTIZATION_ALLOW } from './allow/quantization.js';
 import { SKLEARN_ALLOW } from './allow/sklearn.js';
 import { TORCH_ALLOW } from './allow/torch.js';
 import { TORCHSCRIPT_ALLOW } from './allow/torchscript.js';
@@ -21,12 +22,12 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
   torch: {
     id: 'torch',
     title: 'PyTorch checkpoints: weights_only set, whole nn.Modules, optimizers, NumPy states',
-    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW],
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...QUANTIZATION_ALLOW],
   },
   torchscript: {
     id: 'torchscript',
     title: 'TorchScript archives: the torch profile plus classes compiled from the archive',
-    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...TORCHSCRIPT_ALLOW],
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...QUANTIZATION_ALLOW, ...TORCHSCRIPT_ALLOW],
   },
   sklearn: {
     id: 'sklearn',
@@ -36,7 +37,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
   default: {
     id: 'default',
     title: 'every built-in allowlist (raw pickles of unknown origin)',
-    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...SKLEARN_ALLOW, ...BOOSTING_ALLOW],
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...QUANTIZATION_ALLOW, ...SKLEARN_ALLOW, ...BOOSTING_ALLOW],
   },
 };
 

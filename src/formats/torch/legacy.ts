@@ -35,15 +35,17 @@ defineRules(Object.values(LEGACY_RULES));
 
 /** Whether the first pickle of `head` is PyTorch's magic number. */
 export function startsWithTorchMagic(head: Uint8Array): boolean {
-  // PROTO n then LONG1 (protocol 2+), or protocol 0/1 text ('L'/'I'): cheap test before decoding.
-  const first = head[0] === Op.PROTO ? head[2] : head[0];
+  // PROTO n then LONG1 (protocol 2+; protocol 4+ puts a 9-byte FRAME between them, as torch.save(pickle_protocol=4)
+  // writes), or protocol 0/1 text ('L'/'I'): cheap test before decoding. torch.load reads every protocol the same way.
+  const afterProto = head[0] === Op.PROTO ? 2 : 0;
+  const first = head[afterProto] === Op.FRAME ? head[afterProto + 9] : head[afterProto];
   if (first !== Op.LONG1 && first !== Op.LONG && first !== Op.LONG4 && first !== Op.INT) return false;
   try {
     const r = new PickleReader(new BufferSource(head), 0, head.length, 1024);
     let value: unknown;
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       const op = r.next();
-      if (op.code === Op.PROTO) continue;
+      if (op.code === Op.PROTO || op.code === Op.FRAME) continue;
       if (op.code === Op.STOP) return value === MAGIC_NUMBER;
       if (op.code === Op.LONG1 || op.code === Op.LONG || op.code === Op.LONG4 || op.code === Op.INT) {
         value = typeof op.arg === 'bigint' ? op.arg : typeof op.arg === 'number' ? BigInt(op.arg) : undefined;
