@@ -27,6 +27,8 @@ export async function evalBreadth(root) {
   for (const [k, r] of [...byKind.entries()].sort()) console.log(`${k.padEnd(24)} ${String(r.n).padStart(6)}  ${String(r.clean).padStart(5)}`);
   if (misses.length > 0) console.log(`misses (${misses.length}):\n${misses.join('\n')}`);
   const clean = report.files.filter((f) => f.verdict === 'clean').length;
-  console.log(`breadth: ${clean}/${report.files.length} files clean, ${(report.models ?? []).filter((m) => m.verdict === 'clean').length}/${(report.models ?? []).length} model folders clean; scanned in ${report.summary.durationMs} ms`);
+  console.log(
+    `breadth: ${clean}/${report.files.length} files clean, ${(report.models ?? []).filter((m) => m.verdict === 'clean').length}/${(report.models ?? []).length} model folders clean; scanned in ${report.summary.durationMs} ms`,
+  );
   return misses.length;
 }

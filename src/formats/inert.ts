@@ -26,17 +26,7 @@ import { Op } from './pickle/opcodes.js';
 import { PickleReader, type GlobalArg } from './pickle/reader.js';
 
 /** Opcodes through which unpickling imports or calls something (the only ways a load runs code). */
-const RUNS: ReadonlySet<number> = new Set<number>([
-  Op.GLOBAL,
-  Op.INST,
-  Op.STACK_GLOBAL,
-  Op.REDUCE,
-  Op.BUILD,
-  Op.OBJ,
-  Op.NEWOBJ,
-  Op.NEWOBJ_EX,
-  Op.BINPERSID,
-]);
+const RUNS: ReadonlySet<number> = new Set<number>([Op.GLOBAL, Op.INST, Op.STACK_GLOBAL, Op.REDUCE, Op.BUILD, Op.OBJ, Op.NEWOBJ, Op.NEWOBJ_EX, Op.BINPERSID]);
 
 /**
  * Opcodes at which every loader of model files raises:

@@ -47,7 +47,8 @@ export class FlatBuffer {
     const at = pos + this.u32(pos, what);
     const vt = at - this.seek(at, 4, what).i32le(what);
     const vtSize = this.seek(vt, 2, `${what} vtable`).u16le(what);
-    if (vtSize < 4 || vtSize % 2 !== 0 || vt + vtSize > this.length) throw new ModelguardError('E_MALFORMED', `flatbuffer ${what}: vtable of ${vtSize} bytes at ${vt}`);
+    if (vtSize < 4 || vtSize % 2 !== 0 || vt + vtSize > this.length)
+      throw new ModelguardError('E_MALFORMED', `flatbuffer ${what}: vtable of ${vtSize} bytes at ${vt}`);
     return { at, vt, vtSize };
   }
   /** Position of field `i`, or undefined when absent. */

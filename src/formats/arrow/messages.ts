@@ -10,7 +10,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import { WindowCursor } from '../../bytes/window.js';
 import { ModelguardError } from '../../errors.js';
 import { expect } from '../inert.js';
-import { FlatBuffer, type Table } from './flatbuffer.js';
+import { FlatBuffer } from './flatbuffer.js';
 import { pickledExtensions, type PickledExtension } from './schema.js';
 
 /** Metadata of one message parsed in memory (CWE-770); schemas of thousands of columns stay far below. */
@@ -35,12 +35,13 @@ export function parseMessage(meta: Uint8Array, base: number): { header: string; 
   const typePos = fb.field(msg, 1);
   const type = typePos === undefined ? 0 : fb.u8(typePos, 'header_type');
   const header = HEADERS[type];
-  if (header === undefined || type === 0) throw new ModelguardError('E_MALFORMED', `Arrow message header type ${type} is not one Arrow defines`, { offset: base });
+  if (header === undefined || type === 0)
+    throw new ModelguardError('E_MALFORMED', `Arrow message header type ${type} is not one Arrow defines`, { offset: base });
   const lenPos = fb.field(msg, 3);
   const bodyLength = lenPos === undefined ? 0 : fb.i64(lenPos, 'bodyLength');
   let pickled: PickledExtension[] = [];
   const hPos = fb.field(msg, 2);
-  if (header === 'Schema' && hPos !== undefined) pickled = pickledExtensions(fb, fb.table(hPos, 'Schema') as Table);
+  if (header === 'Schema' && hPos !== undefined) pickled = pickledExtensions(fb, fb.table(hPos, 'Schema'));
   return { header, bodyLength, pickled };
 }
 

@@ -100,7 +100,10 @@ export const arrowFormat = inertFormat({
     title: 'Arrow IPC data',
     severity: 'info',
     help: 'An Arrow IPC stream or file (Hugging Face datasets cache, Feather v2): messages framed within the file, footer blocks inside it. Readers map column buffers; nothing is executed, except pickled Python extension types in old pyarrow, which are analysed as pickles (CVE-2023-47248).',
-    references: ['https://arrow.apache.org/docs/format/Columnar.html#serialization-and-interprocess-communication-ipc', 'https://nvd.nist.gov/vuln/detail/CVE-2023-47248'],
+    references: [
+      'https://arrow.apache.org/docs/format/Columnar.html#serialization-and-interprocess-communication-ipc',
+      'https://nvd.nist.gov/vuln/detail/CVE-2023-47248',
+    ],
   },
   members: [file, stream],
 });

@@ -15,13 +15,24 @@ import { ascii, expect, type Recogniser } from '../inert.js';
 /** Model text read whole (CWE-400). */
 const MAX_TEXT = 1024 * 1024 * 1024;
 
+/** Control characters other than tab, LF, CR and FF. */
+function hasControlBytes(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0x7f) return true;
+  }
+  return false;
+}
+
 export const lightgbm: Recogniser = {
   id: 'lightgbm',
-  identify: (p: Probe) => (ascii(p.head, 0, 'tree\nversion=v') || ascii(p.head, 0, 'tree\r\nversion=v')) && /\bnum_class=\d+/.test(new TextDecoder('latin1').decode(p.head.subarray(0, 512))),
+  identify: (p: Probe) =>
+    (ascii(p.head, 0, 'tree\nversion=v') || ascii(p.head, 0, 'tree\r\nversion=v')) &&
+    /\bnum_class=\d+/.test(new TextDecoder('latin1').decode(p.head.subarray(0, 512))),
   check(src: ByteSource): string {
     if (src.size > MAX_TEXT) throw new ModelguardError('E_LIMIT', `LightGBM model of ${src.size} bytes (limit ${MAX_TEXT})`);
     const text = new TextDecoder('latin1').decode(src.read(0, src.size));
-    expect(!/[\0-\x08\x0b\x0e-\x1f\x7f]/.test(text), 'control bytes in a text model');
+    expect(!hasControlBytes(text), 'control bytes in a text model');
     const lines = text.split(/\r?\n/);
     const sizes = lines.find((l) => l.startsWith('tree_sizes='));
     const declared = sizes === undefined ? undefined : sizes.slice('tree_sizes='.length).trim().split(/\s+/).filter(Boolean).length;

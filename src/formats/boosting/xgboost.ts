@@ -35,7 +35,7 @@ export const xgboostJson: Recogniser = {
     }
     const top = doc as { learner?: { gradient_booster?: { name?: unknown }; objective?: { name?: unknown } }; version?: unknown };
     expect(Array.isArray(top.version) && typeof top.learner?.gradient_booster?.name === 'string', 'no learner.gradient_booster or version');
-    return `XGBoost JSON model (${String(top.learner.gradient_booster.name)}, ${String(top.learner.objective?.name ?? '?')}), version ${top.version.join('.')}`;
+    return `XGBoost JSON model (${top.learner.gradient_booster.name}, ${typeof top.learner.objective?.name === 'string' ? top.learner.objective.name : '?'}), version ${top.version.join('.')}`;
   },
 };
 

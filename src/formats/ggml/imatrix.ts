@@ -36,7 +36,11 @@ export const imatrix: Recogniser = {
       const len = c.i32('name length');
       expect(len > 0 && len <= MAX_NAME, `entry ${i} at offset ${at}: name of ${len} bytes`, at);
       const name = c.bytes(len, 'name');
-      expect(name.every((b) => b > 0x20 && b < 0x7f), `entry ${i} at offset ${at}: name is not printable`, at);
+      expect(
+        name.every((b) => b > 0x20 && b < 0x7f),
+        `entry ${i} at offset ${at}: name is not printable`,
+        at,
+      );
       const calls = c.i32('ncall');
       const nval = c.i32('nval');
       expect(calls >= 0 && nval > 0, `entry ${i} at offset ${at}: ncall ${calls}, nval ${nval}`, at);

@@ -92,7 +92,11 @@ function walk(src: ByteSource, start: number, layout: Layout, scores: boolean, a
       elements *= n;
     }
     const name = c.bytes(nameLen, 'tensor name');
-    expect(name.every((b) => b >= 0x20 && b < 0x7f), `tensor name at offset ${at} is not printable`, at);
+    expect(
+      name.every((b) => b >= 0x20 && b < 0x7f),
+      `tensor name at offset ${at} is not printable`,
+      at,
+    );
     if (aligned) c.skip((32 - (c.pos % 32)) % 32, 'alignment');
     expect(elements % block[0] === 0, `${elements} elements are not whole blocks of type ${type}`, at);
     c.skip((elements / block[0]) * block[1], 'tensor data');

@@ -103,7 +103,8 @@ export const tiff: Recogniser = {
         expect(TYPE_SIZE[type] !== undefined || type === 0, `entry ${i} of IFD at ${ifd} has field type ${type}`, at);
         // Values over 4 bytes live at the offset, which must lie inside the file.
         if (size > 4) expect(value + size <= src.size, `entry ${i} of IFD at ${ifd}: ${size} bytes at offset ${value} run past the file`, at);
-        if (STRIP_TAGS.has(tag) && (type === 3 || type === 4) && count <= MAX_STRIPS) data.set(tag, stripValues(src, c.littleEndian, type, count, size > 4 ? value : at + 8));
+        if (STRIP_TAGS.has(tag) && (type === 3 || type === 4) && count <= MAX_STRIPS)
+          data.set(tag, stripValues(src, c.littleEndian, type, count, size > 4 ? value : at + 8));
       }
       // Strips and tiles (offsets with their byte counts) must lie inside the file.
       for (const [offTag, lenTag] of [

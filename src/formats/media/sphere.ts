@@ -35,7 +35,11 @@ export const sphere: Recogniser = {
     const coding = fields.get('sample_coding') ?? 'pcm';
     if (coding === 'pcm' && Number.isSafeInteger(count) && Number.isSafeInteger(width)) {
       const data = count * channels * width;
-      expect(size + data === src.size, `${count} samples x ${channels} channel(s) x ${width} bytes after a ${size}-byte header make ${size + data} bytes, not ${src.size}`, size);
+      expect(
+        size + data === src.size,
+        `${count} samples x ${channels} channel(s) x ${width} bytes after a ${size}-byte header make ${size + data} bytes, not ${src.size}`,
+        size,
+      );
     }
     return `NIST SPHERE audio, ${coding}, ${fields.get('sample_rate') ?? '?'} Hz; ${fields.size} header fields, samples account for the file`;
   },

@@ -13,7 +13,17 @@ import { ascii, expect, type Recogniser } from '../inert.js';
 const MAX_CHUNKS = 10_000;
 
 /** WAVE format tags: PCM, ADPCM, IEEE float, A-law, mu-law, extensible (and a few codecs soundfile writes). */
-const CODINGS: Record<number, string> = { 1: 'PCM', 2: 'MS ADPCM', 3: 'IEEE float', 6: 'A-law', 7: 'mu-law', 0x11: 'IMA ADPCM', 0x31: 'GSM 6.10', 0x55: 'MPEG layer 3', 0xfffe: 'extensible' };
+const CODINGS: Record<number, string> = {
+  1: 'PCM',
+  2: 'MS ADPCM',
+  3: 'IEEE float',
+  6: 'A-law',
+  7: 'mu-law',
+  0x11: 'IMA ADPCM',
+  0x31: 'GSM 6.10',
+  0x55: 'MPEG layer 3',
+  0xfffe: 'extensible',
+};
 
 export const wav: Recogniser = {
   id: 'wav',

@@ -42,7 +42,8 @@ const msgpack: Recogniser = {
     const c = msgpackCursor(src, 0, src.size, 256 * 1024);
     const stats: WalkStats = { values: 0, pickled: [] };
     const kind = walkValue(c, stats);
-    if (c.remaining !== 0) throw new ModelguardError('E_MALFORMED', `${c.remaining} bytes after the msgpack value (msgpack.unpackb raises ExtraData)`, { offset: c.pos });
+    if (c.remaining !== 0)
+      throw new ModelguardError('E_MALFORMED', `${c.remaining} bytes after the msgpack value (msgpack.unpackb raises ExtraData)`, { offset: c.pos });
     const n = await scanPickledArrays(src, ctx);
     const pickled = n > 0 ? `; ${n} msgpack-numpy object array(s) analysed as pickles` : '';
     return `MessagePack ${kind} of ${stats.values} values, walked to the last byte${pickled}`;

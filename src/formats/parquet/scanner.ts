@@ -29,7 +29,8 @@ async function arrowSchema(b64: string, ctx: ScanContext): Promise<void> {
   // An encapsulated message: optional continuation, metadata length, Message.
   const skip = bytes.length >= 8 && bytes[0] === 0xff && bytes[1] === 0xff && bytes[2] === 0xff && bytes[3] === 0xff ? 8 : 4;
   const m = parseMessage(bytes.subarray(skip), 0);
-  for (const p of m.pickled) await ctx.nested(new BufferSource(p.pickle), `ARROW:schema > arrow.py_extension_type metadata of field ${p.field}`, { format: 'pickle' });
+  for (const p of m.pickled)
+    await ctx.nested(new BufferSource(p.pickle), `ARROW:schema > arrow.py_extension_type metadata of field ${p.field}`, { format: 'pickle' });
 }
 
 const parquet: Recogniser = {

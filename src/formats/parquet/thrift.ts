@@ -42,7 +42,8 @@ export class CompactReader {
   }
   private size(what: string): number {
     const n = this.varint();
-    if (n > BigInt(this.r.remaining)) throw new ModelguardError('E_MALFORMED', `thrift ${what} of ${n} with ${this.r.remaining} bytes left`, { offset: this.r.offset });
+    if (n > BigInt(this.r.remaining))
+      throw new ModelguardError('E_MALFORMED', `thrift ${what} of ${n} with ${this.r.remaining} bytes left`, { offset: this.r.offset });
     return Number(n);
   }
   private value(type: number, depth: number): ThriftValue {

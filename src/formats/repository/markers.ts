@@ -26,12 +26,12 @@ export const lfsPointer: Recogniser = {
     }
     const lines = text.split('\n');
     expect(lines.pop() === '', 'the pointer does not end with a newline');
-    const keys = lines.map((l) => /^([a-z0-9.-]+) (\S.*)$/.exec(l));
-    expect(
-      keys.every((m) => m !== null),
-      'a line is not `key value`',
-    );
-    const map = new Map(keys.map((m) => [m?.[1] ?? '', m?.[2] ?? '']));
+    const map = new Map<string, string>();
+    for (const l of lines) {
+      const m = /^([a-z0-9.-]+) (\S.*)$/.exec(l);
+      expect(m !== null, 'a line is not `key value`');
+      map.set(m[1] ?? '', m[2] ?? '');
+    }
     const oid = map.get('oid') ?? '';
     const size = map.get('size') ?? '';
     expect(/^sha256:[0-9a-f]{64}$/.test(oid) && /^\d+$/.test(size), 'no `oid sha256:<hex>` and `size <n>` lines');

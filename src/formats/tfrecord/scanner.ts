@@ -44,7 +44,7 @@ function walk(src: ByteSource): { records: number; bytes: number } {
     const len = u32le(lenBytes, 0) + u32le(lenBytes, 4) * 2 ** 32;
     expect(len + 4 <= c.remaining, `record ${records} at offset ${at}: ${len} bytes run past the file`, at);
     let crc = 0;
-    for (let left = len; left > 0; ) {
+    for (let left = len; left > 0;) {
       const n = Math.min(left, SLICE);
       crc = crc32c(c.bytes(n, 'record data'), crc);
       left -= n;
@@ -92,4 +92,3 @@ export const tfrecordFormat = inertFormat({
   },
   members: [events, tfrecord],
 });
-

@@ -60,7 +60,11 @@ export const fasttext: Recogniser = {
     // -1 when the dictionary was never pruned.
     const prunedRaw = c.i64('pruneidx size');
     const pruned = prunedRaw < 0n ? 0 : Number(prunedRaw);
-    expect(size >= 0 && size <= MAX_ENTRIES && nwords + nlabels === size && pruned <= MAX_ENTRIES, `dictionary of ${size} entries (${nwords} words, ${nlabels} labels)`, 64);
+    expect(
+      size >= 0 && size <= MAX_ENTRIES && nwords + nlabels === size && pruned <= MAX_ENTRIES,
+      `dictionary of ${size} entries (${nwords} words, ${nlabels} labels)`,
+      64,
+    );
     for (let i = 0; i < size; i++) {
       const at = c.pos;
       let len = 0;

@@ -26,15 +26,21 @@ const WRAPPER = 'a scikit-learn wrapper: rebuilt with __new__ and BaseEstimator.
 const uses = ['new', 'build', 'arg'] as const;
 
 export const BOOSTING_ALLOW: readonly AllowEntry[] = [
-  ...['XGBModel', 'XGBClassifier', 'XGBRegressor', 'XGBRanker', 'XGBRFClassifier', 'XGBRFRegressor'].map(
-    (c): AllowEntry => ({ name: `xgboost.sklearn.${c}`, uses, why: `XGBoost ${WRAPPER}` }),
-  ),
+  ...['XGBModel', 'XGBClassifier', 'XGBRegressor', 'XGBRanker', 'XGBRFClassifier', 'XGBRFRegressor'].map((c): AllowEntry => ({
+    name: `xgboost.sklearn.${c}`,
+    uses,
+    why: `XGBoost ${WRAPPER}`,
+  })),
   {
     name: 'xgboost.core.Booster',
     uses,
     why: "XGBoost booster: __setstate__ passes the pickled model bytes to the C library's XGBoosterUnserializeFromBuffer, which parses trees",
   },
-  ...['LGBMModel', 'LGBMClassifier', 'LGBMRegressor', 'LGBMRanker'].map((c): AllowEntry => ({ name: `lightgbm.sklearn.${c}`, uses, why: `LightGBM ${WRAPPER}` })),
+  ...['LGBMModel', 'LGBMClassifier', 'LGBMRegressor', 'LGBMRanker'].map((c): AllowEntry => ({
+    name: `lightgbm.sklearn.${c}`,
+    uses,
+    why: `LightGBM ${WRAPPER}`,
+  })),
   {
     name: 'lightgbm.basic.Booster',
     uses,
@@ -46,11 +52,9 @@ export const BOOSTING_ALLOW: readonly AllowEntry[] = [
     uses,
     why: "LightGBM's alias of scikit-learn's LabelEncoder: a classes_ array",
   },
-  ...['CatBoost', 'CatBoostClassifier', 'CatBoostRegressor', 'CatBoostRanker'].map(
-    (c): AllowEntry => ({
-      name: `catboost.core.${c}`,
-      uses,
-      why: 'CatBoost model: __setstate__ creates the native _CatBoost object and loads the pickled __model bytes (a CatBoost model file) with _deserialize_model; the other keys are init parameters',
-    }),
-  ),
+  ...['CatBoost', 'CatBoostClassifier', 'CatBoostRegressor', 'CatBoostRanker'].map((c): AllowEntry => ({
+    name: `catboost.core.${c}`,
+    uses,
+    why: 'CatBoost model: __setstate__ creates the native _CatBoost object and loads the pickled __model bytes (a CatBoost model file) with _deserialize_model; the other keys are init parameters',
+  })),
 ];

@@ -26,10 +26,15 @@ const OBSERVERS = [
 const FAKE_QUANTIZE = ['FakeQuantize', 'FixedQParamsFakeQuantize', 'FusedMovingAvgObsFakeQuantize'];
 const STUBS = ['QuantStub', 'DeQuantStub', 'QuantWrapper'];
 
-const WHY = 'a quantization observer/fake-quantize module: nn.Module rebuilt with __new__ and Module.__setstate__, its state tensors (statistics, scales) and constants';
+const WHY =
+  'a quantization observer/fake-quantize module: nn.Module rebuilt with __new__ and Module.__setstate__, its state tensors (statistics, scales) and constants';
 
 export const QUANTIZATION_ALLOW: readonly AllowEntry[] = ['torch.ao.quantization', 'torch.quantization'].flatMap((pkg) => [
   ...OBSERVERS.map((c): AllowEntry => ({ name: `${pkg}.observer.${c}`, uses: ['new', 'build', 'arg'], why: WHY })),
   ...FAKE_QUANTIZE.map((c): AllowEntry => ({ name: `${pkg}.fake_quantize.${c}`, uses: ['new', 'build', 'arg'], why: WHY })),
-  ...STUBS.map((c): AllowEntry => ({ name: `${pkg}.stubs.${c}`, uses: ['new', 'build', 'arg'], why: 'a quantization stub module (an nn.Module marking where tensors are quantized): Module.__setstate__ only' })),
+  ...STUBS.map((c): AllowEntry => ({
+    name: `${pkg}.stubs.${c}`,
+    uses: ['new', 'build', 'arg'],
+    why: 'a quantization stub module (an nn.Module marking where tensors are quantized): Module.__setstate__ only',
+  })),
 ]);
