@@ -52,10 +52,13 @@ describe('kind and reason', () => {
     assert.equal(r.kind, 'model-code-carrying');
     assert.ok(FILE_KINDS.includes(r.kind));
   });
-  it('an empty file is clean, kind empty', async () => {
-    const r = await scanBuffer(new Uint8Array(0), 'x.lock');
-    assert.equal(r.verdict, 'clean');
-    assert.equal(r.kind, 'empty');
+  it('an empty marker file is clean, kind empty; an empty file under another name is not', async () => {
+    for (const name of ['hub/.locks/models--a--b/0a1b.lock', 'models--a--b/.no_exist/0123/adapter_config.json', 'pkg/__init__.py']) {
+      const r = await scanBuffer(new Uint8Array(0), name);
+      assert.equal(r.verdict, 'clean', name);
+      assert.equal(r.kind, 'empty');
+    }
+    assert.equal((await scanBuffer(new Uint8Array(0), 'model.safetensors')).verdict, 'unscannable');
   });
 });
 

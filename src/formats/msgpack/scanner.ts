@@ -18,6 +18,14 @@ import { msgpackCursor } from '../flax/msgpack.js';
 import { inertFormat, type Recogniser } from '../inert.js';
 import { scanPickledArrays, walkValue, type WalkStats } from '../flax/msgpack-numpy.js';
 
+/**
+ * Without a magic number, a few bytes parse as msgpack by chance (`\x93NUM`,
+ * the start of a .npy cut short, is an array of three ints): a claim needs a
+ * file of some size and a handful of values.
+ */
+const MIN_BYTES = 16;
+const MIN_VALUES = 4;
+
 /** First bytes of a map or an array: fixmap/fixarray with at least one entry, map16/32, array16/32. */
 function container(b: number | undefined): boolean {
   return b !== undefined && ((b > 0x80 && b <= 0x8f) || (b > 0x90 && b <= 0x9f) || (b >= 0xdc && b <= 0xdf));
@@ -29,9 +37,9 @@ function walksInHead(p: Probe): boolean {
   const stats: WalkStats = { values: 0, pickled: [] };
   try {
     walkValue(c, stats);
-    return c.pos === p.size && stats.values >= 2;
+    return c.pos === p.size && p.size >= MIN_BYTES && stats.values >= MIN_VALUES;
   } catch (e) {
-    return e instanceof ModelguardError && e.code === 'E_TRUNCATED' && p.head.length < p.size && stats.values >= 4;
+    return e instanceof ModelguardError && e.code === 'E_TRUNCATED' && p.head.length < p.size && stats.values >= MIN_VALUES;
   }
 }
 

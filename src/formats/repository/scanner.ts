@@ -25,20 +25,35 @@ export const repositoryFormat = inertFormat({
 
 const EMPTY_RULE = {
   id: 'engine/empty-file',
-  title: 'Empty file',
+  title: 'Empty marker file',
   severity: 'info',
-  help: 'A file of zero bytes (Hugging Face cache .lock and .no_exist markers, placeholder files): pickle.load, torch.load and every other loader fail on it before reading anything.',
+  help: 'A file of zero bytes whose name makes it a marker (Hugging Face cache .lock files and .no_exist entries, .gitkeep, an empty __init__.py or py.typed): pickle.load, torch.load and every other loader fail on it before reading anything. An empty file under any other name (a model cut to nothing) stays unscannable.',
 } as const;
 defineRules([EMPTY_RULE]);
 
+/**
+ * Names of empty files that are markers by design. The name only explains
+ * why the file is empty; the verdict rests on there being no bytes.
+ */
+const MARKER = /(^|\/)(\.no_exist\/.+|[^/]+\.lock|\.gitkeep|\.keep|__init__\.py|py\.typed)$/;
+
 export const emptyFormat: FormatScanner = {
   id: 'empty',
-  title: 'empty file',
+  title: 'empty marker file',
   kind: 'empty',
   fallback: true,
   sniff: (p: Probe) => p.size === 0,
   scan(_src: ByteSource, ctx: ScanContext): Promise<void> {
-    ctx.report({ rule: EMPTY_RULE.id, severity: 'info', message: 'empty file: no loader reads anything from it' });
+    const name = ctx.location.file.replaceAll('\\', '/');
+    if (ctx.location.member === undefined && MARKER.test(name)) {
+      ctx.report({ rule: EMPTY_RULE.id, severity: 'info', message: 'empty marker file: no loader reads anything from it' });
+    } else {
+      ctx.report({
+        rule: 'engine/unknown-format',
+        severity: 'unscannable',
+        message: 'an empty file under a name that is no marker (a model or data file cut to nothing?)',
+      });
+    }
     return Promise.resolve();
   },
 };
