@@ -97,6 +97,13 @@ export function probeOf(src: ByteSource): Probe {
   };
 }
 
+/** The first byte after an optional UTF-8 BOM and whitespace (a cheap test before decoding text). */
+export function firstNonSpace(b: Uint8Array): number | undefined {
+  let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  while (i < b.length && i < 256 && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+  return b[i];
+}
+
 /** Throws `E_MALFORMED` at `offset` unless `cond` holds. */
 export function expect(cond: boolean, message: string, offset?: number): asserts cond {
   if (!cond) throw new ModelguardError('E_MALFORMED', message, offset === undefined ? undefined : { offset });
@@ -106,6 +113,12 @@ export function expect(cond: boolean, message: string, offset?: number): asserts
 export interface Recogniser {
   /** Format id reported for the file (`wav`, `git-pack`). */
   readonly id: string;
+  /**
+   * The values the first byte can take (a magic number's first byte), so a
+   * family asks only the members that can match: recognisers run on every
+   * file. Absent when any first byte is possible (TFRecord, imatrix).
+   */
+  readonly first?: readonly number[] | string;
   /** Cheap test on the first bytes: a magic number and the fields right after it. Must not throw. */
   identify(probe: Probe): boolean;
   /**
@@ -130,8 +143,17 @@ export interface InertFamily {
 /** A fallback `FormatScanner` over a family of recognisers: the first member that identifies the bytes checks them. */
 export function inertFormat(family: InertFamily): FormatScanner {
   defineRules([family.rule]);
+  // Members by the first byte they can start with (byte compares before anything else).
+  const anyFirst = family.members.filter((m) => m.first === undefined);
+  const byFirst: Recogniser[][] = Array.from({ length: 256 }, (_, b) =>
+    family.members.filter((m) => {
+      if (m.first === undefined) return true;
+      return typeof m.first === 'string' ? m.first.includes(String.fromCharCode(b)) : m.first.includes(b);
+    }),
+  );
   const pick = (probe: Probe): Recogniser | undefined => {
-    for (const m of family.members) if (m.identify(probe)) return m;
+    const b0 = probe.head[0];
+    for (const m of b0 === undefined ? anyFirst : (byFirst[b0] ?? anyFirst)) if (m.identify(probe)) return m;
     return undefined;
   };
   return {

@@ -36,6 +36,7 @@ function describe(w: MessageWalk): string {
 
 const stream: Recogniser = {
   id: 'arrow-stream',
+  first: [0xff],
   identify(p: Probe): boolean {
     if (u32le(p.head, 0) !== 0xffffffff) return false;
     const len = u32le(p.head, 4);
@@ -57,6 +58,7 @@ const stream: Recogniser = {
 
 const file: Recogniser = {
   id: 'arrow-file',
+  first: 'A',
   identify(p: Probe): boolean {
     if (!ascii(p.head, 0, MAGIC) || p.size < 18) return false;
     const t = p.tail();

@@ -26,6 +26,7 @@ function hasControlBytes(text: string): boolean {
 
 export const lightgbm: Recogniser = {
   id: 'lightgbm',
+  first: 't',
   identify: (p: Probe) =>
     (ascii(p.head, 0, 'tree\nversion=v') || ascii(p.head, 0, 'tree\r\nversion=v')) &&
     /\bnum_class=\d+/.test(new TextDecoder('latin1').decode(p.head.subarray(0, 512))),

@@ -12,7 +12,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import { WindowCursor } from '../../bytes/window.js';
 import { ModelguardError } from '../../errors.js';
 import type { Probe } from '../format.js';
-import { ascii, expect, type Recogniser } from '../inert.js';
+import { ascii, expect, firstNonSpace, type Recogniser } from '../inert.js';
 import { UbjsonWalk } from './ubjson.js';
 
 /** JSON models parsed whole (CWE-400); larger ones are `E_LIMIT`. */
@@ -24,7 +24,8 @@ const MAX_STRING = 1 << 24;
 
 export const xgboostJson: Recogniser = {
   id: 'xgboost-json',
-  identify: (p: Probe) => /^\s*\{\s*"learner"\s*:\s*\{/.test(new TextDecoder('latin1').decode(p.head.subarray(0, 64))),
+  first: [0x7b, 0x20, 0x09, 0x0a, 0x0d, 0xef],
+  identify: (p: Probe) => firstNonSpace(p.head) === 0x7b && /^\s*\{\s*"learner"\s*:\s*\{/.test(new TextDecoder('latin1').decode(p.head.subarray(0, 64))),
   check(src: ByteSource): string {
     if (src.size > MAX_JSON) throw new ModelguardError('E_LIMIT', `XGBoost JSON model of ${src.size} bytes (limit ${MAX_JSON})`);
     let doc: unknown;
@@ -41,6 +42,7 @@ export const xgboostJson: Recogniser = {
 
 export const xgboostUbj: Recogniser = {
   id: 'xgboost-ubj',
+  first: '{',
   identify: (p: Probe) => ascii(p.head, 0, '{L\0\0\0\0\0\0\0\x07learner{') || ascii(p.head, 0, '{U\x07learner{') || ascii(p.head, 0, '{i\x07learner{'),
   check(src: ByteSource): string {
     const c = new WindowCursor(src, 0, src.size, 256 * 1024);
@@ -68,6 +70,7 @@ function str(c: WindowCursor, what: string): string {
 
 export const xgboostBinary: Recogniser = {
   id: 'xgboost-binary',
+  first: 'b',
   identify: (p: Probe) => ascii(p.head, 0, 'binf') && p.size >= 140,
   check(src: ByteSource): string {
     const c = new WindowCursor(src, 4, src.size, 256 * 1024);

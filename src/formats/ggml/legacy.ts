@@ -106,6 +106,7 @@ function walk(src: ByteSource, start: number, layout: Layout, scores: boolean, a
 
 export const ggmlLegacy: Recogniser = {
   id: 'ggml',
+  first: 'lft',
   identify(p: Probe): boolean {
     const m = ((p.head[0] ?? 0) | ((p.head[1] ?? 0) << 8) | ((p.head[2] ?? 0) << 16) | ((p.head[3] ?? 0) << 24)) >>> 0;
     return MAGICS[m] !== undefined && p.size >= 32;

@@ -24,6 +24,7 @@ const ITEM: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 8, 7: 4,
 
 const mmap: Recogniser = {
   id: 'mmap-indexed-dataset',
+  first: 'M',
   identify: (p: Probe) => ascii(p.head, 0, 'MMIDIDX\0\0') && p.head[9] === 1,
   check(src: ByteSource, ctx: ScanContext): string {
     const c = new WindowCursor(src, 9, src.size, 64 * 1024);
@@ -50,6 +51,7 @@ const mmap: Recogniser = {
 
 const legacy: Recogniser = {
   id: 'indexed-dataset',
+  first: 'T',
   identify: (p: Probe) => ascii(p.head, 0, 'TNTIDX\0\0') && p.head[8] === 1,
   check(src: ByteSource, ctx: ScanContext): string {
     const c = new WindowCursor(src, 8, src.size, 64 * 1024);

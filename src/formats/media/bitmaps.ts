@@ -17,6 +17,7 @@ const DIB_SIZES = new Set([12, 40, 52, 56, 64, 108, 124]);
 
 export const bmp: Recogniser = {
   id: 'bmp',
+  first: 'B',
   identify(p: Probe): boolean {
     if (!ascii(p.head, 0, 'BM') || p.head.length < 26) return false;
     const dib = (p.head[14] ?? 0) | ((p.head[15] ?? 0) << 8) | ((p.head[16] ?? 0) << 16) | ((p.head[17] ?? 0) << 24);
@@ -75,6 +76,7 @@ function stripValues(src: ByteSource, le: boolean, type: number, count: number, 
 
 export const tiff: Recogniser = {
   id: 'tiff',
+  first: 'IM',
   identify(p: Probe): boolean {
     return (ascii(p.head, 0, 'II') && p.head[2] === 42 && p.head[3] === 0) || (ascii(p.head, 0, 'MM') && p.head[2] === 0 && p.head[3] === 42);
   },
@@ -148,6 +150,7 @@ function pnmHeader(b: Uint8Array, fields: number): { values: number[]; end: numb
 
 export const pnm: Recogniser = {
   id: 'pnm',
+  first: 'P',
   identify(p: Probe): boolean {
     const k = p.head[1];
     if (p.head[0] !== 0x50 || k === undefined || k < 0x31 || k > 0x36) return false;
@@ -180,6 +183,7 @@ export const pnm: Recogniser = {
 
 export const ico: Recogniser = {
   id: 'ico',
+  first: [0],
   identify(p: Probe): boolean {
     const b = p.head;
     const count = (b[4] ?? 0) | ((b[5] ?? 0) << 8);

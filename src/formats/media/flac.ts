@@ -68,6 +68,7 @@ function start(head: Uint8Array): number {
 
 export const flac: Recogniser = {
   id: 'flac',
+  first: 'fI',
   identify(p: Probe): boolean {
     return ascii(p.head, 0, 'fLaC') || (ascii(p.head, 0, 'ID3') && ascii(p.head, start(p.head), 'fLaC'));
   },

@@ -73,6 +73,7 @@ function trailerAt(src: ByteSource, pos: number): boolean {
 
 export const mp3: Recogniser = {
   id: 'mp3',
+  first: [0x49, 0xff],
   identify(p: Probe): boolean {
     const tag = id3v2Size(p.head);
     if (tag !== undefined) {

@@ -27,6 +27,7 @@ function crc(bytes: Uint8Array, init: number): number {
 
 export const ogg: Recogniser = {
   id: 'ogg',
+  first: 'O',
   identify(p: Probe): boolean {
     return ascii(p.head, 0, 'OggS') && p.head[4] === 0 && ((p.head[5] ?? 0xff) & 0xf8) === 0;
   },

@@ -13,6 +13,7 @@ const MAX_HEADER = 1 << 20;
 
 export const sphere: Recogniser = {
   id: 'nist-sphere',
+  first: 'N',
   identify(p: Probe): boolean {
     return ascii(p.head, 0, 'NIST_1A\n') && /^ *\d+\n$/.test(new TextDecoder('latin1').decode(p.head.subarray(8, 16)));
   },

@@ -27,6 +27,7 @@ const CODINGS: Record<number, string> = {
 
 export const wav: Recogniser = {
   id: 'wav',
+  first: 'R',
   identify(p: Probe): boolean {
     return (ascii(p.head, 0, 'RIFF') || ascii(p.head, 0, 'RF64')) && ascii(p.head, 8, 'WAVE');
   },

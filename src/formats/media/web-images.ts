@@ -13,6 +13,7 @@ const MAX_CHUNKS = 1_000_000;
 
 export const png: Recogniser = {
   id: 'png',
+  first: [0x89],
   identify(p: Probe): boolean {
     const h = p.head;
     return h[0] === 0x89 && ascii(h, 1, 'PNG\r\n\x1a\n') && h[8] === 0 && h[9] === 0 && h[10] === 0 && h[11] === 13 && ascii(h, 12, 'IHDR');
@@ -37,6 +38,7 @@ export const png: Recogniser = {
 
 export const jpeg: Recogniser = {
   id: 'jpeg',
+  first: [0xff],
   identify(p: Probe): boolean {
     const h = p.head;
     return h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff && h[3] !== undefined && h[3] >= 0xc0 && h[3] <= 0xfe;
@@ -73,6 +75,7 @@ export const jpeg: Recogniser = {
 
 export const gif: Recogniser = {
   id: 'gif',
+  first: 'G',
   identify(p: Probe): boolean {
     return (ascii(p.head, 0, 'GIF87a') || ascii(p.head, 0, 'GIF89a')) && p.size >= 13;
   },
@@ -88,6 +91,7 @@ export const gif: Recogniser = {
 
 export const webp: Recogniser = {
   id: 'webp',
+  first: 'R',
   identify(p: Probe): boolean {
     return ascii(p.head, 0, 'RIFF') && ascii(p.head, 8, 'WEBP') && ascii(p.head, 12, 'VP8');
   },

@@ -11,7 +11,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
 import type { ScanContext } from '../context.js';
 import type { Probe } from '../format.js';
-import { expect, inertFormat, type Recogniser } from '../inert.js';
+import { expect, firstNonSpace, inertFormat, type Recogniser } from '../inert.js';
 
 export const WEIGHT_BYTES_INFO = 'openvino.weightBytes';
 /** XML read to find the weight extent (CWE-400); IRs of large models are a few MiB of text. */
@@ -21,7 +21,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const ir: Recogniser = {
   id: 'openvino-ir',
+  first: [0x3c, 0x20, 0x09, 0x0a, 0x0d, 0xef],
   identify(p: Probe): boolean {
+    if (firstNonSpace(p.head) !== 0x3c) return false;
     const head = new TextDecoder('latin1').decode(p.head.subarray(0, 1024));
     return /^(\ufeff)?\s*(<\?xml[^>]*\?>\s*)?<net\s[^>]*\bversion="\d+"/.test(head);
   },

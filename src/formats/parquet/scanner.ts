@@ -35,6 +35,7 @@ async function arrowSchema(b64: string, ctx: ScanContext): Promise<void> {
 
 const parquet: Recogniser = {
   id: 'parquet',
+  first: 'P',
   identify(p: Probe): boolean {
     if (!ascii(p.head, 0, 'PAR1') || p.size < 12) return false;
     const t = p.tail();

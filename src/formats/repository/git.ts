@@ -59,6 +59,7 @@ function version(k: Kind, h: Uint8Array): number {
 
 export const gitFiles: Recogniser[] = KINDS.map((k) => ({
   id: k.id,
+  first: [k.magic.charCodeAt(0)],
   identify: (p: Probe) => ascii(p.head, 0, k.magic) && k.versions.includes(version(k, p.head)) && p.size >= 32,
   check(src: ByteSource): string {
     const head = src.read(0, Math.min(src.size, 2048));
@@ -73,6 +74,7 @@ const LOOSE = /^(blob|tree|commit|tag) (\d{1,15})\0/;
 
 export const gitLooseObject: Recogniser = {
   id: 'git-object',
+  first: 'btc',
   identify(p: Probe): boolean {
     const m = LOOSE.exec(new TextDecoder('latin1').decode(p.head.subarray(0, 32)));
     return m !== null && m[0].length + Number(m[2]) === p.size;

@@ -16,6 +16,7 @@ const LFS_VERSION = 'version https://git-lfs.github.com/spec/v1\n';
 
 export const lfsPointer: Recogniser = {
   id: 'git-lfs-pointer',
+  first: 'v',
   identify: (p: Probe) => p.size < 1024 && ascii(p.head, 0, LFS_VERSION),
   check(src: ByteSource): string {
     let text: string;
@@ -46,6 +47,7 @@ export const lfsPointer: Recogniser = {
 
 export const dsStore: Recogniser = {
   id: 'ds-store',
+  first: [0],
   identify: (p: Probe) => p.head[0] === 0 && p.head[1] === 0 && p.head[2] === 0 && p.head[3] === 1 && ascii(p.head, 4, 'Bud1'),
   check(src: ByteSource): string {
     const h = src.read(0, Math.min(src.size, 36));

@@ -25,7 +25,8 @@ function u32le(b: Uint8Array, at: number): number {
 
 /** The first record's framing: its length field's CRC is right and the record fits the file. */
 function firstRecord(p: Probe): number | undefined {
-  if (p.head.length < 12) return undefined;
+  // Byte compares before the CRC: records under 2^40 bytes have zeros in the length's top three bytes.
+  if (p.head.length < 12 || p.head[5] !== 0 || p.head[6] !== 0 || p.head[7] !== 0) return undefined;
   if (crc32c(p.head.subarray(0, 8)) !== unmask(u32le(p.head, 8))) return undefined;
   const len = u32le(p.head, 0) + u32le(p.head, 4) * 2 ** 32;
   return 16 + len <= p.size ? len : undefined;

@@ -45,6 +45,7 @@ function productQuantizer(c: WindowCursor): void {
 
 export const fasttext: Recogniser = {
   id: 'fasttext',
+  first: [0xba],
   identify(p: Probe): boolean {
     const b = p.head;
     return ((b[0] ?? 0) | ((b[1] ?? 0) << 8) | ((b[2] ?? 0) << 16) | ((b[3] ?? 0) << 24)) === MAGIC && b[4] === 12 && b[5] === 0;

@@ -14,6 +14,8 @@ const MAX_WORD = 4096;
 const MAX_DIMS = 1 << 16;
 
 function header(head: Uint8Array): { words: number; dims: number; end: number } | undefined {
+  const b0 = head[0];
+  if (b0 === undefined || b0 < 0x31 || b0 > 0x39) return undefined;
   const nl = head.indexOf(0x0a);
   if (nl < 3 || nl > 40) return undefined;
   const m = /^(\d+) (\d+)\s*$/.exec(new TextDecoder('latin1').decode(head.subarray(0, nl)));
@@ -25,6 +27,7 @@ function header(head: Uint8Array): { words: number; dims: number; end: number } 
 
 export const word2vec: Recogniser = {
   id: 'word2vec-binary',
+  first: '123456789',
   identify(p: Probe): boolean {
     const h = header(p.head);
     // Binary, not the text format: the first vector's bytes are not all printable.
