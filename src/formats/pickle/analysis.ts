@@ -5,8 +5,9 @@
  */
 import type { ScanContext } from '../context.js';
 import type { Severity } from '../../findings/finding.js';
-import { Policy, type Judgement } from '../../python-globals/policy.js';
-import { USE_WEIGHT, type Effects, type Use } from '../../python-globals/types.js';
+import type { Policy, Judgement } from '../../python-globals/policy.js';
+import { USE_WEIGHT, permitsUse, type Effects, type Use } from '../../python-globals/types.js';
+import { SlotJudge, classOf, type SlotMark } from './implicit.js';
 import type { Anomaly, MachineHooks, Site } from './machine.js';
 import type { PickleReader } from './reader.js';
 import { render, renderCall } from './render.js';
@@ -20,6 +21,13 @@ interface UseRecord {
   /** Renders the invocation; only called when a finding needs it. */
   call: (() => string) | undefined;
   count: number;
+  /**
+   * The first slot of the implicit-call model this use reached (where the
+   * loader or the class's own code calls it); `strict` once any reached slot
+   * is not one where users put their own functions.
+   */
+  slot: SlotMark | undefined;
+  strict: boolean;
 }
 
 interface GlobalRecord {
@@ -51,10 +59,28 @@ export class PickleAnalysis implements MachineHooks {
   private readonly boundMethods = new Set<PyObject>();
   /** getattr calls accepted in a shape pickle writes (bound method, dotted name), per getattr global. */
   private readonly safeGetattrs = new Map<string, { count: number; site: Site; call: string }>();
+  /** Values of unknown identity the stream stores or places where they are called (a method of an object of unknown class). */
+  private readonly unresolvedValues: { what: string; site: Site; slot: SlotMark | undefined }[] = [];
+  private readonly slots: SlotJudge;
   afterBuild?: (target: PyValue, state: PyValue, reader: PickleReader) => void;
 
   constructor(opts: AnalysisOptions) {
     this.opts = opts;
+    this.slots = new SlotJudge({
+      policy: opts.policy,
+      record: (g, use, site, call, slot) => {
+        this.record(g, use, site, call, slot);
+      },
+      unresolved: (what, site, slot) => {
+        if (this.unresolvedValues.length < MAX_UNRESOLVED) this.unresolvedValues.push({ what, site, slot });
+      },
+      implicitCall: (severity, message, site) => {
+        this.report(PICKLE_RULES.implicitCall, severity, message, site);
+      },
+      anomaly: (a) => {
+        this.onAnomaly(a);
+      },
+    });
     const after = opts.afterBuild;
     if (after !== undefined)
       this.afterBuild = (t, st, r) => {
@@ -78,15 +104,25 @@ export class PickleAnalysis implements MachineHooks {
     });
   }
 
-  private record(g: PyGlobal, use: Use, site: Site, call?: () => string): GlobalRecord {
+  private record(g: PyGlobal, use: Use, site: Site, call?: () => string, slot?: SlotMark): GlobalRecord {
     let r = this.globals.get(g.full);
     if (r === undefined) {
       r = { g, judgement: this.opts.policy.judge(g.module, g.name, g.full), uses: new Map() };
       this.globals.set(g.full, r);
     }
     const u = r.uses.get(use);
-    if (u === undefined) r.uses.set(use, { site, call, count: 1 });
-    else u.count++;
+    const strict = slot !== undefined && !slot.callback;
+    if (u === undefined) r.uses.set(use, { site, call, count: 1, slot, strict });
+    else {
+      u.count++;
+      // The first strict slot is the one findings name.
+      if (slot !== undefined && (u.slot === undefined || (strict && !u.strict))) {
+        u.slot = slot;
+        u.site = site;
+        if (call !== undefined) u.call = call;
+      }
+      u.strict ||= strict;
+    }
     return r;
   }
 
@@ -108,15 +144,15 @@ export class PickleAnalysis implements MachineHooks {
       if (attr !== undefined) return attr;
       if (this.isBoundMethodRef(obj, callee)) {
         this.countSafeGetattr(callee, site, call);
-        this.boundMethods.add(obj);
-        return obj;
+        return this.boundMethod(obj, site);
       }
       const use: Use = obj.origin === 'new' ? 'new' : 'call';
       const j = this.record(callee, use, site, call).judgement;
       obj.owner = callee;
       const fx = j.kind === 'allowed' ? j.entry.effects : undefined;
-      if (fx !== undefined) return this.applyEffects(fx, obj, site);
-      return obj;
+      const result = fx === undefined ? obj : this.applyEffects(fx, obj, site);
+      this.slots.onCall(obj, callee, site);
+      return result;
     }
     if (callee instanceof PyObject && this.boundMethods.has(callee)) {
       this.reportBoundMethodCall(callee, call(), site);
@@ -134,10 +170,23 @@ export class PickleAnalysis implements MachineHooks {
   }
 
   private applyEffects(fx: Effects, obj: PyObject, site: Site): PyValue {
-    const args = obj.args instanceof PyTuple ? obj.args.items : [];
+    if (!(obj.args instanceof PyTuple)) {
+      // REDUCE spreads any tuple subclass (a namedtuple, a structseq) into the call: its items are unknown here.
+      this.report(
+        PICKLE_RULES.implicitCall,
+        'malicious',
+        `${render(obj.callee)} instantiates, calls or imports what its arguments name, and its arguments were computed while loading (${render(obj.args)})`,
+        site,
+      );
+      return fx.resolves === undefined ? obj : new PyUnknown('dynamic import');
+    }
+    const args = obj.args.items;
     for (const i of fx.newArgs ?? []) {
       const a = args[i];
       if (a instanceof PyGlobal) this.record(a, 'new', site, () => call1(a, 'new'));
+      else if (a instanceof PyObject || a instanceof PyUnknown) {
+        this.report(PICKLE_RULES.callOnObject, 'suspicious', `${render(obj.callee)} instantiates a class computed while loading: ${render(a)}`, site);
+      }
     }
     for (const i of fx.buildArgs ?? []) {
       const a = args[i];
@@ -228,6 +277,36 @@ export class PickleAnalysis implements MachineHooks {
     return !name.startsWith('__') && !isDunder(name) && !DANGEROUS_ATTRS.has(name);
   }
 
+  /**
+   * A bound method stored as a value: `getattr(receiver, name)`. What it is
+   * decides what calling it later does: an instance attribute set by BUILD
+   * (returned as is), else the method `Class.name` of the receiver's class,
+   * recorded as a `call` (the receiver is the file's data) so only entries
+   * that say calling it is inert accept it (OneCycleLR's anneal functions).
+   */
+  private boundMethod(obj: PyObject, site: Site): PyValue {
+    this.boundMethods.add(obj);
+    const [target, name] = getattrOperands(obj, obj.callee as PyGlobal) as [PyObject, string];
+    const attr = target.attribute(name);
+    if (attr !== 'absent' && attr !== 'unknown') return attr.value;
+    const cls = attr === 'unknown' ? undefined : classOf(target);
+    const identity = cls === undefined ? undefined : new PyGlobal(cls.module, `${cls.name}.${name}`, site.pos, `getattr(<${cls.full} object>, '${name}')`);
+    obj.bound = {
+      receiver: target,
+      name,
+      identity,
+      ...(identity === undefined
+        ? { unknownWhy: attr === 'unknown' ? 'its state may set that attribute' : `a method of an object returned by ${render(target.callee)}` }
+        : {}),
+    };
+    const text = (): string => `getattr(${render(target)}, '${name}')`;
+    if (identity !== undefined) this.record(identity, 'call', site, text);
+    else if (this.unresolvedValues.length < MAX_UNRESOLVED) {
+      this.unresolvedValues.push({ what: `${text()} (${obj.bound.unknownWhy ?? ''})`, site, slot: undefined });
+    }
+    return obj;
+  }
+
   private reportBoundMethodCall(fn: PyObject, text: string, site: Site): void {
     this.report(
       PICKLE_RULES.dangerous,
@@ -238,17 +317,19 @@ export class PickleAnalysis implements MachineHooks {
     );
   }
 
-  onBuild(target: PyValue, _state: PyValue, site: Site): void {
+  onBuild(target: PyValue, state: PyValue, site: Site): void {
     if (target instanceof PyObject) {
       const cls = target.dunders.get('__class__');
       const owner = cls instanceof PyGlobal ? cls : target.owner;
       if (owner !== undefined) this.record(owner, 'build', site);
+      this.slots.onBuild(target, target.bound === undefined ? classOf(target) : undefined, state, site);
     } else if (!(target instanceof PyGlobal) && !(target instanceof PyUnknown)) {
       this.onAnomaly({ kind: 'semantic', message: `BUILD on a ${typeName(target)}, which has no state to set`, site });
     }
   }
 
-  onMutate(target: PyValue, site: Site): void {
+  onMutate(target: PyValue, site: Site, items: readonly PyValue[]): void {
+    if (target instanceof PyObject) this.slots.onMutate(target, site, items);
     if (target instanceof PyObject && target.owner !== undefined) this.record(target.owner, 'build', site);
     else if (!(target instanceof PyGlobal) && !(target instanceof PyObject) && !(target instanceof PyUnknown)) {
       this.onAnomaly({ kind: 'semantic', message: `${site.opcode} on a ${typeName(target)}`, site });
@@ -304,7 +385,7 @@ export class PickleAnalysis implements MachineHooks {
       const uses = [...r.uses.entries()].sort((a, b) => USE_WEIGHT[b[0]] - USE_WEIGHT[a[0]]);
       const [topUse, top] = uses[0] as [Use, UseRecord];
       const j = r.judgement;
-      if (j.kind === 'allowed' && uses.every(([u]) => Policy.permits(j, u))) continue;
+      if (j.kind === 'allowed' && uses.every(([u]) => permitsUse(j.entry, u))) continue;
       const refs = this.safeGetattrs.get(r.g.full);
       if (refs !== undefined && uses.every(([u]) => u === 'import')) {
         const times = refs.count > 1 ? ` (×${refs.count})` : '';
@@ -324,13 +405,23 @@ export class PickleAnalysis implements MachineHooks {
       const written = r.g.written !== undefined ? ` (written as ${r.g.written})` : '';
       const topCall = top.call?.();
       const base = { global: r.g.full, use: topUse, ...(topCall === undefined ? {} : { call: topCall }) };
+      const strict = uses.find(([u, rec]) => rec.strict && !(j.kind === 'allowed' && permitsUse(j.entry, u)));
       if (j.kind === 'denied') {
         this.report(PICKLE_RULES.dangerous, 'malicious', `${r.g.full}${written} ${j.why}; ${how}`, top.site, base);
+      } else if (strict !== undefined) {
+        // Placed where the loader or the class's own code calls it, and nothing vouches that calling it is inert.
+        const [use, rec] = strict;
+        const standing = j.kind === 'unknown' ? `is not on the '${profile}' allowlist` : `is allowed only for ${j.entry.uses.join('/')}`;
+        this.report(PICKLE_RULES.implicitCall, 'malicious', `${r.g.full}${written} ${standing}, and sits at ${rec.slot?.text ?? 'a called slot'}; ${how}`, rec.site, {
+          global: r.g.full,
+          use,
+          ...(rec.call === undefined ? {} : { call: rec.call() }),
+        });
       } else if (j.kind === 'unknown') {
         this.report(PICKLE_RULES.unknown, 'suspicious', `${r.g.full}${written} is not on the '${profile}' allowlist; ${how}`, top.site, base);
       } else {
         for (const [use, rec] of uses) {
-          if (Policy.permits(j, use)) continue;
+          if (permitsUse(j.entry, use)) continue;
           this.report(
             PICKLE_RULES.disallowedUse,
             'suspicious',
@@ -341,11 +432,20 @@ export class PickleAnalysis implements MachineHooks {
         }
       }
     }
+    for (const u of this.unresolvedValues) {
+      const strict = u.slot !== undefined && !u.slot.callback;
+      const where = u.slot === undefined ? 'stored as a value; whoever holds it may call it' : `at ${u.slot.text}`;
+      this.report(PICKLE_RULES.implicitCall, strict ? 'malicious' : 'suspicious', `a callable the scanner cannot identify: ${u.what}, ${where}`, u.site);
+    }
   }
 }
 
+/** At most this many values of unknown identity are kept per pickle for findings (CWE-400). */
+const MAX_UNRESOLVED = 32;
+
 const USE_VERB: Record<Use, string> = {
   call: 'called with arguments from the file',
+  invoke: 'placed where the loader or the class code calls it',
   new: 'instantiated',
   build: 'given state (its __setstate__ or item methods run)',
   arg: 'stored as a value',
@@ -357,7 +457,10 @@ function describeUses(uses: [Use, UseRecord][]): string {
     .map(([u, r]) => {
       const where = `at offset ${r.site.pos} (${r.site.opcode})`;
       const times = r.count > 1 ? ` ×${r.count}` : '';
-      return u === 'call' || u === 'new' ? `${USE_VERB[u]}${times} ${where}${r.call === undefined ? '' : `: ${r.call()}`}` : `${USE_VERB[u]}${times} ${where}`;
+      const slot = r.slot === undefined ? '' : ` (${r.slot.text})`;
+      return u === 'call' || u === 'new' || u === 'invoke'
+        ? `${USE_VERB[u]}${times} ${where}${slot}${r.call === undefined ? '' : `: ${r.call()}`}`
+        : `${USE_VERB[u]}${times} ${where}`;
     })
     .join('; ');
 }
