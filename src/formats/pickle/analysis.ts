@@ -195,7 +195,9 @@ export class PickleAnalysis implements MachineHooks {
     if (fx.callArg !== undefined) {
       const fn = args[fx.callArg.fn];
       const fnArgs = fx.callArg.args === undefined ? undefined : args[fx.callArg.args];
-      if (fn instanceof PyGlobal) this.record(fn, 'call', site, () => renderCall(fn, fnArgs));
+      // A higher-order function calls its argument right away: a slot of the loader itself.
+      const mark = { text: `the function argument of ${render(obj.callee)}, called while loading`, callback: false };
+      if (fn instanceof PyGlobal) this.record(fn, 'call', site, () => renderCall(fn, fnArgs), mark);
       else if (fn instanceof PyObject && this.boundMethods.has(fn)) {
         this.reportBoundMethodCall(fn, `${render(obj.callee)} calls ${render(fn)}`, site);
       } else if (fn instanceof PyObject || fn instanceof PyUnknown) {
