@@ -17,7 +17,11 @@ import type { Profile } from './types.js';
 
 export const PROFILES: Readonly<Record<string, Profile>> = {
   data: { id: 'data', title: 'plain Python data (containers, scalars, standard value types)', allow: DATA_ALLOW },
-  numpy: { id: 'numpy', title: 'NumPy arrays, dtypes, scalars and RNG states (and SciPy sparse matrices)', allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...SCIPY_ALLOW] },
+  numpy: {
+    id: 'numpy',
+    title: 'NumPy arrays, dtypes, scalars and RNG states (and SciPy sparse matrices)',
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...SCIPY_ALLOW],
+  },
   torch: {
     id: 'torch',
     title: 'PyTorch checkpoints: weights_only set, whole nn.Modules, optimizers, NumPy states',

@@ -195,10 +195,11 @@ export class PickleAnalysis implements MachineHooks {
     if (fx.callArg !== undefined) {
       const fn = args[fx.callArg.fn];
       const fnArgs = fx.callArg.args === undefined ? undefined : args[fx.callArg.args];
-      // A higher-order function calls its argument right away: a slot of the loader itself.
-      const mark = { text: `the function argument of ${render(obj.callee)}, called while loading`, callback: false };
-      if (fn instanceof PyGlobal) this.record(fn, 'call', site, () => renderCall(fn, fnArgs), mark);
-      else if (fn instanceof PyObject && this.boundMethods.has(fn)) {
+      if (fn instanceof PyGlobal) {
+        // A higher-order function calls its argument right away: a slot of the loader itself.
+        this.slots.judge(fn, { at: { arg: fx.callArg.fn }, calls: 'call', when: 'while loading' }, site, `the function argument of ${render(obj.callee)}`);
+        this.record(fn, 'call', site, () => renderCall(fn, fnArgs));
+      } else if (fn instanceof PyObject && this.boundMethods.has(fn)) {
         this.reportBoundMethodCall(fn, `${render(obj.callee)} calls ${render(fn)}`, site);
       } else if (fn instanceof PyObject || fn instanceof PyUnknown) {
         this.report(PICKLE_RULES.callOnObject, 'suspicious', `${render(obj.callee)} calls its argument ${render(fn)}`, site);
@@ -414,11 +415,17 @@ export class PickleAnalysis implements MachineHooks {
         // Placed where the loader or the class's own code calls it, and nothing vouches that calling it is inert.
         const [use, rec] = strict;
         const standing = j.kind === 'unknown' ? `is not on the '${profile}' allowlist` : `is allowed only for ${j.entry.uses.join('/')}`;
-        this.report(PICKLE_RULES.implicitCall, 'malicious', `${r.g.full}${written} ${standing}, and sits at ${rec.slot?.text ?? 'a called slot'}; ${how}`, rec.site, {
-          global: r.g.full,
-          use,
-          ...(rec.call === undefined ? {} : { call: rec.call() }),
-        });
+        this.report(
+          PICKLE_RULES.implicitCall,
+          'malicious',
+          `${r.g.full}${written} ${standing}, and sits at ${rec.slot?.text ?? 'a called slot'}; ${how}`,
+          rec.site,
+          {
+            global: r.g.full,
+            use,
+            ...(rec.call === undefined ? {} : { call: rec.call() }),
+          },
+        );
       } else if (j.kind === 'unknown') {
         this.report(PICKLE_RULES.unknown, 'suspicious', `${r.g.full}${written} is not on the '${profile}' allowlist; ${how}`, top.site, base);
       } else {

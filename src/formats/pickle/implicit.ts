@@ -42,7 +42,9 @@ export interface SlotHost {
 
 /** Lowercase names that are classes (pickles call them), so an object they return is an instance of them. */
 const LOWERCASE_CLASSES: ReadonlySet<string> = new Set([
-  ...['dict', 'list', 'set', 'frozenset', 'tuple', 'bytes', 'bytearray', 'str', 'int', 'float', 'complex', 'object', 'range', 'slice'].map((n) => `builtins.${n}`),
+  ...['dict', 'list', 'set', 'frozenset', 'tuple', 'bytes', 'bytearray', 'str', 'int', 'float', 'complex', 'object', 'range', 'slice'].map(
+    (n) => `builtins.${n}`,
+  ),
   'collections.defaultdict',
   'collections.deque',
   'functools.partial',
@@ -147,7 +149,13 @@ export class SlotJudge {
         if (slot !== undefined) this.judge(v, slot, site, `${owner.full}.${name}`, passesData(slot, attrs));
         const via = slots.via.get(name);
         if (via !== undefined && v instanceof PyObject) {
-          this.methodsOf(v, via, { at: { attr: name }, calls: 'invoke', when: `${owner.full}'s own code calls self.${name}.<method>()` }, site, `${owner.full}.${name}`);
+          this.methodsOf(
+            v,
+            via,
+            { at: { attr: name }, calls: 'invoke', when: `${owner.full}'s own code calls self.${name}.<method>()` },
+            site,
+            `${owner.full}.${name}`,
+          );
         }
       }
     }
@@ -236,6 +244,12 @@ export class SlotJudge {
     }
     const use: Use = slot.calls === 'call' || passed ? 'call' : 'invoke';
     if (v instanceof PyGlobal) {
+      const j = this.host.policy.judge(v.module, v.name, v.full);
+      if (j.kind === 'allowed' && j.entry.effects !== undefined) {
+        // A higher-order function (it instantiates, calls or imports what its arguments name) called with arguments the scanner does not see.
+        this.host.implicitCall('malicious', `${v.full} sits at ${mark.text}: it acts on what its arguments name, and those are not in the file`, site);
+        return;
+      }
       this.host.record(v, use, site, () => `${where} = ${v.full}`, mark);
     } else if (v instanceof PyObject && v.bound !== undefined) {
       const b = v.bound;
@@ -281,7 +295,11 @@ export class SlotJudge {
       const j = this.host.policy.judge(func.module, func.name, func.full);
       if (j.kind === 'allowed' && j.entry.effects !== undefined) {
         this.nonInert.add(obj);
-        this.host.implicitCall('malicious', `${where}: ${func.full} calls or imports what its arguments name, and the partial fixes those arguments from the file`, site);
+        this.host.implicitCall(
+          'malicious',
+          `${where}: ${func.full} calls or imports what its arguments name, and the partial fixes those arguments from the file`,
+          site,
+        );
         return;
       }
       if (j.kind === 'allowed' && permitsUse(j.entry, 'call')) return;
@@ -306,10 +324,12 @@ export class SlotJudge {
       if (v instanceof PyList || v instanceof PyTuple || v instanceof PySet) {
         if (!this.dataOnly(v.items, depth + 1)) return false;
       } else if (v instanceof PyDict) {
-        if (!this.dataOnly(
-          v.entries.map((e) => e[1]),
-          depth + 1,
-        ))
+        if (
+          !this.dataOnly(
+            v.entries.map((e) => e[1]),
+            depth + 1,
+          )
+        )
           return false;
       }
     }
@@ -320,9 +340,17 @@ export class SlotJudge {
   private torchbind(state: PyValue, site: Site): void {
     const name = state instanceof PyTuple && state.count === 2 ? state.items[1] : undefined;
     if (typeof name !== 'string') {
-      this.host.implicitCall('malicious', `torch.ScriptObject state names its TorchBind class with ${render(name)}, not a constant: which C++ __setstate__ runs cannot be checked`, site);
+      this.host.implicitCall(
+        'malicious',
+        `torch.ScriptObject state names its TorchBind class with ${render(name)}, not a constant: which C++ __setstate__ runs cannot be checked`,
+        site,
+      );
     } else if (!TORCHBIND_INERT.some((p) => name.startsWith(p))) {
-      this.host.implicitCall('suspicious', `torch.ScriptObject state runs the C++ __setstate__ of the TorchBind class ${name}, which the profile cannot vouch for`, site);
+      this.host.implicitCall(
+        'suspicious',
+        `torch.ScriptObject state runs the C++ __setstate__ of the TorchBind class ${name}, which the profile cannot vouch for`,
+        site,
+      );
     }
   }
 

@@ -138,9 +138,11 @@ export const DATA_ALLOW: readonly AllowEntry[] = [
   },
   // Pure str methods, pickled as getattr(str, name) (a scikit-learn preprocessor=str.lower): whoever calls
   // them passes a str (anything else raises TypeError) and gets a new str back.
-  ...['lower', 'upper', 'casefold', 'strip', 'lstrip', 'rstrip', 'split', 'rsplit', 'splitlines', 'title', 'capitalize', 'swapcase'].map(
-    (m): AllowEntry => ({ name: `builtins.str.${m}`, uses: ['call', 'arg'], why: 'a str method: returns a transformed copy of the str it is given' }),
-  ),
+  ...['lower', 'upper', 'casefold', 'strip', 'lstrip', 'rstrip', 'split', 'rsplit', 'splitlines', 'title', 'capitalize', 'swapcase'].map((m): AllowEntry => ({
+    name: `builtins.str.${m}`,
+    uses: ['call', 'arg'],
+    why: 'a str method: returns a transformed copy of the str it is given',
+  })),
   { name: 'builtins.ValueError', uses: ['call', 'arg'], why: 'an exception value (message only)' },
   { name: 'builtins.KeyError', uses: ['call', 'arg'], why: 'an exception value (message only)' },
   { name: 'builtins.RuntimeError', uses: ['call', 'arg'], why: 'an exception value (message only)' },

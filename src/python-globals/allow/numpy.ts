@@ -195,7 +195,11 @@ export const NUMPY_ALLOW: readonly AllowEntry[] = [
   { name: 'numpy.random._philox.Philox', uses: ['call', 'new', 'build', 'arg'], why: 'bit generator state' },
   { name: 'numpy.random._sfc64.SFC64', uses: ['call', 'new', 'build', 'arg'], why: 'bit generator state' },
   { name: 'numpy.random.bit_generator.SeedSequence', uses: ['call', 'new', 'build', 'arg'], why: 'seed state' },
-  { name: 'numpy.random.bit_generator.SeedlessSeedSequence', uses: ['call', 'new', 'build', 'arg'], why: 'the seed state of a bit generator given a state instead of a seed' },
+  {
+    name: 'numpy.random.bit_generator.SeedlessSeedSequence',
+    uses: ['call', 'new', 'build', 'arg'],
+    why: 'the seed state of a bit generator given a state instead of a seed',
+  },
   {
     // numpy/random/bit_generator.pyx, Cython's generated unpickler: checks a layout checksum, SeedSequence.__new__(type),
     // then copies (entropy, n_children_spawned, pool, pool_size, spawn_key) into the C fields.

@@ -203,7 +203,7 @@ export const TORCH_ALLOW: readonly AllowEntry[] = [
   {
     name: 'torch.ScriptObject',
     uses: ['new', 'build', 'arg'],
-    why: "packed weights of quantized modules (LinearPackedParamsBase, CellParamsBase...): BUILD runs the C++ __setstate__ of the TorchBind class the state names, which the implicit-call model checks is one that only unpacks weights",
+    why: 'packed weights of quantized modules (LinearPackedParamsBase, CellParamsBase...): BUILD runs the C++ __setstate__ of the TorchBind class the state names, which the implicit-call model checks is one that only unpacks weights',
   },
   { name: 'torch.storage.UntypedStorage', uses: ['arg'], why: 'a storage class named in persistent ids' },
   { name: 'torch.storage.TypedStorage', uses: ['arg'], why: 'a storage class named in persistent ids' },
@@ -223,7 +223,7 @@ export const TORCH_ALLOW: readonly AllowEntry[] = [
   ...ACTIVATIONS.map((a): AllowEntry => ({
     name: `torch._C._nn.${a}`,
     uses: ['arg'],
-    why: "an activation implemented in C (F.gelu is torch._C._nn.gelu in torch 1.x), kept as TransformerEncoderLayer.activation: forward() calls it on tensors",
+    why: 'an activation implemented in C (F.gelu is torch._C._nn.gelu in torch 1.x), kept as TransformerEncoderLayer.activation: forward() calls it on tensors',
   })),
   ...ACTIVATIONS.map((a): AllowEntry => ({
     name: `torch.${a}`,
@@ -256,34 +256,30 @@ export const TORCH_ALLOW: readonly AllowEntry[] = [
   },
   // Bound methods schedulers keep in their state (pickled as getattr(<scheduler>, name)) and the
   // staticmethods SWALR keeps: whoever steps the scheduler calls them with floats from the state.
-  ...['torch.optim.lr_scheduler.OneCycleLR._annealing_cos', 'torch.optim.lr_scheduler.OneCycleLR._annealing_linear'].map(
-    (name): AllowEntry => ({
-      name,
-      uses: ['call', 'arg'],
-      why: 'OneCycleLR.anneal_func (torch < 2.0 stores the bound method): arithmetic on (start, end, pct); self is not used',
-    }),
-  ),
-  ...['torch.optim.swa_utils.SWALR._cosine_anneal', 'torch.optim.swa_utils.SWALR._linear_anneal'].map(
-    (name): AllowEntry => ({ name, uses: ['call', 'arg'], why: 'SWALR.anneal_func, a staticmethod: arithmetic on a float' }),
-  ),
-  ...['_triangular_scale_fn', '_triangular2_scale_fn', '_exp_range_scale_fn'].map(
-    (m): AllowEntry => ({
-      name: `torch.optim.lr_scheduler.CyclicLR.${m}`,
-      uses: ['call', 'arg'],
-      why: 'CyclicLR scale function: arithmetic on x (and self.gamma)',
-    }),
-  ),
-  ...['_lazy_load_hook', '_infer_parameters'].map(
-    (m): AllowEntry => ({
-      name: `torch.nn.modules.**.{Class}.${m}`,
-      uses: ['call', 'arg'],
-      why: "a lazy module's own hook (torch/nn/modules/lazy.py), kept as a bound method in its hook dicts: it shapes the module's parameters from the first input or from the state dict being loaded",
-    }),
-  ),
+  ...['torch.optim.lr_scheduler.OneCycleLR._annealing_cos', 'torch.optim.lr_scheduler.OneCycleLR._annealing_linear'].map((name): AllowEntry => ({
+    name,
+    uses: ['call', 'arg'],
+    why: 'OneCycleLR.anneal_func (torch < 2.0 stores the bound method): arithmetic on (start, end, pct); self is not used',
+  })),
+  ...['torch.optim.swa_utils.SWALR._cosine_anneal', 'torch.optim.swa_utils.SWALR._linear_anneal'].map((name): AllowEntry => ({
+    name,
+    uses: ['call', 'arg'],
+    why: 'SWALR.anneal_func, a staticmethod: arithmetic on a float',
+  })),
+  ...['_triangular_scale_fn', '_triangular2_scale_fn', '_exp_range_scale_fn'].map((m): AllowEntry => ({
+    name: `torch.optim.lr_scheduler.CyclicLR.${m}`,
+    uses: ['call', 'arg'],
+    why: 'CyclicLR scale function: arithmetic on x (and self.gamma)',
+  })),
+  ...['_lazy_load_hook', '_infer_parameters'].map((m): AllowEntry => ({
+    name: `torch.nn.modules.**.{Class}.${m}`,
+    uses: ['call', 'arg'],
+    why: "a lazy module's own hook (torch/nn/modules/lazy.py), kept as a bound method in its hook dicts: it shapes the module's parameters from the first input or from the state dict being loaded",
+  })),
   {
     name: 'torch.optim.**.{func}',
     uses: ['arg'],
-    why: 'an annealing or scaling function of a scheduler kept in its state dict: stepping the scheduler calls it on numbers; called with the file\'s own arguments only where an entry above says so',
+    why: "an annealing or scaling function of a scheduler kept in its state dict: stepping the scheduler calls it on numbers; called with the file's own arguments only where an entry above says so",
   },
   { name: 'torch.nn.parallel.data_parallel.DataParallel', uses: ['new', 'build', 'arg'], why: "an nn.Module wrapper (its own __setstate__ is nn.Module's)" },
   { name: 'torch.nn.utils.rnn.PackedSequence', uses: ['new', 'call', 'arg'], why: 'a named tuple of tensors (pack_padded_sequence results)' },

@@ -93,7 +93,7 @@ export const CURATED: readonly CuratedEntry[] = [
   // --- C containers: their methods, and what their constructors call on an argument.
   {
     names: ['builtins.dict'],
-    why: "dict_update_arg (Objects/dictobject.c): a non-dict argument that has `keys` is merged by calling `keys()` (looked up on the instance) and then `arg[key]`",
+    why: 'dict_update_arg (Objects/dictobject.c): a non-dict argument that has `keys` is merged by calling `keys()` (looked up on the instance) and then `arg[key]`',
     methods: DICT_METHODS,
     slots: [MAPPING_ARG(0, ['keys'])],
   },
@@ -128,7 +128,11 @@ export const CURATED: readonly CuratedEntry[] = [
   },
   // --- items that are attributes
   {
-    names: ['pytorch_lightning.utilities.parsing.AttributeDict', 'lightning_fabric.utilities.data.AttributeDict', 'lightning.fabric.utilities.data.AttributeDict'],
+    names: [
+      'pytorch_lightning.utilities.parsing.AttributeDict',
+      'lightning_fabric.utilities.data.AttributeDict',
+      'lightning.fabric.utilities.data.AttributeDict',
+    ],
     why: "a dict whose __getattr__ returns self[key]: getattr(obj, '__setstate__') (BUILD), '__deepcopy__' (copy.deepcopy) and other protocol lookups that miss the class fall back to items",
     bases: ['builtins.dict'],
     itemsAreAttributes: true,
@@ -143,7 +147,7 @@ export const CURATED: readonly CuratedEntry[] = [
   {
     names: ['functools.partial'],
     setstate: 'own',
-    why: "partial_new/partial_setstate (Modules/_functoolsmodule.c): func is the first argument (or the first item of the (func, args, kwds, dict) state); whoever calls the partial calls func(*args, *more, **kwds): func is called with arguments from the file",
+    why: 'partial_new/partial_setstate (Modules/_functoolsmodule.c): func is the first argument (or the first item of the (func, args, kwds, dict) state); whoever calls the partial calls func(*args, *more, **kwds): func is called with arguments from the file',
     partial: true,
     slots: [CALLABLE_ARG(0, 'whoever calls the partial'), { at: { stateItem: 0 }, calls: 'call', when: 'whoever calls the partial' }],
   },
@@ -178,15 +182,7 @@ export const CURATED: readonly CuratedEntry[] = [
     slots: [CALLABLE_ARG(1, 'the referent is collected'), CALLABLE_ARG(0, 'exit')],
   },
   {
-    names: [
-      'builtins.map',
-      'builtins.filter',
-      'builtins.iter',
-      'itertools.starmap',
-      'itertools.filterfalse',
-      'itertools.dropwhile',
-      'itertools.takewhile',
-    ],
+    names: ['builtins.map', 'builtins.filter', 'builtins.iter', 'itertools.starmap', 'itertools.filterfalse', 'itertools.dropwhile', 'itertools.takewhile'],
     why: 'map/filter objects and itertools iterators (Python 3.11 pickles them) call their function on every item when iterated; iter(f, sentinel) calls f on every step',
     purpose: 'calls its function on every item when iterated',
     slots: [CALLABLE_ARG(0, 'iteration')],
@@ -198,7 +194,12 @@ export const CURATED: readonly CuratedEntry[] = [
     slots: [CALLABLE_ARG(1, 'iteration')],
   },
   {
-    names: ['torch.utils.checkpoint.checkpoint', 'torch.utils.checkpoint.checkpoint_sequential', 'torch.utils.checkpoint.CheckpointFunction', 'torch.utils.checkpoint.CheckpointFunction.apply'],
+    names: [
+      'torch.utils.checkpoint.checkpoint',
+      'torch.utils.checkpoint.checkpoint_sequential',
+      'torch.utils.checkpoint.CheckpointFunction',
+      'torch.utils.checkpoint.CheckpointFunction.apply',
+    ],
     why: 'torch/utils/checkpoint.py: checkpoint(function, *args) calls function(*args) at once (and again on backward); checkpoint_sequential calls each function',
     purpose: 'calls its first argument with the rest',
     slots: [CALLABLE_ARG(0, 'the call itself')],

@@ -50,7 +50,13 @@ function derived(fqn: string): Derived | undefined {
   return derivedCache.get(fqn);
 }
 
-const curatedIndexes = CURATED.map((entry) => ({ entry, index: new NameIndex(entry.names.map((name) => ({ name })), false) }));
+const curatedIndexes = CURATED.map((entry) => ({
+  entry,
+  index: new NameIndex(
+    entry.names.map((name) => ({ name })),
+    false,
+  ),
+}));
 
 function curatedFor(fqn: string): CuratedEntry[] {
   return curatedIndexes.filter((c) => c.index.lookup(fqn) !== undefined).map((c) => c.entry);
@@ -140,7 +146,13 @@ function build(fqn: string): CallableSlots | undefined {
 }
 
 /** Bases that make a class a mapping whose items BUILD's PyDict_Check accepts or `__dict__.update` reads. */
-const MAPPING_BASES: ReadonlySet<string> = new Set(['builtins.dict', 'collections.UserDict', 'collections.abc.Mapping', 'collections.abc.MutableMapping', 'typing.Dict']);
+const MAPPING_BASES: ReadonlySet<string> = new Set([
+  'builtins.dict',
+  'collections.UserDict',
+  'collections.abc.Mapping',
+  'collections.abc.MutableMapping',
+  'typing.Dict',
+]);
 
 const cache = new Map<string, CallableSlots | undefined>();
 
