@@ -339,7 +339,8 @@ def init_params(node):
 
 
 def setstate_kind(node):
-    """'dict' when the class's own __setstate__ puts the state into __dict__ (any mapping or pairs then set attributes), 'own' when it has another, '' when pickle's default applies."""
+    """'dict' when the class's own __setstate__ puts the state into __dict__ (any mapping or pairs then set attributes),
+    'super' when it hands the state to a base's __setstate__, 'own' when it has another, '' when pickle's default applies."""
     for item in node.body:
         if isinstance(item, ast.FunctionDef) and item.name == '__setstate__':
             for n in ast.walk(item):
@@ -347,6 +348,17 @@ def setstate_kind(node):
                     held = n.func.value
                     if self_attr(held) == '__dict__' or (isinstance(held, ast.Call) and isinstance(held.func, ast.Name) and held.func.id == 'vars'):
                         return 'dict'
+                # setattr(self, key, value) with a key from the state, or self.__dict__[key] = value
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ('setattr', 'object.__setattr__') and n.args \
+                        and isinstance(n.args[0], ast.Name) and n.args[0].id == 'self' and len(n.args) > 1 and not isinstance(n.args[1], ast.Constant):
+                    return 'dict'
+                if isinstance(n, ast.Assign) and any(isinstance(t, ast.Subscript) and self_attr(t.value) == '__dict__' and not isinstance(t.slice, ast.Constant)
+                                                     for t in n.targets):
+                    return 'dict'
+            for n in ast.walk(item):
+                # super().__setstate__(state) or Base.__setstate__(self, state): the base's kind decides.
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == '__setstate__':
+                    return 'super'
             return 'own'
     return ''
 
@@ -428,8 +440,8 @@ def main():
  * `+` when `__init__` sets it from its parameter of that name (a value users
  * supply), and `(a,b)` after it when the values of attributes a and b flow
  * into the call's arguments. setstate is `dict` when the class's own
- * __setstate__ updates __dict__ with the state, `own` for another
- * __setstate__, empty for pickle's default.
+ * __setstate__ updates __dict__ with the state, `super` when it hands the
+ * state to a base's, `own` for another __setstate__, empty for pickle's default.
  */
 export const DERIVED_CLASSES: Readonly<Record<string, string>> = {{
 ''')

@@ -63,6 +63,12 @@ export interface Effects {
   /** The result is an instance of the class at this position (BUILD on it is that class's `build`). */
   resultClassArg?: number;
   /**
+   * The class at `cls` is initialised with the arguments at `args`
+   * (`copyreg._reconstructor` runs `base.__init__(obj, state)`): what that
+   * class's constructor calls on its arguments applies to them.
+   */
+  initArgs?: { cls: number; args: readonly number[] };
+  /**
    * The result is the global named by constant arguments (an import by name):
    * `module`/`name` positions, or `dotted` for one `a.b.c` string.
    */

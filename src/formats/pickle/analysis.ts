@@ -7,14 +7,13 @@ import type { ScanContext } from '../context.js';
 import type { Severity } from '../../findings/finding.js';
 import type { Policy, Judgement } from '../../python-globals/policy.js';
 import { USE_WEIGHT, permitsUse, type Effects, type Use } from '../../python-globals/types.js';
-import { SlotJudge, classOf, type SlotMark } from './implicit.js';
+import { GetattrShapes } from './getattr.js';
+import { SlotJudge, type SlotMark } from './implicit.js';
 import type { Anomaly, MachineHooks, Site } from './machine.js';
 import type { PickleReader } from './reader.js';
 import { render, renderCall } from './render.js';
 import { PICKLE_RULES } from './rules.js';
 import { PyGlobal, PyObject, PyTuple, PyUnknown, typeName, type PyValue } from './values.js';
-import { DANGEROUS_ATTRS } from '../../python-globals/denylist.js';
-import { isDunder } from '../../python-globals/names.js';
 
 interface UseRecord {
   site: Site;
@@ -55,10 +54,7 @@ export class PickleAnalysis implements MachineHooks {
   private readonly globals = new Map<string, GlobalRecord>();
   private semanticCount = 0;
   private finished = false;
-  /** Results of `getattr(obj, 'method')` taken as bound-method references (see `isBoundMethodRef`). */
-  private readonly boundMethods = new Set<PyObject>();
-  /** getattr calls accepted in a shape pickle writes (bound method, dotted name), per getattr global. */
-  private readonly safeGetattrs = new Map<string, { count: number; site: Site; call: string }>();
+  private readonly getattr: GetattrShapes;
   /** Values of unknown identity the stream stores or places where they are called (a method of an object of unknown class). */
   private readonly unresolvedValues: { what: string; site: Site; slot: SlotMark | undefined }[] = [];
   private readonly slots: SlotJudge;
@@ -66,6 +62,17 @@ export class PickleAnalysis implements MachineHooks {
 
   constructor(opts: AnalysisOptions) {
     this.opts = opts;
+    this.getattr = new GetattrShapes({
+      record: (g, use, site, call) => {
+        this.record(g, use, site, call);
+      },
+      report: (rule, severity, message, site, extra) => {
+        this.report(rule, severity, message, site, extra);
+      },
+      unresolved: (what, site) => {
+        if (this.unresolvedValues.length < MAX_UNRESOLVED) this.unresolvedValues.push({ what, site, slot: undefined });
+      },
+    });
     this.slots = new SlotJudge({
       policy: opts.policy,
       record: (g, use, site, call, slot) => {
@@ -140,12 +147,8 @@ export class PickleAnalysis implements MachineHooks {
     const callee = obj.callee;
     const call = (): string => renderCall(callee, obj.args, obj.kwargs, obj.origin === 'new' ? 'new' : 'call');
     if (callee instanceof PyGlobal) {
-      const attr = this.globalAttribute(obj, callee, site);
-      if (attr !== undefined) return attr;
-      if (this.isBoundMethodRef(obj, callee)) {
-        this.countSafeGetattr(callee, site, call);
-        return this.boundMethod(obj, site);
-      }
+      const shaped = this.getattr.onCall(obj, callee, site, call);
+      if (shaped !== undefined) return shaped;
       const use: Use = obj.origin === 'new' ? 'new' : 'call';
       const j = this.record(callee, use, site, call).judgement;
       obj.owner = callee;
@@ -154,8 +157,8 @@ export class PickleAnalysis implements MachineHooks {
       this.slots.onCall(obj, callee, site);
       return result;
     }
-    if (callee instanceof PyObject && this.boundMethods.has(callee)) {
-      this.reportBoundMethodCall(callee, call(), site);
+    if (callee instanceof PyObject && this.getattr.isBound(callee)) {
+      this.getattr.reportCall(callee, call(), site);
     } else if (callee instanceof PyObject && callee.origin === 'ext') {
       const text = call();
       this.report(PICKLE_RULES.callOnObject, 'suspicious', `calls the object of an extension code: ${text}`, site, { call: text });
@@ -199,8 +202,8 @@ export class PickleAnalysis implements MachineHooks {
         // A higher-order function calls its argument right away: a slot of the loader itself.
         this.slots.judge(fn, { at: { arg: fx.callArg.fn }, calls: 'call', when: 'while loading' }, site, `the function argument of ${render(obj.callee)}`);
         this.record(fn, 'call', site, () => renderCall(fn, fnArgs));
-      } else if (fn instanceof PyObject && this.boundMethods.has(fn)) {
-        this.reportBoundMethodCall(fn, `${render(obj.callee)} calls ${render(fn)}`, site);
+      } else if (fn instanceof PyObject && this.getattr.isBound(fn)) {
+        this.getattr.reportCall(fn, `${render(obj.callee)} calls ${render(fn)}`, site);
       } else if (fn instanceof PyObject || fn instanceof PyUnknown) {
         this.report(PICKLE_RULES.callOnObject, 'suspicious', `${render(obj.callee)} calls its argument ${render(fn)}`, site);
       }
@@ -235,97 +238,12 @@ export class PickleAnalysis implements MachineHooks {
     return obj;
   }
 
-  /**
-   * `getattr(<global>, 'name')` is how protocols 0-3 write a dotted
-   * qualified name (`save_global` for a staticmethod or nested class:
-   * `getattr(SWALR, '_cosine_anneal')`), the same thing protocol 4 writes
-   * as STACK_GLOBAL('torch.optim.swa_utils', 'SWALR._cosine_anneal'). It is
-   * resolved to that dotted global, which the policy then judges like any
-   * other (denylist, dunder and traversal checks, allowlist) for the way it
-   * is used. Dunder names keep the plain getattr judgement.
-   */
-  private globalAttribute(obj: PyObject, callee: PyGlobal, site: Site): PyGlobal | undefined {
-    const ops = getattrOperands(obj, callee);
-    if (ops === undefined) return undefined;
-    const [target, name] = ops;
-    if (!(target instanceof PyGlobal) || isDunder(name)) return undefined;
-    const resolved = new PyGlobal(target.module, `${target.name}.${name}`, site.pos, `getattr(${target.full}, '${name}')`);
-    this.countSafeGetattr(callee, site, () => `getattr(${target.full}, '${name}') as the dotted name ${resolved.full}`);
-    this.record(resolved, 'import', site);
-    return resolved;
-  }
-
-  private countSafeGetattr(callee: PyGlobal, site: Site, call: () => string): void {
-    const prev = this.safeGetattrs.get(callee.full);
-    if (prev === undefined) this.safeGetattrs.set(callee.full, { count: 1, site, call: call() });
-    else prev.count++;
-  }
-
-  /**
-   * `getattr(obj, 'name')` exactly as pickle writes a bound method
-   * (`method.__reduce__`): two arguments, the first an object this stream
-   * built (not a module or class fetched by name), the second a plain
-   * attribute name that is no dunder and names no file, code or loader
-   * method. Looking such a name up on an object runs only that object's
-   * class code; what would matter is calling the result, which is reported
-   * as `malicious` wherever it happens. Everything else about getattr stays
-   * denied: `getattr(module, 'system')`, `getattr(x, '__globals__')`, a
-   * third argument, a computed name.
-   */
-  private isBoundMethodRef(obj: PyObject, callee: PyGlobal): boolean {
-    const ops = getattrOperands(obj, callee);
-    if (ops === undefined) return false;
-    const [target, name] = ops;
-    if (!(target instanceof PyObject) || (target.origin !== 'call' && target.origin !== 'new') || this.boundMethods.has(target)) return false;
-    return !name.startsWith('__') && !isDunder(name) && !DANGEROUS_ATTRS.has(name);
-  }
-
-  /**
-   * A bound method stored as a value: `getattr(receiver, name)`. What it is
-   * decides what calling it later does: an instance attribute set by BUILD
-   * (returned as is), else the method `Class.name` of the receiver's class,
-   * recorded as a `call` (the receiver is the file's data) so only entries
-   * that say calling it is inert accept it (OneCycleLR's anneal functions).
-   */
-  private boundMethod(obj: PyObject, site: Site): PyValue {
-    this.boundMethods.add(obj);
-    const [target, name] = getattrOperands(obj, obj.callee as PyGlobal) as [PyObject, string];
-    const attr = target.attribute(name);
-    if (attr !== 'absent' && attr !== 'unknown') return attr.value;
-    const cls = attr === 'unknown' ? undefined : classOf(target);
-    const identity = cls === undefined ? undefined : new PyGlobal(cls.module, `${cls.name}.${name}`, site.pos, `getattr(<${cls.full} object>, '${name}')`);
-    obj.bound = {
-      receiver: target,
-      name,
-      identity,
-      ...(identity === undefined
-        ? { unknownWhy: attr === 'unknown' ? 'its state may set that attribute' : `a method of an object returned by ${render(target.callee)}` }
-        : {}),
-    };
-    const text = (): string => `getattr(${render(target)}, '${name}')`;
-    if (identity !== undefined) this.record(identity, 'call', site, text);
-    else if (this.unresolvedValues.length < MAX_UNRESOLVED) {
-      this.unresolvedValues.push({ what: `${text()} (${obj.bound.unknownWhy ?? ''})`, site, slot: undefined });
-    }
-    return obj;
-  }
-
-  private reportBoundMethodCall(fn: PyObject, text: string, site: Site): void {
-    this.report(
-      PICKLE_RULES.dangerous,
-      'malicious',
-      `calls a method fetched with getattr (${render(fn)}): ${text}; a pickle calling methods of the objects it built chains gadgets`,
-      site,
-      { global: 'builtins.getattr', use: 'call', call: text },
-    );
-  }
-
   onBuild(target: PyValue, state: PyValue, site: Site): void {
     if (target instanceof PyObject) {
       const cls = target.dunders.get('__class__');
       const owner = cls instanceof PyGlobal ? cls : target.owner;
       if (owner !== undefined) this.record(owner, 'build', site);
-      this.slots.onBuild(target, target.bound === undefined ? classOf(target) : undefined, state, site);
+      this.slots.onBuild(target, state, site);
     } else if (!(target instanceof PyGlobal) && !(target instanceof PyUnknown)) {
       this.onAnomaly({ kind: 'semantic', message: `BUILD on a ${typeName(target)}, which has no state to set`, site });
     }
@@ -389,7 +307,7 @@ export class PickleAnalysis implements MachineHooks {
       const [topUse, top] = uses[0] as [Use, UseRecord];
       const j = r.judgement;
       if (j.kind === 'allowed' && uses.every(([u]) => permitsUse(j.entry, u))) continue;
-      const refs = this.safeGetattrs.get(r.g.full);
+      const refs = this.getattr.safeShapes(r.g.full);
       if (refs !== undefined && uses.every(([u]) => u === 'import')) {
         const times = refs.count > 1 ? ` (×${refs.count})` : '';
         this.report(
@@ -472,14 +390,6 @@ function describeUses(uses: [Use, UseRecord][]): string {
         : `${USE_VERB[u]}${times} ${where}`;
     })
     .join('; ');
-}
-
-/** `getattr(target, 'name')` with exactly two arguments and a plain identifier: the operands, else undefined. */
-function getattrOperands(obj: PyObject, callee: PyGlobal): [PyValue, string] | undefined {
-  if (callee.full !== 'builtins.getattr' || obj.origin !== 'call' || obj.kwargs !== undefined) return undefined;
-  if (!(obj.args instanceof PyTuple) || obj.args.items.length !== 2) return undefined;
-  const [target, name] = obj.args.items as [PyValue, PyValue];
-  return typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name) ? [target, name] : undefined;
 }
 
 function call1(g: PyGlobal, origin: 'new'): string {

@@ -13,15 +13,17 @@
  * partial rule. Unknown values that no slot reaches are left to the rest of
  * the analysis; containers watched as slots report what is added later.
  */
-import { isClassName } from '../../python-globals/names.js';
-import { slotsOf } from '../../python-globals/implicit-calls/model.js';
 import { LOADER_ATTRS } from '../../python-globals/implicit-calls/curated.js';
+import { slotsOf } from '../../python-globals/implicit-calls/model.js';
 import type { CallableSlots, Slot, SlotPlace } from '../../python-globals/implicit-calls/slots.js';
+import { isClassName } from '../../python-globals/names.js';
 import type { Policy } from '../../python-globals/policy.js';
 import { permitsUse, type Use } from '../../python-globals/types.js';
-import type { Anomaly, Site } from './machine.js';
+import type { Site } from './machine.js';
+import { classOf } from './object-class.js';
 import { render } from './render.js';
-import { PyDict, PyGlobal, PyList, PyObject, PySet, PyTuple, PyUnknown, isDunderName, isComputed, type PyValue } from './values.js';
+import { checkItemKey, checkItemKeys, checkStateKeys, checkTorchbind, type StateHost } from './state-keys.js';
+import { PyDict, PyGlobal, PyList, PyObject, PySet, PyTuple, PyUnknown, type PyValue } from './values.js';
 
 /** How a use reached a slot, for findings: which slot, and whether users put their own functions there. */
 export interface SlotMark {
@@ -29,44 +31,12 @@ export interface SlotMark {
   callback: boolean;
 }
 
-export interface SlotHost {
+export interface SlotHost extends StateHost {
   readonly policy: Policy;
   /** Records a use of a global (as the analysis does for every use). */
   record(g: PyGlobal, use: Use, site: Site, call?: () => string, slot?: SlotMark): void;
   /** A value whose identity is unknown (a method of an object of unknown class) sits where it is called. */
   unresolved(what: string, site: Site, slot: SlotMark | undefined): void;
-  /** A finding of the implicit-call rule. */
-  implicitCall(severity: 'suspicious' | 'malicious', message: string, site: Site): void;
-  anomaly(a: Anomaly): void;
-}
-
-/** Lowercase names that are classes (pickles call them), so an object they return is an instance of them. */
-const LOWERCASE_CLASSES: ReadonlySet<string> = new Set([
-  ...['dict', 'list', 'set', 'frozenset', 'tuple', 'bytes', 'bytearray', 'str', 'int', 'float', 'complex', 'object', 'range', 'slice'].map(
-    (n) => `builtins.${n}`,
-  ),
-  'collections.defaultdict',
-  'collections.deque',
-  'functools.partial',
-  'numpy.ndarray',
-  'numpy.dtype',
-  'datetime.datetime',
-  'datetime.date',
-  'datetime.time',
-  'datetime.timedelta',
-  'datetime.timezone',
-  'time.struct_time',
-]);
-
-/** The class of an object the stream built, when it is known: what `getattr(obj, name)` looks a method up on. */
-export function classOf(obj: PyObject): PyGlobal | undefined {
-  const forced = obj.dunders.get('__class__');
-  if (forced !== undefined) return forced instanceof PyGlobal ? forced : undefined;
-  const owner = obj.owner;
-  if (owner === undefined) return undefined;
-  if (obj.origin === 'new' || owner !== obj.callee) return owner; // NEWOBJ, or a result class from the allowlist's effects
-  const last = owner.name.split('.').pop() ?? '';
-  return isClassName(last) || LOWERCASE_CLASSES.has(owner.full) ? owner : undefined;
 }
 
 /** Nesting followed when looking for callables inside arguments. */
@@ -88,6 +58,7 @@ export class SlotJudge {
 
   /** A call or instantiation the stream makes (REDUCE, NEWOBJ, NEWOBJ_EX, OBJ, INST) of a global. */
   onCall(obj: PyObject, callee: PyGlobal, site: Site): void {
+    if (obj.args instanceof PyTuple) this.initArgs(callee, obj.args.items, site);
     const slots = slotsOf(callee.full);
     if (slots === undefined) return;
     const args = obj.args instanceof PyTuple ? obj.args : undefined;
@@ -105,16 +76,39 @@ export class SlotJudge {
       const items = args?.items ?? [];
       this.partial(obj, items[0], items.slice(1), obj.kwargs, site, `functools.partial(${render(items[0])}, …)`);
     }
-    if (slots.itemsAreAttributes) for (const a of args?.items ?? []) this.itemKeys(a, callee, site);
+    if (slots.itemsAreAttributes) for (const a of args?.items ?? []) checkItemKeys(this.host, a, callee, site);
+    if (!slots.partial) this.constructorArgs(callee, slots, args?.items ?? [], obj.kwargs, site); // the partial rule judges its own
+  }
+
+  /** What a class or function does with its arguments (a defaultdict factory, the keys() of a mapping), for these arguments. */
+  private constructorArgs(callee: PyGlobal, slots: CallableSlots, args: readonly PyValue[], kwargs: PyValue | undefined, site: Site): void {
     for (const slot of slots.args) {
-      if (slots.partial) continue; // judged by the partial rule
-      const v = argAt(slot.at, args, obj.kwargs);
+      const v = argAt(slot.at, args, kwargs);
       if (v !== undefined) this.judge(v, slot, site, `${callee.full} argument ${placeText(slot.at)}`);
     }
   }
 
-  /** BUILD on an object whose class is `owner`. */
-  onBuild(target: PyObject, owner: PyGlobal | undefined, state: PyValue, site: Site): void {
+  /** `copyreg._reconstructor(cls, base, state)` runs `base.__init__(obj, state)`: base's constructor slots apply to state. */
+  private initArgs(callee: PyGlobal, args: readonly PyValue[], site: Site): void {
+    const j = this.host.policy.judge(callee.module, callee.name, callee.full);
+    const init = j.kind === 'allowed' ? j.entry.effects?.initArgs : undefined;
+    if (init === undefined) return;
+    const base = args[init.cls];
+    const slots = base instanceof PyGlobal ? slotsOf(base.full) : undefined;
+    if (base instanceof PyGlobal && slots !== undefined) {
+      this.constructorArgs(
+        base,
+        slots,
+        init.args.map((i) => args[i] ?? null),
+        undefined,
+        site,
+      );
+    }
+  }
+
+  /** BUILD on an object the stream built. */
+  onBuild(target: PyObject, state: PyValue, site: Site): void {
+    const owner = target.bound === undefined ? classOf(target) : undefined;
     if (target.watchedAttrs !== undefined) {
       for (const [name, watch] of target.watchedAttrs) {
         const a = attrIn(state, name);
@@ -122,7 +116,7 @@ export class SlotJudge {
       }
     }
     const slots = owner === undefined ? undefined : slotsOf(owner.full);
-    this.stateKeys(slots, state, site);
+    checkStateKeys(this.host, slots, state, site);
     if (owner === undefined || slots === undefined) return;
     this.purpose(target, owner, slots, site);
     if (slots.partial && state instanceof PyTuple) {
@@ -130,7 +124,7 @@ export class SlotJudge {
       const list = fargs instanceof PyTuple ? fargs.items : [];
       this.partial(target, func, list, kw, site, `functools.partial state (${render(func)}, …)`);
     }
-    if (slots.torchbind) this.torchbind(state, site);
+    if (slots.torchbind) checkTorchbind(this.host, state, site);
     if (state instanceof PyTuple && state.count !== 2) {
       for (const slot of slots.args) {
         if (!('stateItem' in slot.at) || slots.partial) continue;
@@ -161,44 +155,12 @@ export class SlotJudge {
     }
   }
 
-  /**
-   * Keys a BUILD state installs as instance attributes (pickle's default,
-   * or a `__setstate__` that updates `__dict__`) must be constants: a key
-   * computed while loading (`str(...)`, `numpy.str_(...)`, any str subclass,
-   * a global) may equal '__setstate__', and so may any key of a state the
-   * machine cannot see into (a mapping built by calls, pairs with such keys).
-   * Either is judged as if it set `__setstate__`.
-   */
-  private stateKeys(slots: CallableSlots | undefined, state: PyValue, site: Site): void {
-    const kind = slots?.setstate;
-    const pair = state instanceof PyTuple && state.count === 2;
-    const parts = kind === 'own' || kind === 'dict' || !pair ? [state] : state.items;
-    for (const part of parts) {
-      let why: string | undefined;
-      if (part instanceof PyDict && part.computedKeys > 0) {
-        why = `${part.computedKeys} key(s) computed while loading (${part.computed.map((k) => render(k)).join(', ')})`;
-      } else if (kind === 'own') {
-        continue; // the class's own __setstate__ reads the state; only a dict's keys could still become names
-      } else if ((part instanceof PyObject || part instanceof PyGlobal) && (kind !== undefined || mappingLike(part))) {
-        why = `${render(part)}, built while loading, whose keys the scanner cannot see`;
-      } else if ((part instanceof PyList || part instanceof PyTuple) && part.pairHazard && (kind === 'dict' || kind === undefined)) {
-        why = 'key/value pairs whose keys are dunder names or computed while loading';
-      }
-      if (why === undefined) continue;
-      this.host.anomaly({
-        kind: 'state-dunder',
-        message: `BUILD state has ${why}: any of them may be __setstate__ (or another dunder), which the next BUILD or lookup runs`,
-        site,
-      });
-    }
-  }
-
   /** APPEND(S), SETITEM(S), ADDITEMS on an object: the unpickler calls its `extend`/`append`/`add` attributes. */
   onMutate(target: PyObject, site: Site, items: readonly PyValue[]): void {
     const owner = classOf(target);
     if (site.opcode === 'SETITEM' || site.opcode === 'SETITEMS') {
       if (owner !== undefined && slotsOf(owner.full)?.itemsAreAttributes === true) {
-        for (let i = 0; i < items.length; i += 2) this.itemKey(items[i] as PyValue, owner, site);
+        for (let i = 0; i < items.length; i += 2) checkItemKey(this.host, items[i] as PyValue, owner, site);
       }
       return;
     }
@@ -292,6 +254,9 @@ export class SlotJudge {
     if (func === undefined) return;
     const slot: Slot = { at: { arg: 0 }, calls: 'call', when: 'by whoever calls the partial, with its stored arguments' };
     if (func instanceof PyGlobal) {
+      // What the function does with its arguments (dict(x) calls x.keys()) applies to the ones the partial fixes.
+      const fslots = slotsOf(func.full);
+      if (fslots !== undefined) this.constructorArgs(func, fslots, args, kw, site);
       const j = this.host.policy.judge(func.module, func.name, func.full);
       if (j.kind === 'allowed' && j.entry.effects !== undefined) {
         this.nonInert.add(obj);
@@ -335,57 +300,10 @@ export class SlotJudge {
     }
     return true;
   }
-
-  /** torch.ScriptObject state: (object state, qualified name of a registered TorchBind class). */
-  private torchbind(state: PyValue, site: Site): void {
-    const name = state instanceof PyTuple && state.count === 2 ? state.items[1] : undefined;
-    if (typeof name !== 'string') {
-      this.host.implicitCall(
-        'malicious',
-        `torch.ScriptObject state names its TorchBind class with ${render(name)}, not a constant: which C++ __setstate__ runs cannot be checked`,
-        site,
-      );
-    } else if (!TORCHBIND_INERT.some((p) => name.startsWith(p))) {
-      this.host.implicitCall(
-        'suspicious',
-        `torch.ScriptObject state runs the C++ __setstate__ of the TorchBind class ${name}, which the profile cannot vouch for`,
-        site,
-      );
-    }
-  }
-
-  /** Items of an object whose __getattr__ returns items: a dunder or computed key acts as an instance attribute. */
-  private itemKeys(mapping: PyValue, owner: PyGlobal, site: Site): void {
-    if (mapping instanceof PyDict) {
-      for (const k of mapping.dunders.keys()) this.itemKey(k, owner, site);
-      for (const k of mapping.computed) this.itemKey(k, owner, site);
-    } else if (mapping instanceof PyList || mapping instanceof PyTuple) {
-      if (mapping.pairHazard) this.itemKey(new PyUnknown('a key/value pair'), owner, site);
-    } else if (isComputed(mapping)) this.itemKey(new PyUnknown('a mapping built while loading'), owner, site);
-  }
-
-  private itemKey(k: PyValue, owner: PyGlobal, site: Site): void {
-    if (!(typeof k === 'string' && isDunderName(k)) && !isComputed(k)) return;
-    this.host.anomaly({
-      kind: 'state-dunder',
-      message: `${owner.full} returns items as attributes (__getattr__), and an item key here is ${render(k)}: getattr(obj, '__setstate__') or copy.deepcopy's '__deepcopy__' lookup reaches it`,
-      site,
-    });
-  }
 }
 
-/** An object a BUILD state could read items from: an instance of a mapping class the model knows. */
-function mappingLike(v: PyObject | PyGlobal): boolean {
-  if (v instanceof PyGlobal) return true;
-  const cls = classOf(v);
-  return cls !== undefined && slotsOf(cls.full)?.mapping === true;
-}
-
-/** TorchBind classes whose C++ __setstate__ only unpacks weights (quantized, XNNPACK and RNN packed parameters). */
-const TORCHBIND_INERT = ['__torch__.torch.classes.quantized.', '__torch__.torch.classes.xnnpack.', '__torch__.torch.classes.rnn.'];
-
-function argAt(at: SlotPlace, args: PyTuple | undefined, kwargs: PyValue | undefined): PyValue | undefined {
-  if ('arg' in at) return args?.items[at.arg];
+function argAt(at: SlotPlace, args: readonly PyValue[], kwargs: PyValue | undefined): PyValue | undefined {
+  if ('arg' in at) return args[at.arg];
   if ('keyword' in at) return kwargs instanceof PyDict ? kwargs.get(at.keyword) : undefined;
   return undefined;
 }

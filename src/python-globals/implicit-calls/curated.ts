@@ -259,6 +259,9 @@ export const CURATED: readonly CuratedEntry[] = [
   {
     names: [
       'numpy.ndarray',
+      'numpy.core.numeric.ndarray',
+      'numpy.core.multiarray.ndarray',
+      'numpy._core.multiarray.ndarray',
       'numpy.dtype',
       'numpy.dtypes.*',
       'numpy.random.mtrand.RandomState',

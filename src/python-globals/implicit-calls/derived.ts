@@ -9,8 +9,8 @@
  * `+` when `__init__` sets it from its parameter of that name (a value users
  * supply), and `(a,b)` after it when the values of attributes a and b flow
  * into the call's arguments. setstate is `dict` when the class's own
- * __setstate__ updates __dict__ with the state, `own` for another
- * __setstate__, empty for pickle's default.
+ * __setstate__ updates __dict__ with the state, `super` when it hands the
+ * state to a base's, `own` for another __setstate__, empty for pickle's default.
  */
 export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'argparse.Action': 'argparse._AttributeHolder|_get_kwargs format_usage',
@@ -84,7 +84,7 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'numpy.ma.core.MAError': 'builtins.Exception',
   'numpy.ma.core.MaskError': 'numpy.ma.core.MAError',
   'numpy.ma.core.MaskedArray':
-    'numpy.ndarray|_comparison _delegate_binop _insert_masked_print _update_from all anom any argmax argmin argpartition argsort compress compressed count cumprod cumsum dot filled harden_mask ids iscontiguous max mean min nonzero partition prod product ptp put ravel reshape resize round shrink_mask soften_mask sort std sum take tobytes tofile toflex tolist torecords tostring trace unshare_mask var view|_comparison _delegate_binop _insert_masked_print _update_from argsort count diagonal filled(_data,fill_value) item max mean min sum tobytes var|__dict__.items __dict__.update _data.__iadd__ _data.__idiv__ _data.__ifloordiv__ _data.__imul__ _data.__ipow__ _data.__isub__ _data.__itruediv__ _data.astype _data.copy _data.put _data.ravel _data.reshape _data.round _data.tolist _mask.__setstate__ _mask.all _mask.copy dtype.type|own',
+    'numpy.ndarray|_comparison _delegate_binop _insert_masked_print _update_from all anom any argmax argmin argpartition argsort compress compressed count cumprod cumsum dot filled harden_mask ids iscontiguous max mean min nonzero partition prod product ptp put ravel reshape resize round shrink_mask soften_mask sort std sum take tobytes tofile toflex tolist torecords tostring trace unshare_mask var view|_comparison _delegate_binop _insert_masked_print _update_from argsort count diagonal filled(_data,fill_value) item max mean min sum tobytes var|__dict__.items __dict__.update _data.__iadd__ _data.__idiv__ _data.__ifloordiv__ _data.__imul__ _data.__ipow__ _data.__isub__ _data.__itruediv__ _data.astype _data.copy _data.put _data.ravel _data.reshape _data.round _data.tolist _mask.__setstate__ _mask.all _mask.copy dtype.type|super',
   'numpy.ma.core.MaskedArrayFutureWarning': 'builtins.FutureWarning',
   'numpy.ma.core.MaskedConstant': 'numpy.ma.core.MaskedArray|__has_singleton copy|__has_singleton view',
   'numpy.ma.core.MaskedIterator': '|||dataiter.__getitem__ maskiter.__getitem__',
@@ -104,7 +104,7 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'numpy.ma.extras._fromnxfunction_single': 'numpy.ma.extras._fromnxfunction',
   'numpy.ma.extras.mr_class': 'numpy.ma.extras.MAxisConcatenator',
   'numpy.ma.mrecords.MaskedRecords':
-    'numpy.ma.MaskedArray|copy harden_mask soften_mask tolist view|_update_from filled|_data.copy _data.tobytes _mask.copy _mask.tobytes _mask.tolist _mask.view|own',
+    'numpy.ma.MaskedArray|copy harden_mask soften_mask tolist view|_update_from filled|_data.copy _data.tobytes _mask.copy _mask.tobytes _mask.tolist _mask.view|super',
   'numpy.ma.timer_comparison.ModuleTester':
     '|assert_array_compare assert_array_equal test_0 test_1 test_2 test_3 test_4 test_5 test_6 test_7 test_99 test_A|allequal(masked) arange array assert_array_compare(equal) assert_array_equal(masked) average(masked) concatenate(masked) count equal filled(masked) getmask inner(masked) make_mask mask_or(masked) masked_array masked_values ones outer(masked) repeat(masked) resize(masked) take(masked) transpose(masked) zeros',
   'numpy.matrixlib.defmatrix.matrix':
@@ -501,7 +501,7 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'sklearn.inspection._plot.partial_dependence.PartialDependenceDisplay':
     '|_get_sample_count _plot_average_dependence _plot_ice_lines _plot_one_way_partial_dependence _plot_two_way_partial_dependence from_estimator plot|_get_sample_count(pd_results) _plot_average_dependence _plot_ice_lines(target_idx) _plot_one_way_partial_dependence(features,kind,pd_results,pdp_lim,target_idx) _plot_two_way_partial_dependence(features,kind,pd_results,pdp_lim,target_idx)|axes_.ravel deciles.get figure_.add_subplot',
   'sklearn.isotonic.IsotonicRegression':
-    'sklearn.base.RegressorMixin sklearn.base.TransformerMixin sklearn.base.BaseEstimator|_build_f _build_y _check_input_data_shape fit get_feature_names_out predict transform|_build_f(X_thresholds_,y_thresholds_) _build_y _check_input_data_shape(X_max_,X_min_) _validate_params f_(X_max_,X_min_) transform||own',
+    'sklearn.base.RegressorMixin sklearn.base.TransformerMixin sklearn.base.BaseEstimator|_build_f _build_y _check_input_data_shape fit get_feature_names_out predict transform|_build_f(X_thresholds_,y_thresholds_) _build_y _check_input_data_shape(X_max_,X_min_) _validate_params f_(X_max_,X_min_) transform||super',
   'sklearn.kernel_approximation.AdditiveChi2Sampler':
     'sklearn.base.TransformerMixin sklearn.base.BaseEstimator|_transform_sparse fit get_feature_names_out transform|_transform_sparse _validate_data _validate_params',
   'sklearn.kernel_approximation.Nystroem':
@@ -1294,9 +1294,9 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'torch.nn.modules.activation.Hardtanh': 'torch.nn.modules.module.Module|extra_repr forward',
   'torch.nn.modules.activation.LeakyReLU': 'torch.nn.modules.module.Module|extra_repr forward',
   'torch.nn.modules.activation.LogSigmoid': 'torch.nn.modules.module.Module|forward',
-  'torch.nn.modules.activation.LogSoftmax': 'torch.nn.modules.module.Module|extra_repr forward|||own',
+  'torch.nn.modules.activation.LogSoftmax': 'torch.nn.modules.module.Module|extra_repr forward|||super',
   'torch.nn.modules.activation.Mish': 'torch.nn.modules.module.Module|extra_repr forward',
-  'torch.nn.modules.activation.MultiheadAttention': 'torch.nn.modules.module.Module|_reset_parameters forward|||own',
+  'torch.nn.modules.activation.MultiheadAttention': 'torch.nn.modules.module.Module|_reset_parameters forward|||super',
   'torch.nn.modules.activation.PReLU': 'torch.nn.modules.module.Module|extra_repr forward',
   'torch.nn.modules.activation.RReLU': 'torch.nn.modules.module.Module|extra_repr forward',
   'torch.nn.modules.activation.ReLU': 'torch.nn.modules.module.Module|extra_repr forward',
@@ -1304,9 +1304,9 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'torch.nn.modules.activation.SELU': 'torch.nn.modules.module.Module|extra_repr forward',
   'torch.nn.modules.activation.SiLU': 'torch.nn.modules.module.Module|extra_repr forward',
   'torch.nn.modules.activation.Sigmoid': 'torch.nn.modules.module.Module|forward',
-  'torch.nn.modules.activation.Softmax': 'torch.nn.modules.module.Module|extra_repr forward|||own',
+  'torch.nn.modules.activation.Softmax': 'torch.nn.modules.module.Module|extra_repr forward|||super',
   'torch.nn.modules.activation.Softmax2d': 'torch.nn.modules.module.Module|forward',
-  'torch.nn.modules.activation.Softmin': 'torch.nn.modules.module.Module|extra_repr forward|||own',
+  'torch.nn.modules.activation.Softmin': 'torch.nn.modules.module.Module|extra_repr forward|||super',
   'torch.nn.modules.activation.Softplus': 'torch.nn.modules.module.Module|extra_repr forward',
   'torch.nn.modules.activation.Softshrink': 'torch.nn.modules.module.Module|extra_repr forward',
   'torch.nn.modules.activation.Softsign': 'torch.nn.modules.module.Module|forward',
@@ -1355,7 +1355,7 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
     'torch.nn.modules.conv._LazyConvXdMixin torch.nn.modules.conv.ConvTranspose2d|_get_num_spatial_dims cls_to_become',
   'torch.nn.modules.conv.LazyConvTranspose3d':
     'torch.nn.modules.conv._LazyConvXdMixin torch.nn.modules.conv.ConvTranspose3d|_get_num_spatial_dims cls_to_become',
-  'torch.nn.modules.conv._ConvNd': 'torch.nn.modules.module.Module|extra_repr reset_parameters|||own',
+  'torch.nn.modules.conv._ConvNd': 'torch.nn.modules.module.Module|extra_repr reset_parameters|||super',
   'torch.nn.modules.conv._ConvTransposeMixin': 'torch.nn.modules.conv._ConvTransposeNd',
   'torch.nn.modules.conv._ConvTransposeNd': 'torch.nn.modules.conv._ConvNd',
   'torch.nn.modules.conv._LazyConvXdMixin':
@@ -1447,7 +1447,7 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'torch.nn.modules.pooling.AdaptiveMaxPool3d': 'torch.nn.modules.pooling._AdaptiveMaxPoolNd|forward',
   'torch.nn.modules.pooling.AvgPool1d': 'torch.nn.modules.pooling._AvgPoolNd|forward',
   'torch.nn.modules.pooling.AvgPool2d': 'torch.nn.modules.pooling._AvgPoolNd|forward',
-  'torch.nn.modules.pooling.AvgPool3d': 'torch.nn.modules.pooling._AvgPoolNd|forward||__dict__.setdefault|own',
+  'torch.nn.modules.pooling.AvgPool3d': 'torch.nn.modules.pooling._AvgPoolNd|forward||__dict__.setdefault|super',
   'torch.nn.modules.pooling.FractionalMaxPool2d': 'torch.nn.modules.module.Module|forward',
   'torch.nn.modules.pooling.FractionalMaxPool3d': 'torch.nn.modules.module.Module|forward',
   'torch.nn.modules.pooling.LPPool1d': 'torch.nn.modules.pooling._LPPoolNd|forward',
@@ -1473,7 +1473,7 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'torch.nn.modules.rnn.RNN':
     'torch.nn.modules.rnn.RNNBase|forward|check_forward_args(batch_first,bidirectional,hidden_size,num_layers) permute_hidden(batch_first,bidirectional,hidden_size,num_layers)',
   'torch.nn.modules.rnn.RNNBase':
-    'torch.nn.modules.module.Module|_apply check_forward_args check_hidden_size check_input extra_repr flatten_parameters get_expected_hidden_size permute_hidden reset_parameters|check_hidden_size check_input flatten_parameters get_expected_hidden_size parameters|_flat_weights_names.extend _flat_weights_names.index|own',
+    'torch.nn.modules.module.Module|_apply check_forward_args check_hidden_size check_input extra_repr flatten_parameters get_expected_hidden_size permute_hidden reset_parameters|check_hidden_size check_input flatten_parameters get_expected_hidden_size parameters|_flat_weights_names.extend _flat_weights_names.index|super',
   'torch.nn.modules.rnn.RNNCell': 'torch.nn.modules.rnn.RNNCellBase|forward',
   'torch.nn.modules.rnn.RNNCellBase': 'torch.nn.modules.module.Module|extra_repr reset_parameters|parameters',
   'torch.nn.modules.sparse.Embedding':
@@ -1484,10 +1484,10 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
     'torch.nn.modules.module.Module|_reset_parameters forward generate_square_subsequent_mask|decoder encoder parameters',
   'torch.nn.modules.transformer.TransformerDecoder': 'torch.nn.modules.module.Module|forward|*layers +norm',
   'torch.nn.modules.transformer.TransformerDecoderLayer':
-    'torch.nn.modules.module.Module|_ff_block _mha_block _sa_block forward|_ff_block _mha_block _sa_block +activation dropout dropout1 dropout2 dropout3 linear1 linear2 multihead_attn norm1 norm2 norm3 self_attn||own',
+    'torch.nn.modules.module.Module|_ff_block _mha_block _sa_block forward|_ff_block _mha_block _sa_block +activation dropout dropout1 dropout2 dropout3 linear1 linear2 multihead_attn norm1 norm2 norm3 self_attn||super',
   'torch.nn.modules.transformer.TransformerEncoder': 'torch.nn.modules.module.Module|forward|*layers +norm',
   'torch.nn.modules.transformer.TransformerEncoderLayer':
-    'torch.nn.modules.module.Module|_ff_block _sa_block forward|_ff_block(linear1,linear2,norm1,norm2,self_attn) _sa_block(linear1,linear2,norm1,norm2,self_attn) +activation dropout dropout1 dropout2 linear1 linear2 norm1(linear1,linear2,norm1,norm2,self_attn) norm2(linear1,linear2,norm1,norm2,self_attn) self_attn||own',
+    'torch.nn.modules.module.Module|_ff_block _sa_block forward|_ff_block(linear1,linear2,norm1,norm2,self_attn) _sa_block(linear1,linear2,norm1,norm2,self_attn) +activation dropout dropout1 dropout2 linear1 linear2 norm1(linear1,linear2,norm1,norm2,self_attn) norm2(linear1,linear2,norm1,norm2,self_attn) self_attn||super',
   'torch.nn.modules.upsampling.Upsample': 'torch.nn.modules.module.Module|extra_repr forward',
   'torch.nn.modules.upsampling.UpsamplingBilinear2d': 'torch.nn.modules.upsampling.Upsample',
   'torch.nn.modules.upsampling.UpsamplingNearest2d': 'torch.nn.modules.upsampling.Upsample',
@@ -1499,7 +1499,7 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'torch.nn.parallel.data_parallel.DataParallel':
     'torch.nn.modules.module.Module|forward gather parallel_apply replicate scatter|gather(output_device) +module parallel_apply replicate(device_ids,module) scatter(device_ids)|module.buffers module.parameters',
   'torch.nn.parallel.distributed.DistributedDataParallel':
-    'torch.nn.modules.module.Module torch.distributed.algorithms.join.Joinable|_assign_modules_buffers _build_debug_param_to_name_mapping _build_params_for_reducer _build_replicated_tensor_module _check_comm_hook _check_default_group _check_global_requires_backward_grad_sync _check_sync_bufs_post_fwd _check_sync_bufs_pre_fwd _ddp_init_helper _default_broadcast_coalesced _distributed_broadcast_coalesced _find_common_rank _inside_ddp_forward _log_and_throw _passing_sync_batchnorm_handle _run_ddp_forward _set_static_graph _sync_buffers _sync_module_buffers forward gather join join_hook no_sync register_comm_hook scatter to_kwargs train will_sync_module_buffers|_assign_modules_buffers _build_debug_param_to_name_mapping _build_params_for_reducer _build_replicated_tensor_module _check_comm_hook _check_default_group _check_global_requires_backward_grad_sync _check_sync_bufs_post_fwd _check_sync_bufs_pre_fwd _ddp_init_helper(static_graph) _default_broadcast_coalesced _distributed_broadcast_coalesced(broadcast_bucket_size,modules_buffers) _find_common_rank(_distributed_rank) _inside_ddp_forward _log_and_throw _passing_sync_batchnorm_handle(module) _replicated_tensor_module(device_ids,use_side_stream_for_tensor_copies) _run_ddp_forward _sync_buffers _sync_module_buffers will_sync_module_buffers|__dict__.setdefault _replicated_tensor_module.train logger._get_ddp_logging_data logger._set_comm_hook_name logger._set_static_graph logger.set_construction_data_and_log logger.set_error_and_log logger.set_runtime_stats_and_log module.modules module.named_buffers module.named_modules process_group.allreduce reducer._get_local_used_map reducer._get_zeros_like_grad_buckets reducer._install_post_backward_futures reducer._rebuild_buckets reducer._run_comm_hook reducer._set_ddp_runtime_logging_sample_rate reducer._set_forward_pass_work_handle reducer._set_static_graph reducer.prepare_for_backward reducer.prepare_for_forward reducer.set_logger|own',
+    'torch.nn.modules.module.Module torch.distributed.algorithms.join.Joinable|_assign_modules_buffers _build_debug_param_to_name_mapping _build_params_for_reducer _build_replicated_tensor_module _check_comm_hook _check_default_group _check_global_requires_backward_grad_sync _check_sync_bufs_post_fwd _check_sync_bufs_pre_fwd _ddp_init_helper _default_broadcast_coalesced _distributed_broadcast_coalesced _find_common_rank _inside_ddp_forward _log_and_throw _passing_sync_batchnorm_handle _run_ddp_forward _set_static_graph _sync_buffers _sync_module_buffers forward gather join join_hook no_sync register_comm_hook scatter to_kwargs train will_sync_module_buffers|_assign_modules_buffers _build_debug_param_to_name_mapping _build_params_for_reducer _build_replicated_tensor_module _check_comm_hook _check_default_group _check_global_requires_backward_grad_sync _check_sync_bufs_post_fwd _check_sync_bufs_pre_fwd _ddp_init_helper(static_graph) _default_broadcast_coalesced _distributed_broadcast_coalesced(broadcast_bucket_size,modules_buffers) _find_common_rank(_distributed_rank) _inside_ddp_forward _log_and_throw _passing_sync_batchnorm_handle(module) _replicated_tensor_module(device_ids,use_side_stream_for_tensor_copies) _run_ddp_forward _sync_buffers _sync_module_buffers will_sync_module_buffers|__dict__.setdefault _replicated_tensor_module.train logger._get_ddp_logging_data logger._set_comm_hook_name logger._set_static_graph logger.set_construction_data_and_log logger.set_error_and_log logger.set_runtime_stats_and_log module.modules module.named_buffers module.named_modules process_group.allreduce reducer._get_local_used_map reducer._get_zeros_like_grad_buckets reducer._install_post_backward_futures reducer._rebuild_buckets reducer._run_comm_hook reducer._set_ddp_runtime_logging_sample_rate reducer._set_forward_pass_work_handle reducer._set_static_graph reducer.prepare_for_backward reducer.prepare_for_forward reducer.set_logger|super',
   'torch.nn.parallel.distributed._BufferCommHookLocation': 'enum.Enum',
   'torch.nn.parallel.distributed._DDPJoinHook': 'torch.distributed.algorithms.join.JoinHook|main_hook post_hook||ddp._sync_final_model',
   'torch.nn.parallel.distributed._DDPSink': 'torch.autograd.Function|backward forward',
@@ -1532,13 +1532,13 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
     'torch.nn.utils.rnn.PackedSequence_|byte char cpu cuda double float half int is_pinned long pin_memory short to|to|data.is_pinned data.pin_memory data.to',
   'torch.nn.utils.spectral_norm.SpectralNorm': '|apply compute_weight remove reshape_weight_to_matrix|compute_weight reshape_weight_to_matrix(name)',
   'torch.nn.utils.weight_norm.WeightNorm': '|apply compute_weight remove|compute_weight',
-  'torch.optim.adadelta.Adadelta': 'torch.optim.optimizer.Optimizer|step|||own',
-  'torch.optim.adagrad.Adagrad': 'torch.optim.optimizer.Optimizer|share_memory step||state.values|own',
-  'torch.optim.adam.Adam': 'torch.optim.optimizer.Optimizer|step|_cuda_graph_capture_health_check|state.values|own',
+  'torch.optim.adadelta.Adadelta': 'torch.optim.optimizer.Optimizer|step|||super',
+  'torch.optim.adagrad.Adagrad': 'torch.optim.optimizer.Optimizer|share_memory step||state.values|super',
+  'torch.optim.adam.Adam': 'torch.optim.optimizer.Optimizer|step|_cuda_graph_capture_health_check|state.values|super',
   'torch.optim.adam._MultiDeviceReplicator': '|get||main_tensor.to',
-  'torch.optim.adamax.Adamax': 'torch.optim.optimizer.Optimizer|step||state.values|own',
-  'torch.optim.adamw.AdamW': 'torch.optim.optimizer.Optimizer|step|_cuda_graph_capture_health_check|state.values|own',
-  'torch.optim.asgd.ASGD': 'torch.optim.optimizer.Optimizer|step||state.values|own',
+  'torch.optim.adamax.Adamax': 'torch.optim.optimizer.Optimizer|step||state.values|super',
+  'torch.optim.adamw.AdamW': 'torch.optim.optimizer.Optimizer|step|_cuda_graph_capture_health_check|state.values|super',
+  'torch.optim.asgd.ASGD': 'torch.optim.optimizer.Optimizer|step||state.values|super',
   'torch.optim.lbfgs.LBFGS':
     'torch.optim.optimizer.Optimizer|_add_grad _clone_param _directional_evaluate _gather_flat_grad _numel _set_param step|_add_grad(param_groups) _clone_param _directional_evaluate(param_groups) _gather_flat_grad _numel _set_param',
   'torch.optim.lr_scheduler.ChainedScheduler': 'torch.optim.lr_scheduler._LRScheduler|load_state_dict state_dict step||__dict__.items __dict__.update',
@@ -1560,13 +1560,13 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'torch.optim.lr_scheduler.StepLR': 'torch.optim.lr_scheduler._LRScheduler|_get_closed_form_lr get_lr',
   'torch.optim.lr_scheduler._LRScheduler':
     '|_initial_step get_last_lr get_lr load_state_dict print_lr state_dict step|_get_closed_form_lr get_lr print_lr(optimizer,verbose) step|__dict__.items __dict__.update',
-  'torch.optim.nadam.NAdam': 'torch.optim.optimizer.Optimizer|step||state.values|own',
+  'torch.optim.nadam.NAdam': 'torch.optim.optimizer.Optimizer|step||state.values|super',
   'torch.optim.optimizer.Optimizer':
     '|_hook_for_profile add_param_group load_state_dict state_dict step zero_grad|_hook_for_profile|__dict__.update defaults.get defaults.items defaults.setdefault param_groups.append state.items|dict',
-  'torch.optim.radam.RAdam': 'torch.optim.optimizer.Optimizer|step||state.values|own',
-  'torch.optim.rmsprop.RMSprop': 'torch.optim.optimizer.Optimizer|step|||own',
-  'torch.optim.rprop.Rprop': 'torch.optim.optimizer.Optimizer|step|||own',
-  'torch.optim.sgd.SGD': 'torch.optim.optimizer.Optimizer|step|||own',
+  'torch.optim.radam.RAdam': 'torch.optim.optimizer.Optimizer|step||state.values|super',
+  'torch.optim.rmsprop.RMSprop': 'torch.optim.optimizer.Optimizer|step|||super',
+  'torch.optim.rprop.Rprop': 'torch.optim.optimizer.Optimizer|step|||super',
+  'torch.optim.sgd.SGD': 'torch.optim.optimizer.Optimizer|step|||super',
   'torch.optim.sparse_adam.SparseAdam': 'torch.optim.optimizer.Optimizer|step',
   'torch.optim.swa_utils.AveragedModel':
     'torch.nn.Module|forward update_parameters|+avg_fn(use_buffers) module parameters|module.buffers module.parameters n_averaged.to',

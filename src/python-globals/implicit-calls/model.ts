@@ -15,7 +15,8 @@ interface Derived {
   methods: string[];
   calls: { attr: string; items: boolean; callback: boolean; passes: string[] }[];
   via: [string, string][];
-  setstate: SetstateKind;
+  /** `super`: a __setstate__ that hands the state to a base's. */
+  setstate: SetstateKind | 'super';
 }
 
 function words(s: string | undefined): string[] {
@@ -25,7 +26,7 @@ function words(s: string | undefined): string[] {
 function parseDerived(line: string): Derived {
   const [bases, methods, calls, via, setstate] = line.split('|');
   return {
-    setstate: setstate === 'dict' || setstate === 'own' ? setstate : 'none',
+    setstate: setstate === 'dict' || setstate === 'own' || setstate === 'super' ? setstate : 'none',
     bases: words(bases),
     methods: words(methods),
     calls: words(calls).map((tok) => {
@@ -101,12 +102,12 @@ function build(fqn: string): CallableSlots | undefined {
   let partial = false;
   let torchbind = false;
   let known = false;
-  let setstate: SetstateKind | undefined;
+  let setstate: SetstateKind | 'super' | undefined;
   const lineage = ancestors(fqn);
   for (const c of lineage) {
     for (const e of curatedFor(c)) {
       known = true;
-      if (setstate === undefined || setstate === 'none') setstate = e.setstate ?? setstate;
+      if (setstate === undefined || setstate === 'none' || setstate === 'super') setstate = e.setstate ?? setstate;
       for (const s of e.slots ?? []) {
         if ('attr' in s.at) merge(attrs, s.at.attr, s);
         else args.push(s);
@@ -120,8 +121,9 @@ function build(fqn: string): CallableSlots | undefined {
     const d = derived(c);
     if (d === undefined) continue;
     known = true;
-    // The most specific __setstate__ wins; 'none' only means this class defines none.
+    // The most specific __setstate__ wins; 'none' means this class defines none, 'super' that it defers to a base's.
     if (setstate === undefined || setstate === 'none') setstate = d.setstate;
+    else if (setstate === 'super' && d.setstate !== 'none') setstate = d.setstate;
     for (const call of d.calls) {
       merge(attrs, call.attr, {
         at: { attr: call.attr },
@@ -142,7 +144,8 @@ function build(fqn: string): CallableSlots | undefined {
   }
   if (!known) return undefined;
   const mapping = lineage.some((c) => MAPPING_BASES.has(c));
-  return { attrs, via, args, purpose, itemsAreAttributes, partial, torchbind, setstate, mapping };
+  // A __setstate__ deferring to a base the tables do not know: some other code consumes the state.
+  return { attrs, via, args, purpose, itemsAreAttributes, partial, torchbind, setstate: setstate === 'super' ? 'own' : setstate, mapping };
 }
 
 /** Bases that make a class a mapping whose items BUILD's PyDict_Check accepts or `__dict__.update` reads. */
