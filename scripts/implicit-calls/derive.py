@@ -223,6 +223,7 @@ class Module:
         self.name = name
         self.classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
         self.imports = {}  # local name -> (module, attribute or None)
+        self.stars = []  # modules imported with `from x import *`
         for node in tree.body:
             if isinstance(node, ast.Import):
                 for a in node.names:
@@ -234,7 +235,10 @@ class Module:
                     parts = parts[:len(parts) - (node.level - 1)]
                     base = '.'.join(parts + ([node.module] if node.module else []))
                 for a in node.names:
-                    self.imports[a.asname or a.name] = (base, a.name)
+                    if a.name == '*':
+                        self.stars.append(base)
+                    else:
+                        self.imports[a.asname or a.name] = (base, a.name)
 
 
 class Index:
@@ -259,6 +263,10 @@ class Index:
             return f'{mod}.{name}'
         imp = m.imports.get(name)
         if imp is None:
+            for star in m.stars:
+                found = self.resolve_name(star, name, depth + 1)
+                if found in self.classes:
+                    return found
             return f'builtins.{name}' if mod == '' or name in dir(__builtins__) else f'{mod}.{name}'
         return imp[0] if imp[1] is None else self.resolve_name(imp[0], imp[1], depth + 1)
 

@@ -44,7 +44,7 @@ export const DATA_ALLOW: readonly AllowEntry[] = [
   {
     name: 'copyreg._reconstructor',
     uses: ['call'],
-    why: 'rebuilds an instance: base.__new__(cls) and, for a built-in base, base.__init__(obj, state); the classes involved are checked for `new`, and what base.__init__ calls on state (a defaultdict factory, a mapping\'s keys()) is judged',
+    why: "rebuilds an instance: base.__new__(cls) and, for a built-in base, base.__init__(obj, state); the classes involved are checked for `new`, and what base.__init__ calls on state (a defaultdict factory, a mapping's keys()) is judged",
     effects: { newArgs: [0, 1], resultClassArg: 0, initArgs: { cls: 1, args: [2] } },
   },
   {

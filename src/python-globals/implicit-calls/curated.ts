@@ -240,6 +240,7 @@ export const CURATED: readonly CuratedEntry[] = [
   {
     names: ['torch.Tensor', 'torch._tensor.Tensor', 'torch.nn.parameter.Parameter'],
     why: 'torch/_tensor.py Tensor.__setstate__: `self.requires_grad, _, self._backward_hooks = state` (and the 5-item legacy form)',
+    setstate: 'own',
     slots: [{ at: { stateItem: 'all' }, calls: 'invoke', items: true, when: 'backward() runs the tensor hooks' }],
   },
   {
@@ -260,6 +261,7 @@ export const CURATED: readonly CuratedEntry[] = [
     names: [
       'numpy.ndarray',
       'numpy.core.numeric.ndarray',
+      'numpy.core.records.ndarray',
       'numpy.core.multiarray.ndarray',
       'numpy._core.multiarray.ndarray',
       'numpy.dtype',

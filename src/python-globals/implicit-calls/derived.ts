@@ -104,7 +104,7 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'numpy.ma.extras._fromnxfunction_single': 'numpy.ma.extras._fromnxfunction',
   'numpy.ma.extras.mr_class': 'numpy.ma.extras.MAxisConcatenator',
   'numpy.ma.mrecords.MaskedRecords':
-    'numpy.ma.MaskedArray|copy harden_mask soften_mask tolist view|_update_from filled|_data.copy _data.tobytes _mask.copy _mask.tobytes _mask.tolist _mask.view|super',
+    'numpy.ma.core.MaskedArray|copy harden_mask soften_mask tolist view|_update_from filled|_data.copy _data.tobytes _mask.copy _mask.tobytes _mask.tolist _mask.view|super',
   'numpy.ma.timer_comparison.ModuleTester':
     '|assert_array_compare assert_array_equal test_0 test_1 test_2 test_3 test_4 test_5 test_6 test_7 test_99 test_A|allequal(masked) arange array assert_array_compare(equal) assert_array_equal(masked) average(masked) concatenate(masked) count equal filled(masked) getmask inner(masked) make_mask mask_or(masked) masked_array masked_values ones outer(masked) repeat(masked) resize(masked) take(masked) transpose(masked) zeros',
   'numpy.matrixlib.defmatrix.matrix':
@@ -592,8 +592,8 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
     'sklearn.linear_model._base.LinearClassifierMixin|predict|_validate_data decision_function|_label_binarizer.fit_transform _label_binarizer.inverse_transform',
   'sklearn.linear_model._ridge._RidgeGCV':
     'sklearn.linear_model._base.LinearModel|_compute_covariance _compute_gram _decomp_diag _diag_dot _eigen_decompose_covariance _eigen_decompose_gram _solve_eigen_covariance _solve_eigen_covariance_intercept _solve_eigen_covariance_no_intercept _solve_eigen_gram _solve_svd_design_matrix _sparse_multidot_diag _svd_decompose_design_matrix fit|_compute_covariance _compute_gram _decomp_diag _diag_dot _eigen_decompose_covariance(copy_X,fit_intercept) _eigen_decompose_gram(copy_X,fit_intercept) _set_intercept(copy_X,fit_intercept) _solve_eigen_covariance(alphas,copy_X,fit_intercept) _solve_eigen_covariance_intercept _solve_eigen_covariance_no_intercept _solve_eigen_gram(alphas,copy_X,fit_intercept) _solve_svd_design_matrix(alphas,copy_X,fit_intercept) _sparse_multidot_diag _svd_decompose_design_matrix(copy_X,fit_intercept) _validate_data(copy_X,fit_intercept)|cv_values_.reshape',
-  'sklearn.linear_model._ridge._XT_CenterStackOp': 'scipy.sparse.linalg.LinearOperator|||sqrt_sw.dot',
-  'sklearn.linear_model._ridge._X_CenterStackOp': 'scipy.sparse.linalg.LinearOperator|||X_mean.dot',
+  'sklearn.linear_model._ridge._XT_CenterStackOp': 'scipy.sparse.linalg._interface.LinearOperator|_matmat _matvec||sqrt_sw.dot',
+  'sklearn.linear_model._ridge._X_CenterStackOp': 'scipy.sparse.linalg._interface.LinearOperator|_matmat _matvec _transpose||X_mean.dot',
   'sklearn.linear_model._stochastic_gradient.BaseSGD':
     'sklearn.linear_model._base.SparseCoefMixin sklearn.base.BaseEstimator|_get_learning_rate_type _get_penalty_type fit|_get_learning_rate_type(learning_rate) _get_penalty_type(penalty)',
   'sklearn.linear_model._stochastic_gradient.BaseSGDClassifier':
@@ -890,138 +890,145 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'torch.ao.nn.intrinsic.modules.fused.ConvReLU3d': 'torch.ao.nn.intrinsic.modules.fused._FusedModule',
   'torch.ao.nn.intrinsic.modules.fused.LinearBn1d': 'torch.ao.nn.intrinsic.modules.fused._FusedModule',
   'torch.ao.nn.intrinsic.modules.fused.LinearReLU': 'torch.ao.nn.intrinsic.modules.fused._FusedModule',
-  'torch.ao.nn.intrinsic.modules.fused._FusedModule': 'torch.nn.Sequential',
-  'torch.ao.nn.qat.dynamic.modules.linear.Linear': 'torch.ao.nn.qat.Linear',
-  'torch.ao.nn.qat.modules.conv.Conv1d': 'torch.ao.nn.qat.modules.conv._ConvNd torch.nn.Conv1d|from_float',
+  'torch.ao.nn.intrinsic.modules.fused._FusedModule': 'torch.nn.modules.container.Sequential',
+  'torch.ao.nn.qat.dynamic.modules.linear.Linear': 'torch.ao.nn.qat.modules.linear.Linear',
+  'torch.ao.nn.qat.modules.conv.Conv1d': 'torch.ao.nn.qat.modules.conv._ConvNd torch.nn.modules.conv.Conv1d|from_float',
   'torch.ao.nn.qat.modules.conv.Conv2d':
-    'torch.ao.nn.qat.modules.conv._ConvNd torch.nn.Conv2d|forward from_float|_conv_forward(bias) weight_fake_quant(weight)',
+    'torch.ao.nn.qat.modules.conv._ConvNd torch.nn.modules.conv.Conv2d|forward from_float|_conv_forward(bias) weight_fake_quant(weight)',
   'torch.ao.nn.qat.modules.conv.Conv3d':
-    'torch.ao.nn.qat.modules.conv._ConvNd torch.nn.Conv3d|forward from_float|_conv_forward(bias) weight_fake_quant(weight)',
+    'torch.ao.nn.qat.modules.conv._ConvNd torch.nn.modules.conv.Conv3d|forward from_float|_conv_forward(bias) weight_fake_quant(weight)',
   'torch.ao.nn.qat.modules.conv._ConvNd':
     'torch.nn.modules.conv._ConvNd|forward from_float to_float|_conv_forward(bias) weight_fake_quant(weight)|bias.detach weight.detach',
-  'torch.ao.nn.qat.modules.embedding_ops.Embedding': 'torch.nn.Embedding|forward from_float to_float|weight_fake_quant(weight)|weight.detach',
-  'torch.ao.nn.qat.modules.embedding_ops.EmbeddingBag': 'torch.nn.EmbeddingBag|forward from_float to_float|weight_fake_quant(weight)|weight.detach',
-  'torch.ao.nn.qat.modules.linear.Linear': 'torch.nn.Linear|forward from_float to_float|weight_fake_quant(weight)|bias.detach weight.detach',
+  'torch.ao.nn.qat.modules.embedding_ops.Embedding': 'torch.nn.modules.sparse.Embedding|forward from_float to_float|weight_fake_quant(weight)|weight.detach',
+  'torch.ao.nn.qat.modules.embedding_ops.EmbeddingBag':
+    'torch.nn.modules.sparse.EmbeddingBag|forward from_float to_float|weight_fake_quant(weight)|weight.detach',
+  'torch.ao.nn.qat.modules.linear.Linear': 'torch.nn.modules.linear.Linear|forward from_float to_float|weight_fake_quant(weight)|bias.detach weight.detach',
   'torch.ao.nn.quantizable.modules.activation.MultiheadAttention':
-    'torch.nn.MultiheadAttention|_forward_impl dequantize forward from_float from_observed|_FLOAT_MODULE(add_zero_attn,batch_first,bias_k,dropout,embed_dim,in_proj_bias,kdim,num_heads,vdim) _forward_impl dequant_k dequant_q dequant_v linear_K linear_Q linear_V out_proj(dropout,embed_dim,training) quant_attn_output(dropout,embed_dim,training) quant_attn_output_weights(dropout,num_heads,training)|bias_k.dequantize bias_v.dequantize linear_K._weight_bias linear_Q._weight_bias linear_V._weight_bias out_proj._weight_bias q_scaling_product.mul_scalar',
-  'torch.ao.nn.quantizable.modules.rnn.LSTM': 'torch.nn.Module|forward from_float from_observed|*layers(bidirectional,hidden_size,layers,num_layers)',
+    'torch.nn.modules.activation.MultiheadAttention|_forward_impl _get_name dequantize forward from_float from_observed|_FLOAT_MODULE(add_zero_attn,batch_first,bias_k,dropout,embed_dim,in_proj_bias,kdim,num_heads,vdim) _forward_impl dequant_k dequant_q dequant_v linear_K linear_Q linear_V out_proj(dropout,embed_dim,training) quant_attn_output(dropout,embed_dim,training) quant_attn_output_weights(dropout,num_heads,training)|bias_k.dequantize bias_v.dequantize linear_K._weight_bias linear_Q._weight_bias linear_V._weight_bias out_proj._weight_bias q_scaling_product.mul_scalar',
+  'torch.ao.nn.quantizable.modules.rnn.LSTM':
+    'torch.nn.modules.module.Module|_get_name forward from_float from_observed|*layers(bidirectional,hidden_size,layers,num_layers)',
   'torch.ao.nn.quantizable.modules.rnn.LSTMCell':
-    'torch.nn.Module|forward from_float from_params initialize_hidden|hgates igates initialize_hidden|fgate_cx.mul fgate_cx_igate_cgate.add gates.add igate_cgate.mul ogate_cy.mul',
-  'torch.ao.nn.quantizable.modules.rnn._LSTMLayer': 'torch.nn.Module|forward from_float|layer_bw layer_fw',
-  'torch.ao.nn.quantizable.modules.rnn._LSTMSingleLayer': 'torch.nn.Module|forward from_params|cell',
-  'torch.ao.nn.quantized.dynamic.modules.conv.Conv1d': 'torch.ao.nn.quantized.Conv1d|_get_name forward',
-  'torch.ao.nn.quantized.dynamic.modules.conv.Conv2d': 'torch.ao.nn.quantized.Conv2d|_get_name forward',
-  'torch.ao.nn.quantized.dynamic.modules.conv.Conv3d': 'torch.ao.nn.quantized.Conv3d|_get_name forward',
-  'torch.ao.nn.quantized.dynamic.modules.conv.ConvTranspose1d': 'torch.ao.nn.quantized.ConvTranspose1d|_get_name forward',
-  'torch.ao.nn.quantized.dynamic.modules.conv.ConvTranspose2d': 'torch.ao.nn.quantized.ConvTranspose2d|_get_name forward',
-  'torch.ao.nn.quantized.dynamic.modules.conv.ConvTranspose3d': 'torch.ao.nn.quantized.ConvTranspose3d|_get_name forward',
-  'torch.ao.nn.quantized.dynamic.modules.linear.Linear': 'torch.ao.nn.quantized.Linear|extra_repr forward from_float from_reference|weight',
+    'torch.nn.modules.module.Module|_get_name forward from_float from_params initialize_hidden|hgates igates initialize_hidden|fgate_cx.mul fgate_cx_igate_cgate.add gates.add igate_cgate.mul ogate_cy.mul',
+  'torch.ao.nn.quantizable.modules.rnn._LSTMLayer': 'torch.nn.modules.module.Module|forward from_float|layer_bw layer_fw',
+  'torch.ao.nn.quantizable.modules.rnn._LSTMSingleLayer': 'torch.nn.modules.module.Module|forward from_params|cell',
+  'torch.ao.nn.quantized.dynamic.modules.conv.Conv1d': 'torch.ao.nn.quantized.modules.conv.Conv1d|_get_name forward',
+  'torch.ao.nn.quantized.dynamic.modules.conv.Conv2d': 'torch.ao.nn.quantized.modules.conv.Conv2d|_get_name forward',
+  'torch.ao.nn.quantized.dynamic.modules.conv.Conv3d': 'torch.ao.nn.quantized.modules.conv.Conv3d|_get_name forward',
+  'torch.ao.nn.quantized.dynamic.modules.conv.ConvTranspose1d': 'torch.ao.nn.quantized.modules.conv.ConvTranspose1d|_get_name forward',
+  'torch.ao.nn.quantized.dynamic.modules.conv.ConvTranspose2d': 'torch.ao.nn.quantized.modules.conv.ConvTranspose2d|_get_name forward',
+  'torch.ao.nn.quantized.dynamic.modules.conv.ConvTranspose3d': 'torch.ao.nn.quantized.modules.conv.ConvTranspose3d|_get_name forward',
+  'torch.ao.nn.quantized.dynamic.modules.linear.Linear': 'torch.ao.nn.quantized.modules.linear.Linear|extra_repr forward from_float from_reference|weight',
   'torch.ao.nn.quantized.dynamic.modules.rnn.GRU':
     'torch.ao.nn.quantized.dynamic.modules.rnn.RNNBase|_get_name check_forward_args forward forward_impl forward_packed forward_tensor from_float permute_hidden|check_forward_args(bidirectional,hidden_size,num_layers) check_hidden_size check_input forward_impl(batch_first) forward_packed forward_tensor get_expected_hidden_size permute_hidden(bidirectional,hidden_size,num_layers)',
   'torch.ao.nn.quantized.dynamic.modules.rnn.GRUCell':
-    'torch.ao.nn.quantized.dynamic.modules.rnn.RNNCellBase|forward from_float|check_forward_hidden(hidden_size) check_forward_input',
+    'torch.ao.nn.quantized.dynamic.modules.rnn.RNNCellBase|_get_name forward from_float|check_forward_hidden(hidden_size) check_forward_input',
   'torch.ao.nn.quantized.dynamic.modules.rnn.LSTM':
     'torch.ao.nn.quantized.dynamic.modules.rnn.RNNBase|_get_name check_forward_args forward forward_impl forward_packed forward_tensor from_float from_reference permute_hidden|check_forward_args(bidirectional,hidden_size,num_layers) check_hidden_size check_input forward_impl(batch_first) forward_packed forward_tensor get_expected_hidden_size permute_hidden(bidirectional,hidden_size,num_layers)',
   'torch.ao.nn.quantized.dynamic.modules.rnn.LSTMCell':
-    'torch.ao.nn.quantized.dynamic.modules.rnn.RNNCellBase|forward from_float|check_forward_hidden(hidden_size) check_forward_input',
-  'torch.ao.nn.quantized.dynamic.modules.rnn.PackedParameter': 'torch.nn.Module',
+    'torch.ao.nn.quantized.dynamic.modules.rnn.RNNCellBase|_get_name forward from_float|check_forward_hidden(hidden_size) check_forward_input',
+  'torch.ao.nn.quantized.dynamic.modules.rnn.PackedParameter': 'torch.nn.modules.module.Module|_save_to_state_dict',
   'torch.ao.nn.quantized.dynamic.modules.rnn.RNNBase':
-    'torch.nn.Module|_get_name _weight_bias check_forward_args check_hidden_size check_input extra_repr from_float get_bias get_expected_hidden_size get_weight permute_hidden set_weight_bias|_get_name _weight_bias check_hidden_size check_input extra_repr get_expected_hidden_size|_modules.items',
+    'torch.nn.modules.module.Module|_get_name _weight_bias check_forward_args check_hidden_size check_input extra_repr from_float get_bias get_expected_hidden_size get_weight permute_hidden set_weight_bias|_get_name _weight_bias check_hidden_size check_input extra_repr get_expected_hidden_size|_modules.items',
   'torch.ao.nn.quantized.dynamic.modules.rnn.RNNCell':
-    'torch.ao.nn.quantized.dynamic.modules.rnn.RNNCellBase|forward from_float|check_forward_hidden(hidden_size) check_forward_input',
+    'torch.ao.nn.quantized.dynamic.modules.rnn.RNNCellBase|_get_name forward from_float|check_forward_hidden(hidden_size) check_forward_input',
   'torch.ao.nn.quantized.dynamic.modules.rnn.RNNCellBase':
-    'torch.nn.Module|_weight_bias check_forward_hidden check_forward_input extra_repr from_float from_reference get_bias get_weight set_weight_bias|_weight_bias|_packed_weight_hh.__getstate__ _packed_weight_ih.__getstate__',
-  'torch.ao.nn.quantized.modules.DeQuantize': 'torch.nn.Module|forward from_float',
-  'torch.ao.nn.quantized.modules.Quantize': 'torch.nn.Module|extra_repr forward from_float',
-  'torch.ao.nn.quantized.modules.activation.ELU': 'torch.nn.ELU|forward from_float from_reference',
-  'torch.ao.nn.quantized.modules.activation.Hardswish': 'torch.nn.Hardswish|forward from_float from_reference',
-  'torch.ao.nn.quantized.modules.activation.LeakyReLU': 'torch.nn.LeakyReLU|forward from_float from_reference',
-  'torch.ao.nn.quantized.modules.activation.MultiheadAttention': 'torch.ao.nn.quantizable.MultiheadAttention|from_float from_observed',
-  'torch.ao.nn.quantized.modules.activation.PReLU': 'torch.nn.Module|forward from_float from_reference set_weight',
-  'torch.ao.nn.quantized.modules.activation.ReLU6': 'torch.nn.ReLU|forward from_float',
-  'torch.ao.nn.quantized.modules.activation.Sigmoid': 'torch.nn.Sigmoid|forward from_float',
-  'torch.ao.nn.quantized.modules.activation.Softmax': 'torch.nn.Softmax|forward from_float from_reference',
+    'torch.nn.modules.module.Module|_get_name _save_to_state_dict _weight_bias check_forward_hidden check_forward_input extra_repr from_float from_reference get_bias get_weight set_weight_bias|_weight_bias|_packed_weight_hh.__getstate__ _packed_weight_ih.__getstate__',
+  'torch.ao.nn.quantized.modules.DeQuantize': 'torch.nn.modules.module.Module|forward from_float',
+  'torch.ao.nn.quantized.modules.Quantize': 'torch.nn.modules.module.Module|extra_repr forward from_float',
+  'torch.ao.nn.quantized.modules.activation.ELU': 'torch.nn.modules.activation.ELU|_get_name forward from_float from_reference',
+  'torch.ao.nn.quantized.modules.activation.Hardswish': 'torch.nn.modules.activation.Hardswish|_get_name forward from_float from_reference',
+  'torch.ao.nn.quantized.modules.activation.LeakyReLU': 'torch.nn.modules.activation.LeakyReLU|_get_name forward from_float from_reference',
+  'torch.ao.nn.quantized.modules.activation.MultiheadAttention':
+    'torch.ao.nn.quantizable.modules.activation.MultiheadAttention|_get_name from_float from_observed',
+  'torch.ao.nn.quantized.modules.activation.PReLU': 'torch.nn.modules.module.Module|_get_name forward from_float from_reference set_weight',
+  'torch.ao.nn.quantized.modules.activation.ReLU6': 'torch.nn.modules.activation.ReLU|_get_name forward from_float',
+  'torch.ao.nn.quantized.modules.activation.Sigmoid': 'torch.nn.modules.activation.Sigmoid|forward from_float',
+  'torch.ao.nn.quantized.modules.activation.Softmax': 'torch.nn.modules.activation.Softmax|_get_name forward from_float from_reference',
   'torch.ao.nn.quantized.modules.batchnorm.BatchNorm2d': 'torch.ao.nn.quantized.modules.batchnorm._BatchNorm|_get_name forward from_float',
   'torch.ao.nn.quantized.modules.batchnorm.BatchNorm3d': 'torch.ao.nn.quantized.modules.batchnorm._BatchNorm|_get_name forward from_float',
   'torch.ao.nn.quantized.modules.batchnorm._BatchNorm': 'torch.nn.modules.batchnorm._BatchNorm|from_float from_reference',
   'torch.ao.nn.quantized.modules.conv.Conv1d':
-    'torch.ao.nn.quantized.modules.conv._ConvNd|_weight_bias bias forward from_float set_weight_bias weight|_weight_bias',
+    'torch.ao.nn.quantized.modules.conv._ConvNd|_get_name _weight_bias bias forward from_float set_weight_bias weight|_weight_bias',
   'torch.ao.nn.quantized.modules.conv.Conv2d':
-    'torch.ao.nn.quantized.modules.conv._ConvNd|_weight_bias bias forward from_float set_weight_bias weight|_weight_bias|_packed_params.unpack',
+    'torch.ao.nn.quantized.modules.conv._ConvNd|_get_name _weight_bias bias forward from_float set_weight_bias weight|_weight_bias|_packed_params.unpack',
   'torch.ao.nn.quantized.modules.conv.Conv3d':
-    'torch.ao.nn.quantized.modules.conv._ConvNd|_weight_bias bias forward from_float set_weight_bias weight|_weight_bias|_packed_params.unpack',
+    'torch.ao.nn.quantized.modules.conv._ConvNd|_get_name _weight_bias bias forward from_float set_weight_bias weight|_weight_bias|_packed_params.unpack',
   'torch.ao.nn.quantized.modules.conv.ConvTranspose1d':
-    'torch.ao.nn.quantized.modules.conv._ConvTransposeNd|_weight_bias bias forward from_reference set_weight_bias weight|_weight_bias',
+    'torch.ao.nn.quantized.modules.conv._ConvTransposeNd|_get_name _weight_bias bias forward from_reference set_weight_bias weight|_weight_bias',
   'torch.ao.nn.quantized.modules.conv.ConvTranspose2d':
-    'torch.ao.nn.quantized.modules.conv._ConvTransposeNd|_weight_bias bias forward from_reference set_weight_bias weight|_weight_bias',
+    'torch.ao.nn.quantized.modules.conv._ConvTransposeNd|_get_name _weight_bias bias forward from_reference set_weight_bias weight|_weight_bias',
   'torch.ao.nn.quantized.modules.conv.ConvTranspose3d':
-    'torch.ao.nn.quantized.modules.conv._ConvTransposeNd|_weight_bias bias forward from_reference set_weight_bias weight|_weight_bias',
+    'torch.ao.nn.quantized.modules.conv._ConvTransposeNd|_get_name _weight_bias bias forward from_reference set_weight_bias weight|_weight_bias',
   'torch.ao.nn.quantized.modules.conv._ConvNd':
-    'torch.ao.nn.quantized.modules.utils.WeightedQuantizedModule|_weight_bias bias extra_repr from_float from_reference get_qconv set_weight_bias|_weight_bias bias set_weight_bias||own',
+    'torch.ao.nn.quantized.modules.utils.WeightedQuantizedModule|_save_to_state_dict _weight_bias bias extra_repr from_float from_reference get_qconv set_weight_bias|_weight_bias bias set_weight_bias||own',
   'torch.ao.nn.quantized.modules.conv._ConvTransposeNd': 'torch.ao.nn.quantized.modules.conv._ConvNd|from_float from_reference',
-  'torch.ao.nn.quantized.modules.dropout.Dropout': 'torch.nn.Dropout|forward from_float from_reference',
+  'torch.ao.nn.quantized.modules.dropout.Dropout': 'torch.nn.modules.dropout.Dropout|_get_name forward from_float from_reference',
   'torch.ao.nn.quantized.modules.embedding_ops.Embedding':
-    'torch.nn.Module|extra_repr forward from_float from_reference set_weight weight|weight|_packed_params._weight _packed_params.set_weight',
+    'torch.nn.modules.module.Module|extra_repr forward from_float from_reference set_weight weight|weight|_packed_params._weight _packed_params.set_weight',
   'torch.ao.nn.quantized.modules.embedding_ops.EmbeddingBag': 'torch.ao.nn.quantized.modules.embedding_ops.Embedding|forward from_float from_reference',
-  'torch.ao.nn.quantized.modules.embedding_ops.EmbeddingPackedParams': 'torch.nn.Module|_weight forward set_weight|_weight set_weight',
-  'torch.ao.nn.quantized.modules.functional_modules.FXFloatFunctional': 'torch.nn.Module|add add_relu add_scalar cat forward mul mul_scalar',
+  'torch.ao.nn.quantized.modules.embedding_ops.EmbeddingPackedParams':
+    'torch.nn.modules.module.Module|_save_to_state_dict _weight forward set_weight|_weight set_weight',
+  'torch.ao.nn.quantized.modules.functional_modules.FXFloatFunctional': 'torch.nn.modules.module.Module|add add_relu add_scalar cat forward mul mul_scalar',
   'torch.ao.nn.quantized.modules.functional_modules.FloatFunctional':
-    'torch.nn.Module|add add_relu add_scalar cat forward mul mul_scalar|activation_post_process',
+    'torch.nn.modules.module.Module|add add_relu add_scalar cat forward mul mul_scalar|activation_post_process',
   'torch.ao.nn.quantized.modules.functional_modules.QFunctional':
-    'torch.nn.Module|add add_relu add_scalar cat extra_repr forward from_float mul mul_scalar|activation_post_process(scale,zero_point)',
+    'torch.nn.modules.module.Module|_get_name _save_to_state_dict add add_relu add_scalar cat extra_repr forward from_float mul mul_scalar|activation_post_process(scale,zero_point)',
   'torch.ao.nn.quantized.modules.linear.Linear':
-    'torch.ao.nn.quantized.modules.utils.WeightedQuantizedModule|_weight_bias bias extra_repr forward from_float from_reference set_weight_bias weight|_weight_bias weight|_packed_params._weight_bias _packed_params.set_weight_bias',
-  'torch.ao.nn.quantized.modules.linear.LinearPackedParams': 'torch.nn.Module|_weight_bias forward set_weight_bias|_weight_bias set_weight_bias',
-  'torch.ao.nn.quantized.modules.normalization.GroupNorm': 'torch.nn.GroupNorm|forward from_float',
-  'torch.ao.nn.quantized.modules.normalization.InstanceNorm1d': 'torch.nn.InstanceNorm1d|forward from_float from_reference',
-  'torch.ao.nn.quantized.modules.normalization.InstanceNorm2d': 'torch.nn.InstanceNorm2d|forward from_float from_reference',
-  'torch.ao.nn.quantized.modules.normalization.InstanceNorm3d': 'torch.nn.InstanceNorm3d|forward from_float from_reference',
-  'torch.ao.nn.quantized.modules.normalization.LayerNorm': 'torch.nn.LayerNorm|forward from_float from_reference',
-  'torch.ao.nn.quantized.modules.rnn.LSTM': 'torch.ao.nn.quantizable.LSTM|from_float from_observed',
-  'torch.ao.nn.quantized.modules.utils.WeightedQuantizedModule': 'torch.nn.Module|from_reference',
+    'torch.ao.nn.quantized.modules.utils.WeightedQuantizedModule|_save_to_state_dict _weight_bias bias extra_repr forward from_float from_reference set_weight_bias weight|_weight_bias weight|_packed_params._weight_bias _packed_params.set_weight_bias',
+  'torch.ao.nn.quantized.modules.linear.LinearPackedParams':
+    'torch.nn.modules.module.Module|_save_to_state_dict _weight_bias forward set_weight_bias|_weight_bias set_weight_bias',
+  'torch.ao.nn.quantized.modules.normalization.GroupNorm': 'torch.nn.modules.normalization.GroupNorm|_get_name forward from_float',
+  'torch.ao.nn.quantized.modules.normalization.InstanceNorm1d': 'torch.nn.modules.instancenorm.InstanceNorm1d|_get_name forward from_float from_reference',
+  'torch.ao.nn.quantized.modules.normalization.InstanceNorm2d': 'torch.nn.modules.instancenorm.InstanceNorm2d|_get_name forward from_float from_reference',
+  'torch.ao.nn.quantized.modules.normalization.InstanceNorm3d': 'torch.nn.modules.instancenorm.InstanceNorm3d|_get_name forward from_float from_reference',
+  'torch.ao.nn.quantized.modules.normalization.LayerNorm': 'torch.nn.modules.normalization.LayerNorm|_get_name forward from_float from_reference',
+  'torch.ao.nn.quantized.modules.rnn.LSTM': 'torch.ao.nn.quantizable.modules.rnn.LSTM|_get_name from_float from_observed',
+  'torch.ao.nn.quantized.modules.utils.WeightedQuantizedModule': 'torch.nn.modules.module.Module|from_reference',
   'torch.ao.nn.quantized.reference.modules.conv.Conv1d':
-    'torch.ao.nn.quantized.reference.modules.conv._ConvNd torch.nn.Conv1d|_get_name forward from_float|get_weight',
+    'torch.ao.nn.quantized.reference.modules.conv._ConvNd torch.nn.modules.conv.Conv1d|_get_name forward from_float|get_weight',
   'torch.ao.nn.quantized.reference.modules.conv.Conv2d':
-    'torch.ao.nn.quantized.reference.modules.conv._ConvNd torch.nn.Conv2d|_get_name forward from_float|get_weight',
+    'torch.ao.nn.quantized.reference.modules.conv._ConvNd torch.nn.modules.conv.Conv2d|_get_name forward from_float|get_weight',
   'torch.ao.nn.quantized.reference.modules.conv.Conv3d':
-    'torch.ao.nn.quantized.reference.modules.conv._ConvNd torch.nn.Conv3d|_get_name forward from_float|get_weight',
+    'torch.ao.nn.quantized.reference.modules.conv._ConvNd torch.nn.modules.conv.Conv3d|_get_name forward from_float|get_weight',
   'torch.ao.nn.quantized.reference.modules.conv.ConvTranspose1d':
-    'torch.ao.nn.quantized.reference.modules.conv._ConvTransposeNd torch.nn.ConvTranspose1d|_get_name forward from_float|_output_padding(dilation,kernel_size,padding,stride) get_weight',
+    'torch.ao.nn.quantized.reference.modules.conv._ConvTransposeNd torch.nn.modules.conv.ConvTranspose1d|_get_name forward from_float|_output_padding(dilation,kernel_size,padding,stride) get_weight',
   'torch.ao.nn.quantized.reference.modules.conv.ConvTranspose2d':
-    'torch.ao.nn.quantized.reference.modules.conv._ConvTransposeNd torch.nn.ConvTranspose2d|_get_name forward from_float|_output_padding(dilation,kernel_size,padding,stride) get_weight',
+    'torch.ao.nn.quantized.reference.modules.conv._ConvTransposeNd torch.nn.modules.conv.ConvTranspose2d|_get_name forward from_float|_output_padding(dilation,kernel_size,padding,stride) get_weight',
   'torch.ao.nn.quantized.reference.modules.conv.ConvTranspose3d':
-    'torch.ao.nn.quantized.reference.modules.conv._ConvTransposeNd torch.nn.ConvTranspose3d|_get_name forward from_float|_output_padding(dilation,kernel_size,padding,stride) get_weight',
+    'torch.ao.nn.quantized.reference.modules.conv._ConvTransposeNd torch.nn.modules.conv.ConvTranspose3d|_get_name forward from_float|_output_padding(dilation,kernel_size,padding,stride) get_weight',
   'torch.ao.nn.quantized.reference.modules.conv._ConvNd':
     'torch.nn.modules.conv._ConvNd torch.ao.nn.quantized.reference.modules.utils.ReferenceQuantizedModule|from_float',
   'torch.ao.nn.quantized.reference.modules.conv._ConvTransposeNd':
     'torch.ao.nn.quantized.reference.modules.conv._ConvNd torch.nn.modules.conv._ConvTransposeNd|from_float',
   'torch.ao.nn.quantized.reference.modules.linear.Linear':
-    'torch.nn.Linear torch.ao.nn.quantized.reference.modules.utils.ReferenceQuantizedModule|_get_name forward from_float|get_weight',
+    'torch.nn.modules.linear.Linear torch.ao.nn.quantized.reference.modules.utils.ReferenceQuantizedModule|_get_name forward from_float|get_weight',
   'torch.ao.nn.quantized.reference.modules.rnn.GRUCell':
     'torch.ao.nn.quantized.reference.modules.rnn.RNNCellBase|_get_name forward from_float|get_weight_hh get_weight_ih',
   'torch.ao.nn.quantized.reference.modules.rnn.LSTM':
     'torch.ao.nn.quantized.reference.modules.rnn.RNNBase|_get_name check_forward_args forward from_float get_expected_cell_size get_flat_weights get_quantized_weight_bias_dict permute_hidden|check_forward_args(batch_first,bidirectional,hidden_size,num_layers,proj_size) check_hidden_size check_input get_expected_cell_size get_expected_hidden_size get_flat_weights permute_hidden(batch_first,bidirectional,hidden_size,num_layers,proj_size)',
   'torch.ao.nn.quantized.reference.modules.rnn.LSTMCell':
     'torch.ao.nn.quantized.reference.modules.rnn.RNNCellBase|_get_name forward from_float|get_weight_hh get_weight_ih',
-  'torch.ao.nn.quantized.reference.modules.rnn.RNNBase': 'torch.nn.RNNBase|_init_weight_qparams_dict|_get_name register_buffer',
+  'torch.ao.nn.quantized.reference.modules.rnn.RNNBase': 'torch.nn.modules.rnn.RNNBase|_init_weight_qparams_dict|_get_name register_buffer',
   'torch.ao.nn.quantized.reference.modules.rnn.RNNCell':
     'torch.ao.nn.quantized.reference.modules.rnn.RNNCellBase|_get_name forward from_float|get_weight_hh get_weight_ih',
   'torch.ao.nn.quantized.reference.modules.rnn.RNNCellBase':
-    'torch.nn.RNNCellBase|_get_name _init_weight_qparams_dict get_quantized_weight_hh get_quantized_weight_ih get_weight_hh get_weight_ih|_get_name register_buffer',
+    'torch.nn.modules.rnn.RNNCellBase|_get_name _init_weight_qparams_dict get_quantized_weight_hh get_quantized_weight_ih get_weight_hh get_weight_ih|_get_name register_buffer',
   'torch.ao.nn.quantized.reference.modules.sparse.Embedding':
-    'torch.nn.Embedding torch.ao.nn.quantized.reference.modules.utils.ReferenceQuantizedModule|_get_name forward from_float|get_weight',
+    'torch.nn.modules.sparse.Embedding torch.ao.nn.quantized.reference.modules.utils.ReferenceQuantizedModule|_get_name forward from_float|get_weight',
   'torch.ao.nn.quantized.reference.modules.sparse.EmbeddingBag':
-    'torch.nn.EmbeddingBag torch.ao.nn.quantized.reference.modules.utils.ReferenceQuantizedModule|_get_name forward from_float|get_weight',
-  'torch.ao.nn.quantized.reference.modules.utils.ReferenceQuantizedModule': 'torch.nn.Module|get_quantized_weight get_weight|_get_name register_buffer',
+    'torch.nn.modules.sparse.EmbeddingBag torch.ao.nn.quantized.reference.modules.utils.ReferenceQuantizedModule|_get_name forward from_float|get_weight',
+  'torch.ao.nn.quantized.reference.modules.utils.ReferenceQuantizedModule':
+    'torch.nn.modules.module.Module|_save_to_state_dict get_quantized_weight get_weight|_get_name register_buffer',
   'torch.ao.nn.sparse.quantized.dynamic.linear.Linear':
-    'torch.nn.Module|_weight_bias bias extra_repr forward from_float set_weight_bias weight|_weight_bias weight|_packed_params._weight_bias _packed_params.set_weight_bias',
+    'torch.nn.modules.module.Module|_save_to_state_dict _weight_bias bias extra_repr forward from_float set_weight_bias weight|_weight_bias weight|_packed_params._weight_bias _packed_params.set_weight_bias',
   'torch.ao.nn.sparse.quantized.linear.Linear':
-    'torch.nn.Module|_weight_bias bias extra_repr forward from_float set_weight_bias weight|_weight_bias weight|_packed_params._weight_bias _packed_params.set_weight_bias',
-  'torch.ao.nn.sparse.quantized.linear.LinearPackedParams': 'torch.nn.Module|_weight_bias forward set_weight_bias|_weight_bias set_weight_bias||own',
+    'torch.nn.modules.module.Module|_save_to_state_dict _weight_bias bias extra_repr forward from_float set_weight_bias weight|_weight_bias weight|_packed_params._weight_bias _packed_params.set_weight_bias',
+  'torch.ao.nn.sparse.quantized.linear.LinearPackedParams':
+    'torch.nn.modules.module.Module|_save_to_state_dict _weight_bias forward set_weight_bias|_weight_bias set_weight_bias||own',
   'torch.ao.nn.sparse.quantized.utils.LinearBlockSparsePattern': '|block_size',
   'torch.ao.quantization._correct_bias.MeanShadowLogger': 'torch.ao.ns._numeric_suite.Logger|clear forward',
   'torch.ao.quantization._learnable_fake_quantize._LearnableFakeQuantize':
-    'torch.ao.quantization.FakeQuantizeBase|calculate_qparams enable_observer enable_param_learning enable_static_estimate enable_static_observation forward observe_quant_params toggle_fake_quant toggle_observer_update toggle_qparam_learning|activation_post_process toggle_observer_update toggle_qparam_learning|activation_post_process.calculate_qparams eps.item scale.detach zero_point.detach',
+    'torch.ao.quantization.fake_quantize.FakeQuantizeBase|calculate_qparams enable_observer enable_param_learning enable_static_estimate enable_static_observation forward observe_quant_params toggle_fake_quant toggle_observer_update toggle_qparam_learning|activation_post_process toggle_observer_update toggle_qparam_learning|activation_post_process.calculate_qparams eps.item scale.detach zero_point.detach',
   'torch.ao.quantization.backend_config.backend_config.BackendConfig':
     '|from_dict set_backend_pattern_config set_backend_pattern_configs set_name to_dict|set_backend_pattern_config|configs.values',
   'torch.ao.quantization.backend_config.backend_config.BackendPatternConfig':
@@ -1029,16 +1036,16 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'torch.ao.quantization.backend_config.backend_config.DTypeConfig': '|from_dict to_dict',
   'torch.ao.quantization.backend_config.backend_config.ObservationType': 'enum.Enum',
   'torch.ao.quantization.fake_quantize.FakeQuantize':
-    'torch.ao.quantization.fake_quantize.FakeQuantizeBase|calculate_qparams extra_repr forward|activation_post_process calculate_qparams|activation_post_process.calculate_qparams scale.copy_ scale.resize_ zero_point.copy_ zero_point.resize_',
+    'torch.ao.quantization.fake_quantize.FakeQuantizeBase|_save_to_state_dict calculate_qparams extra_repr forward|activation_post_process calculate_qparams|activation_post_process.calculate_qparams scale.copy_ scale.resize_ zero_point.copy_ zero_point.resize_',
   'torch.ao.quantization.fake_quantize.FakeQuantizeBase':
-    'abc.ABC torch.nn.Module|calculate_qparams disable_fake_quant disable_observer enable_fake_quant enable_observer forward with_args|enable_fake_quant enable_observer',
+    'abc.ABC torch.nn.modules.module.Module|calculate_qparams disable_fake_quant disable_observer enable_fake_quant enable_observer forward with_args|enable_fake_quant enable_observer',
   'torch.ao.quantization.fake_quantize.FixedQParamsFakeQuantize': 'torch.ao.quantization.fake_quantize.FakeQuantize|calculate_qparams extra_repr',
   'torch.ao.quantization.fake_quantize.FusedMovingAvgObsFakeQuantize':
     'torch.ao.quantization.fake_quantize.FakeQuantize|calculate_qparams extra_repr forward||activation_post_process.calculate_qparams',
   'torch.ao.quantization.fx._equalize._InputEqualizationObserver':
-    'torch.nn.Module|calculate_scaled_minmax forward get_input_minmax set_equalization_scale with_args|get_input_minmax input_obs|equalization_scale.nelement',
+    'torch.nn.modules.module.Module|calculate_scaled_minmax forward get_input_minmax set_equalization_scale with_args|get_input_minmax input_obs|equalization_scale.nelement',
   'torch.ao.quantization.fx._equalize._WeightEqualizationObserver':
-    'torch.nn.Module|forward get_weight_col_minmax set_equalization_scale with_args|weight_col_obs',
+    'torch.nn.modules.module.Module|forward get_weight_col_minmax set_equalization_scale with_args|weight_col_obs',
   'torch.ao.quantization.fx._model_report.detector.DetectorBase':
     'abc.ABC|_get_targeting_node determine_observer_insert_points generate_detector_report get_detector_name get_qconfig_info|_get_targeting_node',
   'torch.ao.quantization.fx._model_report.detector.DetectorQConfigInfo': '|generate_equalization_qconfig generate_quantization_qconfig',
@@ -1085,14 +1092,15 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'torch.ao.quantization.fx.tracer.QuantizationTracer': 'torch.fx._symbolic_trace.Tracer|call_module create_node is_leaf_module|path_of_module',
   'torch.ao.quantization.observer.FixedQParamsObserver': 'torch.ao.quantization.observer.ObserverBase|calculate_qparams forward',
   'torch.ao.quantization.observer.HistogramObserver':
-    'torch.ao.quantization.observer.UniformQuantizationObserverBase|_adjust_min_max _combine_histograms _compute_quantization_error _get_norm _non_linear_param_search calculate_qparams extra_repr forward|_adjust_min_max(max_val,min_val,upsample_rate) _calculate_qparams _combine_histograms(bins,histogram,max_val,min_val,upsample_rate) _compute_quantization_error(bins) _get_norm(bins,dst_nbins,histogram) _non_linear_param_search|histogram.copy_ histogram.detach_ histogram.size max_val.copy_ max_val.detach_ max_val.item max_val.resize_ min_val.copy_ min_val.detach_ min_val.item min_val.resize_',
+    'torch.ao.quantization.observer.UniformQuantizationObserverBase|_adjust_min_max _combine_histograms _compute_quantization_error _get_norm _non_linear_param_search _save_to_state_dict calculate_qparams extra_repr forward|_adjust_min_max(max_val,min_val,upsample_rate) _calculate_qparams _combine_histograms(bins,histogram,max_val,min_val,upsample_rate) _compute_quantization_error(bins) _get_norm(bins,dst_nbins,histogram) _non_linear_param_search|histogram.copy_ histogram.detach_ histogram.size max_val.copy_ max_val.detach_ max_val.item max_val.resize_ min_val.copy_ min_val.detach_ min_val.item min_val.resize_',
   'torch.ao.quantization.observer.MinMaxObserver':
     'torch.ao.quantization.observer.UniformQuantizationObserverBase|calculate_qparams extra_repr forward reset_min_max_vals|_calculate_qparams(max_val,min_val)|max_val.copy_ min_val.copy_',
   'torch.ao.quantization.observer.MovingAverageMinMaxObserver': 'torch.ao.quantization.observer.MinMaxObserver|forward||max_val.copy_ min_val.copy_',
   'torch.ao.quantization.observer.MovingAveragePerChannelMinMaxObserver':
     'torch.ao.quantization.observer.PerChannelMinMaxObserver|forward||max_val.copy_ max_val.resize_ min_val.copy_ min_val.resize_',
   'torch.ao.quantization.observer.NoopObserver': 'torch.ao.quantization.observer.ObserverBase|calculate_qparams forward',
-  'torch.ao.quantization.observer.ObserverBase': 'torch.ao.quantization.observer.ABC torch.nn.Module|calculate_qparams forward with_args with_callable_args',
+  'torch.ao.quantization.observer.ObserverBase':
+    'torch.ao.quantization.observer.ABC torch.nn.modules.module.Module|calculate_qparams forward with_args with_callable_args',
   'torch.ao.quantization.observer.PerChannelMinMaxObserver':
     'torch.ao.quantization.observer.UniformQuantizationObserverBase|_forward _load_from_state_dict calculate_qparams extra_repr forward reset_min_max_vals|_calculate_qparams(max_val,min_val) _forward _load_from_state_dict|max_val.copy_ max_val.resize_ min_val.copy_ min_val.resize_',
   'torch.ao.quantization.observer.PlaceholderObserver': 'torch.ao.quantization.observer.ObserverBase|calculate_qparams forward',
@@ -1104,9 +1112,9 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'torch.ao.quantization.qconfig_mapping.QConfigMapping':
     '|from_dict set_global set_module_name set_module_name_object_type_order set_module_name_regex set_object_type to_dict||module_name_object_type_order_qconfigs.items module_name_qconfigs.items module_name_regex_qconfigs.items object_type_qconfigs.items',
   'torch.ao.quantization.quant_type.QuantType': 'enum.IntEnum',
-  'torch.ao.quantization.stubs.DeQuantStub': 'torch.nn.Module|forward',
-  'torch.ao.quantization.stubs.QuantStub': 'torch.nn.Module|forward',
-  'torch.ao.quantization.stubs.QuantWrapper': 'torch.nn.Module|forward|dequant module quant',
+  'torch.ao.quantization.stubs.DeQuantStub': 'torch.nn.modules.module.Module|forward',
+  'torch.ao.quantization.stubs.QuantStub': 'torch.nn.modules.module.Module|forward',
+  'torch.ao.quantization.stubs.QuantWrapper': 'torch.nn.modules.module.Module|forward|dequant module quant',
   'torch.cuda.amp.autocast_mode.autocast': 'torch.amp.autocast_mode.autocast',
   'torch.cuda.amp.grad_scaler.GradScaler':
     '|_check_scale_growth_tracker _get_growth_tracker _get_scale_async _lazy_init_scale_growth_tracker _maybe_opt_step _unscale_grads_ get_backoff_factor get_growth_factor get_growth_interval get_scale is_enabled load_state_dict scale set_backoff_factor set_growth_factor set_growth_interval state_dict step unscale_ update|_check_scale_growth_tracker _get_growth_tracker _get_scale_async _lazy_init_scale_growth_tracker _maybe_opt_step(_per_optimizer_states) _unscale_grads_(_scale) get_scale unscale_|__dict__.copy __dict__.update _growth_tracker.fill_ _growth_tracker.item _per_optimizer_states.values _scale.copy_ _scale.double _scale.fill_ _scale.to|dict',
@@ -1253,34 +1261,35 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
     'torch.distributions.transformed_distribution.TransformedDistribution|entropy expand|_get_checked_instance|base_dist.expand concentration.expand scale.expand',
   'torch.distributions.wishart.Wishart':
     'torch.distributions.exp_family.ExponentialFamily|_bartlett_sampling covariance_matrix entropy expand log_prob precision_matrix rsample scale_tril|_bartlett_sampling(_batch_dims) _get_checked_instance _validate_sample|_dist_chi2.rsample _unbroadcasted_scale_tril.diagonal _unbroadcasted_scale_tril.expand _unbroadcasted_scale_tril.transpose covariance_matrix.expand df.expand precision_matrix.expand scale_tril.expand support.check',
-  'torch.nn.cpp.ModuleWrapper': 'torch.nn.Module||buffers parameters|cpp_module.__repr__',
+  'torch.nn.cpp.ModuleWrapper': 'torch.nn.modules.module.Module|_apply|buffers parameters|cpp_module.__repr__',
   'torch.nn.cpp.OrderedDictWrapper':
     '|items keys values||cpp_dict.__contains__ cpp_dict.__getitem__ cpp_dict.__iter__ cpp_dict.__len__ cpp_dict.items cpp_dict.keys cpp_dict.values',
-  'torch.nn.intrinsic.qat.modules.conv_fused.ConvBn1d': 'torch.nn.intrinsic.qat.modules.conv_fused._ConvBnNd torch.nn.Conv1d',
-  'torch.nn.intrinsic.qat.modules.conv_fused.ConvBn2d': 'torch.nn.intrinsic.qat.modules.conv_fused._ConvBnNd torch.nn.Conv2d',
-  'torch.nn.intrinsic.qat.modules.conv_fused.ConvBn3d': 'torch.nn.intrinsic.qat.modules.conv_fused._ConvBnNd torch.nn.Conv3d',
+  'torch.nn.intrinsic.qat.modules.conv_fused.ConvBn1d': 'torch.nn.intrinsic.qat.modules.conv_fused._ConvBnNd torch.nn.modules.conv.Conv1d',
+  'torch.nn.intrinsic.qat.modules.conv_fused.ConvBn2d': 'torch.nn.intrinsic.qat.modules.conv_fused._ConvBnNd torch.nn.modules.conv.Conv2d',
+  'torch.nn.intrinsic.qat.modules.conv_fused.ConvBn3d': 'torch.nn.intrinsic.qat.modules.conv_fused._ConvBnNd torch.nn.modules.conv.Conv3d',
   'torch.nn.intrinsic.qat.modules.conv_fused.ConvBnReLU1d': 'torch.nn.intrinsic.qat.modules.conv_fused.ConvBn1d|forward from_float',
   'torch.nn.intrinsic.qat.modules.conv_fused.ConvBnReLU2d': 'torch.nn.intrinsic.qat.modules.conv_fused.ConvBn2d|forward from_float',
   'torch.nn.intrinsic.qat.modules.conv_fused.ConvBnReLU3d': 'torch.nn.intrinsic.qat.modules.conv_fused.ConvBn3d|forward from_float',
   'torch.nn.intrinsic.qat.modules.conv_fused.ConvReLU1d':
-    'torch.ao.nn.qat.Conv1d torch.ao.nn.intrinsic.modules.fused._FusedModule|forward from_float|_conv_forward(bias) weight_fake_quant(weight)',
+    'torch.ao.nn.qat.modules.conv.Conv1d torch.ao.nn.intrinsic.modules.fused._FusedModule|forward from_float|_conv_forward(bias) weight_fake_quant(weight)',
   'torch.nn.intrinsic.qat.modules.conv_fused.ConvReLU2d':
-    'torch.ao.nn.qat.Conv2d torch.ao.nn.intrinsic.modules.fused._FusedModule|forward from_float|_conv_forward(bias) weight_fake_quant(weight)',
+    'torch.ao.nn.qat.modules.conv.Conv2d torch.ao.nn.intrinsic.modules.fused._FusedModule|forward from_float|_conv_forward(bias) weight_fake_quant(weight)',
   'torch.nn.intrinsic.qat.modules.conv_fused.ConvReLU3d':
-    'torch.ao.nn.qat.Conv3d torch.ao.nn.intrinsic.modules.fused._FusedModule|forward from_float|_conv_forward(bias) weight_fake_quant(weight)',
+    'torch.ao.nn.qat.modules.conv.Conv3d torch.ao.nn.intrinsic.modules.fused._FusedModule|forward from_float|_conv_forward(bias) weight_fake_quant(weight)',
   'torch.nn.intrinsic.qat.modules.conv_fused._ConvBnNd':
     'torch.nn.modules.conv._ConvNd torch.ao.nn.intrinsic.modules.fused._FusedModule|_forward _forward_approximate _forward_slow extra_repr forward freeze_bn_stats from_float reset_bn_parameters reset_parameters reset_running_stats to_float train update_bn_stats|_conv_forward(bias,out_channels,weight) _forward _forward_approximate _forward_slow bn(bias,weight) children weight_fake_quant(weight)|bias.detach bias.reshape bn.reset_running_stats weight.detach',
   'torch.nn.intrinsic.qat.modules.linear_fused.LinearBn1d':
     'torch.nn.modules.linear.Linear torch.ao.nn.intrinsic.modules.fused._FusedModule|forward freeze_bn_stats from_float reset_bn_parameters reset_parameters reset_running_stats to_float train update_bn_stats|bn(weight) children weight_fake_quant(weight)|bias.reshape bn.reset_running_stats',
   'torch.nn.intrinsic.qat.modules.linear_relu.LinearReLU':
-    'torch.ao.nn.qat.Linear torch.ao.nn.intrinsic.modules.fused._FusedModule|forward from_float to_float|weight_fake_quant(weight)|bias.detach weight.detach',
-  'torch.nn.intrinsic.quantized.dynamic.modules.linear_relu.LinearReLU': 'torch.ao.nn.quantized.dynamic.Linear|forward from_float from_reference',
-  'torch.nn.intrinsic.quantized.modules.bn_relu.BNReLU2d': 'torch.ao.nn.quantized.BatchNorm2d|forward from_float from_reference',
-  'torch.nn.intrinsic.quantized.modules.bn_relu.BNReLU3d': 'torch.ao.nn.quantized.BatchNorm3d|forward from_float from_reference',
-  'torch.nn.intrinsic.quantized.modules.conv_relu.ConvReLU1d': 'torch.ao.nn.quantized.Conv1d|forward from_float from_reference',
-  'torch.nn.intrinsic.quantized.modules.conv_relu.ConvReLU2d': 'torch.ao.nn.quantized.Conv2d|forward from_float from_reference',
-  'torch.nn.intrinsic.quantized.modules.conv_relu.ConvReLU3d': 'torch.ao.nn.quantized.Conv3d|forward from_float from_reference',
-  'torch.nn.intrinsic.quantized.modules.linear_relu.LinearReLU': 'torch.ao.nn.quantized.Linear|forward from_float from_reference',
+    'torch.ao.nn.qat.modules.linear.Linear torch.ao.nn.intrinsic.modules.fused._FusedModule|forward from_float to_float|weight_fake_quant(weight)|bias.detach weight.detach',
+  'torch.nn.intrinsic.quantized.dynamic.modules.linear_relu.LinearReLU':
+    'torch.ao.nn.quantized.dynamic.modules.linear.Linear|forward from_float from_reference',
+  'torch.nn.intrinsic.quantized.modules.bn_relu.BNReLU2d': 'torch.ao.nn.quantized.modules.batchnorm.BatchNorm2d|_get_name forward from_float from_reference',
+  'torch.nn.intrinsic.quantized.modules.bn_relu.BNReLU3d': 'torch.ao.nn.quantized.modules.batchnorm.BatchNorm3d|_get_name forward from_float from_reference',
+  'torch.nn.intrinsic.quantized.modules.conv_relu.ConvReLU1d': 'torch.ao.nn.quantized.modules.conv.Conv1d|_get_name forward from_float from_reference',
+  'torch.nn.intrinsic.quantized.modules.conv_relu.ConvReLU2d': 'torch.ao.nn.quantized.modules.conv.Conv2d|_get_name forward from_float from_reference',
+  'torch.nn.intrinsic.quantized.modules.conv_relu.ConvReLU3d': 'torch.ao.nn.quantized.modules.conv.Conv3d|_get_name forward from_float from_reference',
+  'torch.nn.intrinsic.quantized.modules.linear_relu.LinearReLU': 'torch.ao.nn.quantized.modules.linear.Linear|forward from_float from_reference',
   'torch.nn.modules._functions.BackwardHookFunction': 'torch.autograd.Function|backward forward',
   'torch.nn.modules._functions.CrossMapLRN2d': 'torch.autograd.function.Function|backward forward',
   'torch.nn.modules._functions.SyncBatchNorm': 'torch.autograd.function.Function|backward forward|save_for_backward',
@@ -1569,7 +1578,7 @@ export const DERIVED_CLASSES: Readonly<Record<string, string>> = {
   'torch.optim.sgd.SGD': 'torch.optim.optimizer.Optimizer|step|||super',
   'torch.optim.sparse_adam.SparseAdam': 'torch.optim.optimizer.Optimizer|step',
   'torch.optim.swa_utils.AveragedModel':
-    'torch.nn.Module|forward update_parameters|+avg_fn(use_buffers) module parameters|module.buffers module.parameters n_averaged.to',
+    'torch.nn.modules.module.Module|forward update_parameters|+avg_fn(use_buffers) module parameters|module.buffers module.parameters n_averaged.to',
   'torch.optim.swa_utils.SWALR':
     'torch.optim.lr_scheduler._LRScheduler|_format_param _get_initial_lr get_lr|_get_initial_lr(optimizer) anneal_func(_step_count,anneal_epochs)',
   'torch.storage.TypedStorage':
