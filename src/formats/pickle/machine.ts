@@ -222,7 +222,7 @@ export class PickleMachine {
     }
     if (inst instanceof PyObject) {
       inst.state = state;
-      inst.states.push(state);
+      (inst.states ??= []).push(state);
       // CPython: setstate = getattr(inst, "__setstate__"); an instance attribute wins.
       const override = inst.dunders.get('__setstate__');
       if (override !== undefined) {

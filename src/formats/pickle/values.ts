@@ -122,11 +122,16 @@ export class PyDict {
   readonly computed: PyValue[] = [];
   watchers: Watcher[] | undefined;
   set(k: PyValue, v: PyValue, retain: number): void {
-    if (this.entries.length < retain) this.entries.push([k, v]);
+    const kept = this.entries.length < retain;
+    if (kept) this.entries.push([k, v]);
+    else if (this.count === this.entries.length) {
+      // First entry past the cap: from now on slot names are tracked with their latest value (small dicts never pay for it).
+      for (const [ek, ev] of this.entries) if (typeof ek === 'string' && SLOT_NAMES.has(ek)) this.named.set(ek, ev);
+    }
     this.count++;
     if (typeof k === 'string') {
       if (isDunderName(k)) this.dunders.set(k, v);
-      if (SLOT_NAMES.has(k)) this.named.set(k, v);
+      if (!kept && SLOT_NAMES.has(k)) this.named.set(k, v);
     } else if (isComputed(k)) {
       this.computedKeys++;
       if (this.computed.length < KEPT_COMPUTED_KEYS) this.computed.push(k);
@@ -146,14 +151,21 @@ export class PyDict {
     }
     return undefined;
   }
-  /** Whether `key` is set: yes (with its value), no, or unknown (the dict is past the cap and the key is not tracked). */
+  /**
+   * Whether `key` is set, as Python would see it: yes (with its latest
+   * value), no, or unknown: past the cap only dunders and slot names are
+   * tracked, and a computed key may equal any name.
+   */
   lookup(key: string): { value: PyValue } | 'absent' | 'unknown' {
-    if (this.dunders.has(key) || this.named.has(key)) return { value: this.dunders.get(key) ?? (this.named.get(key) as PyValue) };
+    const tracked = this.dunders.get(key) ?? this.named.get(key);
+    if (tracked !== undefined) return { value: tracked };
+    if (this.truncated && (isDunderName(key) || SLOT_NAMES.has(key))) return 'absent';
+    if (this.truncated || this.computedKeys > 0) return 'unknown';
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const e = this.entries[i];
       if (e !== undefined && e[0] === key) return { value: e[1] };
     }
-    return this.truncated || this.computedKeys > 0 ? 'unknown' : 'absent';
+    return 'absent';
   }
   /** String-keyed entries known (kept or tracked), latest value per key. */
   stringEntries(): Map<string, PyValue> {
@@ -215,7 +227,7 @@ export class PyObject {
   /** Extension code (EXT), persistent id (PERSID). */
   readonly extra: PyValue | undefined;
   /** Every BUILD state applied, in order (instance attributes come from their dict parts). */
-  readonly states: PyValue[] = [];
+  states: PyValue[] | undefined;
   /** Items added by SETITEM(S) (dict subclasses), created on first use. */
   items: PyDict | undefined;
   /** Elements added by APPEND(S)/ADDITEMS (list and set subclasses), created on first use. */
@@ -234,6 +246,7 @@ export class PyObject {
     this.extra = init.extra;
     this.owner = undefined;
     this.state = undefined;
+    this.states = undefined;
     this.items = undefined;
     this.elements = undefined;
     this.bound = undefined;
@@ -245,8 +258,9 @@ export class PyObject {
    * absent, or unknown (a state whose keys the machine cannot see).
    */
   attribute(name: string): { value: PyValue } | 'absent' | 'unknown' {
-    for (let i = this.states.length - 1; i >= 0; i--) {
-      const st = this.states[i] as PyValue;
+    const states = this.states ?? [];
+    for (let i = states.length - 1; i >= 0; i--) {
+      const st = states[i] as PyValue;
       const parts = st instanceof PyTuple && st.count === 2 ? st.items : [st];
       for (let j = parts.length - 1; j >= 0; j--) {
         const part = parts[j] as PyValue;

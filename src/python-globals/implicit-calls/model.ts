@@ -59,8 +59,15 @@ const curatedIndexes = CURATED.map((entry) => ({
   ),
 }));
 
+const curatedCache = new Map<string, CuratedEntry[]>();
+
 function curatedFor(fqn: string): CuratedEntry[] {
-  return curatedIndexes.filter((c) => c.index.lookup(fqn) !== undefined).map((c) => c.entry);
+  let hit = curatedCache.get(fqn);
+  if (hit === undefined) {
+    hit = curatedIndexes.filter((c) => c.index.lookup(fqn) !== undefined).map((c) => c.entry);
+    curatedCache.set(fqn, hit);
+  }
+  return hit;
 }
 
 /** The class and its bases, most specific first, each once (bounded: class graphs in the tables are small). */
