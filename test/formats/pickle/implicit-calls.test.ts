@@ -5,7 +5,7 @@
  * gets the verdict its name states and fires the rules its manifest names;
  * every malicious one was verified by its generator, which loaded it with the
  * real loader in the sandbox (and performed the ordinary use that triggers it)
- * and saw the marker file appear.
+ * and saw the marker file appear. A manifest rule `a|b` means either.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -40,7 +40,12 @@ for (const dir of ['implicit-calls', 'inert-uses']) {
         const r = await scanFile(fixture(dir, name), { displayName: name });
         const summary = r.findings.map((f) => `${f.severity} ${f.rule} ${f.global ?? ''}: ${f.message}`).join('\n');
         assert.equal(r.verdict, want.verdict, summary);
-        for (const rule of want.rules) assert.ok(rules(r.findings).includes(rule), `${rule} missing:\n${summary}`);
+        // `a|b`: either rule (a derived denylist may name a payload before the slot model does).
+        for (const rule of want.rules)
+          assert.ok(
+            rule.split('|').some((x) => rules(r.findings).includes(x)),
+            `${rule} missing:\n${summary}`,
+          );
         const named = r.findings.map((f) => f.global ?? '');
         for (const g of want.globals) assert.ok(named.includes(g), `${g} not named:\n${summary}`);
         assert.ok(!rules(r.findings).includes('engine/internal-error'), summary);
