@@ -203,9 +203,15 @@ export const NUMPY_ALLOW: readonly AllowEntry[] = [
   {
     // numpy/random/bit_generator.pyx, Cython's generated unpickler: checks a layout checksum, SeedSequence.__new__(type),
     // then copies (entropy, n_children_spawned, pool, pool_size, spawn_key) into the C fields.
-    name: 'numpy.random.bit_generator.__pyx_unpickle_*',
+    name: 'numpy.random.bit_generator.__pyx_unpickle_SeedSequence',
     uses: ['call'],
     why: 'Cython unpickler of SeedSequence: instantiates the class argument, which is checked for `new`, and copies the state into its fields',
+    effects: { newArgs: [0], resultClassArg: 0 },
+  },
+  {
+    name: 'numpy.random.bit_generator.__pyx_unpickle_SeedlessSeedSequence',
+    uses: ['call'],
+    why: 'Cython unpickler of SeedlessSeedSequence (no fields): instantiates the class argument, which is checked for `new`',
     effects: { newArgs: [0], resultClassArg: 0 },
   },
   // Protocol 4+ pickles ufuncs by their defining module's qualified name.
