@@ -69,6 +69,15 @@ export interface Effects {
    */
   initArgs?: { cls: number; args: readonly number[] };
   /**
+   * The class at `cls` gets `__new__` called with further arguments:
+   * positions from `rest` on (`copyreg.__newobj__(cls, *args)`), the items
+   * of the tuple at `tuple` and the dict at `kwargs` (`__newobj_ex__`), or
+   * the positions in `args` (`_reconstructor`: `base.__new__(cls, state)`).
+   * What that class does with its arguments applies to them (a
+   * `functools.partial` built this way is judged by the partial rule).
+   */
+  newWith?: { cls: number; rest?: number; tuple?: number; kwargs?: number; args?: readonly number[] };
+  /**
    * The result is the global named by constant arguments (an import by name):
    * `module`/`name` positions, or `dotted` for one `a.b.c` string.
    */

@@ -58,26 +58,56 @@ export class SlotJudge {
 
   /** A call or instantiation the stream makes (REDUCE, NEWOBJ, NEWOBJ_EX, OBJ, INST) of a global. */
   onCall(obj: PyObject, callee: PyGlobal, site: Site): void {
-    if (obj.args instanceof PyTuple) this.initArgs(callee, obj.args.items, site);
+    const args = obj.args instanceof PyTuple ? obj.args.items : undefined;
+    if (args !== undefined) this.viaHelpers(obj, callee, args, site);
+    this.instantiate(obj, callee, args, obj.kwargs, site);
+  }
+
+  /** `callee` called or instantiated with `args` (undefined: computed while loading) and `kwargs`. */
+  private instantiate(obj: PyObject, callee: PyGlobal, args: readonly PyValue[] | undefined, kwargs: PyValue | undefined, site: Site): void {
     const slots = slotsOf(callee.full);
     if (slots === undefined) return;
-    const args = obj.args instanceof PyTuple ? obj.args : undefined;
     if (args === undefined && (slots.partial || slots.args.some((s) => 'arg' in s.at || 'keyword' in s.at))) {
       this.nonInert.add(obj);
-      this.host.implicitCall(
-        'malicious',
-        `${callee.full} is given arguments computed while loading (${render(obj.args)}), so what it will call cannot be checked`,
-        site,
-      );
+      this.host.implicitCall('malicious', `${callee.full} is given arguments computed while loading, so what it will call cannot be checked`, site);
       return;
     }
     this.purpose(obj, callee, slots, site);
-    if (slots.partial) {
-      const items = args?.items ?? [];
-      this.partial(obj, items[0], items.slice(1), obj.kwargs, site, `functools.partial(${render(items[0])}, …)`);
+    if (slots.partial) this.partial(obj, args?.[0], (args ?? []).slice(1), kwargs, site, `functools.partial(${render(args?.[0])}, …)`);
+    if (slots.itemsAreAttributes) for (const a of args ?? []) checkItemKeys(this.host, a, callee, site);
+    if (!slots.partial) this.constructorArgs(callee, slots, args ?? [], kwargs, site); // the partial rule judges its own
+  }
+
+  /**
+   * Allowed helpers that instantiate or initialise a class they are given
+   * (`copyreg.__newobj__(cls, *args)`, `__newobj_ex__`, `_reconstructor`):
+   * what that class does with the arguments it receives applies to them.
+   */
+  private viaHelpers(obj: PyObject, callee: PyGlobal, args: readonly PyValue[], site: Site): void {
+    const j = this.host.policy.judge(callee.module, callee.name, callee.full);
+    const fx = j.kind === 'allowed' ? j.entry.effects : undefined;
+    if (fx?.initArgs !== undefined) {
+      const base = args[fx.initArgs.cls];
+      const slots = base instanceof PyGlobal ? slotsOf(base.full) : undefined;
+      if (base instanceof PyGlobal && slots !== undefined) {
+        this.constructorArgs(
+          base,
+          slots,
+          fx.initArgs.args.map((i) => args[i] ?? null),
+          undefined,
+          site,
+        );
+      }
     }
-    if (slots.itemsAreAttributes) for (const a of args?.items ?? []) checkItemKeys(this.host, a, callee, site);
-    if (!slots.partial) this.constructorArgs(callee, slots, args?.items ?? [], obj.kwargs, site); // the partial rule judges its own
+    const nw = fx?.newWith;
+    const cls = nw === undefined ? undefined : args[nw.cls];
+    if (nw === undefined || !(cls instanceof PyGlobal)) return;
+    let passed: readonly PyValue[] | undefined = nw.args?.map((i) => args[i] ?? null) ?? (nw.rest === undefined ? [] : args.slice(nw.rest));
+    if (nw.tuple !== undefined) {
+      const t = args[nw.tuple];
+      passed = t instanceof PyTuple ? t.items : undefined;
+    }
+    this.instantiate(obj, cls, passed, nw.kwargs === undefined ? undefined : args[nw.kwargs], site);
   }
 
   /** What a class or function does with its arguments (a defaultdict factory, the keys() of a mapping), for these arguments. */
@@ -85,24 +115,6 @@ export class SlotJudge {
     for (const slot of slots.args) {
       const v = argAt(slot.at, args, kwargs);
       if (v !== undefined) this.judge(v, slot, site, `${callee.full} argument ${placeText(slot.at)}`);
-    }
-  }
-
-  /** `copyreg._reconstructor(cls, base, state)` runs `base.__init__(obj, state)`: base's constructor slots apply to state. */
-  private initArgs(callee: PyGlobal, args: readonly PyValue[], site: Site): void {
-    const j = this.host.policy.judge(callee.module, callee.name, callee.full);
-    const init = j.kind === 'allowed' ? j.entry.effects?.initArgs : undefined;
-    if (init === undefined) return;
-    const base = args[init.cls];
-    const slots = base instanceof PyGlobal ? slotsOf(base.full) : undefined;
-    if (base instanceof PyGlobal && slots !== undefined) {
-      this.constructorArgs(
-        base,
-        slots,
-        init.args.map((i) => args[i] ?? null),
-        undefined,
-        site,
-      );
     }
   }
 

@@ -45,19 +45,19 @@ export const DATA_ALLOW: readonly AllowEntry[] = [
     name: 'copyreg._reconstructor',
     uses: ['call'],
     why: "rebuilds an instance: base.__new__(cls) and, for a built-in base, base.__init__(obj, state); the classes involved are checked for `new`, and what base.__init__ calls on state (a defaultdict factory, a mapping's keys()) is judged",
-    effects: { newArgs: [0, 1], resultClassArg: 0, initArgs: { cls: 1, args: [2] } },
+    effects: { newArgs: [0, 1], resultClassArg: 0, initArgs: { cls: 1, args: [2] }, newWith: { cls: 1, args: [2] } },
   },
   {
     name: 'copyreg.__newobj__',
     uses: ['call'],
     why: 'cls.__new__(cls, *args): instantiation without __init__; the class is checked for `new`',
-    effects: { newArgs: [0], resultClassArg: 0 },
+    effects: { newArgs: [0], resultClassArg: 0, newWith: { cls: 0, rest: 1 } },
   },
   {
     name: 'copyreg.__newobj_ex__',
     uses: ['call'],
     why: 'cls.__new__(cls, *args, **kwargs); the class is checked for `new`',
-    effects: { newArgs: [0], resultClassArg: 0 },
+    effects: { newArgs: [0], resultClassArg: 0, newWith: { cls: 0, tuple: 1, kwargs: 2 } },
   },
   // collections: dict/list subclasses whose reduce is (cls, args) plus items.
   { name: 'collections.OrderedDict', uses: ['call', 'new', 'build', 'arg'], why: 'a dict subclass; its methods only store items' },

@@ -143,6 +143,20 @@ const SLOTS: readonly SlotCase[] = [
   { name: 'functools.partial (NEWOBJ)', body: (c, p) => bytes(g(c, 'functools', 'partial'), '(', p, 't\x81') },
   { name: 'functools.partial (NEWOBJ_EX)', body: (c, p) => bytes(g(c, 'functools', 'partial'), '(', p, 't}\x92') },
   { name: 'functools.partial (OBJ)', body: (c, p) => bytes('(', g(c, 'functools', 'partial'), p, 'o') },
+  { name: 'functools.partial (copyreg.__newobj__)', body: (c, p) => reduce(g(c, 'copyreg', '__newobj__'), g(c, 'functools', 'partial'), p) },
+  {
+    name: 'functools.partial (copyreg.__newobj_ex__)',
+    body: (c, p) => reduce(g(c, 'copyreg', '__newobj_ex__'), g(c, 'functools', 'partial'), bytes('(', p, 't'), '}'),
+  },
+  {
+    name: 'functools.partial (copyreg._reconstructor)',
+    body: (c, p) => reduce(g(c, 'copyreg', '_reconstructor'), g(c, 'functools', 'partial'), g(c, 'functools', 'partial'), p),
+  },
+  {
+    name: 'defaultdict factory through copyreg._reconstructor (base.__init__(obj, factory))',
+    callback: true,
+    body: (c, p) => reduce(g(c, 'copyreg', '_reconstructor'), g(c, 'collections', 'defaultdict'), g(c, 'collections', 'defaultdict'), p),
+  },
   { name: 'functools.partial (BUILD state)', body: (c, p) => bytes(reduce(g(c, 'functools', 'partial'), g(c, 'builtins', 'list')), '(', p, ')NNt', 'b') },
   { name: 'thread target', body: (c, p) => holder(c, 'threading', 'Thread', [str('_target'), p], [str('_args'), ')']) },
   { name: 'checkpoint function', body: (c, p) => reduce(g(c, 'torch.utils.checkpoint', 'checkpoint'), p) },
