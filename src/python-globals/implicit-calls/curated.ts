@@ -245,8 +245,9 @@ export const CURATED: readonly CuratedEntry[] = [
   },
   {
     names: ['torch.nn.modules.module.Module'],
-    why: 'torch/nn/modules/module.py: backward hooks run on backward, load_state_dict post hooks after load_state_dict (the derivation sees the forward and state-dict hooks)',
+    why: 'torch/nn/modules/module.py: backward hooks run on backward, load_state_dict post hooks after load_state_dict (the derivation sees the forward and state-dict hooks); submodules are called by forward (Module.__getattr__ returns _modules items, Sequential iterates them)',
     slots: [
+      { at: { attr: '_modules' }, calls: 'invoke', items: true, when: 'forward()' },
       { at: { attr: '_backward_hooks' }, calls: 'invoke', items: true, when: 'backward()' },
       { at: { attr: '_load_state_dict_post_hooks' }, calls: 'invoke', items: true, when: 'load_state_dict()' },
     ],
