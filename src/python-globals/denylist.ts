@@ -87,7 +87,12 @@ export const DENYLIST: readonly DenyEntry[] = [
   { name: 'IPython', why: EXEC },
   { name: 'operator', why: GADGET },
   { name: '_operator', why: GADGET },
-  { name: 'functools', why: 'partial/reduce chain calls to other callables' },
+  {
+    name: 'functools',
+    why: 'partial/reduce chain calls to other callables',
+    // partial objects are judged by the implicit-call model's partial rule (python-globals/implicit-calls).
+    except: ['functools.partial'],
+  },
   { name: '_functools', why: 'partial/reduce chain calls to other callables' },
   { name: 'atexit', why: 'registers code to run at exit' },
   { name: 'weakref.finalize', why: 'registers a call to run later' },

@@ -11,6 +11,7 @@ import { BOOSTING_ALLOW } from './allow/boosting.js';
 import { DATA_ALLOW } from './allow/data.js';
 import { NUMPY_ALLOW } from './allow/numpy.js';
 import { QUANTIZATION_ALLOW } from './allow/quantization.js';
+import { SCIPY_ALLOW } from './allow/scipy.js';
 import { SKLEARN_ALLOW } from './allow/sklearn.js';
 import { TORCH_ALLOW } from './allow/torch.js';
 import { TORCHSCRIPT_ALLOW } from './allow/torchscript.js';
@@ -18,26 +19,30 @@ import type { Profile } from './types.js';
 
 export const PROFILES: Readonly<Record<string, Profile>> = {
   data: { id: 'data', title: 'plain Python data (containers, scalars, standard value types)', allow: DATA_ALLOW },
-  numpy: { id: 'numpy', title: 'NumPy arrays, dtypes, scalars and RNG states', allow: [...DATA_ALLOW, ...NUMPY_ALLOW] },
+  numpy: {
+    id: 'numpy',
+    title: 'NumPy arrays, dtypes, scalars and RNG states (and SciPy sparse matrices)',
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...SCIPY_ALLOW],
+  },
   torch: {
     id: 'torch',
     title: 'PyTorch checkpoints: weights_only set, whole nn.Modules, optimizers, NumPy states',
-    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...QUANTIZATION_ALLOW],
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...SCIPY_ALLOW, ...TORCH_ALLOW, ...QUANTIZATION_ALLOW],
   },
   torchscript: {
     id: 'torchscript',
     title: 'TorchScript archives: the torch profile plus classes compiled from the archive',
-    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...QUANTIZATION_ALLOW, ...TORCHSCRIPT_ALLOW],
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...SCIPY_ALLOW, ...TORCH_ALLOW, ...QUANTIZATION_ALLOW, ...TORCHSCRIPT_ALLOW],
   },
   sklearn: {
     id: 'sklearn',
     title: 'scikit-learn / joblib models: estimators, SciPy sparse matrices, NumPy arrays',
-    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...SKLEARN_ALLOW, ...BOOSTING_ALLOW],
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...SCIPY_ALLOW, ...SKLEARN_ALLOW, ...BOOSTING_ALLOW],
   },
   default: {
     id: 'default',
     title: 'every built-in allowlist (raw pickles of unknown origin)',
-    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...TORCH_ALLOW, ...QUANTIZATION_ALLOW, ...SKLEARN_ALLOW, ...BOOSTING_ALLOW],
+    allow: [...DATA_ALLOW, ...NUMPY_ALLOW, ...SCIPY_ALLOW, ...TORCH_ALLOW, ...QUANTIZATION_ALLOW, ...SKLEARN_ALLOW, ...BOOSTING_ALLOW],
   },
 };
 

@@ -134,8 +134,8 @@ function plainHooks(analysis: PickleAnalysis): MachineHooks {
     onBuild: (t, st, s) => {
       analysis.onBuild(t, st, s);
     },
-    onMutate: (t, s) => {
-      analysis.onMutate(t, s);
+    onMutate: (t, s, items) => {
+      analysis.onMutate(t, s, items);
     },
     onPersistentId: (p, s) => analysis.onPersistentId(p, s),
     onExtension: (c, s) => analysis.onExtension(c, s),

@@ -5,21 +5,28 @@
  */
 import type { ScanContext } from '../context.js';
 import type { Severity } from '../../findings/finding.js';
-import { Policy, type Judgement } from '../../python-globals/policy.js';
-import { USE_WEIGHT, type Effects, type Use } from '../../python-globals/types.js';
+import type { Policy, Judgement } from '../../python-globals/policy.js';
+import { USE_WEIGHT, permitsUse, type Effects, type Use } from '../../python-globals/types.js';
+import { GetattrShapes } from './getattr.js';
+import { SlotJudge, type SlotMark } from './implicit.js';
 import type { Anomaly, MachineHooks, Site } from './machine.js';
 import type { PickleReader } from './reader.js';
 import { render, renderCall } from './render.js';
 import { PICKLE_RULES } from './rules.js';
 import { PyGlobal, PyObject, PyTuple, PyUnknown, typeName, type PyValue } from './values.js';
-import { DANGEROUS_ATTRS } from '../../python-globals/denylist.js';
-import { isDunder } from '../../python-globals/names.js';
 
 interface UseRecord {
   site: Site;
   /** Renders the invocation; only called when a finding needs it. */
   call: (() => string) | undefined;
   count: number;
+  /**
+   * The first slot of the implicit-call model this use reached (where the
+   * loader or the class's own code calls it); `strict` once any reached slot
+   * is not one where users put their own functions.
+   */
+  slot: SlotMark | undefined;
+  strict: boolean;
 }
 
 interface GlobalRecord {
@@ -47,14 +54,40 @@ export class PickleAnalysis implements MachineHooks {
   private readonly globals = new Map<string, GlobalRecord>();
   private semanticCount = 0;
   private finished = false;
-  /** Results of `getattr(obj, 'method')` taken as bound-method references (see `isBoundMethodRef`). */
-  private readonly boundMethods = new Set<PyObject>();
-  /** getattr calls accepted in a shape pickle writes (bound method, dotted name), per getattr global. */
-  private readonly safeGetattrs = new Map<string, { count: number; site: Site; call: string }>();
+  private readonly getattr: GetattrShapes;
+  /** Values of unknown identity the stream stores or places where they are called (a method of an object of unknown class). */
+  private readonly unresolvedValues: { what: string; site: Site; slot: SlotMark | undefined }[] = [];
+  private readonly slots: SlotJudge;
   afterBuild?: (target: PyValue, state: PyValue, reader: PickleReader) => void;
 
   constructor(opts: AnalysisOptions) {
     this.opts = opts;
+    this.getattr = new GetattrShapes({
+      record: (g, use, site, call) => {
+        this.record(g, use, site, call);
+      },
+      report: (rule, severity, message, site, extra) => {
+        this.report(rule, severity, message, site, extra);
+      },
+      unresolved: (what, site) => {
+        if (this.unresolvedValues.length < MAX_UNRESOLVED) this.unresolvedValues.push({ what, site, slot: undefined });
+      },
+    });
+    this.slots = new SlotJudge({
+      policy: opts.policy,
+      record: (g, use, site, call, slot) => {
+        this.record(g, use, site, call, slot);
+      },
+      unresolved: (what, site, slot) => {
+        if (this.unresolvedValues.length < MAX_UNRESOLVED) this.unresolvedValues.push({ what, site, slot });
+      },
+      implicitCall: (severity, message, site) => {
+        this.report(PICKLE_RULES.implicitCall, severity, message, site);
+      },
+      anomaly: (a) => {
+        this.onAnomaly(a);
+      },
+    });
     const after = opts.afterBuild;
     if (after !== undefined)
       this.afterBuild = (t, st, r) => {
@@ -78,15 +111,25 @@ export class PickleAnalysis implements MachineHooks {
     });
   }
 
-  private record(g: PyGlobal, use: Use, site: Site, call?: () => string): GlobalRecord {
+  private record(g: PyGlobal, use: Use, site: Site, call?: () => string, slot?: SlotMark): GlobalRecord {
     let r = this.globals.get(g.full);
     if (r === undefined) {
       r = { g, judgement: this.opts.policy.judge(g.module, g.name, g.full), uses: new Map() };
       this.globals.set(g.full, r);
     }
     const u = r.uses.get(use);
-    if (u === undefined) r.uses.set(use, { site, call, count: 1 });
-    else u.count++;
+    const strict = slot !== undefined && !slot.callback;
+    if (u === undefined) r.uses.set(use, { site, call, count: 1, slot, strict });
+    else {
+      u.count++;
+      // The first strict slot is the one findings name.
+      if (slot !== undefined && (u.slot === undefined || (strict && !u.strict))) {
+        u.slot = slot;
+        u.site = site;
+        if (call !== undefined) u.call = call;
+      }
+      u.strict ||= strict;
+    }
     return r;
   }
 
@@ -104,22 +147,18 @@ export class PickleAnalysis implements MachineHooks {
     const callee = obj.callee;
     const call = (): string => renderCall(callee, obj.args, obj.kwargs, obj.origin === 'new' ? 'new' : 'call');
     if (callee instanceof PyGlobal) {
-      const attr = this.globalAttribute(obj, callee, site);
-      if (attr !== undefined) return attr;
-      if (this.isBoundMethodRef(obj, callee)) {
-        this.countSafeGetattr(callee, site, call);
-        this.boundMethods.add(obj);
-        return obj;
-      }
+      const shaped = this.getattr.onCall(obj, callee, site, call);
+      if (shaped !== undefined) return shaped;
       const use: Use = obj.origin === 'new' ? 'new' : 'call';
       const j = this.record(callee, use, site, call).judgement;
       obj.owner = callee;
       const fx = j.kind === 'allowed' ? j.entry.effects : undefined;
-      if (fx !== undefined) return this.applyEffects(fx, obj, site);
-      return obj;
+      const result = fx === undefined ? obj : this.applyEffects(fx, obj, site);
+      this.slots.onCall(obj, callee, site);
+      return result;
     }
-    if (callee instanceof PyObject && this.boundMethods.has(callee)) {
-      this.reportBoundMethodCall(callee, call(), site);
+    if (callee instanceof PyObject && this.getattr.isBound(callee)) {
+      this.getattr.reportCall(callee, call(), site);
     } else if (callee instanceof PyObject && callee.origin === 'ext') {
       const text = call();
       this.report(PICKLE_RULES.callOnObject, 'suspicious', `calls the object of an extension code: ${text}`, site, { call: text });
@@ -134,10 +173,23 @@ export class PickleAnalysis implements MachineHooks {
   }
 
   private applyEffects(fx: Effects, obj: PyObject, site: Site): PyValue {
-    const args = obj.args instanceof PyTuple ? obj.args.items : [];
+    if (!(obj.args instanceof PyTuple)) {
+      // REDUCE spreads any tuple subclass (a namedtuple, a structseq) into the call: its items are unknown here.
+      this.report(
+        PICKLE_RULES.implicitCall,
+        'malicious',
+        `${render(obj.callee)} instantiates, calls or imports what its arguments name, and its arguments were computed while loading (${render(obj.args)})`,
+        site,
+      );
+      return fx.resolves === undefined ? obj : new PyUnknown('dynamic import');
+    }
+    const args = obj.args.items;
     for (const i of fx.newArgs ?? []) {
       const a = args[i];
       if (a instanceof PyGlobal) this.record(a, 'new', site, () => call1(a, 'new'));
+      else if (a instanceof PyObject || a instanceof PyUnknown) {
+        this.report(PICKLE_RULES.callOnObject, 'suspicious', `${render(obj.callee)} instantiates a class computed while loading: ${render(a)}`, site);
+      }
     }
     for (const i of fx.buildArgs ?? []) {
       const a = args[i];
@@ -146,9 +198,12 @@ export class PickleAnalysis implements MachineHooks {
     if (fx.callArg !== undefined) {
       const fn = args[fx.callArg.fn];
       const fnArgs = fx.callArg.args === undefined ? undefined : args[fx.callArg.args];
-      if (fn instanceof PyGlobal) this.record(fn, 'call', site, () => renderCall(fn, fnArgs));
-      else if (fn instanceof PyObject && this.boundMethods.has(fn)) {
-        this.reportBoundMethodCall(fn, `${render(obj.callee)} calls ${render(fn)}`, site);
+      if (fn instanceof PyGlobal) {
+        // A higher-order function calls its argument right away: a slot of the loader itself.
+        this.slots.judge(fn, { at: { arg: fx.callArg.fn }, calls: 'call', when: 'while loading' }, site, `the function argument of ${render(obj.callee)}`);
+        this.record(fn, 'call', site, () => renderCall(fn, fnArgs));
+      } else if (fn instanceof PyObject && this.getattr.isBound(fn)) {
+        this.getattr.reportCall(fn, `${render(obj.callee)} calls ${render(fn)}`, site);
       } else if (fn instanceof PyObject || fn instanceof PyUnknown) {
         this.report(PICKLE_RULES.callOnObject, 'suspicious', `${render(obj.callee)} calls its argument ${render(fn)}`, site);
       }
@@ -183,72 +238,19 @@ export class PickleAnalysis implements MachineHooks {
     return obj;
   }
 
-  /**
-   * `getattr(<global>, 'name')` is how protocols 0-3 write a dotted
-   * qualified name (`save_global` for a staticmethod or nested class:
-   * `getattr(SWALR, '_cosine_anneal')`), the same thing protocol 4 writes
-   * as STACK_GLOBAL('torch.optim.swa_utils', 'SWALR._cosine_anneal'). It is
-   * resolved to that dotted global, which the policy then judges like any
-   * other (denylist, dunder and traversal checks, allowlist) for the way it
-   * is used. Dunder names keep the plain getattr judgement.
-   */
-  private globalAttribute(obj: PyObject, callee: PyGlobal, site: Site): PyGlobal | undefined {
-    const ops = getattrOperands(obj, callee);
-    if (ops === undefined) return undefined;
-    const [target, name] = ops;
-    if (!(target instanceof PyGlobal) || isDunder(name)) return undefined;
-    const resolved = new PyGlobal(target.module, `${target.name}.${name}`, site.pos, `getattr(${target.full}, '${name}')`);
-    this.countSafeGetattr(callee, site, () => `getattr(${target.full}, '${name}') as the dotted name ${resolved.full}`);
-    this.record(resolved, 'import', site);
-    return resolved;
-  }
-
-  private countSafeGetattr(callee: PyGlobal, site: Site, call: () => string): void {
-    const prev = this.safeGetattrs.get(callee.full);
-    if (prev === undefined) this.safeGetattrs.set(callee.full, { count: 1, site, call: call() });
-    else prev.count++;
-  }
-
-  /**
-   * `getattr(obj, 'name')` exactly as pickle writes a bound method
-   * (`method.__reduce__`): two arguments, the first an object this stream
-   * built (not a module or class fetched by name), the second a plain
-   * attribute name that is no dunder and names no file, code or loader
-   * method. Looking such a name up on an object runs only that object's
-   * class code; what would matter is calling the result, which is reported
-   * as `malicious` wherever it happens. Everything else about getattr stays
-   * denied: `getattr(module, 'system')`, `getattr(x, '__globals__')`, a
-   * third argument, a computed name.
-   */
-  private isBoundMethodRef(obj: PyObject, callee: PyGlobal): boolean {
-    const ops = getattrOperands(obj, callee);
-    if (ops === undefined) return false;
-    const [target, name] = ops;
-    if (!(target instanceof PyObject) || (target.origin !== 'call' && target.origin !== 'new') || this.boundMethods.has(target)) return false;
-    return !name.startsWith('__') && !isDunder(name) && !DANGEROUS_ATTRS.has(name);
-  }
-
-  private reportBoundMethodCall(fn: PyObject, text: string, site: Site): void {
-    this.report(
-      PICKLE_RULES.dangerous,
-      'malicious',
-      `calls a method fetched with getattr (${render(fn)}): ${text}; a pickle calling methods of the objects it built chains gadgets`,
-      site,
-      { global: 'builtins.getattr', use: 'call', call: text },
-    );
-  }
-
-  onBuild(target: PyValue, _state: PyValue, site: Site): void {
+  onBuild(target: PyValue, state: PyValue, site: Site): void {
     if (target instanceof PyObject) {
       const cls = target.dunders.get('__class__');
       const owner = cls instanceof PyGlobal ? cls : target.owner;
       if (owner !== undefined) this.record(owner, 'build', site);
+      this.slots.onBuild(target, state, site);
     } else if (!(target instanceof PyGlobal) && !(target instanceof PyUnknown)) {
       this.onAnomaly({ kind: 'semantic', message: `BUILD on a ${typeName(target)}, which has no state to set`, site });
     }
   }
 
-  onMutate(target: PyValue, site: Site): void {
+  onMutate(target: PyValue, site: Site, items: readonly PyValue[]): void {
+    if (target instanceof PyObject) this.slots.onMutate(target, site, items);
     if (target instanceof PyObject && target.owner !== undefined) this.record(target.owner, 'build', site);
     else if (!(target instanceof PyGlobal) && !(target instanceof PyObject) && !(target instanceof PyUnknown)) {
       this.onAnomaly({ kind: 'semantic', message: `${site.opcode} on a ${typeName(target)}`, site });
@@ -304,8 +306,8 @@ export class PickleAnalysis implements MachineHooks {
       const uses = [...r.uses.entries()].sort((a, b) => USE_WEIGHT[b[0]] - USE_WEIGHT[a[0]]);
       const [topUse, top] = uses[0] as [Use, UseRecord];
       const j = r.judgement;
-      if (j.kind === 'allowed' && uses.every(([u]) => Policy.permits(j, u))) continue;
-      const refs = this.safeGetattrs.get(r.g.full);
+      if (j.kind === 'allowed' && uses.every(([u]) => permitsUse(j.entry, u))) continue;
+      const refs = this.getattr.safeShapes(r.g.full);
       if (refs !== undefined && uses.every(([u]) => u === 'import')) {
         const times = refs.count > 1 ? ` (×${refs.count})` : '';
         this.report(
@@ -324,13 +326,29 @@ export class PickleAnalysis implements MachineHooks {
       const written = r.g.written !== undefined ? ` (written as ${r.g.written})` : '';
       const topCall = top.call?.();
       const base = { global: r.g.full, use: topUse, ...(topCall === undefined ? {} : { call: topCall }) };
+      const strict = uses.find(([u, rec]) => rec.strict && !(j.kind === 'allowed' && permitsUse(j.entry, u)));
       if (j.kind === 'denied') {
         this.report(PICKLE_RULES.dangerous, 'malicious', `${r.g.full}${written} ${j.why}; ${how}`, top.site, base);
+      } else if (strict !== undefined) {
+        // Placed where the loader or the class's own code calls it, and nothing vouches that calling it is inert.
+        const [use, rec] = strict;
+        const standing = j.kind === 'unknown' ? `is not on the '${profile}' allowlist` : `is allowed only for ${j.entry.uses.join('/')}`;
+        this.report(
+          PICKLE_RULES.implicitCall,
+          'malicious',
+          `${r.g.full}${written} ${standing}, and sits at ${rec.slot?.text ?? 'a called slot'}; ${how}`,
+          rec.site,
+          {
+            global: r.g.full,
+            use,
+            ...(rec.call === undefined ? {} : { call: rec.call() }),
+          },
+        );
       } else if (j.kind === 'unknown') {
         this.report(PICKLE_RULES.unknown, 'suspicious', `${r.g.full}${written} is not on the '${profile}' allowlist; ${how}`, top.site, base);
       } else {
         for (const [use, rec] of uses) {
-          if (Policy.permits(j, use)) continue;
+          if (permitsUse(j.entry, use)) continue;
           this.report(
             PICKLE_RULES.disallowedUse,
             'suspicious',
@@ -341,11 +359,20 @@ export class PickleAnalysis implements MachineHooks {
         }
       }
     }
+    for (const u of this.unresolvedValues) {
+      const strict = u.slot !== undefined && !u.slot.callback;
+      const where = u.slot === undefined ? 'stored as a value; whoever holds it may call it' : `at ${u.slot.text}`;
+      this.report(PICKLE_RULES.implicitCall, strict ? 'malicious' : 'suspicious', `a callable the scanner cannot identify: ${u.what}, ${where}`, u.site);
+    }
   }
 }
 
+/** At most this many values of unknown identity are kept per pickle for findings (CWE-400). */
+const MAX_UNRESOLVED = 32;
+
 const USE_VERB: Record<Use, string> = {
   call: 'called with arguments from the file',
+  invoke: 'placed where the loader or the class code calls it',
   new: 'instantiated',
   build: 'given state (its __setstate__ or item methods run)',
   arg: 'stored as a value',
@@ -357,17 +384,12 @@ function describeUses(uses: [Use, UseRecord][]): string {
     .map(([u, r]) => {
       const where = `at offset ${r.site.pos} (${r.site.opcode})`;
       const times = r.count > 1 ? ` ×${r.count}` : '';
-      return u === 'call' || u === 'new' ? `${USE_VERB[u]}${times} ${where}${r.call === undefined ? '' : `: ${r.call()}`}` : `${USE_VERB[u]}${times} ${where}`;
+      const slot = r.slot === undefined ? '' : ` (${r.slot.text})`;
+      return u === 'call' || u === 'new' || u === 'invoke'
+        ? `${USE_VERB[u]}${times} ${where}${slot}${r.call === undefined ? '' : `: ${r.call()}`}`
+        : `${USE_VERB[u]}${times} ${where}`;
     })
     .join('; ');
-}
-
-/** `getattr(target, 'name')` with exactly two arguments and a plain identifier: the operands, else undefined. */
-function getattrOperands(obj: PyObject, callee: PyGlobal): [PyValue, string] | undefined {
-  if (callee.full !== 'builtins.getattr' || obj.origin !== 'call' || obj.kwargs !== undefined) return undefined;
-  if (!(obj.args instanceof PyTuple) || obj.args.items.length !== 2) return undefined;
-  const [target, name] = obj.args.items as [PyValue, PyValue];
-  return typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name) ? [target, name] : undefined;
 }
 
 function call1(g: PyGlobal, origin: 'new'): string {

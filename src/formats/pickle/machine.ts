@@ -48,8 +48,11 @@ export interface MachineHooks {
   onInvoke(obj: PyObject, site: Site): PyValue;
   /** BUILD applied `state` to `target` (after the machine handled `__setstate__` overrides). */
   onBuild(target: PyValue, state: PyValue, site: Site): void;
-  /** APPEND(S)/SETITEM(S)/ADDITEMS on an object that is not a plain list/dict/set. */
-  onMutate(target: PyValue, site: Site): void;
+  /**
+   * APPEND(S)/SETITEM(S)/ADDITEMS on an object that is not a plain list/dict/set;
+   * `items` are what the opcode passes (key, value pairs flattened for SETITEM(S)).
+   */
+  onMutate(target: PyValue, site: Site, items: readonly PyValue[]): void;
   /** PERSID/BINPERSID: returns what `persistent_load(pid)` would. */
   onPersistentId(pid: PyValue, site: Site): PyValue;
   /** EXT1/EXT2/EXT4: returns the registry entry (none is registered by default). */
@@ -152,7 +155,12 @@ export class PickleMachine {
       for (const v of items) target.push(this.store(v, site), this.opts.retainItems);
     } else {
       for (const v of items) this.store(v, site);
-      this.mutate(target, site);
+      if (target instanceof PyObject) {
+        // A list or set subclass keeps them (hooks lists, lr_lambdas): slots read them back.
+        target.elements ??= new PyList();
+        for (const v of items) target.elements.push(v, this.opts.retainItems);
+      }
+      this.mutate(target, site, items);
     }
   }
 
@@ -164,11 +172,16 @@ export class PickleMachine {
       }
     } else {
       for (const v of items) this.store(v, site);
-      this.mutate(target, site);
+      if (target instanceof PyObject) {
+        // A dict subclass keeps them (OrderedDict hooks, AttributeDict items): slots read them back.
+        target.items ??= new PyDict();
+        for (let i = 0; i + 1 < items.length; i += 2) target.items.set(items[i] as PyValue, items[i + 1] as PyValue, this.opts.retainItems);
+      }
+      this.mutate(target, site, items);
     }
   }
 
-  private mutate(target: PyValue, site: Site): void {
+  private mutate(target: PyValue, site: Site, items: readonly PyValue[]): void {
     if (target instanceof PyGlobal) {
       this.hooks.onAnomaly({
         kind: 'mutate-global',
@@ -176,7 +189,7 @@ export class PickleMachine {
         site,
       });
     }
-    this.hooks.onMutate(target, site);
+    this.hooks.onMutate(target, site, items);
   }
 
   private findClass(module: string, name: string, site: Site): PyGlobal {
@@ -209,6 +222,7 @@ export class PickleMachine {
     }
     if (inst instanceof PyObject) {
       inst.state = state;
+      (inst.states ??= []).push(state);
       // CPython: setstate = getattr(inst, "__setstate__"); an instance attribute wins.
       const override = inst.dunders.get('__setstate__');
       if (override !== undefined) {

@@ -49,6 +49,16 @@ export const PICKLE_RULES = {
     severity: 'malicious',
     help: 'A BUILD state sets __setstate__ (or another dunder) on an instance, so the next BUILD calls an attacker-chosen callable with attacker-chosen state.',
   },
+  implicitCall: {
+    id: 'pickle/implicit-call',
+    title: "A value the loader or the object's own code will call is not known to be inert",
+    severity: 'malicious',
+    help: "Objects rebuilt by a pickle hold values that library code calls later: a defaultdict's factory on a missing key, the keys() of a mapping given to OrderedDict, Module.__repr__'s extra_repr, an optimizer __setstate__'s _hook_for_profile, hooks, a thread's target, a partial's function, an instance attribute that shadows a method. Such a slot holding anything the profile does not vouch for as inert to call (an unknown or disallowed callable, a bound method of an undocumented class method, a partial of a non-inert callable) is malicious; so is rebuilding an object whose purpose is to call something (threads, timers, weak-reference callbacks). Where libraries let users put their own functions (activations, preprocessors, score functions), an unknown function stays suspicious.",
+    references: [
+      'https://docs.python.org/3/library/pickle.html#pickling-class-instances',
+      'https://docs.python.org/3/reference/datamodel.html#invoking-descriptors',
+    ],
+  },
   callOnObject: {
     id: 'pickle/call-on-object',
     title: 'Pickle calls an object it created',

@@ -7,7 +7,13 @@
  * opcode reads an item back out of a container, so dropping items past the
  * cap loses only rendering detail, never a global (globals are accounted
  * for when they are stored, see `machine.ts`).
+ *
+ * Nothing is folded: the result of a call is a `PyObject` even when the
+ * callee is `str` or `numpy.str_` given a constant, because what a call
+ * returns is decided by code the scanner does not run (a str subclass equal
+ * to '__setstate__', a tuple subclass spreading into REDUCE arguments).
  */
+import { SLOT_NAMES } from '../../python-globals/implicit-calls/model.js';
 
 export type PyValue =
   null | boolean | number | bigint | string | PyFloat | PyBigInt | PyStr | PyBytes | PyList | PyTuple | PyDict | PySet | PyGlobal | PyObject | PyUnknown;
@@ -56,14 +62,26 @@ export class PyBytes {
   }
 }
 
+/** Called with every value added to a container the analysis watches (a hooks dict in a called slot). */
+export type Watcher = (v: PyValue) => void;
+
 abstract class PyContainer {
   /** Items kept (at most the retain limit). */
   readonly items: PyValue[] = [];
   /** Total items ever added, kept or not. */
   count = 0;
+  /**
+   * Some item, kept or not, is a pair whose first element is a dunder name
+   * or a computed value: `__dict__.update(pairs)` in a `__setstate__` would
+   * install it as an attribute.
+   */
+  pairHazard = false;
+  watchers: Watcher[] | undefined;
   push(v: PyValue, retain: number): void {
     if (this.items.length < retain) this.items.push(v);
     this.count++;
+    if (isHazardPair(v)) this.pairHazard = true;
+    if (this.watchers !== undefined) for (const w of this.watchers) w(v);
   }
   get truncated(): boolean {
     return this.count > this.items.length;
@@ -82,6 +100,9 @@ export class PySet extends PyContainer {
   }
 }
 
+/** At most this many computed keys are kept per dict for messages (all are counted). */
+const KEPT_COMPUTED_KEYS = 4;
+
 export class PyDict {
   readonly entries: [PyValue, PyValue][] = [];
   count = 0;
@@ -90,21 +111,69 @@ export class PyDict {
    * BUILD state setting `__setstate__` turns the next BUILD into a call.
    */
   readonly dunders = new Map<string, PyValue>();
+  /**
+   * Entries whose key names a slot of the implicit-call model (an attribute
+   * some class's code calls, a method an attribute would shadow), always kept
+   * with their latest value: BUILD states are checked against them.
+   */
+  readonly named = new Map<string, PyValue>();
+  /** Keys that are not constants (results of calls, globals): any of them may equal '__setstate__'. */
+  computedKeys = 0;
+  readonly computed: PyValue[] = [];
+  watchers: Watcher[] | undefined;
   set(k: PyValue, v: PyValue, retain: number): void {
-    if (this.entries.length < retain) this.entries.push([k, v]);
+    const kept = this.entries.length < retain;
+    if (kept) this.entries.push([k, v]);
+    else if (this.count === this.entries.length) {
+      // First entry past the cap: from now on slot names are tracked with their latest value (small dicts never pay for it).
+      for (const [ek, ev] of this.entries) if (typeof ek === 'string' && SLOT_NAMES.has(ek)) this.named.set(ek, ev);
+    }
     this.count++;
-    if (typeof k === 'string' && k.startsWith('__') && k.endsWith('__') && k.length > 4) this.dunders.set(k, v);
+    if (typeof k === 'string') {
+      if (isDunderName(k)) this.dunders.set(k, v);
+      if (!kept && SLOT_NAMES.has(k)) this.named.set(k, v);
+    } else if (isComputed(k)) {
+      this.computedKeys++;
+      if (this.computed.length < KEPT_COMPUTED_KEYS) this.computed.push(k);
+    }
+    if (this.watchers !== undefined) for (const w of this.watchers) w(v);
   }
   get truncated(): boolean {
     return this.count > this.entries.length;
   }
-  /** Looks up a string key among the kept entries (last one wins, as in Python). */
+  /** Looks up a string key (last one wins, as in Python); undefined if absent or past the cap. */
   get(key: string): PyValue | undefined {
+    const tracked = this.dunders.get(key) ?? this.named.get(key);
+    if (tracked !== undefined) return tracked;
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const e = this.entries[i];
       if (e !== undefined && e[0] === key) return e[1];
     }
-    return this.dunders.get(key);
+    return undefined;
+  }
+  /**
+   * Whether `key` is set, as Python would see it: yes (with its latest
+   * value), no, or unknown: past the cap only dunders and slot names are
+   * tracked, and a computed key may equal any name.
+   */
+  lookup(key: string): { value: PyValue } | 'absent' | 'unknown' {
+    const tracked = this.dunders.get(key) ?? this.named.get(key);
+    if (tracked !== undefined) return { value: tracked };
+    if (this.truncated && (isDunderName(key) || SLOT_NAMES.has(key))) return 'absent';
+    if (this.truncated || this.computedKeys > 0) return 'unknown';
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (e !== undefined && e[0] === key) return { value: e[1] };
+    }
+    return 'absent';
+  }
+  /** String-keyed entries known (kept or tracked), latest value per key. */
+  stringEntries(): Map<string, PyValue> {
+    const out = new Map<string, PyValue>();
+    for (const [k, v] of this.entries) if (typeof k === 'string') out.set(k, v);
+    for (const [k, v] of this.dunders) out.set(k, v);
+    for (const [k, v] of this.named) out.set(k, v);
+    return out;
   }
 }
 
@@ -157,6 +226,16 @@ export class PyObject {
   state: PyValue | undefined;
   /** Extension code (EXT), persistent id (PERSID). */
   readonly extra: PyValue | undefined;
+  /** Every BUILD state applied, in order (instance attributes come from their dict parts). */
+  states: PyValue[] | undefined;
+  /** Items added by SETITEM(S) (dict subclasses), created on first use. */
+  items: PyDict | undefined;
+  /** Elements added by APPEND(S)/ADDITEMS (list and set subclasses), created on first use. */
+  elements: PyList | undefined;
+  /** Set when this object is a bound method (the result of getattr). */
+  bound: BoundMethod | undefined;
+  /** Attributes whose later values the analysis must see (a method called on this object from a slot). */
+  watchedAttrs: Map<string, Watcher> | undefined;
   constructor(init: { origin: ObjectOrigin; pos: number; opcode: string; callee?: PyValue; args?: PyValue; kwargs?: PyValue; extra?: PyValue }) {
     this.origin = init.origin;
     this.pos = init.pos;
@@ -167,7 +246,43 @@ export class PyObject {
     this.extra = init.extra;
     this.owner = undefined;
     this.state = undefined;
+    this.states = undefined;
+    this.items = undefined;
+    this.elements = undefined;
+    this.bound = undefined;
+    this.watchedAttrs = undefined;
   }
+
+  /**
+   * The instance attribute `name` as the BUILD states set it: its value,
+   * absent, or unknown (a state whose keys the machine cannot see).
+   */
+  attribute(name: string): { value: PyValue } | 'absent' | 'unknown' {
+    const states = this.states ?? [];
+    for (let i = states.length - 1; i >= 0; i--) {
+      const st = states[i] as PyValue;
+      const parts = st instanceof PyTuple && st.count === 2 ? st.items : [st];
+      for (let j = parts.length - 1; j >= 0; j--) {
+        const part = parts[j] as PyValue;
+        if (part === null) continue;
+        if (part instanceof PyDict) {
+          const r = part.lookup(name);
+          if (r !== 'absent') return r;
+        } else if (!(st instanceof PyTuple && st.count !== 2)) return 'unknown';
+      }
+    }
+    return 'absent';
+  }
+}
+
+/** A bound method as pickle writes one: `getattr(receiver, name)` on an object the stream built. */
+export interface BoundMethod {
+  receiver: PyObject;
+  name: string;
+  /** `Class.name` when the receiver's class is known and no instance attribute can shadow the method. */
+  identity: PyGlobal | undefined;
+  /** Why the identity is unknown. */
+  unknownWhy?: string;
 }
 
 /** A value the machine could not know (after an error, a memo miss...). */
@@ -176,6 +291,22 @@ export class PyUnknown {
   constructor(why: string) {
     this.why = why;
   }
+}
+
+export function isDunderName(s: string): boolean {
+  return s.length > 4 && s.startsWith('__') && s.endsWith('__');
+}
+
+/** Values whose identity only code run at load time decides: results of calls, globals, unknowns. */
+export function isComputed(v: PyValue): boolean {
+  return v instanceof PyObject || v instanceof PyGlobal || v instanceof PyUnknown;
+}
+
+/** A 2-item tuple or list whose first item could become an attribute name that matters. */
+function isHazardPair(v: PyValue): boolean {
+  if (!(v instanceof PyTuple || v instanceof PyList) || v.count !== 2) return false;
+  const k = v.items[0];
+  return k !== undefined && ((typeof k === 'string' && isDunderName(k)) || isComputed(k));
 }
 
 export function isContainer(v: PyValue): v is PyList | PyTuple | PySet | PyDict {

@@ -44,20 +44,20 @@ export const DATA_ALLOW: readonly AllowEntry[] = [
   {
     name: 'copyreg._reconstructor',
     uses: ['call'],
-    why: 'rebuilds an instance: base.__new__(cls) and, for a built-in base, base.__init__(obj, state); the classes involved are checked for `new`',
-    effects: { newArgs: [0, 1], resultClassArg: 0 },
+    why: "rebuilds an instance: base.__new__(cls) and, for a built-in base, base.__init__(obj, state); the classes involved are checked for `new`, and what base.__init__ calls on state (a defaultdict factory, a mapping's keys()) is judged",
+    effects: { newArgs: [0, 1], resultClassArg: 0, initArgs: { cls: 1, args: [2] }, newWith: { cls: 1, args: [2] } },
   },
   {
     name: 'copyreg.__newobj__',
     uses: ['call'],
     why: 'cls.__new__(cls, *args): instantiation without __init__; the class is checked for `new`',
-    effects: { newArgs: [0], resultClassArg: 0 },
+    effects: { newArgs: [0], resultClassArg: 0, newWith: { cls: 0, rest: 1 } },
   },
   {
     name: 'copyreg.__newobj_ex__',
     uses: ['call'],
     why: 'cls.__new__(cls, *args, **kwargs); the class is checked for `new`',
-    effects: { newArgs: [0], resultClassArg: 0 },
+    effects: { newArgs: [0], resultClassArg: 0, newWith: { cls: 0, tuple: 1, kwargs: 2 } },
   },
   // collections: dict/list subclasses whose reduce is (cls, args) plus items.
   { name: 'collections.OrderedDict', uses: ['call', 'new', 'build', 'arg'], why: 'a dict subclass; its methods only store items' },
@@ -65,7 +65,7 @@ export const DATA_ALLOW: readonly AllowEntry[] = [
   {
     name: 'collections.defaultdict',
     uses: ['call', 'new', 'build', 'arg'],
-    why: 'a dict subclass; the factory argument is stored, not called while loading (it is checked as a value)',
+    why: 'a dict subclass; its factory is called on a missing key, so the implicit-call model judges it there (list, dict, int... are inert to call)',
   },
   { name: 'collections.deque', uses: ['call', 'new', 'build', 'arg'], why: 'a sequence; its methods only store items' },
   { name: 'collections.UserDict', uses: ['new', 'build', 'arg'], why: 'a dict wrapper; state is its data' },
@@ -120,6 +120,29 @@ export const DATA_ALLOW: readonly AllowEntry[] = [
   { name: 'enum.Enum', uses: ['arg'], why: 'the enum base type as a value' },
   { name: 'typing.Any', uses: ['arg'], why: 'a typing constant (configuration libraries store it)' },
   { name: 'builtins.Exception', uses: ['call', 'arg'], why: 'an exception value (message only)' },
+  // Values real training code pickles next to weights (issue 14): each is inert in the uses listed.
+  {
+    name: 'time.struct_time',
+    uses: ['call', 'arg'],
+    why: 'time.gmtime()/localtime() results: structseq_new (Objects/structseq.c) copies the items of a sequence and reads tm_zone/tm_gmtoff from a dict; nothing is called',
+  },
+  {
+    name: 'random.Random',
+    uses: ['call', 'new', 'build', 'arg'],
+    why: "Random.__reduce__ is (Random, (), getstate()): Random() seeds from os.urandom, __setstate__ hands the (version, internal state, gauss) tuple to the C setstate, which only copies integers; Python 3.11's seed() rejects every type but None/int/float/str/bytes",
+  },
+  {
+    name: 'functools.partial',
+    uses: ['call', 'new', 'build', 'arg'],
+    why: "a partial stored in a config (timm/Hydra norm_layer=partial(nn.LayerNorm, eps=1e-6)): building it calls nothing, but whoever holds it calls its function, so the implicit-call model's partial rule judges that function: permitted for `call`, or a class permitted for `new` given data arguments; anything else is malicious",
+  },
+  // Pure str methods, pickled as getattr(str, name) (a scikit-learn preprocessor=str.lower): whoever calls
+  // them passes a str (anything else raises TypeError) and gets a new str back.
+  ...['lower', 'upper', 'casefold', 'strip', 'lstrip', 'rstrip', 'split', 'rsplit', 'splitlines', 'title', 'capitalize', 'swapcase'].map((m): AllowEntry => ({
+    name: `builtins.str.${m}`,
+    uses: ['call', 'arg'],
+    why: 'a str method: returns a transformed copy of the str it is given',
+  })),
   { name: 'builtins.ValueError', uses: ['call', 'arg'], why: 'an exception value (message only)' },
   { name: 'builtins.KeyError', uses: ['call', 'arg'], why: 'an exception value (message only)' },
   { name: 'builtins.RuntimeError', uses: ['call', 'arg'], why: 'an exception value (message only)' },

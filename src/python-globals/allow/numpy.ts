@@ -154,6 +154,12 @@ export const NUMPY_ALLOW: readonly AllowEntry[] = [
     why: 'rebuilds a masked array; its two class arguments are checked for `new`',
     effects: { newArgs: [0, 1], resultClassArg: 0 },
   },
+  {
+    name: 'numpy.ma.core.MaskedConstant',
+    uses: ['call', 'new', 'build', 'arg'],
+    why: 'np.ma.masked: MaskedConstant.__reduce__ is (MaskedConstant, ()), and calling it returns the singleton',
+  },
+  { name: 'numpy.ma.core.mvoid', uses: ['new', 'build', 'arg'], why: 'a masked record element, rebuilt by _mareconstruct like MaskedArray' },
   { name: 'numpy.matrix', uses: ['new', 'build', 'arg'], why: 'an ndarray subclass' },
   { name: 'numpy.matrixlib.defmatrix.matrix', uses: ['new', 'build', 'arg'], why: 'an ndarray subclass' },
   { name: 'numpy.recarray', uses: ['new', 'build', 'arg'], why: 'an ndarray subclass' },
@@ -189,6 +195,25 @@ export const NUMPY_ALLOW: readonly AllowEntry[] = [
   { name: 'numpy.random._philox.Philox', uses: ['call', 'new', 'build', 'arg'], why: 'bit generator state' },
   { name: 'numpy.random._sfc64.SFC64', uses: ['call', 'new', 'build', 'arg'], why: 'bit generator state' },
   { name: 'numpy.random.bit_generator.SeedSequence', uses: ['call', 'new', 'build', 'arg'], why: 'seed state' },
+  {
+    name: 'numpy.random.bit_generator.SeedlessSeedSequence',
+    uses: ['call', 'new', 'build', 'arg'],
+    why: 'the seed state of a bit generator given a state instead of a seed',
+  },
+  {
+    // numpy/random/bit_generator.pyx, Cython's generated unpickler: checks a layout checksum, SeedSequence.__new__(type),
+    // then copies (entropy, n_children_spawned, pool, pool_size, spawn_key) into the C fields.
+    name: 'numpy.random.bit_generator.__pyx_unpickle_SeedSequence',
+    uses: ['call'],
+    why: 'Cython unpickler of SeedSequence: instantiates the class argument, which is checked for `new`, and copies the state into its fields',
+    effects: { newArgs: [0], resultClassArg: 0 },
+  },
+  {
+    name: 'numpy.random.bit_generator.__pyx_unpickle_SeedlessSeedSequence',
+    uses: ['call'],
+    why: 'Cython unpickler of SeedlessSeedSequence (no fields): instantiates the class argument, which is checked for `new`',
+    effects: { newArgs: [0], resultClassArg: 0 },
+  },
   // Protocol 4+ pickles ufuncs by their defining module's qualified name.
   ...['numpy', 'numpy.core._multiarray_umath', 'numpy._core._multiarray_umath'].flatMap((m) =>
     UFUNCS.map((u): AllowEntry => ({ name: `${m}.${u}`, uses: ['arg'], why: 'a ufunc stored as a value (elementwise math)' })),

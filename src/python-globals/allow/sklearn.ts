@@ -1,6 +1,6 @@
 /**
- * scikit-learn / joblib profile: estimators and their helper objects,
- * SciPy sparse matrices, and joblib's array wrappers.
+ * scikit-learn / joblib profile: estimators and their helper objects, and
+ * joblib's array wrappers (SciPy sparse matrices are in `scipy.ts`).
  *
  * scikit-learn estimators are plain classes whose __setstate__ (from
  * BaseEstimator) checks a version and updates __dict__; Cython helpers
@@ -35,7 +35,7 @@ export const SKLEARN_ALLOW: readonly AllowEntry[] = [
   {
     name: 'sklearn.**.{func}',
     uses: ['arg'],
-    why: 'a scikit-learn function stored as a parameter value (score functions, kernels); never called while loading',
+    why: 'a scikit-learn function stored as a parameter value (score functions, kernels): fit, predict and transform call it on the data they are given; where the estimator also passes keyword arguments from the file, the implicit-call model judges it as a call',
   },
   {
     name: 'joblib.numpy_pickle.NumpyArrayWrapper',
@@ -44,17 +44,4 @@ export const SKLEARN_ALLOW: readonly AllowEntry[] = [
   },
   { name: 'joblib.numpy_pickle_compat.NDArrayWrapper', uses: ['new', 'build', 'arg'], why: 'joblib < 0.10 array marker (the data lives in a side file)' },
   { name: 'joblib.numpy_pickle_compat.ZNDArrayWrapper', uses: ['new', 'build', 'arg'], why: 'joblib < 0.10 compressed array marker (side file)' },
-  { name: 'scipy.sparse._csr.csr_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: arrays of indices and values' },
-  { name: 'scipy.sparse._csc.csc_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: arrays of indices and values' },
-  { name: 'scipy.sparse._coo.coo_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: arrays of indices and values' },
-  { name: 'scipy.sparse._bsr.bsr_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: arrays of indices and values' },
-  { name: 'scipy.sparse._dia.dia_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: arrays of indices and values' },
-  { name: 'scipy.sparse._lil.lil_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: lists of indices and values' },
-  { name: 'scipy.sparse._dok.dok_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix: a dict of values' },
-  { name: 'scipy.sparse._csr.csr_array', uses: ['new', 'build', 'arg'], why: 'a sparse array: arrays of indices and values' },
-  { name: 'scipy.sparse._csc.csc_array', uses: ['new', 'build', 'arg'], why: 'a sparse array: arrays of indices and values' },
-  { name: 'scipy.sparse._coo.coo_array', uses: ['new', 'build', 'arg'], why: 'a sparse array: arrays of indices and values' },
-  { name: 'scipy.sparse.csr.csr_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix (SciPy < 1.8 module path)' },
-  { name: 'scipy.sparse.csc.csc_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix (SciPy < 1.8 module path)' },
-  { name: 'scipy.sparse.coo.coo_matrix', uses: ['new', 'build', 'arg'], why: 'a sparse matrix (SciPy < 1.8 module path)' },
 ];

@@ -194,8 +194,17 @@ export const TORCH_ALLOW: readonly AllowEntry[] = [
   { name: 'torch.Tensor', uses: ['new', 'build', 'arg'], why: 'weights_only accepts BUILD on tensors (set_ with storage, offset, size, stride)' },
   { name: 'torch.nn.parameter.Parameter', uses: ['new', 'call', 'build', 'arg'], why: 'weights_only accepts it: wraps a tensor' },
   { name: 'torch.nn.parameter.Buffer', uses: ['new', 'call', 'build', 'arg'], why: 'wraps a tensor' },
-  { name: 'torch.nn.parameter.UninitializedParameter', uses: ['new', 'build', 'arg'], why: 'a lazy parameter placeholder' },
-  { name: 'torch.nn.parameter.UninitializedBuffer', uses: ['new', 'build', 'arg'], why: 'a lazy buffer placeholder' },
+  {
+    name: 'torch.nn.parameter.UninitializedParameter',
+    uses: ['new', 'call', 'build', 'arg'],
+    why: 'a lazy parameter placeholder: __reduce_ex__ is (cls, (requires_grad,)), an empty tensor with a flag',
+  },
+  { name: 'torch.nn.parameter.UninitializedBuffer', uses: ['new', 'call', 'build', 'arg'], why: 'a lazy buffer placeholder (as UninitializedParameter)' },
+  {
+    name: 'torch.ScriptObject',
+    uses: ['new', 'build', 'arg'],
+    why: 'packed weights of quantized modules (LinearPackedParamsBase, CellParamsBase...): BUILD runs the C++ __setstate__ of the TorchBind class the state names, which the implicit-call model checks is one that only unpacks weights',
+  },
   { name: 'torch.storage.UntypedStorage', uses: ['arg'], why: 'a storage class named in persistent ids' },
   { name: 'torch.storage.TypedStorage', uses: ['arg'], why: 'a storage class named in persistent ids' },
   { name: 'torch.storage._LegacyStorage', uses: ['arg'], why: 'a storage class' },
@@ -209,12 +218,17 @@ export const TORCH_ALLOW: readonly AllowEntry[] = [
   ...ACTIVATIONS.map((a): AllowEntry => ({
     name: `torch.nn.functional.${a}`,
     uses: ['arg'],
-    why: 'an activation function kept as a module attribute (stored, not called while loading)',
+    why: 'an activation function kept as a module attribute: forward() calls it on tensors, which is elementwise math',
+  })),
+  ...ACTIVATIONS.map((a): AllowEntry => ({
+    name: `torch._C._nn.${a}`,
+    uses: ['arg'],
+    why: 'an activation implemented in C (F.gelu is torch._C._nn.gelu in torch 1.x), kept as TransformerEncoderLayer.activation: forward() calls it on tensors',
   })),
   ...ACTIVATIONS.map((a): AllowEntry => ({
     name: `torch.${a}`,
     uses: ['arg'],
-    why: 'an activation function kept as a module attribute (stored, not called while loading)',
+    why: 'an activation function kept as a module attribute: forward() calls it on tensors, which is elementwise math',
   })),
   // Whole modules and optimizers (torch.save(model)): NEWOBJ + BUILD of torch's own classes.
   { name: 'torch.nn.modules.**.{Class}', uses: ['new', 'build', 'arg'], why: TORCH_NN_WHY },
@@ -240,10 +254,32 @@ export const TORCH_ALLOW: readonly AllowEntry[] = [
     uses: ['new', 'build', 'arg'],
     why: 'an optimizer or LR scheduler rebuilt through the object protocol; __setstate__ restores its dicts',
   },
+  // Bound methods schedulers keep in their state (pickled as getattr(<scheduler>, name)) and the
+  // staticmethods SWALR keeps: whoever steps the scheduler calls them with floats from the state.
+  ...['torch.optim.lr_scheduler.OneCycleLR._annealing_cos', 'torch.optim.lr_scheduler.OneCycleLR._annealing_linear'].map((name): AllowEntry => ({
+    name,
+    uses: ['call', 'arg'],
+    why: 'OneCycleLR.anneal_func (torch < 2.0 stores the bound method): arithmetic on (start, end, pct); self is not used',
+  })),
+  ...['torch.optim.swa_utils.SWALR._cosine_anneal', 'torch.optim.swa_utils.SWALR._linear_anneal'].map((name): AllowEntry => ({
+    name,
+    uses: ['call', 'arg'],
+    why: 'SWALR.anneal_func, a staticmethod: arithmetic on a float',
+  })),
+  ...['_triangular_scale_fn', '_triangular2_scale_fn', '_exp_range_scale_fn'].map((m): AllowEntry => ({
+    name: `torch.optim.lr_scheduler.CyclicLR.${m}`,
+    uses: ['call', 'arg'],
+    why: 'CyclicLR scale function: arithmetic on x (and self.gamma)',
+  })),
+  ...['_lazy_load_hook', '_infer_parameters'].map((m): AllowEntry => ({
+    name: `torch.nn.modules.**.{Class}.${m}`,
+    uses: ['call', 'arg'],
+    why: "a lazy module's own hook (torch/nn/modules/lazy.py), kept as a bound method in its hook dicts: it shapes the module's parameters from the first input or from the state dict being loaded",
+  })),
   {
     name: 'torch.optim.**.{func}',
     uses: ['arg'],
-    why: 'an annealing or scaling function of a scheduler kept in its state dict (SWALR._cosine_anneal); stored, never called while loading',
+    why: "an annealing or scaling function of a scheduler kept in its state dict: stepping the scheduler calls it on numbers; called with the file's own arguments only where an entry above says so",
   },
   { name: 'torch.nn.parallel.data_parallel.DataParallel', uses: ['new', 'build', 'arg'], why: "an nn.Module wrapper (its own __setstate__ is nn.Module's)" },
   { name: 'torch.nn.utils.rnn.PackedSequence', uses: ['new', 'call', 'arg'], why: 'a named tuple of tensors (pack_padded_sequence results)' },

@@ -1,7 +1,10 @@
 /**
  * getattr as pickle writes a bound method (`getattr(obj, 'name')`, as in
- * PyTorch 1.x OneCycleLR state dicts) is accepted as a stored value; every
- * other getattr shape, and calling the result anywhere, stays malicious.
+ * PyTorch 1.x OneCycleLR state dicts) is a stored value whose identity is
+ * `Class.name` on the object's class: whoever holds it calls that method on
+ * the file's object, so only entries that say so accept it (OneCycleLR's
+ * anneal functions); every other getattr shape, and calling the result
+ * anywhere, stays malicious.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -43,20 +46,37 @@ describe('getattr(<global>, name): a dotted name as protocols 0-3 write it', () 
     );
   });
   it('calling an allowed-for-storage function is not allowed', async () => {
-    const r = await scan(pickle(GETATTR, 'ctorch.optim.swa_utils\nSWALR\n', u('_cosine_anneal'), '\x86R', 'K\x01K\x02K\x03\x87R'));
+    const r = await scan(pickle(GETATTR, 'ctorch.optim.swa_utils\nSWALR\n', u('get_lr'), '\x86R', 'K\x01K\x02K\x03\x87R'));
     assert.notEqual(r.verdict, 'clean');
   });
 });
 
+const ONE_CYCLE = 'ctorch.optim.lr_scheduler\nOneCycleLR\n)\x81'; // OneCycleLR.__new__(OneCycleLR)
+
 describe('bound-method references', () => {
-  it('getattr(<object built here>, method) stored as a value is clean, with an info finding', async () => {
-    const r = await scan(pickle(...ref('update'), '\x85')); // (bound_method,)
+  it('a documented method (OneCycleLR anneal function) stored as a value is clean, with an info finding', async () => {
+    const r = await scan(pickle(GETATTR, ONE_CYCLE, u('_annealing_cos'), '\x86R', '\x85')); // (bound_method,)
     assert.equal(r.verdict, 'clean', JSON.stringify(r.findings));
     assert.ok(rules(r).includes('pickle/bound-method'));
   });
   it('the same in a protocol-2 file written with __builtin__ is clean', async () => {
-    const r = await scan(pickle('c__builtin__\ngetattr\n', OD, u('keys'), '\x86R'));
+    const r = await scan(pickle('c__builtin__\ngetattr\n', ONE_CYCLE, u('_annealing_linear'), '\x86R'));
     assert.equal(r.verdict, 'clean', JSON.stringify(r.findings));
+  });
+  it('an undocumented method stored as a value is not clean: it is Class.method called on the file object', async () => {
+    const r = await scan(pickle(...ref('update'), '\x85'));
+    assert.equal(r.verdict, 'suspicious', JSON.stringify(r.findings));
+    assert.ok(r.findings.some((f) => f.global === 'collections.OrderedDict.update'));
+  });
+  it('a method the denylist covers is malicious even when only stored (pathlib.PosixPath.touch)', async () => {
+    const r = await scan(pickle(GETATTR, 'cpathlib\nPosixPath\n', u('/tmp/x'), '\x85R', u('touch'), '\x86R', '\x85'));
+    assert.equal(r.verdict, 'malicious', JSON.stringify(r.findings));
+  });
+  it('an attribute the object state set is what getattr returns, judged where it is called', async () => {
+    // argparse.Namespace() BUILD {'f': os.system}, then getattr(ns, 'f')('cmd')
+    const ns = ['cargparse\nNamespace\n)R', '}', u('f'), 'cposix\nsystem\n', 's', 'b'];
+    const r = await scan(pickle(GETATTR, ...ns, u('f'), '\x86R', u('id'), '\x85R'));
+    assert.equal(r.verdict, 'malicious');
   });
   it('calling the bound method is malicious', async () => {
     const r = await scan(pickle(...ref('update'), '}\x85R'));
