@@ -198,6 +198,7 @@ class LoadWalk {
     const underflow = (): LoadOutcome => this.out('broken', pos, this.marks.length > 0 ? 'unexpected MARK found' : 'unpickling stack underflow');
     const noMark = (): LoadOutcome => this.out('broken', pos, 'could not find MARK');
     const acts = (what: string): LoadOutcome => this.out('acts', pos, what);
+    const notCallable = (): LoadOutcome => this.out('broken', pos, 'calls a plain value (nothing was imported): TypeError');
     const above = (n: number): boolean => this.len - n >= this.fence;
     switch (code) {
       case Op.MARK:
@@ -295,6 +296,9 @@ class LoadWalk {
         return undefined;
       case Op.FRAME:
         return undefined;
+      case Op.NEXT_BUFFER:
+        // pickle.load raises without a `buffers` argument ("pickle stream refers to out-of-band data").
+        return this.out('broken', pos, 'out-of-band buffer without buffers');
       case Op.READONLY_BUFFER:
         return above(1) ? undefined : underflow();
       case Op.GLOBAL:
@@ -305,17 +309,20 @@ class LoadWalk {
         this.len = m;
         return this.global(arg as GlobalArg, pos, true);
       }
+      // Only an import yields something callable (anything after an import already acts): before one, the stack
+      // holds plain values (numbers, strings, containers, what persistent_load returns) and the call raises TypeError.
       case Op.REDUCE:
       case Op.NEWOBJ:
-        return above(2) ? acts(code === Op.REDUCE ? 'REDUCE calls' : 'NEWOBJ instantiates') : underflow();
+        return above(2) ? notCallable() : underflow();
       case Op.NEWOBJ_EX:
-        return above(3) ? acts('NEWOBJ_EX instantiates') : underflow();
+        return above(3) ? notCallable() : underflow();
       case Op.OBJ: {
         const m = this.marker();
         if (m < 0) return noMark();
-        return this.len - m >= 1 ? acts('OBJ instantiates') : underflow();
+        return this.len - m >= 1 ? notCallable() : underflow();
       }
       case Op.STACK_GLOBAL:
+        // Imports by two strings from the stack, which this walk does not track: assume the worst.
         return above(2) ? acts('STACK_GLOBAL imports') : underflow();
       case Op.EXT1:
       case Op.EXT2:
@@ -323,12 +330,15 @@ class LoadWalk {
         // copyreg's extension registry is empty unless the loading process fills it: pickle.load raises here
         // ("unregistered extension code"). Shift_JIS text starts with EXT1 (0x82, hiragana) and EXT2 (0x83, katakana).
         return this.out('broken', pos, 'unregistered extension code');
+      // pickle.load raises without a persistent_load hook; torch's hooks return storages. Either way no code of
+      // the stream's choosing runs: assume a value comes back and go on.
       case Op.PERSID:
-        return acts('PERSID calls persistent_load');
+        this.len++;
+        return undefined;
       case Op.BINPERSID:
-        return above(1) ? acts('BINPERSID calls persistent_load') : underflow();
+        return above(1) ? undefined : underflow();
       default:
-        // Constants, EMPTY_*, NEXT_BUFFER: one more value.
+        // Constants, EMPTY_*: one more value.
         this.len++;
         if (code === Op.EMPTY_DICT || code === Op.EMPTY_LIST || code === Op.EMPTY_TUPLE) this.structural++;
         return undefined;
