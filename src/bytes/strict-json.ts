@@ -429,7 +429,8 @@ class Parser {
         const lone = this.o.python === true;
         if (hi >= 0xdc00 && hi <= 0xdfff) return lone ? String.fromCharCode(hi) : this.fail('lone trailing surrogate in \\u escape');
         if (hi < 0xd800 || hi > 0xdbff) return String.fromCharCode(hi);
-        if (this.u[this.pos] !== 0x5c || this.u[this.pos + 1] !== 0x75) return lone ? String.fromCharCode(hi) : this.fail('lone leading surrogate in \\u escape');
+        if (this.u[this.pos] !== 0x5c || this.u[this.pos + 1] !== 0x75)
+          return lone ? String.fromCharCode(hi) : this.fail('lone leading surrogate in \\u escape');
         const save = this.pos;
         this.pos += 2;
         const lo = this.hex4();

@@ -9,12 +9,7 @@
  */
 
 // The safetensors dtype names, sizes and writer ranks live in the one table the scanner reads too.
-export {
-  SAFETENSORS_DTYPE_RANK,
-  SAFETENSORS_DTYPE_SIZE,
-  isSafetensorsDtype,
-  type SafetensorsDtype,
-} from '../formats/safetensors/dtypes.js';
+export { SAFETENSORS_DTYPE_RANK, SAFETENSORS_DTYPE_SIZE, isSafetensorsDtype, type SafetensorsDtype } from '../formats/safetensors/dtypes.js';
 import type { SafetensorsDtype } from '../formats/safetensors/dtypes.js';
 
 export type DtypeKind = 'float' | 'float8' | 'int' | 'uint' | 'bool' | 'complex' | 'quantized' | 'bits';

@@ -75,6 +75,8 @@ const LINE_ARGS: ReadonlySet<string> = new Set([
 /** One component of a module path or attribute name as Python spells identifiers (PEP 3131, without NFKC). */
 const IDENTIFIER = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 let denylistPolicy: Policy | undefined;
 
 /** Whether importing `full` (`module.name`) is itself on the denylist (`antigravity`, `os.system`). */
@@ -180,6 +182,10 @@ class LoadWalk {
     // INST looks for its MARK before reading its lines.
     if (code === Op.INST && this.marks.length === 0) return this.out('broken', pos, 'INST: could not find MARK');
     if (e.code === 'E_TRUNCATED') {
+      if (code === Op.GLOBAL || code === Op.INST) {
+        const g = this.lastLineGlobal(pos);
+        if (g !== undefined) return this.global(g, pos, false) ?? this.out('broken', pos, 'the name line ends without a newline');
+      }
       const binary = this.ops === 0 && info !== undefined && !LINE_ARGS.has(info.arg);
       return this.out('cut', pos, e.message, binary);
     }
@@ -191,6 +197,23 @@ class LoadWalk {
       return this.out('cut', pos, e.message);
     }
     return this.out('broken', pos, e.message);
+  }
+
+  /**
+   * A GLOBAL or INST whose name line is the last line, without a newline: CPython
+   * reads it anyway (dropping its last character as if it were the newline) and
+   * imports the module before the attribute lookup fails. Undefined when the
+   * module line itself is unfinished or the name too short to be read.
+   */
+  private lastLineGlobal(pos: number): GlobalArg | undefined {
+    const rest = this.src.read(pos + 1, Math.min(LINE_PREFIX, this.end - pos - 1));
+    const nl = rest.indexOf(0x0a);
+    if (nl < 0 || rest.length - nl - 1 < 2 || rest.indexOf(0x0a, nl + 1) >= 0) return undefined;
+    try {
+      return { module: utf8.decode(rest.subarray(0, nl)), name: utf8.decode(rest.subarray(nl + 1, rest.length - 1)), validUtf8: true };
+    } catch {
+      return undefined;
+    }
   }
 
   /** Applies one opcode to the stack model; returns the outcome when the walk ends here. */

@@ -228,4 +228,3 @@ function checkLayout(tensors: TensorEntry[], bufferStart: number, bufferSize: nu
     });
   }
 }
-

@@ -18,8 +18,7 @@ export const MAX_HEADER_BYTES = 100_000_000;
 
 /** The 8-byte length and the header bytes, or the first way they break the format. */
 export type HeaderBytes =
-  | { ok: true; length: number; json: Uint8Array }
-  | { ok: false; code: 'E_TRUNCATED' | 'E_LIMIT' | 'E_MALFORMED'; message: string; offset: number };
+  { ok: true; length: number; json: Uint8Array } | { ok: false; code: 'E_TRUNCATED' | 'E_LIMIT' | 'E_MALFORMED'; message: string; offset: number };
 
 /** Reads the header length and the header (only those bytes); `cap` is the largest header accepted. */
 export function headerBytes(src: ByteSource, cap = MAX_HEADER_BYTES): HeaderBytes {
@@ -33,7 +32,8 @@ export function headerBytes(src: ByteSource, cap = MAX_HEADER_BYTES): HeaderByte
     return { ok: false, code: 'E_TRUNCATED', message: `header length ${length} runs past the end of the file (${src.size} bytes)`, offset: 0 };
   }
   const json = src.read(8, length);
-  if (json[0] !== 0x7b) return { ok: false, code: 'E_MALFORMED', message: "header does not start with '{' (the crate rejects it as InvalidHeaderStart)", offset: 8 };
+  if (json[0] !== 0x7b)
+    return { ok: false, code: 'E_MALFORMED', message: "header does not start with '{' (the crate rejects it as InvalidHeaderStart)", offset: 8 };
   return { ok: true, length, json };
 }
 

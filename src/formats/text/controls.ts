@@ -5,7 +5,7 @@
  * form feed and carriage return, and logs carry ESC (ANSI colours,
  * `\x1b[32m`); binary data carries the rest densely (lengths, counts,
  * zero padding). A stray control byte in a long text (a log with a bell or
- * a backspace) is tolerated, a few per kibibyte at most.
+ * a backspace) is tolerated, one in 256 bytes at most.
  */
 
 /** 1 for bytes text never carries except as a stray; 0 for the rest. */
@@ -20,7 +20,7 @@ const DISALLOWED: Uint8Array = (() => {
 /** Texts shorter than this may hold no stray control at all: a cut binary header looks like short text. */
 const MIN_BYTES_FOR_STRAYS = 64;
 /** Stray control bytes tolerated per this many bytes (one more than the quotient). */
-const BYTES_PER_STRAY = 1024;
+const BYTES_PER_STRAY = 256;
 
 /** Stray control bytes a text of `n` bytes may hold. */
 export function strayBudget(n: number): number {

@@ -112,8 +112,10 @@ function decode(c: Candidate, bytes: Uint8Array, complete: boolean): string | un
 }
 
 export interface LegacyScore {
-  /** 0..1: letters of the script, one case pattern per word, its common letters. */
+  /** Whether the text reads as writing in the script (0..1, plus a bonus for double-byte sets): letters of the script, one case pattern per word, its common letters. */
   score: number;
+  /** `score` with the signals that only tell look-alike code pages apart (for choosing among candidates that pass). */
+  rank: number;
   /** Non-ASCII characters that are letters or typography, over all non-ASCII characters. */
   texty: number;
   nonAscii: number;
@@ -147,20 +149,21 @@ export function scoreDecoded(c: Candidate, text: string): LegacyScore | undefine
       texty++;
     }
   }
-  if (nonAscii === 0) return { score: 1, texty: 1, nonAscii };
+  if (nonAscii === 0) return { score: 1, rank: 1, texty: 1, nonAscii };
   const coherence = c.multibyte ? 1 : caseCoherence(text);
   const scriptShare = letters === 0 ? 0 : script / letters;
   const commonShare = letters === 0 ? 0 : Math.min(1, common / letters / c.expected);
   let score = coherence * (0.6 * scriptShare + 0.4 * commonShare);
   // A double-byte set's lead/trail rules reject most text in other encodings: decoding at all is evidence.
   if (c.multibyte && scriptShare >= 0.8) score += MULTIBYTE_BONUS;
-  // Cyrillic and Greek prose mixes capitals and small letters; a caseless script read in their layout (Hebrew in
-  // windows-1251 or KOI8-R) comes out in one case only.
-  if (CASED_NON_LATIN.test(c.script.source) && script >= MIN_LETTERS_FOR_CASE && (upper === 0 || upper === letters)) score *= 0.5;
-  // Latin code pages put accents inside mostly-ASCII words; text whose letters are nearly all high bytes is another script.
-  if (c.script.source.includes('Latin') && letters > asciiLetters) score *= 0.5;
   if (letters === 0) score = texty === nonAscii ? 0.6 : 0; // typography only: smart quotes in English text
-  return { score, texty: texty / nonAscii, nonAscii };
+  let rank = score;
+  // Cyrillic and Greek prose mixes capitals and small letters; a caseless script read in their layout (Hebrew in
+  // windows-1251 or KOI8-R) comes out in one case only. (Ranking only: label files are often all lower case.)
+  if (CASED_NON_LATIN.test(c.script.source) && script >= MIN_LETTERS_FOR_CASE && (upper === 0 || upper === letters)) rank *= 0.5;
+  // Latin code pages put accents inside mostly-ASCII words; text whose letters are nearly all high bytes is another script.
+  if (c.script.source.includes('Latin') && letters > asciiLetters) rank *= 0.3;
+  return { score, rank, texty: texty / nonAscii, nonAscii };
 }
 
 /** Share of words (with a non-ASCII letter) in one case pattern: lower, UPPER or Capitalised. */
@@ -169,7 +172,7 @@ function caseCoherence(text: string): number {
   let coherent = 0;
   for (const m of text.matchAll(/[\p{L}\p{M}]{2,}/gu)) {
     const w = m[0];
-    if (!/[^\x00-\x7f]/.test(w)) continue;
+    if (!/[^\p{ASCII}]/u.test(w)) continue;
     words++;
     const lower = w.toLowerCase();
     const upper = w.toUpperCase();
@@ -180,6 +183,7 @@ function caseCoherence(text: string): number {
 
 export interface LegacyGuess {
   encoding: LegacyEncoding;
+  /** The candidate's rank (see `LegacyScore`). */
   score: number;
 }
 
@@ -196,7 +200,7 @@ export function guessLegacy(bytes: Uint8Array, complete: boolean): LegacyGuess |
     const s = scoreDecoded(c, text);
     if (s === undefined || s.nonAscii === 0 || s.texty < MIN_TEXTY || s.score < MIN_SCORE) continue;
     if (bytes.length < SHORT_INPUT && s.nonAscii < MIN_NON_ASCII_SHORT) continue;
-    if (best === undefined || s.score > best.score) best = { encoding: c.encoding, score: s.score };
+    if (best === undefined || s.rank > best.score) best = { encoding: c.encoding, score: s.rank };
   }
   return best;
 }

@@ -93,12 +93,27 @@ function polyglot(): Uint8Array {
   const command = 'touch /tmp/modelguard-marker; echo polyglot';
   assert.equal(module.length, 0x20);
   const payload: number[] = [
-    0x55, module.length, ...enc.encode(module),
-    0x55, name.length, ...enc.encode(name),
-    0x71, 0xc2, 0x88, // BINPUT 194, NEWTRUE
-    0x30, 0x30, // POP, POP
-    0x68, 0xc2, 0x93, // BINGET 194, STACK_GLOBAL
-    0x28, 0x55, command.length, ...enc.encode(command), 0x74, 0x52, 0x2e, // MARK, SHORT_BINSTRING, TUPLE, REDUCE, STOP
+    0x55,
+    module.length,
+    ...enc.encode(module),
+    0x55,
+    name.length,
+    ...enc.encode(name),
+    0x71,
+    0xc2,
+    0x88, // BINPUT 194, NEWTRUE
+    0x30,
+    0x30, // POP, POP
+    0x68,
+    0xc2,
+    0x93, // BINGET 194, STACK_GLOBAL
+    0x28,
+    0x55,
+    command.length,
+    ...enc.encode(command),
+    0x74,
+    0x52,
+    0x2e, // MARK, SHORT_BINSTRING, TUPLE, REDUCE, STOP
   ];
   const length = 0x80 | (0x04 << 8) | (0x47 << 16);
   const key = new Uint8Array([0x41, ...payload]);
