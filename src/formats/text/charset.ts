@@ -30,6 +30,8 @@ const UTF16_SAMPLE = 1024;
 /** UTF-16 without a BOM or zero bytes: at least this long, this share of its letters in one script. */
 const MIN_WIDE_BYTES = 16;
 const MIN_WIDE_SCRIPT_SHARE = 0.9;
+/** Share of code units with a zero on the other side (a CJK character such as U+4E00) such text may have. */
+const WIDE_OTHER_SIDE_ZEROS = 0.05;
 /** Share of code units whose high byte is zero (ASCII in UTF-16) that marks UTF-16 without a BOM. */
 const UTF16_ZERO_SHARE = 0.4;
 
@@ -48,23 +50,34 @@ export function classifyText(bytes: Uint8Array, complete: boolean): TextKind | u
   if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) return utf8Kind(bytes.subarray(3), complete, true);
   if (b0 === 0xff && b1 === 0xfe) return utf16Kind(bytes.subarray(2), 'utf-16le', complete, true);
   if (b0 === 0xfe && b1 === 0xff) return utf16Kind(bytes.subarray(2), 'utf-16be', complete, true);
-  const wide = utf16Order(bytes);
+  const zeros = zeroParity(bytes);
+  const wide = utf16Order(zeros);
   if (wide !== undefined) return utf16Kind(bytes, wide, complete, false);
-  return utf8Kind(bytes, complete, false) ?? wideWithoutZeros(bytes, complete);
+  const narrow = utf8Kind(bytes, complete, false);
+  if (narrow !== undefined) return narrow;
+  // CJK in UTF-16 without a BOM: zero bytes (line breaks, ASCII) on one side only. Binary has them on both.
+  if (zeros.odd > 0 && zeros.even <= zeros.units * WIDE_OTHER_SIDE_ZEROS) return wideWithoutZeros(bytes, 'utf-16le', complete);
+  if (zeros.even > 0 && zeros.odd <= zeros.units * WIDE_OTHER_SIDE_ZEROS) return wideWithoutZeros(bytes, 'utf-16be', complete);
+  return undefined;
 }
 
 /**
  * UTF-16 without a BOM whose characters are nearly all outside ASCII (Chinese, Japanese,
  * Korean): no zero-byte pattern, so it must decode to letters of one script with line breaks.
  */
-function wideWithoutZeros(bytes: Uint8Array, complete: boolean): TextKind | undefined {
-  if (bytes.length < MIN_WIDE_BYTES) return undefined;
-  for (const order of ['utf-16le', 'utf-16be'] as const) {
-    const text = decodeUtf16(bytes, order, complete);
-    if (text === undefined || !text.includes('\n') || !utf16TextOk(text)) continue;
-    if (oneScriptShare(text) >= MIN_WIDE_SCRIPT_SHARE) return { encoding: order, bom: false, ansi: false };
+function wideWithoutZeros(bytes: Uint8Array, order: 'utf-16le' | 'utf-16be', complete: boolean): TextKind | undefined {
+  if (bytes.length < MIN_WIDE_BYTES || (complete && bytes.length % 2 !== 0) || !hasWideNewline(bytes, order)) return undefined;
+  const text = decodeUtf16(bytes, order, complete);
+  if (text === undefined || !utf16TextOk(text) || oneScriptShare(text) < MIN_WIDE_SCRIPT_SHARE) return undefined;
+  return { encoding: order, bom: false, ansi: false };
+}
+
+/** Whether `bytes` holds U+000A as a UTF-16 code unit of the given order. */
+function hasWideNewline(bytes: Uint8Array, order: 'utf-16le' | 'utf-16be'): boolean {
+  for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) {
+    if (order === 'utf-16le' ? i % 2 === 0 && bytes[i + 1] === 0 : i % 2 === 1 && bytes[i - 1] === 0) return true;
   }
-  return undefined;
+  return false;
 }
 
 /** Share of the letters of `text` that belong to its most frequent script (Han with kana counted as one). */
@@ -125,19 +138,29 @@ function incompleteUtf8Tail(b: Uint8Array): number {
   return 0;
 }
 
-/** UTF-16 without a BOM: most high bytes of code units zero on one side, almost none on the other. */
-function utf16Order(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+/** Zero bytes at even and odd offsets of the first `UTF16_SAMPLE` bytes. */
+interface ZeroParity {
+  even: number;
+  odd: number;
+  units: number;
+}
+
+function zeroParity(bytes: Uint8Array): ZeroParity {
   const n = Math.min(bytes.length, UTF16_SAMPLE) & ~1;
-  if (n < 4) return undefined;
-  let evenZeros = 0;
-  let oddZeros = 0;
+  let even = 0;
+  let odd = 0;
   for (let i = 0; i < n; i += 2) {
-    if (bytes[i] === 0) evenZeros++;
-    if (bytes[i + 1] === 0) oddZeros++;
+    if (bytes[i] === 0) even++;
+    if (bytes[i + 1] === 0) odd++;
   }
-  const units = n / 2;
-  if (oddZeros >= units * UTF16_ZERO_SHARE && evenZeros <= units * 0.02) return 'utf-16le';
-  if (evenZeros >= units * UTF16_ZERO_SHARE && oddZeros <= units * 0.02) return 'utf-16be';
+  return { even, odd, units: n / 2 };
+}
+
+/** UTF-16 without a BOM: most high bytes of code units zero on one side, almost none on the other. */
+function utf16Order(z: ZeroParity): 'utf-16le' | 'utf-16be' | undefined {
+  if (z.units < 2) return undefined;
+  if (z.odd >= z.units * UTF16_ZERO_SHARE && z.even <= z.units * 0.02) return 'utf-16le';
+  if (z.even >= z.units * UTF16_ZERO_SHARE && z.odd <= z.units * 0.02) return 'utf-16be';
   return undefined;
 }
 
