@@ -1,11 +1,13 @@
 /**
  * Is this a pickle? Decides from the first bytes without trusting the name.
  *
- * Protocol 2+ pickles start with PROTO and a version byte. Protocol 0/1
- * pickles have no magic: we decode opcodes from the head and claim the
- * input only if they decode cleanly up to a STOP, or for long enough that a
- * text file is ruled out. A false negative is not a hole: unrecognised
- * input is `unscannable`, never `clean`.
+ * Protocol 2+ pickles start with PROTO, a version byte and an opcode.
+ * Protocol 0/1 pickles have no magic: the head is walked as `pickle.load`
+ * would walk it (`load-outcome.ts`) and claimed when the load acts,
+ * completes a pickle, or goes on long enough that a text file is ruled
+ * out. A false negative is not a hole: binary that no format claims is
+ * `unscannable`, and text is judged again by `textAsPickle` over the whole
+ * file before it is called text.
  */
 import { BufferSource, type ByteSource } from '../../bytes/source.js';
 import { OPCODES, Op } from './opcodes.js';
