@@ -113,6 +113,10 @@ function lineHasNonName(src: ByteSource, pos: number, end: number): boolean {
 
 /** Walks the stream from `start` as `pickle.load` would, and says how it ends. */
 export function pickleLoadOutcome(src: ByteSource, start: number, end: number): LoadOutcome {
+  // Most text starts with a byte that is no opcode (`#`, `{`, a letter pickle does not use): answer without a reader.
+  if (start < end && OPCODES[src.read(start, 1)[0] ?? 0] === undefined) {
+    return { end: 'broken', ops: 0, structural: 0, imported: false, cutInBinaryArg: false, at: start, why: 'the first byte is not an opcode' };
+  }
   return new LoadWalk(src, start, end).run();
 }
 

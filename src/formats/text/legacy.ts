@@ -121,6 +121,53 @@ export interface LegacyScore {
   nonAscii: number;
 }
 
+const LETTER_FLAG = 1;
+const SCRIPT_FLAG = 2;
+const COMMON_FLAG = 4;
+const TYPO_FLAG = 8;
+const UPPER_FLAG = 16;
+const LOWER_FLAG = 32;
+const BAD_FLAG = 64;
+
+/** Per candidate, what each non-ASCII character is (classified once: text repeats its characters). */
+const classes = new Map<LegacyEncoding, Map<number, number>>();
+
+function classOf(c: Candidate, cp: number): number {
+  let table = classes.get(c.encoding);
+  if (table === undefined) {
+    table = new Map();
+    classes.set(c.encoding, table);
+  }
+  let f = table.get(cp);
+  if (f !== undefined) return f;
+  const ch = String.fromCodePoint(cp);
+  f = 0;
+  // C1 controls (bytes a code page leaves undefined) and replacement characters: not text in this encoding.
+  if (cp <= 0x9f || cp === 0xfffd) f = BAD_FLAG;
+  else if (LETTER.test(ch)) {
+    f = LETTER_FLAG;
+    if (c.script.test(ch)) f |= SCRIPT_FLAG;
+    if (c.common.includes(ch.toLowerCase())) f |= COMMON_FLAG;
+    if (ch !== ch.toLowerCase()) f |= UPPER_FLAG;
+    if (ch !== ch.toUpperCase()) f |= LOWER_FLAG;
+  } else if (TYPOGRAPHY.has(ch)) f = TYPO_FLAG;
+  if (table.size < MAX_CLASSIFIED) table.set(cp, f);
+  return f;
+}
+
+/** Distinct characters remembered per candidate (CWE-400). */
+const MAX_CLASSIFIED = 65536;
+
+/** Case pattern of the word being read (letters only): one case, or Capitalised, is coherent. */
+interface Word {
+  length: number;
+  high: boolean;
+  upper: number;
+  lower: number;
+  firstLower: boolean;
+  laterUpper: boolean;
+}
+
 /** How much `text` (decoded with `c`) looks like writing in `c`'s script. */
 export function scoreDecoded(c: Candidate, text: string): LegacyScore | undefined {
   let nonAscii = 0;
@@ -130,27 +177,62 @@ export function scoreDecoded(c: Candidate, text: string): LegacyScore | undefine
   let letters = 0;
   let asciiLetters = 0;
   let upper = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) as number;
+  let words = 0;
+  let coherent = 0;
+  const w: Word = { length: 0, high: false, upper: 0, lower: 0, firstLower: false, laterUpper: false };
+  const endWord = (): void => {
+    if (w.length >= 2 && w.high) {
+      words++;
+      if (w.upper === 0 || w.lower === 0 || (!w.firstLower && !w.laterUpper)) coherent++;
+    }
+    w.length = 0;
+    w.high = false;
+    w.upper = 0;
+    w.lower = 0;
+    w.firstLower = false;
+    w.laterUpper = false;
+  };
+  const letter = (isUpper: boolean, isLower: boolean, high: boolean): void => {
+    if (w.length === 0) w.firstLower = isLower;
+    else if (isUpper) w.laterUpper = true;
+    if (isUpper) w.upper++;
+    if (isLower) w.lower++;
+    if (high) w.high = true;
+    w.length++;
+  };
+  for (let i = 0; i < text.length; i++) {
+    let cp = text.charCodeAt(i);
     if (cp < 0x80) {
-      if ((cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a)) asciiLetters++;
+      const isUpper = cp >= 0x41 && cp <= 0x5a;
+      const isLower = cp >= 0x61 && cp <= 0x7a;
+      if (isUpper || isLower) {
+        asciiLetters++;
+        letter(isUpper, isLower, false);
+      } else endWord();
       continue;
     }
-    // C1 controls (bytes a code page leaves undefined) and replacement characters: not text in this encoding.
-    if (cp <= 0x9f || cp === 0xfffd) return undefined;
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < text.length) {
+      cp = text.codePointAt(i) as number;
+      if (cp > 0xffff) i++;
+    }
+    const f = classOf(c, cp);
+    if (f === BAD_FLAG) return undefined;
     nonAscii++;
-    if (LETTER.test(ch)) {
+    if ((f & LETTER_FLAG) !== 0) {
       letters++;
-      if (ch !== ch.toLowerCase()) upper++;
       texty++;
-      if (c.script.test(ch)) script++;
-      if (c.common.includes(ch.toLowerCase())) common++;
-    } else if (TYPOGRAPHY.has(ch)) {
-      texty++;
+      if ((f & SCRIPT_FLAG) !== 0) script++;
+      if ((f & COMMON_FLAG) !== 0) common++;
+      if ((f & UPPER_FLAG) !== 0) upper++;
+      letter((f & UPPER_FLAG) !== 0, (f & LOWER_FLAG) !== 0, true);
+    } else {
+      if ((f & TYPO_FLAG) !== 0) texty++;
+      endWord();
     }
   }
+  endWord();
   if (nonAscii === 0) return { score: 1, rank: 1, texty: 1, nonAscii };
-  const coherence = c.multibyte ? 1 : caseCoherence(text);
+  const coherence = c.multibyte || words === 0 ? 1 : coherent / words;
   const scriptShare = letters === 0 ? 0 : script / letters;
   const commonShare = letters === 0 ? 0 : Math.min(1, common / letters / c.expected);
   let score = coherence * (0.6 * scriptShare + 0.4 * commonShare);
@@ -164,21 +246,6 @@ export function scoreDecoded(c: Candidate, text: string): LegacyScore | undefine
   // Latin code pages put accents inside mostly-ASCII words; text whose letters are nearly all high bytes is another script.
   if (c.script.source.includes('Latin') && letters > asciiLetters) rank *= 0.3;
   return { score, rank, texty: texty / nonAscii, nonAscii };
-}
-
-/** Share of words (with a non-ASCII letter) in one case pattern: lower, UPPER or Capitalised. */
-function caseCoherence(text: string): number {
-  let words = 0;
-  let coherent = 0;
-  for (const m of text.matchAll(/[\p{L}\p{M}]{2,}/gu)) {
-    const w = m[0];
-    if (!/[^\p{ASCII}]/u.test(w)) continue;
-    words++;
-    const lower = w.toLowerCase();
-    const upper = w.toUpperCase();
-    if (w === lower || w === upper || (w.slice(0, 1) === upper.slice(0, 1) && w.slice(1) === lower.slice(1))) coherent++;
-  }
-  return words === 0 ? 1 : coherent / words;
 }
 
 export interface LegacyGuess {
