@@ -49,6 +49,8 @@ export interface LoadOutcome {
   imported: boolean;
   /** `cut` inside the first opcode, whose argument is binary (`GGUF` read as BINFLOAT). */
   cutInBinaryArg: boolean;
+  /** `cut` inside an opcode's argument (`cpu`: a GLOBAL's module line), not between two opcodes (`(`). */
+  cutInArg: boolean;
   /** Offset where the walk ended. */
   at: number;
   /** Why it ended, for messages. */
@@ -115,7 +117,7 @@ function lineHasNonName(src: ByteSource, pos: number, end: number): boolean {
 export function pickleLoadOutcome(src: ByteSource, start: number, end: number): LoadOutcome {
   // Most text starts with a byte that is no opcode (`#`, `{`, a letter pickle does not use): answer without a reader.
   if (start < end && OPCODES[src.read(start, 1)[0] ?? 0] === undefined) {
-    return { end: 'broken', ops: 0, structural: 0, imported: false, cutInBinaryArg: false, at: start, why: 'the first byte is not an opcode' };
+    return { end: 'broken', ops: 0, structural: 0, imported: false, cutInBinaryArg: false, cutInArg: false, at: start, why: 'the first byte is not an opcode' };
   }
   return new LoadWalk(src, start, end).run();
 }
@@ -132,6 +134,7 @@ class LoadWalk {
   private structural = 0;
   private imported = false;
   private stops = 0;
+  private cutInArg = false;
 
   constructor(src: ByteSource, start: number, end: number) {
     this.src = src;
@@ -142,7 +145,7 @@ class LoadWalk {
   private out(end: LoadEnd, at: number, why: string, cutInBinaryArg = false): LoadOutcome {
     // A complete pickle earlier in the stream is what a first `pickle.load` returns.
     const e = end !== 'acts' && this.stops > 0 ? 'stop' : end;
-    return { end: e, ops: this.ops, structural: this.structural, imported: this.imported && e !== 'acts', cutInBinaryArg, at, why };
+    return { end: e, ops: this.ops, structural: this.structural, imported: this.imported && e !== 'acts', cutInBinaryArg, cutInArg: this.cutInArg, at, why };
   }
 
   private get fence(): number {
@@ -188,9 +191,12 @@ class LoadWalk {
     if (e.code === 'E_TRUNCATED') {
       if (code === Op.GLOBAL || code === Op.INST) {
         const g = this.lastLineGlobal(pos);
-        if (g !== undefined) return this.global(g, pos, false) ?? this.out('broken', pos, 'the name line ends without a newline');
+        this.cutInArg = true;
+        // A cut pickle all the same: the import happens, then the load runs out of bytes.
+        if (g !== undefined) return this.global(g, pos, false) ?? this.out('cut', pos, 'the name line ends without a newline');
       }
       const binary = this.ops === 0 && info !== undefined && !LINE_ARGS.has(info.arg);
+      this.cutInArg = true;
       return this.out('cut', pos, e.message, binary);
     }
     if (e.code === 'E_LIMIT') {

@@ -35,13 +35,16 @@ defineRules([
 ]);
 
 /**
- * `GGUF` or `BZh9` cut to a few bytes is printable, but its first byte read
- * as a pickle opcode wants a binary argument the file does not have: a
- * binary header cut short, not text (`cpu\n`, `hello` and `cat` are text).
+ * A few bytes without a final newline that end where a pickle prefix would:
+ * `GGUF` or `BZh9` cut short (their first byte, read as an opcode, wants a
+ * binary argument the file lacks), or `(` (a MARK and nothing after it) are
+ * a binary header or a pickle cut short, not text. `cpu\n`, `cpu`, `hello`,
+ * `ab` are text: the load fails, or runs out inside a line.
  */
-function cutBinaryHeader(bytes: Uint8Array): boolean {
+function cutHeader(bytes: Uint8Array): boolean {
   if (bytes.length > MAX_CUT_HEADER || bytes.at(-1) === 0x0a) return false;
-  return textAsPickle(new BufferSource(bytes), true).outcome.cutInBinaryArg;
+  const o = textAsPickle(new BufferSource(bytes), true).outcome;
+  return o.end === 'cut' && (o.cutInBinaryArg || (!o.cutInArg && o.ops >= 1));
 }
 
 export const textFormat: FormatScanner = {
@@ -51,7 +54,7 @@ export const textFormat: FormatScanner = {
   sniff(probe: Probe): boolean {
     const complete = probe.head.length >= probe.size;
     if (classifyText(probe.head, complete) === undefined) return false;
-    return !(complete && cutBinaryHeader(probe.head));
+    return !(complete && cutHeader(probe.head));
   },
   scan(src: ByteSource, ctx: ScanContext): Promise<void> {
     const head = src.read(0, Math.min(src.size, 4096));

@@ -84,7 +84,7 @@ describe('pickle.load walk, case by case', () => {
     ['a module imported for a name no attribute has', 'cbuiltins\neval this\n', { end: 'broken', imported: true }],
     ['a module whose import is denied, with a name no attribute has', 'cantigravity\nx y\n', { end: 'acts' }],
     ['a denied import on the last line without a newline (CPython still reads it)', 'cantigravity\nxy', { end: 'acts' }],
-    ['an import on the last line without a newline', 'cat\ndog', { end: 'broken', imported: true }],
+    ['an import on the last line without a newline (a cut stream)', 'cat\ndog', { end: 'cut', imported: true, ops: 0 }],
     ['an import, then anything', 'cfoo\nbar\np0\n', { end: 'acts' }],
     ['an APPEND on an imported list', "csys\npath\nS'/tmp'\na", { end: 'acts' }],
     ['a payload behind harmless opcodes', `${'N'.repeat(5000)}cos\nsystem\n(S'id'\ntR.`, { end: 'acts' }],
