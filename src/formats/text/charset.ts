@@ -128,7 +128,7 @@ export function validUtf8(bytes: Uint8Array, complete: boolean): boolean {
 }
 
 /** Bytes at the end of `b` that start a UTF-8 sequence without finishing it (0 to 3). */
-function incompleteUtf8Tail(b: Uint8Array): number {
+export function incompleteUtf8Tail(b: Uint8Array): number {
   for (let k = 1; k <= Math.min(3, b.length); k++) {
     const c = b[b.length - k] as number;
     if ((c & 0xc0) === 0x80) continue; // continuation byte: look further back

@@ -50,3 +50,20 @@ export function hasAnsiEscape(bytes: Uint8Array): boolean {
   }
   return false;
 }
+
+/**
+ * Whether every `block`-byte block of `bytes` stays within the stray budget
+ * of a block that size: a binary stretch inside a long text is not diluted
+ * by the text around it. One pass, no copies (it runs over whole files).
+ */
+export function strayControlsPerBlock(bytes: Uint8Array, block: number): boolean {
+  const budget = strayBudget(block);
+  for (let start = 0; start < bytes.length; start += block) {
+    const end = Math.min(bytes.length, start + block);
+    let strays = 0;
+    for (let i = start; i < end; i++) {
+      if (DISALLOWED[bytes[i] as number] === 1 && ++strays > budget) return false;
+    }
+  }
+  return true;
+}
