@@ -9,6 +9,11 @@
  * suspicious or malicious; benign → clean, except TorchScript archives
  * (exactly the torchscript/code finding, suspicious) and checkpoints that
  * pickle a user-defined class (suspicious, naming the class).
+ *
+ * Then, separately, the public benign repository set (test/fixtures/
+ * benign-repos, written by scripts/benign/generate.py): every file and every
+ * folder (each top-level repository, and each model folder the scan
+ * summarises) must be clean.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,7 +22,11 @@ import { scanPaths } from '../dist/scan/directory.js';
 import { evalBreadth } from './eval-breadth.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const corpus = resolve(process.env.MODELGUARD_CORPUS ?? process.argv[2] ?? join(here, '..', '..', 'shared', 'corpus'));
+// The shared corpus sits beside the checkout (../shared), or beside the folder of worktrees (../../shared).
+const defaultCorpus = [join(here, '..', '..', 'shared', 'corpus'), join(here, '..', '..', '..', 'shared', 'corpus')].find((d) =>
+  existsSync(join(d, 'manifest.jsonl')),
+);
+const corpus = resolve(process.env.MODELGUARD_CORPUS ?? process.argv[2] ?? defaultCorpus ?? join(here, '..', '..', 'shared', 'corpus'));
 const manifestPath = join(corpus, 'manifest.jsonl');
 if (!existsSync(manifestPath)) {
   console.error(`eval: no corpus at ${corpus} (set MODELGUARD_CORPUS or pass a path)`);
@@ -98,5 +107,53 @@ if (failures.length > 0) {
 }
 const passed = rows.length - failures.length;
 console.log(`\neval: ${passed}/${rows.length} files meet their bar; scanned in ${report.summary.durationMs} ms`);
+
+const benign = await benignRepos(join(here, '..', 'test', 'fixtures', 'benign-repos'));
 const breadthMisses = await evalBreadth(join(here, '..'));
-process.exit(failures.length === 0 && breadthMisses === 0 ? 0 : 1);
+process.exit(failures.length === 0 && benign && breadthMisses === 0 ? 0 : 1);
+
+/** The public benign repository set: every file and every folder clean. Returns whether it holds. */
+async function benignRepos(dir) {
+  if (!existsSync(dir)) {
+    console.log(`\nbenign repositories: none at ${dir} (run /usr/bin/python3 scripts/benign/generate.py)`);
+    return false;
+  }
+  const r = await scanPaths([dir], {});
+  const repos = new Map();
+  const misses = [];
+  for (const f of r.files) {
+    const repo = f.path.split('/')[0];
+    const t = repos.get(repo) ?? { files: 0, clean: 0, bytes: 0 };
+    t.files++;
+    t.bytes += f.size;
+    if (f.verdict === 'clean') t.clean++;
+    else
+      misses.push(
+        `${f.verdict.padEnd(11)} ${f.format.padEnd(18)} ${f.path}: ${f.findings
+          .filter((x) => x.severity !== 'info')
+          .map((x) => `${x.rule} ${x.message}`)
+          .join(' | ')
+          .slice(0, 200)}`,
+      );
+    repos.set(repo, t);
+  }
+  const models = r.models ?? [];
+  for (const m of models) if (m.verdict !== 'clean') misses.push(`folder ${m.path}: ${m.verdict} ${m.findings.map((x) => x.rule).join(', ')}`);
+  console.log(`\n${'benign repositories'.padEnd(46)} files  clean   KiB  folder`);
+  for (const [repo, t] of [...repos.entries()].sort()) {
+    const folder = t.clean === t.files && models.filter((m) => m.path === repo || m.path.startsWith(`${repo}/`)).every((m) => m.verdict === 'clean');
+    console.log(
+      `${repo.slice(0, 46).padEnd(46)} ${String(t.files).padStart(5)}  ${String(t.clean).padStart(5)}  ${String(Math.round(t.bytes / 1024)).padStart(4)}  ${folder ? 'clean' : 'FLAGGED'}`,
+    );
+  }
+  const cleanFiles = r.files.filter((f) => f.verdict === 'clean').length;
+  const cleanModels = models.filter((m) => m.verdict === 'clean').length;
+  if (misses.length > 0) {
+    console.log(`\nbenign misses (${misses.length}):`);
+    for (const m of misses) console.log(`  ${m}`);
+  }
+  console.log(
+    `\nbenign: ${cleanFiles}/${r.files.length} files clean, ${cleanModels}/${models.length} model folders clean, ${repos.size} repositories; scanned in ${r.summary.durationMs} ms`,
+  );
+  return misses.length === 0;
+}

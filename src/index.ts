@@ -37,6 +37,7 @@ export { ConvertError, isConvertError, type ConvertErrorCode } from './convert/e
 export { planSafetensors, serializeSafetensors, type SafetensorsPlan } from './convert/safetensors/writer.js';
 export { readSafetensorsStrict, type SafetensorsFile } from './convert/safetensors/strict-reader.js';
 export { TORCH_DTYPES, type SafetensorsDtype, type TorchDtype } from './convert/dtypes.js';
+export { classifyText, type TextEncoding, type TextKind } from './formats/text/charset.js';
 
 // ---- Encrypted vault (age) -------------------------------------------------
 // age v1 encryption (X25519, scrypt, armor) on Node's native crypto, the

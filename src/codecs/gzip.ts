@@ -81,5 +81,7 @@ export const GZIP_CODEC: Codec = {
 
 /** Whether `head` starts a stream of this codec. */
 function sniff(head: Uint8Array): boolean {
-  return head[0] === 0x1f && head[1] === 0x8b;
+  // CM must be 8 (deflate), the only method RFC 1952 defines: Python's gzip module raises on any other,
+  // and `1f 8b 00` is also the length of a 35,615-byte safetensors header.
+  return head[0] === 0x1f && head[1] === 0x8b && (head.length < 3 || head[2] === 8);
 }

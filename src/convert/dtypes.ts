@@ -8,80 +8,9 @@
  * written and is reported as unsupported by the converter.
  */
 
-export type SafetensorsDtype =
-  | 'BOOL'
-  | 'U8'
-  | 'I8'
-  | 'F8_E5M2'
-  | 'F8_E4M3'
-  | 'F8_E8M0'
-  | 'F8_E4M3FNUZ'
-  | 'F8_E5M2FNUZ'
-  | 'I16'
-  | 'U16'
-  | 'F16'
-  | 'BF16'
-  | 'I32'
-  | 'U32'
-  | 'F32'
-  | 'C64'
-  | 'F64'
-  | 'I64'
-  | 'U64';
-
-/**
- * Declaration order of the reference `Dtype` enum (F4/F6 omitted: they are
- * not byte-addressable). The reference writer orders tensors by this rank,
- * descending, then by name: larger elements first keeps every tensor
- * aligned to its element size after the 8-byte-aligned header.
- */
-export const SAFETENSORS_DTYPE_RANK: Readonly<Record<SafetensorsDtype, number>> = {
-  BOOL: 0,
-  U8: 3,
-  I8: 4,
-  F8_E5M2: 5,
-  F8_E4M3: 6,
-  F8_E8M0: 7,
-  F8_E4M3FNUZ: 8,
-  F8_E5M2FNUZ: 9,
-  I16: 10,
-  U16: 11,
-  F16: 12,
-  BF16: 13,
-  I32: 14,
-  U32: 15,
-  F32: 16,
-  C64: 17,
-  F64: 18,
-  I64: 19,
-  U64: 20,
-};
-
-export const SAFETENSORS_DTYPE_SIZE: Readonly<Record<SafetensorsDtype, number>> = {
-  BOOL: 1,
-  U8: 1,
-  I8: 1,
-  F8_E5M2: 1,
-  F8_E4M3: 1,
-  F8_E8M0: 1,
-  F8_E4M3FNUZ: 1,
-  F8_E5M2FNUZ: 1,
-  I16: 2,
-  U16: 2,
-  F16: 2,
-  BF16: 2,
-  I32: 4,
-  U32: 4,
-  F32: 4,
-  C64: 8,
-  F64: 8,
-  I64: 8,
-  U64: 8,
-};
-
-export function isSafetensorsDtype(s: string): s is SafetensorsDtype {
-  return Object.hasOwn(SAFETENSORS_DTYPE_SIZE, s);
-}
+// The safetensors dtype names, sizes and writer ranks live in the one table the scanner reads too.
+export { SAFETENSORS_DTYPE_RANK, SAFETENSORS_DTYPE_SIZE, isSafetensorsDtype, type SafetensorsDtype } from '../formats/safetensors/dtypes.js';
+import type { SafetensorsDtype } from '../formats/safetensors/dtypes.js';
 
 export type DtypeKind = 'float' | 'float8' | 'int' | 'uint' | 'bool' | 'complex' | 'quantized' | 'bits';
 

@@ -13,9 +13,10 @@
  */
 import { ConvertError } from '../errors.js';
 import { SAFETENSORS_DTYPE_RANK, SAFETENSORS_DTYPE_SIZE, type SafetensorsDtype } from '../dtypes.js';
+import { MAX_HEADER_BYTES } from '../../formats/safetensors/reader.js';
 
-/** Largest header the reference reads (MAX_HEADER_SIZE in tensor.rs; CWE-770). */
-export const MAX_HEADER_BYTES = 100_000_000;
+/** Largest header the reference reads (MAX_HEADER_SIZE in tensor.rs; CWE-770): the reader's cap, one constant. */
+export { MAX_HEADER_BYTES };
 
 export interface HeaderTensor {
   name: string;

@@ -1,16 +1,19 @@
 /**
  * Is this a pickle? Decides from the first bytes without trusting the name.
  *
- * Protocol 2+ pickles start with PROTO and a version byte. Protocol 0/1
- * pickles have no magic: we decode opcodes from the head and claim the
- * input only if they decode cleanly up to a STOP, or for long enough that a
- * text file is ruled out. A false negative is not a hole: unrecognised
- * input is `unscannable`, never `clean`.
+ * Protocol 2+ pickles start with PROTO, a version byte and an opcode.
+ * Protocol 0/1 pickles have no magic: the head is walked as `pickle.load`
+ * would walk it (`load-outcome.ts`) and claimed when the load acts,
+ * completes a pickle, or goes on long enough that a text file is ruled
+ * out. A false negative is not a hole: binary that no format claims is
+ * `unscannable`, and text is judged again by `textAsPickle` over the whole
+ * file before it is called text.
  */
-import { BufferSource } from '../../bytes/source.js';
-import { Op } from './opcodes.js';
-import { PickleReader, type GlobalArg } from './reader.js';
+import { BufferSource, type ByteSource } from '../../bytes/source.js';
+import { OPCODES, Op } from './opcodes.js';
+import { PickleReader } from './reader.js';
 import { ModelguardError } from '../../errors.js';
+import { pickleLoadOutcome, type LoadOutcome } from './load-outcome.js';
 
 /**
  * Opcodes a real pickle can start with. Not PERSID/BINPERSID ('P', 'Q', as in
@@ -57,69 +60,37 @@ const FIRST_OPCODES: ReadonlySet<number> = new Set<number>([
   Op.NEXT_BUFFER,
 ]);
 
-/** Opcodes decoded from the head before a protocol 0/1 stream is believed. */
+/** Opcodes decoded from the head before a protocol 0/1 stream that neither acts nor stops is believed. */
 const MIN_OPS = 12;
 
+/**
+ * Whether `head` (the first bytes of an input) is a pickle. Protocol 2+:
+ * PROTO with a known version followed by an opcode (`80 01 00`, the length
+ * of a 384-byte safetensors header, fails at its third byte). Protocol 0/1:
+ * what `pickle.load` would do with the head (see `load-outcome.ts`): it
+ * acts, completes a pickle, or decodes for long enough to rule text out.
+ */
 export function looksLikePickle(head: Uint8Array): boolean {
   const b0 = head[0];
   if (b0 === undefined || !FIRST_OPCODES.has(b0)) return false;
   if (b0 === Op.PROTO) {
     const v = head[1];
     if (v === undefined || v > 5) return false;
-    // Protocols 4/5 follow with FRAME; 2/3 with any opcode.
-    return head.length < 3 || head[2] !== undefined;
+    const b2 = head[2];
+    return b2 === undefined || OPCODES[b2] !== undefined;
   }
-  const reader = new PickleReader(new BufferSource(head), 0, head.length, 1 << 20);
-  let ops = 0;
-  let structural = 0;
-  let imports = 0;
-  try {
-    while (!reader.atEnd) {
-      const op = reader.next();
-      ops++;
-      switch (op.code) {
-        case Op.STOP:
-          return ops >= 2;
-        case Op.GLOBAL:
-        case Op.INST: {
-          const g = op.arg as GlobalArg;
-          if (!DOTTED.test(g.module) || !DOTTED.test(g.name)) return false;
-          imports++;
-          structural++;
-          break;
-        }
-        case Op.MARK:
-        case Op.TUPLE:
-        case Op.LIST:
-        case Op.DICT:
-        case Op.REDUCE:
-        case Op.BUILD:
-        case Op.SETITEM:
-        case Op.APPEND:
-        case Op.OBJ:
-        case Op.PUT:
-        case Op.BINPUT:
-        case Op.EMPTY_DICT:
-        case Op.EMPTY_LIST:
-        case Op.EMPTY_TUPLE:
-          structural++;
-          break;
-        default:
-          break;
-      }
-      // An import followed by more valid opcodes is a pickle (even one broken later).
-      if (imports > 0 && ops >= 3) return true;
-      if (ops >= MIN_OPS && structural >= 3) return true;
-    }
-  } catch (e) {
-    // Running out of head bytes mid-opcode is fine; an invalid opcode or bad text is not.
-    return e instanceof ModelguardError && e.code === 'E_TRUNCATED' && ops >= MIN_OPS && structural >= 3;
+  const o = pickleLoadOutcome(new BufferSource(head), 0, head.length);
+  switch (o.end) {
+    case 'acts':
+      return true;
+    case 'stop':
+      return o.ops >= 2;
+    case 'cut':
+      return o.ops >= MIN_OPS && o.structural >= 3;
+    case 'broken':
+      return false;
   }
-  return false;
 }
-
-/** A module or qualified name as picklers write them. */
-const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_<>][A-Za-z0-9_<>]*)*$/;
 
 /**
  * Whether the first two opcodes decode: text that starts like a pickle
@@ -140,49 +111,40 @@ export function startsLikePickle(head: Uint8Array): boolean {
   }
 }
 
-/** Opcodes through which a pickle imports or calls: the only ways a load runs code. */
-const ACTING: ReadonlySet<number> = new Set<number>([
-  Op.GLOBAL,
-  Op.INST,
-  Op.STACK_GLOBAL,
-  Op.REDUCE,
-  Op.BUILD,
-  Op.OBJ,
-  Op.NEWOBJ,
-  Op.NEWOBJ_EX,
-  Op.EXT1,
-  Op.EXT2,
-  Op.EXT4,
-  Op.PERSID,
-  Op.BINPERSID,
-]);
+/** What text is when loaded as a pickle; see `textAsPickle`. */
+export interface TextAsPickle {
+  /**
+   * - `acts`: an import the denylist names, a call, or anything after an
+   *   import is reached before the stream breaks (a protocol-0 payload, even
+   *   behind pages of harmless opcodes);
+   * - `fragment`: a complete pickle of plain data, or a cut one of two or
+   *   more opcodes such as `(dp0\n`: nothing runs, but it is a pickle, not prose;
+   * - `text`: `pickle.load` fails before anything acts: "The MIT License"
+   *   (a BINSTRING of 1.3 GB), DeepSpeed's `latest` ("global_step100", a GET
+   *   with no number), an accelerate config ("compute_environment: ...", a
+   *   GLOBAL of a module no file can be named), `labels.txt` ("cat\ndog\nbird",
+   *   an import of `at` and then a BUILD on a one-item stack);
+   * - undefined: only a head was given and it ran out first.
+   */
+  kind: 'acts' | 'fragment' | 'text' | undefined;
+  outcome: LoadOutcome;
+}
 
 /**
- * What text is when loaded as a pickle:
- * - `acts`: an opcode that imports or calls is reached before the stream
- *   breaks (a protocol-0 payload, even one behind pages of harmless opcodes);
- * - `fragment`: two or more valid opcodes and no import or call (a cut
- *   pickle such as `(dp0\n`): nothing can run, but it is a pickle, not prose;
- * - `text`: it breaks at once. pickle.load raises at the first invalid or
- *   truncated opcode, so "The MIT License" (a BINSTRING of 1.3 GB) or
- *   DeepSpeed's `latest` file, "global_step100" (a GET with no number),
- *   cannot run anything;
- * - undefined: `bytes` is only the head of the file and ran out first.
- * Decoding goes on past STOP, as a stream of pickles would be read.
+ * What `bytes` (a whole file when `complete`, else its head) is when loaded
+ * as a pickle. Decoding goes on past STOP, as a stream of pickles is read.
  */
-export function textAsPickle(bytes: Uint8Array, complete: boolean): 'acts' | 'fragment' | 'text' | undefined {
-  const b0 = bytes[0];
-  if (b0 === undefined || !FIRST_OPCODES.has(b0)) return 'text';
-  const reader = new PickleReader(new BufferSource(bytes), 0, bytes.length, 1 << 20);
-  let ops = 0;
-  try {
-    while (!reader.atEnd) {
-      if (ACTING.has(reader.next().code)) return 'acts';
-      ops++;
-    }
-    if (!complete) return undefined;
-  } catch (e) {
-    if (e instanceof ModelguardError && e.code === 'E_TRUNCATED' && !complete) return undefined;
+export function textAsPickle(src: ByteSource, complete: boolean): TextAsPickle {
+  const o = pickleLoadOutcome(src, 0, src.size);
+  switch (o.end) {
+    case 'acts':
+      return { kind: 'acts', outcome: o };
+    case 'stop':
+      return { kind: o.ops >= 2 ? 'fragment' : 'text', outcome: o };
+    case 'cut':
+      if (!complete) return { kind: undefined, outcome: o };
+      return { kind: o.ops >= 2 ? 'fragment' : 'text', outcome: o };
+    case 'broken':
+      return { kind: 'text', outcome: o };
   }
-  return ops >= 2 ? 'fragment' : 'text';
 }

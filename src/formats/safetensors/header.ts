@@ -9,33 +9,8 @@
  * equal `prod(shape) * bits(dtype) / 8`, and the last end must be the end
  * of the file (no trailing bytes, which would allow polyglots).
  */
-import type { JsonEntry, JsonObject, JsonValue } from './json.js';
-
-/** Bits per element of every dtype the current crate knows. */
-export const DTYPE_BITS: ReadonlyMap<string, number> = new Map([
-  ['BOOL', 8],
-  ['F4', 4],
-  ['F6_E2M3', 6],
-  ['F6_E3M2', 6],
-  ['U8', 8],
-  ['I8', 8],
-  ['F8_E5M2', 8],
-  ['F8_E4M3', 8],
-  ['F8_E8M0', 8],
-  ['F8_E4M3FNUZ', 8],
-  ['F8_E5M2FNUZ', 8],
-  ['I16', 16],
-  ['U16', 16],
-  ['F16', 16],
-  ['BF16', 16],
-  ['I32', 32],
-  ['U32', 32],
-  ['F32', 32],
-  ['C64', 64],
-  ['F64', 64],
-  ['I64', 64],
-  ['U64', 64],
-]);
+import type { JsonEntry, JsonObject, JsonValue } from '../../bytes/strict-json.js';
+import { dtypeBits } from './dtypes.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 const TENSOR_FIELDS = new Set(['dtype', 'shape', 'data_offsets']);
@@ -61,6 +36,8 @@ export interface TensorEntry {
 export interface HeaderSummary {
   tensors: TensorEntry[];
   metadataKeys: number;
+  /** `__metadata__` when it is a map of strings. */
+  metadata: Record<string, string> | undefined;
   issues: HeaderIssue[];
 }
 
@@ -73,23 +50,25 @@ export function validateHeader(root: JsonValue, headerStart: number, headerLengt
   const at = (o: number): number => headerStart + o;
   const tensors: TensorEntry[] = [];
   let metadataKeys = 0;
+  let metadata: Record<string, string> | undefined;
   if (root.kind !== 'object') {
     issues.push({ message: `header is a JSON ${root.kind}, not an object`, offset: at(root.offset) });
-    return { tensors, metadataKeys, issues };
+    return { tensors, metadataKeys, metadata, issues };
   }
   for (const dup of duplicates(root)) {
     issues.push({ message: `duplicate key ${JSON.stringify(dup.key)} in header`, offset: at(dup.offset), tensor: dup.key });
   }
   for (const entry of root.entries) {
     if (entry.key === '__metadata__') {
-      metadataKeys += checkMetadata(entry, at, issues);
+      metadata = checkMetadata(entry, at, issues);
+      if (entry.value.kind === 'object') metadataKeys += entry.value.entries.length;
       continue;
     }
     const t = checkTensor(entry, at, issues);
     if (t !== undefined) tensors.push(t);
   }
   checkLayout(tensors, headerStart + headerLength, bufferSize, issues);
-  return { tensors, metadataKeys, issues };
+  return { tensors, metadataKeys, metadata, issues };
 }
 
 function duplicates(obj: JsonObject): JsonEntry[] {
@@ -102,24 +81,30 @@ function duplicates(obj: JsonObject): JsonEntry[] {
   return out;
 }
 
-function checkMetadata(entry: JsonEntry, at: (o: number) => number, issues: HeaderIssue[]): number {
+/** Checks `__metadata__`; returns it when it is a map of strings. */
+function checkMetadata(entry: JsonEntry, at: (o: number) => number, issues: HeaderIssue[]): Record<string, string> | undefined {
   const v = entry.value;
   if (v.kind !== 'object') {
     issues.push({ message: `__metadata__ is a JSON ${v.kind}, not a map of strings`, offset: at(v.offset) });
-    return 0;
+    return undefined;
   }
   for (const dup of duplicates(v)) {
     issues.push({ message: `duplicate key ${JSON.stringify(dup.key)} in __metadata__`, offset: at(dup.offset) });
   }
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  let ok = true;
   for (const e of v.entries) {
     if (e.value.kind !== 'string') {
+      ok = false;
       issues.push({
         message: `__metadata__ value for ${JSON.stringify(e.key)} is a JSON ${e.value.kind}, not a string`,
         offset: at(e.value.offset),
       });
+    } else {
+      out[e.key] = e.value.value;
     }
   }
-  return v.entries.length;
+  return ok ? out : undefined;
 }
 
 /** A non-negative integer literal that fits a u64 (serde's `usize` on 64-bit), or undefined. */
@@ -157,7 +142,7 @@ function checkTensor(entry: JsonEntry, at: (o: number) => number, issues: Header
     bad('dtype is not a string', dtypeV.offset);
     return;
   }
-  const bits = DTYPE_BITS.get(dtypeV.value);
+  const bits = dtypeBits(dtypeV.value);
   if (bits === undefined) {
     bad(`unknown dtype ${JSON.stringify(dtypeV.value)}`, dtypeV.offset);
     return;

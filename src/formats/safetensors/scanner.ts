@@ -8,15 +8,22 @@
  * tensors aliasing memory, unindexed bytes hiding a second file).
  *
  * Only the 8-byte length and the header are read; tensor bytes never are.
+ *
+ * A header length of 384, 640, 896, 1152 or 1408 bytes starts the file
+ * with `80 0N`, a pickle PROTO. The file is recognised by its structure
+ * first: the pickle scanner also reads it only when the header breaks the
+ * format or `pickle.load` would really run something from these bytes
+ * (a polyglot), never because of the look of the first two bytes.
  */
 import { ModelguardError } from '../../errors.js';
-import { ByteReader } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import type { ScanContext } from '../context.js';
 import type { FormatScanner, Probe } from '../format.js';
 import { defineRules } from '../../findings/rules.js';
-import { validateHeader, type HeaderIssue } from './header.js';
-import { parseStrictJson } from './json.js';
+import type { HeaderIssue } from './header.js';
+import { MAX_HEADER_BYTES, headerBytes, parseHeader } from './reader.js';
+import { looksLikePickle } from '../pickle/sniff.js';
+import { pickleLoadOutcome } from '../pickle/load-outcome.js';
 
 const SPEC = 'https://github.com/huggingface/safetensors#format';
 const CRATE = 'https://github.com/huggingface/safetensors/blob/main/safetensors/src/tensor.rs';
@@ -42,6 +49,8 @@ const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 export const safetensorsScanner: FormatScanner = {
   id: 'safetensors',
   title: 'safetensors',
+  // The pickle reading of the same bytes is decided in scan(), after the structure is known.
+  covers: ['pickle', 'joblib'],
   sniff(probe: Probe): boolean {
     // 8-byte length, then a JSON object: `{` followed by `"`, `}` or whitespace. Up to 16
     // whitespace bytes before the `{` are tolerated so that header-start violations are
@@ -59,54 +68,49 @@ export const safetensorsScanner: FormatScanner = {
   },
   async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
     await Promise.resolve();
+    let valid = false;
     try {
-      scanSafetensors(src, ctx);
+      valid = scanSafetensors(src, ctx);
     } catch (e) {
-      if (e instanceof ModelguardError && (e.code === 'E_MALFORMED' || e.code === 'E_TRUNCATED')) {
-        malformed(ctx, e.message, e.offset ?? 0);
-        return;
-      }
-      throw e;
+      if (e instanceof ModelguardError && (e.code === 'E_MALFORMED' || e.code === 'E_TRUNCATED')) malformed(ctx, e.message, e.offset ?? 0);
+      else ctx.fail(e, 'safetensors');
+    }
+    if (alsoAPickle(src, valid)) {
+      await ctx.as('pickle', src);
+      ctx.info('format', 'safetensors+pickle');
     }
   },
 };
+
+/**
+ * Whether the bytes must also be read as a pickle: a file that breaks the
+ * format and starts like a pickle (as before this scanner covered pickles),
+ * or a valid file that `pickle.load` would act on or return a pickle from
+ * (a real polyglot; the walk stops where the load would, within a few bytes
+ * for an ordinary header).
+ */
+function alsoAPickle(src: ByteSource, valid: boolean): boolean {
+  if (!valid) return looksLikePickle(src.read(0, Math.min(4096, src.size)));
+  const end = pickleLoadOutcome(src, 0, src.size).end;
+  return end === 'acts' || end === 'stop';
+}
 
 function malformed(ctx: ScanContext, message: string, offset: number): void {
   ctx.report({ rule: 'safetensors/malformed', severity: 'malicious', message, location: { offset } });
 }
 
-function scanSafetensors(src: ByteSource, ctx: ScanContext): void {
+/** Scans the header; true when the file keeps every rule of the format. */
+function scanSafetensors(src: ByteSource, ctx: ScanContext): boolean {
   const lim = ctx.limits;
-  const n = new ByteReader(src.read(0, 8)).u64le('header length');
-  // The crate's MAX_HEADER_SIZE is 100,000,000; `maxHeaderBytes` defaults to 100 MiB. Both are checked
-  // before anything is allocated (CWE-789).
-  const cap = Math.min(lim.maxHeaderBytes, 100_000_000);
-  if (n > BigInt(cap)) {
-    malformed(ctx, `header length ${n} exceeds the ${cap}-byte limit (the crate rejects it as HeaderTooLarge)`, 0);
-    return;
+  // `maxHeaderBytes` defaults to 100 MiB, the crate's cap is 100,000,000: the smaller one holds.
+  const hb = headerBytes(src, Math.min(lim.maxHeaderBytes, MAX_HEADER_BYTES));
+  if (!hb.ok) {
+    malformed(ctx, hb.message, hb.offset);
+    return false;
   }
-  const len = Number(n);
-  if (len > src.size - 8) {
-    malformed(ctx, `header length ${len} runs past the end of the file (${src.size} bytes)`, 0);
-    return;
-  }
-  ctx.info('header bytes', len);
-  const header = src.read(8, len);
-  if (header[0] !== 0x7b) {
-    malformed(ctx, "header does not start with '{' (the crate rejects it as InvalidHeaderStart)", 8);
-    return;
-  }
-  const badUtf8 = firstInvalidUtf8(header);
-  if (badUtf8 >= 0) {
-    malformed(ctx, `header is not valid UTF-8 (byte 0x${(header[badUtf8] as number).toString(16)})`, 8 + badUtf8);
-    return;
-  }
-  const root = parseStrictJson(header, { maxDepth: lim.maxJsonDepth, maxValues: lim.maxHeaderEntries * 4 }, 8);
-  const summary = validateHeader(root, 8, len, src.size - 8 - len);
+  ctx.info('header bytes', hb.length);
+  const summary = parseHeader(hb.json, src.size, lim);
   reportIssues(ctx, summary.issues);
-  if (summary.tensors.length > lim.maxHeaderEntries) {
-    throw new ModelguardError('E_LIMIT', `${summary.tensors.length} tensors exceed maxHeaderEntries`, { offset: 8 });
-  }
   let params = 0n;
   const dtypes = new Set<string>();
   for (const t of summary.tensors) {
@@ -117,6 +121,7 @@ function scanSafetensors(src: ByteSource, ctx: ScanContext): void {
   ctx.info('parameters', params <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(params) : params.toString());
   ctx.info('dtypes', [...dtypes].sort());
   if (summary.metadataKeys > 0) ctx.info('metadata keys', summary.metadataKeys);
+  return summary.issues.length === 0;
 }
 
 function reportIssues(ctx: ScanContext, issues: readonly HeaderIssue[]): void {
@@ -125,39 +130,4 @@ function reportIssues(ctx: ScanContext, issues: readonly HeaderIssue[]): void {
     const first = issues[MAX_ISSUES_REPORTED];
     malformed(ctx, `${issues.length - MAX_ISSUES_REPORTED} more header violations not listed`, first?.offset ?? 8);
   }
-}
-
-/** Index of the first byte of an invalid UTF-8 sequence (RFC 3629: no overlongs, surrogates or > U+10FFFF), or -1. */
-export function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i] as number;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    let need: number;
-    let min: number;
-    if (c >= 0xc2 && c <= 0xdf) {
-      need = 1;
-      min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      need = 2;
-      min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      need = 3;
-      min = 0x10000;
-    } else {
-      return i;
-    }
-    let cp = c & (0x3f >> need);
-    for (let k = 1; k <= need; k++) {
-      const cc = b[i + k];
-      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += need + 1;
-  }
-  return -1;
 }

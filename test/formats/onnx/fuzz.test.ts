@@ -13,7 +13,8 @@ for (const name of ['clean__mlp.onnx', 'clean__if-subgraphs.onnx', 'clean__mlp-e
   const VALID = new Uint8Array(readFileSync(fixture('onnx', name)));
   describe(`ONNX mutations of ${name}`, () => {
     it('is never clean when truncated before the end', async () => {
-      for (let n = 0; n < VALID.length; n += SLOW ? 1 : 2) {
+      // From 1 byte: an empty file is an empty text file (clean), whatever it was cut from.
+      for (let n = 1; n < VALID.length; n += SLOW ? 1 : 2) {
         const r = await scanBytes(VALID.subarray(0, n), name);
         assert.notEqual(r.verdict, 'clean', `truncated at ${n}`);
         assert.ok(!r.findings.some((f) => f.rule === 'engine/internal-error'), `internal error at ${n}`);

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ModelguardError } from '../../../src/errors.js';
-import { parseStrictJson } from '../../../src/formats/safetensors/json.js';
+import { parseJsonTree } from '../../../src/bytes/strict-json.js';
 import { text } from '../helpers.js';
 
 const LIMITS = { maxDepth: 128, maxValues: 1000 };
 
 function code(src: string, limits = LIMITS): string {
   try {
-    parseStrictJson(text(src), limits);
+    parseJsonTree(text(src), limits);
     return 'ok';
   } catch (e) {
     if (e instanceof ModelguardError) return e.code;
@@ -18,7 +18,7 @@ function code(src: string, limits = LIMITS): string {
 
 describe('strict JSON reader', () => {
   it('keeps duplicate keys in order with their offsets', () => {
-    const v = parseStrictJson(text('{"a":1, "a":2}'), LIMITS);
+    const v = parseJsonTree(text('{"a":1, "a":2}'), LIMITS);
     assert.equal(v.kind, 'object');
     if (v.kind !== 'object') return;
     assert.deepEqual(
@@ -31,12 +31,12 @@ describe('strict JSON reader', () => {
   });
 
   it('decodes escapes and surrogate pairs', () => {
-    const v = parseStrictJson(text('"a\\u00e9\\ud83d\\ude00\\n\\/"'), LIMITS);
+    const v = parseJsonTree(text('"a\\u00e9\\ud83d\\ude00\\n\\/"'), LIMITS);
     assert.deepEqual(v, { kind: 'string', value: 'aé😀\n/', offset: 0 });
   });
 
   it('keeps numbers as source text', () => {
-    const v = parseStrictJson(text('[18446744073709551616, -0.5e3]'), LIMITS);
+    const v = parseJsonTree(text('[18446744073709551616, -0.5e3]'), LIMITS);
     assert.ok(v.kind === 'array');
     if (v.kind === 'array')
       assert.deepEqual(
