@@ -35,6 +35,8 @@ def _code(w: World, module: str, qual: str, objs: frozenset) -> str | None:
             kinds.add('?')
         else:
             targets.add(('@' if o[0] == 'mod' else '') + canonical(o) + ('?' if o[0] == 'unk' else ''))
+    # A cycle guard's unknown twin of a known target adds nothing.
+    targets = {t for t in targets if not (t.endswith('?') and (t[:-1] in targets or '@' + t[:-1] in targets))}
     if not kinds and not targets:
         return None
     parts = sorted(kinds) + [f'={t}' for t in sorted(targets)]

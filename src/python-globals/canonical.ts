@@ -169,7 +169,10 @@ export function resolveGlobal(module: string, name: string): Resolution {
         }
       }
     }
-    objs = next;
+    // A cycle in the sources (a stub re-exporting the module that star-imports it) leaves an
+    // unknown twin of a known candidate: the known one says more.
+    const known = new Set(next.filter((o) => o.t !== 'unk').map(nameOf));
+    objs = next.filter((o) => o.t !== 'unk' || !known.has(o.path));
   }
   return { tracked: true, targets: objs.map(toCanonical) };
 }
