@@ -185,6 +185,14 @@ class CallGraph:
             return objs
         return self.w.eval_chain(info, None, chain)
 
+    def _eval_hint(self, info, chain: tuple[str, ...], local_imports: dict, ctx: tuple | None) -> frozenset:
+        """A hint chain: `self.attr` / `cls.attr` (`open_func = self._builtin_open`) through the class, else as a global."""
+        if chain[0] in ('self', 'cls'):
+            if ctx is None or len(chain) != 2:
+                return frozenset()
+            return self.w.class_attr(ctx[1], ctx[2], chain[1])
+        return self._eval(info, chain, local_imports)
+
     def _compute(self, node: tuple) -> list[Edge]:
         kind = node[0]
         if kind == 'sink':
@@ -300,9 +308,9 @@ class CallGraph:
                 instances, callables = [], []
                 for h in ref.hints:
                     if h and h[-1] == '()':
-                        instances += [o for o in self._eval(info, h[:-1], local_imports) if o[0] == 'def' and o[3] == 'c']
+                        instances += [o for o in self._eval_hint(info, h[:-1], local_imports, ctx) if o[0] == 'def' and o[3] == 'c']
                     elif h:
-                        callables += list(self._eval(info, h, local_imports))
+                        callables += list(self._eval_hint(info, h, local_imports, ctx))
                 if len(chain) == 1:
                     for o in callables:
                         emit(self._targets(o, None, False), ref)

@@ -13,7 +13,9 @@ NAMES    blocks ``@<module ref>`` followed by one entry per line:
            the module itself; a trailing ``?``: the target is not known further)
            ``<Class>^ <target>,<target>``: the bases of a class
            ``+ os sys re``: modules imported under their own name (``import os``)
-SINKS    one per line: ``<target>[!new|!build] <category> <next hop target>``
+           ``<Class>.* f:fit,predict c:Inner``: the members a class defines, by kind
+           ``!<qualname>[!new|!build] <category> <next hop target>``: a callable
+           from which a call chain reaches a sink (``-``: it is the sink)
 
 Definitions are listed in full only in the allowlists' pattern namespaces
 (where a pattern may admit only what a module defines). Elsewhere only
@@ -71,8 +73,17 @@ class Encoder:
 
 
 def ts_string(s: str) -> str:
-    """A single-quoted TypeScript string literal (the tables hold identifiers, dots, spaces, newlines)."""
-    return "'" + s.replace('\\', '\\\\').replace("'", "\\'").replace('\n', '\\n') + "'"
+    """A TypeScript string literal quoted the way Prettier (singleQuote) prints it:
+    single quotes unless the text holds more single than double quotes."""
+    q = '"' if s.count("'") > s.count('"') else "'"
+    body = s.replace('\\', '\\\\').replace(q, '\\' + q).replace('\n', '\\n')
+    return q + body + q
+
+
+def ts_const(name: str, value: str, doc: str) -> list[str]:
+    """`export const NAME = '...';` laid out as Prettier lays it out (printWidth 160)."""
+    one = f'export const {name} = {value};'
+    return [f'/** {doc} */', one if len(one) <= 160 else f'export const {name} =\n  {value};', '']
 
 
 def in_namespace(module: str, namespaces: list[str]) -> bool:
@@ -90,6 +101,8 @@ def write(path: str, header: list[str], flags: dict[str, str], names: dict[str, 
     stats = {'modules': len(enc.modules), 'definitions': 0, 'aliases': 0, 'bases': 0, 'sinks': len(sinks), 'dropped_aliases': 0}
     # Classes with a method in the sink table: their subclasses keep their bases (inherited sinks are looked up along them).
     sink_owners = {k.rpartition('.')[0] for k in sink_names}
+    # Every proper prefix of a sink name: an alias leading there can lead on to the sink.
+    sink_prefixes = {'.'.join(n.split('.')[:i]) for n in sink_names for i in range(1, n.count('.') + 1)}
 
     def full(m: str) -> bool:
         return in_namespace(m, namespaces)
@@ -98,7 +111,7 @@ def write(path: str, header: list[str], flags: dict[str, str], names: dict[str, 
         t = target.rstrip('?')
         if t.startswith('@'):
             return True
-        if t in sink_names or covered(t, denied) or t in exact:
+        if t in sink_names or t in sink_prefixes or covered(t, denied) or t in exact:
             return True
         return full(t.rpartition('.')[0])
 
@@ -116,12 +129,28 @@ def write(path: str, header: list[str], flags: dict[str, str], names: dict[str, 
                 return True
         return False
 
+    # Sink entries live in the block of their module: `!<qual>[!new|!build] <category> <next>`.
+    sink_lines: dict[str, list[str]] = {}
+    for key in sorted(sinks):
+        how, category, nxt = sinks[key]
+        name = key.split('#')[0]
+        mod_ref = enc.target(name)
+        if not mod_ref.startswith('#'):
+            continue
+        dot = mod_ref.find('.')
+        module = enc.modules[int(mod_ref[1:dot] if dot > 0 else mod_ref[1:], 36)]
+        qual = name[len(module) + 1:]
+        tag = '' if how == 'f' else f'!{how}'
+        cat = CATEGORIES.index(category) if category in CATEGORIES else len(CATEGORIES) - 1
+        sink_lines.setdefault(module, []).append(f'!{qual}{tag} {cat} {enc.target(nxt) if nxt else "-"}')
+
     blocks: list[str] = []
     for m in enc.modules:
         # A module the hand denylist covers is denied whatever is written after it.
         entries = {} if covered(m, denied) else names.get(m, {})
         lines: list[str] = []
         imported: list[str] = []
+        members: dict[str, dict[str, list[str]]] = {}  # class -> kind -> member names
         for q in sorted(entries):
             code = entries[q]
             if q.endswith('^'):
@@ -138,50 +167,49 @@ def write(path: str, header: list[str], flags: dict[str, str], names: dict[str, 
                 imported.append(q)  # `import os`: listed compactly on the block's `+` line
                 stats['aliases'] += 1
                 continue
-            kept = [t for t in targets if full(m) or matters(q, t)]
+            kept = [t for t in targets if matters(q, t)]
             stats['dropped_aliases'] += len(targets) - len(kept)
             if not full(m):
                 kinds = []  # definitions are listed only where a pattern needs them
+            owner, dot, member = q.rpartition('.')
+            if dot and kinds and not kept:
+                # Members of a class: one line per class (`Class.* f:fit,predict c:Inner`).
+                for k in kinds:
+                    members.setdefault(owner, {}).setdefault(k, []).append(member)
+                stats['definitions'] += len(kinds)
+                continue
             out = kinds + ['=' + enc.target(t) for t in kept]
             if not out:
                 continue
             stats['definitions'] += len(kinds)
             stats['aliases'] += len(kept)
             lines.append(f'{q} {" ".join(out)}')
+        for owner in sorted(members):
+            groups = ' '.join(f'{k}:{",".join(v)}' for k, v in sorted(members[owner].items()))
+            lines.append(f'{owner}.* {groups}')
         if imported:
             lines.insert(0, '+ ' + ' '.join(imported))
+        lines += sink_lines.get(m, [])
         if lines:
             blocks.append('@' + b36(enc.index[m]) + '\n' + '\n'.join(lines))
     full_flags = {m: flags[m] + ('f' if full(m) else '') for m in enc.modules}
     module_text = '\n'.join(f'{m}:{full_flags[m]}' if full_flags[m] else m for m in enc.modules)
     names_text = '\n'.join(blocks)
-    sink_lines = []
-    for key in sorted(sinks):
-        how, category, nxt = sinks[key]
-        name = key.split('#')[0]
-        tag = '' if how == 'f' else f'!{how}'
-        cat = CATEGORIES.index(category) if category in CATEGORIES else len(CATEGORIES) - 1
-        sink_lines.append(f'{enc.target(name)}{tag} {cat} {enc.target(nxt) if nxt else "-"}')
-    sinks_text = '\n'.join(sink_lines)
     body = [
         '// Generated by scripts/python-globals/generate.py. Do not edit; regenerate (see scripts/python-globals/README.md).',
         *[f'// {h}' for h in header],
-        '/* eslint-disable */',
         '',
-        '/** The sources read, one per line (library, version, where). */',
-        f'export const SOURCES = {ts_string(chr(10).join(header))};',
-        '',
-        '/** Module names, one per line, with flags after a colon (p package, n native, o open namespace, f fully listed). */',
-        f'export const MODULES = {ts_string(module_text)};',
-        '',
-        '/** What each name of each module is: definitions and canonical aliases (format in scripts/python-globals/emit.py). */',
-        f'export const NAMES = {ts_string(names_text)};',
-        '',
-        '/** Every callable from which a static call chain reaches a sink, with the next hop. */',
-        f'export const SINKS = {ts_string(sinks_text)};',
-        '',
-        f'/** Sink categories, indexed by the SINKS lines. */',
-        f'export const CATEGORIES: readonly string[] = [{", ".join(ts_string(c) for c in CATEGORIES)}];',
+        *ts_const('SOURCES', ts_string(chr(10).join(header)), 'The sources read, one per line (library, version, where).'),
+        *ts_const('MODULES', ts_string(module_text), 'Module names, one per line, with flags after a colon (p package, n native, o open namespace, f fully listed).'),
+        *ts_const(
+            'NAMES',
+            ts_string(names_text),
+            'Per module: what its names are (definitions, canonical aliases) and which reach a sink (format in scripts/python-globals/emit.py).',
+        ),
+        '/** Sink categories, indexed by the sink lines. */',
+        'export const CATEGORIES: readonly string[] = [',
+        *[f'  {ts_string(c)},' for c in CATEGORIES],
+        '];',
         '',
     ]
     with open(path, 'w', encoding='utf-8') as f:

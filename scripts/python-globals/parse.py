@@ -314,7 +314,7 @@ class _Body(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         if all(isinstance(t, ast.Name) for t in node.targets) and chain_of(node.value) is not None:
             c = chain_of(node.value)
-            if c is not None and c[0] not in ('self', 'cls'):
+            if c is not None:
                 # Tracked as a hint of the local (`_local_hints`): its calls are resolved with their arguments.
                 self.skip.add(id(node.value))
                 n: ast.AST = node.value
@@ -434,7 +434,7 @@ def _local_hints(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, set[
             # `cls = GNUTranslations`: the local is that callable (called later with known arguments).
             c = chain_of(n.value)
             for t in n.targets:
-                if isinstance(t, ast.Name) and c is not None and c[0] not in ('self', 'cls'):
+                if isinstance(t, ast.Name) and c is not None:
                     hints.setdefault(t.id, set()).add(c)
         if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call):
             c = chain_of(n.value.func)

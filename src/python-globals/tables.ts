@@ -4,11 +4,10 @@
  * The tables are a few compact strings (format in
  * scripts/python-globals/emit.py); importing them costs one string per
  * table. The module list is split on first use, a module's block of names
- * is parsed the first time a name in it is looked up, and the sink list is
- * indexed on first use, so a scan that meets three modules decodes three
- * blocks.
+ * is parsed the first time a name in it is looked up (its sink entries
+ * included), so a scan that meets three modules decodes three blocks.
  */
-import { CATEGORIES, MODULES, NAMES, SINKS } from './generated/tables.js';
+import { CATEGORIES, MODULES, NAMES } from './generated/tables.js';
 
 /** What a name is in its module: kinds defined there, and canonical aliases. */
 export interface NameEntry {
@@ -46,7 +45,6 @@ let moduleIndex: Map<string, number> | undefined;
 let moduleRows: ModuleRow[] | undefined;
 let blocks: Map<number, [number, number]> | undefined;
 const parsedBlocks = new Map<number, Map<string, string>>();
-let sinkIndex: Map<string, SinkEntry> | undefined;
 
 function loadModules(): { list: string[]; index: Map<string, number>; rows: ModuleRow[] } {
   if (modules === undefined || moduleIndex === undefined || moduleRows === undefined) {
@@ -117,7 +115,22 @@ function block(mod: number): Map<string, string> {
         continue;
       }
       const sp = line.indexOf(' ');
-      if (sp > 0) map.set(line.slice(0, sp), line.slice(sp + 1));
+      if (sp <= 0) continue;
+      const key = line.slice(0, sp);
+      if (key.endsWith('.*')) {
+        // `Class.* f:fit,predict c:Inner`: a class's members by kind.
+        const owner = key.slice(0, -1);
+        for (const group of line.slice(sp + 1).split(' ')) {
+          const kind = group.slice(0, 1);
+          for (const member of group.slice(2).split(',')) {
+            const k = owner + member;
+            const prev = map.get(k);
+            map.set(k, prev === undefined ? kind : `${prev} ${kind}`);
+          }
+        }
+        continue;
+      }
+      map.set(key, line.slice(sp + 1));
     }
   }
   parsedBlocks.set(mod, map);
@@ -160,30 +173,25 @@ export function classBases(module: string, qual: string): Target[] | undefined {
   return code === '' ? [] : code.split(',').map(decodeTarget);
 }
 
-function loadSinks(): Map<string, SinkEntry> {
-  if (sinkIndex === undefined) {
-    sinkIndex = new Map();
-    for (const line of SINKS.split('\n')) {
-      const [key, cat, next] = line.split(' ');
-      if (key === undefined || cat === undefined || next === undefined) continue;
-      const bang = key.indexOf('!');
-      const name = targetName(decodeTarget(bang < 0 ? key : key.slice(0, bang)));
-      const how = bang < 0 ? 'call' : key.slice(bang + 1);
-      sinkIndex.set(`${name}!${how}`, {
-        category: CATEGORIES[Number(cat)] ?? 'reaches a sink',
-        next: next === '-' ? '' : targetName(decodeTarget(next)),
-      });
-    }
+/** `pkg.mod.name` -> [module index, `name`] (longest known module prefix), as the tables file it. */
+function splitName(name: string): [number, string] | undefined {
+  const m = loadModules();
+  let dot = name.length;
+  while (dot > 0) {
+    const i = m.index.get(name.slice(0, dot));
+    if (i !== undefined) return [i, name.slice(dot + 1)];
+    dot = name.lastIndexOf('.', dot - 1);
   }
-  return sinkIndex;
+  return undefined;
 }
 
 /** The sink entry of a canonical name for a way of using it, if the generated table lists one. */
 export function sinkEntry(name: string, how: SinkHow): SinkEntry | undefined {
-  return loadSinks().get(`${name}!${how}`);
-}
-
-/** Number of entries in the tables (for `modelguard policy show` and the docs). */
-export function tableSizes(): { modules: number; sinks: number } {
-  return { modules: loadModules().list.length, sinks: loadSinks().size };
+  const at = splitName(name);
+  if (at === undefined || at[1] === '') return undefined;
+  const rest = block(at[0]).get(how === 'call' ? `!${at[1]}` : `!${at[1]}!${how}`);
+  if (rest === undefined) return undefined;
+  const sp = rest.indexOf(' ');
+  const next = rest.slice(sp + 1);
+  return { category: CATEGORIES[Number(rest.slice(0, sp))] ?? 'reaches a sink', next: next === '-' ? '' : targetName(decodeTarget(next)) };
 }

@@ -76,7 +76,12 @@ describe('callables that reach a sink (class 5)', () => {
       assert.equal(j.kind, 'denied', `${m}.${n}`);
     }
     const j = all.judge('uuid', '_ifconfig_getnode');
-    assert.deepEqual(j.kind === 'denied' ? j.chain : [], ['uuid._ifconfig_getnode', 'uuid._find_mac_near_keyword', 'uuid._get_command_stdout', 'subprocess.Popen']);
+    assert.deepEqual(j.kind === 'denied' ? j.chain : [], [
+      'uuid._ifconfig_getnode',
+      'uuid._find_mac_near_keyword',
+      'uuid._get_command_stdout',
+      'subprocess.Popen',
+    ]);
   });
   it('a user allowlist cannot allow a generated sink', () => {
     const file = parseAllowlist('[[allow]]\nname = "uuid._ifconfig_getnode"\nuses = ["call"]\n', 'ours.toml');

@@ -32,7 +32,11 @@ function sinkOf(dotted: string): SinkHit {
 describe('reachability-derived sinks', () => {
   const cases: [string, string[], string][] = [
     ['shutil.rmtree', ['shutil.rmtree'], 'writes, creates or deletes files'],
-    ['subprocess.getoutput', ['subprocess.getoutput', 'subprocess.getstatusoutput', 'subprocess.check_output', 'subprocess.run', 'subprocess.Popen'], 'starts a process'],
+    [
+      'subprocess.getoutput',
+      ['subprocess.getoutput', 'subprocess.getstatusoutput', 'subprocess.check_output', 'subprocess.run', 'subprocess.Popen'],
+      'starts a process',
+    ],
     ['uuid._ifconfig_getnode', ['uuid._ifconfig_getnode', 'uuid._find_mac_near_keyword', 'uuid._get_command_stdout', 'subprocess.Popen'], 'starts a process'],
     ['dataclasses._create_fn', ['dataclasses._create_fn', 'builtins.exec'], 'runs Python code'],
     ['typing._eval_type', ['typing._eval_type', 'typing.ForwardRef._evaluate', 'builtins.eval'], 'runs Python code'],
