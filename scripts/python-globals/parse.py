@@ -497,7 +497,26 @@ class ModuleReader:
             for d in node.args.defaults + [x for x in node.args.kw_defaults if x is not None]:
                 body.visit(d)
         self.m.functions[qual] = fn
+        if owner is not None and self.m.kind != 'pyi':
+            self.instance_aliases(node, owner, taint)
         # A nested function reached through its parent is part of the parent (its refs are already there).
+
+    def instance_aliases(self, node: ast.FunctionDef | ast.AsyncFunctionDef, owner: str, taint: 'Taint') -> None:
+        """`self._builtin_open = open` in a method: the instance attribute is that global (as a class attribute would be)."""
+        ci = self.m.classes.get(owner)
+        if ci is None:
+            return
+        for n in ast.walk(node):
+            if not isinstance(n, ast.Assign) or len(n.targets) != 1:
+                continue
+            t = n.targets[0]
+            c = chain_of(n.value)
+            if not (isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == 'self' and c is not None):
+                continue
+            if c[0] in ('self', 'cls') or c[0] in taint.params or c[0] in taint.vars:
+                continue  # a value from the call, not a fixed global
+            if not any(isinstance(f, Def) for f in ci.names.get(t.attr, [])):
+                add(ci.names, t.attr, ExprRef(c))
 
     def value(self, name: str, expr: ast.AST, qual: str) -> None:
         """A module- or class-level value built by a call: calling it may call what it wraps."""
