@@ -40,6 +40,9 @@ def log(msg: str) -> None:
 
 
 def main() -> None:
+    if os.environ.get('PYTHONHASHSEED') != '0':
+        # Sets of names are iterated while choosing chains: a fixed hash seed makes the output reproducible.
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, 'PYTHONHASHSEED': '0'})
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--typeshed', default='', help="a checkout of python/typeshed (stubs of the standard library's C modules)")
     ap.add_argument('--typeshed-label', default='', help='how to name the typeshed checkout in the header (commit)')

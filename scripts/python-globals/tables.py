@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 
 from callgraph import CallGraph
-from parse import Def
 from world import World, canonical
 
 IDENT = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')

@@ -18,7 +18,9 @@ import os
 import re
 import sys
 
-from parse import Def, ExprRef, FromRef, ModRef, ModuleInfo, ClassInfo, read_cython, read_python
+from pyx import read_cython
+from model import ClassInfo, Def, ExprRef, FromRef, ModRef, ModuleInfo
+from parse import read_python
 from sources import Package
 
 Obj = tuple
