@@ -85,6 +85,7 @@ export const DENYLIST: readonly DenyEntry[] = [
   { name: 'idlelib', why: EXEC },
   { name: 'lib2to3', why: FS },
   { name: 'IPython', why: EXEC },
+  { name: 'test', why: `CPython's regression-test package: its helpers run scripts and subprocesses (${PROC})` },
   { name: 'operator', why: GADGET },
   { name: '_operator', why: GADGET },
   {
@@ -122,7 +123,12 @@ export const DENYLIST: readonly DenyEntry[] = [
   { name: 'asyncio', why: 'starts subprocesses and connections (subprocess transports, create_subprocess_*)' },
   { name: 'signal', why: 'installs signal handlers' },
   { name: '_signal', why: 'installs signal handlers' },
-  { name: '_thread', why: 'starts threads running callables' },
+  {
+    name: '_thread',
+    why: 'starts threads running callables',
+    // threading.Lock and RLock are these (pickles of objects holding locks name them through threading).
+    except: ['_thread.allocate_lock', '_thread.LockType', '_thread.lock', '_thread.RLock'],
+  },
   { name: 'resource', why: 'changes process limits' },
   { name: 'ctypes', why: 'loads native libraries and calls C functions' },
   { name: '_ctypes', why: 'loads native libraries and calls C functions' },
@@ -365,6 +371,8 @@ export const DENYLIST: readonly DenyEntry[] = [
   { name: 'torch.distributed', why: `${NET}, remote procedure calls` },
   { name: 'torch.multiprocessing', why: `${PROC}, shared-memory file access` },
   { name: 'torch.testing._internal', why: PROC },
+  // PyTorch 2 modules the generated tables cannot see (they are read from torch 1.13).
+  { name: 'torch.utils._config_module', why: `${LOAD} (ConfigModule.load_config unpickles its argument)` },
   { name: 'torch.ops.load_library', why: 'loads native libraries' },
   { name: 'torch._classes.load_library', why: 'loads native libraries' },
   { name: 'torch._weights_only_unpickler.load', why: LOAD },

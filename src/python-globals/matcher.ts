@@ -61,6 +61,23 @@ function matchPrefix(parts: readonly Part[], comps: readonly string[]): boolean 
   return false;
 }
 
+/** Kinds of definitions the generated tables know (function, class, value, native). */
+export type DefinitionKind = 'f' | 'c' | 'v' | 'n';
+
+function kindFits(p: Part, kind: DefinitionKind): boolean {
+  switch (p.k) {
+    case 'class':
+      return kind === 'c' || kind === 'n';
+    case 'func':
+      return kind === 'f' || kind === 'n';
+    case 'lit':
+    case 'prefix':
+    case 'any':
+    case 'many':
+      return true;
+  }
+}
+
 export interface Compiled<T> {
   entry: T;
   parts: Part[];
@@ -79,6 +96,33 @@ export class NameIndex<T extends { name: string }> {
       if (/[*{]/.test(entry.name)) this.patterns.push({ entry, parts: compile(entry.name), order });
       else if (!this.exact.has(entry.name)) this.exact.set(entry.name, { entry, order });
     });
+  }
+
+  /**
+   * The entry for a name read from the generated tables: an exact entry for
+   * `full`, or a pattern whose last component admits a definition of this
+   * kind (`{Class}` a class or native type, `{func}` a function or native
+   * callable, anything else any definition). Patterns never admit a module,
+   * an alias or a name the tables do not know: they stand for what a module
+   * defines.
+   */
+  lookupDefined(full: string, kind: DefinitionKind | undefined): T | undefined {
+    const exact = this.exact.get(full);
+    let best = exact;
+    if (kind === undefined) return best?.entry;
+    const comps = full.split('.');
+    for (const p of this.patterns) {
+      if (best !== undefined && p.order > best.order) continue;
+      const last = p.parts[p.parts.length - 1];
+      if (last === undefined || !kindFits(last, kind)) continue;
+      if (matchAll(p.parts, comps) && (best === undefined || p.order < best.order)) best = p;
+    }
+    return best?.entry;
+  }
+
+  /** An exact (non-pattern) entry for `full`. */
+  lookupExact(full: string): T | undefined {
+    return this.exact.get(full)?.entry;
   }
 
   lookup(full: string): T | undefined {
