@@ -52,13 +52,19 @@ describe('kind and reason', () => {
     assert.equal(r.kind, 'model-code-carrying');
     assert.ok(FILE_KINDS.includes(r.kind));
   });
-  it('an empty marker file is clean, kind empty; an empty file under another name is not', async () => {
+  it('an empty file is clean, kind empty; under a name that is no marker the message says so', async () => {
     for (const name of ['hub/.locks/models--a--b/0a1b.lock', 'models--a--b/.no_exist/0123/adapter_config.json', 'pkg/__init__.py']) {
       const r = await scanBuffer(new Uint8Array(0), name);
       assert.equal(r.verdict, 'clean', name);
       assert.equal(r.kind, 'empty');
     }
-    assert.equal((await scanBuffer(new Uint8Array(0), 'model.safetensors')).verdict, 'unscannable');
+    const cut = await scanBuffer(new Uint8Array(0), 'model.safetensors');
+    assert.equal(cut.verdict, 'clean');
+    assert.equal(cut.kind, 'empty');
+    assert.ok(
+      cut.findings.some((f) => /cut to nothing/.test(f.message)),
+      JSON.stringify(cut.findings),
+    );
   });
 });
 

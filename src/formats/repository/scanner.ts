@@ -25,9 +25,9 @@ export const repositoryFormat = inertFormat({
 
 const EMPTY_RULE = {
   id: 'engine/empty-file',
-  title: 'Empty marker file',
+  title: 'Empty file',
   severity: 'info',
-  help: 'A file of zero bytes whose name makes it a marker (Hugging Face cache .lock files and .no_exist entries, .gitkeep, an empty __init__.py or py.typed): pickle.load, torch.load and every other loader fail on it before reading anything. An empty file under any other name (a model cut to nothing) stays unscannable.',
+  help: 'A file of zero bytes: pickle.load, torch.load and every other loader fail on it before reading anything, so nothing can run. Many are markers by design (Hugging Face cache .lock files and .no_exist entries, .gitkeep, an empty __init__.py or py.typed); under any other name the message says so, since a model file cut to nothing is worth a look, though not a risk.',
 } as const;
 defineRules([EMPTY_RULE]);
 
@@ -39,21 +39,20 @@ const MARKER = /(^|\/)(\.no_exist\/.+|[^/]+\.lock|\.gitkeep|\.keep|__init__\.py|
 
 export const emptyFormat: FormatScanner = {
   id: 'empty',
-  title: 'empty marker file',
+  title: 'empty file',
   kind: 'empty',
   fallback: true,
   sniff: (p: Probe) => p.size === 0,
   scan(_src: ByteSource, ctx: ScanContext): Promise<void> {
     const name = ctx.location.file.replaceAll('\\', '/');
-    if (ctx.location.member === undefined && MARKER.test(name)) {
-      ctx.report({ rule: EMPTY_RULE.id, severity: 'info', message: 'empty marker file: no loader reads anything from it' });
-    } else {
-      ctx.report({
-        rule: 'engine/unknown-format',
-        severity: 'unscannable',
-        message: 'an empty file under a name that is no marker (a model or data file cut to nothing?)',
-      });
-    }
+    const marker = ctx.location.member === undefined && MARKER.test(name);
+    ctx.report({
+      rule: EMPTY_RULE.id,
+      severity: 'info',
+      message: marker
+        ? 'empty marker file: no loader reads anything from it'
+        : 'empty file (no marker name: a file cut to nothing?); no loader reads anything from it',
+    });
     return Promise.resolve();
   },
 };

@@ -71,6 +71,10 @@ const CASED_NON_LATIN = /Cyrillic|Greek/;
 /** Letters of such a script seen before the absence of capitals counts against it. */
 const MIN_LETTERS_FOR_CASE = 20;
 
+/** Non-ASCII characters after which writing must use at least `MIN_DISTINCT` different ones. */
+const MIN_NON_ASCII_FOR_VARIETY = 16;
+const MIN_DISTINCT = 3;
+
 /** Decoded text this plausible (0..1) is taken as writing in the candidate's script. */
 const MIN_SCORE = 0.55;
 /** Share of non-ASCII characters that must be letters or typography, whatever the script. */
@@ -179,6 +183,7 @@ export function scoreDecoded(c: Candidate, text: string): LegacyScore | undefine
   let upper = 0;
   let words = 0;
   let coherent = 0;
+  const distinct = new Set<number>();
   const w: Word = { length: 0, high: false, upper: 0, lower: 0, firstLower: false, laterUpper: false };
   const endWord = (): void => {
     if (w.length >= 2 && w.high) {
@@ -218,6 +223,7 @@ export function scoreDecoded(c: Candidate, text: string): LegacyScore | undefine
     const f = classOf(c, cp);
     if (f === BAD_FLAG) return undefined;
     nonAscii++;
+    if (distinct.size < MIN_DISTINCT) distinct.add(cp);
     if ((f & LETTER_FLAG) !== 0) {
       letters++;
       texty++;
@@ -232,13 +238,16 @@ export function scoreDecoded(c: Candidate, text: string): LegacyScore | undefine
   }
   endWord();
   if (nonAscii === 0) return { score: 1, rank: 1, texty: 1, nonAscii };
+  // One or two characters over and over (a run of 0x80 read as Ђ, of 0x91 0x91 as one kanji) is a fill pattern, not writing.
+  if (nonAscii >= MIN_NON_ASCII_FOR_VARIETY && distinct.size < MIN_DISTINCT) return { score: 0, rank: 0, texty: 0, nonAscii };
   const coherence = c.multibyte || words === 0 ? 1 : coherent / words;
   const scriptShare = letters === 0 ? 0 : script / letters;
   const commonShare = letters === 0 ? 0 : Math.min(1, common / letters / c.expected);
   let score = coherence * (0.6 * scriptShare + 0.4 * commonShare);
   // A double-byte set's lead/trail rules reject most text in other encodings: decoding at all is evidence.
   if (c.multibyte && scriptShare >= 0.8) score += MULTIBYTE_BONUS;
-  if (letters === 0) score = texty === nonAscii ? 0.6 : 0; // typography only: smart quotes in English text
+  // Typography only: smart quotes in English text, so the English letters must be there (a run of 0x91 bytes is no prose).
+  if (letters === 0) score = texty === nonAscii && asciiLetters >= nonAscii ? 0.6 : 0;
   let rank = score;
   // Cyrillic and Greek prose mixes capitals and small letters; a caseless script read in their layout (Hebrew in
   // windows-1251 or KOI8-R) comes out in one case only. (Ranking only: label files are often all lower case.)

@@ -52,6 +52,8 @@ export const textFormat: FormatScanner = {
   title: 'plain text',
   fallback: true,
   sniff(probe: Probe): boolean {
+    // Zero bytes are the empty-file scanner's (kind `empty`).
+    if (probe.size === 0) return false;
     const complete = probe.head.length >= probe.size;
     if (classifyText(probe.head, complete) === undefined) return false;
     return !(complete && cutHeader(probe.head));

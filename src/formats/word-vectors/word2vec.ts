@@ -12,6 +12,8 @@ import { expect, type Recogniser } from '../inert.js';
 
 const MAX_WORD = 4096;
 const MAX_DIMS = 1 << 16;
+/** Bytes of a text-format vector line: digits, sign, point, exponent, spaces, line ends. */
+const TEXT_NUMBER: ReadonlySet<number> = new Set(new TextEncoder().encode('0123456789+-.eE \t\r\n'));
 
 function header(head: Uint8Array): { words: number; dims: number; end: number } | undefined {
   const b0 = head[0];
@@ -30,8 +32,13 @@ export const word2vec: Recogniser = {
   first: '123456789',
   identify(p: Probe): boolean {
     const h = header(p.head);
-    // Binary, not the text format: the first vector's bytes are not all printable.
-    return h !== undefined && h.words * (h.dims * 4 + 2) <= p.size && p.head.subarray(h.end, h.end + 64).some((b) => b < 0x09 || b > 0x7e);
+    if (h === undefined || h.words * (h.dims * 4 + 2) > p.size) return false;
+    // Binary, not the text format (`.vec`): after the first word (any script) and its space come float32 bytes,
+    // not the digits, signs, points and spaces of a text line.
+    const space = p.head.indexOf(0x20, h.end);
+    if (space < 0 || space - h.end > MAX_WORD) return false;
+    const vector = p.head.subarray(space + 1, space + 1 + Math.min(h.dims * 4, 64));
+    return vector.length > 0 && vector.some((b) => !TEXT_NUMBER.has(b));
   },
   check(src: ByteSource): string {
     const h = header(src.read(0, Math.min(src.size, 64)));

@@ -23,7 +23,6 @@ const CLEAN: [string, string][] = [
   ['a Python import', 'import torch\nfrom torch import nn\n'],
   ['JavaScript', "const { spawn } = require('node:child_process');\nconst args = process.argv.slice(2);\n"],
   ['a device file', 'cpu\n'],
-  ['the empty file', ''],
   ['one word', 'cpu'],
   ['DeepSpeed latest', 'global_step100'],
   ['a LICENSE', 'The MIT License\n\nCopyright (c) 2024\n'],
@@ -41,6 +40,11 @@ describe('repository files are clean text', () => {
       assert.ok(r.format === 'text' || r.format === 'json', r.format);
     });
   }
+  it('the empty file is clean, kind empty (text or not, nothing loads from zero bytes)', async () => {
+    const r = await scan('');
+    assert.equal(r.verdict, 'clean', JSON.stringify(r.findings));
+    assert.equal(r.kind, 'empty');
+  });
   it('Shift_JIS text starting with hiragana (EXT1 to a pickle reader)', async () => {
     const sjis = Uint8Array.from([
       0x82, 0xb1, 0x82, 0xcc, 0x83, 0x82, 0x83, 0x66, 0x83, 0x8b, 0x82, 0xcd, 0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea, 0x82, 0xc5, 0x82, 0xb7, 0x81, 0x42, 0x0a,
