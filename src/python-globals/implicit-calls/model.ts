@@ -5,6 +5,7 @@
  * derived table (read from the libraries' Python sources) and the curated
  * one (C types, loader machinery, callers).
  */
+import { resolveDotted } from '../canonical.js';
 import { NameIndex } from '../matcher.js';
 import { CURATED, LOADER_ATTRS, type CuratedEntry } from './curated.js';
 import { DERIVED_CLASSES } from './derived.js';
@@ -70,10 +71,22 @@ function curatedFor(fqn: string): CuratedEntry[] {
   return hit;
 }
 
+/**
+ * The names a written global denotes: itself and the canonical definitions it resolves to
+ * (`torch.nn.Linear` is `torch.nn.modules.linear.Linear`, the key the derived tables use). Without
+ * this a class written by a public alias would escape its slots.
+ */
+function denoted(fqn: string): string[] {
+  const r = resolveDotted(fqn);
+  if (r === undefined) return [fqn];
+  const defs = r.targets.filter((t) => t.kind !== 'unknown' && t.kind !== 'module').map((t) => t.name);
+  return [fqn, ...defs.filter((n) => n !== fqn)];
+}
+
 /** The class and its bases, most specific first, each once (bounded: class graphs in the tables are small). */
 function ancestors(fqn: string): string[] {
   const out: string[] = [];
-  const queue = [fqn];
+  const queue = denoted(fqn);
   while (queue.length > 0 && out.length < 64) {
     const c = queue.shift() as string;
     if (out.includes(c)) continue;

@@ -142,9 +142,21 @@ describe('slots of rebuilt objects', () => {
     );
     assert.equal((await scan(pickle(layer))).verdict, 'suspicious');
   });
-  it('the same unknown function shadowing extra_repr is malicious', async () => {
-    const lin = bytes(newobj(global('torch.nn.modules.linear', 'Linear')), dict([str('extra_repr'), global('mylab.acts', 'swish')]), 'b');
-    const r = await scan(pickle(lin));
+  for (const [module, name] of [
+    ['torch.nn.modules.linear', 'Linear'],
+    // Public aliases denote the same class: its slots apply whatever name the stream writes.
+    ['torch.nn', 'Linear'],
+    ['torch', 'nn.Linear'],
+  ] as const) {
+    it(`the same unknown function shadowing extra_repr is malicious (${module}.${name})`, async () => {
+      const lin = bytes(newobj(global(module, name)), dict([str('extra_repr'), global('mylab.acts', 'swish')]), 'b');
+      const r = await scan(pickle(lin, 4));
+      assert.ok(has(r, 'pickle/implicit-call'), summary(r));
+    });
+  }
+  it('an optimizer written by its public name keeps the slots its own code calls', async () => {
+    const t = bytes(newobj(global('torch.optim', 'Adam')), dict([str('_cuda_graph_capture_health_check'), global('mylab.acts', 'swish')]), 'b');
+    const r = await scan(pickle(t));
     assert.ok(has(r, 'pickle/implicit-call'), summary(r));
   });
   it('list as a defaultdict factory is clean; a higher-order function there is malicious', async () => {
