@@ -65,4 +65,11 @@ export interface ScanContext {
   nested(src: ByteSource, member: string, options?: NestedOptions): Promise<void>;
   /** Scans `src` as a specific format in the *same* location (no new member level). */
   as(format: string, src: ByteSource, options?: Omit<NestedOptions, 'format'>): Promise<void>;
+  /**
+   * Queues a nested scan of `src` as member `member`, run once the current
+   * scanner has returned: for synchronous analyses (the pickle machine) that
+   * meet a whole file inside a value, such as the bytes a pickle hands to
+   * `torch.storage._load_from_bytes`. The same member is scanned once.
+   */
+  defer(src: ByteSource, member: string, options?: NestedOptions): void;
 }

@@ -57,6 +57,10 @@ class FileRun {
   readonly unknownAs: 'clean' | 'unscannable';
   /** Kinds of the formats that claimed the file itself (or the content of its transparent wrappers). */
   readonly kinds: FileKind[] = [];
+  /** Nested scans queued by synchronous analyses (`ScanContext.defer`), by member path, run after the scanner returns. */
+  readonly deferred = new Map<string, () => Promise<void>>();
+  /** Deferred scans queued in all (the rest is reported as a limit). */
+  deferredCount = 0;
   private readonly policies = new Map<string, Policy>();
   constructor(limits: Limits, dir: string | undefined, allow: readonly AllowEntry[], unknownAs: 'clean' | 'unscannable') {
     this.limits = limits;
@@ -170,6 +174,40 @@ class Context implements ScanContext {
     const ctx = new Context(this.run, this.location, this.depth, options?.profile ?? this.profile, this.kindScope);
     await dispatch(src, ctx, format);
   }
+
+  defer(src: ByteSource, member: string, options?: NestedOptions): void {
+    const key = [...(this.location.member ?? []), member].join('\0');
+    if (this.run.deferred.has(key)) return;
+    if (++this.run.deferredCount > MAX_DEFERRED) {
+      if (this.run.deferredCount === MAX_DEFERRED + 1) {
+        this.report({
+          rule: 'engine/limit',
+          severity: 'unscannable',
+          message: `more than ${MAX_DEFERRED} embedded files; ${member} and later ones were not scanned`,
+        });
+      }
+      return;
+    }
+    this.run.deferred.set(key, () => this.nested(src, member, options));
+  }
+}
+
+/** Embedded files queued per scanned file (each a nested scan; CWE-400). */
+const MAX_DEFERRED = 4096;
+
+/** Runs queued nested scans (which may queue more) until none is left. */
+async function drainDeferred(run: FileRun, ctx: Context): Promise<void> {
+  const done = new Set<string>();
+  for (;;) {
+    const next = [...run.deferred.entries()].find(([k]) => !done.has(k));
+    if (next === undefined) return;
+    done.add(next[0]);
+    try {
+      await next[1]();
+    } catch (e) {
+      ctx.fail(e, 'embedded');
+    }
+  }
 }
 
 function kindOf(s: FormatScanner): FormatKind {
@@ -241,6 +279,7 @@ export async function scanSource(src: ByteSource, file: string, options: ScanOpt
   const run = new FileRun(limits, options.dir, options.allow ?? [], options.unknownAs ?? 'unscannable');
   const ctx = new Context(run, { file }, 0, options.profile, true);
   await dispatch(src, ctx, options.format);
+  await drainDeferred(run, ctx);
   const format = typeof run.info['format'] === 'string' ? run.info['format'] : 'unknown';
   const verdict = verdictOf(run.findings);
   const kind = fileKind(run, format);

@@ -63,4 +63,7 @@ export class FilteredContext implements ScanContext {
   as(format: string, src: ByteSource, options?: Omit<NestedOptions, 'format'>): Promise<void> {
     return this.inner.as(format, src, options);
   }
+  defer(src: ByteSource, member: string, options?: NestedOptions): void {
+    this.inner.defer(src, member, options);
+  }
 }

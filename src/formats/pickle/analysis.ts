@@ -3,7 +3,9 @@
  * it is used, applies the effects of allowlisted callables (what they do
  * with their arguments), and turns it all into findings.
  */
+import { SliceSource, type ByteSource } from '../../bytes/source.js';
 import type { ScanContext } from '../context.js';
+import { resolveGlobal } from '../../python-globals/canonical.js';
 import type { Severity } from '../../findings/finding.js';
 import type { Policy, Judgement } from '../../python-globals/policy.js';
 import { USE_WEIGHT, permitsUse, type Effects, type Use } from '../../python-globals/types.js';
@@ -13,7 +15,7 @@ import type { Anomaly, MachineHooks, Site } from './machine.js';
 import type { PickleReader } from './reader.js';
 import { render, renderCall } from './render.js';
 import { PICKLE_RULES } from './rules.js';
-import { PyGlobal, PyObject, PyTuple, PyUnknown, typeName, type PyValue } from './values.js';
+import { PyBytes, PyGlobal, PyObject, PyTuple, PyUnknown, typeName, type PyValue } from './values.js';
 
 interface UseRecord {
   site: Site;
@@ -44,6 +46,22 @@ export interface AnalysisOptions {
   afterBuild?: (target: PyValue, state: PyValue, reader: PickleReader, analysis: PickleAnalysis) => void;
   /** Prefix for messages, e.g. `pickle #2: `. */
   label?: string;
+  /** The bytes the pickle is read from (byte offsets of values refer to it): embedded files are scanned from here. */
+  src?: ByteSource;
+}
+
+/**
+ * `torch.storage._load_from_bytes(b)` is `torch.load(io.BytesIO(b), weights_only=False)`:
+ * what pickle.dump and joblib.dump write for every torch storage. With constant bytes its
+ * effect is that of loading an embedded torch file, which is scanned as one (a nested
+ * member); with anything else it stays the denied loader it is.
+ */
+const EMBEDDED_TORCH_LOAD = 'torch.storage._load_from_bytes';
+
+function isEmbeddedTorchLoad(g: PyGlobal): boolean {
+  if (g.full === EMBEDDED_TORCH_LOAD) return true;
+  const r = resolveGlobal(g.module, g.name);
+  return r.tracked && r.targets.length > 0 && r.targets.every((t) => t.name === EMBEDDED_TORCH_LOAD);
 }
 
 /** At most this many `pickle/malformed` findings per pickle (the first error is what matters). */
@@ -52,6 +70,8 @@ const MAX_SEMANTIC_FINDINGS = 3;
 export class PickleAnalysis implements MachineHooks {
   private readonly opts: AnalysisOptions;
   private readonly globals = new Map<string, GlobalRecord>();
+  /** Globals (by full name) called as the embedded torch loader with constant bytes, and how often. */
+  private readonly embeddedLoads = new Map<string, { site: Site; count: number }>();
   private semanticCount = 0;
   private finished = false;
   private readonly getattr: GetattrShapes;
@@ -149,6 +169,7 @@ export class PickleAnalysis implements MachineHooks {
     if (callee instanceof PyGlobal) {
       const shaped = this.getattr.onCall(obj, callee, site, call);
       if (shaped !== undefined) return shaped;
+      if (this.embeddedLoad(obj, callee, site)) return new PyUnknown('an object torch.load made from embedded bytes');
       const use: Use = obj.origin === 'new' ? 'new' : 'call';
       const j = this.record(callee, use, site, call).judgement;
       obj.owner = callee;
@@ -170,6 +191,20 @@ export class PickleAnalysis implements MachineHooks {
       this.onAnomaly({ kind: 'semantic', message: `${site.opcode}: ${typeName(callee ?? null)} is not callable`, site });
     }
     return obj;
+  }
+
+  /** A call of the embedded torch loader on constant bytes: queued as a nested torch file instead of judged as a call. */
+  private embeddedLoad(obj: PyObject, callee: PyGlobal, site: Site): boolean {
+    const src = this.opts.src;
+    if (src === undefined || obj.origin !== 'call' || obj.kwargs !== undefined || !isEmbeddedTorchLoad(callee)) return false;
+    const args = obj.args instanceof PyTuple && obj.args.count === 1 ? obj.args.items : undefined;
+    const b = args?.[0];
+    if (!(b instanceof PyBytes) || b.kind !== 'bytes' || b.length === 0 || b.offset < 0 || b.offset + b.length > src.size) return false;
+    this.opts.ctx.defer(new SliceSource(src, b.offset, b.length), `${EMBEDDED_TORCH_LOAD}@${b.offset}`);
+    const prev = this.embeddedLoads.get(callee.full);
+    if (prev === undefined) this.embeddedLoads.set(callee.full, { site, count: 1 });
+    else prev.count++;
+    return true;
   }
 
   private applyEffects(fx: Effects, obj: PyObject, site: Site): PyValue {
@@ -307,6 +342,21 @@ export class PickleAnalysis implements MachineHooks {
       const [topUse, top] = uses[0] as [Use, UseRecord];
       const j = r.judgement;
       if (j.kind === 'allowed' && uses.every(([u]) => permitsUse(j.entry, u))) continue;
+      const embedded = this.embeddedLoads.get(r.g.full);
+      if (embedded !== undefined && uses.every(([u]) => u === 'import')) {
+        // Only ever called on constant bytes: each embedded file is scanned in its own right.
+        const times = embedded.count > 1 ? ` ${embedded.count} times` : '';
+        this.report(
+          PICKLE_RULES.embeddedTorchFile,
+          'info',
+          `${r.g.full} loads embedded bytes with torch.load${times}; each is scanned as a nested torch file`,
+          embedded.site,
+          {
+            global: r.g.full,
+          },
+        );
+        continue;
+      }
       const refs = this.getattr.safeShapes(r.g.full);
       if (refs !== undefined && uses.every(([u]) => u === 'import')) {
         const times = refs.count > 1 ? ` (×${refs.count})` : '';

@@ -107,6 +107,13 @@ export const PICKLE_RULES = {
     severity: 'info',
     help: 'Bytes follow the final STOP and are not a pickle. pickle.load ignores them.',
   },
+  embeddedTorchFile: {
+    id: 'pickle/embedded-torch-file',
+    title: 'Torch file embedded in a pickle',
+    severity: 'info',
+    help: "pickle.dump and joblib.dump write a torch storage as torch.storage._load_from_bytes(<bytes of torch.save>), which runs torch.load(weights_only=False) on those bytes while loading. When the argument is constant bytes, modelguard scans them as the nested torch file they are (its findings are the file's); any other use of _load_from_bytes is pickle/dangerous-global.",
+    references: ['https://github.com/pytorch/pytorch/blob/v1.13.0/torch/storage.py'],
+  },
   laterPickle: {
     id: 'pickle/additional-pickle',
     title: 'More than one pickle in the stream',

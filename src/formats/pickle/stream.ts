@@ -53,7 +53,7 @@ export function runOnePickle(
   readerFor?: ReaderFactory,
 ): { result: PickleResult | undefined; next: number; analysis: PickleAnalysis } {
   const reader = readerFor?.(src, start, end, ctx.limits.maxConstantBytes) ?? new PickleReader(src, start, end, ctx.limits.maxConstantBytes);
-  const analysis = new PickleAnalysis(analysisOpts);
+  const analysis = new PickleAnalysis({ ...analysisOpts, src: analysisOpts.src ?? src });
   const machine = new PickleMachine(reader, analysis, { limits: ctx.limits, retainItems: retain });
   try {
     const result = machine.run();
