@@ -22,61 +22,23 @@ import type { FileKind } from '../findings/kind.js';
 import { defineRules, type RuleInfo } from '../findings/rules.js';
 import type { ScanContext } from './context.js';
 import { SNIFF_BYTES, TAIL_BYTES, type FormatScanner, type Probe } from './format.js';
-import { Op } from './pickle/opcodes.js';
-import { PickleReader, type GlobalArg } from './pickle/reader.js';
-
-/** Opcodes through which unpickling imports or calls something (the only ways a load runs code). */
-const RUNS: ReadonlySet<number> = new Set<number>([Op.GLOBAL, Op.INST, Op.STACK_GLOBAL, Op.REDUCE, Op.BUILD, Op.OBJ, Op.NEWOBJ, Op.NEWOBJ_EX, Op.BINPERSID]);
-
-/**
- * Opcodes at which every loader of model files raises:
- * - EXT1/2/4 look a code up in copyreg's extension registry, which CPython
- *   leaves empty (nothing in the standard library registers a code).
- *   MessagePack maps of 2 to 4 entries start with these bytes.
- * - PERSID hands a text line to persistent_load: plain pickle.load has none
- *   and raises; torch.load's asserts a tuple (legacy) or reads the type
- *   name `storage` from it (zip), so a string fails. A PNG's bytes 1-4
- *   (`PNG\r`) decode as one.
- */
-const RAISES: ReadonlySet<number> = new Set<number>([Op.EXT1, Op.EXT2, Op.EXT4, Op.PERSID]);
-
-/** A module and name `find_class` could resolve: dotted Python identifiers (anything else raises on import). */
-const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-function importable(g: GlobalArg): boolean {
-  return DOTTED.test(g.module) && DOTTED.test(g.name);
-}
-
-/** Opcodes decoded before giving up and letting the pickle scanner decide (CWE-400). */
-const MAX_GUARD_OPS = 100_000;
+import { pickleLoadOutcome } from './pickle/load-outcome.js';
 
 /**
  * Whether unpickling these bytes from offset 0 (and on past each STOP, as
- * torch.load reads pickles back to back) breaks before any opcode that
- * imports or calls: then pickle.load, torch.load and joblib.load fail on
- * the file without running anything.
+ * torch.load reads pickles back to back) fails, or ends in plain data,
+ * before anything acts: then pickle.load, torch.load and joblib.load run
+ * nothing of the file's choosing. The walk is the one text is judged by
+ * (`pickle/load-outcome.ts`, CPython's `_pickle.c` preconditions), so an
+ * image and a config file meet the same model of the loader. Running out
+ * of bytes counts as breaking here (these are whole files: a BMP's `BM`
+ * is a BINBYTES longer than the file); a walk stopped by its own bounds
+ * has not decided and is handed to the pickle scanner.
  */
 export function breaksAsPickle(src: ByteSource): boolean {
   if (src.size === 0) return true;
-  const reader = new PickleReader(src, 0, src.size, 1 << 16);
-  try {
-    // Whether anything may be on the stack yet: REDUCE, BUILD and the like on an empty stack raise
-    // (a RIFF file's 'R'); only GLOBAL and INST act without operands.
-    let operands = false;
-    for (let i = 0; i < MAX_GUARD_OPS; i++) {
-      if (reader.atEnd) return true;
-      const op = reader.next();
-      const code = op.code;
-      // find_class fails on a name that is not a dotted identifier ("ommit 173\0tree", a git commit read as GLOBAL).
-      if ((code === Op.GLOBAL || code === Op.INST) && !importable(op.arg as GlobalArg)) return true;
-      if (RUNS.has(code) && (operands || code === Op.GLOBAL || code === Op.INST)) return false;
-      if (RUNS.has(code) || RAISES.has(code)) return true;
-      if (code !== Op.PROTO && code !== Op.FRAME) operands = true;
-    }
-    return false;
-  } catch (e) {
-    // An invalid opcode, bad text or a length past the end: pickle.load raises there.
-    return e instanceof ModelguardError && (e.code === 'E_MALFORMED' || e.code === 'E_TRUNCATED' || e.code === 'E_LIMIT');
-  }
+  const o = pickleLoadOutcome(src, 0, src.size);
+  return o.end === 'broken' || o.end === 'stop' || (o.end === 'cut' && !o.limit);
 }
 
 /** Whether `b` holds the ASCII string `s` at `at`. */

@@ -51,6 +51,8 @@ export interface LoadOutcome {
   cutInBinaryArg: boolean;
   /** `cut` inside an opcode's argument (`cpu`: a GLOBAL's module line), not between two opcodes (`(`). */
   cutInArg: boolean;
+  /** `cut` at one of this walk's own bounds (opcodes walked, a line too long to keep), not at the end of the bytes: undecided. */
+  limit: boolean;
   /** Offset where the walk ended. */
   at: number;
   /** Why it ended, for messages. */
@@ -117,7 +119,17 @@ function lineHasNonName(src: ByteSource, pos: number, end: number): boolean {
 export function pickleLoadOutcome(src: ByteSource, start: number, end: number): LoadOutcome {
   // Most text starts with a byte that is no opcode (`#`, `{`, a letter pickle does not use): answer without a reader.
   if (start < end && OPCODES[src.read(start, 1)[0] ?? 0] === undefined) {
-    return { end: 'broken', ops: 0, structural: 0, imported: false, cutInBinaryArg: false, cutInArg: false, at: start, why: 'the first byte is not an opcode' };
+    return {
+      end: 'broken',
+      ops: 0,
+      structural: 0,
+      imported: false,
+      cutInBinaryArg: false,
+      cutInArg: false,
+      limit: false,
+      at: start,
+      why: 'the first byte is not an opcode',
+    };
   }
   return new LoadWalk(src, start, end).run();
 }
@@ -142,10 +154,20 @@ class LoadWalk {
     this.reader = new PickleReader(src, start, end, 256);
   }
 
-  private out(end: LoadEnd, at: number, why: string, cutInBinaryArg = false): LoadOutcome {
+  private out(end: LoadEnd, at: number, why: string, cutInBinaryArg = false, limit = false): LoadOutcome {
     // A complete pickle earlier in the stream is what a first `pickle.load` returns.
     const e = end !== 'acts' && this.stops > 0 ? 'stop' : end;
-    return { end: e, ops: this.ops, structural: this.structural, imported: this.imported && e !== 'acts', cutInBinaryArg, cutInArg: this.cutInArg, at, why };
+    return {
+      end: e,
+      ops: this.ops,
+      structural: this.structural,
+      imported: this.imported && e !== 'acts',
+      cutInBinaryArg,
+      cutInArg: this.cutInArg,
+      limit: limit && e === 'cut',
+      at,
+      why,
+    };
   }
 
   private get fence(): number {
@@ -161,7 +183,7 @@ class LoadWalk {
   run(): LoadOutcome {
     const r = this.reader;
     while (!r.atEnd) {
-      if (this.ops >= MAX_OPS) return this.out('cut', r.pos, `${MAX_OPS} opcodes without an end`);
+      if (this.ops >= MAX_OPS) return this.out('cut', r.pos, `${MAX_OPS} opcodes without an end`, false, true);
       const pos = r.pos;
       let code: number;
       let arg: unknown;
@@ -204,7 +226,7 @@ class LoadWalk {
       if ((code === Op.GLOBAL || code === Op.INST) && lineHasNonName(this.src, pos + 1, this.end)) {
         return this.out('broken', pos, 'the module line is not a module name');
       }
-      return this.out('cut', pos, e.message);
+      return this.out('cut', pos, e.message, false, true);
     }
     return this.out('broken', pos, e.message);
   }

@@ -106,6 +106,10 @@ describe('the pickle guard', () => {
     assert.equal(breaksAsPickle(new BufferSource(new TextEncoder().encode('commit 173\0tree 4b82'))), true);
     assert.equal(breaksAsPickle(new BufferSource(payload)), false);
     assert.equal(breaksAsPickle(new BufferSource(Uint8Array.from([0x80, 0x02, 0x63, ...new TextEncoder().encode('os\nsystem\n')]))), false);
+    // A BMP's `BM` is a BINBYTES longer than the file: the load runs out of bytes before anything acts.
+    assert.equal(breaksAsPickle(new BufferSource(Uint8Array.from([0x42, 0x4d, 0x36, 0x03, 0, 0, 0, 0, 0, 0]))), true);
+    // A valid stream longer than the walk's bound is undecided: handed to the pickle scanner.
+    assert.equal(breaksAsPickle(new BufferSource(new Uint8Array(1_000_001).fill(0x4e))), false);
   });
 });
 
