@@ -5,9 +5,23 @@
  */
 const BUCKETS_MS = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
 
+/** Escaped label values, remembered: values are bounded (routes, statuses, rule ids), and every request reuses the same few. */
+const escaped = new Map<string, string>();
+const MAX_ESCAPED = 10_000;
+
+function escapeValue(v: string): string {
+  let e = escaped.get(v);
+  if (e === undefined) {
+    e = v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+    if (escaped.size < MAX_ESCAPED) escaped.set(v, e);
+  }
+  return e;
+}
+
 function labels(l: Readonly<Record<string, string>>): string {
-  const parts = Object.entries(l).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
-  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
+  let out = '';
+  for (const k in l) out += `${out === '' ? '{' : ','}${k}="${escapeValue(l[k] as string)}"`;
+  return out === '' ? '' : `${out}}`;
 }
 
 class Counter {

@@ -4,7 +4,7 @@
  * lines inside it, a card over a phone number made of the same digits).
  */
 import type { SensitiveCategory } from '../config/types.js';
-import { runRecogniser, type Recogniser, type SensitiveMatch } from './recogniser.js';
+import { runRecogniser, shapeOf, type Recogniser, type SensitiveMatch } from './recogniser.js';
 import { CARD } from './recognisers/card.js';
 import { EMAIL } from './recognisers/email.js';
 import { HIGH_ENTROPY, HIGH_ENTROPY_NEAR_WORD } from './recognisers/entropy.js';
@@ -37,10 +37,11 @@ export function findSensitive(text: string, categories: ReadonlySet<SensitiveCat
   const accepted: SensitiveMatch[] = [];
   // One byte per UTF-16 unit marks what an accepted match covers: overlap checks cost the match's length.
   let covered: Uint8Array | undefined;
+  const shape = shapeOf(text);
   for (const r of RECOGNISERS) {
     if (!categories.has(r.category)) continue;
     const found: SensitiveMatch[] = [];
-    runRecogniser(r, text, found);
+    runRecogniser(r, text, found, shape);
     for (const m of found) {
       covered ??= new Uint8Array(text.length);
       if (covered.subarray(m.start, m.end).includes(1)) continue;

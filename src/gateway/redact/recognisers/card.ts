@@ -28,6 +28,7 @@ export const CARD: Recogniser = {
   category: 'card',
   type: 'card',
   hint: /\d{4}/,
+  minDigits: 12,
   // Groups separated consistently by one space or dash, or no separator at all.
   pattern: /(?<![\w-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -]?)\d{6}\2\d{4,5})(?![\d-])/g,
   validate: cardValid,

@@ -110,6 +110,7 @@ export const IBAN: Recogniser = {
   category: 'iban',
   type: 'iban',
   hint: /[A-Z]{2}\d\d/,
+  minDigits: 2,
   // Compact, or grouped by four with single spaces; the validator checks the country's exact length.
   pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)(?![A-Za-z0-9])/g,
   fit: ibanFit,

@@ -6,6 +6,7 @@ export const IPV4: Recogniser = {
   category: 'ip',
   type: 'ipv4',
   hint: /\d\.\d/,
+  minDigits: 4,
   // Not part of a longer dotted run (version strings like 1.2.3.4.5) or a word.
   pattern: /(?<![\w.:])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g,
 };

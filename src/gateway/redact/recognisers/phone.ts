@@ -17,6 +17,7 @@ export const PHONE_INTERNATIONAL: Recogniser = {
   category: 'phone',
   type: 'phone',
   hint: /\+\d/,
+  minDigits: 8,
   pattern: /(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,4}){2,5}(?![\w])/g,
   validate: plausible,
 };
@@ -25,6 +26,7 @@ export const PHONE_NATIONAL: Recogniser = {
   category: 'phone',
   type: 'phone',
   pattern: /(?<![\w+.-])(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])(?:\d{2,4}[ .-]){0,3}\d{2,4}(?![\w.-]*\d)/g,
+  minDigits: 8,
   validate: plausible,
   context: PHONE_WORDS,
 };
