@@ -42,6 +42,7 @@ export function defaultConfig(dataDir: string): RegistryConfig {
 /** `MODELGUARD_DATABASE_URL=postgres://…` selects PostgreSQL. */
 export function databaseFrom(url: string | undefined): RegistryConfig['database'] {
   if (url === undefined || url === '') return { kind: 'embedded' };
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new RegistryError('E_CONFIG', 'the database URL must start with postgres:// (or leave it unset for the embedded database)');
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new RegistryError('E_CONFIG', 'the database URL must start with postgres:// (or leave it unset for the embedded database)');
   return { kind: 'postgres', url };
 }

@@ -45,7 +45,15 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
   const blobs = new BlobStore(join(config.dataDir, 'blobs'));
   const key = registryKey(config.dataDir, config.signingKey);
   const workers = new Workers({ sql, blobs, key, workDir: join(config.dataDir, 'work') }, config.workers, config.leaseSeconds);
-  const uploads = new TusUploads({ sql, blobs, dir: join(config.dataDir, 'uploads'), maxBytes: config.maxUploadBytes, queued: () => workers.nudge() });
+  const uploads = new TusUploads({
+    sql,
+    blobs,
+    dir: join(config.dataDir, 'uploads'),
+    maxBytes: config.maxUploadBytes,
+    queued: () => {
+      workers.nudge();
+    },
+  });
   const app: App = { config, sql, blobs, key, uploads, loginLimiter: new AttemptLimiter(config.loginAttemptsPerMinute, 60_000) };
   const routes: Route[] = [
     route('OPTIONS', '/api/uploads', (ctx) => uploads.options(ctx)),
@@ -54,7 +62,9 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
     route('PATCH', '/api/uploads/:id', (ctx) => uploads.patch(ctx)),
     route('DELETE', '/api/uploads/:id', (ctx) => uploads.terminate(ctx)),
     ...authRoutes(app),
-    ...modelRoutes(app, () => workers.nudge()),
+    ...modelRoutes(app, () => {
+      workers.nudge();
+    }),
     ...uiRoutes(app),
     ...resolveRoutes(app),
   ];
@@ -78,7 +88,11 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
     async close(): Promise<void> {
       if (server?.listening === true) {
         server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await new Promise<void>((resolve) => {
+          server.close(() => {
+            resolve();
+          });
+        });
       }
       await workers.stop();
       await sql.close();

@@ -47,7 +47,7 @@ function browserSuite(backend: Backend): void {
       await page.fill('#password', PASSWORD);
       await page.press('#password', 'Enter');
       await page.waitForURL(`${h.url}/`);
-      assert.match(await page.textContent('header') ?? '', /uploader1 \(uploader\)/);
+      assert.match((await page.textContent('header')) ?? '', /uploader1 \(uploader\)/);
       const shot = join(SHOTS, `${backend}-1-signed-in.png`);
       await page.screenshot({ path: shot });
       t.diagnostic(`screenshot: ${shot}`);

@@ -13,7 +13,22 @@ import { verifyAttestation } from '../../src/sign/attest.js';
 import { verifyModel } from '../../src/sign/verify.js';
 import { readSafetensorsStrict } from '../../src/convert/safetensors/strict-reader.js';
 import { BufferSource } from '../../src/bytes/source.js';
-import { BENIGN, MALICIOUS, PASSWORD, SUSPICIOUS, TUS, bearer, createUpload, patch, settle, startRegistry, upload, type Backend, type Harness } from './helpers.js';
+import {
+  BENIGN,
+  MALICIOUS,
+  PASSWORD,
+  SUSPICIOUS,
+  TUS,
+  bearer,
+  createUpload,
+  patch,
+  settle,
+  startRegistry,
+  upload,
+  type ArtifactJson,
+  type Backend,
+  type Harness,
+} from './helpers.js';
 
 export function registrySuite(backend: Backend): void {
   describe(`registry (${backend})`, () => {
@@ -26,8 +41,8 @@ export function registrySuite(backend: Backend): void {
     });
 
     describe('the issue flow: a malicious and a benign checkpoint', () => {
-      let bad: any;
-      let good: any;
+      let bad: ArtifactJson;
+      let good: ArtifactJson;
       before(async () => {
         const t = h.tokens.uploader;
         const badId = await upload(h.url, t, MALICIOUS, 'acme', 'evil');
@@ -40,9 +55,9 @@ export function registrySuite(backend: Backend): void {
         assert.equal(bad.state, 'quarantined');
         assert.equal(bad.verdict, 'malicious');
         assert.match(bad.reason, /^malicious: /);
-        const findings = bad.findings.flatMap((f: any) => f.findings);
-        assert.ok(findings.some((f: any) => f.severity === 'malicious' && typeof f.rule === 'string' && f.technique.length > 0));
-        assert.ok(!bad.steps.some((s: any) => s.step === 'convert' || s.step === 'sign' || s.step === 'publish'));
+        const findings = bad.findings.flatMap((f) => f.findings);
+        assert.ok(findings.some((f) => f.severity === 'malicious' && typeof f.rule === 'string' && f.technique.length > 0));
+        assert.ok(!bad.steps.some((s) => s.step === 'convert' || s.step === 'sign' || s.step === 'publish'));
         assert.equal(bad.revision, null);
       });
 
@@ -54,12 +69,12 @@ export function registrySuite(backend: Backend): void {
       it('publishes the benign checkpoint as signed safetensors', async () => {
         assert.equal(good.state, 'published');
         assert.deepEqual(
-          good.steps.map((s: any) => s.step),
+          good.steps.map((s) => s.step),
           ['upload', 'scan', 'convert', 'rescan', 'sign', 'publish'],
         );
-        const info = (await (await fetch(`${h.url}/api/models/acme/good/revision/main`)).json()) as any;
+        const info = (await (await fetch(`${h.url}/api/models/acme/good/revision/main`)).json()) as { sha: string; siblings: { rfilename: string }[] };
         assert.equal(info.sha, good.revision);
-        assert.deepEqual(info.siblings.map((s: any) => s.rfilename).sort(), ['clean__state-dict-zip.safetensors', 'model.sig', 'modelguard-scan.sig']);
+        assert.deepEqual(info.siblings.map((s) => s.rfilename).sort(), ['clean__state-dict-zip.safetensors', 'model.sig', 'modelguard-scan.sig']);
       });
 
       it('serves files that modelguard verify accepts, with a clean scan attestation', async () => {
@@ -94,7 +109,7 @@ export function registrySuite(backend: Backend): void {
       });
 
       it('records every step in the append-only audit log', async () => {
-        const log = (await (await fetch(`${h.url}/api/audit`, { headers: bearer(h.tokens.admin) })).json()) as any[];
+        const log = (await (await fetch(`${h.url}/api/audit`, { headers: bearer(h.tokens.admin) })).json()) as { action: string }[];
         const actions = log.map((e) => e.action);
         for (const a of ['upload.create', 'upload.complete', 'quarantine', 'publish']) assert.ok(actions.includes(a), a);
         await assert.rejects(h.registry.app.sql.query(`update audit set actor = 'x'`), /append-only/);
@@ -119,7 +134,11 @@ export function registrySuite(backend: Backend): void {
       });
       it('refuses an override by an uploader, or without a reason', async () => {
         const o = (token: string, reason: string): Promise<Response> =>
-          fetch(`${h.url}/api/artifacts/${id}/override`, { method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify({ reason }) });
+          fetch(`${h.url}/api/artifacts/${id}/override`, {
+            method: 'POST',
+            headers: { ...bearer(token), 'content-type': 'application/json' },
+            body: JSON.stringify({ reason }),
+          });
         assert.equal((await o(h.tokens.uploader, 'looked at it, fine')).status, 403);
         assert.equal((await o(h.tokens.reviewer, 'ok')).status, 400);
       });
@@ -131,10 +150,10 @@ export function registrySuite(backend: Backend): void {
         });
         assert.equal(res.status, 202);
         const a = await settle(h.url, h.tokens.reviewer, id);
-        assert.equal(a.override.by, 'reviewer1');
-        assert.ok(a.steps.some((s: any) => s.step === 'override'));
+        assert.equal(a.override?.by, 'reviewer1');
+        assert.ok(a.steps.some((s) => s.step === 'override'));
         // TorchScript carries code: it is published only as safetensors, or stays in quarantine.
-        if (a.state === 'published') assert.ok(a.steps.some((s: any) => s.step === 'convert' && s.status === 'done'));
+        if (a.state === 'published') assert.ok(a.steps.some((s) => s.step === 'convert' && s.status === 'done'));
         else assert.equal(a.state, 'quarantined');
         assert.equal((await fetch(`${h.url}/acme/scripted/resolve/main/suspicious__torchscript-cnn.pt`)).status, 404);
       });
@@ -164,7 +183,10 @@ export function registrySuite(backend: Backend): void {
       it('refuses a malformed length or metadata (400)', async () => {
         const res = await fetch(`${h.url}/api/uploads`, { method: 'POST', headers: { ...TUS, ...bearer(t()), 'upload-length': '-1' } });
         assert.equal(res.status, 400);
-        const res2 = await fetch(`${h.url}/api/uploads`, { method: 'POST', headers: { ...TUS, ...bearer(t()), 'upload-length': '3', 'upload-metadata': 'org a b c' } });
+        const res2 = await fetch(`${h.url}/api/uploads`, {
+          method: 'POST',
+          headers: { ...TUS, ...bearer(t()), 'upload-length': '3', 'upload-metadata': 'org a b c' },
+        });
         assert.equal(res2.status, 400);
       });
       it('refuses an upload over the size limit (413)', async () => {
@@ -189,7 +211,11 @@ export function registrySuite(backend: Backend): void {
       let cookie = '';
       let csrf = '';
       before(async () => {
-        const res = await fetch(`${h.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'uploader1', password: PASSWORD }) });
+        const res = await fetch(`${h.url}/api/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'uploader1', password: PASSWORD }),
+        });
         assert.equal(res.status, 200);
         const set = res.headers.get('set-cookie') ?? '';
         assert.match(set, /HttpOnly/);
@@ -201,7 +227,11 @@ export function registrySuite(backend: Backend): void {
       it('refuses a state change from a session without the CSRF token', async () => {
         const res = await fetch(`${h.url}/api/tokens`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"name":"x"}' });
         assert.equal(res.status, 403);
-        const ok = await fetch(`${h.url}/api/tokens`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: '{"name":"x"}' });
+        const ok = await fetch(`${h.url}/api/tokens`, {
+          method: 'POST',
+          headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+          body: '{"name":"x"}',
+        });
         assert.equal(ok.status, 201);
         assert.match(((await ok.json()) as any).token, /^mgr_/);
       });
@@ -221,7 +251,11 @@ export function registrySuite(backend: Backend): void {
       it('rate-limits sign-in attempts (429)', async () => {
         const statuses: number[] = [];
         for (let i = 0; i < 12; i++) {
-          const res = await fetch(`${h.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin1', password: 'wrong password!' }) });
+          const res = await fetch(`${h.url}/api/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ name: 'admin1', password: 'wrong password!' }),
+          });
           statuses.push(res.status);
         }
         assert.ok(statuses.includes(401));

@@ -139,11 +139,24 @@ export async function upload(url: string, token: string, file: string, org: stri
   return Number(artifact);
 }
 
+/** What `GET /api/artifacts/:id` answers. */
+export interface ArtifactJson {
+  id: number;
+  state: string;
+  verdict: string | null;
+  reason: string;
+  sha256: string;
+  revision: string;
+  override: { by: string; reason: string } | null;
+  findings: { path: string; verdict: string; findings: { rule: string; severity: string; technique: string }[] }[];
+  steps: { step: string; status: string; evidence: Record<string, unknown> }[];
+}
+
 /** Polls the artifact until the pipeline leaves it (bounded: a hang fails the test instead of stalling it). */
-export async function settle(url: string, token: string, id: number): Promise<any> {
+export async function settle(url: string, token: string, id: number): Promise<ArtifactJson> {
   for (let i = 0; i < 2400; i++) {
     const res = await fetch(`${url}/api/artifacts/${id}`, { headers: bearer(token) });
-    const a = (await res.json()) as { state: string };
+    const a = (await res.json()) as ArtifactJson;
     if (a.state !== 'queued' && a.state !== 'processing') return a;
     await new Promise((r) => setTimeout(r, 250));
   }

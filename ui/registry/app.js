@@ -1,7 +1,7 @@
 // modelguard registry UI: resumable uploads (tus 1.0.0) with progress, and
 // a model page that refreshes itself while an upload is still in the pipeline.
 // Plain browser JavaScript, served from the registry itself (CSP: script-src 'self').
-/* global document, window, fetch, FormData, btoa, TextEncoder */
+/* global document, window */
 
 const CHUNK = 8 * 1024 * 1024;
 
@@ -37,7 +37,7 @@ async function tusUpload(file, meta, csrf, onProgress) {
         body,
         credentials: 'same-origin',
       });
-    } catch (e) {
+    } catch {
       res = undefined;
     }
     if (res === undefined || res.status === 409 || res.status >= 500) {

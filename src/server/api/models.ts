@@ -50,12 +50,19 @@ export function modelRoutes(app: App, queued: () => void): Route[] {
       requireRole(ctx.user, 'uploader');
       const list = await modelArtifacts(app.sql, ctx.params['org'] ?? '', ctx.params['model'] ?? '');
       if (list.length === 0) throw new RegistryError('E_NOT_FOUND', 'no such model');
-      sendJson(ctx.res, 200, { id: `${ctx.params['org'] ?? ''}/${ctx.params['model'] ?? ''}`, artifacts: await Promise.all(list.map((a) => artifactJson(app, a))) });
+      sendJson(ctx.res, 200, {
+        id: `${ctx.params['org'] ?? ''}/${ctx.params['model'] ?? ''}`,
+        artifacts: await Promise.all(list.map((a) => artifactJson(app, a))),
+      });
     }),
     // huggingface_hub-style model info for a revision: the commit and its files.
     route('GET', '/api/models/:org/:model/revision/:rev', async (ctx) => {
       const r = await findRevision(app.sql, ctx.params['org'] ?? '', ctx.params['model'] ?? '', ctx.params['rev'] ?? '');
-      sendJson(ctx.res, 200, { id: `${r.org}/${r.model}`, sha: r.rev, siblings: r.files.map((f) => ({ rfilename: f.name, size: f.size, lfs: { sha256: f.sha256 } })) });
+      sendJson(ctx.res, 200, {
+        id: `${r.org}/${r.model}`,
+        sha: r.rev,
+        siblings: r.files.map((f) => ({ rfilename: f.name, size: f.size, lfs: { sha256: f.sha256 } })),
+      });
     }),
     route('GET', '/api/artifacts/:id', async (ctx) => {
       requireRole(ctx.user, 'uploader');

@@ -64,7 +64,9 @@ export async function openPostgres(url: string, max = 10): Promise<Sql> {
       const client = await pool.connect();
       try {
         await client.query('begin');
-        const out = await fn({ query: async <R extends Row>(text: string, params: readonly unknown[] = []): Promise<R[]> => (await client.query<R>(text, params as unknown[])).rows });
+        const out = await fn({
+          query: async <R extends Row>(text: string, params: readonly unknown[] = []): Promise<R[]> => (await client.query<R>(text, params as unknown[])).rows,
+        });
         await client.query('commit');
         return out;
       } catch (e) {

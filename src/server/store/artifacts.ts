@@ -83,7 +83,10 @@ function toArtifact(r: ArtifactRow): Artifact {
 }
 
 /** Records an uploaded blob as a quarantined artifact and queues its pipeline, in one transaction. */
-export async function createArtifact(sql: Sql, a: { org: string; model: string; filename: string; sha256: string; size: number; uploadedBy: string }): Promise<number> {
+export async function createArtifact(
+  sql: Sql,
+  a: { org: string; model: string; filename: string; sha256: string; size: number; uploadedBy: string },
+): Promise<number> {
   checkNames(a.org, a.model, a.filename);
   return sql.transaction(async (tx) => {
     const rows = await tx.query<{ id: string }>(

@@ -34,25 +34,27 @@ export function listPage(user: PageUser, models: readonly ModelSummary[]): strin
     'Models',
     user,
     html`<h1>Models</h1>
-      ${models.length === 0
-        ? html`<p>No models yet. <a href="/upload">Upload one</a>.</p>`
-        : html`<table>
-            <caption>
-              Latest upload of each model
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col">Latest file</th>
-                <th scope="col">State</th>
-                <th scope="col">Scan verdict</th>
-                <th scope="col">Uploads</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${rows}
-            </tbody>
-          </table>`}`,
+      ${
+        models.length === 0
+          ? html`<p>No models yet. <a href="/upload">Upload one</a>.</p>`
+          : html`<table>
+              <caption>
+                Latest upload of each model
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Model</th>
+                  <th scope="col">Latest file</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Scan verdict</th>
+                  <th scope="col">Uploads</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${rows}
+              </tbody>
+            </table>`
+      }`,
   );
 }
 
@@ -89,29 +91,31 @@ function findingsTable(files: readonly ExplainedFile[]): Html {
       html`<section class="file" aria-label="findings in ${f.path}">
         <h4>${f.path} <small>${f.format}, ${f.kind}</small> ${badge(f.verdict)}</h4>
         <p>${f.reason}</p>
-        ${f.findings.length === 0
-          ? ''
-          : html`<table class="findings">
-              <thead>
-                <tr>
-                  <th scope="col">Severity</th>
-                  <th scope="col">Technique</th>
-                  <th scope="col">Where</th>
-                  <th scope="col">Why</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${f.findings.map(
-                  (x) =>
-                    html`<tr>
-                      <td>${badge(x.severity)}</td>
-                      <td><code>${x.rule}</code><br />${x.technique}</td>
-                      <td>${where(x)}</td>
-                      <td>${x.message}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`}
+        ${
+          f.findings.length === 0
+            ? ''
+            : html`<table class="findings">
+                <thead>
+                  <tr>
+                    <th scope="col">Severity</th>
+                    <th scope="col">Technique</th>
+                    <th scope="col">Where</th>
+                    <th scope="col">Why</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${f.findings.map(
+                    (x) =>
+                      html`<tr>
+                        <td>${badge(x.severity)}</td>
+                        <td><code>${x.rule}</code><br />${x.technique}</td>
+                        <td>${where(x)}</td>
+                        <td>${x.message}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+        }
         ${f.omitted > 0 ? html`<p>${f.omitted} more findings not shown.</p>` : ''}
       </section>`,
   )}`;
@@ -146,39 +150,60 @@ function artifactSection(user: PageUser, v: ArtifactView): Html {
       <dt>Scan</dt>
       <dd>${a.verdict === null ? 'not yet' : badge(a.verdict)} ${a.engine ?? ''}</dd>
       <dt>Conversion</dt>
-      <dd data-testid="conversion">${conv === undefined ? 'not yet' : html`${conv.status}${conv.evidence['to'] === undefined ? '' : html` → <code>${String(conv.evidence['to'])}</code>`}`}</dd>
+      <dd data-testid="conversion">
+        ${conv === undefined ? 'not yet' : html`${conv.status}${typeof conv.evidence['to'] === 'string' ? html` → <code>${conv.evidence['to']}</code>` : ''}`}
+      </dd>
       <dt>Signature</dt>
       <dd data-testid="signature">${sign === undefined ? 'not signed' : html`signed (OpenSSF Model Signing bundle, registry key) with a scan attestation`}</dd>
-      ${a.override === null ? '' : html`<dt>Reviewer override</dt><dd>by ${a.override.by}: ${a.override.reason}</dd>`}
+      ${
+        a.override === null
+          ? ''
+          : html`<dt>Reviewer override</dt>
+              <dd>by ${a.override.by}: ${a.override.reason}</dd>`
+      }
     </dl>
-    ${v.revision === undefined
-      ? ''
-      : html`<h3>Published files, revision <code>${v.revision.rev.slice(0, 12)}</code></h3>
-          <ul class="files">
-            ${v.revision.files.map(
-              (f) => html`<li><a href="/${a.org}/${a.model}/resolve/${v.revision?.rev ?? ''}/${f.name}" download>${f.name}</a> (${f.size} bytes)</li>`,
-            )}
-          </ul>
-          <p>Check it: <code>modelguard verify key DIR --public-key registry.pub --require-clean-scan</code> with the <a href="/api/registry-key.pem">registry key</a>.</p>`}
-    ${report.length === 0 ? '' : html`<h3>Findings</h3>${findingsTable(report)}`}
-    ${canOverride
-      ? html`<form method="post" action="/artifacts/${a.id}/override" class="stack">
-          <input type="hidden" name="_csrf" value="${user.csrf ?? ''}" />
-          <label for="reason-${a.id}">Reason for releasing this suspicious file</label>
-          <input id="reason-${a.id}" name="reason" required minlength="10" />
-          <button type="submit">Release after review</button>
-        </form>`
-      : ''}
+    ${
+      v.revision === undefined
+        ? ''
+        : html`<h3>Published files, revision <code>${v.revision.rev.slice(0, 12)}</code></h3>
+            <ul class="files">
+              ${v.revision.files.map(
+                (f) => html`<li><a href="/${a.org}/${a.model}/resolve/${v.revision?.rev ?? ''}/${f.name}" download>${f.name}</a> (${f.size} bytes)</li>`,
+              )}
+            </ul>
+            <p>
+              Check it: <code>modelguard verify key DIR --public-key registry.pub --require-clean-scan</code> with the
+              <a href="/api/registry-key.pem">registry key</a>.
+            </p>`
+    }
+    ${
+      report.length === 0
+        ? ''
+        : html`<h3>Findings</h3>
+            ${findingsTable(report)}`
+    }
+    ${
+      canOverride
+        ? html`<form method="post" action="/artifacts/${a.id}/override" class="stack">
+            <input type="hidden" name="_csrf" value="${user.csrf ?? ''}" />
+            <label for="reason-${a.id}">Reason for releasing this suspicious file</label>
+            <input id="reason-${a.id}" name="reason" required minlength="10" />
+            <button type="submit">Release after review</button>
+          </form>`
+        : ''
+    }
     <details>
       <summary>Pipeline steps</summary>
       ${stepList(v.steps)}
     </details>
-    ${v.attestation === undefined
-      ? ''
-      : html`<details>
-          <summary>Scan attestation (in-toto statement, DSSE)</summary>
-          <pre>${v.attestation}</pre>
-        </details>`}
+    ${
+      v.attestation === undefined
+        ? ''
+        : html`<details>
+            <summary>Scan attestation (in-toto statement, DSSE)</summary>
+            <pre>${v.attestation}</pre>
+          </details>`
+    }
   </article>`;
 }
 
@@ -192,5 +217,10 @@ export function modelPage(user: PageUser, org: string, model: string, views: rea
 }
 
 export function errorPage(user: PageUser | undefined, status: number, message: string): string {
-  return page(`Error ${status}`, user, html`<h1>Error ${status}</h1><p role="alert">${message}</p>`);
+  return page(
+    `Error ${status}`,
+    user,
+    html`<h1>Error ${status}</h1>
+      <p role="alert">${message}</p>`,
+  );
 }
