@@ -89,6 +89,10 @@ export const serveCommand: Command = {
       io.stderr.write('modelguard serve: --worker-only needs at least one worker\n');
       return EXIT_USAGE;
     }
+    if (!config.http && config.database.kind === 'embedded') {
+      io.stderr.write('modelguard serve: --worker-only needs --database (the embedded database belongs to one process)\n');
+      return EXIT_USAGE;
+    }
     const registry = await createRegistry(config);
     const password = await ensureAdmin(registry.app.sql, config.dataDir);
     if (password !== undefined) io.stdout.write(`created user admin with password ${password} (also in ${config.dataDir}/initial-admin-password)\n`);
