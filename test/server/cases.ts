@@ -5,6 +5,7 @@
  * log and an upload resumed across a restart.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -270,6 +271,42 @@ export function registrySuite(backend: Backend): void {
       });
     });
 
+    describe('a worker that dies mid-job', () => {
+      it('leaves a lease that expires: the job runs again and publishes only after every step', async () => {
+        const sql = h.registry.app.sql;
+        const data = readFileSync(BENIGN);
+        const sha = createHash('sha256').update(data).digest('hex');
+        const tmp = join(h.config.dataDir, 'dead-worker.tmp');
+        writeFileSync(tmp, data);
+        h.registry.app.blobs.adopt(tmp, sha);
+        // As a worker would leave it when killed mid-scan: processing, its job running under an old lease.
+        const id = await sql.transaction(async (tx) => {
+          const rows = await tx.query<{ id: string }>(
+            `insert into artifacts (org, model, filename, sha256, size, uploaded_by, state) values ('acme', 'orphan', 'w.pt', $1, $2, 'uploader1', 'processing') returning id`,
+            [sha, data.length],
+          );
+          const aid = Number(rows[0]?.id);
+          await tx.query(`insert into steps (artifact_id, step, status) values ($1, 'upload', 'done')`, [aid]);
+          await tx.query(`insert into jobs (artifact_id, state, attempts, worker, locked_at) values ($1, 'running', 1, 'dead', now() - interval '1 hour')`, [
+            aid,
+          ]);
+          return aid;
+        });
+        const a = await settle(h.url, h.tokens.uploader, id);
+        assert.equal(a.state, 'published');
+        assert.deepEqual(
+          a.steps.map((s) => s.step),
+          ['upload', 'scan', 'convert', 'rescan', 'sign', 'publish'],
+        );
+        const jobs = await sql.query<{ attempts: number; state: string; worker: string }>('select attempts, state, worker from jobs where artifact_id = $1', [
+          id,
+        ]);
+        assert.equal(jobs[0]?.attempts, 2);
+        assert.equal(jobs[0]?.state, 'done');
+        assert.notEqual(jobs[0]?.worker, 'dead');
+      });
+    });
+
     describe('an upload resumes across a restart', () => {
       it('continues from the stored offset with the right digest', async () => {
         const data = readFileSync(BENIGN);
@@ -285,7 +322,6 @@ export function registrySuite(backend: Backend): void {
         const res = await patch(h.url, loc, t, half, data.subarray(half));
         assert.equal(res.status, 204);
         const a = await settle(h.url, t, Number(res.headers.get('upload-artifact')));
-        const { createHash } = await import('node:crypto');
         assert.equal(a.sha256, createHash('sha256').update(data).digest('hex'));
         assert.equal(a.state, 'published');
       });
