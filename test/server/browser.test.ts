@@ -29,6 +29,9 @@ function browserSuite(backend: Backend): void {
       h = await startRegistry(backend);
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
       page = await browser.newPage();
+      // Hang guards for a loaded machine (the whole suite runs in parallel), not performance assertions.
+      page.setDefaultTimeout(PIPELINE_WAIT_MS);
+      page.setDefaultNavigationTimeout(PIPELINE_WAIT_MS);
       page.on('console', (m) => {
         if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
       });
