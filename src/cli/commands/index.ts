@@ -78,4 +78,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'inference gateway: authenticate, limit, validate, redact and audit requests to model servers',
     load: async () => (await import('./gateway.js')).gatewayCommand,
   },
+  {
+    name: 'serve',
+    summary: 'model registry with a web UI: quarantine, scan, convert, sign and publish uploads',
+    load: async () => (await import('./serve.js')).serveCommand,
+  },
 ];

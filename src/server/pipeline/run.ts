@@ -1,0 +1,188 @@
+/**
+ * The pipeline one artifact goes through, as named steps: stage → scan →
+ * (hold or quarantine) → convert → rescan → sign → publish. Each step
+ * records its evidence; any failure leaves the artifact in quarantine with
+ * the reason. Running it twice is harmless: a published or quarantined
+ * artifact is left as it is.
+ */
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { convert } from '../../convert/index.js';
+import type { ScanReport } from '../../findings/report.js';
+import { scanDirectory, scanPaths } from '../../scan/directory.js';
+import { attestScan } from '../../sign/attest.js';
+import { rootDigest } from '../../sign/manifest/manifest.js';
+import { signModel } from '../../sign/sign.js';
+import { VERSION } from '../../version.js';
+import type { Sql } from '../db/sql.js';
+import { audit } from '../store/audit.js';
+import { addRevision, addStep, getArtifact, setState, type Artifact, type PublishedFile } from '../store/artifacts.js';
+import { hashFile, type BlobStore } from '../store/blobs.js';
+import { explain, headline } from './explain.js';
+import type { RegistryKey } from './keys.js';
+
+export const ENGINE = `modelguard ${VERSION}`;
+export const SIGNATURE_FILE = 'model.sig';
+export const ATTESTATION_FILE = 'modelguard-scan.sig';
+
+export interface PipelineDeps {
+  sql: Sql;
+  blobs: BlobStore;
+  key: RegistryKey;
+  workDir: string;
+}
+
+/** Kinds published as they are: nothing in them runs when loaded. */
+const AS_IS = new Set(['model-data-only', 'data-container', 'media', 'text']);
+
+class Stop extends Error {
+  readonly state: 'held' | 'quarantined';
+  constructor(state: 'held' | 'quarantined', reason: string) {
+    super(reason);
+    this.state = state;
+  }
+}
+
+export async function runPipeline(d: PipelineDeps, artifactId: number): Promise<Artifact['state']> {
+  const a = await getArtifact(d.sql, artifactId);
+  if (a.state === 'published' || a.state === 'quarantined') return a.state;
+  if (a.state === 'held' && a.override === null) return a.state;
+  await setState(d.sql, a.id, 'processing');
+  const work = join(d.workDir, String(a.id));
+  rmSync(work, { recursive: true, force: true });
+  try {
+    const input = stage(d, a, work);
+    const report = await scanStep(d, a, input);
+    const out = await convertStep(d, a, input, report, work);
+    const outReport = await rescanStep(d, a, out);
+    const signed = await signStep(d, a, out, outReport, work);
+    await publishStep(d, a, out, signed);
+    return 'published';
+  } catch (e) {
+    const state = e instanceof Stop ? e.state : 'quarantined';
+    const reason = e instanceof Stop ? e.message : `the pipeline failed: ${(e as Error).message}`;
+    if (!(e instanceof Stop)) await addStep(d.sql, a.id, 'error', 'failed', { error: (e as Error).message });
+    await setState(d.sql, a.id, state, { reason });
+    await audit(d.sql, 'pipeline', state === 'held' ? 'hold' : 'quarantine', `${a.org}/${a.model}#${a.id}`, { reason });
+    return state;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** A private copy under the original name (formats are sniffed from content; the name only helps messages). */
+function stage(d: PipelineDeps, a: Artifact, work: string): string {
+  const dir = join(work, 'in');
+  mkdirSync(dir, { recursive: true });
+  const input = join(dir, a.filename);
+  copyFileSync(d.blobs.pathOf(a.sha256), input);
+  return input;
+}
+
+async function scanStep(d: PipelineDeps, a: Artifact, input: string): Promise<ScanReport> {
+  const report = await scanPaths([basename(input)], { cwd: join(input, '..') });
+  const files = explain(report);
+  await addStep(d.sql, a.id, 'scan', report.verdict, { engine: ENGINE, verdict: report.verdict, files });
+  await setState(d.sql, a.id, 'processing', { verdict: report.verdict, engine: ENGINE, report: files });
+  switch (report.verdict) {
+    case 'malicious':
+    case 'unscannable':
+      throw new Stop('quarantined', `${report.verdict}: ${headline(report)}`);
+    case 'suspicious':
+      if (a.override === null) throw new Stop('held', `suspicious: ${headline(report)} (a reviewer may release it with a recorded reason)`);
+      return report;
+    case 'clean':
+      return report;
+  }
+}
+
+/** The published name of a converted checkpoint. */
+export function safetensorsName(filename: string): string {
+  if (filename === 'pytorch_model.bin') return 'model.safetensors';
+  const ext = extname(filename);
+  return `${ext === '' ? filename : filename.slice(0, -ext.length)}.safetensors`;
+}
+
+async function convertStep(d: PipelineDeps, a: Artifact, input: string, report: ScanReport, work: string): Promise<string> {
+  const out = join(work, 'out');
+  mkdirSync(out, { recursive: true });
+  const file = report.files[0];
+  const kind = file?.kind ?? 'unknown';
+  if (file?.format === 'safetensors' || AS_IS.has(kind)) {
+    copyFileSync(input, join(out, a.filename));
+    await addStep(d.sql, a.id, 'convert', 'skipped', { why: `${file?.format ?? 'unknown'} (${kind}) holds no code; published as uploaded` });
+    return out;
+  }
+  if (kind !== 'model-code-carrying') {
+    await addStep(d.sql, a.id, 'convert', 'refused', { kind });
+    throw new Stop('quarantined', `a ${kind} file is not published: upload model files one by one`);
+  }
+  const target = join(out, safetensorsName(a.filename));
+  try {
+    const r = await convert(input, target, { verify: true, metadata: { source_sha256: a.sha256, converted_by: ENGINE } });
+    await addStep(d.sql, a.id, 'convert', 'done', {
+      from: a.filename,
+      to: basename(target),
+      tensors: r.tensors,
+      bytes: r.bytes,
+      leftBehind: r.leftBehind.length,
+      verified: r.verified !== undefined,
+    });
+  } catch (e) {
+    await addStep(d.sql, a.id, 'convert', 'failed', { error: (e as Error).message });
+    throw new Stop('quarantined', `could not convert to safetensors (${(e as Error).message}); code-carrying formats are never published as they are`);
+  }
+  return out;
+}
+
+/** Defence in depth: what will be published is scanned again and must be clean. */
+async function rescanStep(d: PipelineDeps, a: Artifact, out: string): Promise<ScanReport> {
+  const report = await scanDirectory(out);
+  await addStep(d.sql, a.id, 'rescan', report.verdict, { files: explain(report) });
+  if (report.verdict !== 'clean' && !(report.verdict === 'suspicious' && a.override !== null))
+    throw new Stop('quarantined', `the file to publish scanned ${report.verdict}: ${headline(report)}`);
+  return report;
+}
+
+interface Signed {
+  rev: string;
+  signature: string;
+  attestation: string;
+}
+
+async function signStep(d: PipelineDeps, a: Artifact, out: string, report: ScanReport, work: string): Promise<Signed> {
+  const method = { method: 'key' as const, privateKey: d.key.privateKey };
+  const signature = join(work, SIGNATURE_FILE);
+  const attestation = join(work, ATTESTATION_FILE);
+  const signed = await signModel(out, method, { signature, ignorePaths: [ATTESTATION_FILE] });
+  await attestScan(out, report, method, { output: attestation, ignorePaths: [SIGNATURE_FILE] });
+  const rev = rootDigest(signed.manifest.resources);
+  await addStep(d.sql, a.id, 'sign', 'done', { rev, method: 'key', signer: d.key.publicPem.trim(), files: [SIGNATURE_FILE, ATTESTATION_FILE] });
+  return { rev, signature, attestation };
+}
+
+async function publishStep(d: PipelineDeps, a: Artifact, out: string, s: Signed): Promise<void> {
+  const files: PublishedFile[] = [];
+  for (const name of readdirSync(out).sort()) {
+    const path = join(out, name);
+    const size = statSync(path).size;
+    const sha = await hashFile(path);
+    d.blobs.adopt(path, sha);
+    files.push({ name, sha256: sha, size });
+  }
+  for (const [name, path] of [
+    [SIGNATURE_FILE, s.signature],
+    [ATTESTATION_FILE, s.attestation],
+  ] as const) {
+    const sha = await hashFile(path);
+    const size = statSync(path).size;
+    d.blobs.adopt(path, sha);
+    files.push({ name, sha256: sha, size });
+  }
+  await d.sql.transaction(async (tx) => {
+    await addRevision(tx, { org: a.org, model: a.model, rev: s.rev, artifactId: a.id, files });
+    await setState(tx, a.id, 'published', { reason: `published as revision ${s.rev.slice(0, 12)}`, revision: s.rev });
+    await addStep(tx, a.id, 'publish', 'done', { rev: s.rev, files });
+    await audit(tx, 'pipeline', 'publish', `${a.org}/${a.model}@${s.rev}`, { artifact: a.id });
+  });
+}

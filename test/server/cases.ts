@@ -1,0 +1,330 @@
+/**
+ * One suite, run against every configuration (embedded, PostgreSQL): the
+ * issue's end-to-end flow through the HTTP API, the tus protocol's refusals,
+ * authentication, CSRF, roles, the reviewer override, the append-only audit
+ * log and an upload resumed across a restart.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { verifyAttestation } from '../../src/sign/attest.js';
+import { verifyModel } from '../../src/sign/verify.js';
+import { readSafetensorsStrict } from '../../src/convert/safetensors/strict-reader.js';
+import { BufferSource } from '../../src/bytes/source.js';
+import {
+  BENIGN,
+  MALICIOUS,
+  PASSWORD,
+  SUSPICIOUS,
+  TUS,
+  bearer,
+  createUpload,
+  patch,
+  settle,
+  startRegistry,
+  upload,
+  type ArtifactJson,
+  type Backend,
+  type Harness,
+} from './helpers.js';
+
+export function registrySuite(backend: Backend): void {
+  describe(`registry (${backend})`, () => {
+    let h: Harness;
+    before(async () => {
+      h = await startRegistry(backend);
+    });
+    after(async () => {
+      await h.destroy();
+    });
+
+    describe('the issue flow: a malicious and a benign checkpoint', () => {
+      let bad: ArtifactJson;
+      let good: ArtifactJson;
+      before(async () => {
+        const t = h.tokens.uploader;
+        const badId = await upload(h.url, t, MALICIOUS, 'acme', 'evil');
+        const goodId = await upload(h.url, t, BENIGN, 'acme', 'good');
+        bad = await settle(h.url, t, badId);
+        good = await settle(h.url, t, goodId);
+      });
+
+      it('holds the malicious checkpoint in quarantine with its explanation', () => {
+        assert.equal(bad.state, 'quarantined');
+        assert.equal(bad.verdict, 'malicious');
+        assert.match(bad.reason, /^malicious: /);
+        const findings = bad.findings.flatMap((f) => f.findings);
+        assert.ok(findings.some((f) => f.severity === 'malicious' && typeof f.rule === 'string' && f.technique.length > 0));
+        assert.ok(!bad.steps.some((s) => s.step === 'convert' || s.step === 'sign' || s.step === 'publish'));
+        assert.equal(bad.revision, null);
+      });
+
+      it('serves nothing of the quarantined model', async () => {
+        const res = await fetch(`${h.url}/acme/evil/resolve/main/malicious__datapkl-payload-injected.pt`);
+        assert.equal(res.status, 404);
+      });
+
+      it('publishes the benign checkpoint as signed safetensors', async () => {
+        assert.equal(good.state, 'published');
+        assert.deepEqual(
+          good.steps.map((s) => s.step),
+          ['upload', 'scan', 'convert', 'rescan', 'sign', 'publish'],
+        );
+        const info = (await (await fetch(`${h.url}/api/models/acme/good/revision/main`)).json()) as { sha: string; siblings: { rfilename: string }[] };
+        assert.equal(info.sha, good.revision);
+        assert.deepEqual(info.siblings.map((s) => s.rfilename).sort(), ['clean__state-dict-zip.safetensors', 'model.sig', 'modelguard-scan.sig']);
+      });
+
+      it('serves files that modelguard verify accepts, with a clean scan attestation', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'mg-dl-'));
+        try {
+          for (const f of ['clean__state-dict-zip.safetensors', 'model.sig', 'modelguard-scan.sig']) {
+            const res = await fetch(`${h.url}/acme/good/resolve/${good.revision.slice(0, 12)}/${f}`);
+            assert.equal(res.status, 200);
+            assert.equal(res.headers.get('x-repo-commit'), good.revision);
+            writeFileSync(join(dir, f), Buffer.from(await res.arrayBuffer()));
+          }
+          const key = join(dir, '..', `${dir.slice(dir.lastIndexOf('/') + 1)}.pub`);
+          writeFileSync(key, await (await fetch(`${h.url}/api/registry-key.pem`)).text());
+          const st = readSafetensorsStrict(new BufferSource(readFileSync(join(dir, 'clean__state-dict-zip.safetensors'))));
+          assert.ok(st.tensors.length > 0);
+          const v = await verifyModel(dir, { method: 'key', publicKey: key }, { signature: join(dir, 'model.sig') });
+          assert.deepEqual(
+            v.manifest.resources.map((r) => r.name),
+            ['clean__state-dict-zip.safetensors'],
+          );
+          const att = await verifyAttestation(dir, join(dir, 'modelguard-scan.sig'), { method: 'key', publicKey: key });
+          assert.equal(att.verdict, 'clean');
+          // A flipped byte in the weights fails verification.
+          const w = readFileSync(join(dir, 'clean__state-dict-zip.safetensors'));
+          w[w.length - 1] = (w[w.length - 1] ?? 0) ^ 1;
+          writeFileSync(join(dir, 'clean__state-dict-zip.safetensors'), w);
+          await assert.rejects(verifyModel(dir, { method: 'key', publicKey: key }, { signature: join(dir, 'model.sig') }), { code: 'E_SIG_MISMATCH' });
+          rmSync(key);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+
+      it('records every step in the append-only audit log', async () => {
+        const log = (await (await fetch(`${h.url}/api/audit`, { headers: bearer(h.tokens.admin) })).json()) as { action: string }[];
+        const actions = log.map((e) => e.action);
+        for (const a of ['upload.create', 'upload.complete', 'quarantine', 'publish']) assert.ok(actions.includes(a), a);
+        await assert.rejects(h.registry.app.sql.query(`update audit set actor = 'x'`), /append-only/);
+        await assert.rejects(h.registry.app.sql.query('delete from audit'), /append-only/);
+      });
+
+      it('needs the admin role for the audit log', async () => {
+        assert.equal((await fetch(`${h.url}/api/audit`, { headers: bearer(h.tokens.uploader) })).status, 403);
+        assert.equal((await fetch(`${h.url}/api/audit`)).status, 401);
+      });
+    });
+
+    describe('suspicious files wait for a reviewer', () => {
+      let id: number;
+      before(async () => {
+        id = await upload(h.url, h.tokens.uploader, SUSPICIOUS, 'acme', 'scripted');
+      });
+      it('holds a suspicious file', async () => {
+        const a = await settle(h.url, h.tokens.uploader, id);
+        assert.equal(a.state, 'held');
+        assert.equal(a.verdict, 'suspicious');
+      });
+      it('refuses an override by an uploader, or without a reason', async () => {
+        const o = (token: string, reason: string): Promise<Response> =>
+          fetch(`${h.url}/api/artifacts/${id}/override`, {
+            method: 'POST',
+            headers: { ...bearer(token), 'content-type': 'application/json' },
+            body: JSON.stringify({ reason }),
+          });
+        assert.equal((await o(h.tokens.uploader, 'looked at it, fine')).status, 403);
+        assert.equal((await o(h.tokens.reviewer, 'ok')).status, 400);
+      });
+      it('records a reviewer override and runs the rest of the pipeline (never publishing unconverted code)', async () => {
+        const res = await fetch(`${h.url}/api/artifacts/${id}/override`, {
+          method: 'POST',
+          headers: { ...bearer(h.tokens.reviewer), 'content-type': 'application/json' },
+          body: JSON.stringify({ reason: 'TorchScript from our own training job, reviewed' }),
+        });
+        assert.equal(res.status, 202);
+        const a = await settle(h.url, h.tokens.reviewer, id);
+        assert.equal(a.override?.by, 'reviewer1');
+        assert.ok(a.steps.some((s) => s.step === 'override'));
+        // TorchScript carries code: it is published only as safetensors, or stays in quarantine.
+        if (a.state === 'published') assert.ok(a.steps.some((s) => s.step === 'convert' && s.status === 'done'));
+        else assert.equal(a.state, 'quarantined');
+        assert.equal((await fetch(`${h.url}/acme/scripted/resolve/main/suspicious__torchscript-cnn.pt`)).status, 404);
+      });
+    });
+
+    describe('tus protocol', () => {
+      const t = (): string => h.tokens.uploader;
+      const meta = { org: 'acme', model: 'proto', filename: 'w.bin' };
+      it('answers OPTIONS with the versions and extensions', async () => {
+        const res = await fetch(`${h.url}/api/uploads`, { method: 'OPTIONS' });
+        assert.equal(res.status, 204);
+        assert.equal(res.headers.get('tus-version'), '1.0.0');
+        assert.match(res.headers.get('tus-extension') ?? '', /creation/);
+      });
+      it('refuses a request without Tus-Resumable (412)', async () => {
+        const res = await fetch(`${h.url}/api/uploads`, { method: 'POST', headers: { ...bearer(t()), 'upload-length': '3' } });
+        assert.equal(res.status, 412);
+      });
+      it('refuses an anonymous upload (401)', async () => {
+        const res = await fetch(`${h.url}/api/uploads`, { method: 'POST', headers: { ...TUS, 'upload-length': '3' } });
+        assert.equal(res.status, 401);
+      });
+      it('refuses path tricks in names (400)', async () => {
+        for (const filename of ['../x', 'a/b', '.hidden', '']) assert.equal((await createUpload(h.url, t(), 3, { ...meta, filename })).status, 400, filename);
+        assert.equal((await createUpload(h.url, t(), 3, { ...meta, org: '..' })).status, 400);
+      });
+      it('refuses a malformed length or metadata (400)', async () => {
+        const res = await fetch(`${h.url}/api/uploads`, { method: 'POST', headers: { ...TUS, ...bearer(t()), 'upload-length': '-1' } });
+        assert.equal(res.status, 400);
+        const res2 = await fetch(`${h.url}/api/uploads`, {
+          method: 'POST',
+          headers: { ...TUS, ...bearer(t()), 'upload-length': '3', 'upload-metadata': 'org a b c' },
+        });
+        assert.equal(res2.status, 400);
+      });
+      it('refuses an upload over the size limit (413)', async () => {
+        assert.equal((await createUpload(h.url, t(), h.config.maxUploadBytes + 1, meta)).status, 413);
+      });
+      it('refuses a PATCH at the wrong offset (409) and one past Upload-Length (413)', async () => {
+        const c = await createUpload(h.url, t(), 4, meta);
+        const loc = c.headers.get('location') ?? '';
+        assert.equal((await patch(h.url, loc, t(), 2, new Uint8Array([1]))).status, 409);
+        assert.equal((await patch(h.url, loc, t(), 0, new Uint8Array([1, 2, 3, 4, 5]))).status, 413);
+        const head = await fetch(`${h.url}${loc}`, { method: 'HEAD', headers: { ...TUS, ...bearer(t()) } });
+        assert.equal(head.headers.get('upload-offset'), '0');
+      });
+      it("hides another user's upload (404)", async () => {
+        const c = await createUpload(h.url, t(), 4, meta);
+        const loc = c.headers.get('location') ?? '';
+        assert.equal((await patch(h.url, loc, h.tokens.reviewer, 0, new Uint8Array([1]))).status, 404);
+      });
+    });
+
+    describe('sessions, CSRF and sign-in limits', () => {
+      let cookie = '';
+      let csrf = '';
+      before(async () => {
+        const res = await fetch(`${h.url}/api/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'uploader1', password: PASSWORD }),
+        });
+        assert.equal(res.status, 200);
+        const set = res.headers.get('set-cookie') ?? '';
+        assert.match(set, /HttpOnly/);
+        assert.match(set, /SameSite=Strict/);
+        assert.match(set, /Secure/);
+        cookie = set.split(';')[0] ?? '';
+        csrf = ((await res.json()) as any).csrf;
+      });
+      it('refuses a state change from a session without the CSRF token', async () => {
+        const res = await fetch(`${h.url}/api/tokens`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"name":"x"}' });
+        assert.equal(res.status, 403);
+        const ok = await fetch(`${h.url}/api/tokens`, {
+          method: 'POST',
+          headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+          body: '{"name":"x"}',
+        });
+        assert.equal(ok.status, 201);
+        assert.match(((await ok.json()) as any).token, /^mgr_/);
+      });
+      it('refuses a cross-origin state change', async () => {
+        const res = await fetch(`${h.url}/api/tokens`, {
+          method: 'POST',
+          headers: { cookie, 'x-csrf-token': csrf, origin: 'https://evil.example', 'content-type': 'application/json' },
+          body: '{"name":"x"}',
+        });
+        assert.equal(res.status, 403);
+      });
+      it('stores tokens hashed', async () => {
+        const rows = await h.registry.app.sql.query<{ hash: string }>('select hash from tokens');
+        for (const r of rows) assert.match(r.hash, /^[0-9a-f]{64}$/);
+        assert.ok(!rows.some((r) => r.hash === h.tokens.admin));
+      });
+      it('rate-limits sign-in attempts (429)', async () => {
+        const statuses: number[] = [];
+        for (let i = 0; i < 12; i++) {
+          const res = await fetch(`${h.url}/api/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ name: 'admin1', password: 'wrong password!' }),
+          });
+          statuses.push(res.status);
+        }
+        assert.ok(statuses.includes(401));
+        assert.equal(statuses.at(-1), 429);
+      });
+      it('sends the security headers (CSP without inline script)', async () => {
+        const res = await fetch(`${h.url}/login`);
+        const csp = res.headers.get('content-security-policy') ?? '';
+        assert.match(csp, /script-src 'self'/);
+        assert.doesNotMatch(csp, /unsafe-inline/);
+        assert.equal(res.headers.get('x-frame-options'), 'DENY');
+      });
+    });
+
+    describe('a worker that dies mid-job', () => {
+      it('leaves a lease that expires: the job runs again and publishes only after every step', async () => {
+        const sql = h.registry.app.sql;
+        const data = readFileSync(BENIGN);
+        const sha = createHash('sha256').update(data).digest('hex');
+        const tmp = join(h.config.dataDir, 'dead-worker.tmp');
+        writeFileSync(tmp, data);
+        h.registry.app.blobs.adopt(tmp, sha);
+        // As a worker would leave it when killed mid-scan: processing, its job running under an old lease.
+        const id = await sql.transaction(async (tx) => {
+          const rows = await tx.query<{ id: string }>(
+            `insert into artifacts (org, model, filename, sha256, size, uploaded_by, state) values ('acme', 'orphan', 'w.pt', $1, $2, 'uploader1', 'processing') returning id`,
+            [sha, data.length],
+          );
+          const aid = Number(rows[0]?.id);
+          await tx.query(`insert into steps (artifact_id, step, status) values ($1, 'upload', 'done')`, [aid]);
+          await tx.query(`insert into jobs (artifact_id, state, attempts, worker, locked_at) values ($1, 'running', 1, 'dead', now() - interval '1 hour')`, [
+            aid,
+          ]);
+          return aid;
+        });
+        const a = await settle(h.url, h.tokens.uploader, id);
+        assert.equal(a.state, 'published');
+        assert.deepEqual(
+          a.steps.map((s) => s.step),
+          ['upload', 'scan', 'convert', 'rescan', 'sign', 'publish'],
+        );
+        const jobs = await sql.query<{ attempts: number; state: string; worker: string }>('select attempts, state, worker from jobs where artifact_id = $1', [
+          id,
+        ]);
+        assert.equal(jobs[0]?.attempts, 2);
+        assert.equal(jobs[0]?.state, 'done');
+        assert.notEqual(jobs[0]?.worker, 'dead');
+      });
+    });
+
+    describe('an upload resumes across a restart', () => {
+      it('continues from the stored offset with the right digest', async () => {
+        const data = readFileSync(BENIGN);
+        const t = h.tokens.uploader;
+        const c = await createUpload(h.url, t, data.length, { org: 'acme', model: 'resumed', filename: 'w.pt' });
+        const loc = c.headers.get('location') ?? '';
+        const half = Math.floor(data.length / 2);
+        assert.equal((await patch(h.url, loc, t, 0, data.subarray(0, half))).status, 204);
+        await h.stop();
+        await h.restart();
+        const head = await fetch(`${h.url}${loc}`, { method: 'HEAD', headers: { ...TUS, ...bearer(t) } });
+        assert.equal(head.headers.get('upload-offset'), String(half));
+        const res = await patch(h.url, loc, t, half, data.subarray(half));
+        assert.equal(res.status, 204);
+        const a = await settle(h.url, t, Number(res.headers.get('upload-artifact')));
+        assert.equal(a.sha256, createHash('sha256').update(data).digest('hex'));
+        assert.equal(a.state, 'published');
+      });
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { registrySuite } from './cases.js';
+
+registrySuite('embedded');

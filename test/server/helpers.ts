@@ -1,0 +1,164 @@
+/**
+ * Starting a registry for a test (embedded PGlite in a temp folder, or a
+ * fresh database on the PostgreSQL server `.ci/run` starts and names in
+ * MODELGUARD_TEST_POSTGRES), and a small HTTP client: sign-in, tus
+ * uploads, waiting for the pipeline.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createRegistry, type Registry } from '../../src/server/registry.js';
+import { defaultConfig, type RegistryConfig } from '../../src/server/config.js';
+import { ROOT } from '../helpers.js';
+import { createUser, newToken, type Role } from '../../src/server/auth/users.js';
+
+export const FIXTURES = join(ROOT, 'test/fixtures/torch');
+/** A torch.save state dict written by PyTorch 1.13 (benign). */
+export const BENIGN = join(FIXTURES, 'clean__state-dict-zip.pt');
+/** A real checkpoint whose data.pkl was given a payload before its normal content (malicious; never loaded). */
+export const MALICIOUS = join(FIXTURES, 'malicious__datapkl-payload-injected.pt');
+/** A TorchScript archive: code by design (suspicious). */
+export const SUSPICIOUS = join(FIXTURES, 'suspicious__torchscript-cnn.pt');
+
+export const POSTGRES = process.env['MODELGUARD_TEST_POSTGRES'];
+export const PASSWORD = 'correct horse battery staple';
+
+export type Backend = 'embedded' | 'postgres';
+
+export interface Harness {
+  registry: Registry;
+  url: string;
+  config: RegistryConfig;
+  /** Bearer tokens per role. */
+  tokens: Record<Role, string>;
+  /** Stops the registry (keeps the data: `restart` reopens it). */
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  /** Stops and deletes everything. */
+  destroy(): Promise<void>;
+}
+
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (POSTGRES === undefined) throw new Error('MODELGUARD_TEST_POSTGRES is not set');
+  const name = `reg_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  const admin = new pg.Client({ connectionString: POSTGRES });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(POSTGRES);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: POSTGRES });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export async function startRegistry(backend: Backend, tweak: (c: RegistryConfig) => void = () => undefined): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mg-registry-'));
+  const config = defaultConfig(dataDir);
+  let drop = async (): Promise<void> => Promise.resolve();
+  if (backend === 'postgres') {
+    const db = await freshDatabase();
+    config.database = { kind: 'postgres', url: db.url };
+    drop = db.drop;
+  }
+  tweak(config);
+  let registry = await createRegistry(config);
+  let url = await registry.listen(0);
+  const tokens = {} as Record<Role, string>;
+  for (const role of ['uploader', 'reviewer', 'admin'] as const) {
+    const user = await createUser(registry.app.sql, `${role}1`, PASSWORD, role);
+    tokens[role] = await newToken(registry.app.sql, user, 'test');
+  }
+  const h: Harness = {
+    get registry() {
+      return registry;
+    },
+    get url() {
+      return url;
+    },
+    config,
+    tokens,
+    stop: async () => registry.close(),
+    restart: async () => {
+      registry = await createRegistry(config);
+      url = await registry.listen(0);
+    },
+    destroy: async () => {
+      await registry.close().catch(() => undefined);
+      await drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
+
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+export const TUS = { 'tus-resumable': '1.0.0' };
+
+export function metadata(m: Record<string, string>): string {
+  return Object.entries(m)
+    .map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
+    .join(',');
+}
+
+export async function createUpload(url: string, token: string, size: number, m: Record<string, string>): Promise<Response> {
+  return fetch(`${url}/api/uploads`, { method: 'POST', headers: { ...TUS, ...bearer(token), 'upload-length': String(size), 'upload-metadata': metadata(m) } });
+}
+
+export async function patch(url: string, location: string, token: string, offset: number, body: Uint8Array): Promise<Response> {
+  return fetch(`${url}${location}`, {
+    method: 'PATCH',
+    headers: { ...TUS, ...bearer(token), 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+    body,
+  });
+}
+
+/** Uploads a file in chunks; returns the artifact id. */
+export async function upload(url: string, token: string, file: string, org: string, model: string, chunk = 1000): Promise<number> {
+  const data = readFileSync(file);
+  const created = await createUpload(url, token, data.length, { org, model, filename: file.slice(file.lastIndexOf('/') + 1) });
+  if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
+  const location = created.headers.get('location') ?? '';
+  let artifact: string | null = null;
+  for (let off = 0; off < data.length; off += chunk) {
+    const res = await patch(url, location, token, off, data.subarray(off, Math.min(data.length, off + chunk)));
+    if (res.status !== 204) throw new Error(`patch: ${res.status} ${await res.text()}`);
+    artifact = res.headers.get('upload-artifact') ?? artifact;
+  }
+  if (artifact === null) throw new Error('no artifact after the last chunk');
+  return Number(artifact);
+}
+
+/** What `GET /api/artifacts/:id` answers. */
+export interface ArtifactJson {
+  id: number;
+  state: string;
+  verdict: string | null;
+  reason: string;
+  sha256: string;
+  revision: string;
+  override: { by: string; reason: string } | null;
+  findings: { path: string; verdict: string; findings: { rule: string; severity: string; technique: string }[] }[];
+  steps: { step: string; status: string; evidence: Record<string, unknown> }[];
+}
+
+/** Polls the artifact until the pipeline leaves it (bounded: a hang fails the test instead of stalling it). */
+export async function settle(url: string, token: string, id: number): Promise<ArtifactJson> {
+  for (let i = 0; i < 2400; i++) {
+    const res = await fetch(`${url}/api/artifacts/${id}`, { headers: bearer(token) });
+    const a = (await res.json()) as ArtifactJson;
+    if (a.state !== 'queued' && a.state !== 'processing') return a;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`artifact ${id} never left the pipeline`);
+}

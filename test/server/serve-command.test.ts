@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { main } from '../../src/cli/dispatch.js';
+import { memoryIO } from '../helpers.js';
+
+describe('modelguard serve (arguments)', () => {
+  it('prints its help', async () => {
+    const io = memoryIO();
+    assert.equal(await main(['serve', '--help'], io), 0);
+    assert.match(io.out(), /^Usage: modelguard serve/);
+    assert.match(io.out(), /--database <url>/);
+  });
+  it('refuses a bad port, a non-postgres URL and a worker-only process without workers (exit 2)', async () => {
+    for (const args of [['--port', 'x'], ['--database', 'mysql://h/db'], ['--worker-only', '--workers', '0'], ['--worker-only'], ['--bogus']]) {
+      const io = memoryIO();
+      assert.equal(await main(['serve', ...args], io), 2, args.join(' '));
+    }
+  });
+});
