@@ -11,7 +11,7 @@
 import type { Expr, Module, Params, Stmt } from './ast.js';
 import { BUILTIN_NAMES, ESCAPE_ATTRS } from './builtins.js';
 import { judgeName } from './judge.js';
-import { DANGEROUS_ATTRS } from '../python-globals/denylist.js';
+import { DANGEROUS_ATTRS, DENIED_LAST } from '../python-globals/denylist.js';
 import type { Policy } from '../python-globals/policy.js';
 import { isTrackedModule } from '../python-globals/tables.js';
 
@@ -62,6 +62,23 @@ const MAX_FINDINGS = 64;
 const MAX_FOLDED = 4096;
 
 const UNKNOWN: Val = { t: 'unknown' };
+
+/**
+ * Modules that generated code (fx graphs, TorchScript) never imports: the
+ * curated denylist's unambiguous module names, less the gadget buckets
+ * (`operator`, `functools`, `builtins`) whose members are ordinary in code.
+ */
+const SYSTEM_MODULES: ReadonlySet<string> = new Set([
+  ...[...DENIED_LAST].filter((m) => !['operator', '_operator', 'functools', '_functools', 'builtins', '__builtins__', '__builtin__'].includes(m)),
+  'code',
+  'codeop',
+  'ctypes',
+  'http',
+  'urllib',
+  'requests',
+  'dill',
+  'cloudpickle',
+]);
 
 class Scope {
   readonly vars = new Map<string, Val>();
@@ -129,12 +146,8 @@ class Analyser {
       if (this.opts.strict) this.find({ severity: 'suspicious', line, call: `import ${name}`, why: `imports ${name}, which the tables do not know (its top-level code runs)` });
       return;
     }
-    if (this.opts.strict) {
-      const [root] = name.split('.');
-      const j = this.opts.policy.judge(root ?? name, name.slice((root ?? '').length + 1) || '__name__');
-      if (j.kind === 'denied' && j.matched.split('.').length <= name.split('.').length) {
-        this.find({ severity: 'malicious', line, call: `import ${name}`, why: `imports ${name} (${j.why}), which generated model code never needs` });
-      }
+    if (this.opts.strict && name.split('.').some((c) => SYSTEM_MODULES.has(c))) {
+      this.find({ severity: 'malicious', line, call: `import ${name}`, why: `imports ${name}, a module for processes, code, files or the network, which generated model code never needs` });
     }
   }
 

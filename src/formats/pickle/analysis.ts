@@ -9,6 +9,7 @@ import { resolveGlobal } from '../../python-globals/canonical.js';
 import type { Severity } from '../../findings/finding.js';
 import type { Policy, Judgement } from '../../python-globals/policy.js';
 import { USE_WEIGHT, permitsUse, type Effects, type Use } from '../../python-globals/types.js';
+import { FX_DEFAULT_TRACER, FX_REDUCER, FX_RULES, analyseFxCall, isDefaultTracer } from './fx-code.js';
 import { GetattrShapes } from './getattr.js';
 import { SlotJudge, type SlotMark } from './implicit.js';
 import type { Anomaly, MachineHooks, Site } from './machine.js';
@@ -79,6 +80,8 @@ export class PickleAnalysis implements MachineHooks {
   private readonly unresolvedValues: { what: string; site: Site; slot: SlotMark | undefined }[] = [];
   private readonly slots: SlotJudge;
   afterBuild?: (target: PyValue, state: PyValue, reader: PickleReader) => void;
+  /** Globals whose listed uses a reader of the code they carry has vouched for (fx-code.ts). */
+  private readonly vouched = new Map<string, Set<Use>>();
 
   constructor(opts: AnalysisOptions) {
     this.opts = opts;
@@ -173,6 +176,7 @@ export class PickleAnalysis implements MachineHooks {
       const use: Use = obj.origin === 'new' ? 'new' : 'call';
       const j = this.record(callee, use, site, call).judgement;
       obj.owner = callee;
+      if (callee.full === FX_REDUCER && use === 'call') this.fxCode(obj, site);
       const fx = j.kind === 'allowed' ? j.entry.effects : undefined;
       const result = fx === undefined ? obj : this.applyEffects(fx, obj, site);
       this.slots.onCall(obj, callee, site);
@@ -205,6 +209,38 @@ export class PickleAnalysis implements MachineHooks {
     if (prev === undefined) this.embeddedLoads.set(callee.full, { site, count: 1 });
     else prev.count++;
     return true;
+  }
+
+  /**
+   * A GraphModule's source, read and judged: its findings name the call,
+   * line and chain; when nothing in it is a finding, the reducer (and the
+   * default tracer it re-traces with) are vouched for instead of denied.
+   */
+  private fxCode(obj: PyObject, site: Site): void {
+    const out = analyseFxCall(obj, this.opts.policy);
+    if (out.kind === 'unreadable') {
+      this.report(FX_RULES.code, 'suspicious', `${FX_REDUCER} execs code the scanner cannot read: ${out.why}`, site, { global: FX_REDUCER });
+      return;
+    }
+    const a = out.analysis;
+    for (const f of [...a.findings].sort((x, y) => x.line - y.line)) {
+      const chain = f.chain === undefined || f.chain.length < 2 ? '' : ` (${f.chain.join(' → ')})`;
+      this.report(FX_RULES.code, f.severity, `GraphModule code line ${f.line}: ${f.why}${f.why.includes(' → ') ? '' : chain}`, site, { call: f.call });
+    }
+    // The code's own findings say what it does; the tracer is vouched only as torch's default.
+    this.vouch(FX_REDUCER, ['import', 'call']);
+    if (isDefaultTracer(out.tracer)) this.vouch(FX_DEFAULT_TRACER, ['import', 'arg']);
+    if (a.findings.length > 0) return;
+    const calls = [...a.calls.keys()].sort();
+    this.report(FX_RULES.code, 'info', `GraphModule code (${out.source.split('\n').length} lines) read and judged: it calls ${calls.length === 0 ? 'nothing' : calls.slice(0, 30).join(', ')}`, site, {
+      global: FX_REDUCER,
+    });
+  }
+
+  private vouch(full: string, uses: readonly Use[]): void {
+    let s = this.vouched.get(full);
+    if (s === undefined) this.vouched.set(full, (s = new Set()));
+    for (const u of uses) s.add(u);
   }
 
   private applyEffects(fx: Effects, obj: PyObject, site: Site): PyValue {
@@ -357,6 +393,8 @@ export class PickleAnalysis implements MachineHooks {
         );
         continue;
       }
+      const vouched = this.vouched.get(r.g.full);
+      if (vouched !== undefined && uses.every(([u]) => vouched.has(u))) continue;
       const refs = this.getattr.safeShapes(r.g.full);
       if (refs !== undefined && uses.every(([u]) => u === 'import')) {
         const times = refs.count > 1 ? ` (×${refs.count})` : '';
