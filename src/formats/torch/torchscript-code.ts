@@ -1,11 +1,16 @@
 /**
  * Reads TorchScript source (`code/<path>.py`, the serialized Python subset
- * torch.jit compiles on load) and lists what it calls. Tokenizes properly
- * (strings and comments are skipped) and never evaluates anything.
+ * torch.jit compiles on load) with the bounded Python parser and lists what
+ * it calls. Never evaluates anything.
  *
  * `torch.X(...)` is the builtin operator `aten::X`; `ops.ns.X` is `ns::X`;
  * `__torch__.*` are the archive's own classes and functions.
  */
+
+import type { Expr, Stmt } from '../../python/ast.js';
+import { analyseModule } from '../../python/analyse.js';
+import { parseModule } from '../../python/parser.js';
+import type { Policy } from '../../python-globals/policy.js';
 
 export interface CodeCall {
   /** Operator or name as `ns::name` (`aten::conv2d`, `prim::RaiseException`) or a dotted name. */
@@ -42,62 +47,34 @@ const FILE_OPS = new Set(['from_file', 'load', 'save', '_load_for_mobile', '_sav
 /** Python builtins that are not TorchScript builtins and only appear in attacks. */
 const PY_BUILTINS = new Set(['open', 'eval', 'exec', 'compile', '__import__', 'input', 'breakpoint', 'execfile', 'globals', 'locals', 'vars']);
 
-const TOKEN = /\s+|#[^\n]*|[rRbBfFuU]{0,2}('''|"""|'|")|[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*|\(|[^\sA-Za-z_(]+/y;
-
-/** Skips a string literal starting at `i` (after its prefix); returns the index after it. */
-function skipString(src: string, i: number, quote: string): number {
-  let j = i + quote.length;
-  while (j < src.length) {
-    const c = src[j];
-    if (c === '\\') {
-      j += 2;
-      continue;
-    }
-    if (src.startsWith(quote, j)) return j + quote.length;
-    if (quote.length === 1 && c === '\n') return j;
-    j++;
-  }
-  return j;
-}
-
-export function analyzeTorchScript(src: string): CodeAnalysis {
+/**
+ * Parses the source (`src/python/`) and lists the operators it calls; every
+ * name it reaches is also judged with the pickle policy's tables, so a call
+ * that reaches a sink is dangerous whatever namespace it is spelled in.
+ * Throws the reader's typed errors (`PySyntaxError`, `PyLimitError`).
+ */
+export function analyzeTorchScript(src: string, policy: Policy): CodeAnalysis {
   const ops = new Set<string>();
   const dangerous: CodeAnalysis['dangerous'] = [];
-  let i = 0;
-  let line = 1;
-  let prevDot = false;
-  while (i < src.length) {
-    TOKEN.lastIndex = i;
-    const m = TOKEN.exec(src);
-    if (m === null) {
-      i++;
-      continue;
-    }
-    const tok = m[0];
-    if (m[1] !== undefined) {
-      const start = i + tok.length - m[1].length;
-      const end = skipString(src, start, m[1]);
-      line += countLines(src, i, end);
-      i = end;
-      prevDot = false;
-      continue;
-    }
-    line += countLines(src, i, i + tok.length);
-    i += tok.length;
-    if (/^[A-Za-z_]/.test(tok) && !prevDot) {
-      const name = tok.replace(/\s+/g, '');
-      const isCall = /^\s*\(/.test(src.slice(i, i + 64));
-      classify(name, isCall, line, ops, dangerous);
-    }
-    prevDot = tok.endsWith('.');
+  const mod = parseModule(src);
+  walkCalls(mod.body, (name, line, isCall) => {
+    classify(name, isCall, line, ops, dangerous);
+  });
+  const seen = new Set<string>();
+  const unique = dangerous.filter((d) => {
+    const k = `${d.op}@${d.line}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  dangerous.length = 0;
+  dangerous.push(...unique.sort((x, y) => x.line - y.line));
+  const a = analyseModule(mod, { policy, strict: false, predefined: new Map([['torch', { t: 'mod', name: 'torch' }]]) });
+  for (const f of a.findings) {
+    if (f.severity !== 'malicious' || dangerous.some((d) => d.line === f.line)) continue;
+    dangerous.push({ op: f.call, line: f.line, why: f.why });
   }
   return { ops, dangerous };
-}
-
-function countLines(s: string, from: number, to: number): number {
-  let n = 0;
-  for (let k = s.indexOf('\n', from); k >= 0 && k < to; k = s.indexOf('\n', k + 1)) n++;
-  return n;
 }
 
 function classify(name: string, isCall: boolean, line: number, ops: Set<string>, dangerous: CodeAnalysis['dangerous']): void {
@@ -132,5 +109,36 @@ function classify(name: string, isCall: boolean, line: number, ops: Set<string>,
     dangerous.push({ op: qualified, line, why: `operator namespace '${ns}' is outside aten/prim/quantized (a custom native library)` });
   } else if (FILE_OPS.has(op) || op.startsWith('_jit') || op === 'PythonOp') {
     dangerous.push({ op: qualified, line, why: op === 'PythonOp' ? 'calls back into Python' : 'reads or writes files' });
+  }
+}
+
+/** The dotted name of an attribute chain of names (`torch.ops.aten.add`), or undefined. */
+function dotted(e: Expr): string | undefined {
+  if (e.k === 'name') return e.id;
+  if (e.k !== 'attr') return undefined;
+  const base = dotted(e.value);
+  return base === undefined ? undefined : `${base}.${e.attr}`;
+}
+
+/** Calls every callee spelled as a dotted name, anywhere in the statements (iterative: depth is the parser's). */
+function walkCalls(body: Stmt[], onCall: (name: string, line: number, isCall: boolean) => void): void {
+  const stack: unknown[] = [...body];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (Array.isArray(n)) {
+      stack.push(...(n as unknown[]));
+      continue;
+    }
+    if (typeof n !== 'object' || n === null) continue;
+    const node = n as Record<string, unknown>;
+    if (node.k === 'call') {
+      const name = dotted((node as unknown as Extract<Expr, { k: 'call' }>).func);
+      if (name !== undefined) onCall(name, node.line as number, true);
+    } else if (node.k === 'attr') {
+      // Operator and class namespaces count wherever they are named (annotations, values).
+      const name = dotted(node as unknown as Expr);
+      if (name !== undefined && /^(torch\.classes|torch\.ops|ops)\./.test(name)) onCall(name, node.line as number, false);
+    }
+    for (const v of Object.values(node)) if (typeof v === 'object' && v !== null) stack.push(v);
   }
 }

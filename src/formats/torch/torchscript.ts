@@ -13,6 +13,7 @@ import type { ScanContext } from '../context.js';
 import { defineRules, type RuleInfo } from '../../findings/rules.js';
 import type { ZipFlavour } from '../zip/flavour.js';
 import { openMember } from '../zip/members.js';
+import { isPyReadError } from '../../python/errors.js';
 import { analyzeTorchScript } from './torchscript-code.js';
 import { archiveFolder, checkStorages, scanTorchPickles } from './zip-checkpoint.js';
 
@@ -51,6 +52,7 @@ export const torchscriptFlavour: ZipFlavour = {
     const refs = scanTorchPickles(zip, src, ctx, 'torchscript', ['data.pkl', 'constants.pkl'], (n) => n.endsWith('.debug_pkl'));
     checkStorages(zip, archive, refs, ctx);
     const ops = new Set<string>();
+    const policy = ctx.policyFor('torchscript');
     let files = 0;
     for (const e of zip.entries) {
       if (!/\/code\/.+\.py$/.test(e.name)) continue;
@@ -69,7 +71,14 @@ export const torchscriptFlavour: ZipFlavour = {
         mctx.report({ rule: 'engine/malformed', severity: 'suspicious', message: `${e.name} is not UTF-8 source` });
         continue;
       }
-      const a = analyzeTorchScript(text);
+      let a: ReturnType<typeof analyzeTorchScript>;
+      try {
+        a = analyzeTorchScript(text, policy);
+      } catch (err) {
+        if (!isPyReadError(err)) throw err;
+        mctx.report({ rule: 'engine/malformed', severity: 'suspicious', message: `${e.name} is not TorchScript source this reader accepts: ${err.message}` });
+        continue;
+      }
       for (const op of a.ops) ops.add(op);
       for (const d of a.dangerous) {
         mctx.report({
