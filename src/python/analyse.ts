@@ -132,7 +132,13 @@ class Analyser {
     if (called && !this.result.calls.has(name)) this.result.calls.set(name, line);
     const v = judgeName(this.opts.policy, name);
     if (v.kind === 'sink') {
-      this.find({ severity: 'malicious', line, call: name, why: `${called ? 'calls' : 'holds'} ${name}, which ${v.why}`, ...(v.chain === undefined ? {} : { chain: v.chain }) });
+      this.find({
+        severity: 'malicious',
+        line,
+        call: name,
+        why: `${called ? 'calls' : 'holds'} ${name}, which ${v.why}`,
+        ...(v.chain === undefined ? {} : { chain: v.chain }),
+      });
     } else if (v.kind === 'unknown') {
       if (!this.result.unknown.has(name)) this.result.unknown.set(name, line);
       if (this.opts.strict) this.find({ severity: 'suspicious', line, call: name, why: `${called ? 'calls' : 'holds'} ${name}, which the tables do not know` });
@@ -143,11 +149,17 @@ class Analyser {
     this.result.imports.add(name);
     if (!isTrackedModule(name)) {
       if (!this.result.unknown.has(name)) this.result.unknown.set(name, line);
-      if (this.opts.strict) this.find({ severity: 'suspicious', line, call: `import ${name}`, why: `imports ${name}, which the tables do not know (its top-level code runs)` });
+      if (this.opts.strict)
+        this.find({ severity: 'suspicious', line, call: `import ${name}`, why: `imports ${name}, which the tables do not know (its top-level code runs)` });
       return;
     }
     if (this.opts.strict && name.split('.').some((c) => SYSTEM_MODULES.has(c))) {
-      this.find({ severity: 'malicious', line, call: `import ${name}`, why: `imports ${name}, a module for processes, code, files or the network, which generated model code never needs` });
+      this.find({
+        severity: 'malicious',
+        line,
+        call: `import ${name}`,
+        why: `imports ${name}, a module for processes, code, files or the network, which generated model code never needs`,
+      });
     }
   }
 
@@ -412,7 +424,12 @@ class Analyser {
 
   private attr(base: Val, attr: string, line: number): Val {
     if (ESCAPE_ATTRS.has(attr)) {
-      this.find({ severity: 'malicious', line, call: `.${attr}`, why: `reads the attribute ${attr}, which walks to arbitrary objects (globals, subclasses, frames)` });
+      this.find({
+        severity: 'malicious',
+        line,
+        call: `.${attr}`,
+        why: `reads the attribute ${attr}, which walks to arbitrary objects (globals, subclasses, frames)`,
+      });
       return UNKNOWN;
     }
     switch (base.t) {
@@ -446,7 +463,12 @@ class Analyser {
       if (special !== undefined) return special;
     }
     if (fn.t === 'unknown' && e.func.k === 'attr' && DANGEROUS_ATTRS.has(e.func.attr)) {
-      this.find({ severity: 'suspicious', line: e.line, call: `.${e.func.attr}()`, why: `calls a method named ${e.func.attr} on a value the analyser cannot identify` });
+      this.find({
+        severity: 'suspicious',
+        line: e.line,
+        call: `.${e.func.attr}()`,
+        why: `calls a method named ${e.func.attr} on a value the analyser cannot identify`,
+      });
     }
     return this.callValue(fn, e.line, s);
   }
@@ -492,9 +514,10 @@ class Analyser {
           if (name !== 'builtins.getattr') return UNKNOWN;
           return this.attr(obj, key.v, line);
         }
-        const on = obj.t === 'mod' || obj.t === 'obj' ? obj.t === 'mod' ? obj.name : obj.name : undefined;
+        const on = obj.t === 'mod' || obj.t === 'obj' ? (obj.t === 'mod' ? obj.name : obj.name) : undefined;
         const what = `${name.slice(9)}(${on ?? 'a value'}, <computed name>)`;
-        if (on !== undefined) this.find({ severity: 'suspicious', line, call: what, why: `${what} reaches an attribute of ${on} whose name is computed at run time` });
+        if (on !== undefined)
+          this.find({ severity: 'suspicious', line, call: what, why: `${what} reaches an attribute of ${on} whose name is computed at run time` });
         else if (this.opts.strict) this.find({ severity: 'suspicious', line, call: what, why: `${what}: an attribute whose name is computed at run time` });
         return UNKNOWN;
       }

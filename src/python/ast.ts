@@ -5,7 +5,13 @@
 
 export type Expr =
   | { k: 'name'; id: string; line: number }
-  | { k: 'const'; value: string | number | boolean | null; kind: 'str' | 'bytes' | 'int' | 'float' | 'complex' | 'bool' | 'none' | 'ellipsis'; exact: boolean; line: number }
+  | {
+      k: 'const';
+      value: string | number | boolean | null;
+      kind: 'str' | 'bytes' | 'int' | 'float' | 'complex' | 'bool' | 'none' | 'ellipsis';
+      exact: boolean;
+      line: number;
+    }
   | { k: 'fstring'; parts: Expr[]; line: number }
   | { k: 'attr'; value: Expr; attr: string; line: number }
   | { k: 'call'; func: Expr; args: Expr[]; keywords: Keyword[]; line: number }

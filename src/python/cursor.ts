@@ -4,9 +4,41 @@ import { MAX_NODES, MAX_PARSE_DEPTH } from './limits.js';
 import type { Token } from './tokens.js';
 
 export const KEYWORDS: ReadonlySet<string> = new Set([
-  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except',
-  'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
-  'while', 'with', 'yield',
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
 ]);
 
 export class Cursor {
@@ -65,7 +97,16 @@ export class Cursor {
   }
 
   protected fail(msg: string, t: Token = this.peek()): never {
-    const got = t.kind === 'end' ? 'end of source' : t.kind === 'newline' ? 'end of line' : t.kind === 'indent' ? 'indent' : t.kind === 'dedent' ? 'dedent' : `'${t.text}'`;
+    const got =
+      t.kind === 'end'
+        ? 'end of source'
+        : t.kind === 'newline'
+          ? 'end of line'
+          : t.kind === 'indent'
+            ? 'indent'
+            : t.kind === 'dedent'
+              ? 'dedent'
+              : `'${t.text}'`;
     throw new PySyntaxError(`${msg}, got ${got}`, t.line, t.col);
   }
 

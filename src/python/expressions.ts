@@ -50,6 +50,12 @@ export class ExprParser extends Cursor {
     return this.node({ k: 'starred', value: full ? this.test() : this.orTest(), double: false, line });
   }
 
+  /** `*rest` as an assignment target: the operand stops before `in`. */
+  protected starTarget(): Expr {
+    const line = this.expect('*').line;
+    return this.node({ k: 'starred', value: this.binary(0), double: false, line });
+  }
+
   namedTest(): Expr {
     if (this.isIdentifier() && this.at(':=', 1)) {
       const line = this.peek().line;
@@ -265,7 +271,7 @@ export class ExprParser extends Cursor {
     const elts: Expr[] = [];
     do {
       if (this.at('in') || this.at('=')) break;
-      elts.push(this.at('*') ? this.starred() : this.binary(0));
+      elts.push(this.at('*') ? this.starTarget() : this.binary(0));
     } while (this.accept(','));
     if (elts.length === 0) this.fail('expected a target');
     return elts.length === 1 ? (elts[0] as Expr) : this.node({ k: 'seq', kind: 'tuple', elts, line });
@@ -291,7 +297,13 @@ export class ExprParser extends Cursor {
   private nameAtom(t: Token): Expr {
     if (t.text === 'None' || t.text === 'True' || t.text === 'False') {
       this.next();
-      return this.node({ k: 'const', value: t.text === 'None' ? null : t.text === 'True', kind: t.text === 'None' ? 'none' : 'bool', exact: true, line: t.line });
+      return this.node({
+        k: 'const',
+        value: t.text === 'None' ? null : t.text === 'True',
+        kind: t.text === 'None' ? 'none' : 'bool',
+        exact: true,
+        line: t.line,
+      });
     }
     if (t.text === 'yield') return this.yieldExpr();
     return this.node({ k: 'name', id: this.identifier(), line: t.line });

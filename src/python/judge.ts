@@ -49,9 +49,10 @@ export function judgeName(policy: Policy, dotted: string): NameVerdict {
     if (j.kind === 'denied') {
       // Single-callable entries and dangerous names apply; module-wide gadget buckets do not (see above).
       const exact = j.matched === dotted || targets.some((t) => t.name === j.matched);
-      if (exact || DANGEROUS_ATTRS.has(last) || j.chain !== undefined) return { kind: 'sink', why: j.why, ...(j.chain === undefined ? {} : { chain: j.chain }) };
+      if (exact || DANGEROUS_ATTRS.has(last) || j.chain !== undefined)
+        return { kind: 'sink', why: j.why, ...(j.chain === undefined ? {} : { chain: j.chain }) };
     } else if (j.kind === 'allowed') return { kind: 'ok', canonical: j.canonical ?? dotted };
   }
-  if (res === undefined || !isTrackedModule(targets[0]?.module ?? '') && !isTrackedModule(mod)) return { kind: 'unknown' };
+  if (res === undefined || (!isTrackedModule(targets[0]?.module ?? '') && !isTrackedModule(mod))) return { kind: 'unknown' };
   return { kind: 'ok', canonical: targets.length === 1 ? (targets[0]?.name ?? dotted) : dotted };
 }

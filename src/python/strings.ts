@@ -115,7 +115,10 @@ export function splitFString(body: string, line: number, col: number, maxFields:
         i += quote.length - 1;
       } else if (c === '(' || c === '[' || c === '{') depth++;
       else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
-      else if (depth === 0 && (c === '}' || c === ':' || (c === '!' && body[i + 1] !== '=') || (c === '=' && !'=!<>'.includes(body[i - 1] ?? '') && body[i + 1] !== '=')))
+      else if (
+        depth === 0 &&
+        (c === '}' || c === ':' || (c === '!' && body[i + 1] !== '=') || (c === '=' && !'=!<>'.includes(body[i - 1] ?? '') && body[i + 1] !== '='))
+      )
         break;
     }
     if (quote !== undefined || i >= body.length) throw new PySyntaxError('f-string: expecting "}"', ...at(start));

@@ -49,5 +49,9 @@ export function analyseRemoteModule(path: string, file: string): RemoteModule {
 }
 
 function unreadable(file: string, why: string): RemoteModule {
-  return { file, summary: `${file} could not be read as Python: ${why}`, findings: [{ severity: 'suspicious', line: 0, call: file, why: `not analysed: ${why}` }] };
+  return {
+    file,
+    summary: `${file} could not be read as Python: ${why}`,
+    findings: [{ severity: 'suspicious', line: 0, call: file, why: `not analysed: ${why}` }],
+  };
 }

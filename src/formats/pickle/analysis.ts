@@ -232,9 +232,15 @@ export class PickleAnalysis implements MachineHooks {
     if (isDefaultTracer(out.tracer)) this.vouch(FX_DEFAULT_TRACER, ['import', 'arg']);
     if (a.findings.length > 0) return;
     const calls = [...a.calls.keys()].sort();
-    this.report(FX_RULES.code, 'info', `GraphModule code (${out.source.split('\n').length} lines) read and judged: it calls ${calls.length === 0 ? 'nothing' : calls.slice(0, 30).join(', ')}`, site, {
-      global: FX_REDUCER,
-    });
+    this.report(
+      FX_RULES.code,
+      'info',
+      `GraphModule code (${out.source.split('\n').length} lines) read and judged: it calls ${calls.length === 0 ? 'nothing' : calls.slice(0, 30).join(', ')}`,
+      site,
+      {
+        global: FX_REDUCER,
+      },
+    );
   }
 
   private vouch(full: string, uses: readonly Use[]): void {

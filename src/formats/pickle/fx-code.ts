@@ -34,9 +34,7 @@ export const FX_REDUCER = 'torch.fx.graph_module.reduce_graph_module';
 /** The tracer class torch's own reducer stores (`body['_tracer_cls']`), instantiated to re-trace the code. */
 export const FX_DEFAULT_TRACER = 'torch.fx._symbolic_trace.Tracer';
 
-export type FxOutcome =
-  | { kind: 'analysed'; source: string; analysis: CodeAnalysis; tracer: PyValue | undefined }
-  | { kind: 'unreadable'; why: string };
+export type FxOutcome = { kind: 'analysed'; source: string; analysis: CodeAnalysis; tracer: PyValue | undefined } | { kind: 'unreadable'; why: string };
 
 function entry(d: PyDict, key: string): PyValue | undefined {
   for (let i = d.entries.length - 1; i >= 0; i--) {
