@@ -10,6 +10,7 @@
  */
 import type { Expr, Module, Params, Stmt } from './ast.js';
 import { BUILTIN_NAMES, ESCAPE_ATTRS } from './builtins.js';
+import { PyLimitError } from './errors.js';
 import { judgeName } from './judge.js';
 import { DANGEROUS_ATTRS, DENIED_LAST } from '../python-globals/denylist.js';
 import type { Policy } from '../python-globals/policy.js';
@@ -61,6 +62,9 @@ const MAX_FINDINGS = 64;
 /** Length of a folded constant string (CWE-400: `"a" * 10**9` is not folded, and concatenation stops here). */
 const MAX_FOLDED = 4096;
 
+/** Expression depth walked (CWE-674: a chain of a million `+` is a million-deep tree). */
+const MAX_EXPR_DEPTH = 1000;
+
 const UNKNOWN: Val = { t: 'unknown' };
 
 /**
@@ -87,11 +91,7 @@ class Scope {
     this.parent = parent;
   }
   lookup(n: string): Val | undefined {
-    for (let s: Scope | undefined = this; s !== undefined; s = s.parent) {
-      const v = s.vars.get(n);
-      if (v !== undefined) return v;
-    }
-    return undefined;
+    return this.vars.get(n) ?? this.parent?.lookup(n);
   }
 }
 
@@ -108,6 +108,7 @@ class Analyser {
   /** Function bodies, analysed after the module level so module bindings are known. */
   private readonly deferred: (() => void)[] = [];
   private readonly seen = new Set<string>();
+  private depth = 0;
 
   constructor(opts: AnalyseOptions) {
     this.opts = opts;
@@ -329,6 +330,16 @@ class Analyser {
   // --- expressions
 
   private expr(e: Expr, s: Scope): Val {
+    // Left-associative chains (`a + a + …`, `a.b.c…`, `f()()…`) nest without limit in the AST; recursion here is bounded.
+    if (++this.depth > MAX_EXPR_DEPTH) throw new PyLimitError(`expression nested deeper than ${MAX_EXPR_DEPTH}`, e.line);
+    try {
+      return this.exprInner(e, s);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private exprInner(e: Expr, s: Scope): Val {
     switch (e.k) {
       case 'name':
         return this.name(e.id, e.line, s);

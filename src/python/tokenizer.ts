@@ -256,7 +256,7 @@ export function tokenize(src: string, opts: TokenizeOptions = {}): Token[] {
     const body = s.slice(bodyStart, j);
     const raw = prefix.includes('r');
     const bytes = prefix.includes('b');
-    if (bytes && /[^\x00-\x7f]/.test(body)) fail('bytes can only contain ASCII literal characters', start);
+    if (bytes && [...body].some((ch) => ch.charCodeAt(0) > 0x7f)) fail('bytes can only contain ASCII literal characters', start);
     let extra: Partial<Token>;
     try {
       if (prefix.includes('f')) {

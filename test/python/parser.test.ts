@@ -118,6 +118,15 @@ describe('hostile inputs', () => {
       (e: unknown) => e instanceof PyLimitError || e instanceof PySyntaxError,
     );
   });
+  it('long left-associative chains are bounded in the analyser, not a stack overflow', async () => {
+    const { analyseModule } = await import('../../src/python/analyse.js');
+    const { Policy } = await import('../../src/python-globals/policy.js');
+    const { getProfile } = await import('../../src/python-globals/profiles.js');
+    const policy = new Policy(getProfile('torch'));
+    for (const src of [`x = ${'a + '.repeat(200_000)}a`, `x = a${'.b'.repeat(200_000)}`, `x = f${'()'.repeat(200_000)}`]) {
+      assert.throws(() => analyseModule(parseModule(src), { policy, strict: true }), PyLimitError);
+    }
+  });
   it('huge strings are read in linear time and kept whole', () => {
     const big = 'a'.repeat(4_000_000);
     const m = parseModule(`s = "${big}"\n`);

@@ -114,11 +114,19 @@ function classify(name: string, isCall: boolean, line: number, ops: Set<string>,
 
 /** The dotted name of an attribute chain of names (`torch.ops.aten.add`), or undefined. */
 function dotted(e: Expr): string | undefined {
-  if (e.k === 'name') return e.id;
-  if (e.k !== 'attr') return undefined;
-  const base = dotted(e.value);
-  return base === undefined ? undefined : `${base}.${e.attr}`;
+  const parts: string[] = [];
+  let cur = e;
+  while (cur.k === 'attr' && parts.length < MAX_DOTTED) {
+    parts.push(cur.attr);
+    cur = cur.value;
+  }
+  if (cur.k !== 'name') return undefined;
+  parts.push(cur.id);
+  return parts.reverse().join('.');
 }
+
+/** Components of a dotted name followed (operator names have four). */
+const MAX_DOTTED = 64;
 
 /** Calls every callee spelled as a dotted name, anywhere in the statements (iterative: depth is the parser's). */
 function walkCalls(body: Stmt[], onCall: (name: string, line: number, isCall: boolean) => void): void {
