@@ -7,7 +7,8 @@
  *
  * The bar (from the corpus README): malicious → malicious; suspicious →
  * suspicious or malicious; benign → clean, except TorchScript archives
- * (exactly the torchscript/code finding, suspicious) and checkpoints that
+ * (clean when their code is read and judged, else exactly the torchscript/code
+ * finding, suspicious) and checkpoints that
  * pickle a user-defined class (suspicious, naming the class).
  *
  * Then, separately, the public benign repository set (test/fixtures/
@@ -46,7 +47,8 @@ function judge(row, f) {
   if (row.label === 'malicious') return { ok: v === 'malicious', why: `expected malicious, got ${v}` };
   if (row.label === 'suspicious') return { ok: v === 'suspicious' || v === 'malicious', why: `expected at least suspicious, got ${v}` };
   if (row.format === 'torchscript') {
-    const ok = v === 'suspicious' && serious.length === 1 && serious[0].rule === 'torchscript/code';
+    // Clean when its code was read and every call is a standard operator; else exactly the code finding.
+    const ok = v === 'clean' || (v === 'suspicious' && serious.length === 1 && serious[0].rule === 'torchscript/code');
     return { ok, why: `expected exactly torchscript/code, got ${v}: ${serious.map((x) => x.rule).join(', ')}` };
   }
   if (row.requires_import) {

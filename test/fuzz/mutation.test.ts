@@ -15,7 +15,7 @@ const SEEDS = [
   fixture('torch', 'clean__whole-module-zip.pt'),
   fixture('torch', 'clean__legacy-state-dict.pt'),
   fixture('torch', 'clean__tar-format-benign.pt'),
-  fixture('torch', 'suspicious__torchscript-cnn.pt'),
+  fixture('torch', 'clean__torchscript-cnn.pt'),
   fixture('pickle', 'clean__sklearn-decision-tree.pkl'),
   fixture('pickle', 'clean__plain-data-protocol0.pkl'),
   fixture('pickle', 'malicious__stack-global-memo.pkl'),

@@ -23,6 +23,8 @@ export interface CodeAnalysis {
   ops: Set<string>;
   /** Calls that touch files or processes, or leave the standard namespaces. */
   dangerous: { op: string; line: number; why: string }[];
+  /** What keeps the code from being vouched for without being dangerous (a computed attribute name). */
+  doubts: string[];
 }
 
 /** Operator namespaces every torch build has. */
@@ -69,12 +71,16 @@ export function analyzeTorchScript(src: string, policy: Policy): CodeAnalysis {
   });
   dangerous.length = 0;
   dangerous.push(...unique.sort((x, y) => x.line - y.line));
-  const a = analyseModule(mod, { policy, strict: false, predefined: new Map([['torch', { t: 'mod', name: 'torch' }]]) });
+  // `torch.X` in TorchScript is the operator aten::X, judged by `classify`, not the Python function of that
+  // name; what the tables judge is everything else the code reaches (builtins, names it imports by name).
+  const a = analyseModule(mod, { policy, strict: false });
+  const doubts: string[] = [];
   for (const f of a.findings) {
-    if (f.severity !== 'malicious' || dangerous.some((d) => d.line === f.line)) continue;
-    dangerous.push({ op: f.call, line: f.line, why: f.why });
+    if (f.severity !== 'malicious') {
+      if (!dangerous.some((d) => d.line === f.line)) doubts.push(`line ${f.line}: ${f.why}`);
+    } else if (!dangerous.some((d) => d.line === f.line)) dangerous.push({ op: f.call, line: f.line, why: f.why });
   }
-  return { ops, dangerous };
+  return { ops, dangerous, doubts };
 }
 
 function classify(name: string, isCall: boolean, line: number, ops: Set<string>, dangerous: CodeAnalysis['dangerous']): void {
@@ -149,4 +155,10 @@ function walkCalls(body: Stmt[], onCall: (name: string, line: number, isCall: bo
     }
     for (const v of Object.values(node)) if (typeof v === 'object' && v !== null) stack.push(v);
   }
+}
+
+/** Whether an operator (`ns::name`) is one every torch build registers: a standard namespace, not a class, not a Python builtin. */
+export function isStandardOp(op: string): boolean {
+  const sep = op.indexOf('::');
+  return sep > 0 && !op.startsWith('class ') && STANDARD_NS.has(op.slice(0, sep));
 }

@@ -14,7 +14,7 @@ import { defineRules, type RuleInfo } from '../../findings/rules.js';
 import type { ZipFlavour } from '../zip/flavour.js';
 import { openMember } from '../zip/members.js';
 import { isPyReadError } from '../../python/errors.js';
-import { analyzeTorchScript } from './torchscript-code.js';
+import { analyzeTorchScript, isStandardOp } from './torchscript-code.js';
 import { archiveFolder, checkStorages, scanTorchPickles } from './zip-checkpoint.js';
 
 const CVE = 'https://github.com/pytorch/pytorch/security/advisories/GHSA-53q9-r3pm-6pq6';
@@ -24,7 +24,7 @@ export const TORCHSCRIPT_RULES = {
     id: 'torchscript/code',
     title: 'TorchScript archive carries code',
     severity: 'suspicious',
-    help: "torch.jit.load compiles and runs the archive's code (including __setstate__ during the load). torch.load on this file takes the same path, even with weights_only=True before torch 2.6 (CVE-2025-32434). Load it only if you trust its source; the operators it calls are listed.",
+    help: "torch.jit.load compiles and runs the archive's code (including __setstate__ during the load). torch.load on this file takes the same path, even with weights_only=True before torch 2.6 (CVE-2025-32434). modelguard parses every code file (never runs it): when every call is an operator of torch's standard namespaces and nothing touches files, processes or Python, the finding is information only; otherwise the archive is suspicious (or malicious, torchscript/dangerous-call). The operators it calls are listed.",
     references: [CVE],
   },
   dangerous: {
@@ -54,20 +54,27 @@ export const torchscriptFlavour: ZipFlavour = {
     const ops = new Set<string>();
     const policy = ctx.policyFor('torchscript');
     let files = 0;
+    // Vouched for when every code file was read, nothing in it is dangerous or doubtful, and every call is a standard operator.
+    let vouched = true;
     for (const e of zip.entries) {
       if (!/\/code\/.+\.py$/.test(e.name)) continue;
       const mctx = ctx.child(e.name);
+      vouched &&= e.uncompressedSize <= MAX_CODE_BYTES;
       if (e.uncompressedSize > MAX_CODE_BYTES) {
         mctx.report({ rule: 'engine/limit', severity: 'unscannable', message: `code file of ${e.uncompressedSize} bytes not analysed` });
         continue;
       }
       const data = openMember(src, e, mctx, true);
-      if (data === undefined) continue;
+      if (data === undefined) {
+        vouched = false;
+        continue;
+      }
       files++;
       let text: string;
       try {
         text = utf8Strict(data.read(0, data.size), e.name);
       } catch {
+        vouched = false;
         mctx.report({ rule: 'engine/malformed', severity: 'suspicious', message: `${e.name} is not UTF-8 source` });
         continue;
       }
@@ -76,10 +83,13 @@ export const torchscriptFlavour: ZipFlavour = {
         a = analyzeTorchScript(text, policy);
       } catch (err) {
         if (!isPyReadError(err)) throw err;
+        vouched = false;
         mctx.report({ rule: 'engine/malformed', severity: 'suspicious', message: `${e.name} is not TorchScript source this reader accepts: ${err.message}` });
         continue;
       }
       for (const op of a.ops) ops.add(op);
+      if (a.dangerous.length > 0 || a.doubts.length > 0 || [...a.ops].some((op) => !isStandardOp(op))) vouched = false;
+      for (const d of a.doubts) mctx.report({ rule: TORCHSCRIPT_RULES.code.id, severity: 'suspicious', message: d });
       for (const d of a.dangerous) {
         mctx.report({
           rule: TORCHSCRIPT_RULES.dangerous.id,
@@ -90,11 +100,20 @@ export const torchscriptFlavour: ZipFlavour = {
       }
     }
     const list = [...ops].sort();
-    ctx.report({
-      rule: TORCHSCRIPT_RULES.code.id,
-      severity: 'suspicious',
-      message: `TorchScript code (${files} files) runs when torch.jit.load or torch.load opens this file (CVE-2025-32434 for weights_only before torch 2.6); it calls ${list.length} operators: ${list.slice(0, 40).join(', ')}${list.length > 40 ? ', …' : ''}`,
-    });
+    const shown = `${list.slice(0, 40).join(', ')}${list.length > 40 ? ', …' : ''}`;
+    ctx.report(
+      vouched && files > 0
+        ? {
+            rule: TORCHSCRIPT_RULES.code.id,
+            severity: 'info',
+            message: `TorchScript code (${files} files) read and judged: every call is a standard operator (${list.length}: ${shown}); nothing reaches files, processes, Python or native code outside torch`,
+          }
+        : {
+            rule: TORCHSCRIPT_RULES.code.id,
+            severity: 'suspicious',
+            message: `TorchScript code (${files} files) runs when torch.jit.load or torch.load opens this file (CVE-2025-32434 for weights_only before torch 2.6); it calls ${list.length} operators: ${shown}`,
+          },
+    );
     ctx.info('torchscript.operators', list);
     return Promise.resolve();
   },
