@@ -9,6 +9,7 @@ import { analyseModule } from '../../src/python/analyse.js';
 import { Policy } from '../../src/python-globals/policy.js';
 import { getProfile } from '../../src/python-globals/profiles.js';
 import { fixture, fixtureDir } from '../formats/helpers.js';
+import { dict, global, pickle, reduce, str } from '../formats/pickle/assemble.js';
 
 const policy = new Policy(getProfile('torch'));
 const analyse = (src: string, strict = false) => analyseModule(parseModule(src), { policy, strict });
@@ -79,5 +80,34 @@ describe('code carried inside models', () => {
     const bf = bad.models?.[0]?.findings.find((f) => f.rule === 'model/remote-code');
     assert.equal(bf?.severity, 'malicious');
     assert.equal(bad.models?.[0]?.verdict, 'malicious');
+  });
+});
+
+describe('fx reducer: hostile bodies', () => {
+  const fx = (...pairs: [Uint8Array, Uint8Array][]) =>
+    scanBuffer(pickle(reduce(global('torch.fx.graph_module', 'reduce_graph_module'), dict(...pairs), str('import torch\n'))), 'fx.pkl');
+  const benign = 'def forward(self, x):\n    return torch.relu(x)\n';
+  const evil = 'import os\ndef forward(self, x):\n    os.system("id")\n    return x\n';
+
+  it('a constant benign graph is clean; the same call with os.system is malicious', async () => {
+    assert.equal((await fx([str('_code'), str(benign)])).verdict, 'clean');
+    assert.equal((await fx([str('_code'), str(evil)])).verdict, 'malicious');
+  });
+  it("an empty `_code` falls back to `code`, as `body.get('_code') or body['code']` does", async () => {
+    assert.equal((await fx([str('_code'), str('')], [str('code'), str(evil)])).verdict, 'malicious');
+  });
+  it('a later duplicate `_code` wins', async () => {
+    assert.equal((await fx([str('_code'), str(benign)], [str('_code'), str(evil)])).verdict, 'malicious');
+  });
+  it('code that is not a constant string, or not Python, is never clean', async () => {
+    const computed = await fx([str('_code'), reduce(global('builtins', 'str'), str(benign))]);
+    assert.notEqual(computed.verdict, 'clean');
+    const broken = await fx([str('_code'), str('def forward(self, x:\n')]);
+    assert.notEqual(broken.verdict, 'clean');
+    assert.ok(broken.findings.some((f) => f.rule === 'pickle/fx-code' && f.severity === 'suspicious'));
+  });
+  it('another tracer class stays judged as the stream stores it', async () => {
+    const r = await fx([str('_code'), str(benign)], [str('_tracer_cls'), global('torch.fx.experimental.proxy_tensor', 'PythonKeyTracer')]);
+    assert.notEqual(r.verdict, 'clean');
   });
 });

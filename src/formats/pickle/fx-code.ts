@@ -59,8 +59,11 @@ export function analyseFxCall(obj: PyObject, policy: Policy): FxOutcome {
     const [body, block] = obj.args.items;
     if (!(body instanceof PyDict)) throw new FxUnreadable('its body is not a dict');
     if (body.computedKeys > 0) throw new FxUnreadable('its body has keys computed while loading');
-    const code = entry(body, '_code') ?? entry(body, 'code');
-    if (code === undefined && body.truncated) throw new FxUnreadable('its body has more entries than the scanner keeps');
+    // A dropped entry could be a later `_code` that wins: a truncated body is not read.
+    if (body.truncated) throw new FxUnreadable('its body has more entries than the scanner keeps');
+    // `body.get('_code') or body['code']`: an empty or false `_code` falls back to `code`.
+    const first = entry(body, '_code');
+    const code = first === undefined || first === '' || first === null || first === false || first === 0 ? entry(body, 'code') : first;
     const source = `${text(block, 'import_block')}${text(code, "body['_code']")}`;
     const analysis = analyseModule(parseModule(source), { policy, strict: true });
     return { kind: 'analysed', source, analysis, tracer: entry(body, '_tracer_cls') };
