@@ -152,8 +152,10 @@ export async function issueNode(o: IssueOptions): Promise<NodeInfo> {
   const ca = loadCa(o.dir);
   const now = o.now ?? new Date();
   const notAfter = o.notAfter ?? new Date(Math.min(now.getTime() + days * DAY, new Date(ca.cert.validTo).getTime()));
-  const names = [...new Set([checkNodeName(o.node), ...(o.names ?? [])])];
   const previous = existsSync(p.nodeCert(o.node)) ? parseCertificates(readFileSync(p.nodeCert(o.node), 'utf8'))[0] : undefined;
+  // A rotation without new names keeps the names the node had.
+  const kept = o.names === undefined || o.names.length === 0 ? sanEntries(previous) : o.names;
+  const names = [...new Set([checkNodeName(o.node), ...kept])];
   const { privateKey, publicKey } = newKey();
   const der = buildCertificate(
     { commonName: o.node, organization: ca.name, publicKey, kind: 'node', names, usages: o.usages ?? ['server', 'client'], notBefore: new Date(Math.min(now.getTime(), notAfter.getTime()) - BACKDATE_MS), notAfter },
@@ -168,6 +170,16 @@ export async function issueNode(o: IssueOptions): Promise<NodeInfo> {
     info.revokedPrevious = previous.fingerprint256;
   }
   return info;
+}
+
+/** DNS and IP entries of a certificate's subjectAltName, as `X509Certificate` prints them. */
+function sanEntries(c: X509Certificate | undefined): string[] {
+  const out: string[] = [];
+  for (const part of (c?.subjectAltName ?? '').split(', ')) {
+    const m = /^(DNS|IP Address):(.+)$/.exec(part);
+    if (m?.[2] !== undefined) out.push(m[2]);
+  }
+  return out;
 }
 
 /** A SHA-256 fingerprint as `openssl x509 -fingerprint -sha256` and node print it: 32 colon-separated upper-case hex bytes. */

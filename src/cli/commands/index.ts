@@ -78,4 +78,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'inference gateway: authenticate, limit, validate, redact and audit requests to model servers',
     load: async () => (await import('./gateway.js')).gatewayCommand,
   },
+  {
+    name: 'cluster',
+    summary: 'cluster CA and per-node certificates for the training tunnel: init, issue, revoke, show',
+    load: async () => (await import('./cluster.js')).clusterCommand,
+  },
+  {
+    name: 'tunnel',
+    summary: 'mTLS tunnel for distributed training traffic (TCPStore, c10d rendezvous): serve, connect, run',
+    load: async () => (await import('./tunnel.js')).tunnelCommand,
+  },
 ];
