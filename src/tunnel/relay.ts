@@ -41,7 +41,10 @@ export function relay(a: Socket, b: Socket, idleMs: number, done: (s: RelayStats
     abort(b);
   };
   const onClose = (): void => {
-    if (++closed === 2) done(stats);
+    if (++closed < 2) return;
+    stats.up = a.bytesRead;
+    stats.down = b.bytesRead;
+    done(stats);
   };
   for (const s of [a, b]) {
     s.setNoDelay(true);
@@ -55,8 +58,6 @@ export function relay(a: Socket, b: Socket, idleMs: number, done: (s: RelayStats
       });
     }
   }
-  a.on('data', (c: Buffer) => (stats.up += c.length));
-  b.on('data', (c: Buffer) => (stats.down += c.length));
   a.pipe(b);
   b.pipe(a);
   // A side that closes without ending cleanly (reset, destroyed) takes the other down hard.
