@@ -20,7 +20,9 @@ export const MAX_FINDINGS_PER_FILE = 200;
 export function isPrivateAddress(a: string): boolean {
   if (isIP(a) === 4) {
     const [x = 0, y = 0] = a.split('.').map(Number);
-    return x === 127 || x === 10 || (x === 172 && y >= 16 && y <= 31) || (x === 192 && y === 168) || (x === 100 && y >= 64 && y <= 127) || (x === 169 && y === 254);
+    return (
+      x === 127 || x === 10 || (x === 172 && y >= 16 && y <= 31) || (x === 192 && y === 168) || (x === 100 && y >= 64 && y <= 127) || (x === 169 && y === 254)
+    );
   }
   const l = a.toLowerCase();
   return l === '::1' || /^f[cd]/.test(l) || /^fe[89ab]/.test(l) || (l.startsWith('::ffff:') && isPrivateAddress(l.slice(7)));
@@ -60,7 +62,8 @@ export function auditLaunchText(text: string, where: string, python: boolean): H
         if (seen.has(host)) continue;
         seen.add(host);
         if (ANY.has(host) || host === '::') out.push(finding(NETWORK_RULES.bindAll, at, `rendezvous address ${host} means every interface`));
-        else if (isIP(host) !== 0 && !isPrivateAddress(host)) out.push(finding(NETWORK_RULES.publicRendezvous, at, `rendezvous endpoint on public address ${host}`));
+        else if (isIP(host) !== 0 && !isPrivateAddress(host))
+          out.push(finding(NETWORK_RULES.publicRendezvous, at, `rendezvous endpoint on public address ${host}`));
       }
     }
     for (const m of line.matchAll(BIND_PATTERN)) {

@@ -57,7 +57,9 @@ function socketOwners(proc: string, wanted: ReadonlySet<string>): Map<string, st
   if (wanted.size === 0) return owners;
   let pids: string[] = [];
   try {
-    pids = readdirSync(proc).filter((p) => /^\d+$/.test(p)).slice(0, MAX_PROCESSES);
+    pids = readdirSync(proc)
+      .filter((p) => /^\d+$/.test(p))
+      .slice(0, MAX_PROCESSES);
   } catch {
     return owners;
   }

@@ -98,7 +98,14 @@ export async function initCluster(o: InitOptions): Promise<CaInfo> {
   const now = o.now ?? new Date();
   const { privateKey, publicKey } = newKey();
   const der = buildCertificate(
-    { commonName: `${o.name} cluster CA`, organization: o.name, publicKey, kind: 'ca', notBefore: new Date(now.getTime() - BACKDATE_MS), notAfter: new Date(now.getTime() + days * DAY) },
+    {
+      commonName: `${o.name} cluster CA`,
+      organization: o.name,
+      publicKey,
+      kind: 'ca',
+      notBefore: new Date(now.getTime() - BACKDATE_MS),
+      notAfter: new Date(now.getTime() + days * DAY),
+    },
     { commonName: `${o.name} cluster CA`, organization: o.name, privateKey, publicKey },
   );
   const still = exists ? parseCertificates(readFileSync(p.caCert, 'utf8')).filter((c) => new Date(c.validTo).getTime() > now.getTime()) : [];
@@ -158,7 +165,16 @@ export async function issueNode(o: IssueOptions): Promise<NodeInfo> {
   const names = [...new Set([checkNodeName(o.node), ...kept])];
   const { privateKey, publicKey } = newKey();
   const der = buildCertificate(
-    { commonName: o.node, organization: ca.name, publicKey, kind: 'node', names, usages: o.usages ?? ['server', 'client'], notBefore: new Date(Math.min(now.getTime(), notAfter.getTime()) - BACKDATE_MS), notAfter },
+    {
+      commonName: o.node,
+      organization: ca.name,
+      publicKey,
+      kind: 'node',
+      names,
+      usages: o.usages ?? ['server', 'client'],
+      notBefore: new Date(Math.min(now.getTime(), notAfter.getTime()) - BACKDATE_MS),
+      notAfter,
+    },
     { commonName: /^CN=(.*)$/m.exec(ca.cert.subject)?.[1] ?? `${ca.name} cluster CA`, organization: ca.name, privateKey: ca.key, publicKey: ca.cert.publicKey },
   );
   mkdirSync(join(o.dir, 'nodes'), { recursive: true, mode: 0o700 });
@@ -184,7 +200,11 @@ function sanEntries(c: X509Certificate | undefined): string[] {
 
 /** A SHA-256 fingerprint as `openssl x509 -fingerprint -sha256` and node print it: 32 colon-separated upper-case hex bytes. */
 export function normalizeFingerprint(s: string): string {
-  const hex = s.trim().replace(/^sha256:/i, '').replace(/:/g, '').toUpperCase();
+  const hex = s
+    .trim()
+    .replace(/^sha256:/i, '')
+    .replace(/:/g, '')
+    .toUpperCase();
   if (!/^[0-9A-F]{64}$/.test(hex)) throw new ClusterError('E_USAGE', `not a SHA-256 fingerprint: ${JSON.stringify(s.slice(0, 100))}`);
   return (hex.match(/../g) ?? []).join(':');
 }

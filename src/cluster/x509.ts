@@ -60,7 +60,8 @@ const DNS_NAME = /^(?=.{1,253}$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)
 
 function name(cn: string, org: string): Uint8Array {
   for (const v of [cn, org]) {
-    if (v.length === 0 || v.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(v)) throw new ModelguardError('E_USAGE', `bad certificate name: ${JSON.stringify(v)}`);
+    if (v.length === 0 || v.length > MAX_NAME_LENGTH || [...v].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\x7f'))
+      throw new ModelguardError('E_USAGE', `bad certificate name: ${JSON.stringify(v)}`);
   }
   return sequence(set(sequence(oid(OID.organization), utf8String(org))), set(sequence(oid(OID.commonName), utf8String(cn))));
 }
@@ -100,14 +101,17 @@ export function altNames(names: readonly string[]): Uint8Array {
 }
 
 function spki(key: KeyObject): Buffer {
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new ModelguardError('E_USAGE', 'cluster keys must be EC P-256');
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+    throw new ModelguardError('E_USAGE', 'cluster keys must be EC P-256');
   return key.export({ type: 'spki', format: 'der' });
 }
 
 /** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING contents (an uncompressed P-256 point is the last 65 bytes). */
 export function keyIdentifier(key: KeyObject): Buffer {
   const der = spki(key);
-  return createHash('sha1').update(der.subarray(der.length - 65)).digest();
+  return createHash('sha1')
+    .update(der.subarray(der.length - 65))
+    .digest();
 }
 
 function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array {

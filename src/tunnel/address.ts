@@ -10,7 +10,8 @@ export interface Endpoint {
 export function parseEndpoint(s: string, what: string): Endpoint {
   const m = /^\[([0-9A-Fa-f:.]+)\]:(\d{1,5})$/.exec(s) ?? /^([^:[\]\s]+):(\d{1,5})$/.exec(s);
   const port = Number(m?.[2]);
-  if (m?.[1] === undefined || !Number.isInteger(port) || port > 65535) throw new ModelguardError('E_USAGE', `${what} must be HOST:PORT or [IPv6]:PORT (got ${JSON.stringify(s)})`);
+  if (m?.[1] === undefined || !Number.isInteger(port) || port > 65535)
+    throw new ModelguardError('E_USAGE', `${what} must be HOST:PORT or [IPv6]:PORT (got ${JSON.stringify(s)})`);
   if (s.startsWith('[') && isIP(m[1]) !== 6) throw new ModelguardError('E_USAGE', `${what}: ${m[1]} is not an IPv6 address`);
   return { host: m[1], port };
 }

@@ -32,9 +32,19 @@ describe('DER encoder', () => {
     assert.throws(() => oid('1.2.x'));
   });
   it('uses UTCTime before 2050 and GeneralizedTime from 2050 (RFC 5280 4.1.2.5)', () => {
-    assert.equal(Buffer.from(time(new Date('2049-12-31T23:59:59Z'))).subarray(2).toString(), '491231235959Z');
+    assert.equal(
+      Buffer.from(time(new Date('2049-12-31T23:59:59Z')))
+        .subarray(2)
+        .toString(),
+      '491231235959Z',
+    );
     assert.equal(time(new Date('2049-12-31T23:59:59Z'))[0], 0x17);
-    assert.equal(Buffer.from(time(new Date('2050-01-01T00:00:00Z'))).subarray(2).toString(), '20500101000000Z');
+    assert.equal(
+      Buffer.from(time(new Date('2050-01-01T00:00:00Z')))
+        .subarray(2)
+        .toString(),
+      '20500101000000Z',
+    );
     assert.equal(time(new Date('2050-01-01T00:00:00Z'))[0], 0x18);
   });
   it('nests sequences', () => {
@@ -50,7 +60,9 @@ describe('cluster PKI on disk', () => {
     await issueNode({ dir, node: 'node-a', names: ['10.1.2.3', 'node-a.lan', 'fd00::7'] });
     await issueNode({ dir, node: 'srv', usages: ['server'] });
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   const p = () => clusterPaths(dir);
 
   it('writes every file 0600 in a 0700 folder', () => {
@@ -109,7 +121,8 @@ describe('cluster PKI on disk', () => {
   });
 
   it('rejects bad node names, lifetimes and fingerprints', async () => {
-    for (const node of ['../x', '', 'a/b', '-x', 'x'.repeat(64)]) await assert.rejects(issueNode({ dir, node }), (e: unknown) => e instanceof ClusterError && e.code === 'E_USAGE');
+    for (const node of ['../x', '', 'a/b', '-x', 'x'.repeat(64)])
+      await assert.rejects(issueNode({ dir, node }), (e: unknown) => e instanceof ClusterError && e.code === 'E_USAGE');
     await assert.rejects(issueNode({ dir, node: 'ok', days: 0 }), (e: unknown) => e instanceof ClusterError && e.code === 'E_USAGE');
     await assert.rejects(issueNode({ dir, node: 'ok', days: 365 }), (e: unknown) => e instanceof ClusterError && e.code === 'E_USAGE');
     await assert.rejects(issueNode({ dir, node: 'ok', names: ['bad name!'] }));

@@ -20,7 +20,13 @@ export async function makeCluster(nodes: readonly string[] = ['master', 'worker'
   const dir = mkdtempSync(join(tmpdir(), 'mg-cluster-'));
   await initCluster({ dir, name: 'test' });
   for (const n of nodes) await issueNode({ dir, node: n, names: ['127.0.0.1', 'localhost'] });
-  return { dir, files: (n) => clusterCredentialFiles(dir, n), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    files: (n) => clusterCredentialFiles(dir, n),
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface Logged {
@@ -48,7 +54,7 @@ export interface Upstream {
 }
 
 export async function echoUpstream(): Promise<Upstream> {
-  const u: Upstream = { port: 0, connections: 0, bytes: 0, sockets: new Set(), server: undefined as unknown as Server, close: async () => undefined };
+  const u: Upstream = { port: 0, connections: 0, bytes: 0, sockets: new Set(), server: undefined as unknown as Server, close: () => Promise.resolve() };
   u.server = createServer((s) => {
     u.connections++;
     u.sockets.add(s);
@@ -64,7 +70,9 @@ export async function echoUpstream(): Promise<Upstream> {
   u.close = () =>
     new Promise((r) => {
       for (const s of u.sockets) s.destroy();
-      u.server.close(() => r());
+      u.server.close(() => {
+        r();
+      });
     });
   return u;
 }
@@ -77,7 +85,12 @@ export interface Pair {
   close(): Promise<void>;
 }
 
-export async function startServe(files: CredentialFiles, toPort: number, limits: Partial<GateLimits> = {}, extra: { handshakeMs?: number; idleMs?: number } = {}) {
+export async function startServe(
+  files: CredentialFiles,
+  toPort: number,
+  limits: Partial<GateLimits> = {},
+  extra: { handshakeMs?: number; idleMs?: number } = {},
+) {
   const l = memoryLog();
   const serve = await serveTunnel({
     listen: { host: '127.0.0.1', port: 0 },
@@ -139,8 +152,12 @@ export function exchange(port: number, data: Buffer, want: number): Promise<{ go
       n += d.length;
       if (n >= want) finish(false);
     });
-    s.on('error', (e: NodeJS.ErrnoException) => finish(true, e.code));
-    s.on('close', () => finish(true));
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      finish(true, e.code);
+    });
+    s.on('close', () => {
+      finish(true);
+    });
   });
 }
 

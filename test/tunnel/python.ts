@@ -32,7 +32,11 @@ export function py(...args: string[]): Py {
     }
   });
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (c) => {
+      r(c);
+    }),
+  );
   return {
     child,
     line: () => {
@@ -40,7 +44,9 @@ export function py(...args: string[]): Py {
       if (l !== undefined) return Promise.resolve(l);
       return new Promise((resolve, reject) => {
         waiting.push(resolve);
-        void exited.then(() => reject(new Error(`python exited before printing a line: ${err.slice(-2000)}`)));
+        void exited.then(() => {
+          reject(new Error(`python exited before printing a line: ${err.slice(-2000)}`));
+        });
       });
     },
     exit: async () => {

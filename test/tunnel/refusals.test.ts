@@ -26,7 +26,13 @@ describe('tunnel serve refuses bad peers before the service sees a byte', () => 
     cluster = await makeCluster(['master', 'worker', 'revoked-one', 'old']);
     other = await makeCluster(['worker']);
     await issueNode({ dir: cluster.dir, node: 'server-only', usages: ['server'], names: ['127.0.0.1'] });
-    await issueNode({ dir: cluster.dir, node: 'expired', names: ['127.0.0.1'], now: new Date(Date.now() - 3 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
+    await issueNode({
+      dir: cluster.dir,
+      node: 'expired',
+      names: ['127.0.0.1'],
+      now: new Date(Date.now() - 3 * 86_400_000),
+      notAfter: new Date(Date.now() - 86_400_000),
+    });
     up = await echoUpstream();
     served = await startServe(cluster.files('master'), up.port);
   });
@@ -55,9 +61,15 @@ describe('tunnel serve refuses bad peers before the service sees a byte', () => 
   it('refuses a client without a certificate', async () => {
     const before = { c: up.connections, b: up.bytes };
     await new Promise<void>((resolve) => {
-      const s = tlsConnect({ host: '127.0.0.1', port: served.serve.address.port, ca: readCa(cluster), servername: 'localhost', minVersion: 'TLSv1.3' }, () => s.write('hello'));
-      s.on('error', () => resolve());
-      s.on('close', () => resolve());
+      const s = tlsConnect({ host: '127.0.0.1', port: served.serve.address.port, ca: readCa(cluster), servername: 'localhost', minVersion: 'TLSv1.3' }, () =>
+        s.write('hello'),
+      );
+      s.on('error', () => {
+        resolve();
+      });
+      s.on('close', () => {
+        resolve();
+      });
     });
     await until(() => served.log.refusals().includes('tls-verify') || served.log.refusals().includes('tls-handshake'));
     assert.deepEqual({ c: up.connections, b: up.bytes }, before);
@@ -104,8 +116,12 @@ describe('tunnel serve refuses bad peers before the service sees a byte', () => 
     const before = up.bytes;
     await new Promise<void>((resolve) => {
       const s = tcpConnect(served.serve.address.port, '127.0.0.1', () => s.write(randomBytes(4096)));
-      s.on('error', () => resolve());
-      s.on('close', () => resolve());
+      s.on('error', () => {
+        resolve();
+      });
+      s.on('close', () => {
+        resolve();
+      });
     });
     await until(() => served.log.lines.slice(n).some((l) => l.event === 'refused' && l.reason === 'tls-handshake'));
     assert.equal(up.bytes, before);
@@ -146,8 +162,12 @@ describe('allowlist, stalls and floods', () => {
     try {
       const closed = await new Promise<boolean>((resolve) => {
         const sock = tcpConnect(s.serve.address.port, '127.0.0.1', () => sock.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00]))); // a record header, then nothing
-        sock.on('error', () => resolve(true));
-        sock.on('close', () => resolve(true));
+        sock.on('error', () => {
+          resolve(true);
+        });
+        sock.on('close', () => {
+          resolve(true);
+        });
       });
       assert.ok(closed);
       await until(() => s.log.refusals().includes('handshake-timeout'));
@@ -173,8 +193,12 @@ describe('allowlist, stalls and floods', () => {
           () =>
             new Promise<void>((resolve) => {
               const f = tcpConnect(s.serve.address.port, '127.0.0.1');
-              f.on('error', () => resolve());
-              f.on('close', () => resolve());
+              f.on('error', () => {
+                resolve();
+              });
+              f.on('close', () => {
+                resolve();
+              });
               f.on('connect', () => setTimeout(() => f.destroy(), 50));
             }),
         ),
@@ -211,12 +235,21 @@ describe('faults surface as connection errors', () => {
     const s = await startServe(cluster.files('master'), up.port);
     const c = await startConnect(cluster.files('worker'), s.serve.address.port);
     try {
-      for (const kill of [() => up.sockets.forEach((x) => x.destroy()), () => void s.serve.close()]) {
+      for (const kill of [
+        () => {
+          up.sockets.forEach((x) => x.destroy());
+        },
+        () => void s.serve.close(),
+      ]) {
         const sock = tcpConnect(c.connect.address.port, '127.0.0.1');
         const got: Buffer[] = [];
         sock.on('data', (d) => got.push(d));
         sock.on('error', () => undefined);
-        const closed = new Promise<void>((r) => sock.on('close', () => r()));
+        const closed = new Promise<void>((r) =>
+          sock.on('close', () => {
+            r();
+          }),
+        );
         sock.write('ping');
         await until(() => Buffer.concat(got).toString() === 'ping');
         kill();

@@ -11,7 +11,9 @@ export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
+      s.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -23,7 +25,9 @@ async function listening(port: number): Promise<void> {
         s.destroy();
         r(true);
       });
-      s.on('error', () => r(false));
+      s.on('error', () => {
+        r(false);
+      });
     });
     if (ok) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -68,7 +72,11 @@ export async function startStunnel(role: 'client' | 'server', files: CredentialF
   let log = '';
   child.stdout.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  const exited = new Promise<void>((r) =>
+    child.on('exit', () => {
+      r();
+    }),
+  );
   await Promise.race([listening(port), exited.then(() => Promise.reject(new Error(`stunnel exited: ${log}`)))]);
   return {
     port,

@@ -6,7 +6,16 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CA_DAYS, DEFAULT_NODE_DAYS, initCluster, issueNode, parseCertificates, readFingerprints, revoke, clusterPaths } from '../../cluster/cluster.js';
+import {
+  DEFAULT_CA_DAYS,
+  DEFAULT_NODE_DAYS,
+  initCluster,
+  issueNode,
+  parseCertificates,
+  readFingerprints,
+  revoke,
+  clusterPaths,
+} from '../../cluster/cluster.js';
 import { ClusterError } from '../../cluster/errors.js';
 import type { NodeUsage } from '../../cluster/x509.js';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
@@ -56,7 +65,9 @@ function show(dir: string): string {
   const lines = parseCertificates(readFileSync(p.caCert, 'utf8')).map((c, i) => line(i === 0 ? 'ca' : 'ca (old)', c));
   const nodesDir = join(dir, 'nodes');
   if (existsSync(nodesDir)) {
-    for (const f of readdirSync(nodesDir).filter((n) => n.endsWith('.crt')).sort()) {
+    for (const f of readdirSync(nodesDir)
+      .filter((n) => n.endsWith('.crt'))
+      .sort()) {
       const [c] = parseCertificates(readFileSync(join(nodesDir, f), 'utf8'));
       if (c !== undefined) lines.push(line(f.slice(0, -4), c));
     }
@@ -90,7 +101,9 @@ export const clusterCommand: Command = {
     switch (sub) {
       case 'init': {
         const r = await initCluster({ dir, name: values.name ?? 'modelguard', rotate: values.rotate === true, ...(d === undefined ? {} : { days: d }) });
-        io.stdout.write(`cluster CA in ${dir}\n  fingerprint ${r.fingerprint}\n  valid until ${r.notAfter}\n  ${r.trusted} trusted CA certificate${r.trusted === 1 ? '' : 's'} in ca.crt\n`);
+        io.stdout.write(
+          `cluster CA in ${dir}\n  fingerprint ${r.fingerprint}\n  valid until ${r.notAfter}\n  ${r.trusted} trusted CA certificate${r.trusted === 1 ? '' : 's'} in ca.crt\n`,
+        );
         return EXIT_OK;
       }
       case 'issue': {
@@ -100,7 +113,10 @@ export const clusterCommand: Command = {
         const r = await issueNode({
           dir,
           node,
-          names: (values.san ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== ''),
+          names: (values.san ?? [])
+            .flatMap((s) => s.split(','))
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
           revokePrevious: values['revoke-previous'] === true,
           ...(d === undefined ? {} : { days: d }),
           ...(u === undefined ? {} : { usages: u }),

@@ -85,7 +85,8 @@ function credentials(v: Values, cwd: string): CredentialFiles {
     if (v.node === undefined) throw new ClusterError('E_USAGE', '--cluster needs --node NAME');
     files = clusterCredentialFiles(resolve(cwd, v.cluster), v.node);
   } else {
-    if (v.ca === undefined || v.cert === undefined || v.key === undefined) throw new ClusterError('E_USAGE', 'give --cluster DIR --node NAME, or --ca, --cert and --key');
+    if (v.ca === undefined || v.cert === undefined || v.key === undefined)
+      throw new ClusterError('E_USAGE', 'give --cluster DIR --node NAME, or --ca, --cert and --key');
     files = { ca: resolve(cwd, v.ca), cert: resolve(cwd, v.cert), key: resolve(cwd, v.key) };
   }
   if (v.revoked !== undefined) files.revoked = resolve(cwd, v.revoked);
@@ -164,7 +165,8 @@ export const tunnelCommand: Command = {
       return EXIT_OK;
     }
     if (command.length === 0) throw new ClusterError('E_USAGE', 'tunnel run needs a command after --');
-    if ((values.serve === undefined) === (values.connect === undefined)) throw new ClusterError('E_USAGE', 'tunnel run needs exactly one of --serve ADDR:PORT or --connect HOST:PORT');
+    if ((values.serve === undefined) === (values.connect === undefined))
+      throw new ClusterError('E_USAGE', 'tunnel run needs exactly one of --serve ADDR:PORT or --connect HOST:PORT');
     const storePort = num(values['store-port'], 29500, 'store-port', 1, 65535);
     const t =
       values.serve !== undefined

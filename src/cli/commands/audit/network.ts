@@ -37,11 +37,13 @@ Exit status: 0 nothing exposed, 1 findings, 2 usage error.
 `,
   run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseArgs({ args: argv, options: { port: { type: 'string', multiple: true }, json: { type: 'boolean', default: false } } });
-    const ports = (values.port ?? []).flatMap((p) => p.split(',')).map((p) => {
-      const n = Number(p);
-      if (!/^\d{1,5}$/.test(p) || n < 1 || n > 65535) throw new ModelguardError('E_USAGE', `--port must be 1-65535 (got ${p})`);
-      return n;
-    });
+    const ports = (values.port ?? [])
+      .flatMap((p) => p.split(','))
+      .map((p) => {
+        const n = Number(p);
+        if (!/^\d{1,5}$/.test(p) || n < 1 || n > 65535) throw new ModelguardError('E_USAGE', `--port must be 1-65535 (got ${p})`);
+        return n;
+      });
     const r = auditNetwork({ ports });
     io.stdout.write(values.json ? `${JSON.stringify(r, null, 2)}\n` : render('audit network', r.findings, `checked ${r.checked.listeners} listening sockets`));
     return Promise.resolve(r.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK);
@@ -75,8 +77,21 @@ Exit status: 0 nothing found, 1 findings, 2 usage error.
     if ((positionals.length === 0) === (command === undefined || command.length === 0) || positionals.length > 1) {
       throw new ModelguardError('E_USAGE', 'audit launch needs one SCRIPT, or -- COMMAND...');
     }
-    const r = auditLaunch({ ...(positionals[0] === undefined ? {} : { script: positionals[0] }), ...(command === undefined ? {} : { command }), env: io.env, cwd: io.cwd });
-    io.stdout.write(values.json ? `${JSON.stringify(r, null, 2)}\n` : render('audit launch', r.findings, `read ${r.checked.files.length} file(s)${r.checked.command ? ', the command' : ''}${r.checked.environment ? ', the environment' : ''}`));
+    const r = auditLaunch({
+      ...(positionals[0] === undefined ? {} : { script: positionals[0] }),
+      ...(command === undefined ? {} : { command }),
+      env: io.env,
+      cwd: io.cwd,
+    });
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify(r, null, 2)}\n`
+        : render(
+            'audit launch',
+            r.findings,
+            `read ${r.checked.files.length} file(s)${r.checked.command ? ', the command' : ''}${r.checked.environment ? ', the environment' : ''}`,
+          ),
+    );
     return Promise.resolve(r.findings.length > 0 ? EXIT_FINDINGS : EXIT_OK);
   },
 };
