@@ -25,7 +25,8 @@ const cli = join(root, 'build', 'src', 'cli', 'main.js');
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
 const seconds = Math.min(Math.max(Number(values.seconds) || 3, 0.5), 30);
 
-async function measure(port) {
+async function measure(port, name) {
+  process.stderr.write(`measuring ${name}...\n`);
   const r = await py('bench', String(port), String(seconds)).exit();
   if (r.code !== 0) throw new Error(r.err);
   return JSON.parse(r.out.trim());
@@ -48,18 +49,18 @@ const cluster = await makeCluster(['master', 'worker']);
 const master = await storeMaster();
 const rows = [];
 try {
-  rows.push(['direct (no TLS)', await measure(master.port)]);
+  rows.push(['direct (no TLS)', await measure(master.port, 'direct')]);
 
   const cred = (n) => ['--cluster', cluster.dir, '--node', n];
   const serve = await tunnelEnd(['serve', '--listen', '127.0.0.1:0', '--to', `127.0.0.1:${master.port}`, ...cred('master')]);
   const connect = await tunnelEnd(['connect', '--listen', `127.0.0.1:${await freePort()}`, '--to', `127.0.0.1:${serve.port}`, ...cred('worker')]);
-  rows.push(['modelguard tunnel', await measure(connect.port)]);
+  rows.push(['modelguard tunnel', await measure(connect.port, 'modelguard')]);
   await connect.stop();
   await serve.stop();
 
   const sServer = await startStunnel('server', cluster.files('master'), master.port, cluster.dir, 3);
   const sClient = await startStunnel('client', cluster.files('worker'), sServer.port, cluster.dir, 3);
-  rows.push(['stunnel4', await measure(sClient.port)]);
+  rows.push(['stunnel4', await measure(sClient.port, 'stunnel')]);
   await sClient.stop();
   await sServer.stop();
 } finally {
