@@ -1,7 +1,8 @@
 """Drives a real PyTorch TCPStore for the tunnel tests (Debian's python3-torch via /usr/bin/python3).
 
   master                 start a TCPStore master on a free port, print {"port": N}, run until stdin closes
-  client PORT            set/get/add/wait/compare_set/check through PORT, print the results as JSON
+  client PORT            set/get/add/wait/compare_set through PORT, print the results as JSON
+  client-env             the same through MASTER_ADDR/MASTER_PORT (as `tunnel run` sets them)
   hold PORT              connect, set a key, print "ready", wait for a line on stdin, then try a get and
                          print how it failed (the tunnel was killed in between)
   allreduce PORT RANK    join a 2-rank gloo process group whose store is at PORT, all-reduce, print the sum
@@ -30,8 +31,10 @@ def main(argv):
         print(json.dumps({"port": store.port}), flush=True)
         sys.stdin.read()
         return 0
-    if mode == "client":
-        s = connect(argv[2])
+    if mode in ("client", "client-env"):
+        import os
+
+        s = connect(os.environ["MASTER_PORT"] if mode == "client-env" else argv[2])
         s.set("greeting", "hello through the tunnel")
         out = {"get": s.get("greeting").decode()}
         s.add("counter", 5)
