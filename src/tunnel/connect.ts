@@ -5,7 +5,7 @@
  * naming the host dialled, with the serverAuth usage, not revoked and, with
  * an allowlist, listed. This end presents its own node certificate.
  */
-import { isIP, createServer, type Socket } from 'node:net';
+import { isIP, createServer, connect as tcpConnect, type Socket } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect } from 'node:tls';
 import { ClusterError } from '../cluster/errors.js';
 import { formatEndpoint, isLoopback, peerKey } from './address.js';
@@ -44,9 +44,10 @@ export async function connectTunnel(o: ConnectOptions): Promise<RunningTunnel> {
     const reloadError = o.credentials.refresh();
     if (reloadError !== undefined) o.log.event('reloaded', { ok: false, error: reloadError.message });
     const servername = o.serverName ?? o.to.host;
+    // Our own TCP socket, so TCP_NODELAY is set on the socket that carries the records (small store messages must not wait for ACKs).
+    const tcp = tcpConnect({ host: o.to.host, port: o.to.port, noDelay: true });
     const remote = tlsConnect({
-      host: o.to.host,
-      port: o.to.port,
+      socket: tcp,
       secureContext: o.credentials.secureContext,
       ...TLS_VERSIONS,
       rejectUnauthorized: true,
@@ -58,6 +59,7 @@ export async function connectTunnel(o: ConnectOptions): Promise<RunningTunnel> {
     const timer = setTimeout(() => {
       o.log.refused(to, 'handshake-timeout', { side: 'remote' });
       remote.destroy();
+      tcp.destroy();
       local.destroy();
     }, o.handshakeMs);
     const onEarlyError = (e: NodeJS.ErrnoException): void => {
@@ -67,8 +69,14 @@ export async function connectTunnel(o: ConnectOptions): Promise<RunningTunnel> {
       local.destroy();
     };
     remote.once('error', onEarlyError);
+    let secured = false;
+    tcp.on('error', (e) => {
+      if (secured) remote.destroy(e);
+      else onEarlyError(e);
+    });
     remote.once('secureConnect', () => {
       clearTimeout(timer);
+      secured = true;
       remote.off('error', onEarlyError);
       const leaf = remote.getPeerX509Certificate();
       const why = o.credentials.checkPeer(leaf, 'server');
