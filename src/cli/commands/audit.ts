@@ -18,6 +18,16 @@ const SUBCOMMANDS: readonly AuditSubcommand[] = [
     summary: 'root ML processes, checkpoint/key/vault permissions, risky loading calls, secrets in env files',
     load: async () => (await import('./audit/host.js')).auditHostCommand,
   },
+  {
+    name: 'network',
+    summary: 'ML ports (TCPStore 29500, rendezvous 29400, Ray, TorchServe, ...) listening beyond loopback',
+    load: async () => (await import('./audit/network.js')).auditNetworkCommand,
+  },
+  {
+    name: 'launch',
+    summary: 'rendezvous on public addresses, 0.0.0.0 binds, pickle over the wire in a launch command or script',
+    load: async () => (await import('./audit/network.js')).auditLaunchCommand,
+  },
 ];
 
 function help(): string {

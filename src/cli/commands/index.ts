@@ -83,4 +83,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'model registry with a web UI: quarantine, scan, convert, sign and publish uploads',
     load: async () => (await import('./serve.js')).serveCommand,
   },
+  {
+    name: 'cluster',
+    summary: 'cluster CA and per-node certificates for the training tunnel: init, issue, revoke, show',
+    load: async () => (await import('./cluster.js')).clusterCommand,
+  },
+  {
+    name: 'tunnel',
+    summary: 'mTLS tunnel for distributed training traffic (TCPStore, c10d rendezvous): serve, connect, run',
+    load: async () => (await import('./tunnel.js')).tunnelCommand,
+  },
 ];
