@@ -155,9 +155,8 @@ export async function scanHfCache(dirs: readonly string[], options: HfCacheOptio
         for (const it of walk(snap)) {
           const display = `${repo.label}@${rev}/${it.display}`;
           const real = it.problem === undefined ? safeRealpath(it.path) : undefined;
-          const ok = real !== undefined && ((blobs !== undefined && inside(blobs, real)) || (realSnap !== undefined && inside(realSnap, real)));
           if (options.filter !== undefined && !options.filter(display)) continue;
-          if (!ok || real === undefined) {
+          if (real === undefined || !((blobs !== undefined && inside(blobs, real)) || (realSnap !== undefined && inside(realSnap, real)))) {
             const problem = it.problem ?? "a link that leaves the repository's cache folder; not followed";
             files.push({ display, item: items.push({ path: it.path, display, problem }) - 1 });
             continue;

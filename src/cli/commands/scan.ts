@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ModelguardError } from '../../errors.js';
 import { renderJson } from '../../report/json.js';
@@ -101,10 +102,19 @@ function parseLimits(list: string[]): Partial<Limits> {
   return out;
 }
 
-async function target(positionals: string[], values: { 'hf-cache': boolean; 'hf-model'?: string | undefined }, io: CliIO, options: DirectoryScanOptions): Promise<ScanReport | undefined> {
+async function target(
+  positionals: string[],
+  values: { 'hf-cache': boolean; 'hf-model'?: string | undefined },
+  io: CliIO,
+  options: DirectoryScanOptions,
+): Promise<ScanReport | undefined> {
   const model = values['hf-model'];
   const only = positionals[0];
-  if (values['hf-cache'] || model !== undefined || (positionals.length === 1 && only !== undefined && only !== '-' && (await isHfCache(resolve(io.cwd, only))))) {
+  if (
+    values['hf-cache'] ||
+    model !== undefined ||
+    (positionals.length === 1 && only !== undefined && only !== '-' && (await isHfCache(resolve(io.cwd, only))))
+  ) {
     const { scanHfCache, defaultHfCache } = await import('../../scan/hf-cache.js');
     const at = model?.lastIndexOf('@') ?? -1;
     const repo = model === undefined ? undefined : at > 0 ? model.slice(0, at) : model;
@@ -198,7 +208,8 @@ export const scanCommand: Command = {
     const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
     if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new ModelguardError('E_USAGE', '--jobs must be a positive integer');
     const baseDir = resolve(io.cwd, values['base-dir'] ?? '.');
-    const filter = policy.include.length + policy.exclude.length === 0 ? undefined : (await import('../scan/glob.js')).globFilter(policy.include, policy.exclude);
+    const filter =
+      policy.include.length + policy.exclude.length === 0 ? undefined : (await import('../scan/glob.js')).globFilter(policy.include, policy.exclude);
     const progress = new Progress(io.stderr, !values['no-progress'] && format === 'text' ? undefined : false);
     let report = await target(positionals, values, io, {
       ...(profile === undefined ? {} : { profile }),
@@ -235,7 +246,7 @@ export const scanCommand: Command = {
       format === 'json'
         ? renderJson(report)
         : format === 'sarif'
-          ? renderSarif(report)
+          ? renderSarif(report, { baseUri: `${pathToFileURL(baseDir).href.replace(/\/$/, '')}/` })
           : renderText(report, { color, verbose: values.verbose, quiet: values.quiet }) + sideBySide;
     if (values.output !== undefined) {
       try {

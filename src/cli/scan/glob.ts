@@ -46,7 +46,10 @@ export function compileGlob(pattern: string): GlobMatcher {
     else if (c === '[') {
       const end = p.indexOf(']', i + 2);
       if (end < 0) throw new ModelguardError('E_USAGE', `glob '${pattern}': unclosed '['`);
-      const body = p.slice(i + 1, end).replace(/^!/, '^').replace(/[\\\]]/g, '\\$&');
+      const body = p
+        .slice(i + 1, end)
+        .replace(/^!/, '^')
+        .replace(/[\\\]]/g, '\\$&');
       re += `[${body}]`;
       i = end;
     } else if (c === '{') {

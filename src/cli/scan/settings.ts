@@ -18,7 +18,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ModelguardError } from '../../errors.js';
-import { checkProfileId, type ProfileId } from '../../python-globals/profiles.js';
+import { isProfileId, PROFILE_IDS, type ProfileId } from '../../python-globals/profiles.js';
 import type { AllowEntry } from '../../python-globals/types.js';
 
 export const SETTINGS_FILE = '.modelguard.toml';
@@ -83,16 +83,19 @@ export async function loadSettings(file: string): Promise<Settings> {
   const profile = doc['profile'];
   if (profile !== undefined) {
     if (typeof profile !== 'string') throw bad(file, "'profile' must be a string");
-    if (profile !== 'auto') out.profile = checkProfileId(profile);
+    if (profile !== 'auto') {
+      if (!isProfileId(profile)) throw bad(file, `unknown profile '${profile}' (known: auto, ${PROFILE_IDS.join(', ')})`);
+      out.profile = profile;
+    }
   }
   const failOn = doc['fail-on'];
   if (failOn !== undefined) {
-    if (failOn !== 'suspicious' && failOn !== 'malicious') throw bad(file, "'fail-on' must be \"suspicious\" or \"malicious\"");
+    if (failOn !== 'suspicious' && failOn !== 'malicious') throw bad(file, '\'fail-on\' must be "suspicious" or "malicious"');
     out.failOn = failOn;
   }
   const unknownAs = doc['unknown-as'];
   if (unknownAs !== undefined) {
-    if (unknownAs !== 'clean' && unknownAs !== 'unscannable') throw bad(file, "'unknown-as' must be \"unscannable\" or \"clean\"");
+    if (unknownAs !== 'clean' && unknownAs !== 'unscannable') throw bad(file, '\'unknown-as\' must be "unscannable" or "clean"');
     out.unknownAs = unknownAs;
   }
   if (doc['allowlist'] !== undefined) out.allowlist = stringList(file, 'allowlist', doc['allowlist']).map((p) => resolve(dirname(file), p));
