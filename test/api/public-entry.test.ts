@@ -32,7 +32,14 @@ describe('public entry', () => {
   });
   it('every name the README and the manual in docs/ import from modelguard is exported', () => {
     const docs = join(ROOT, 'docs');
-    const readme = [join(ROOT, 'README.md'), ...readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => join(docs, f))].map((f) => readFileSync(f, 'utf8')).join('\n');
+    const readme = [
+      join(ROOT, 'README.md'),
+      ...readdirSync(docs)
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join(docs, f)),
+    ]
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const names = new Set<string>();
     for (const m of readme.matchAll(/import \{([^}]*)\} from 'modelguard'/g)) {
       for (const part of (m[1] ?? '').split(',')) {
