@@ -10,6 +10,10 @@
  *     $PICKLESCAN_SRC, using /usr/bin/python3; it is not part of this repository);
  *  4. the same over 20,000 files (the 2,000 hard-linked ten times): the steady
  *     state, once the fixed costs (Node start, module load, JIT warm-up) are spread.
+ *  5. cold start, whole processes side by side: `modelguard --version`, one small file, and
+ *     the 4 GB checkpoint, against picklescan on the same file; then the issue-16 targets
+ *     (4 GB no slower than picklescan; 2,000 files at least 3x; 20,000 at least 5x), each
+ *     marked met or not met from the figures above.
  * Data is generated once into .bench-cache/ by bench/generate.py (needs python3-torch).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -26,6 +30,9 @@ const { values } = parseArgs({ options: { picklescan: { type: 'string' }, skip: 
 const skip = new Set(values.skip.split(',').filter(Boolean));
 const picklescan = values.picklescan ?? process.env.PICKLESCAN_SRC;
 const runs = Number(values.runs);
+const hasPicklescan = picklescan !== undefined && existsSync(join(picklescan, 'src', 'picklescan'));
+/** Whole-process speed ratios (picklescan time / modelguard time), for the targets at the end. */
+const ratios = {};
 
 function gen(...what) {
   execFileSync('/usr/bin/python3', [join(root, 'bench', 'generate.py'), cache, ...what], { stdio: 'inherit' });
@@ -103,6 +110,7 @@ if (!skip.has('dir')) {
     const theirs = [];
     for (let i = 0; i < runs; i++) theirs.push(time('/usr/bin/python3', ['-m', 'picklescan', '-p', dir], { cwd: join(picklescan, 'src') }).ms);
     const ratio = median(theirs) / median(ours);
+    ratios.dir = ratio;
     const rev = existsSync(join(picklescan, '.git')) ? '' : (readFileSync(join(picklescan, 'pyproject.toml'), 'utf8').match(/version = "([^"]+)"/)?.[1] ?? '');
     console.log(`   picklescan ${rev}:           ${median(theirs).toFixed(0)} ms = ${(n / (median(theirs) / 1000)).toFixed(0)} files/s`);
     console.log(
@@ -141,5 +149,46 @@ if (!skip.has('dir20k')) {
     for (let i = 0; i < runs; i++) theirs.push(time('/usr/bin/python3', ['-m', 'picklescan', '-p', dir], { cwd: join(picklescan, 'src') }));
     console.log(`   picklescan:                  ${median(theirs).toFixed(0)} ms = ${(n / (median(theirs) / 1000)).toFixed(0)} files/s`);
     console.log(`   ratio: modelguard is ${(median(theirs) / median(ours)).toFixed(1)}x picklescan's files per second`);
+    ratios.dir20k = median(theirs) / median(ours);
   }
+}
+
+if (!skip.has('cold')) {
+  const cli = join(root, 'dist/cli/main.js');
+  const whole = (cmd, args, opts = {}) => {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'], ...opts });
+    if (r.error) throw r.error;
+    return performance.now() - t0;
+  };
+  const med = (f) => median(Array.from({ length: Math.max(runs, 5) }, f));
+  const small = join(root, 'test', 'fixtures', 'torch', 'clean__state-dict-zip.pt');
+  console.log(`\n5. cold start, whole processes, median of ${Math.max(runs, 5)}:`);
+  console.log(`   node -e 0 (the floor):              ${med(() => whole(process.execPath, ['-e', '0'])).toFixed(0)} ms`);
+  console.log(`   modelguard --version:               ${med(() => whole(process.execPath, [cli, '--version'])).toFixed(0)} ms`);
+  console.log(
+    `   modelguard scan <one small .pt>:    ${med(() => whole(process.execPath, [cli, 'scan', '--no-progress', '--no-config', small])).toFixed(0)} ms`,
+  );
+  if (hasPicklescan) {
+    const ps = (file) => whole('/usr/bin/python3', ['-m', 'picklescan', '-p', file], { cwd: join(picklescan, 'src') });
+    console.log(`   picklescan -p <one small .pt>:      ${med(() => ps(small)).toFixed(0)} ms`);
+    const big = join(cache, 'big-4g.pt');
+    if (existsSync(big)) {
+      warm(big);
+      const ours = med(() => whole(process.execPath, [cli, 'scan', '--no-progress', '--no-config', big]));
+      const theirs = med(() => ps(big));
+      ratios.big = theirs / ours;
+      console.log(`   modelguard scan big-4g.pt:          ${ours.toFixed(0)} ms`);
+      console.log(`   picklescan -p big-4g.pt:            ${theirs.toFixed(0)} ms`);
+    }
+  }
+  const target = (label, ratio, want) =>
+    console.log(
+      `   ${label.padEnd(44)} ${ratio === undefined ? 'not measured' : `${ratio.toFixed(2)}x picklescan, target ${want}x: ${ratio >= want ? 'MET' : 'NOT MET'}`}`,
+    );
+  console.log('\n   targets (whole process, picklescan time / modelguard time):');
+  target('one 4 GB checkpoint (no slower)', ratios.big, 1);
+  target('2,000 small checkpoints', ratios.dir, 3);
+  target('20,000 small checkpoints', ratios.dir20k, 5);
+  if (!hasPicklescan) console.log('   (pass --picklescan <source checkout> or set PICKLESCAN_SRC to measure the ratios)');
 }

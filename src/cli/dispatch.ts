@@ -21,6 +21,12 @@ Exit status: 0 clean/success, 1 findings or failed verification, 2 usage or I/O 
 `;
 }
 
+/** Errors `parseArgs` throws for what was typed (their codes are Node's, stable since Node 18). */
+function isArgumentError(e: unknown): e is Error {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
@@ -45,6 +51,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     return await cmd.run(rest, io);
   } catch (e) {
+    if (isArgumentError(e)) {
+      // node:util parseArgs: an unknown option, a missing value, a stray positional.
+      io.stderr.write(`modelguard ${name}: ${e.message}\nRun 'modelguard ${name} --help' for its options.\n`);
+      return EXIT_USAGE;
+    }
     io.stderr.write(`modelguard ${name}: ${describeError(e)}\n`);
     if (!isModelguardError(e) && io.env['MODELGUARD_DEBUG'] !== undefined && e instanceof Error) {
       io.stderr.write(`${e.stack ?? ''}\n`);

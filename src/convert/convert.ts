@@ -4,6 +4,7 @@
  * write a safetensors file atomically, and optionally verify it byte for
  * byte. Nothing from the input is ever executed.
  */
+import type { AllowEntry } from '../python-globals/types.js';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { FileSource, type ByteSource } from '../bytes/source.js';
 import { looksLikeAge } from '../age/magic.js';
@@ -38,6 +39,12 @@ export interface ConvertOptions {
   durable?: boolean;
   /** Extra `__metadata__` entries. */
   metadata?: Record<string, string>;
+  /**
+   * Extra allowlist entries for the scan that precedes the conversion (an
+   * allowlist file's `allow`): a checkpoint whose only unknown classes are
+   * allowed scans clean, and those objects are left behind, not refused.
+   */
+  allow?: readonly AllowEntry[];
 }
 
 export interface ConvertReport {
@@ -199,6 +206,7 @@ export async function convertCheckpoint(input: string, output: string, options: 
     allowMalicious: allow,
     salvage: options.salvage === true || allow,
     ...(encrypted === undefined ? {} : { source: encrypted }),
+    ...(options.allow === undefined ? {} : { scanOptions: { allow: options.allow } }),
   });
   try {
     const selected = selectTensors(ck.tensors, options.key);

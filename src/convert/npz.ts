@@ -147,7 +147,7 @@ function memberSource(src: ByteSource, e: ZipEntry, name: string): SourceTensor 
 
 export async function convertNpz(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertReport> {
   const started = performance.now();
-  const report = await scanFile(input);
+  const report = await scanFile(input, options.allow === undefined ? {} : { allow: options.allow });
   const allow = options.allowMalicious === true;
   if (report.verdict === 'malicious' && !allow) throw refusal(report, input);
   const salvage = options.salvage === true || allow;

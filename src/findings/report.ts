@@ -27,6 +27,21 @@ export interface ModelSummary {
   findings: Finding[];
 }
 
+/** One repository revision of a Hugging Face hub cache (`scanHfCache`). */
+export interface RepositorySummary {
+  /** `org/name` as on the Hub. */
+  id: string;
+  type: 'model' | 'dataset' | 'space';
+  /** The snapshot's commit hash. */
+  revision: string;
+  /** Branch and tag names (from `refs/`) pointing at this revision. */
+  refs: string[];
+  /** Worst verdict over the revision's files (`clean` when it has none). */
+  verdict: Verdict;
+  /** Report paths of its files. */
+  files: string[];
+}
+
 export const REPORT_SCHEMA = 'modelguard.scan/v1';
 
 export interface FileReport {
@@ -57,6 +72,8 @@ export interface ScanReport {
   files: FileReport[];
   /** Model folders found among the files (Hugging Face style directories), each as one unit. */
   models?: ModelSummary[];
+  /** Hugging Face cache repositories, one entry per revision (cache scans only). */
+  repositories?: RepositorySummary[];
   summary: Record<Verdict, number> & { files: number; durationMs: number };
   /** ISO 8601 time the scan started. */
   startedAt: string;

@@ -15,11 +15,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { ModelguardError } from '../errors.js';
-import { PROFILE_IDS } from './profiles.js';
+import { isProfileId, PROFILE_IDS, type ProfileId } from './profiles.js';
 import { USES, type AllowEntry, type Use } from './types.js';
 
 export interface AllowlistFile {
-  profile: string | undefined;
+  profile: ProfileId | undefined;
   allow: AllowEntry[];
 }
 
@@ -41,7 +41,7 @@ export function parseAllowlist(text: string, path: string): AllowlistFile {
   const o = doc as Record<string, unknown>;
   for (const k of Object.keys(o)) if (k !== 'profile' && k !== 'allow') throw bad(path, `unknown key '${k}'`);
   const profile = o['profile'];
-  if (profile !== undefined && (typeof profile !== 'string' || !PROFILE_IDS.includes(profile))) {
+  if (profile !== undefined && (typeof profile !== 'string' || !isProfileId(profile))) {
     throw bad(path, `profile must be one of ${PROFILE_IDS.join(', ')}`);
   }
   const list = o['allow'] ?? [];
@@ -59,7 +59,7 @@ export function parseAllowlist(text: string, path: string): AllowlistFile {
     if (why !== undefined && typeof why !== 'string') throw bad(path, `allow[${i}].why must be a string`);
     return entry(name, u, why ?? 'user allowlist', path, i);
   });
-  return { profile: typeof profile === 'string' ? profile : undefined, allow };
+  return { profile: typeof profile === 'string' && isProfileId(profile) ? profile : undefined, allow };
 }
 
 function entry(name: string, uses: Use[], why: string, path: string, i: number): AllowEntry {

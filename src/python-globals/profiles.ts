@@ -17,7 +17,10 @@ import { TORCH_ALLOW } from './allow/torch.js';
 import { TORCHSCRIPT_ALLOW } from './allow/torchscript.js';
 import type { Profile } from './types.js';
 
-export const PROFILES: Readonly<Record<string, Profile>> = {
+/** The built-in profile names (`auto`, by format, is the absence of one). */
+export type ProfileId = 'data' | 'numpy' | 'torch' | 'torchscript' | 'sklearn' | 'default';
+
+export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
   data: { id: 'data', title: 'plain Python data (containers, scalars, standard value types)', allow: DATA_ALLOW },
   numpy: {
     id: 'numpy',
@@ -46,10 +49,20 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
   },
 };
 
-export const PROFILE_IDS = Object.keys(PROFILES);
+export const PROFILE_IDS: readonly ProfileId[] = ['data', 'numpy', 'torch', 'torchscript', 'sklearn', 'default'];
+
+export function isProfileId(id: string): id is ProfileId {
+  return (PROFILE_IDS as readonly string[]).includes(id);
+}
+
+/** Checks a profile name at an API boundary: unknown names are a usage error (`E_USAGE`), not a scan failure. */
+export function checkProfileId(id: string): ProfileId {
+  if (!isProfileId(id)) throw new ModelguardError('E_USAGE', `unknown profile '${id}' (known: auto, ${PROFILE_IDS.join(', ')})`);
+  return id;
+}
 
 /** Profile a format uses when the user did not choose one. */
-export function profileForFormat(format: string): string {
+export function profileForFormat(format: string): ProfileId {
   if (format === 'torchscript') return 'torchscript';
   if (format.startsWith('torch')) return 'torch';
   if (format === 'joblib') return 'sklearn';
@@ -58,9 +71,5 @@ export function profileForFormat(format: string): string {
 }
 
 export function getProfile(id: string): Profile {
-  const p = PROFILES[id];
-  if (p === undefined) {
-    throw new ModelguardError('E_USAGE', `unknown profile '${id}' (known: ${PROFILE_IDS.join(', ')})`);
-  }
-  return p;
+  return PROFILES[checkProfileId(id)];
 }

@@ -27,6 +27,12 @@ export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export interface SarifOptions {
   /** Include info-level findings as `note` results. */
   includeInfo?: boolean;
+  /**
+   * The directory report paths are relative to, as a `file:` URI ending in
+   * `/` (the CLI's working directory or `--base-dir`): written as
+   * `originalUriBaseIds['%SRCROOT%']`, so consumers resolve the locations.
+   */
+  baseUri?: string;
 }
 
 export function toSarif(r: ScanReport, o: SarifOptions = {}): object {
@@ -103,6 +109,7 @@ export function toSarif(r: ScanReport, o: SarifOptions = {}): object {
             rules,
           },
         },
+        ...(o.baseUri === undefined ? {} : { originalUriBaseIds: { '%SRCROOT%': { uri: o.baseUri } } }),
         automationDetails: { id: `modelguard/${r.profile}/` },
         invocations: [{ executionSuccessful: true, startTimeUtc: r.startedAt }],
         results,

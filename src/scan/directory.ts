@@ -6,14 +6,15 @@
 import { availableParallelism } from 'node:os';
 import { VERSION } from '../version.js';
 import type { ScanOptions } from './engine.js';
-import { scanFile } from './scan-file.js';
+import { scanFileReport } from './scan-file.js';
+import { checkProfileId } from '../python-globals/profiles.js';
 import { scanWithWorkers } from './pool.js';
 import { REPORT_SCHEMA, type FileReport, type ModelSummary, type ScanReport } from '../findings/report.js';
 import { VERDICTS, worst, type Verdict } from '../findings/verdict.js';
 import { walk, type WalkItem } from './walk.js';
 import { FOLDER_PASSES } from '../formats/registry.js';
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 
 export interface DirectoryScanOptions extends ScanOptions {
   /**
@@ -24,6 +25,17 @@ export interface DirectoryScanOptions extends ScanOptions {
   jobs?: number;
   /** Directory relative paths are resolved against (default: the process's). */
   cwd?: string;
+  /**
+   * When set, every report path is relative to this directory (`/`-separated,
+   * `..` for files outside it), whatever way the paths were written: `scan
+   * models` and `scan models other` name `models/a.pt` alike, so SARIF
+   * locations and fingerprints stay put. The CLI sets it to the working
+   * directory (or `--base-dir`). Unset, paths are relative to the one
+   * directory scanned, or as given when several paths are.
+   */
+  baseDir?: string;
+  /** Keeps only the files this returns true for (given the report path); see `globFilter`. */
+  filter?: (display: string) => boolean;
   /** Called after each file. */
   onProgress?: (done: number, total: number, report: FileReport) => void;
 }
@@ -48,13 +60,30 @@ function problemReport(item: WalkItem): FileReport {
 export async function scanPaths(paths: readonly string[], options: DirectoryScanOptions = {}): Promise<ScanReport> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const items: WalkItem[] = [];
-  for (const p of paths) {
-    const abs = resolve(options.cwd ?? '.', p);
-    const found = walk(abs).map((it) => (it.path === abs ? { ...it, display: p } : it));
-    // With several roots, keep each root visible in the names.
-    for (const it of found) items.push(paths.length > 1 && it.display !== p ? { ...it, display: `${p.replace(/\/+$/, '')}/${it.display}` } : it);
+  if (options.profile !== undefined) checkProfileId(options.profile);
+  const items = listItems(paths, options);
+  let files = await scanItems(items, options);
+  const only = paths[0];
+  const root =
+    options.baseDir !== undefined
+      ? resolve(options.cwd ?? '.', options.baseDir)
+      : paths.length === 1 && only !== undefined && isDirectory(resolve(options.cwd ?? '.', only))
+        ? resolve(options.cwd ?? '.', only)
+        : undefined;
+  const models: ModelSummary[] = [];
+  for (const pass of FOLDER_PASSES) {
+    const out = pass.run(files, root);
+    files = out.files;
+    if (out.models !== undefined) models.push(...out.models);
   }
+  return buildReport(files, options.profile ?? 'auto', startedAt, performance.now() - t0, models);
+}
+
+/**
+ * Scans listed files (in order, on worker threads when there are enough);
+ * items with a `problem` become `unscannable` reports without being opened.
+ */
+export async function scanItems(items: readonly WalkItem[], options: DirectoryScanOptions): Promise<FileReport[]> {
   const reports: (FileReport | undefined)[] = new Array<FileReport | undefined>(items.length);
   let done = 0;
   const record = (i: number, r: FileReport): void => {
@@ -67,7 +96,7 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
     if (it.problem === undefined) scannable.push(i);
     else record(i, problemReport(it));
   });
-  const { jobs: jobsOpt, onProgress: _p, cwd: _c, ...scanOptions } = options;
+  const { jobs: jobsOpt, onProgress: _p, cwd: _c, baseDir: _b, filter: _f, ...scanOptions } = options;
   const jobs = Math.max(1, jobsOpt ?? availableParallelism());
   if (jobs > 1 && scannable.length >= MIN_FILES_FOR_WORKERS) {
     const sub = scannable.map((i) => items[i] as WalkItem);
@@ -83,19 +112,10 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
   } else {
     for (const i of scannable) {
       const it = items[i] as WalkItem;
-      record(i, await scanFile(it.path, { ...scanOptions, displayName: it.display }));
+      record(i, await scanFileReport(it.path, { ...scanOptions, displayName: it.display }));
     }
   }
-  const only = paths[0];
-  const root = paths.length === 1 && only !== undefined && isDirectory(resolve(options.cwd ?? '.', only)) ? resolve(options.cwd ?? '.', only) : undefined;
-  let files = reports.filter((r): r is FileReport => r !== undefined);
-  const models: ModelSummary[] = [];
-  for (const pass of FOLDER_PASSES) {
-    const out = pass.run(files, root);
-    files = out.files;
-    if (out.models !== undefined) models.push(...out.models);
-  }
-  return buildReport(files, options.profile ?? 'auto', startedAt, performance.now() - t0, models);
+  return reports.filter((r): r is FileReport => r !== undefined);
 }
 
 /**
@@ -104,6 +124,34 @@ export async function scanPaths(paths: readonly string[], options: DirectoryScan
  */
 export function scanDirectory(path: string, options: DirectoryScanOptions = {}): Promise<ScanReport> {
   return scanPaths([path], options);
+}
+
+/** The files under `paths`, named as `DirectoryScanOptions.baseDir` says, each once, filtered. */
+function listItems(paths: readonly string[], options: DirectoryScanOptions): WalkItem[] {
+  const items: WalkItem[] = [];
+  const base = options.baseDir === undefined ? undefined : resolve(options.cwd ?? '.', options.baseDir);
+  const seen = new Set<string>();
+  for (const p of paths) {
+    const abs = resolve(options.cwd ?? '.', p);
+    for (const it of walk(abs)) {
+      let display: string;
+      if (base !== undefined) display = baseRelative(base, it.path);
+      else if (it.path === abs) display = p;
+      // With several roots, keep each root visible in the names.
+      else display = paths.length > 1 ? `${p.replace(/\/+$/, '')}/${it.display}` : it.display;
+      if (seen.has(display)) continue;
+      seen.add(display);
+      if (options.filter !== undefined && !options.filter(display)) continue;
+      items.push({ ...it, display });
+    }
+  }
+  return items;
+}
+
+/** `path` relative to `base`, `/`-separated (`..` segments for files outside it). */
+export function baseRelative(base: string, path: string): string {
+  const rel = relative(base, path);
+  return (rel === '' ? '.' : rel).split(sep).join('/');
 }
 
 function isDirectory(p: string): boolean {

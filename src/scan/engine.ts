@@ -14,7 +14,7 @@ import type { NestedOptions, ScanContext } from '../formats/context.js';
 import type { FormatScanner } from '../formats/format.js';
 import { DEFAULT_LIMITS, type Limits } from '../formats/limits.js';
 import type { Policy } from '../python-globals/policy.js';
-import { profileForFormat } from '../python-globals/profiles.js';
+import { checkProfileId, profileForFormat, type ProfileId } from '../python-globals/profiles.js';
 import type { AllowEntry } from '../python-globals/types.js';
 import { detectFormats, findFormat } from './detect.js';
 import { findingForError } from './failures.js';
@@ -23,8 +23,11 @@ import { sharedPolicy } from './policies.js';
 export interface ScanOptions {
   /** Overrides of the default resource limits. */
   limits?: Partial<Limits>;
-  /** Pickle profile to force (`torch`, `data`, `numpy`, `sklearn`, `default`); by format when unset. */
-  profile?: string;
+  /**
+   * Pickle profile to force; by format when unset. An unknown name (from
+   * untyped callers) throws `E_USAGE` before anything is scanned.
+   */
+  profile?: ProfileId;
   /** Format id to force for the outermost layer, skipping detection. */
   format?: string;
   /** Extra allowlist entries (from an allowlist file), added to every profile. */
@@ -275,6 +278,7 @@ async function dispatch(src: ByteSource, ctx: Context, forced: string | undefine
 /** Scans any byte source; `file` names it in findings. The source is not closed. */
 export async function scanSource(src: ByteSource, file: string, options: ScanOptions & { dir?: string } = {}): Promise<FileReport> {
   const started = performance.now();
+  if (options.profile !== undefined) checkProfileId(options.profile);
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const run = new FileRun(limits, options.dir, options.allow ?? [], options.unknownAs ?? 'unscannable');
   const ctx = new Context(run, { file }, 0, options.profile, true);

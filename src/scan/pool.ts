@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ScanOptions } from './engine.js';
-import { scanFile } from './scan-file.js';
+import { scanFileReport } from './scan-file.js';
 import type { FileReport } from '../findings/report.js';
 import type { WalkItem } from './walk.js';
 
@@ -95,7 +95,7 @@ export async function scanWithWorkers(
     for (let ids = take(); ids.length > 0; ids = take()) {
       for (const id of ids) {
         const it = items[id] as WalkItem;
-        onReport(id, await scanFile(it.path, { ...options, displayName: it.display }));
+        onReport(id, await scanFileReport(it.path, { ...options, displayName: it.display }));
       }
       const elapsed = performance.now() - started;
       if (!spawned && next < items.length && elapsed > PACE_AFTER_MS && ((items.length - next) * elapsed) / next > WORKER_COST_MS) {

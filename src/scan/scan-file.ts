@@ -2,12 +2,13 @@
  * Scanning files on disk: small files read into one reused buffer, large
  * ones through random-access reads, age-encrypted ones decrypted in memory.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AgeError } from '../age/errors.js';
 import { looksLikeAge } from '../age/magic.js';
 import { BufferSource, FileSource } from '../bytes/source.js';
-import { describeError } from '../errors.js';
+import { describeError, ModelguardError } from '../errors.js';
+import { checkProfileId } from '../python-globals/profiles.js';
 import type { FileReport } from '../findings/report.js';
 import { scanSource, type ScanOptions } from './engine.js';
 
@@ -55,8 +56,26 @@ async function scanEncrypted(path: string, display: string, identityFile: string
   }
 }
 
-/** Scans one file on disk; I/O errors become an `unscannable` report, never an exception. */
+/**
+ * Scans one file on disk. A path that does not exist (or a directory) is the
+ * caller's mistake and throws `E_IO`, as `scanDirectory` does; a file that
+ * exists but cannot be read to the end is an `unscannable` report. An unknown
+ * `profile` throws `E_USAGE`.
+ */
 export async function scanFile(path: string, options: ScanOptions & { displayName?: string } = {}): Promise<FileReport> {
+  if (options.profile !== undefined) checkProfileId(options.profile);
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new ModelguardError('E_IO', `cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  if (st.isDirectory()) throw new ModelguardError('E_USAGE', `${path} is a directory; use scanDirectory`);
+  return scanFileReport(path, options);
+}
+
+/** Scans one listed file; every I/O error (even a file gone since it was listed) becomes an `unscannable` report. */
+export async function scanFileReport(path: string, options: ScanOptions & { displayName?: string } = {}): Promise<FileReport> {
   const display = options.displayName ?? path;
   let src: FileSource;
   try {

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { ScanOptions } from './engine.js';
-import { scanFile } from './scan-file.js';
+import { scanFileReport } from './scan-file.js';
 import type { FileReport } from '../findings/report.js';
 
 interface Batch {
@@ -20,7 +20,7 @@ parentPort?.on('message', (batch: Batch) => {
     const reports: FileReport[] = [];
     try {
       for (let i = 0; i < batch.ids.length; i++) {
-        reports.push(await scanFile(batch.paths[i] as string, { ...batch.options, displayName: batch.displays[i] as string }));
+        reports.push(await scanFileReport(batch.paths[i] as string, { ...batch.options, displayName: batch.displays[i] as string }));
       }
       parentPort?.postMessage({ ids: batch.ids, reports });
     } catch (e) {

@@ -60,6 +60,9 @@ export function loadPublicKey(path: string): KeyObject {
 
 export function loadPrivateKey(path: string, password?: string): KeyObject {
   const text = readPemFile(path, 'private key');
+  if (password === undefined && /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: *4, *ENCRYPTED/.test(text)) {
+    throw new SignError('E_SIG_KEY', `${path} is encrypted: give its passphrase with --password or MODELGUARD_KEY_PASSWORD`);
+  }
   let key: KeyObject;
   try {
     key = createPrivateKey(password === undefined ? text : { key: text, passphrase: password });

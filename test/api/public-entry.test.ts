@@ -3,7 +3,7 @@
  * exist there and work (scanFile, scanBuffer, scanDirectory, scanPaths).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as modelguard from '../../src/index.js';
@@ -30,8 +30,16 @@ describe('public entry', () => {
     assert.equal((await modelguard.scanBuffer(readFileSync(path), bad.path)).verdict, 'malicious');
     assert.equal(viaDir.verdict, 'malicious');
   });
-  it('every name the README imports from modelguard is exported', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  it('every name the README and the manual in docs/ import from modelguard is exported', () => {
+    const docs = join(ROOT, 'docs');
+    const readme = [
+      join(ROOT, 'README.md'),
+      ...readdirSync(docs)
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join(docs, f)),
+    ]
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const names = new Set<string>();
     for (const m of readme.matchAll(/import \{([^}]*)\} from 'modelguard'/g)) {
       for (const part of (m[1] ?? '').split(',')) {

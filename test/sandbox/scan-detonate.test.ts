@@ -54,7 +54,8 @@ describe('scan --detonate', () => {
   it('confirms static findings without duplicating them, and reports both verdicts', async (t) => {
     const dir = folder(t);
     const io = memoryIO();
-    const code = await main(['scan', '--detonate', '--no-progress', '--format', 'json', dir], io);
+    io.cwd = dir; // report paths are relative to the working directory
+    const code = await main(['scan', '--detonate', '--no-progress', '--format', 'json', '.'], io);
     assert.equal(code, 1);
     const r = JSON.parse(io.out()) as ScanReport;
     const p = r.files.find((f) => f.path === 'payload.pkl');

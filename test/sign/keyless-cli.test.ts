@@ -41,14 +41,14 @@ describe('sign sigstore (CLI) against mock Sigstore services', () => {
   const verify = (identity: string, sig: string) =>
     cli(dir, {}, 'verify', 'sigstore', 'model', '--identity', identity, '--identity-provider', MOCK_ISSUER, '--trust-config', 'trust.json', '--signature', sig);
 
-  it('--trust-config and --identity-token: writes model.sig, which verify sigstore --trust-config accepts', async () => {
+  it('--trust-config and --identity-token: writes model/model.sig, which verify sigstore --trust-config accepts', async () => {
     const r = await cli(dir, {}, 'sign', 'sigstore', 'model', '--trust-config', 'trust.json', '--identity-token', mock.token());
     assert.equal(r.code, 0, r.err);
-    assert.ok(existsSync(join(dir, 'model.sig')));
-    assert.equal((await verify(ALICE, 'model.sig')).code, 0);
-    assert.equal((await verify('mallory@example.com', 'model.sig')).code, 1);
+    assert.ok(existsSync(join(dir, 'model', 'model.sig')));
+    assert.equal((await verify(ALICE, 'model/model.sig')).code, 0);
+    assert.equal((await verify('mallory@example.com', 'model/model.sig')).code, 1);
     writeFileSync(join(dir, 'model', 'weights.bin'), 'weightz');
-    assert.equal((await verify(ALICE, 'model.sig')).code, 1);
+    assert.equal((await verify(ALICE, 'model/model.sig')).code, 1);
     writeFileSync(join(dir, 'model', 'weights.bin'), 'weights');
   });
 

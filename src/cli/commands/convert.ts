@@ -31,6 +31,9 @@ Options:
                       unsupported tensors (quantized, sparse) instead of failing
   --allow-malicious   convert even if the scan says malicious (implies --salvage);
                       the report lists what was left behind
+  -a, --allowlist <f> extra allowed globals for the scan first made (JSON or TOML,
+                      as for 'scan'); may repeat. Allowed objects that are not
+                      tensors are left behind, never rebuilt
   --force             replace an existing output
   --no-fsync          skip the flush to disk before the rename (faster, not crash-safe)
   --json              print the report as JSON
@@ -100,6 +103,7 @@ export const convertCommand: Command = {
           'no-fsync': { type: 'boolean' },
           json: { type: 'boolean' },
           identity: { type: 'string', short: 'i' },
+          allowlist: { type: 'string', short: 'a', multiple: true },
         },
       });
     } catch (e) {
@@ -129,8 +133,17 @@ export const convertCommand: Command = {
       ...(dtype === undefined ? {} : { dtype }),
       ...(v.shared === undefined ? {} : { shared: v.shared }),
       ...(v.key === undefined ? {} : { key: v.key }),
-      ...(v.identity === undefined ? {} : { identityFile: resolve(v.identity) }),
+      ...(v.identity === undefined ? {} : { identityFile: resolve(io.cwd, v.identity) }),
     };
+    if (v.allowlist !== undefined) {
+      const { loadAllowlist } = await import('../../python-globals/allowlist-file.js');
+      try {
+        options.allow = v.allowlist.flatMap((f) => loadAllowlist(resolve(io.cwd, f)).allow);
+      } catch (e) {
+        io.stderr.write(`modelguard convert: ${describeError(e)}\n`);
+        return EXIT_USAGE;
+      }
+    }
     const [input, output] = positionals.map((p) => resolve(io.cwd, p)) as [string, string];
     try {
       const report = await convert(input, output, options);

@@ -2,14 +2,14 @@
  * `modelguard sign key|certificate|sigstore MODEL`: OpenSSF Model Signing
  * with the reference tool's verbs and flags.
  */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { relativeIgnore } from '../../sign/ignore.js';
 import { rootDigest } from '../../sign/manifest/manifest.js';
 import { signModel, type SignMethod } from '../../sign/sign.js';
 import { loadSigningServices, type SigstoreServices } from '../../sign/signing-config.js';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
-import { HASH_HELP, hashOptions, signExit } from './signing-common.js';
+import { HASH_HELP, hashOptions, signExit, defaultSignature } from './signing-common.js';
 
 const HELP = `Usage: modelguard sign key MODEL --private-key KEY [--password PASS] [options]
        modelguard sign certificate MODEL --private-key KEY --signing-certificate CERT
@@ -31,7 +31,8 @@ from --identity-token, else SIGSTORE_ID_TOKEN, else GitHub Actions
 there is no interactive browser login. The log entry, with your identity, is public.
 
 Options:
-  --signature <file>             where to write the signature (default model.sig)
+  --signature <file>             where to write the signature (default: model.sig inside a model
+                                 folder, <file>.sig beside a model file)
   --private-key <file>           PEM private key
   --password <pass>              passphrase of an encrypted private key
                                  (or MODELGUARD_KEY_PASSWORD in the environment)
@@ -106,7 +107,7 @@ export const signCommand: Command = {
       allowPositionals: true,
       options: {
         ...hashOptions(),
-        signature: { type: 'string', default: 'model.sig' },
+        signature: { type: 'string' },
         'private-key': { type: 'string' },
         password: { type: 'string' },
         'signing-certificate': { type: 'string' },
@@ -136,7 +137,7 @@ export const signCommand: Command = {
       io.stderr.write(`modelguard sign ${mode}: ${method}\n`);
       return EXIT_USAGE;
     }
-    const signature = resolve(io.cwd, v.signature);
+    const signature = v.signature === undefined ? defaultSignature(model, io.cwd) : resolve(io.cwd, v.signature);
     try {
       const r = await signModel(resolve(io.cwd, model), method, {
         signature,
@@ -147,7 +148,7 @@ export const signCommand: Command = {
         ...(v['shard-size'] === undefined ? {} : { shardSize: Number(v['shard-size']) }),
       });
       io.stdout.write(
-        `signed ${model}: ${r.manifest.resources.length} ${r.manifest.serialization.method === 'files' ? 'files' : 'shards'}, sha256:${rootDigest(r.manifest.resources)} -> ${v.signature}\n`,
+        `signed ${model}: ${r.manifest.resources.length} ${r.manifest.serialization.method === 'files' ? 'files' : 'shards'}, sha256:${rootDigest(r.manifest.resources)} -> ${relative(io.cwd, signature) || signature}\n`,
       );
       return EXIT_OK;
     } catch (e) {

@@ -1,4 +1,6 @@
 /** Shared pieces of the signing commands: exit codes for sign errors, option parsing helpers. */
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { SignError } from '../../sign/errors.js';
 import { EXIT_FINDINGS, EXIT_USAGE, type CliIO } from '../command.js';
 
@@ -33,3 +35,19 @@ export const HASH_HELP = `  --ignore-paths <path>...       files or folders (rel
   --hash <sha256|blake2>         digest for each file (default sha256)
   --shard-size <bytes>           sign files in shards of this size ("shards" serialization;
                                  large files then hash on all cores)`;
+
+/**
+ * Where `sign` writes and `verify` reads the signature when `--signature` is
+ * not given: `model.sig` inside a model folder (left out of what is signed),
+ * as the library examples do, or `<file>.sig` beside a single-file model.
+ */
+export function defaultSignature(model: string, cwd: string): string {
+  const abs = resolve(cwd, model);
+  let dir = false;
+  try {
+    dir = statSync(abs).isDirectory();
+  } catch {
+    dir = false;
+  }
+  return dir ? join(abs, 'model.sig') : `${abs}.sig`;
+}

@@ -8,7 +8,7 @@ import { relativeIgnore } from '../../sign/ignore.js';
 import { verifyAttestation } from '../../sign/attest.js';
 import { verifyModel, type VerifyMethod } from '../../sign/verify.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
-import { signExit } from './signing-common.js';
+import { signExit, defaultSignature } from './signing-common.js';
 
 const HELP = `Usage: modelguard verify key MODEL --public-key KEY [options]
        modelguard verify certificate MODEL --certificate-chain CA [--certificate-chain CA ...] [options]
@@ -21,7 +21,8 @@ signatures are checked offline against the public-good trusted root shipped
 with @sigstore/tuf, or --trust-config.
 
 Options:
-  --signature <file>             signature to verify (default model.sig)
+  --signature <file>             signature to verify (default: model.sig inside a model
+                                 folder, <file>.sig beside a model file)
   --public-key <file>            PEM public key (key method)
   --certificate-chain <file>     trust anchor certificates (certificate method); repeatable
   --identity <id>                expected signer identity (sigstore method)
@@ -46,7 +47,7 @@ export const verifyCommand: Command = {
       args: argv,
       allowPositionals: true,
       options: {
-        signature: { type: 'string', default: 'model.sig' },
+        signature: { type: 'string' },
         'public-key': { type: 'string' },
         'certificate-chain': { type: 'string', multiple: true, default: [] as string[] },
         identity: { type: 'string' },
@@ -85,7 +86,7 @@ export const verifyCommand: Command = {
     const attestation = at(v.attestation);
     try {
       const r = await verifyModel(resolve(io.cwd, model), method, {
-        signature: resolve(io.cwd, v.signature),
+        signature: v.signature === undefined ? defaultSignature(model, io.cwd) : resolve(io.cwd, v.signature),
         ignorePaths: [...relativeIgnore(model, v['ignore-paths'], io.cwd), ...(v['require-clean-scan'] ? relativeIgnore(model, [attestation], io.cwd) : [])],
         ignoreGitPaths: !v['no-ignore-git-paths'],
         ignoreUnsignedFiles: v['ignore-unsigned-files'],

@@ -8,7 +8,7 @@
 import { FileSource, type ByteSource } from '../../bytes/source.js';
 import { head } from '../../bytes/source.js';
 import { startsWithTorchMagic } from '../../formats/torch/legacy.js';
-import { scanSource } from '../../scan/engine.js';
+import { scanSource, type ScanOptions } from '../../scan/engine.js';
 import { scanFile } from '../../scan/scan-file.js';
 import type { Finding } from '../../findings/finding.js';
 import type { FileReport } from '../../findings/report.js';
@@ -45,6 +45,8 @@ export interface OpenOptions extends LoadOptions {
   allowMalicious?: boolean;
   /** A scan report already made for this file (skips the scan). */
   scanReport?: FileReport;
+  /** Options of the scan that precedes the load (a user allowlist, limits). */
+  scanOptions?: ScanOptions;
   /**
    * The plaintext to read instead of the file at `path` (a decrypted age
    * file); it is scanned and loaded from, and closed with the checkpoint.
@@ -183,7 +185,8 @@ export function refusal(report: FileReport, what: string): ConvertError {
 
 /** Scans `path`, refuses malicious input, then loads it. Close the result when done. */
 export async function openCheckpoint(path: string, options: OpenOptions = {}): Promise<Checkpoint> {
-  const report = options.scanReport ?? (options.source === undefined ? await scanFile(path) : await scanSource(options.source, path));
+  const so = options.scanOptions ?? {};
+  const report = options.scanReport ?? (options.source === undefined ? await scanFile(path, so) : await scanSource(options.source, path, so));
   const allow = options.allowMalicious === true;
   if (report.verdict === 'malicious' && !allow) {
     options.source?.close();
