@@ -2,14 +2,17 @@
  * `modelguard scan`: the scanner on the command line. A thin layer over
  * `scanPaths` and the reporters.
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModelguardError } from '../../errors.js';
 import { renderJson } from '../../report/json.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderText } from '../../report/text.js';
-import { scanPaths } from '../../scan/directory.js';
+import { buildReport, scanPaths } from '../../scan/directory.js';
+import { scanSource, type ScanOptions } from '../../scan/engine.js';
+import { BufferSource } from '../../bytes/source.js';
+import { refuseSameFile, writeFileAtomicSync } from '../../files/temp.js';
+import type { ScanReport } from '../../findings/report.js';
 import { DEFAULT_LIMITS, type Limits } from '../../formats/limits.js';
 import { PROFILE_IDS } from '../../python-globals/profiles.js';
 import type { AllowEntry } from '../../python-globals/types.js';
@@ -21,11 +24,13 @@ const HELP = `Usage: modelguard scan [options] <path>...
 
 Tells whether model files can run code or attack their loader, without
 executing them. Paths may be files or directories (scanned recursively,
-in parallel). Formats are detected by content, never by extension.
+in parallel), or '-' for standard input. Formats are detected by content,
+never by extension. FIFOs, sockets and devices are named and skipped,
+never opened. Scanning nothing (an empty folder) is an error, not CLEAN.
 
 Options:
   -f, --format <text|json|sarif>   report format (default: text)
-  -o, --output <file>              write the report to a file instead of stdout
+  -o, --output <file>              write the report to a file instead of stdout ('-': stdout)
       --fail-on <suspicious|malicious>
                                    exit 1 when any file is at least this bad
                                    (default: suspicious; unscannable always fails)
@@ -53,13 +58,33 @@ Options:
   -h, --help                       show this help
 
 Exit status: 0 clean, 1 findings at or above --fail-on (or unscannable),
-2 usage or I/O error.
+2 usage or I/O error (nothing to scan; a report that cannot be written),
+141 standard output closed early (a pipe into head).
 
 Examples:
   modelguard scan model.pt
   modelguard scan --format sarif -o modelguard.sarif ./models
   modelguard scan --allowlist ours.toml --fail-on malicious checkpoints/
 `;
+
+/** Bytes read from standard input before giving up (CWE-400): the input is held in memory to be scanned. */
+const MAX_STDIN_BYTES = 2 * 1024 * 1024 * 1024 - 1;
+
+/** `scan -`: reads standard input to its end and scans it as one file named `-`. */
+async function scanStdin(io: CliIO, options: ScanOptions): Promise<ScanReport> {
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of io.stdin as AsyncIterable<Uint8Array | string>) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    total += b.length;
+    if (total > MAX_STDIN_BYTES) throw new ModelguardError('E_LIMIT', `standard input is larger than ${MAX_STDIN_BYTES} bytes; scan it as a file`);
+    parts.push(b);
+  }
+  const file = await scanSource(new BufferSource(Buffer.concat(parts, total)), '-', options);
+  return buildReport([file], options.profile ?? 'auto', startedAt, performance.now() - t0);
+}
 
 function parseLimits(list: string[]): Partial<Limits> {
   const out: Partial<Limits> = {};
@@ -133,39 +158,50 @@ export const scanCommand: Command = {
     }
     const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
     if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new ModelguardError('E_USAGE', '--jobs must be a positive integer');
+    const output = values.output === '-' ? undefined : values.output;
+    if (positionals.includes('-') && positionals.length > 1) throw new ModelguardError('E_USAGE', "'-' (standard input) must be the only path");
+    if (output !== undefined) for (const p of positionals) if (p !== '-') refuseSameFile(resolve(io.cwd, p), resolve(io.cwd, output), 'report');
     const progress = new Progress(io.stderr, !values['no-progress'] && format === 'text' ? undefined : false);
-    let report = await scanPaths(positionals, {
+    const scanOptions = {
       ...(profile === undefined ? {} : { profile }),
       allow,
       ...(values.identity === undefined ? {} : { identityFile: resolve(io.cwd, values.identity) }),
       limits: parseLimits(values.limit),
       unknownAs,
-      ...(jobs === undefined ? {} : { jobs }),
-      cwd: io.cwd,
-      onProgress: (done, total, r) => {
-        progress.update(done, total, r.verdict);
-      },
-    });
+    } as const;
+    let report =
+      positionals[0] === '-'
+        ? await scanStdin(io, scanOptions)
+        : await scanPaths(positionals, {
+            ...scanOptions,
+            ...(jobs === undefined ? {} : { jobs }),
+            cwd: io.cwd,
+            onProgress: (done, total, r) => {
+              progress.update(done, total, r.verdict);
+            },
+          });
     progress.done();
+    if (report.files.length === 0) {
+      // Nothing was scanned: never a CLEAN verdict with status 0 (a typo in a path or an empty download must not pass).
+      io.stderr.write(`modelguard scan: no files found in ${positionals.join(', ')}; nothing scanned\n`);
+      return EXIT_USAGE;
+    }
     let sideBySide = '';
     if (values.detonate) {
       const { detonateScan } = await import('../../sandbox/scan-detonate.js');
       ({ report, table: sideBySide } = await detonateScan(report, positionals, io.cwd));
     }
-    const color = format === 'text' && values.output === undefined && io.stdout.isTTY === true && !values['no-color'] && io.env['NO_COLOR'] === undefined;
+    const color = format === 'text' && output === undefined && io.stdout.isTTY === true && !values['no-color'] && io.env['NO_COLOR'] === undefined;
     const text =
       format === 'json'
         ? renderJson(report)
         : format === 'sarif'
           ? renderSarif(report)
           : renderText(report, { color, verbose: values.verbose, quiet: values.quiet }) + sideBySide;
-    if (values.output !== undefined) {
-      try {
-        writeFileSync(values.output, text);
-      } catch (e) {
-        throw new ModelguardError('E_IO', `cannot write ${values.output}: ${(e as Error).message}`, { cause: e });
-      }
-      if (format !== 'text') io.stderr.write(`wrote ${values.output}: verdict ${report.verdict}\n`);
+    if (output !== undefined) {
+      // Written whole beside the target and renamed: a failed write leaves no half report (src/files/temp.ts).
+      writeFileAtomicSync(resolve(io.cwd, output), text, 0o644, false);
+      if (format !== 'text') io.stderr.write(`wrote ${output}: verdict ${report.verdict}\n`);
     } else {
       io.stdout.write(text);
     }
