@@ -20,7 +20,10 @@ const debug = process.argv.includes('--debug') || process.env['MODELGUARD_DEBUG'
 function fatal(what: string, e: unknown, code: number): never {
   removeAllTemps();
   try {
-    process.stderr.write(`modelguard: ${what}${describeError(e)}\n`);
+    // One line: Node's errno messages already start with their code.
+    const code = (e as NodeJS.ErrnoException | undefined)?.code;
+    const text = e instanceof Error && typeof code === 'string' && e.message.startsWith(`${code}:`) ? e.message : describeError(e);
+    process.stderr.write(`modelguard: ${what}${text.split('\n')[0] ?? ''}\n`);
     if (debug && e instanceof Error && e.stack !== undefined) process.stderr.write(`${e.stack}\n`);
   } catch {
     // standard error is gone too: nothing more to say

@@ -94,13 +94,15 @@ export function finalMode(mode: number): number {
 
 /**
  * Creates a temporary file beside `target` (mode 0600, exclusive, no
- * symlink followed) and tracks it; returns its path and descriptor.
+ * symlink followed; write-only unless `readWrite`) and tracks it; returns
+ * its path and descriptor.
  */
-export function createTempSync(target: string): { path: string; fd: number } {
+export function createTempSync(target: string, readWrite = false): { path: string; fd: number } {
+  const flags = readWrite ? (TEMP_FLAGS & ~constants.O_WRONLY) | constants.O_RDWR : TEMP_FLAGS;
   for (let attempt = 0; ; attempt++) {
     const path = tempNameFor(target);
     try {
-      const fd = openSync(path, TEMP_FLAGS, 0o600);
+      const fd = openSync(path, flags, 0o600);
       trackTemp(path);
       return { path, fd };
     } catch (e) {
