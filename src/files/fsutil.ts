@@ -64,12 +64,22 @@ export { tempNameFor } from './temp.js';
  * may be empty or short.
  */
 export async function atomicWrite<T>(path: string, write: (h: FileHandle) => Promise<T>, mode = 0o644, durable = true): Promise<T> {
-  const tmp = tempNameFor(path);
+  let tmp = tempNameFor(path);
   let h: FileHandle | undefined;
+  let created = false;
   try {
     // Created 0600 (plaintext is never readable by others while written), given `mode` just before the rename.
-    h = await open(tmp, TEMP_FLAGS, 0o600);
+    // A name already taken (planted, or a collision) is never reused: another random name is tried.
+    for (let attempt = 0; h === undefined; attempt++) {
+      try {
+        h = await open(tmp, TEMP_FLAGS, 0o600);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 8) throw e;
+        tmp = tempNameFor(path);
+      }
+    }
     trackTemp(tmp);
+    created = true;
     const result = await write(h);
     await h.chmod(finalMode(mode));
     if (durable) await h.sync();
@@ -81,7 +91,8 @@ export async function atomicWrite<T>(path: string, write: (h: FileHandle) => Pro
     return result;
   } catch (e) {
     await h?.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
+    // Only our own temp file is removed, never something found at a name we could not take.
+    if (created) await unlink(tmp).catch(() => undefined);
     forgetTemp(tmp);
     if (e instanceof Error && 'code' in e && typeof (e as NodeJS.ErrnoException).syscall === 'string') {
       throw new ModelguardError('E_IO', `cannot write ${path}: ${e.message}`, { cause: e });
