@@ -75,7 +75,10 @@ export class FileSource implements ByteSource {
     this.path = typeof path === 'string' ? path : nameFromBytes(path);
     try {
       // O_NONBLOCK: opening a FIFO must not wait for a writer; it is then refused below. No effect on regular files.
-      this.fd = openSync(typeof path === 'string' ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength), constants.O_RDONLY | constants.O_NONBLOCK);
+      this.fd = openSync(
+        typeof path === 'string' ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength),
+        constants.O_RDONLY | constants.O_NONBLOCK,
+      );
       const st = fstatSync(this.fd);
       if (!st.isFile()) {
         closeSync(this.fd);

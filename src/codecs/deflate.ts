@@ -91,7 +91,7 @@ function adler32(out: BoundedOutput, from: number): number {
   let a = 1;
   let b = 0;
   out.feed(from, (d) => {
-    for (let i = 0; i < d.length; ) {
+    for (let i = 0; i < d.length;) {
       const end = Math.min(d.length, i + 3800);
       for (; i < end; i++) {
         a += d[i] as number;
@@ -119,7 +119,8 @@ function inflateStreaming(input: Uint8Array, wrapper: DeflateWrapper, out: Bound
   }
   if (wrapper === 'zlib') {
     if (used + 4 > input.length) throw new ModelguardError('E_TRUNCATED', `${what} ends before its Adler-32`, { offset: base + used });
-    const stored = (((input[used] as number) << 24) | ((input[used + 1] as number) << 16) | ((input[used + 2] as number) << 8) | (input[used + 3] as number)) >>> 0;
+    const stored =
+      (((input[used] as number) << 24) | ((input[used + 1] as number) << 16) | ((input[used + 2] as number) << 8) | (input[used + 3] as number)) >>> 0;
     if (adler32(out, from) !== stored) throw new ModelguardError('E_MALFORMED', `${what}: incorrect data check (Adler-32)`, { offset: base + used });
     used += 4;
   }

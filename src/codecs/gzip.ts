@@ -63,8 +63,7 @@ function decodeGzip(input: Uint8Array, out: BoundedOutput, state: DecodeState): 
       c = crc32(d, c);
     });
     const produced = out.length - from;
-    if (c >>> 0 !== crc)
-      state.checksums.push(`member at ${memberStart}: CRC-32 mismatch (Python raises "CRC check failed" after handing out the data)`);
+    if (c >>> 0 !== crc) state.checksums.push(`member at ${memberStart}: CRC-32 mismatch (Python raises "CRC check failed" after handing out the data)`);
     if (produced % 0x100000000 !== size) state.checksums.push(`member at ${memberStart}: size field ${size} but ${produced} bytes decoded`);
     state.streams++;
     while (r.remaining > 0 && r.peekU8() === 0) r.skip(1); // "gzip files can be padded with zeroes"

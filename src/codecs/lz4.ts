@@ -80,7 +80,8 @@ function frame(r: ByteReader, out: BoundedOutput, state: DecodeState): void {
     });
     if (r.u32le('lz4 content checksum') !== x.digest()) state.checksums.push(`frame at byte ${start}: content checksum mismatch`);
   }
-  if (contentSize !== undefined && BigInt(produced) !== contentSize) state.checksums.push(`frame at byte ${start}: declares ${contentSize} bytes, holds ${produced}`);
+  if (contentSize !== undefined && BigInt(produced) !== contentSize)
+    state.checksums.push(`frame at byte ${start}: declares ${contentSize} bytes, holds ${produced}`);
 }
 
 function decodeLz4(input: Uint8Array, out: BoundedOutput, state: DecodeState): void {

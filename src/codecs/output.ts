@@ -130,7 +130,7 @@ export class BoundedOutput {
     }
     const keepFrom = this.length - this.window; // logical
     const out = this.buf.subarray(0, keepFrom - this.base);
-    for (let done = 0; done < out.length; ) done += writeSync(this.fd, out, done, out.length - done, this.base + done);
+    for (let done = 0; done < out.length;) done += writeSync(this.fd, out, done, out.length - done, this.base + done);
     this.buf.copyWithin(0, keepFrom - this.base, this.length - this.base);
     this.base = keepFrom;
   }
@@ -237,7 +237,7 @@ export class BoundedOutput {
   source(): ByteSource {
     if (this.fd === undefined) return new BufferSource(this.bytes());
     const rest = this.buf.subarray(0, this.length - this.base);
-    for (let done = 0; done < rest.length; ) done += writeSync(this.fd, rest, done, rest.length - done, this.base + done);
+    for (let done = 0; done < rest.length;) done += writeSync(this.fd, rest, done, rest.length - done, this.base + done);
     ftruncateSync(this.fd, this.length);
     this.base = this.length;
     this.buf = new Uint8Array(1);

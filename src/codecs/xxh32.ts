@@ -87,8 +87,7 @@ export class Xxh32 {
   }
 
   digest(): number {
-    let h =
-      this.total >= 16 ? (rotl(this.v1, 1) + rotl(this.v2, 7) + rotl(this.v3, 12) + rotl(this.v4, 18)) >>> 0 : (this.seed + P5) >>> 0;
+    let h = this.total >= 16 ? (rotl(this.v1, 1) + rotl(this.v2, 7) + rotl(this.v3, 12) + rotl(this.v4, 18)) >>> 0 : (this.seed + P5) >>> 0;
     h = (h + this.total) >>> 0;
     const b = this.tail;
     let i = 0;

@@ -146,7 +146,7 @@ export function writeFileAtomicSync(target: string, data: string | Uint8Array, m
   let open = true;
   try {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let done = 0; done < buf.length; ) done += writeSync(fd, buf, done, buf.length - done);
+    for (let done = 0; done < buf.length;) done += writeSync(fd, buf, done, buf.length - done);
     fchmodSync(fd, finalMode(mode));
     if (durable) fsyncSync(fd);
     closeSync(fd);

@@ -79,7 +79,10 @@ export async function scanFile(path: string | Uint8Array, options: ScanOptions &
   }
   try {
     if (options.identityFile !== undefined && looksLikeAge(src.read(0, Math.min(64, src.size)))) {
-      return await scanEncrypted(typeof path === 'string' ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength), display, options.identityFile, { ...options, dir });
+      return await scanEncrypted(typeof path === 'string' ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength), display, options.identityFile, {
+        ...options,
+        dir,
+      });
     }
     if (src.size > SLURP_BYTES) return await scanSource(src, display, { ...options, dir });
     const buf = borrowScratch(src.size);

@@ -45,7 +45,12 @@ function list(dir: FsPath): Entry[] {
   // Entry types come with the listing (d_type), so regular files cost no lstat each.
   let entries: Entry[] = readdirSync(dir, { withFileTypes: true }).map((d) => ({ raw: d.name, name: d.name, dirent: d }));
   if (entries.some((e) => e.name.includes('\ufffd'))) {
-    const raw = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' }) as unknown as { name: Buffer; isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }[];
+    const raw = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' }) as unknown as {
+      name: Buffer;
+      isFile(): boolean;
+      isDirectory(): boolean;
+      isSymbolicLink(): boolean;
+    }[];
     entries = raw.map((d) => {
       const name = nameFromBytes(d.name);
       return { raw: hasEscapedBytes(name) ? d.name : name, name, dirent: d };

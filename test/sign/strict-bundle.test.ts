@@ -21,7 +21,11 @@ const golden = () => JSON.parse(text()) as Record<string, any>;
 describe('strict bundles', () => {
   it('every reference bundle still parses', () => {
     for (const v of readdirSync(REF).filter((d) => d.startsWith('v'))) {
-      assert.equal(code(() => parseBundle(readFileSync(join(REF, v, 'model.sig')))), 'none', v);
+      assert.equal(
+        code(() => parseBundle(readFileSync(join(REF, v, 'model.sig')))),
+        'none',
+        v,
+      );
     }
   });
   it('refuses unknown fields at any level', () => {
@@ -33,24 +37,40 @@ describe('strict bundles', () => {
     ]) {
       const b = golden();
       edit(b);
-      assert.equal(code(() => parseBundle(JSON.stringify(b))), 'E_SIG_BUNDLE', String(edit));
+      assert.equal(
+        code(() => parseBundle(JSON.stringify(b))),
+        'E_SIG_BUNDLE',
+        String(edit),
+      );
     }
   });
   it('refuses a repeated key (two parsers would read two different bundles)', () => {
     const t = text();
     const dup = t.replace('"dsseEnvelope":', '"payloadType":"x","dsseEnvelope":').replace('"payloadType":', '"payloadType":"application/x","payloadType":');
-    assert.equal(code(() => parseBundle(dup)), 'E_SIG_BUNDLE');
+    assert.equal(
+      code(() => parseBundle(dup)),
+      'E_SIG_BUNDLE',
+    );
     const topDup = `{"mediaType":"x",${t.slice(1)}`;
-    assert.equal(code(() => parseBundle(topDup)), 'E_SIG_BUNDLE');
+    assert.equal(
+      code(() => parseBundle(topDup)),
+      'E_SIG_BUNDLE',
+    );
   });
   it('refuses unknown media types', () => {
     const b = golden();
     b['mediaType'] = 'application/vnd.dev.sigstore.bundle.v0.9+json';
-    assert.equal(code(() => parseBundle(JSON.stringify(b))), 'E_SIG_BUNDLE');
+    assert.equal(
+      code(() => parseBundle(JSON.stringify(b))),
+      'E_SIG_BUNDLE',
+    );
   });
   it('refuses more than one DSSE signature (only one could be checked)', () => {
     const b = golden();
     b['dsseEnvelope'].signatures.push({ sig: b['dsseEnvelope'].signatures[0].sig, keyid: 'other' });
-    assert.equal(code(() => parseBundle(JSON.stringify(b))), 'E_SIG_BUNDLE');
+    assert.equal(
+      code(() => parseBundle(JSON.stringify(b))),
+      'E_SIG_BUNDLE',
+    );
   });
 });
