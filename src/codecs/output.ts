@@ -177,7 +177,7 @@ export class BoundedOutput {
       return;
     }
     const b = this.buf;
-    let src = this.length - dist - this.base;
+    const src = this.length - dist - this.base;
     let dst = this.length - this.base;
     if (dist >= len) b.copyWithin(dst, src, src + len);
     else {

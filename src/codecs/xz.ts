@@ -59,7 +59,11 @@ function verify(type: number, out: BoundedOutput, from: number, stored: Uint8Arr
       return stored[0] === (c & 0xff) && stored[1] === ((c >>> 8) & 0xff) && stored[2] === ((c >>> 16) & 0xff) && stored[3] === c >>> 24;
     }
     case 4:
-      return Buffer.from(crc64xzOf((feed) => out.feed(from, feed))).equals(stored);
+      return Buffer.from(
+        crc64xzOf((feed) => {
+          out.feed(from, feed);
+        }),
+      ).equals(stored);
     case 10: {
       const h = createHash('sha256');
       out.feed(from, (d) => h.update(d));

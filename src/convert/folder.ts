@@ -144,7 +144,9 @@ export async function convertFolder(input: string, output: string, options: Conv
   if (!sharded && !existsSync(single)) {
     throw new ConvertError('E_CONVERT_FORMAT', `${input} has neither pytorch_model.bin nor pytorch_model.bin.index.json`);
   }
-  const staging = stagingDirFor(output, (p, mode) => mkdirSync(p, { mode }));
+  const staging = stagingDirFor(output, (p, mode) => {
+    mkdirSync(p, { mode });
+  });
   const files: ConvertReport[] = [];
   const leftBehind: LeftBehind[] = [];
   const hints: string[] = [];

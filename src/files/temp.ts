@@ -12,7 +12,7 @@
  * No handler is installed while no temporary file exists.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ModelguardError } from '../errors.js';
 
@@ -76,12 +76,17 @@ export function tempNameFor(target: string): string {
 }
 
 /** Flags of every temporary file: write-only, must not exist, never through a symlink. */
-export const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+export const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
-/** The process umask without changing it (a worker thread cannot read it: 022 assumed). */
+/**
+ * The process umask, read without changing it: `process.umask()` would
+ * write it twice (a race between threads), so it comes from
+ * /proc/self/status; 022 where that is unavailable.
+ */
 function currentUmask(): number {
   try {
-    return process.umask();
+    const m = /^Umask:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/status', 'latin1'));
+    return m?.[1] === undefined ? 0o022 : parseInt(m[1], 8);
   } catch {
     return 0o022;
   }

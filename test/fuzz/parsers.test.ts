@@ -150,11 +150,15 @@ describe('fuzz: standalone parsers throw only their typed errors', () => {
     };
     for (const r of regressions('age-header')) check(r);
     fc.assert(
-      fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (muts) => check(mutate(seed, muts))),
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (muts) => {
+        check(mutate(seed, muts));
+      }),
       { numRuns: RUNS * 4 },
     );
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), (d) => check(d)),
+      fc.property(fc.uint8Array({ maxLength: 300 }), (d) => {
+        check(d);
+      }),
       { numRuns: RUNS * 4 },
     );
   });
@@ -173,14 +177,16 @@ describe('fuzz: standalone parsers throw only their typed errors', () => {
     };
     for (const r of regressions('bundle')) check(r);
     fc.assert(
-      fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (i, muts) =>
-        check(mutate(seeds[i] as Uint8Array, muts)),
-      ),
+      fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (i, muts) => {
+        check(mutate(seeds[i] as Uint8Array, muts));
+      }),
       { numRuns: RUNS * 4 },
     );
     // Structure-aware: random JSON values in place of the document.
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 5 }), (v) => check(new TextEncoder().encode(JSON.stringify(v)))),
+      fc.property(fc.jsonValue({ maxDepth: 5 }), (v) => {
+        check(new TextEncoder().encode(JSON.stringify(v)));
+      }),
       { numRuns: RUNS * 4 },
     );
   });
@@ -200,9 +206,9 @@ describe('fuzz: standalone parsers throw only their typed errors', () => {
     };
     for (const r of regressions('allowlist')) check(r, 'regression.toml');
     fc.assert(
-      fc.property(fc.nat({ max: 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (i, muts) =>
-        check(mutate(seeds[i] as Uint8Array, muts), i === 0 ? 'fuzz.toml' : 'fuzz.json'),
-      ),
+      fc.property(fc.nat({ max: 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (i, muts) => {
+        check(mutate(seeds[i] as Uint8Array, muts), i === 0 ? 'fuzz.toml' : 'fuzz.json');
+      }),
       { numRuns: RUNS * 4 },
     );
   });

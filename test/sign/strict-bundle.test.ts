@@ -67,7 +67,8 @@ describe('strict bundles', () => {
   });
   it('refuses more than one DSSE signature (only one could be checked)', () => {
     const b = golden();
-    b['dsseEnvelope'].signatures.push({ sig: b['dsseEnvelope'].signatures[0].sig, keyid: 'other' });
+    const sigs = b['dsseEnvelope'].signatures as { sig: string; keyid: string }[];
+    sigs.push({ sig: (sigs[0] as { sig: string }).sig, keyid: 'other' });
     assert.equal(
       code(() => parseBundle(JSON.stringify(b))),
       'E_SIG_BUNDLE',
