@@ -9,7 +9,8 @@
  * Every live temporary name is registered here; while any is registered, a
  * SIGINT/SIGTERM handler unlinks them all and re-raises the signal, so the
  * process still dies by the signal (status 128+n) with nothing left behind.
- * No handler is installed while no temporary file exists.
+ * No handler is installed while no temporary file exists, and a program
+ * that handles the signal itself (the vault daemon) is left to do so.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
@@ -21,6 +22,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 let installed = false;
 
 function onSignal(signal: NodeJS.Signals): void {
+  // A program with its own handler (the vault daemon stops gracefully) finishes or removes its files itself.
+  if (process.listenerCount(signal) > 1) return;
   removeAllTemps();
   uninstall();
   // Die by the signal, as without a handler (the shell then shows 128+n).
