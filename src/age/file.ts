@@ -12,6 +12,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { fail } from './errors.js';
 import { atomicWrite, directWrite, isSpecialOutput, readFull } from '../files/fsutil.js';
+import { refuseSameFile } from '../files/temp.js';
 import { looksArmored } from './armor.js';
 import { Decryptor } from './decrypt.js';
 import { Encryptor } from './encrypt.js';
@@ -65,6 +66,7 @@ export async function decryptTo(src: Source, sink: Sink, identities: readonly Id
 
 /** Encrypts the file at `input` to `output` atomically (temp + fsync + rename; no fsync with `durable: false`). */
 export async function encryptFile(input: string, output: string, recipients: readonly Recipient[], options: StreamOptions = {}): Promise<EncryptResult> {
+  refuseSameFile(input, output);
   const h = await openInput(input);
   try {
     const st = await h.stat();
@@ -92,6 +94,7 @@ export async function encryptFile(input: string, output: string, recipients: rea
  * after the whole payload authenticated; on any failure nothing is left.
  */
 export async function decryptFile(input: string, output: string, identities: readonly Identity[], options: StreamOptions = {}): Promise<number> {
+  refuseSameFile(input, output);
   const h = await openInput(input);
   try {
     // A special output (/dev/null, a FIFO) is written in place: like stdout, it cannot be retracted.

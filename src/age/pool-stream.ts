@@ -16,6 +16,16 @@ import type { Identity, Recipient } from './recipient.js';
 import { outputSize, type JobResult } from './chunk-jobs.js';
 import { CHUNK_SIZE, ENC_CHUNK_SIZE, PAYLOAD_NONCE_SIZE, payloadKey, plaintextSize } from './stream.js';
 
+/**
+ * Queues a job's promise, marked handled: when an early job fails, `drain`
+ * throws and the later ones are never awaited; their rejections must not
+ * surface as unhandled (a crash with a stack trace) after the real error.
+ */
+function enqueue<T>(queue: Promise<T>[], p: Promise<T>): void {
+  p.catch(() => undefined);
+  queue.push(p);
+}
+
 /** The pool branch of `encryptTo`: chunks sealed on worker threads, written in order. */
 export async function encryptToPool(
   src: Source,
@@ -42,7 +52,7 @@ export async function encryptToPool(
     }
   };
   const submit = (data: Uint8Array, counter: number, final: boolean): void => {
-    queue.push(pool.run('seal', key, counter, final, data, bank.take(outputSize('seal', BLOCK))));
+    enqueue(queue, pool.run('seal', key, counter, final, data, bank.take(outputSize('seal', BLOCK))));
   };
   let held: Uint8Array | undefined;
   let counter = 0;
@@ -117,7 +127,8 @@ export async function decryptToSinkParallel(
     const c = counter;
     const jobChunks = Math.max(1, Math.ceil(len / ENC_CHUNK_SIZE));
     const final = c + jobChunks === chunks;
-    queue.push(
+    enqueue(
+      queue,
       pool.run('open', key, c, final, buf, bank.take(jobBytes)).then((r) => {
         if (r.failedAt !== undefined) {
           throw fail('E_AGE_PAYLOAD', `chunk ${c + r.failedAt} failed to authenticate (flipped, reordered, dropped or truncated)`);

@@ -131,16 +131,16 @@ export { looksLikeAge } from './magic.js';
  * decryption (`E_AGE_NO_IDENTITY`, `E_AGE_MAC`, `E_AGE_PAYLOAD`, ...). The
  * caller must `close()` the source.
  */
-export function openDecryptedSource(path: string, identities: readonly Identity[], options: DecryptedSourceOptions = {}): ByteSource {
+export function openDecryptedSource(path: string | Buffer, identities: readonly Identity[], options: DecryptedSourceOptions = {}): ByteSource {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw fail('E_IO', `cannot open ${path}: ${(e as Error).message}`, { cause: e });
+    throw fail('E_IO', `cannot open ${path.toString()}: ${(e as Error).message}`, { cause: e });
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw fail('E_IO', `${path} is not a regular file`);
+    if (!st.isFile()) throw fail('E_IO', `${path.toString()} is not a regular file`);
     const first = new Uint8Array(1);
     if (preadFull(fd, first, 0) === 1 && looksArmored(first)) {
       const max = options.maxArmoredSize ?? 256 * 1024 * 1024;

@@ -8,7 +8,8 @@
  *
  * `read` throws `E_TRUNCATED` for ranges outside the source, never clamps.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { nameFromBytes } from './names.js';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { ModelguardError } from '../errors.js';
 import { inBounds } from './reader.js';
 
@@ -69,20 +70,25 @@ export class FileSource implements ByteSource {
   readonly size: number;
   private fd: number | undefined;
 
-  constructor(path: string) {
-    this.path = path;
+  /** `path` may be the raw bytes of a name that is not UTF-8 (`path` then shows them escaped, see `names.ts`). */
+  constructor(path: string | Uint8Array) {
+    this.path = typeof path === 'string' ? path : nameFromBytes(path);
     try {
-      this.fd = openSync(path, 'r');
+      // O_NONBLOCK: opening a FIFO must not wait for a writer; it is then refused below. No effect on regular files.
+      this.fd = openSync(
+        typeof path === 'string' ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength),
+        constants.O_RDONLY | constants.O_NONBLOCK,
+      );
       const st = fstatSync(this.fd);
       if (!st.isFile()) {
         closeSync(this.fd);
         this.fd = undefined;
-        throw new ModelguardError('E_IO', `${path} is not a regular file`);
+        throw new ModelguardError('E_IO', `${this.path} is not a regular file (device, FIFO or socket)`);
       }
       this.size = st.size;
     } catch (e) {
       if (e instanceof ModelguardError) throw e;
-      throw new ModelguardError('E_IO', `cannot open ${path}: ${(e as Error).message}`, { cause: e });
+      throw new ModelguardError('E_IO', `cannot open ${this.path}: ${(e as Error).message}`, { cause: e });
     }
   }
 

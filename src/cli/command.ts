@@ -1,7 +1,7 @@
 /**
  * A CLI subcommand. `run` gets the arguments after the subcommand name and
  * returns the exit status: 0 success/clean, 1 findings or a failed check,
- * 2 usage or I/O error. It throws only `ModelguardError`; `main` prints it.
+ * 2 usage or I/O error (141: standard output closed early, set by main.ts). It throws only `ModelguardError`; `main` prints it.
  */
 export interface Command {
   readonly name: string;
@@ -24,3 +24,5 @@ export interface CliIO {
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** Standard output closed early (EPIPE): 128 + SIGPIPE, what a shell shows for a process killed by it. */
+export const EXIT_PIPE = 141;

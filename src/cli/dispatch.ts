@@ -17,7 +17,9 @@ Commands:
 ${lines.join('\n')}
 
 Run 'modelguard <command> --help' for a command's options.
-Exit status: 0 clean/success, 1 findings or failed verification, 2 usage or I/O error.
+Exit status: 0 clean/success, 1 findings or failed verification, 2 usage or I/O error
+(a full disk, an unreadable input), 141 standard output closed early (piped into head).
+Add --debug (or set MODELGUARD_DEBUG=1) for stack traces of unexpected errors.
 `;
 }
 
@@ -27,7 +29,11 @@ function isArgumentError(e: unknown): e is Error {
   return e instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argvIn: string[], ioIn: CliIO): Promise<number> {
+  // `--debug` anywhere: stack traces of unexpected errors (as MODELGUARD_DEBUG=1).
+  const debug = argvIn.includes('--debug');
+  const argv = debug ? argvIn.filter((a) => a !== '--debug') : argvIn;
+  const io: CliIO = debug ? { ...ioIn, env: { ...ioIn.env, MODELGUARD_DEBUG: '1' } } : ioIn;
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     const sub = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;

@@ -29,9 +29,12 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-function crcOf(data: Uint8Array): number {
+/** The bzip2 CRC of the output from `from` on, read in chunks (it may be on disk). */
+function crcOf(out: BoundedOutput, from: number): number {
   let c = 0xffffffff;
-  for (const b of data) c = ((c << 8) ^ (CRC_TABLE[((c >>> 24) ^ b) & 0xff] as number)) >>> 0;
+  out.feed(from, (data) => {
+    for (const b of data) c = ((c << 8) ^ (CRC_TABLE[((c >>> 24) ^ b) & 0xff] as number)) >>> 0;
+  });
   return ~c >>> 0;
 }
 
@@ -235,7 +238,7 @@ function decodeBzip2(input: Uint8Array, out: BoundedOutput, state: DecodeState):
       const { origPtr, length } = readBlock(r, tt);
       const from = out.length;
       emitBlock(tt, origPtr, length, out);
-      if (crcOf(out.since(from)) !== crc) state.checksums.push(`block at byte ${blockAt}: CRC mismatch (libbzip2 fails after this block)`);
+      if (crcOf(out, from) !== crc) state.checksums.push(`block at byte ${blockAt}: CRC mismatch (libbzip2 fails after this block)`);
       tt.fill(0, 0, length);
     }
     pos = r.alignToByte();

@@ -25,13 +25,22 @@ for (let i = 0; i < 256; i++) {
 
 /** CRC-64/XZ of `data` as a little-endian 8-byte value, the way xz stores it. */
 export function crc64xz(data: Uint8Array): Uint8Array {
+  return crc64xzOf((feed) => {
+    feed(data);
+  });
+}
+
+/** CRC-64/XZ of the chunks `produce` hands over, in order (output read in pieces). */
+export function crc64xzOf(produce: (feed: (chunk: Uint8Array) => void) => void): Uint8Array {
   let lo = 0xffffffff;
   let hi = 0xffffffff;
-  for (const b of data) {
-    const i = (lo ^ b) & 0xff;
-    lo = (((lo >>> 8) | ((hi & 0xff) << 24)) ^ (TABLE_LO[i] as number)) >>> 0;
-    hi = ((hi >>> 8) ^ (TABLE_HI[i] as number)) >>> 0;
-  }
+  produce((data) => {
+    for (const b of data) {
+      const i = (lo ^ b) & 0xff;
+      lo = (((lo >>> 8) | ((hi & 0xff) << 24)) ^ (TABLE_LO[i] as number)) >>> 0;
+      hi = ((hi >>> 8) ^ (TABLE_HI[i] as number)) >>> 0;
+    }
+  });
   lo = ~lo >>> 0;
   hi = ~hi >>> 0;
   const out = new Uint8Array(8);

@@ -7,6 +7,7 @@
  */
 import { constants, inflateRawSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { ModelguardError } from '../errors.js';
+import { inflateRaw } from './inflate.js';
 import type { BoundedOutput } from './output.js';
 
 export type DeflateWrapper = 'raw' | 'zlib';
@@ -78,13 +79,62 @@ function prefixWithin(input: Uint8Array, wrapper: DeflateWrapper, max: number): 
  * bytes it used. A stream that ends early or breaks puts its decodable
  * prefix into `out`, then throws `E_TRUNCATED` / `E_MALFORMED` at `base`.
  */
+/**
+ * zlib's one-shot output ceiling: above it a stream is decoded by the
+ * streaming decoder (`inflate.ts`) instead, since a one-shot call holds the
+ * whole output twice (chunks, then their concatenation) (CWE-400).
+ */
+export const ONE_SHOT_MAX = 32 * 1024 * 1024;
+
+/** Adler-32 of the output from `from` on (read in chunks: it may be on disk). */
+function adler32(out: BoundedOutput, from: number): number {
+  let a = 1;
+  let b = 0;
+  out.feed(from, (d) => {
+    for (let i = 0; i < d.length;) {
+      const end = Math.min(d.length, i + 3800);
+      for (; i < end; i++) {
+        a += d[i] as number;
+        b += a;
+      }
+      a %= 65521;
+      b %= 65521;
+    }
+  });
+  return ((b << 16) | a) >>> 0;
+}
+
+/** The streaming path: raw deflate straight into `out` (a zlib wrapper's header and Adler-32 handled here). */
+function inflateStreaming(input: Uint8Array, wrapper: DeflateWrapper, out: BoundedOutput, base: number, what: string): number {
+  const skip = wrapper === 'zlib' ? 2 : 0;
+  const from = out.length;
+  let used: number;
+  try {
+    used = skip + inflateRaw(input.subarray(skip), out, base + skip);
+  } catch (e) {
+    if (e instanceof ModelguardError && e.code !== 'E_LIMIT') {
+      throw new ModelguardError(e.code, `${what}: ${e.message}`, { ...(e.offset === undefined ? {} : { offset: e.offset }), cause: e });
+    }
+    throw e;
+  }
+  if (wrapper === 'zlib') {
+    if (used + 4 > input.length) throw new ModelguardError('E_TRUNCATED', `${what} ends before its Adler-32`, { offset: base + used });
+    const stored =
+      (((input[used] as number) << 24) | ((input[used + 1] as number) << 16) | ((input[used + 2] as number) << 8) | (input[used + 3] as number)) >>> 0;
+    if (adler32(out, from) !== stored) throw new ModelguardError('E_MALFORMED', `${what}: incorrect data check (Adler-32)`, { offset: base + used });
+    used += 4;
+  }
+  return used;
+}
+
 export function inflateStream(input: Uint8Array, wrapper: DeflateWrapper, out: BoundedOutput, base: number, what: string): number {
   const room = out.remaining;
   try {
-    const r = run(input, wrapper, room, false);
+    const r = run(input, wrapper, Math.min(room, ONE_SHOT_MAX), false);
     out.append(r.data);
     return r.used;
   } catch (e) {
+    if (isTooLarge(e) && room > ONE_SHOT_MAX) return inflateStreaming(input, wrapper, out, base, what);
     if (isTooLarge(e)) {
       // A bomb: what it decodes to before the ceiling is scanned all the same
       // (a payload usually sits in front of the padding).

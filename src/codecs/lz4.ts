@@ -10,7 +10,7 @@ import { ByteReader } from '../bytes/reader.js';
 import { ModelguardError } from '../errors.js';
 import type { Codec, DecodeState } from './codec.js';
 import type { BoundedOutput } from './output.js';
-import { xxh32 } from './xxh32.js';
+import { Xxh32, xxh32 } from './xxh32.js';
 
 const FRAME_MAGIC = 0x184d2204;
 const SKIPPABLE_MASK = 0xfffffff0;
@@ -72,10 +72,16 @@ function frame(r: ByteReader, out: BoundedOutput, state: DecodeState): void {
     if (raw) out.append(data);
     else block(data, at + 4, out, frameStart);
   }
-  const produced = out.since(frameStart);
-  if (contentChecksum && r.u32le('lz4 content checksum') !== xxh32(produced)) state.checksums.push(`frame at byte ${start}: content checksum mismatch`);
-  if (contentSize !== undefined && BigInt(produced.length) !== contentSize)
-    state.checksums.push(`frame at byte ${start}: declares ${contentSize} bytes, holds ${produced.length}`);
+  const produced = out.length - frameStart;
+  if (contentChecksum) {
+    const x = new Xxh32();
+    out.feed(frameStart, (d) => {
+      x.update(d);
+    });
+    if (r.u32le('lz4 content checksum') !== x.digest()) state.checksums.push(`frame at byte ${start}: content checksum mismatch`);
+  }
+  if (contentSize !== undefined && BigInt(produced) !== contentSize)
+    state.checksums.push(`frame at byte ${start}: declares ${contentSize} bytes, holds ${produced}`);
 }
 
 function decodeLz4(input: Uint8Array, out: BoundedOutput, state: DecodeState): void {

@@ -11,7 +11,7 @@ import { crc32 } from 'node:zlib';
 import { ByteReader } from '../bytes/reader.js';
 import { ModelguardError } from '../errors.js';
 import type { Codec, DecodeState } from './codec.js';
-import { crc64xz } from './crc64.js';
+import { crc64xzOf } from './crc64.js';
 import { decodeLzma2 } from './lzma2.js';
 import type { BoundedOutput } from './output.js';
 
@@ -45,18 +45,30 @@ function varint(r: ByteReader, what: string): number {
   return malformed(`${what}: more than 9 bytes`, at);
 }
 
-function verify(type: number, data: Uint8Array, stored: Uint8Array): boolean {
+/** Checks the block output `[from, out.length)` against its stored check, reading it in chunks (it may be on disk). */
+function verify(type: number, out: BoundedOutput, from: number, stored: Uint8Array): boolean {
   switch (type) {
     case 0:
       return true;
     case 1: {
-      const c = crc32(data) >>> 0;
+      let c = 0;
+      out.feed(from, (d) => {
+        c = crc32(d, c);
+      });
+      c >>>= 0;
       return stored[0] === (c & 0xff) && stored[1] === ((c >>> 8) & 0xff) && stored[2] === ((c >>> 16) & 0xff) && stored[3] === c >>> 24;
     }
     case 4:
-      return Buffer.from(crc64xz(data)).equals(stored);
-    case 10:
-      return createHash('sha256').update(data).digest().equals(stored);
+      return Buffer.from(
+        crc64xzOf((feed) => {
+          out.feed(from, feed);
+        }),
+      ).equals(stored);
+    case 10: {
+      const h = createHash('sha256');
+      out.feed(from, (d) => h.update(d));
+      return h.digest().equals(stored);
+    }
     default:
       return true; // reserved check types: liblzma skips them (LZMA_UNSUPPORTED_CHECK is a warning)
   }
@@ -115,7 +127,7 @@ function decodeStream(input: Uint8Array, pos: number, out: BoundedOutput, state:
     if (h.uncompressed !== undefined && produced !== h.uncompressed) malformed('block data does not match its uncompressed size', blockStart);
     while ((r.pos - blockStart) % 4 !== 0) if (r.u8('block padding') !== 0) malformed('non-zero block padding', r.offset);
     const stored = r.bytesView(checkSize(check), 'xz block check');
-    if (!verify(check, out.since(from), stored)) state.checksums.push(`block at byte ${blockStart}: integrity check mismatch (liblzma fails after this block)`);
+    if (!verify(check, out, from, stored)) state.checksums.push(`block at byte ${blockStart}: integrity check mismatch (liblzma fails after this block)`);
     records.push([after - blockStart + checkSize(check), produced]);
   }
   // Index: count, (unpadded size, uncompressed size) per block, padding, CRC-32.

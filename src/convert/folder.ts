@@ -9,6 +9,7 @@
  * a temporary name and renamed whole.
  */
 import {
+  chmodSync,
   closeSync,
   copyFileSync,
   existsSync,
@@ -28,7 +29,8 @@ import { looksLikePickle } from '../formats/pickle/sniff.js';
 import { convertCheckpoint, type ConvertOptions, type ConvertReport } from './convert.js';
 import { ConvertError } from './errors.js';
 import { detectCheckpoint, type LeftBehind } from './load/checkpoint.js';
-import { fsyncDir, tempNameFor } from './output.js';
+import { fsyncDir, stagingDirFor } from './output.js';
+import { finalMode, forgetTemp } from '../files/temp.js';
 import { readSafetensorsStrict } from './safetensors/strict-reader.js';
 
 /** Index files larger than this are not an index (CWE-770). */
@@ -142,8 +144,9 @@ export async function convertFolder(input: string, output: string, options: Conv
   if (!sharded && !existsSync(single)) {
     throw new ConvertError('E_CONVERT_FORMAT', `${input} has neither pytorch_model.bin nor pytorch_model.bin.index.json`);
   }
-  const staging = tempNameFor(output);
-  mkdirSync(staging);
+  const staging = stagingDirFor(output, (p, mode) => {
+    mkdirSync(p, { mode });
+  });
   const files: ConvertReport[] = [];
   const leftBehind: LeftBehind[] = [];
   const hints: string[] = [];
@@ -196,9 +199,11 @@ export async function convertFolder(input: string, output: string, options: Conv
       fsyncFile(indexOut);
     }
     const copied = copyOthers(input, staging, skip, produced, leftBehind);
+    chmodSync(staging, finalMode(0o755));
     fsyncDir(staging);
     if (existsSync(output)) rmSync(output, { recursive: true, force: true });
     renameSync(staging, output);
+    forgetTemp(staging);
     fsyncDir(dirname(output));
     const scanFindings = files.flatMap((f) => f.scan?.findings ?? []);
     return {
@@ -227,6 +232,7 @@ export async function convertFolder(input: string, output: string, options: Conv
     };
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
+    forgetTemp(staging);
     throw e;
   }
 }

@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { FileSource } from '../bytes/source.js';
 import { readZip } from '../containers/zip/archive.js';
 import { convertCheckpoint, type ConvertOptions, type ConvertReport } from './convert.js';
+import { refuseSameFile } from '../files/temp.js';
 import { ConvertError } from './errors.js';
 import { convertFolder } from './folder.js';
 import { convertNpz } from './npz.js';
@@ -29,9 +30,18 @@ export function isNpz(path: string): boolean {
 export async function convert(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertReport> {
   let isDir: boolean;
   try {
-    isDir = statSync(input).isDirectory();
+    const st = statSync(input);
+    isDir = st.isDirectory();
+    // A FIFO, socket or device is never opened: a FIFO would block forever.
+    if (!isDir && !st.isFile()) throw new ConvertError('E_IO', `${input} is not a regular file (device, FIFO or socket); not opened`);
   } catch (e) {
+    if (e instanceof ConvertError) throw e;
     throw new ConvertError('E_IO', `cannot read ${input}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    refuseSameFile(input, output);
+  } catch (e) {
+    throw new ConvertError('E_CONVERT_OUTPUT', (e as Error).message);
   }
   if (isDir) return convertFolder(input, output, options);
   if (isNpz(input)) return convertNpz(input, output, options);

@@ -6,16 +6,25 @@
  * file under the final name. Folders are staged the same way and renamed
  * whole.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, fchmodSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createTempSync, finalMode, forgetTemp, trackTemp, tempNameFor as sharedTempName } from '../files/temp.js';
 import { ConvertError } from './errors.js';
 
 /** Copy buffer: large enough to amortise system calls, small enough to keep memory flat. */
 export const COPY_CHUNK = 1024 * 1024;
 
+/** A fresh temp name beside `finalPath` (the shared helper's, `src/files/temp.ts`). */
 export function tempNameFor(finalPath: string): string {
-  return join(dirname(finalPath), `.${basename(finalPath)}.modelguard-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  return sharedTempName(finalPath);
+}
+
+/** Creates a staging folder beside `finalPath` (mode 0700, tracked for removal on SIGINT/SIGTERM). */
+export function stagingDirFor(finalPath: string, mkdir: (p: string, mode: number) => void): string {
+  const p = sharedTempName(finalPath);
+  mkdir(p, 0o700);
+  trackTemp(p);
+  return p;
 }
 
 function ioError(what: string, e: unknown): ConvertError {
@@ -49,11 +58,12 @@ export class AtomicFile {
   constructor(finalPath: string, overwrite: boolean) {
     checkDestination(finalPath, overwrite);
     this.finalPath = finalPath;
-    this.tempPath = tempNameFor(finalPath);
     try {
-      this.fd = openSync(this.tempPath, 'wx', 0o644);
+      const t = createTempSync(finalPath);
+      this.tempPath = t.path;
+      this.fd = t.fd;
     } catch (e) {
-      throw ioError(`cannot create ${this.tempPath}`, e);
+      throw ioError(`cannot create a temporary file beside ${finalPath}`, e);
     }
   }
 
@@ -77,10 +87,12 @@ export class AtomicFile {
   commit(durable = true): void {
     const fd = this.handle;
     try {
+      fchmodSync(fd, finalMode(0o644));
       if (durable) fsyncSync(fd);
       closeSync(fd);
       this.fd = undefined;
       renameSync(this.tempPath, this.finalPath);
+      forgetTemp(this.tempPath);
     } catch (e) {
       this.abort();
       throw ioError(`cannot finish ${this.finalPath}`, e);
@@ -99,6 +111,7 @@ export class AtomicFile {
       this.fd = undefined;
     }
     rmSync(this.tempPath, { force: true });
+    forgetTemp(this.tempPath);
   }
 }
 

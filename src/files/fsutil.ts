@@ -3,11 +3,11 @@
  * writes, directory fsync, and "write to a temp name, fsync, rename, fsync
  * the directory" so a final name only ever holds complete data.
  */
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { ModelguardError } from '../errors.js';
+import { finalMode, forgetTemp, TEMP_FLAGS, tempNameFor, trackTemp } from './temp.js';
 
 /** Reads until `buf` is full or EOF; returns the number of bytes read. */
 export async function readFull(h: FileHandle, buf: Uint8Array, position: number | null = null): Promise<number> {
@@ -51,10 +51,7 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** A fresh temp name next to `path` (same directory, hence same file system for rename). */
-export function tempNameFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-}
+export { tempNameFor } from './temp.js';
 
 /**
  * Runs `write` on a new temp file beside `path` (mode `mode`, exclusive
@@ -67,20 +64,36 @@ export function tempNameFor(path: string): string {
  * may be empty or short.
  */
 export async function atomicWrite<T>(path: string, write: (h: FileHandle) => Promise<T>, mode = 0o644, durable = true): Promise<T> {
-  const tmp = tempNameFor(path);
+  let tmp = tempNameFor(path);
   let h: FileHandle | undefined;
+  let created = false;
   try {
-    h = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    // Created 0600 (plaintext is never readable by others while written), given `mode` just before the rename.
+    // A name already taken (planted, or a collision) is never reused: another random name is tried.
+    for (let attempt = 0; h === undefined; attempt++) {
+      try {
+        h = await open(tmp, TEMP_FLAGS, 0o600);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 8) throw e;
+        tmp = tempNameFor(path);
+      }
+    }
+    trackTemp(tmp);
+    created = true;
     const result = await write(h);
+    await h.chmod(finalMode(mode));
     if (durable) await h.sync();
     await h.close();
     h = undefined;
     await rename(tmp, path);
+    forgetTemp(tmp);
     if (durable) await fsyncDir(dirname(path));
     return result;
   } catch (e) {
     await h?.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
+    // Only our own temp file is removed, never something found at a name we could not take.
+    if (created) await unlink(tmp).catch(() => undefined);
+    forgetTemp(tmp);
     if (e instanceof Error && 'code' in e && typeof (e as NodeJS.ErrnoException).syscall === 'string') {
       throw new ModelguardError('E_IO', `cannot write ${path}: ${e.message}`, { cause: e });
     }

@@ -2,6 +2,7 @@
  * Human-readable report: one line per file, findings underneath with the
  * where (member, offset, opcode) and the why. Colour only on request.
  */
+import { escapeControls, escapeName } from '../bytes/names.js';
 import type { Finding, Location } from '../findings/finding.js';
 import type { FileReport, ScanReport } from '../findings/report.js';
 import type { Verdict } from '../findings/verdict.js';
@@ -43,7 +44,7 @@ export function formatBytes(n: number): string {
 
 export function where(loc: Location): string {
   const parts: string[] = [];
-  if (loc.member !== undefined && loc.member.length > 0) parts.push(`in ${loc.member.join(' > ')}`);
+  if (loc.member !== undefined && loc.member.length > 0) parts.push(`in ${loc.member.map(escapeControls).join(' > ')}`);
   if (loc.offset !== undefined) parts.push(`at offset ${loc.offset}`);
   if (loc.opcode !== undefined) parts.push(`(${loc.opcode})`);
   return parts.join(' ');
@@ -51,7 +52,7 @@ export function where(loc: Location): string {
 
 function fileBlock(f: FileReport, o: TextOptions): string[] {
   const label = paint(o.color, VERDICT_COLOR[f.verdict], f.verdict.toUpperCase().padEnd(11));
-  const lines = [`${label} ${f.path}  ${paint(o.color, 'dim', `(${f.format}, ${f.kind}, ${formatBytes(f.size)})`)}`];
+  const lines = [`${label} ${escapeName(f.path)}  ${paint(o.color, 'dim', `(${f.format}, ${f.kind}, ${formatBytes(f.size)})`)}`];
   // Why a clean file is clean (what was recognised and checked); other verdicts are explained by their findings below.
   if (o.verbose && f.verdict === 'clean') lines.push(`  ${paint(o.color, 'dim', `= ${f.reason}`)}`);
   for (const x of f.findings) {
@@ -59,7 +60,7 @@ function fileBlock(f: FileReport, o: TextOptions): string[] {
     const mark = paint(o.color, x.severity === 'info' ? 'dim' : VERDICT_COLOR[x.severity === 'unscannable' ? 'unscannable' : x.severity], MARK[x.severity]);
     const w = where(x.location);
     lines.push(`  ${mark} ${paint(o.color, 'bold', x.rule)}${w === '' ? '' : `  ${w}`}`);
-    lines.push(`    ${x.message}`);
+    lines.push(`    ${escapeControls(x.message)}`);
   }
   return lines;
 }
@@ -74,15 +75,15 @@ export function renderText(r: ScanReport, o: TextOptions): string {
     if (o.quiet && m.verdict === 'clean') continue;
     out.push('');
     const label = paint(o.color, VERDICT_COLOR[m.verdict], m.verdict.toUpperCase());
-    out.push(`Model folder ${m.path === '.' ? '.' : `${m.path}/`} (${m.kind}, ${m.files.length} files): ${label}`);
+    out.push(`Model folder ${m.path === '.' ? '.' : `${escapeName(m.path)}/`} (${m.kind}, ${m.files.length} files): ${label}`);
     for (const x of m.findings) {
       if (x.severity === 'info' && !o.verbose) continue;
-      out.push(`  ${MARK[x.severity]} ${x.rule}  ${x.message}`);
+      out.push(`  ${MARK[x.severity]} ${x.rule}  ${escapeControls(x.message)}`);
     }
     const w = Math.max(6, ...m.files.map((f) => f.format.length));
     for (const f of m.files) {
       const v = paint(o.color, VERDICT_COLOR[f.verdict], f.verdict.padEnd(11));
-      out.push(`  ${v} ${f.format.padEnd(w)}  ${formatBytes(f.size).padStart(9)}  ${f.path}`);
+      out.push(`  ${v} ${f.format.padEnd(w)}  ${formatBytes(f.size).padStart(9)}  ${escapeName(f.path)}`);
     }
   }
   const s = r.summary;

@@ -154,7 +154,7 @@ export async function scanHfCache(dirs: readonly string[], options: HfCacheOptio
         const files: { display: string; item: number }[] = [];
         for (const it of walk(snap)) {
           const display = `${repo.label}@${rev}/${it.display}`;
-          const real = it.problem === undefined ? safeRealpath(it.path) : undefined;
+          const real = it.problem === undefined ? safeRealpath(typeof it.path === 'string' ? it.path : it.path.toString()) : undefined;
           if (options.filter !== undefined && !options.filter(display)) continue;
           if (real === undefined || !((blobs !== undefined && inside(blobs, real)) || (realSnap !== undefined && inside(realSnap, real)))) {
             const problem = it.problem ?? "a link that leaves the repository's cache folder; not followed";

@@ -8,6 +8,7 @@ import { AgeError } from '../age/errors.js';
 import { looksLikeAge } from '../age/magic.js';
 import { BufferSource, FileSource } from '../bytes/source.js';
 import { describeError, ModelguardError } from '../errors.js';
+import { nameFromBytes } from '../bytes/names.js';
 import { checkProfileId } from '../python-globals/profiles.js';
 import type { FileReport } from '../findings/report.js';
 import { scanSource, type ScanOptions } from './engine.js';
@@ -42,13 +43,13 @@ function returnScratch(buf: Uint8Array): void {
 }
 
 /** Decrypts an age file as a random-access source (no plaintext on disk) and scans it. */
-async function scanEncrypted(path: string, display: string, identityFile: string, options: ScanOptions): Promise<FileReport> {
+async function scanEncrypted(path: string | Buffer, display: string, identityFile: string, options: ScanOptions & { dir: string }): Promise<FileReport> {
   const { openDecryptedSource } = await import('../age/source.js');
   const { parseIdentitiesFile } = await import('../age/keys.js');
   const ids = parseIdentitiesFile(readFileSync(identityFile, 'utf8'), identityFile);
   const plain = openDecryptedSource(path, ids);
   try {
-    const r = await scanSource(plain, display, { ...options, dir: dirname(path) });
+    const r = await scanSource(plain, display, options);
     r.info['encryption'] = 'age (decrypted in memory)';
     return r;
   } finally {
@@ -74,9 +75,14 @@ export async function scanFile(path: string, options: ScanOptions & { displayNam
   return scanFileReport(path, options);
 }
 
-/** Scans one listed file; every I/O error (even a file gone since it was listed) becomes an `unscannable` report. */
-export async function scanFileReport(path: string, options: ScanOptions & { displayName?: string } = {}): Promise<FileReport> {
-  const display = options.displayName ?? path;
+/**
+ * Scans one listed file (a path, or the bytes of a name that is not UTF-8); every I/O error (even a file gone
+ * since it was listed) becomes an `unscannable` report.
+ */
+export async function scanFileReport(path: string | Uint8Array, options: ScanOptions & { displayName?: string } = {}): Promise<FileReport> {
+  const display = options.displayName ?? (typeof path === 'string' ? path : nameFromBytes(path));
+  // The folder, for scanners that look at siblings (a name that is not UTF-8 is usually the file's own, not its folder's).
+  const dir = dirname(typeof path === 'string' ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength).toString());
   let src: FileSource;
   try {
     src = new FileSource(path);
@@ -95,12 +101,15 @@ export async function scanFileReport(path: string, options: ScanOptions & { disp
   }
   try {
     if (options.identityFile !== undefined && looksLikeAge(src.read(0, Math.min(64, src.size)))) {
-      return await scanEncrypted(path, display, options.identityFile, options);
+      return await scanEncrypted(typeof path === 'string' ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength), display, options.identityFile, {
+        ...options,
+        dir,
+      });
     }
-    if (src.size > SLURP_BYTES) return await scanSource(src, display, { ...options, dir: dirname(path) });
+    if (src.size > SLURP_BYTES) return await scanSource(src, display, { ...options, dir });
     const buf = borrowScratch(src.size);
     try {
-      return await scanSource(new BufferSource(src.readInto(0, src.size, buf)), display, { ...options, dir: dirname(path) });
+      return await scanSource(new BufferSource(src.readInto(0, src.size, buf)), display, { ...options, dir });
     } finally {
       returnScratch(buf);
     }

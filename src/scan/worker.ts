@@ -10,7 +10,7 @@ import type { FileReport } from '../findings/report.js';
 
 interface Batch {
   ids: number[];
-  paths: string[];
+  paths: (string | Uint8Array)[];
   displays: string[];
   options: ScanOptions;
 }
@@ -20,7 +20,7 @@ parentPort?.on('message', (batch: Batch) => {
     const reports: FileReport[] = [];
     try {
       for (let i = 0; i < batch.ids.length; i++) {
-        reports.push(await scanFileReport(batch.paths[i] as string, { ...batch.options, displayName: batch.displays[i] as string }));
+        reports.push(await scanFileReport(batch.paths[i] as string | Uint8Array, { ...batch.options, displayName: batch.displays[i] as string }));
       }
       parentPort?.postMessage({ ids: batch.ids, reports });
     } catch (e) {

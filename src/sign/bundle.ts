@@ -3,6 +3,7 @@
  * shape, canonical base64) before anything is verified, and written in the
  * v0.3 form the reference writes.
  */
+import { parseStrictJson } from '../bytes/strict-json.js';
 import { SignError } from './errors.js';
 
 export const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
@@ -39,10 +40,50 @@ function bad(message: string): SignError {
   return new SignError('E_SIG_BUNDLE', `invalid signature bundle: ${message}`);
 }
 
-function depth(v: unknown, d = 0): void {
-  if (d > MAX_DEPTH) throw bad(`nested deeper than ${MAX_DEPTH} levels`);
-  if (Array.isArray(v)) for (const x of v) depth(x, d + 1);
-  else if (typeof v === 'object' && v !== null) for (const x of Object.values(v)) depth(x, d + 1);
+/**
+ * The fields a bundle may hold (protobuf-specs `Bundle` in its JSON form,
+ * as the reference and sigstore-js write it). `true`: a scalar or a value
+ * checked where it is used; an object: the allowed fields of a nested
+ * object (or of every item of a list). Anything else is refused: a field
+ * this parser does not know is a field some other verifier might honour.
+ */
+type Shape = true | { readonly [field: string]: Shape };
+const TLOG_ENTRY: Shape = {
+  logIndex: true,
+  logId: { keyId: true },
+  kindVersion: { kind: true, version: true },
+  integratedTime: true,
+  inclusionPromise: { signedEntryTimestamp: true },
+  inclusionProof: { logIndex: true, rootHash: true, treeSize: true, hashes: true, checkpoint: { envelope: true } },
+  canonicalizedBody: true,
+};
+const BUNDLE_SHAPE: Shape = {
+  mediaType: true,
+  verificationMaterial: {
+    publicKey: { hint: true, rawBytes: true, keyDetails: true },
+    x509CertificateChain: { certificates: { rawBytes: true } },
+    certificate: { rawBytes: true },
+    tlogEntries: TLOG_ENTRY,
+    timestampVerificationData: { rfc3161Timestamps: { signedTimestamp: true } },
+  },
+  dsseEnvelope: { payload: true, payloadType: true, signatures: { sig: true, keyid: true } },
+  messageSignature: true,
+};
+
+function checkShape(v: unknown, shape: Shape, where: string): void {
+  if (shape === true) return;
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      checkShape(x, shape, `${where}[${i}]`);
+    });
+    return;
+  }
+  if (typeof v !== 'object' || v === null) return; // types are checked where the value is read
+  for (const [k, x] of Object.entries(v)) {
+    const sub = shape[k];
+    if (sub === undefined) throw bad(`unknown field '${where === '' ? k : `${where}.${k}`}'`);
+    checkShape(x, sub, where === '' ? k : `${where}.${k}`);
+  }
 }
 
 function obj(v: unknown, what: string): Record<string, unknown> {
@@ -69,12 +110,13 @@ export function parseBundle(text: string | Uint8Array): ParsedBundle {
   if (size > MAX_BUNDLE_BYTES) throw bad(`larger than ${MAX_BUNDLE_BYTES} bytes`);
   let doc: unknown;
   try {
-    doc = JSON.parse(typeof text === 'string' ? text : Buffer.from(text).toString('utf8'));
+    // Strict JSON: a repeated key is refused (two parsers would each see a different value), depth bounded (CWE-674).
+    doc = parseStrictJson(text, { maxDepth: MAX_DEPTH, duplicates: 'error', what: 'signature bundle' });
   } catch (e) {
-    throw new SignError('E_SIG_BUNDLE', `invalid signature bundle: not JSON (${(e as Error).message})`, { cause: e });
+    throw new SignError('E_SIG_BUNDLE', `invalid signature bundle: ${(e as Error).message}`, { cause: e });
   }
-  depth(doc);
   const b = obj(doc, 'the bundle');
+  checkShape(b, BUNDLE_SHAPE, '');
   const mediaType = str(b['mediaType'], 'mediaType');
   if (!MEDIA_TYPES.has(mediaType)) throw bad(`unknown mediaType '${mediaType}'`);
   const vm = obj(b['verificationMaterial'], 'verificationMaterial');
@@ -104,6 +146,8 @@ export function parseBundle(text: string | Uint8Array): ParsedBundle {
   const env = obj(b['dsseEnvelope'], 'dsseEnvelope');
   const sigs = env['signatures'];
   if (!Array.isArray(sigs) || sigs.length === 0) throw bad('dsseEnvelope.signatures must hold a signature');
+  // One signer per bundle, as the reference writes; several would each need a key, and checking one would pass the rest unseen.
+  if (sigs.length > 1) throw bad(`dsseEnvelope holds ${sigs.length} signatures; exactly one is accepted`);
   return {
     mediaType,
     material,

@@ -5,8 +5,8 @@
  * v0.3 bundle atomically (nothing is written when signing fails).
  */
 import { createPublicKey, sign as cryptoSign, type KeyObject, X509Certificate } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep, basename } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
+import { writeFileAtomicSync } from '../files/temp.js';
 import { serializeBundle, type BundleParts } from './bundle.js';
 import { loadCertificates } from './certificates.js';
 import { INTOTO_PAYLOAD_TYPE, pae } from './dsse.js';
@@ -75,18 +75,8 @@ function signPae(payload: Buffer, key: KeyObject): Buffer {
 
 /** Writes to a temporary name beside the target, flushes and renames: never a half-written signature. */
 export function writeAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w', 0o644);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
+  // Exclusive 0600 temp beside the target (a symlink planted there is never followed), see src/files/temp.ts.
+  writeFileAtomicSync(path, text, 0o644);
 }
 
 /** The signature's path relative to the model folder when it lies inside it (it is then not signed). */

@@ -128,6 +128,8 @@ export function verifySignatureFile(signature: string, method: VerifyMethod): Ve
 
 export async function verifyModel(model: string, method: VerifyMethod, o: VerifyOptions): Promise<VerifyResult> {
   const { manifest: signed, signer } = verifySignatureFile(o.signature, method);
+  // A signature over nothing proves nothing: with --ignore-unsigned-files it would pass any folder.
+  if (signed.resources.length === 0) throw new SignError('E_SIG_VERIFY', 'the signature lists no files; an empty manifest never verifies');
   const ser = signed.serialization;
   const sigRel = insideModel(model, o.signature);
   const ignore = [...(ser.ignore_paths ?? []), ...(o.ignorePaths ?? []), ...(sigRel === undefined ? [] : [sigRel])].filter((p) => !GIT_PATHS.includes(p));

@@ -34,6 +34,7 @@ import { newFileKey } from '../age/primitives.js';
 import type { Recipient } from '../age/recipient.js';
 import { describeCandidate, type Candidate } from './complete.js';
 import { fsyncDir, writeAll } from '../files/fsutil.js';
+import { forgetTemp, TEMP_FLAGS, trackTemp } from '../files/temp.js';
 import { saveManifest, type Manifest, type VaultEntry } from './manifest.js';
 import { readCheckpointMeta } from './meta.js';
 import { shredFile, shredTree } from './shred.js';
@@ -85,7 +86,10 @@ async function sealAndVerify(ctx: ArchiveContext, c: Candidate, partial: string)
   const fileKey = newFileKey();
   const plainHash = createHash('sha256');
   const cipherHash = createHash('sha256');
-  const h = await open(partial, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
+  // A stale partial (or anything planted at the name) is removed, never followed: exclusive create, no symlink.
+  await unlink(partial).catch(() => undefined);
+  const h = await open(partial, TEMP_FLAGS, 0o600);
+  trackTemp(partial);
   let sizes;
   try {
     const sink: Sink = async (parts) => {
@@ -147,12 +151,14 @@ export async function archiveCandidate(ctx: ArchiveContext, m: Manifest, c: Cand
     sealed = await sealAndVerify(ctx, c, partial);
   } catch (e) {
     await unlink(partial).catch(() => undefined);
+    forgetTemp(partial);
     throw e;
   }
   crashPoint('verified');
   const now = await describeCandidate(ctx.watchDir, c.name, ctx.markerSuffix);
   if (now?.fingerprint !== c.fingerprint) {
     await unlink(partial);
+    forgetTemp(partial);
     ctx.log(`${c.name} changed while being encrypted; will retry`);
     return undefined;
   }
@@ -171,6 +177,8 @@ export async function archiveCandidate(ctx: ArchiveContext, m: Manifest, c: Cand
     state: 'pending',
   };
   m.entries.push(entry);
+  // Journaled as pending from here on: recovery finishes the rename, so a signal must not remove the partial.
+  forgetTemp(partial);
   await saveManifest(ctx.vaultDir, m);
   crashPoint('pending');
   await rename(partial, final);

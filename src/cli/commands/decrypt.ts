@@ -26,7 +26,7 @@ ${PASSPHRASE_ENV}.
 
 Options:
   -i, --identity FILE  an identity file (AGE-SECRET-KEY-1... lines; repeatable)
-  -o, --output OUT     write OUT only after the whole file authenticated
+  -o, --output OUT     write OUT only after the whole file authenticated; '-': stdout
                        (temp file in the same directory, fsync, rename)
       --no-fsync       with -o: no flushes to disk, as with age; OUT still
                        appears only after the whole file authenticated, but
@@ -59,7 +59,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const identities: Identity[] =
     (values.identity?.length ?? 0) > 0 ? loadIdentities(values.identity ?? [], io) : [new ScryptIdentity(await readPassphrase(io, false))];
   const input = positionals[0];
-  const output = values.output;
+  // '-' is standard output, as for age and every Unix tool.
+  const output = values.output === '-' ? undefined : values.output;
   const pool = makePool(io);
   try {
     const durable = values['no-fsync'] !== true;

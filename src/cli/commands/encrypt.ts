@@ -28,7 +28,7 @@ Options:
   -p, --passphrase    encrypt with a passphrase (scrypt), read from the
                       terminal or ${PASSPHRASE_ENV}
   -a, --armor         PEM-armored ASCII output
-  -o, --output OUT    write to OUT atomically (temp file, fsync, rename)
+  -o, --output OUT    write to OUT atomically (temp file, fsync, rename); '-': stdout
       --no-fsync      with -o: no flushes to disk, as with age; faster, but a
                       power loss can leave OUT empty or short
 
@@ -54,7 +54,8 @@ Exit 0 on success, 2 on usage or I/O error.
     if (values.passphrase === true && keys > 0) throw fail('E_USAGE', '-p cannot be combined with -r/-R');
     if (values.passphrase !== true && keys === 0) throw fail('E_USAGE', 'give -r RECIPIENT, -R FILE or -p');
     const armor = values.armor === true;
-    const output = values.output;
+    // '-' is standard output, as for age and every Unix tool.
+    const output = values.output === '-' ? undefined : values.output;
     if (output === undefined && !armor && io.stdout.isTTY === true) {
       io.stderr.write('modelguard encrypt: refusing to write binary ciphertext to a terminal; use -a or -o\n');
       return EXIT_USAGE;

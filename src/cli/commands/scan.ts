@@ -2,7 +2,6 @@
  * `modelguard scan`: the scanner on the command line. A thin layer over
  * `scanPaths` and the reporters.
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,6 +12,7 @@ import { renderText } from '../../report/text.js';
 import { buildReport, scanPaths, type DirectoryScanOptions } from '../../scan/directory.js';
 import type { ScanReport } from '../../findings/report.js';
 import { scanPolicy } from '../scan/policy-options.js';
+import { refuseSameFile, writeFileAtomicSync } from '../../files/temp.js';
 import { DEFAULT_LIMITS, type Limits } from '../../formats/limits.js';
 import { PROFILE_IDS } from '../../python-globals/profiles.js';
 import { fails } from '../../findings/verdict.js';
@@ -26,7 +26,9 @@ const HELP = `Usage: modelguard scan [options] <path>...
 
 Tells whether model files can run code or attack their loader, without
 executing them. Paths may be files or directories (scanned recursively,
-in parallel). Formats are detected by content, never by extension.
+in parallel), or '-' for standard input. Formats are detected by content,
+never by extension. FIFOs, sockets and devices are named and skipped,
+never opened. Scanning nothing (an empty folder) is an error, not CLEAN.
 
 Report paths are relative to the working directory (or --base-dir), '/'-
 separated, whatever way the paths were written: 'scan models' and
@@ -34,7 +36,7 @@ separated, whatever way the paths were written: 'scan models' and
 
 Options:
   -f, --format <text|json|sarif>   report format (default: text)
-  -o, --output <file>              write the report to a file instead of stdout
+  -o, --output <file>              write the report to a file instead of stdout ('-': stdout)
       --base-dir <dir>             report paths relative to this directory
                                    (default: the working directory)
       --fail-on <suspicious|malicious>
@@ -80,7 +82,8 @@ Settings (.modelguard.toml; command-line options win):
   profile, fail-on, unknown-as, allowlist (files), include, exclude, [[allow]] entries
 
 Exit status: 0 clean, 1 findings at or above --fail-on (or unscannable),
-2 usage or I/O error (an empty scan too, unless --allow-empty).
+2 usage or I/O error (an empty scan too, unless --allow-empty; a report
+that cannot be written), 141 standard output closed early (a pipe into head).
 
 Examples:
   modelguard scan model.pt
@@ -207,6 +210,8 @@ export const scanCommand: Command = {
     const { profile, failOn, unknownAs, allow } = policy;
     const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
     if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new ModelguardError('E_USAGE', '--jobs must be a positive integer');
+    const output = values.output === '-' ? undefined : values.output;
+    if (output !== undefined) for (const p of positionals) if (p !== '-') refuseSameFile(resolve(io.cwd, p), resolve(io.cwd, output), 'report');
     const baseDir = resolve(io.cwd, values['base-dir'] ?? '.');
     const filter =
       policy.include.length + policy.exclude.length === 0 ? undefined : (await import('../scan/glob.js')).globFilter(policy.include, policy.exclude);
@@ -241,20 +246,17 @@ export const scanCommand: Command = {
       const { detonateScan } = await import('../../sandbox/scan-detonate.js');
       ({ report, table: sideBySide } = await detonateScan(report, [], baseDir));
     }
-    const color = format === 'text' && values.output === undefined && io.stdout.isTTY === true && !values['no-color'] && io.env['NO_COLOR'] === undefined;
+    const color = format === 'text' && output === undefined && io.stdout.isTTY === true && !values['no-color'] && io.env['NO_COLOR'] === undefined;
     const text =
       format === 'json'
         ? renderJson(report)
         : format === 'sarif'
           ? renderSarif(report, { baseUri: `${pathToFileURL(baseDir).href.replace(/\/$/, '')}/` })
           : renderText(report, { color, verbose: values.verbose, quiet: values.quiet }) + sideBySide;
-    if (values.output !== undefined) {
-      try {
-        writeFileSync(resolve(io.cwd, values.output), text);
-      } catch (e) {
-        throw new ModelguardError('E_IO', `cannot write ${values.output}: ${(e as Error).message}`, { cause: e });
-      }
-      if (format !== 'text') io.stderr.write(`wrote ${values.output}: verdict ${report.verdict}\n`);
+    if (output !== undefined) {
+      // Written whole beside the target and renamed: a failed write leaves no half report (src/files/temp.ts).
+      writeFileAtomicSync(resolve(io.cwd, output), text, 0o644, false);
+      if (format !== 'text') io.stderr.write(`wrote ${output}: verdict ${report.verdict}\n`);
     } else {
       io.stdout.write(text);
     }

@@ -5,7 +5,7 @@
  * a tar...). A stream that breaks still has its decoded prefix scanned,
  * because Python's readers hand that prefix to the loader before raising.
  */
-import { BufferSource, type ByteSource } from '../../bytes/source.js';
+import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
 import type { ScanContext } from '../context.js';
 import type { FormatScanner, Probe } from '../format.js';
@@ -73,12 +73,22 @@ export async function scanCompressed(src: ByteSource, ctx: ScanContext, codec: C
   } catch (e) {
     stop = e;
   }
-  const data = out.bytes();
-  ctx.spendInflated(data.length, codec.title);
+  try {
+    await finish(ctx, codec, input, out, state, stop);
+  } finally {
+    out.close();
+  }
+}
+
+/** Reports what decoding found and scans the output (from memory, or the scratch file of a large one). */
+async function finish(ctx: ScanContext, codec: Codec, input: Uint8Array, out: BoundedOutput, state: ReturnType<typeof newState>, stop: unknown): Promise<void> {
+  const produced = out.length;
+  ctx.spendInflated(produced, codec.title);
   ctx.info(`${codec.id}.streams`, state.streams);
-  ctx.info(`${codec.id}.inflatedBytes`, data.length);
+  ctx.info(`${codec.id}.inflatedBytes`, produced);
+  if (out.spilled) ctx.info(`${codec.id}.spilledToDisk`, true);
   if (stop !== undefined) {
-    reportStop(stop, ctx, codec, data.length);
+    reportStop(stop, ctx, codec, produced);
   } else if (state.consumed < input.length) {
     const rest = input.subarray(state.consumed);
     if (!allZero(rest)) {
@@ -93,8 +103,8 @@ export async function scanCompressed(src: ByteSource, ctx: ScanContext, codec: C
   for (const c of state.checksums) {
     ctx.report({ rule: COMPRESS_RULES.checksum.id, severity: 'suspicious', message: `${codec.title}: ${c}` });
   }
-  if (data.length === 0 && stop !== undefined) return;
-  await ctx.nested(new BufferSource(data), memberName(ctx, codec, state.name));
+  if (produced === 0 && stop !== undefined) return;
+  await ctx.nested(out.source(), memberName(ctx, codec, state.name));
 }
 
 /** A format scanner for one codec: the codec's own sniffer decides, the driver does the rest. */

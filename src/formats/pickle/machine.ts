@@ -106,7 +106,7 @@ export class PickleMachine {
 
   private semantic(site: Site, message: string): PyUnknown {
     this.hooks.onAnomaly({ kind: 'semantic', message, site });
-    return new PyUnknown(message);
+    return new PyUnknown(message, true);
   }
 
   private push(v: PyValue): void {
@@ -459,6 +459,9 @@ export class PickleMachine {
             this.push(this.findClass(module, name, site));
           } else if (isConstant(module) && isConstant(name)) {
             this.push(this.semantic(site, `STACK_GLOBAL requires str, got ${typeName(module)} and ${typeName(name)}`));
+          } else if ((module instanceof PyUnknown && module.failed) || (name instanceof PyUnknown && name.failed)) {
+            // An operand from a stack underflow or an earlier error: CPython's load raised there, so nothing is imported.
+            this.push(this.semantic(site, 'STACK_GLOBAL: an operand is missing (stack underflow) or the result of an error; the load fails here'));
           } else {
             this.hooks.onAnomaly({
               kind: 'dynamic-import',

@@ -54,7 +54,15 @@ export class PickleReader {
   /** The op returned by `next`, reused: callers consume it before the next call. */
   private readonly op: PickleOp = { code: 0, info: undefined as unknown as OpInfo, pos: 0, arg: undefined };
 
-  constructor(src: ByteSource, start: number, end: number, maxConstantBytes: number) {
+  /**
+   * Whether a last text line may end at `end` without a newline (see
+   * `line`): on for the analysis of a whole stream; off (the C unpickler's
+   * "truncated") for sniffing heads, walking outcomes and converting.
+   */
+  private readonly lastLineAtEnd: boolean;
+
+  constructor(src: ByteSource, start: number, end: number, maxConstantBytes: number, lastLineAtEnd = false) {
+    this.lastLineAtEnd = lastLineAtEnd;
     if (!(start >= 0 && start <= end && end <= src.size)) {
       throw new ModelguardError('E_USAGE', `pickle range ${start}..${end} outside source of ${src.size} bytes`);
     }
@@ -154,8 +162,21 @@ export class PickleReader {
     return hi * 2 ** 32 + lo;
   }
 
-  private line(what: string): Uint8Array {
+  /** Whether the last `line` ended at the end of the stream instead of a newline. */
+  private unterminated = false;
+
+  /**
+   * One text line without its newline. A last line that reaches the end of
+   * the stream without a newline is accepted as CPython's pure-Python
+   * `_Unpickler.readline` returns it (the C unpickler calls it truncated;
+   * either way no STOP follows and the next opcode read reports the
+   * truncation). Most opcodes then drop its last byte, as `readline()[:-1]`
+   * does; INT (`int(readline())`) keeps it (`keepLast`). A GLOBAL there is
+   * still imported by the pure-Python unpickler, so it is still reported.
+   */
+  private line(what: string, keepLast = false): Uint8Array {
     const start = this.pos;
+    this.unterminated = false;
     // Search the window first, refilling while the newline is not found.
     for (;;) {
       const nl = this.buf.indexOf(0x0a, this.p);
@@ -167,19 +188,24 @@ export class PickleReader {
       }
       const have = this.buf.length - this.p;
       if (have > MAX_LINE) break;
-      if (this.bufStart + this.buf.length >= this.end) {
-        throw new ModelguardError('E_TRUNCATED', `${what}: no newline before the end of the stream`, { offset: start });
-      }
+      if (this.bufStart + this.buf.length >= this.end) return this.lastLine(what, start, keepLast);
       // Refill from the cursor with a window large enough to hold a maximal line.
       const len = Math.min(MAX_LINE + 1, this.end - this.pos);
-      if (have >= len) {
-        throw new ModelguardError('E_TRUNCATED', `${what}: no newline before the end of the stream`, { offset: start });
-      }
+      if (have >= len) return this.lastLine(what, start, keepLast);
       this.buf = this.src.read(this.pos, len);
       this.bufStart = this.pos;
       this.p = 0;
     }
     throw new ModelguardError('E_LIMIT', `${what}: text line longer than ${MAX_LINE} bytes`, { offset: start });
+  }
+
+  /** The rest of the window as an unterminated last line (see `line`). */
+  private lastLine(what: string, start: number, keepLast: boolean): Uint8Array {
+    if (!this.lastLineAtEnd) throw new ModelguardError('E_TRUNCATED', `${what}: no newline before the end of the stream`, { offset: start });
+    const rest = this.buf.subarray(this.p, Math.min(this.buf.length, this.end - this.bufStart));
+    this.p += rest.length;
+    this.unterminated = true;
+    return keepLast || rest.length === 0 ? rest : rest.subarray(0, rest.length - 1);
   }
 
   /** A length-prefixed string/bytes argument: kept if small, otherwise skipped. */
@@ -277,9 +303,10 @@ export class PickleReader {
         arg = this.long(this.int4(what), what);
         break;
       case 'decimalnl_short': {
-        const raw = this.line(what);
-        // INT's "00"/"01" are the protocol 0 spellings of False/True.
-        if (info.name === 'INT' && raw.length === 2 && raw[0] === 0x30 && (raw[1] === 0x30 || raw[1] === 0x31)) {
+        // INT reads `int(readline())`: an unterminated last line keeps its last digit (LONG drops it, as CPython).
+        const raw = this.line(what, info.name === 'INT');
+        // INT's "00\n"/"01\n" are the protocol 0 spellings of False/True.
+        if (info.name === 'INT' && !this.unterminated && raw.length === 2 && raw[0] === 0x30 && (raw[1] === 0x30 || raw[1] === 0x31)) {
           arg = raw[1] === 0x31;
         } else {
           arg = parseDecimal(raw, pos, what);

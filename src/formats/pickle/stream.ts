@@ -52,7 +52,7 @@ export function runOnePickle(
   retain: number = SCAN_RETAIN,
   readerFor?: ReaderFactory,
 ): { result: PickleResult | undefined; next: number; analysis: PickleAnalysis } {
-  const reader = readerFor?.(src, start, end, ctx.limits.maxConstantBytes) ?? new PickleReader(src, start, end, ctx.limits.maxConstantBytes);
+  const reader = readerFor?.(src, start, end, ctx.limits.maxConstantBytes) ?? new PickleReader(src, start, end, ctx.limits.maxConstantBytes, true);
   const analysis = new PickleAnalysis({ ...analysisOpts, src: analysisOpts.src ?? src });
   const machine = new PickleMachine(reader, analysis, { limits: ctx.limits, retainItems: retain });
   try {

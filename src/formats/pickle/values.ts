@@ -288,8 +288,15 @@ export interface BoundMethod {
 /** A value the machine could not know (after an error, a memo miss...). */
 export class PyUnknown {
   readonly why: string;
-  constructor(why: string) {
+  /**
+   * True when the value stands for an error: the real load raised where it
+   * was made (a stack underflow, a type error), so nothing built from it
+   * ever runs.
+   */
+  readonly failed: boolean;
+  constructor(why: string, failed = false) {
     this.why = why;
+    this.failed = failed;
   }
 }
 

@@ -42,7 +42,8 @@ function check(path: string, allowSymlinks: boolean): Stats {
     throw new SignError('E_SIG_MODEL', `cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
   if (l.isSymbolicLink()) {
-    if (!allowSymlinks) throw new SignError('E_SIG_MODEL', `${path} is a symbolic link; use --allow-symlinks to follow it`);
+    if (!allowSymlinks)
+      throw new SignError('E_SIG_MODEL', `${path} is a symbolic link (links are followed only when the model is signed with --allow-symlinks)`);
     try {
       l = statSync(path);
     } catch (e) {
