@@ -74,6 +74,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./vault.js')).vault,
   },
   {
+    name: 'detect',
+    summary: 'detect prompt injection and jailbreaks in text or JSONL',
+    load: async () => (await import('./detect.js')).detectCommand,
+  },
+  {
     name: 'gateway',
     summary: 'inference gateway: authenticate, limit, validate, redact and audit requests to model servers',
     load: async () => (await import('./gateway.js')).gatewayCommand,
