@@ -2,12 +2,16 @@
  * Features of the statistical model: hashed word unigrams and bigrams of
  * the normalised text (CJK, kana and hangul read one character per token),
  * counts damped with log(1 + n) and the vector scaled to unit length, so a
- * long text weighs no more than a short one. Hashing is FNV-1a over UTF-16
+ * long text weighs no more than a short one; below `FULL_WEIGHT_TOKENS`
+ * tokens the vector is shortened in proportion, so two words cannot make
+ * a verdict (short attacks are the rules' job). Hashing is FNV-1a over UTF-16
  * units into `DIMENSIONS` buckets: no vocabulary is stored.
  */
 export const DIMENSIONS = 1 << 15;
 /** Tokens read per text (the normalised text is already bounded; this bounds the feature work). */
 export const MAX_TOKENS = 4096;
+/** Texts with fewer tokens get proportionally less say from the model. */
+export const FULL_WEIGHT_TOKENS = 24;
 
 const TOKEN = /[a-z0-9']+|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\s\p{P}\p{S}\d]+/gu;
 
@@ -54,7 +58,7 @@ export function featurise(normalised: string): SparseVector {
     value[i] = v;
     norm += v * v;
   }
-  norm = Math.sqrt(norm);
+  norm = Math.sqrt(norm) / Math.min(1, toks.length / FULL_WEIGHT_TOKENS);
   if (norm > 0) for (let i = 0; i < value.length; i++) value[i] = (value[i] as number) / norm;
   return { index, value };
 }

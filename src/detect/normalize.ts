@@ -120,7 +120,7 @@ function foldMixedScript(v: View): { view: View; words: number } {
     if (!HAS_LATIN.test(word) || !HAS_LOOKALIKE.test(word)) return word;
     let out = '';
     for (const c of word) out += c.length === 1 ? (CONFUSABLES.get(c) ?? c) : c;
-    if (out.length !== word.length) return word;
+    if (out.length !== word.length || out === word) return word;
     words++;
     return out;
   });
@@ -136,7 +136,7 @@ function leetView(v: View): View | undefined {
   let changed = false;
   const text = v.text.replace(LEET_WORD, (word) => {
     const letters = word.match(/[a-z]/g)?.length ?? 0;
-    if (letters < 2) return word;
+    if (letters < 1 || word.length < 2) return word;
     let leet = 0;
     for (const c of word) if (LEET.has(c)) leet++;
     if (leet === 0 || /^[0-9.$!@]+$/.test(word)) return word;

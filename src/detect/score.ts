@@ -8,7 +8,7 @@
  */
 import type { DetectorMode } from './types.js';
 
-export const MODE_THRESHOLD: Readonly<Record<DetectorMode, number>> = { strict: 0.3, balanced: 0.5, permissive: 0.8 };
+export const MODE_THRESHOLD: Readonly<Record<DetectorMode, number>> = { strict: 0.25, balanced: 0.4, permissive: 0.7 };
 
 /** Rule evidence is capped: ten weak rules are not proof, and the model must still be able to outvote a pile-up. */
 export const MAX_RULE_LOGIT = 12;

@@ -79,6 +79,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./detect.js')).detectCommand,
   },
   {
+    name: 'redteam',
+    summary: 'fuzz a gateway or the detector with transformed prompt-injection attacks',
+    load: async () => (await import('./redteam.js')).redteamCommand,
+  },
+  {
     name: 'gateway',
     summary: 'inference gateway: authenticate, limit, validate, redact and audit requests to model servers',
     load: async () => (await import('./gateway.js')).gatewayCommand,

@@ -37,6 +37,7 @@ const WHAT = any(
   'programming',
   'guidance',
   'orders',
+  'inputs',
   'messages',
   'policies',
   'safeguards',
@@ -49,7 +50,7 @@ export const OVERRIDE_RULES: readonly PatternRule[] = [
     `|\\b${DROP} ${any('the', 'any')} ${WHAT} ${any('above', 'before', 'given', 'you (?:were|have been|got)', 'previously', 'so far', 'in (?:your|the) system')}`,
   ], ['instruction', 'prompt', 'rule', 'direction', 'guideline', 'directive', 'command', 'context', 'constraint', 'restriction', 'programming', 'guidance', 'order', 'polic', 'safeguard', 'limitation', 'message']),
   rule('override/ignore-above', 5, 'tells the model to ignore everything before', [
-    `\\b${any('ignore', 'disregard', 'forget')} ${any('everything', 'all', 'anything', 'what', 'whatever')}(?: (?:that|you were|you have been|you've been|i|we))?(?: (?:said|told|given|written|instructed|wrote|typed))? ${any('above', 'before', 'so far', 'previously', 'earlier', 'until now', 'up to now', 'prior')}`,
+    `\\b${any('ignore', 'disregard', 'forget')} ${any('everything', 'all', 'anything', 'what', 'whatever')}\\b[^.\\n]{0,30}?\\b${any('above', 'before', 'so far', 'previously', 'earlier', 'until now', 'up to now', 'prior', 'you (?:were|have been|know|learned) (?:told|taught|trained)', 'from (?:chat ?gpt|openai|your (?:training|programming|developers?))')}\\b`,
   ], ['above', 'before', 'so far', 'previous', 'earlier', 'until now', 'up to now', 'prior']),
   rule('override/new-instructions', 4, 'announces replacement instructions', [
     `\\b${any('new', 'updated', 'real', 'actual', 'true', 'revised', 'overriding', 'secret', 'hidden', 'additional', 'updated system', 'new system')} ${any('instructions?', 'directives?', 'system prompt', 'rules', 'task', 'orders', 'objective', 'mission', 'programming', 'guidelines', 'prompt')}\\s*(?::|are as follows|are:|is:|follow)`,

@@ -16,10 +16,10 @@ export const SPOOF_RULES: readonly PatternRule[] = [
     `|<\\s*/\\s*${any('user', 'document', 'context', 'input', 'data', 'email', 'text', 'untrusted', 'query')}\\s*>`,
   ], ['end', 'clos', '---', '===', '###', '***', '%%%', '>>>', '</']),
   rule('spoof/authority', 3, 'claims to speak for the developer, the operator or the provider', [
-    `\\b${any('this is', 'message from', 'note from', 'i am', "i'?m", 'speaking as', 'on behalf of', 'we are', 'instruction from')} (?:your |the |an? )?${any('developers?', 'creators?', 'administrators?', 'admins?', 'system administrator', 'openai', 'anthropic', 'owners?', 'operators?', 'programmers?', 'the system', 'system', 'your maker', 'engineers? (?:at|from) (?:openai|anthropic|google)')}\\b(?![\\w'-]* (?:at|of) (?:a|my|our|this) (?:company|team|startup|firm))`,
+    `\\b${any('this is', 'message from', 'note from', 'i am', "i'?m", 'speaking as', 'on behalf of', 'we are', 'instruction from')} (?:your |the |an? )?${any('developers?', 'creators?', 'administrators?', 'admins?', 'system administrator', 'openai', 'anthropic', 'owners?', 'operators?', 'programmers?', 'the system', 'system', 'your maker', 'engineers? (?:at|from) (?:openai|anthropic|google)', '(?:openai|anthropic) (?:employee|staff|team|engineer)s?')}\\b(?![\\w'-]* (?:at|of) (?:a|my|our|this) (?:company|team|startup|firm))`,
     `|\\b${any('admin', 'administrator', 'developer', 'root', 'sudo', 'maintenance', 'god', 'superuser', 'override')} ${any('access', 'override', 'privileges', 'command', 'authori[sz]ation', 'code', 'clearance')}\\b[^.\\n]{0,30}\\b${any('granted', 'enabled', 'activated', 'confirmed', 'accepted', 'verified')}\\b`,
   ], ['develop', 'creator', 'admin', 'openai', 'anthropic', 'owner', 'operator', 'programmer', 'system', 'maker', 'engineer', 'root', 'sudo', 'maintenance', 'god', 'superuser', 'override']),
   rule('spoof/delimiter-flood', 2, 'a long run of junk separators meant to push earlier text out of view', [
-    `([^\\w\\s=\\-*#_~.\`|+<>/\\\\'"])(?: ?\\1){15,}`,
+    `([^\\w\\s=\\-*#_~.\`|+<>/\\\\'"()[\\]{},;:?!])(?: ?\\1){19,}`,
   ]),
 ];

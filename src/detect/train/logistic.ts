@@ -15,7 +15,7 @@ export interface TrainOptions {
   readonly l2: number;
 }
 
-export const DEFAULT_TRAINING: TrainOptions = { epochs: 300, rate: 2, l2: 1e-4 };
+export const DEFAULT_TRAINING: TrainOptions = { epochs: 600, rate: 4, l2: 1e-5 };
 
 /** Similarity logit of each example to the attacks in `library`, never to itself (leave-one-out). */
 export function offsets(examples: readonly Example[], library: readonly Example[]): Float64Array {
