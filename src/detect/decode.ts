@@ -20,7 +20,7 @@ export interface Payload {
 const BASE64 = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/_=-])/g;
 const HEX = /(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}){8,}(?![0-9A-Za-z])|(?:\\x[0-9a-fA-F]{2}){4,}|(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}[ :]){5,}[0-9a-fA-F]{2}(?![0-9A-Za-z])/g;
 const BINARY = /(?<![01])(?:[01]{8}[ ]?){4,}/g;
-const PERCENT = /(?:%[0-9a-fA-F]{2}[^%\s]{0,24}){4,}/g;
+const PERCENT = /[^%\s]{0,24}(?:%[0-9a-fA-F]{2}[^%\s]{0,24}){3,}/g;
 const ROT13_CUE = /\b(?:rot-?13|rot 13|caesar|cipher|decode|decrypt|decipher)\b/i;
 const REVERSE_CUE = /\b(?:revers\w*|backwards?|right[- ]to[- ]left)\b/i;
 

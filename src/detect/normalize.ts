@@ -36,7 +36,7 @@ function isAsciiLetter(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 }
 
-function baseView(text: string, offset: number, b: ViewBuilder, counts: { tags: number; splits: number }): void {
+function baseView(text: string, offset: number, b: ViewBuilder, counts: { tags: number; splits: number }, wide: Set<number>): void {
   let prevLetter = false;
   let pendingSplit = false;
   let run = -1;
@@ -85,6 +85,7 @@ function baseView(text: string, offset: number, b: ViewBuilder, counts: { tags: 
       if (last === '\n' || b.length === 0) continue;
       if (last === ' ') {
         if (nl) b.push('\n', at, at + w);
+        else wide.add(b.length - 1);
         continue;
       }
       b.push(nl ? '\n' : ' ', at, at + w);
@@ -151,7 +152,8 @@ function leetView(v: View): View | undefined {
 /** Four or more single letters, each followed by one separator: `i g n o r e`, `i.g.n.o.r.e`, `i-g-n-o-r-e`. */
 const SPREAD = /(?<![\p{L}\p{N}])(?:\p{L}[ .\-_*/|]){3,}\p{L}(?![\p{L}\p{N}])/gu;
 
-function despacedView(v: View): View | undefined {
+/** `wide`: view offsets of spaces that stood for a run of several (the word gaps of `i g n o r e   a l l`). */
+function despacedView(v: View, wide: ReadonlySet<number>): View | undefined {
   SPREAD.lastIndex = 0;
   if (!SPREAD.test(v.text)) return undefined;
   SPREAD.lastIndex = 0;
@@ -159,7 +161,10 @@ function despacedView(v: View): View | undefined {
   let pos = 0;
   for (const m of v.text.matchAll(SPREAD)) {
     for (let i = pos; i < m.index; i++) b.push(v.text.charAt(i), v.from[i] ?? 0, v.to[i] ?? 0);
-    for (let i = m.index; i < m.index + m[0].length; i += 2) b.push(v.text.charAt(i), v.from[i] ?? 0, v.to[i] ?? 0);
+    for (let i = m.index; i < m.index + m[0].length; i += 2) {
+      b.push(v.text.charAt(i), v.from[i] ?? 0, v.to[i] ?? 0);
+      if (wide.has(i + 1)) b.push(' ', v.from[i + 1] ?? 0, v.to[i + 1] ?? 0);
+    }
     pos = m.index + m[0].length;
   }
   for (let i = pos; i < v.text.length; i++) b.push(v.text.charAt(i), v.from[i] ?? 0, v.to[i] ?? 0);
@@ -168,21 +173,22 @@ function despacedView(v: View): View | undefined {
 
 export function normalise(input: string): Normalised {
   const counts = { tags: 0, splits: 0 };
+  const wide = new Set<number>();
   const b = new ViewBuilder();
   const truncated = input.length > MAX_ANALYSED_CHARS;
   if (truncated) {
     const half = MAX_ANALYSED_CHARS / 2;
-    baseView(input.slice(0, half), 0, b, counts);
+    baseView(input.slice(0, half), 0, b, counts, wide);
     b.push('\n', half, half);
-    baseView(input.slice(input.length - half), input.length - half, b, counts);
+    baseView(input.slice(input.length - half), input.length - half, b, counts, wide);
   } else {
-    baseView(input, 0, b, counts);
+    baseView(input, 0, b, counts, wide);
   }
   const folded = foldMixedScript(b.build('text'));
   const views: View[] = [folded.view];
   const leet = leetView(folded.view);
   if (leet !== undefined) views.push(leet);
-  const spread = despacedView(folded.view);
+  const spread = despacedView(folded.view, wide);
   if (spread !== undefined) views.push(spread);
   return { views, tagChars: counts.tags, hiddenSplits: counts.splits, mixedScriptWords: folded.words, truncated };
 }
