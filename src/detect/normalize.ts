@@ -29,7 +29,20 @@ export interface Normalised {
 const LETTER = /\p{L}/u;
 
 function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c || c === 0xa0 || c === 0x3000 || c === 0x85 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029;
+  return (
+    c === 0x20 ||
+    c === 0x09 ||
+    c === 0x0a ||
+    c === 0x0d ||
+    c === 0x0b ||
+    c === 0x0c ||
+    c === 0xa0 ||
+    c === 0x3000 ||
+    c === 0x85 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029
+  );
 }
 
 function isAsciiLetter(c: number): boolean {
@@ -134,19 +147,17 @@ const LEET_HINT = /[a-z][0-9@$!|€]|[0-9@$!|€][a-z]/;
 
 function leetView(v: View): View | undefined {
   if (!LEET_HINT.test(v.text)) return undefined;
-  let changed = false;
   const text = v.text.replace(LEET_WORD, (word) => {
     const letters = word.match(/[a-z]/g)?.length ?? 0;
     if (letters < 1 || word.length < 2) return word;
     let leet = 0;
     for (const c of word) if (LEET.has(c)) leet++;
     if (leet === 0 || /^[0-9.$!@]+$/.test(word)) return word;
-    changed = true;
     let out = '';
     for (const c of word) out += LEET.get(c) ?? c;
     return out;
   });
-  return changed ? { ...v, name: 'leet', text } : undefined;
+  return text !== v.text ? { ...v, name: 'leet', text } : undefined;
 }
 
 /** Four or more single letters, each followed by one separator: `i g n o r e`, `i.g.n.o.r.e`, `i-g-n-o-r-e`. */

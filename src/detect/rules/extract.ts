@@ -54,17 +54,47 @@ const PROMPT = any(
 );
 
 export const EXTRACT_RULES: readonly PatternRule[] = [
-  rule('extract/system-prompt', 5, 'asks for the system prompt or the instructions the model was given', [
-    `\\b${SHOW}\\b[^.\\n?]{0,40}?\\b(?:your|the|its|my|this|these)?\\s?(?:full |entire |complete |exact |whole |verbatim )?${PROMPT}`,
-    `|\\b${SHOW}\\b[^.\\n?]{0,30}?\\byour ${any('instructions', 'rules', 'prompt', 'directives', 'guidelines', 'programming', 'configuration', 'initial message')}\\b`,
-  ], ['prompt', 'instruction', 'system message', 'developer message', 'rules', 'directives', 'guidelines', 'programming', 'configuration', 'initial message', 'first message']),
-  rule('extract/preceding-text', 4, 'asks the model to repeat the text before the user turn', [
-    `\\b${any('repeat', 'print', 'output', 'copy', 'echo', 'recite', 'reproduce', 'spell out', 'write', 'show', 'return', 'tell me', 'display')} (?:back )?(?:all |everything |every word |the (?:text|words|content|messages?|lines?|instructions|conversation) |all (?:the )?(?:text|words|instructions) )?${any('above', 'before (?:this|my|the user)', 'preceding', 'prior to (?:this|my)', 'from the (?:very )?(?:beginning|start|top)', 'verbatim', 'word for word')}`,
-    `|\\b${any('starting|beginning', 'begin|start')} with ["'“]?you are\\b`,
-    `|\\b${any('everything', 'all (?:the )?text', 'what was written', 'what is written', 'what you were told', 'the text|the words')} ${any('above', 'before')} ${any('this (?:line|message|point|sentence)', 'here', 'my (?:message|question|first message)')}`,
-  ], ['above', 'before', 'preceding', 'prior to', 'beginning', 'start', 'top', 'verbatim', 'word for word', 'you are']),
-  rule('extract/secret', 3.5, 'asks for a password, key or secret the model holds', [
-    `\\b${any('reveal', 'tell', 'give', 'show', 'spell', 'print', 'share', 'leak', 'write', 'say', 'disclose', 'hint', 'encode', 'output')}\\b(?: me| us)? ${any('the', 'your', 'its', 'that')} (?:secret |hidden |admin |current )?${any('password', 'passcode', 'passphrase', 'secret(?: key| word| code| phrase)?', 'api key', 'access code', 'pin code', 'credentials', 'private key')}\\b`,
-    `|\\bwhat(?:'s| is) ${any('the', 'your')} (?:secret |hidden )?${any('password', 'passcode', 'passphrase', 'secret (?:key|word|code|phrase)', 'access code')}\\b`,
-  ], ['pass', 'secret', 'api key', 'access code', 'pin code', 'credential', 'private key']),
+  rule(
+    'extract/system-prompt',
+    5,
+    'asks for the system prompt or the instructions the model was given',
+    [
+      `\\b${SHOW}\\b[^.\\n?]{0,40}?\\b(?:your|the|its|my|this|these)?\\s?(?:full |entire |complete |exact |whole |verbatim )?${PROMPT}`,
+      `|\\b${SHOW}\\b[^.\\n?]{0,30}?\\byour ${any('instructions', 'rules', 'prompt', 'directives', 'guidelines', 'programming', 'configuration', 'initial message')}\\b`,
+    ],
+    [
+      'prompt',
+      'instruction',
+      'system message',
+      'developer message',
+      'rules',
+      'directives',
+      'guidelines',
+      'programming',
+      'configuration',
+      'initial message',
+      'first message',
+    ],
+  ),
+  rule(
+    'extract/preceding-text',
+    4,
+    'asks the model to repeat the text before the user turn',
+    [
+      `\\b${any('repeat', 'print', 'output', 'copy', 'echo', 'recite', 'reproduce', 'spell out', 'write', 'show', 'return', 'tell me', 'display')} (?:back )?(?:all |everything |every word |the (?:text|words|content|messages?|lines?|instructions|conversation) |all (?:the )?(?:text|words|instructions) )?${any('above', 'before (?:this|my|the user)', 'preceding', 'prior to (?:this|my)', 'from the (?:very )?(?:beginning|start|top)', 'verbatim', 'word for word')}`,
+      `|\\b${any('starting|beginning', 'begin|start')} with ["'“]?you are\\b`,
+      `|\\b${any('everything', 'all (?:the )?text', 'what was written', 'what is written', 'what you were told', 'the text|the words')} ${any('above', 'before')} ${any('this (?:line|message|point|sentence)', 'here', 'my (?:message|question|first message)')}`,
+    ],
+    ['above', 'before', 'preceding', 'prior to', 'beginning', 'start', 'top', 'verbatim', 'word for word', 'you are'],
+  ),
+  rule(
+    'extract/secret',
+    3.5,
+    'asks for a password, key or secret the model holds',
+    [
+      `\\b${any('reveal', 'tell', 'give', 'show', 'spell', 'print', 'share', 'leak', 'write', 'say', 'disclose', 'hint', 'encode', 'output')}\\b(?: me| us)? ${any('the', 'your', 'its', 'that')} (?:secret |hidden |admin |current )?${any('password', 'passcode', 'passphrase', 'secret(?: key| word| code| phrase)?', 'api key', 'access code', 'pin code', 'credentials', 'private key')}\\b`,
+      `|\\bwhat(?:'s| is) ${any('the', 'your')} (?:secret |hidden )?${any('password', 'passcode', 'passphrase', 'secret (?:key|word|code|phrase)', 'access code')}\\b`,
+    ],
+    ['pass', 'secret', 'api key', 'access code', 'pin code', 'credential', 'private key'],
+  ),
 ];

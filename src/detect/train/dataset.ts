@@ -43,7 +43,8 @@ export function readPublic(dir: string): Record_[] {
     for (const line of raw.split('\n')) {
       if (line.trim() === '') continue;
       const r = JSON.parse(line) as { id?: unknown; text?: unknown; label?: unknown };
-      if (typeof r.text !== 'string' || (r.label !== 'attack' && r.label !== 'benign')) throw new ModelguardError('E_MALFORMED', `${f}: a record without text or label`);
+      if (typeof r.text !== 'string' || (r.label !== 'attack' && r.label !== 'benign'))
+        throw new ModelguardError('E_MALFORMED', `${f}: a record without text or label`);
       out.push({ id: typeof r.id === 'string' ? r.id : `${f}:${out.length}`, text: r.text, attack: r.label === 'attack', group: f.replace(/\.jsonl$/, '') });
     }
   }

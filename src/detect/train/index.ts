@@ -11,7 +11,10 @@ import { modelFrom, type Model } from '../model.js';
 export { readPublic, generatedRecords, toExamples, type Example, type Record_ } from './dataset.js';
 
 /** Trains on `examples` and returns the model as inference will see it (quantised weights). */
-export function fitModel(examples: readonly Example[], o: TrainOptions = DEFAULT_TRAINING): { model: Model; scale: number; q: Int8Array; bias: number; library: Uint16Array } {
+export function fitModel(
+  examples: readonly Example[],
+  o: TrainOptions = DEFAULT_TRAINING,
+): { model: Model; scale: number; q: Int8Array; bias: number; library: Uint16Array } {
   const { bias, weights } = train(examples, offsets(examples, examples), o);
   const { scale, q } = quantise(weights);
   const library = packLibrary(examples);
