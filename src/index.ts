@@ -130,3 +130,4 @@ export {
   type DetectorRule,
   type SensitiveMatch,
 } from './gateway/index.js';
+export { createDetector, runRedteam } from './detect/index.js';

@@ -28,17 +28,17 @@ import { inferenceHandler } from './pipeline/inference.js';
 import { compileRoute } from './pipeline/route-table.js';
 import type { Runtime } from './pipeline/runtime.js';
 import { agentFor, type UpstreamAgent } from './proxy/upstream.js';
+import { createDetector } from '../detect/detector.js';
 import type { Detector, DetectorFactory } from './verify/detector.js';
-import { createFallbackDetector } from './verify/fallback-detector.js';
 
 export interface GatewayOptions {
   /** A YAML file path, a parsed configuration object (validated here), or a `GatewayConfig`. */
   readonly config: string | GatewayConfig | Record<string, unknown>;
   /** Folder for relative paths of an object configuration (default: the working directory). */
   readonly baseDir?: string;
-  /** One detector for every route (the project's `createDetector()`); default: a fallback detector per route mode. */
+  /** One detector for every route; default: the project's detector (`modelguard/detect`), one per route mode. */
   readonly detector?: Detector;
-  /** Factory called per route with its mode, when `detector` is not given. */
+  /** Factory called per route with its mode, when `detector` is not given (default `createDetector`; `createFallbackDetector` is the small rule-only one). */
   readonly detectorFactory?: DetectorFactory;
   /** Allow binding outside loopback (the CLI's `--allow-public`). */
   readonly allowPublic?: boolean;
@@ -84,7 +84,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         : parseConfig(options.config, options.baseDir ?? process.cwd());
   const log = options.log ?? ((line: string) => void process.stderr.write(`modelguard gateway: ${line}\n`));
   const now = options.now ?? Date.now;
-  const factory = options.detectorFactory ?? createFallbackDetector;
+  const factory: DetectorFactory = options.detectorFactory ?? createDetector;
   const keys = new KeyStore(readKeys(config), now);
   if (keys.size === 0) log('WARNING: no API keys loaded; every inference request will be refused (401)');
   const store: LimitStore = config.limits.store === 'redis' && config.limits.redis !== undefined ? new RedisStore(config.limits.redis) : new MemoryStore(now);

@@ -84,6 +84,8 @@ describe('filters end to end', () => {
         c.routes[0].canary = false;
         c.routes[0].filter = { allowedLinkHosts: ['docs.example.com'] };
         c.routes[1].filter = { roleSpoofing: 'escape', delimitUntrusted: true };
+        // The detector folds the escaped markers back and would block; this suite is about the filters.
+        c.routes[1].detector = { request: { action: 'shadow' } };
       },
     });
   });

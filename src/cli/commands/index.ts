@@ -74,6 +74,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./vault.js')).vault,
   },
   {
+    name: 'detect',
+    summary: 'detect prompt injection and jailbreaks in text or JSONL',
+    load: async () => (await import('./detect.js')).detectCommand,
+  },
+  {
+    name: 'redteam',
+    summary: 'fuzz a gateway or the detector with transformed prompt-injection attacks',
+    load: async () => (await import('./redteam.js')).redteamCommand,
+  },
+  {
     name: 'gateway',
     summary: 'inference gateway: authenticate, limit, validate, redact and audit requests to model servers',
     load: async () => (await import('./gateway.js')).gatewayCommand,

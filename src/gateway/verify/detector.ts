@@ -1,8 +1,8 @@
 /**
  * The one interface between the gateway and an injection detector
  * (PyTorch's "verification: tooling that detects injection"). It is the
- * contract of `createDetector` in `src/detect/`; until that module is wired
- * in, `createFallbackDetector` below implements it with a few rules.
+ * contract of `createDetector` in `src/detect/` (the gateway's default);
+ * `createFallbackDetector` implements it with a few rules.
  * `detect` must be synchronous, total (never throw on any string) and
  * cheap: it runs on every request and on every streamed cut of output.
  */

@@ -1,0 +1,69 @@
+/**
+ * The same attacks in other languages: dropping previous instructions,
+ * asking for the system prompt, claiming to be without rules, redefining
+ * the model. Patterns are written over the normalised view (lower case,
+ * Latin diacritics dropped: `précédentes` reads `precedentes`).
+ * Languages: Spanish, French, German, Italian, Portuguese, Dutch, Polish,
+ * Turkish, Indonesian, Vietnamese, Russian, Ukrainian, Chinese, Japanese,
+ * Korean, Arabic, Hindi.
+ */
+import { any, rule, type PatternRule } from './rule.js';
+
+const W = '[^.。!！?？\\n]';
+
+export const I18N_RULES: readonly PatternRule[] = [
+  rule('override/ignore-previous-i18n', 6, 'tells the model to drop its previous instructions (non-English)', [
+    // es
+    `\\b${any('ignora (?:las|todas|tus|sus)', 'ignore (?:las|todas|sus|tus)', 'ignorar', 'ignoren', 'olvida', 'olvide', 'olvidar', 'olviden', 'omite', 'descarta', 'haz caso omiso (?:a|de)', 'no hagas caso (?:a|de)')}\\b${W}{0,30}\\b${any('instrucciones', 'indicaciones', 'reglas', 'ordenes', 'directrices', 'restricciones')}\\b`,
+    // fr
+    `|\\b${any('ignore (?:les|toutes|tes|vos|ces)', 'ignorez', 'ignorer', 'oublie', 'oubliez', 'oublier', 'ne tiens pas compte', 'ne tenez pas compte', 'fais abstraction', 'faites abstraction')}\\b${W}{0,30}\\b${any('instructions', 'consignes', 'regles', 'directives', 'ordres', 'restrictions')}\\b`,
+    // de
+    `|\\b${any('ignoriere', 'ignorieren', 'ignorier', 'vergiss', 'vergessen sie', 'missachte', 'missachten sie', 'uberspringe')}\\b${W}{0,40}${any('anweisungen', 'instruktionen', 'regeln', 'vorgaben', 'befehle', 'richtlinien', 'einschrankungen', 'anordnungen')}`,
+    `|${any('vorherigen', 'vorigen', 'bisherigen', 'obigen', 'fruheren', 'alle')} ${any('anweisungen', 'instruktionen', 'regeln', 'vorgaben', 'befehle')}${W}{0,30}\\b${any('ignorieren', 'vergessen', 'missachten')}\\b`,
+    // it
+    `|\\b${any('ignora (?:le|tutte|tue)', 'ignorare', 'ignorate', 'dimentica', 'dimenticare', 'dimenticate', 'trascura')}\\b${W}{0,30}\\b${any('istruzioni', 'regole', 'indicazioni', 'direttive', 'restrizioni')}\\b`,
+    // pt
+    `|\\b${any('ignore (?:as|todas|suas)', 'ignora (?:as|todas|suas)', 'ignorar', 'ignorem', 'esqueca', 'esquecam', 'esquecer', 'desconsidere', 'desconsiderar')}\\b${W}{0,30}\\b${any('instrucoes', 'regras', 'orientacoes', 'diretrizes', 'comandos', 'restricoes')}\\b`,
+    // nl, pl, id/ms, tr, vi
+    `|\\b${any('negeer', 'vergeet', 'negeren')}\\b${W}{0,30}\\b${any('instructies', 'regels', 'aanwijzingen', 'opdrachten')}\\b`,
+    `|\\b${any('zignoruj', 'ignoruj', 'zapomnij', 'pomin')}\\b${W}{0,30}\\b${any('instrukcje', 'instrukcji', 'polecenia', 'zasady', 'reguly', 'wytyczne')}\\b`,
+    `|\\b${any('abaikan', 'lupakan', 'acuhkan')}\\b${W}{0,30}\\b${any('instruksi', 'petunjuk', 'perintah', 'aturan', 'arahan')}\\b`,
+    `|\\b${any('onceki', 'yukaridaki', 'tum', 'butun')}\\b${W}{0,20}\\btalimat[a-zı]*${W}{0,20}\\b${any('yok say', 'gormezden gel', 'unut', 'dikkate alma')}`,
+    `|\\b${any('bo qua', 'phot lo', 'quen')}\\b${W}{0,30}\\b${any('huong dan', 'chi dan', 'chi thi', 'quy tac', 'lenh', 'yeu cau')}\\b`,
+    // ru, uk
+    `|${any('игнорируй', 'проигнорируй', 'игнорируйте', 'игнорировать', 'забудь', 'забудьте', 'не обращай внимания на', 'пренебреги', 'ігноруй', 'проігноруй', 'забудь про')}${W}{0,40}${any('инструкци', 'указани', 'правил', 'команд', 'ограничени', 'інструкці', 'вказівк', 'правил')}`,
+    // zh, ja, ko
+    `|${any('忽略', '无视', '忽视', '不要理会', '不要遵守', '忘记', '忘掉', '跳过', '無視', '忽略掉', '不理会', '抛开')}${W}{0,12}${any('指令', '指示', '说明', '規則', '规则', '提示', '命令', '设定', '設定', '要求', '限制')}`,
+    `|${any('指示', '命令', 'ルール', 'プロンプト', '設定', '制約')}${W}{0,8}${any('無視', '忘れ')}`,
+    `|${any('이전', '위의', '앞의', '모든', '기존')}${W}{0,12}${any('지시', '명령', '지침', '규칙', '프롬프트')}${W}{0,12}${any('무시', '잊어')}`,
+    // ar, hi
+    `|${any('تجاهل', 'انس', 'إنس', 'تجاهلي', 'اتجاهل')}${W}{0,40}${any('التعليمات', 'الأوامر', 'القواعد', 'التوجيهات', 'تعليمات')}`,
+    `|${any('पिछले', 'पिछली', 'सभी', 'ऊपर', 'पहले')}${W}{0,25}${any('निर्देश', 'नियम', 'आदेश')}${W}{0,25}${any('अनदेखा', 'भूल', 'नज़रअंदाज़', 'नजरअंदाज')}`,
+  ]),
+  rule('extract/system-prompt-i18n', 5, 'asks for the system prompt or instructions (non-English)', [
+    `\\b${any('muestra', 'muestrame', 'revela', 'revelame', 'dime', 'imprime', 'repite', 'escribe', 'cual es', 'cuales son', 'comparte')}\\b${W}{0,30}\\b${any('tu prompt', 'tus instrucciones', 'el prompt del sistema', 'las instrucciones del sistema', 'tus instrucciones iniciales', 'prompt de sistema', 'instrucciones ocultas')}`,
+    `|\\b${any('montre', 'montrez', 'revele', 'revelez', 'affiche', 'affichez', 'repete', 'repetez', 'donne', 'donnez', 'dis-moi', 'dites-moi', 'quel est', 'quelles sont', 'ecris', 'ecrivez')}\\b${W}{0,30}\\b${any('ton prompt', 'votre prompt', 'tes instructions', 'vos instructions', 'prompt systeme', 'instructions systeme', 'tes consignes', 'vos consignes', 'instructions initiales')}`,
+    `|\\b${any('zeig', 'zeige', 'zeigen sie', 'verrate', 'verraten sie', 'gib', 'geben sie', 'nenne', 'wiederhole', 'was ist', 'was sind', 'schreib', 'schreibe')}\\b${W}{0,30}${any('systemprompt', 'system-prompt', 'systemanweisungen', 'deine anweisungen', 'ihre anweisungen', 'deinen prompt', 'deine instruktionen', 'ursprunglichen anweisungen')}`,
+    `|\\b${any('mostra', 'mostrami', 'rivela', 'dimmi', 'ripeti', 'scrivi', 'qual e', 'quali sono')}\\b${W}{0,30}\\b${any('il tuo prompt', 'le tue istruzioni', 'prompt di sistema', 'istruzioni di sistema', 'istruzioni iniziali')}`,
+    `|\\b${any('mostre', 'revele', 'diga', 'repita', 'escreva', 'qual e', 'quais sao')}\\b${W}{0,30}\\b${any('seu prompt', 'suas instrucoes', 'prompt do sistema', 'instrucoes do sistema', 'instrucoes iniciais')}`,
+    `|${any('покажи', 'раскрой', 'выведи', 'повтори', 'напиши', 'какие', 'скажи', 'какой', 'покажіть', 'покажи')}${W}{0,30}${any('системн\\S* (?:промпт|подсказк|инструкци|сообщени)', 'твои инструкци', 'свои инструкци', 'твой промпт', 'исходн\\S* инструкци', 'системн\\S* (?:промпт|інструкці)', 'твої інструкції')}`,
+    `|${any('告诉', '显示', '输出', '打印', '重复', '透露', '泄露', '说出', '给我', '展示', '列出', '告訴', '顯示')}${W}{0,10}${any('系统提示', '系統提示', '系统指令', '初始指令', '提示词', '原始指令', '隐藏指令', '指令内容', '系统设定', '你的指令', '你的设定')}`,
+    `|${any('システムプロンプト', '初期指示', '指示内容', 'プロンプト', 'あなたの指示')}${W}{0,10}${any('教えて', '表示', '出力', '見せて', '繰り返', '書いて', '開示')}`,
+    `|${any('시스템 프롬프트', '시스템 지시', '초기 지시', '프롬프트', '지시사항', '지침')}${W}{0,10}${any('알려', '보여', '출력', '반복', '말해', '공개')}`,
+  ]),
+  rule('persona/no-limits-i18n', 3, 'claims the model has no rules or filters (non-English)', [
+    `\\b${any('sin', 'libre de')} (?:ninguna |ningun |ningún |tipo de )?${any('restricciones', 'limites', 'filtros', 'censura', 'reglas', 'etica', 'moral')}\\b`,
+    `|\\b${any('sans', 'libre de')} (?:aucune |aucun |la moindre )?${any('restrictions?', 'limites?', 'filtres?', 'censure', 'regles?', 'ethique', 'morale')}\\b`,
+    `|\\b${any('ohne', 'frei von')} (?:jegliche |irgendwelche |alle |jede )?${any('einschrankungen', 'beschrankungen', 'filter', 'zensur', 'regeln', 'grenzen', 'moral', 'ethik')}\\b`,
+    `|\\b${any('senza', 'libero da')} (?:alcuna |nessuna |alcun )?${any('restrizion\\w*', 'limit\\w*', 'filtr\\w*', 'censura', 'regole', 'etica', 'morale')}`,
+    `|\\b${any('sem', 'livre de')} (?:nenhuma |qualquer )?${any('restricoes', 'limites', 'filtros', 'censura', 'regras', 'etica', 'moral')}\\b`,
+    `|${any('没有', '不受', '无任何', '不再受', '摆脱', '不受任何', '沒有')}${W}{0,4}${any('限制', '约束', '審查', '审查', '过滤', '道德', '伦理', '规则')}`,
+    `|без (?:каких-либо |всяких |любых )?${any('ограничени', 'цензур', 'фильтр', 'правил', 'морал')}`,
+    `|${any('制限', '制約', '検閲', 'フィルター', 'ルール', '倫理')}${W}{0,4}${any('なし', 'なく', 'のない', 'を受けない', 'に縛られない')}`,
+    `|${any('제한', '제약', '검열', '필터', '규칙', '윤리')}${W}{0,4}${any('없는', '없이', '받지 않는')}`,
+  ]),
+  rule('override/from-now-on-i18n', 2, 'redefines the model for the rest of the conversation (non-English)', [
+    `\\b${any('ahora eres', 'a partir de ahora,? (?:eres|seras|actuaras|vas a)', 'de ahora en adelante,? (?:eres|seras|actuaras)', 'tu es maintenant', 'vous etes maintenant', 'a partir de maintenant,? (?:tu|vous)', 'desormais,? (?:tu|vous)', 'du bist (?:jetzt|nun|ab sofort)', 'ab (?:jetzt|sofort) bist du', 'ora sei', "d'ora in poi,? (?:sei|sarai|tu)", 'agora voce e', 'a partir de agora,? voce')}\\b`,
+    `|${any('从现在开始', '从现在起', '從現在開始', '今后你', '今から(?:あなたは|君は)', 'これから(?:あなたは|君は)', '지금부터 (?:너는|당신은)', '이제부터 (?:너는|당신은)', 'теперь ты', 'с этого момента ты', 'отныне ты', 'тепер ти')}`,
+  ]),
+];
