@@ -135,7 +135,7 @@ function listItems(paths: readonly string[], options: DirectoryScanOptions): Wal
     const abs = resolve(options.cwd ?? '.', p);
     for (const it of walk(abs)) {
       let display: string;
-      if (base !== undefined) display = baseRelative(base, typeof it.path === "string" ? it.path : it.path.toString());
+      if (base !== undefined) display = baseRelative(base, typeof it.path === 'string' ? it.path : it.path.toString());
       else if (it.path === abs) display = p;
       // With several roots, keep each root visible in the names.
       else display = paths.length > 1 ? `${p.replace(/\/+$/, '')}/${it.display}` : it.display;

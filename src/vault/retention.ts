@@ -125,14 +125,20 @@ export function decide(entries: readonly VaultEntry[], policy: RetentionPolicy, 
  * Decides and prunes, deleting only what is proven redundant: when the rules
  * would delete anything, every settled copy is first checked against its
  * recorded size and SHA-256 (`integrity.ts`), the decision is taken again
- * over the intact ones, and only then are files removed. Damaged copies are
- * returned in `damaged` and left in place.
+ * over the intact ones, and only then are files removed. When any copy is
+ * damaged nothing is deleted at all: the damage is returned in `damaged`
+ * and every copy the rules would have pruned is held.
  */
 export async function pruneVerified(vaultDir: string, m: Manifest, policy: RetentionPolicy, dryRun = false): Promise<PruneDecision> {
   const first = decide(m.entries, policy);
   if (first.prune.length === 0) return first;
   const checks = await checkCopies(vaultDir, m.entries.filter(isSettled));
   const decision = decide(m.entries, policy, checks);
+  if (decision.damaged.length > 0) {
+    // A copy the vault relied on is damaged: nothing is proven redundant until the user has seen it (issue 23).
+    const hold = 'held: the vault has a damaged copy; nothing is deleted until it is repaired or removed';
+    return { keep: [...decision.keep, ...decision.prune.map((entry) => ({ entry, reasons: [hold] }))], prune: [], damaged: decision.damaged };
+  }
   if (!dryRun && decision.prune.length > 0) await applyPrune(vaultDir, m, decision.prune);
   return decision;
 }

@@ -73,7 +73,7 @@ describe('modelguard vault', () => {
     assert.equal(await main(['vault', 'list', 'run.vault'], t2.io), 0);
     assert.match(t2.out(), /checkpoint-200\.tar\.age\tverified \(missing\)/);
   });
-  it('prune with a corrupt newest copy deletes nothing it relies on', async () => {
+  it('prune with a corrupt newest copy deletes nothing', async () => {
     writeTrainingRun(join(dir, 'run2'), { big: 3000, small: 50 });
     assert.equal(await main(['vault', 'watch', 'run2', '-r', recipient, '--once', '--settle', '0'], io().io), 0);
     const v2 = join(dir, 'run2.vault');
@@ -81,12 +81,14 @@ describe('modelguard vault', () => {
     const b = readFileSync(newest);
     b.writeUInt8(b.readUInt8(100) ^ 1, 100);
     writeFileSync(newest, b);
+    const before = readdirSync(v2).filter((f) => f.endsWith('.age')).length;
     const t = io();
     assert.equal(await main(['vault', 'prune', 'run2.vault', '--keep-last', '1'], t.io), 1);
     assert.match(t.out(), /^corrupt {2}last\.ckpt\.age/m);
     const left = readdirSync(v2).filter((f) => f.endsWith('.age'));
     assert.ok(left.includes('last.ckpt.age'), 'the damaged copy is left in place');
-    assert.equal(left.length, 2, 'one intact copy is kept beside it');
+    assert.equal(left.length, before, 'no copy is deleted while one is damaged');
+    assert.ok(before > 1);
     const t2 = io();
     assert.equal(await main(['vault', 'verify', 'run2.vault'], t2.io), 1);
     assert.match(t2.out(), /^1 intact, 1 damaged$/m);

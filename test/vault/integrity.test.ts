@@ -82,32 +82,27 @@ describe('checkCopy', () => {
 
 describe('pruneVerified: the newest copy is damaged', () => {
   for (const damage of ['missing', 'corrupt'] as const) {
-    it(`${damage} newest copy: the newest intact copy is kept, the damaged one reported and left`, async () => {
+    it(`${damage} newest copy: nothing is deleted, the damaged one reported and left`, async () => {
       const v = await vaultWith([100, 200, 300, 400, 500]);
       try {
         const newest = v.m.entries[4] as VaultEntry;
         if (damage === 'missing') unlinkSync(join(v.dir, newest.file));
         else flipByte(join(v.dir, newest.file));
         const d = await pruneVerified(v.dir, v.m, { keepLast: 1 });
-        assert.deepEqual(
-          d.keep.map((k) => k.entry.step),
-          [400],
-        );
-        assert.deepEqual(
-          d.prune.map((e) => e.step),
-          [100, 200, 300],
-        );
+        assert.deepEqual(d.keep.map((k) => k.entry.step).sort(), [100, 200, 300, 400]);
+        assert.deepEqual(d.prune, []);
         assert.deepEqual(
           d.damaged.map((x) => [x.entry.step, x.health]),
           [[500, damage]],
         );
         assert.ok(existsSync(join(v.dir, 'checkpoint-400.age')), 'the intact copy survives');
         assert.equal((await checkCopy(v.dir, v.m.entries.find((e) => e.step === 400) as VaultEntry)).health, 'intact');
-        // The journal on disk matches: pruned entries gone, the damaged one still listed.
+        // Every file and journal entry is still there, the damaged one included.
+        for (const s of [100, 200, 300, 400]) assert.ok(existsSync(join(v.dir, `checkpoint-${s}.age`)));
         const saved = await loadManifest(v.dir);
         assert.deepEqual(
           saved.entries.map((e) => e.step),
-          [400, 500],
+          [100, 200, 300, 400, 500],
         );
       } finally {
         v.cleanup();
