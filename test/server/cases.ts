@@ -147,16 +147,16 @@ export function registrySuite(backend: Backend): void {
         const res = await fetch(`${h.url}/api/artifacts/${id}/override`, {
           method: 'POST',
           headers: { ...bearer(h.tokens.reviewer), 'content-type': 'application/json' },
-          body: JSON.stringify({ reason: 'TorchScript from our own training job, reviewed' }),
+          body: JSON.stringify({ reason: 'our own config class, reviewed' }),
         });
         assert.equal(res.status, 202);
         const a = await settle(h.url, h.tokens.reviewer, id);
         assert.equal(a.override?.by, 'reviewer1');
         assert.ok(a.steps.some((s) => s.step === 'override'));
-        // TorchScript carries code: it is published only as safetensors, or stays in quarantine.
+        // A pickle carries code: it is published only as safetensors, or stays in quarantine.
         if (a.state === 'published') assert.ok(a.steps.some((s) => s.step === 'convert' && s.status === 'done'));
         else assert.equal(a.state, 'quarantined');
-        assert.equal((await fetch(`${h.url}/acme/scripted/resolve/main/suspicious__torchscript-cnn.pt`)).status, 404);
+        assert.equal((await fetch(`${h.url}/acme/scripted/resolve/main/suspicious__own-class.pt`)).status, 404);
       });
     });
 

@@ -18,8 +18,8 @@ export const FIXTURES = join(ROOT, 'test/fixtures/torch');
 export const BENIGN = join(FIXTURES, 'clean__state-dict-zip.pt');
 /** A real checkpoint whose data.pkl was given a payload before its normal content (malicious; never loaded). */
 export const MALICIOUS = join(FIXTURES, 'malicious__datapkl-payload-injected.pt');
-/** A TorchScript archive: code by design (suspicious). */
-export const SUSPICIOUS = join(FIXTURES, 'suspicious__torchscript-cnn.pt');
+/** A torch.save checkpoint holding an instance of the user's own class (not on any allowlist: suspicious). */
+export const SUSPICIOUS = join(ROOT, 'test/fixtures/integration/suspicious__own-class.pt');
 
 export const POSTGRES = process.env['MODELGUARD_TEST_POSTGRES'];
 export const PASSWORD = 'correct horse battery staple';
