@@ -135,8 +135,14 @@ function listItems(paths: readonly string[], options: DirectoryScanOptions): Wal
     const abs = resolve(options.cwd ?? '.', p);
     for (const it of walk(abs)) {
       let display: string;
-      if (base !== undefined) display = baseRelative(base, typeof it.path === 'string' ? it.path : it.path.toString());
-      else if (it.path === abs) display = p;
+      if (base !== undefined) {
+        // A name that is not UTF-8 (a Buffer path) keeps the walk's escaped display under its root's base-relative path.
+        if (typeof it.path === 'string') display = baseRelative(base, it.path);
+        else {
+          const root = baseRelative(base, abs);
+          display = root === '.' ? it.display : `${root}/${it.display}`;
+        }
+      } else if (it.path === abs) display = p;
       // With several roots, keep each root visible in the names.
       else display = paths.length > 1 ? `${p.replace(/\/+$/, '')}/${it.display}` : it.display;
       if (seen.has(display)) continue;
