@@ -200,13 +200,10 @@ const MAX_DEFERRED = 4096;
 
 /** Runs queued nested scans (which may queue more) until none is left. */
 async function drainDeferred(run: FileRun, ctx: Context): Promise<void> {
-  const done = new Set<string>();
-  for (;;) {
-    const next = [...run.deferred.entries()].find(([k]) => !done.has(k));
-    if (next === undefined) return;
-    done.add(next[0]);
+  // A Map iterates in insertion order and visits entries added while iterating: scans queued by deferred scans run too.
+  for (const scan of run.deferred.values()) {
     try {
-      await next[1]();
+      await scan();
     } catch (e) {
       ctx.fail(e, 'embedded');
     }

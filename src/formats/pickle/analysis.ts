@@ -71,6 +71,8 @@ const MAX_SEMANTIC_FINDINGS = 3;
 export class PickleAnalysis implements MachineHooks {
   private readonly opts: AnalysisOptions;
   private readonly globals = new Map<string, GlobalRecord>();
+  /** Whether a global (by full name) denotes the embedded torch loader: resolved once per global, not per call. */
+  private readonly embeddedLoader = new Map<string, boolean>();
   /** Globals (by full name) called as the embedded torch loader with constant bytes, and how often. */
   private readonly embeddedLoads = new Map<string, { site: Site; count: number }>();
   private semanticCount = 0;
@@ -200,7 +202,13 @@ export class PickleAnalysis implements MachineHooks {
   /** A call of the embedded torch loader on constant bytes: queued as a nested torch file instead of judged as a call. */
   private embeddedLoad(obj: PyObject, callee: PyGlobal, site: Site): boolean {
     const src = this.opts.src;
-    if (src === undefined || obj.origin !== 'call' || obj.kwargs !== undefined || !isEmbeddedTorchLoad(callee)) return false;
+    if (src === undefined || obj.origin !== 'call' || obj.kwargs !== undefined) return false;
+    let loader = this.embeddedLoader.get(callee.full);
+    if (loader === undefined) {
+      loader = isEmbeddedTorchLoad(callee);
+      this.embeddedLoader.set(callee.full, loader);
+    }
+    if (!loader) return false;
     const args = obj.args instanceof PyTuple && obj.args.count === 1 ? obj.args.items : undefined;
     const b = args?.[0];
     if (!(b instanceof PyBytes) || b.kind !== 'bytes' || b.length === 0 || b.offset < 0 || b.offset + b.length > src.size) return false;
