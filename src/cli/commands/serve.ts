@@ -26,6 +26,8 @@ Options:
                         the database (or MODELGUARD_REDIS_URL; needs --database)
   --redis-prefix <name> BullMQ key prefix, to share one Redis between registries (default modelguard)
   --workers <n>         pipeline workers in this process (default 1)
+  --lease-seconds <n>   how long a dead worker's job stays claimed before another worker runs it
+                        (default 900 on the database queue; 60 on Redis, where live workers renew it)
   --worker-only         run workers without HTTP (with --database, beside a web process;
                         --data must be the web process's folder: blobs and key)
   --max-upload <bytes>  largest upload (default 64 GiB)
@@ -63,6 +65,7 @@ export const serveCommand: Command = {
           'redis-prefix': { type: 'string' },
           workers: { type: 'string' },
           'worker-only': { type: 'boolean', default: false },
+          'lease-seconds': { type: 'string' },
           'max-upload': { type: 'string' },
           'insecure-cookies': { type: 'boolean', default: false },
           'no-examples': { type: 'boolean', default: false },
@@ -77,12 +80,13 @@ export const serveCommand: Command = {
       io.stdout.write(HELP);
       return EXIT_OK;
     }
-    const { createRegistry, defaultConfig, databaseFrom, queueFrom, ensureAdmin, examplesDir, seedExamples } = await import('../../server/index.js');
+    const { createRegistry, defaultConfig, databaseFrom, queueFrom, RegistryError, ensureAdmin, examplesDir, seedExamples } = await import('../../server/index.js');
     let port: number;
     const config = defaultConfig(resolve(io.cwd, v.data));
     try {
       port = count(v.port, 'port', 8080);
       config.workers = count(v.workers, 'workers', 1);
+      if (v['lease-seconds'] !== undefined) config.leaseSeconds = Math.max(1, count(v['lease-seconds'], 'lease-seconds', 0));
       config.maxUploadBytes = count(v['max-upload'], 'max-upload', config.maxUploadBytes);
       config.database = databaseFrom(v.database ?? io.env['MODELGUARD_DATABASE_URL']);
       config.queue = queueFrom(v.redis ?? io.env['MODELGUARD_REDIS_URL'], v['redis-prefix'] ?? io.env['MODELGUARD_REDIS_PREFIX']);
@@ -111,8 +115,9 @@ export const serveCommand: Command = {
     try {
       registry = await createRegistry(config);
     } catch (e) {
-      io.stderr.write(`modelguard serve: ${(e as Error).message}\n`);
-      return 1;
+      if (!(e instanceof RegistryError) || e.code !== 'E_CONFIG') throw e;
+      io.stderr.write(`modelguard serve: ${e.message}\n`);
+      return EXIT_USAGE;
     }
     if (!config.http) {
       io.stdout.write(`modelguard registry worker (${config.workers} workers, pid ${process.pid}) on ${config.database.kind}, ${config.queue.kind} queue\n`);
