@@ -173,6 +173,24 @@ export interface ArtifactJson {
   steps: { step: string; status: string; evidence: Record<string, unknown> }[];
 }
 
+export interface FileDiffJson {
+  path: string;
+  old: string | null;
+  new: string | null;
+  added: string[];
+  removed: string[];
+}
+
+/** What `GET /api/rescans/:id` answers. */
+export interface RescanJson {
+  id: number;
+  state: string;
+  old: { engine: string | null; policy: string | null; verdict: string | null };
+  new: { engine: string | null; policy: string | null; verdict: string | null };
+  action: string | null;
+  diff: FileDiffJson[] | { error: string } | null;
+}
+
 /** Polls the artifact until the pipeline leaves it (bounded: a hang fails the test instead of stalling it). */
 export async function settle(url: string, token: string, id: number): Promise<ArtifactJson> {
   for (let i = 0; i < 2400; i++) {

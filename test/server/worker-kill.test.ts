@@ -41,7 +41,11 @@ async function heldBy(h: Harness, artifact: number, pid: number, attempts: numbe
 
 if (POSTGRES === undefined || REDIS === undefined) {
   describe('registry workers as processes (postgres + redis)', () => {
-    it('needs MODELGUARD_TEST_POSTGRES and MODELGUARD_TEST_REDIS (set by .ci/run)', { skip: 'MODELGUARD_TEST_POSTGRES or MODELGUARD_TEST_REDIS is not set' }, () => undefined);
+    it(
+      'needs MODELGUARD_TEST_POSTGRES and MODELGUARD_TEST_REDIS (set by .ci/run)',
+      { skip: 'MODELGUARD_TEST_POSTGRES or MODELGUARD_TEST_REDIS is not set' },
+      () => undefined,
+    );
   });
 } else {
   describe('registry workers as processes (postgres + redis)', () => {

@@ -80,7 +80,8 @@ export const serveCommand: Command = {
       io.stdout.write(HELP);
       return EXIT_OK;
     }
-    const { createRegistry, defaultConfig, databaseFrom, queueFrom, RegistryError, ensureAdmin, examplesDir, seedExamples } = await import('../../server/index.js');
+    const { createRegistry, defaultConfig, databaseFrom, queueFrom, RegistryError, ensureAdmin, examplesDir, seedExamples } =
+      await import('../../server/index.js');
     let port: number;
     const config = defaultConfig(resolve(io.cwd, v.data));
     try {
