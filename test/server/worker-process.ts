@@ -26,14 +26,22 @@ export async function startWorker(config: RegistryConfig, opts: { workers?: numb
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let out = '';
   let err = '';
-  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (b: Buffer) => {
       out += b.toString();
       if (out.includes('modelguard registry worker')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`the worker exited (${code}) before it was ready: ${err}`)));
+    child.once('exit', (code) => {
+      reject(new Error(`the worker exited (${String(code)}) before it was ready: ${err}`));
+    });
   });
   const pid = child.pid ?? 0;
   return {
