@@ -19,7 +19,7 @@ import { checkCsrf, checkOrigin, principal } from './http/principal.js';
 import { securityHeaders, sendError, sendHtml } from './http/respond.js';
 import { match, route, type Route } from './http/router.js';
 import { registryKey } from './pipeline/keys.js';
-import { openQueue } from './pipeline/job-queue.js';
+import { openQueue } from './pipeline/open-queue.js';
 import { queueRescans } from './pipeline/rescan.js';
 import { rescanRoutes } from './api/rescans.js';
 import { BlobStore } from './store/blobs.js';

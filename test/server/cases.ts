@@ -15,6 +15,7 @@ import { verifyModel } from '../../src/sign/verify.js';
 import { readSafetensorsStrict } from '../../src/convert/safetensors/strict-reader.js';
 import { BufferSource } from '../../src/bytes/source.js';
 import { ENGINE, policyFingerprint } from '../../src/server/pipeline/fingerprint.js';
+import { runPipeline } from '../../src/server/pipeline/run.js';
 import {
   BENIGN,
   MALICIOUS,
@@ -422,6 +423,31 @@ export function registrySuite(backend: Backend): void {
         assert.equal((await fetch(`${h.url}/acme/missed/resolve/${rev.slice(0, 12)}/${name}`)).status, 404);
         const log = (await (await fetch(`${h.url}/api/audit`, { headers: admin() })).json()) as { action: string; detail: { rescan?: number } }[];
         assert.ok(log.some((e) => e.action === 'quarantine' && e.detail.rescan === r.id));
+      });
+    });
+
+    describe('two runs of one job at once (a retry while a stalled run still works)', () => {
+      it('publish once: one revision, one publish step', async () => {
+        const { sql, blobs, key } = h.registry.app;
+        const data = readFileSync(BENIGN);
+        const sha = createHash('sha256').update(data).digest('hex');
+        const tmp = join(h.config.dataDir, 'twice.tmp');
+        writeFileSync(tmp, data);
+        blobs.adopt(tmp, sha);
+        // As a killed worker leaves it (processing), with no job row for the registry's own workers to take.
+        const rows = await sql.query<{ id: string }>(
+          `insert into artifacts (org, model, filename, sha256, size, uploaded_by, state) values ('acme', 'twice', 'w.pt', $1, $2, 'uploader1', 'processing') returning id`,
+          [sha, data.length],
+        );
+        const id = Number(rows[0]?.id);
+        const deps = { sql, blobs, key, workDir: join(h.config.dataDir, 'work') };
+        const states = await Promise.all([runPipeline(deps, id), runPipeline(deps, id)]);
+        assert.deepEqual(states, ['published', 'published']);
+        const a = await settle(h.url, h.tokens.uploader, id);
+        assert.equal(a.state, 'published');
+        assert.equal(a.steps.filter((s) => s.step === 'publish').length, 1);
+        assert.equal((await sql.query('select rev from revisions where artifact_id = $1', [id])).length, 1);
+        assert.equal((await fetch(`${h.url}/acme/twice/resolve/main/w.safetensors`)).status, 200);
       });
     });
 

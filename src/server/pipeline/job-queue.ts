@@ -9,11 +9,10 @@
  *   under a lease; nothing else to run.
  * - `redis` (bullmq.ts): BullMQ on a Redis server; stalled-job detection
  *   hands a dead worker's job to another.
+ *
+ * `openQueue` (open-queue.ts) picks one.
  */
 import type { RegistryConfig } from '../config.js';
-import { BullQueue } from './bullmq.js';
-import { DatabaseQueue } from './queue.js';
-import type { PipelineDeps } from './run.js';
 
 export interface JobQueue {
   readonly kind: RegistryConfig['queue']['kind'];
@@ -23,13 +22,4 @@ export interface JobQueue {
   nudge(): void;
   /** Stops taking jobs, lets running ones finish, closes connections. */
   stop(): Promise<void>;
-}
-
-export function openQueue(config: RegistryConfig, deps: PipelineDeps): JobQueue {
-  switch (config.queue.kind) {
-    case 'database':
-      return new DatabaseQueue(deps, config.workers, config.leaseSeconds);
-    case 'redis':
-      return new BullQueue(deps, { url: config.queue.url, prefix: config.queue.prefix, workers: config.workers, leaseSeconds: config.leaseSeconds });
-  }
 }

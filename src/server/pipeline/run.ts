@@ -49,11 +49,15 @@ class Stop extends Error {
   }
 }
 
+/** Another run of the same job finished the artifact while this one worked: this run stops and records nothing. */
+class Superseded extends Error {}
+
 export async function runPipeline(d: PipelineDeps, artifactId: number): Promise<Artifact['state']> {
   const a = await getArtifact(d.sql, artifactId);
   if (a.state === 'published' || a.state === 'quarantined') return a.state;
   if (a.state === 'held' && a.override === null) return a.state;
-  await setState(d.sql, a.id, 'processing');
+  // Only from the state just read: a second run of the same job that lost the race changes nothing.
+  if (!(await setState(d.sql, a.id, 'processing', {}, a.state))) return (await getArtifact(d.sql, a.id)).state;
   // A private folder per run: a job retried while a stalled run still works must not share files with it.
   const work = join(d.workDir, `${a.id}-${randomBytes(6).toString('hex')}`);
   try {
@@ -66,6 +70,7 @@ export async function runPipeline(d: PipelineDeps, artifactId: number): Promise<
     await publishStep(d, a, out, signed);
     return 'published';
   } catch (e) {
+    if (e instanceof Superseded) return (await getArtifact(d.sql, a.id)).state;
     const state = e instanceof Stop ? e.state : 'quarantined';
     const reason = e instanceof Stop ? e.message : `the pipeline failed: ${(e as Error).message}`;
     // Only this run's own outcome: another run of the same job may have finished it meanwhile.
@@ -91,7 +96,8 @@ async function scanStep(d: PipelineDeps, a: Artifact, input: string): Promise<Sc
   const report = await scanPaths([basename(input)], { cwd: join(input, '..') });
   const files = explain(report);
   await addStep(d.sql, a.id, 'scan', report.verdict, { engine: ENGINE, verdict: report.verdict, files });
-  await setState(d.sql, a.id, 'processing', { verdict: report.verdict, engine: ENGINE, policy: policyFingerprint(), report: files });
+  if (!(await setState(d.sql, a.id, 'processing', { verdict: report.verdict, engine: ENGINE, policy: policyFingerprint(), report: files }, 'processing')))
+    throw new Superseded();
   switch (report.verdict) {
     case 'malicious':
     case 'unscannable':
