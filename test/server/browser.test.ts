@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../helpers.js';
-import { BENIGN, MALICIOUS, PASSWORD, POSTGRES, startRegistry, type Backend, type Harness } from './helpers.js';
+import { BENIGN, MALICIOUS, PASSWORD, POSTGRES, REDIS, startRegistry, type Backend, type Harness } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'build/test-output/registry');
@@ -105,3 +105,4 @@ function browserSuite(backend: Backend): void {
 
 browserSuite('embedded');
 if (POSTGRES !== undefined) browserSuite('postgres');
+if (POSTGRES !== undefined && REDIS !== undefined) browserSuite('redis');
