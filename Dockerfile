@@ -9,6 +9,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build-cli.mjs ./scripts/build-cli.mjs
 COPY src ./src
 COPY docs/scan-report.schema.json ./docs/scan-report.schema.json
 COPY README.md LICENSE CHANGELOG.md ./

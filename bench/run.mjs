@@ -33,6 +33,8 @@ const runs = Number(values.runs);
 const hasPicklescan = picklescan !== undefined && existsSync(join(picklescan, 'src', 'picklescan'));
 /** Whole-process speed ratios (picklescan time / modelguard time), for the targets at the end. */
 const ratios = {};
+/** The command line as installed: the package's `bin` (the bundle scripts/build-cli.mjs writes). */
+const cliBin = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.modelguard);
 
 function gen(...what) {
   execFileSync('/usr/bin/python3', [join(root, 'bench', 'generate.py'), cache, ...what], { stdio: 'inherit' });
@@ -97,9 +99,9 @@ if (!skip.has('dir')) {
     return { ms, status: r.status, out: r.stdout.toString() };
   };
   const ours = [];
-  for (let i = 0; i < runs; i++) ours.push(time(process.execPath, [join(root, 'dist/cli/main.js'), 'scan', '--format', 'json', dir]).ms);
+  for (let i = 0; i < runs; i++) ours.push(time(process.execPath, [cliBin, 'scan', '--format', 'json', dir]).ms);
   const oursSingle = [];
-  for (let i = 0; i < runs; i++) oursSingle.push(time(process.execPath, [join(root, 'dist/cli/main.js'), 'scan', '--jobs', '1', '--format', 'json', dir]).ms);
+  for (let i = 0; i < runs; i++) oursSingle.push(time(process.execPath, [cliBin, 'scan', '--jobs', '1', '--format', 'json', dir]).ms);
   const n = 2000;
   console.log(
     `\n3. ${n} small checkpoints (${(execFileSync('du', ['-sk', dir]).toString().split('\t')[0] / 1024).toFixed(0)} MiB), whole CLI runs, median of ${runs}:`,
@@ -141,7 +143,7 @@ if (!skip.has('dir20k')) {
     return performance.now() - t0;
   };
   const ours = [];
-  for (let i = 0; i < runs; i++) ours.push(time(process.execPath, [join(root, 'dist/cli/main.js'), 'scan', '--format', 'json', dir]));
+  for (let i = 0; i < runs; i++) ours.push(time(process.execPath, [cliBin, 'scan', '--format', 'json', dir]));
   console.log(`\n4. ${n} small checkpoints (the 2,000 hard-linked ten times), whole CLI runs, median of ${runs}:`);
   console.log(`   modelguard, default threads: ${median(ours).toFixed(0)} ms = ${(n / (median(ours) / 1000)).toFixed(0)} files/s`);
   if (picklescan !== undefined && existsSync(join(picklescan, 'src', 'picklescan'))) {
@@ -154,7 +156,7 @@ if (!skip.has('dir20k')) {
 }
 
 if (!skip.has('cold')) {
-  const cli = join(root, 'dist/cli/main.js');
+  const cli = cliBin;
   const whole = (cmd, args, opts = {}) => {
     const t0 = performance.now();
     const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'], ...opts });

@@ -107,15 +107,16 @@ export function inertFormat(family: InertFamily): FormatScanner {
   defineRules([family.rule]);
   // Members by the first byte they can start with (byte compares before anything else).
   const anyFirst = family.members.filter((m) => m.first === undefined);
-  const byFirst: Recogniser[][] = Array.from({ length: 256 }, (_, b) =>
-    family.members.filter((m) => {
+  // Filled on first use of each byte value: building all 256 lists up front cost start-up time on every run.
+  const byFirst: (Recogniser[] | undefined)[] = new Array<Recogniser[] | undefined>(256);
+  const startingWith = (b: number): Recogniser[] =>
+    (byFirst[b] ??= family.members.filter((m) => {
       if (m.first === undefined) return true;
       return typeof m.first === 'string' ? m.first.includes(String.fromCharCode(b)) : m.first.includes(b);
-    }),
-  );
+    }));
   const pick = (probe: Probe): Recogniser | undefined => {
     const b0 = probe.head[0];
-    for (const m of b0 === undefined ? anyFirst : (byFirst[b0] ?? anyFirst)) if (m.identify(probe)) return m;
+    for (const m of b0 === undefined ? anyFirst : startingWith(b0)) if (m.identify(probe)) return m;
     return undefined;
   };
   return {

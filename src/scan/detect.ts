@@ -10,9 +10,17 @@ import { FORMATS } from '../formats/registry.js';
 import { SNIFF_BYTES, TAIL_BYTES, type FormatScanner, type Probe } from '../formats/format.js';
 
 export function detectFormats(src: ByteSource, formats: readonly FormatScanner[] = FORMATS): FormatScanner[] {
-  const out: FormatScanner[] = [];
   const probe = makeProbe(src);
+  // Fallbacks count only when nothing specific claims the input, so they are asked only then.
+  const specific = claimants(probe, formats, false);
+  return exclusive(specific.length > 0 ? specific : claimants(probe, formats, true));
+}
+
+/** The formats of one kind (specific or fallback) that claim the probe, in registry order. */
+function claimants(probe: Probe, formats: readonly FormatScanner[], fallback: boolean): FormatScanner[] {
+  const out: FormatScanner[] = [];
   for (const f of formats) {
+    if ((f.fallback === true) !== fallback) continue;
     let claims = false;
     try {
       claims = f.sniff(probe);
@@ -22,8 +30,7 @@ export function detectFormats(src: ByteSource, formats: readonly FormatScanner[]
     }
     if (claims) out.push(f);
   }
-  const specific = out.filter((f) => f.fallback !== true);
-  return exclusive(specific.length > 0 ? specific : out);
+  return out;
 }
 
 /**

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CURATED, LOADER_ATTRS } from '../../src/python-globals/implicit-calls/curated.js';
 import { DERIVED_CLASSES } from '../../src/python-globals/implicit-calls/derived.js';
-import { SLOT_NAMES, slotsOf } from '../../src/python-globals/implicit-calls/model.js';
+import { isSlotName, slotsOf } from '../../src/python-globals/implicit-calls/model.js';
 import type { CallableSlots, Slot } from '../../src/python-globals/implicit-calls/slots.js';
 import { permitsUse, type AllowEntry } from '../../src/python-globals/types.js';
 
@@ -121,11 +121,14 @@ describe('curated', () => {
   });
 });
 
-describe('SLOT_NAMES (BUILD states keep these keys whatever their size)', () => {
+describe('isSlotName (BUILD states keep these keys whatever their size)', () => {
   it('holds loader attributes, method names and called attributes', () => {
     for (const n of [...LOADER_ATTRS.append, ...LOADER_ATTRS.add, 'extra_repr', '_hook_for_profile', 'default_factory', 'keys', 'setdefault', 'kw_args']) {
-      assert.ok(SLOT_NAMES.has(n), n);
+      assert.ok(isSlotName(n), n);
     }
+  });
+  it('does not hold an attribute no slot uses', () => {
+    assert.equal(isSlotName('no_slot_uses_this_attribute'), false);
   });
 });
 

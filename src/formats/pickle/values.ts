@@ -13,7 +13,7 @@
  * returns is decided by code the scanner does not run (a str subclass equal
  * to '__setstate__', a tuple subclass spreading into REDUCE arguments).
  */
-import { SLOT_NAMES } from '../../python-globals/implicit-calls/model.js';
+import { isSlotName } from '../../python-globals/implicit-calls/model.js';
 
 export type PyValue =
   null | boolean | number | bigint | string | PyFloat | PyBigInt | PyStr | PyBytes | PyList | PyTuple | PyDict | PySet | PyGlobal | PyObject | PyUnknown;
@@ -126,12 +126,12 @@ export class PyDict {
     if (kept) this.entries.push([k, v]);
     else if (this.count === this.entries.length) {
       // First entry past the cap: from now on slot names are tracked with their latest value (small dicts never pay for it).
-      for (const [ek, ev] of this.entries) if (typeof ek === 'string' && SLOT_NAMES.has(ek)) this.named.set(ek, ev);
+      for (const [ek, ev] of this.entries) if (typeof ek === 'string' && isSlotName(ek)) this.named.set(ek, ev);
     }
     this.count++;
     if (typeof k === 'string') {
       if (isDunderName(k)) this.dunders.set(k, v);
-      if (!kept && SLOT_NAMES.has(k)) this.named.set(k, v);
+      if (!kept && isSlotName(k)) this.named.set(k, v);
     } else if (isComputed(k)) {
       this.computedKeys++;
       if (this.computed.length < KEPT_COMPUTED_KEYS) this.computed.push(k);
@@ -159,7 +159,7 @@ export class PyDict {
   lookup(key: string): { value: PyValue } | 'absent' | 'unknown' {
     const tracked = this.dunders.get(key) ?? this.named.get(key);
     if (tracked !== undefined) return { value: tracked };
-    if (this.truncated && (isDunderName(key) || SLOT_NAMES.has(key))) return 'absent';
+    if (this.truncated && (isDunderName(key) || isSlotName(key))) return 'absent';
     if (this.truncated || this.computedKeys > 0) return 'unknown';
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const e = this.entries[i];

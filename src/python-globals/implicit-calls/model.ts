@@ -185,8 +185,16 @@ export function slotsOf(fqn: string): CallableSlots | undefined {
   return cache.get(fqn);
 }
 
-/** Every attribute name some slot uses: BUILD states keep these keys whatever the size of the state. */
-export const SLOT_NAMES: ReadonlySet<string> = (() => {
+let slotNames: ReadonlySet<string> | undefined;
+
+/** Whether some slot uses the attribute `name`: BUILD states keep these keys whatever the size of the state. */
+export function isSlotName(name: string): boolean {
+  slotNames ??= collectSlotNames();
+  return slotNames.has(name);
+}
+
+/** Every attribute name some slot uses, collected on first use (parsing every derived class cost start-up time on every run). */
+function collectSlotNames(): ReadonlySet<string> {
   const names = new Set<string>([...LOADER_ATTRS.append, ...LOADER_ATTRS.add]);
   for (const line of Object.values(DERIVED_CLASSES)) {
     const d = parseDerived(line);
@@ -206,4 +214,4 @@ export const SLOT_NAMES: ReadonlySet<string> = (() => {
     }
   }
   return names;
-})();
+}
