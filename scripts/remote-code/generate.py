@@ -242,6 +242,10 @@ MALICIOUS = [
     ("getattr-computed-dispatch", "glm-chat", "configuration_glm.py",
      "        super().__init__(**kwargs)\n",
      "        super().__init__(**kwargs)\n        getattr(self, '_' + 'fetch')()\n\n    def _fetch(self):\n        import os\n        os.system('touch /tmp/modelguard-marker')\n"),
+    # config.json says false, but the config class forces the flags: the kernel module (nvcc, a native build) is imported at load.
+    ("config-class-forces-kernel-build", "qwen-tiktoken", "configuration_qwen.py",
+     "        self.use_cache_quantization = use_cache_quantization\n        self.use_cache_kernel = use_cache_kernel\n",
+     "        self.use_cache_quantization = True\n        self.use_cache_kernel = True\n"),
 ]
 
 # A hostile edit in a method only a later call runs: not clean, listed under "not run at load".

@@ -26,6 +26,9 @@
  * A sibling module's top level is at load when code at load imports it.
  */
 import type { Expr, Module, Params, Stmt } from './ast.js';
+import { type ConfigValues, configTest, span, trustedConfig } from './config-branches.js';
+
+export type { ConfigValues } from './config-branches.js';
 
 export type DefStmt = Extract<Stmt, { k: 'def' }>;
 
@@ -124,9 +127,6 @@ const LOAD_METHODS: ReadonlySet<string> = new Set([
 /** Names whose use reaches definitions by computed names: every definition then counts. */
 const DYNAMIC_LOOKUP: ReadonlySet<string> = new Set(['vars', 'globals', 'locals', 'getmembers']);
 
-/** Configuration values the folder's config.json gives (`config.use_cache_kernel`), for branches that cannot run at load. */
-export type ConfigValues = Readonly<Record<string, unknown>>;
-
 interface DefInfo {
   def: DefStmt;
   module: number;
@@ -145,6 +145,7 @@ interface ModuleInfo {
   dynamic: boolean;
   imports: string[];
   defs: DefInfo[];
+  dead: [number, number][];
 }
 
 export interface LoadPhases {
@@ -152,6 +153,8 @@ export interface LoadPhases {
   modules: ReadonlySet<number>;
   /** Definitions whose bodies run at load. */
   defs: ReadonlySet<DefStmt>;
+  /** Per module, line spans of branches the folder's config rules out: code there does not run at load. */
+  dead: readonly (readonly [number, number][])[];
 }
 
 /**
@@ -165,7 +168,8 @@ export function loadPhases(
   resolve: (from: number, rel: string) => number | undefined,
   config: ConfigValues = {},
 ): LoadPhases {
-  const infos = modules.map((m, i) => collectModule(m, i, config));
+  const trusted = trustedConfig(modules, config);
+  const infos = modules.map((m, i) => collectModule(m, i, trusted));
   const atLoadModules = new Set<number>();
   const atLoadDefs = new Set<DefStmt>();
   const names = new Set<string>();
@@ -208,7 +212,7 @@ export function loadPhases(
     }
     if (queue.length > 0) changed = true;
   }
-  return { modules: atLoadModules, defs: atLoadDefs };
+  return { modules: atLoadModules, defs: atLoadDefs, dead: infos.map((m) => m.dead) };
 }
 
 function isRoot(d: DefStmt, inMeta: boolean): boolean {
@@ -223,7 +227,7 @@ function isRoot(d: DefStmt, inMeta: boolean): boolean {
 }
 
 function collectModule(mod: Module, index: number, config: ConfigValues): ModuleInfo {
-  const top: Collector = { refs: new Set(), dynamic: false, imports: [], defs: [], meta: false, config };
+  const top: Collector = { refs: new Set(), dynamic: false, imports: [], defs: [], meta: false, config, dead: [] };
   walkBlock(mod.body, top, index);
   return top;
 }
@@ -236,6 +240,8 @@ interface Collector {
   /** Inside the body of a metaclass. */
   meta: boolean;
   config: ConfigValues;
+  /** Line spans of branch bodies the config rules out (shared by a module's collectors). */
+  dead: [number, number][];
 }
 
 function walkBlock(body: readonly Stmt[], c: Collector, module: number): void {
@@ -249,7 +255,7 @@ function walkStmt(st: Stmt, c: Collector, module: number): void {
       for (const d of st.decorators) walkExpr(d, c);
       walkParams(st.params, c);
       if (st.returns !== undefined) walkExpr(st.returns, c);
-      const inner: Collector = { refs: new Set(), dynamic: false, imports: [], defs: c.defs, meta: false, config: c.config };
+      const inner: Collector = { refs: new Set(), dynamic: false, imports: [], defs: c.defs, meta: false, config: c.config, dead: c.dead };
       walkBlock(st.body, inner, module);
       c.defs.push({ def: st, module, refs: inner.refs, dynamic: inner.dynamic, imports: inner.imports, inMeta: c.meta });
       return;
@@ -297,6 +303,7 @@ function walkStmt(st: Stmt, c: Collector, module: number): void {
       walkExpr(st.test, c);
       // A branch the folder's own config rules out (`if config.use_cache_kernel:` with false in config.json) does not run at load.
       if (configTest(st.test, c.config) !== false) walkBlock(st.body, c, module);
+      else if (st.body.length > 0) c.dead.push(span(st.body));
       walkBlock(st.orelse, c, module);
       return;
     case 'while':
@@ -450,52 +457,4 @@ function walkExpr(root: Expr, c: Collector): void {
 export function relativeImports(mod: Module): string[] {
   const m = collectModule(mod, 0, {});
   return [...new Set([...m.imports, ...m.defs.flatMap((d) => d.imports)])];
-}
-
-/** `x.config.name`, `config.name`: the config key an attribute chain reads, if it reads one. */
-function configKey(e: Expr): string | undefined {
-  if (e.k !== 'attr') return undefined;
-  const v = e.value;
-  if ((v.k === 'name' && v.id === 'config') || (v.k === 'attr' && v.attr === 'config')) return e.attr;
-  return undefined;
-}
-
-/** Nested `and`/`or`/`not` read per test (conditions are short; CWE-674). */
-const MAX_TEST_DEPTH = 16;
-
-/**
- * The value of a branch test under the folder's config.json, when it is
- * made only of config flags the file sets (`config.a and config.b`,
- * `not config.c`, `config.d == "x"`); undefined when anything else decides.
- */
-function configTest(e: Expr, config: ConfigValues, depth = 0): boolean | undefined {
-  if (depth > MAX_TEST_DEPTH) return undefined;
-  const key = configKey(e);
-  if (key !== undefined) {
-    if (!Object.prototype.hasOwnProperty.call(config, key)) return undefined;
-    const v = config[key];
-    return v === null || v === false || v === 0 || v === ''
-      ? false
-      : typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string'
-        ? true
-        : undefined;
-  }
-  if (e.k === 'unary' && e.op === 'not') {
-    const v = configTest(e.operand, config, depth + 1);
-    return v === undefined ? undefined : !v;
-  }
-  if (e.k === 'boolop') {
-    const vs = e.values.map((x) => configTest(x, config, depth + 1));
-    if (e.op === 'and') return vs.includes(false) ? false : vs.every((v) => v === true) ? true : undefined;
-    return vs.includes(true) ? true : vs.every((v) => v === false) ? false : undefined;
-  }
-  if (e.k === 'compare' && e.ops.length === 1 && (e.ops[0] === '==' || e.ops[0] === '!=')) {
-    const key2 = configKey(e.left);
-    const r = e.rights[0];
-    if (key2 === undefined || r?.k !== 'const' || !Object.prototype.hasOwnProperty.call(config, key2)) return undefined;
-    const v = config[key2];
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
-    return (v === r.value) === (e.ops[0] === '==');
-  }
-  return undefined;
 }

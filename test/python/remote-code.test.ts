@@ -6,6 +6,8 @@ import { scanDirectory } from '../../src/scan/directory.js';
 import { parseModule } from '../../src/python/parser.js';
 import { analyseModule } from '../../src/python/analyse.js';
 import { loadPhases } from '../../src/python/load-phase.js';
+import { configTest, trustedConfig } from '../../src/python/config-branches.js';
+import { parseExpression } from '../../src/python/parser.js';
 import { Policy } from '../../src/python-globals/policy.js';
 import { getProfile } from '../../src/python-globals/profiles.js';
 import { fixtureDir } from '../formats/helpers.js';
@@ -134,5 +136,31 @@ describe('hand-written code: library calls judged by their arguments', () => {
     assert.deepEqual(sinks('import torch\nsd = torch.load("pytorch_model.bin", map_location="cpu")\n'), []);
     assert.ok(sinks('import torch, io, base64\nx = torch.load(io.BytesIO(base64.b64decode("AAAA")))\n').includes('torch.load'));
     assert.ok(sinks('import pickle\npickle.loads(b"cos\\nsystem\\n")\n').includes('pickle.loads'));
+  });
+});
+
+describe('config branches', () => {
+  const test = (src: string, config: Record<string, unknown>) => configTest(parseExpression(src), config);
+  it('reads tests made of config flags the file sets, and nothing else', () => {
+    assert.equal(test('config.a and config.b', { a: false }), false);
+    assert.equal(test('self.config.a or config.b', { a: false, b: 0 }), false);
+    assert.equal(test('not config.a', { a: false }), true);
+    assert.equal(test('getattr(config, "a", False)', { a: false }), false);
+    assert.equal(test('config.kind == "x"', { kind: 'y' }), false);
+    assert.equal(test('config.a', {}), undefined);
+    assert.equal(test('config.a and other', { a: true }), undefined);
+    assert.equal(test('config.a', { a: { nested: 1 } }), undefined);
+  });
+  it('a config value the code overrides is not trusted', () => {
+    const cfg = { flag: false, kept: false };
+    const own = parseModule(
+      'class C(PretrainedConfig):\n    def __init__(self, flag=False, kept=False):\n        self.flag = True\n        self.kept = kept\n',
+    );
+    assert.deepEqual(trustedConfig([own], cfg), { kept: false });
+    const elsewhere = parseModule('def f(config):\n    config.kept = True\n');
+    assert.deepEqual(trustedConfig([elsewhere], cfg), { flag: false });
+    assert.deepEqual(trustedConfig([parseModule('setattr(c, name, True)\n')], cfg), {});
+    // A module's own attribute of the same name (not the config's) does not matter.
+    assert.deepEqual(trustedConfig([parseModule('class A(nn.Module):\n    def __init__(self, config):\n        self.flag = config.flag or 1\n')], cfg), cfg);
   });
 });

@@ -90,8 +90,10 @@ export function analyseRemoteModules(dir: string, entries: readonly string[], ha
   read.forEach((r, i) => {
     try {
       const a = analyseModule(r.mod, { policy: policy as Policy, strict: false, typeComments: hasFunctionTypeComments(r.src) });
+      const dead = phases.dead[i] ?? [];
       const atLoad = (f: CodeFinding): boolean =>
-        ESCAPE_ATTRS.has(f.call.slice(1)) || (phases.modules.has(i) && (f.def === undefined || phases.defs.has(f.def)));
+        ESCAPE_ATTRS.has(f.call.slice(1)) ||
+        (phases.modules.has(i) && (f.def === undefined || phases.defs.has(f.def)) && !dead.some(([lo, hi]) => f.line >= lo && f.line <= hi));
       const now = a.findings.filter(atLoad).sort((x, y) => x.line - y.line);
       const later = a.findings.filter((f) => !atLoad(f) && f.severity === 'malicious').sort((x, y) => x.line - y.line);
       const list = (xs: Iterable<string>): string => {
