@@ -37,7 +37,7 @@ defineRules([
     id: 'model/remote-code',
     title: 'Model needs code from a repository (trust_remote_code)',
     severity: 'suspicious',
-    help: 'The config\'s auto_map points transformers\' Auto classes at Python modules shipped in the repository (or in another one: "org/repo--module.Class"). from_pretrained(..., trust_remote_code=True) imports and runs that code. modelguard reads the modules inside the folder (never runs them) and says what they import and call; one whose code reaches a sink (processes, eval, import by name, deserialisers, file writes, network) makes this finding malicious. Code that reaches none still runs with your privileges: read it, or pin a reviewed revision.',
+    help: 'The config\'s auto_map points transformers\' Auto classes at Python modules shipped in the repository (or in another one: "org/repo--module.Class"). from_pretrained(..., trust_remote_code=True) imports and runs that code. modelguard reads the modules inside the folder and the sibling modules they import (never runs them) and says what they import and call; code that runs while from_pretrained loads (module top levels, __init__, from_pretrained, _init_weights, properties and what they call) reaching a sink (processes, eval, import by name, deserialisers of carried bytes, file writes, network) makes this finding malicious. Sinks only a later call reaches (save_vocabulary writing files, an image fetcher) are listed as not run at load. Code that reaches none still runs with your privileges: read it, or pin a reviewed revision.',
   },
   {
     id: 'model/pickle-and-safetensors',
