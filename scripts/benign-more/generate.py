@@ -151,6 +151,20 @@ def sklearn_models():
     w("sklearn/column-transformer.joblib", _joblib(ct))
     w("sklearn/gbr.joblib", _joblib(GradientBoostingRegressor(n_estimators=3).fit(X, X[:, 1])))
     w("sklearn/kmeans.pkl", pickle.dumps(KMeans(n_clusters=2, n_init=2, random_state=0).fit(X)))
+    # Fitted searches keep their scorer: the default passthrough scorer, named scorers, make_scorer with keyword arguments.
+    from sklearn.metrics import fbeta_score, make_scorer
+    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+    from sklearn.linear_model import Ridge
+    w("sklearn/search/grid-default.joblib", _joblib(GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2).fit(X, y)))
+    w("sklearn/search/grid-f1-macro.joblib", _joblib(GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2, scoring="f1_macro").fit(X, y)))
+    w("sklearn/search/grid-fbeta.pkl", pickle.dumps(GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2, scoring=make_scorer(fbeta_score, beta=2)).fit(X, y)))
+    w("sklearn/search/grid-multimetric.joblib", _joblib(GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2, scoring=["accuracy", "f1", "roc_auc"], refit="accuracy").fit(X, y)))
+    w("sklearn/search/random-mse.joblib", _joblib(RandomizedSearchCV(Ridge(), {"alpha": [0.1, 1.0, 10.0]}, n_iter=2, cv=2, scoring="neg_mean_squared_error", random_state=0).fit(X, X[:, 1])))
+    # The twin (outside this all-clean set): a scorer whose function is not a metric but a file reader.
+    import sklearn.datasets
+    twin = GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=2, scoring=make_scorer(fbeta_score, beta=2)).fit(X, y)
+    twin.scorer_._score_func = sklearn.datasets.load_files
+    hf.write(OUT.parent / "sklearn-search-twins" / "malicious__grid-scorer-load-files.joblib", _joblib(twin))
     m = sp.random(20, 30, density=0.1, format="csr", random_state=1)
     buf = io.BytesIO()
     sp.save_npz(buf, m)
@@ -273,8 +287,9 @@ def _pdf(title):
 
 
 def main():
-    if OUT.exists():
-        shutil.rmtree(OUT)
+    for d in (OUT, OUT.parent / "sklearn-search-twins"):
+        if d.exists():
+            shutil.rmtree(d)
     trainer_run()
     lightning()
     sklearn_models()

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanPaths } from '../../src/scan/directory.js';
+import { scanFile } from '../../src/scan/scan-file.js';
 import { ROOT } from '../formats/helpers.js';
 
 const DIR = join(ROOT, 'test', 'fixtures', 'benign-more');
@@ -28,6 +29,8 @@ const MUST_HOLD = [
   'sklearn/text-classifier.pkl',
   'sklearn/features.npz',
   'sklearn/features-csr.joblib',
+  'sklearn/search/grid-default.joblib',
+  'sklearn/search/grid-fbeta.pkl',
   'diffusion-pipeline/model_index.json',
   'sentence-transformer/2_Dense/pytorch_model.bin',
   'tokenizers/cl100k_like.tiktoken',
@@ -50,5 +53,13 @@ describe('benign training and repository content', () => {
       models.filter((m) => m.verdict !== 'clean').map((m) => `${m.path}: ${m.verdict}`),
       [],
     );
+  });
+});
+
+describe('fitted scikit-learn searches', () => {
+  it('a scorer whose function is not a metric (a file reader) is not clean', async () => {
+    const r = await scanFile(join(ROOT, 'test', 'fixtures', 'sklearn-search-twins', 'malicious__grid-scorer-load-files.joblib'));
+    assert.equal(r.verdict, 'malicious');
+    assert.ok(r.findings.some((f) => (f.global ?? '').startsWith('sklearn.datasets.')));
   });
 });
