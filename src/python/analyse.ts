@@ -391,6 +391,7 @@ class Analyser {
     if (v.t === 'local') return 'local';
     if (v.t === 'blob' || (v.t === 'inst' && makesBlob(v.cls))) return 'blob';
     if (isIdentifier(e)) return 'identifier';
+    if (e.k === 'const' && typeof e.value === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(e.value)) return 'url';
     if (e.k === 'const') return 'constant';
     return 'other';
   }
@@ -664,8 +665,13 @@ class Analyser {
         return UNKNOWN;
       }
       case 'builtins.open':
-      case 'io.open': {
-        const mode = args[1] ?? kws.get('mode');
+      case 'io.open':
+      case 'codecs.open':
+      case 'pathlib.Path.open':
+      case 'pathlib.PosixPath.open':
+      case 'pathlib.WindowsPath.open': {
+        // Path(p).open(mode) takes the mode first; open, io.open and codecs.open second.
+        const mode = (name.startsWith('pathlib.') ? args[0] : args[1]) ?? kws.get('mode');
         if (mode === undefined || (mode.t === 'str' && !/[wax+]/.test(mode.v))) {
           this.result.calls.set(name, this.result.calls.get(name) ?? line);
           return UNKNOWN; // reading a file the code names

@@ -21,6 +21,8 @@ export type ArgKind =
   | 'local'
   /** A constant string that is a dotted identifier (`flash_attn`, `torch.nn`). */
   | 'identifier'
+  /** A constant string naming a URL (`https://…`). */
+  | 'url'
   /** A constant of another kind (a number, `True`, `None`, a string that is not an identifier). */
   | 'constant'
   /** Bytes the code carries or decodes (`b"…"`, `base64.b64decode(…)`, `io.BytesIO(…)`). */
@@ -72,6 +74,10 @@ const OWN_CODE: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['glob.iglob', () => true],
   // opens a log file only when given filename= (or a handler the code made, judged where it is made)
   ['logging.basicConfig', (c) => !c.kws.has('filename')],
+  // read a file (the table's open is numpy's DataSource, which also fetches URLs: a constant URL stays a sink)
+  ['numpy.loadtxt', (c) => c.args[0] !== 'url'],
+  ['numpy.genfromtxt', (c) => c.args[0] !== 'url'],
+  ['numpy.fromfile', () => true],
 ]);
 
 /**

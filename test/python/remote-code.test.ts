@@ -132,6 +132,18 @@ describe('hand-written code: library calls judged by their arguments', () => {
   it('a string annotation is read as the expression torch.jit or get_type_hints would evaluate', () => {
     assert.ok(sinks("import typing\ndef f(x: \"__import__('os').system('id')\"):\n    pass\ntyping.get_type_hints(f)\n").includes('os.system'));
   });
+  it('reading files with codecs.open, Path.open, numpy.loadtxt and fromfile is a read; writing or fetching a URL is not', () => {
+    assert.deepEqual(
+      sinks(
+        'import codecs, numpy as np\nfrom pathlib import Path\ncodecs.open("v.txt", "r", "utf-8")\nPath("x").open()\nPath("x").open("rb")\nnp.loadtxt("a.txt")\nnp.fromfile("b.bin")\n',
+      ),
+      [],
+    );
+    const bad = sinks(
+      'import codecs, numpy as np\nfrom pathlib import Path\nPath("y").open("w")\ncodecs.open("z", "w", "utf-8")\nnp.loadtxt("https://e.invalid/x")\n',
+    );
+    assert.equal(bad.length, 3, bad.join());
+  });
   it('torch.load of a file is a read; of bytes the code carries, a payload loader', () => {
     assert.deepEqual(sinks('import torch\nsd = torch.load("pytorch_model.bin", map_location="cpu")\n'), []);
     assert.ok(sinks('import torch, io, base64\nx = torch.load(io.BytesIO(base64.b64decode("AAAA")))\n').includes('torch.load'));
