@@ -20,8 +20,9 @@ and every model folder too (`npm run eval`, test/scan/benign-more.test.ts).
   Dense module saved by torch.save;
 - tokenizer files (.tiktoken ranks, vocab.txt, merges.txt), a notebook
   with an image output, YAML/TOML/CSV/TSV, msgpack and lz4 frames, a PDF,
-  shell and batch scripts, LICENSE and NOTICE files.
-Deterministic: fixed seeds.
+  shell and batch scripts, LICENSE and NOTICE files, AIFF and Sun audio.
+Fixed seeds; fit timings in the searches' cv_results_ and the legacy
+checkpoint's storage keys still change between runs.
 """
 import base64
 import io
@@ -268,6 +269,26 @@ def tokenizers_and_text():
     w("arrays/embeddings.h5", buf.getvalue())
 
 
+def audio():
+    """AIFF and Sun audio, as speech and music corpora still ship them (Python's own aifc and sunau writers)."""
+    import warnings
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    import aifc
+    import sunau
+    frames = b"".join(int(3000 * np.sin(i / 10)).to_bytes(2, "big", signed=True) for i in range(800))
+    import tempfile
+    for name, mod in (("media/clip.aiff", aifc), ("media/clip.au", sunau)):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "clip")
+            f = mod.open(path, "wb")
+            f.setnchannels(1)
+            f.setsampwidth(2)
+            f.setframerate(16000)
+            f.writeframes(frames)
+            f.close()
+            w(name, Path(path).read_bytes())
+
+
 def _pdf(title):
     """A minimal PDF 1.4 with one page of text and a correct cross-reference table."""
     content = f"BT /F1 18 Tf 72 720 Td ({title}) Tj ET".encode()
@@ -296,6 +317,7 @@ def main():
     diffusers_folder()
     sentence_transformers_folder()
     tokenizers_and_text()
+    audio()
     print(f"wrote {OUT}")
 
 
