@@ -142,6 +142,8 @@ class Analyser {
   private where: { def: DefStmt; qual: string } | undefined;
   /** Qualified-name prefix of the class body being read. */
   private qual = '';
+  /** Modules star-imported (`from os import *`), where unbound names are looked up. */
+  private readonly starModules: string[] = [];
 
   constructor(opts: AnalyseOptions) {
     this.opts = opts;
@@ -320,7 +322,11 @@ class Analyser {
     }
     this.importModule(st.module, st.line);
     for (const n of st.names) {
-      if (n.name === '*') continue; // names not known statically; what the code then calls is judged as unknown builtins
+      if (n.name === '*') {
+        // `from subprocess import *`: a name no scope binds is looked up in the module (its public names as the tables list them).
+        if (isTrackedModule(st.module)) this.starModules.push(st.module);
+        continue;
+      }
       const full = `${st.module}.${n.name}`;
       const v: Val = isTrackedModule(full) ? { t: 'mod', name: full } : { t: 'obj', name: full };
       // Binding runs nothing; every use of the name is judged where it is (a hold, or a call by its arguments).
@@ -508,7 +514,7 @@ class Analyser {
   }
 
   private name(id: string, line: number, s: Scope): Val {
-    const v = s.lookup(id);
+    const v = s.lookup(id) ?? this.fromStar(id);
     if (v !== undefined) {
       if (v.t === 'obj') this.reach(v.name, line, false);
       return v;
@@ -608,7 +614,7 @@ class Analyser {
   /** The value called, without judging an `obj` as held (the call judges it). */
   private callee(f: Expr, s: Scope): Val {
     if (f.k === 'name') {
-      const v = s.lookup(f.id);
+      const v = s.lookup(f.id) ?? this.fromStar(f.id);
       if (v !== undefined) return v;
       return BUILTIN_NAMES.has(f.id) ? { t: 'obj', name: `builtins.${f.id}` } : UNKNOWN;
     }
@@ -624,6 +630,17 @@ class Analyser {
       return UNKNOWN;
     }
     return this.expr(f, s);
+  }
+
+  /** A name a star import may have bound: the first star-imported module whose definitions the tables list under it. */
+  private fromStar(id: string): Val | undefined {
+    if (id.startsWith('_')) return undefined; // star imports skip private names
+    for (const m of this.starModules) {
+      const full = `${m}.${id}`;
+      if (isTrackedModule(full)) return { t: 'mod', name: full };
+      if (judgeName(this.opts.policy, full).kind !== 'unknown') return { t: 'obj', name: full };
+    }
+    return undefined;
   }
 
   private callValue(fn: Val, line: number, _s: Scope): Val {

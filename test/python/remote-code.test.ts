@@ -129,6 +129,11 @@ describe('hand-written code: library calls judged by their arguments', () => {
     const a = analyseModule(parseModule(typed), { policy, strict: false, typeComments: true });
     assert.ok(a.findings.some((f) => f.severity === 'malicious' && f.call === 'torch.jit.script'));
   });
+  it('names a star import binds are looked up in the module', () => {
+    assert.ok(sinks('from subprocess import *\nrun(["id"])\n').includes('subprocess.run'));
+    assert.ok(sinks('from os import *\nsystem("id")\n').includes('os.system'));
+    assert.deepEqual(sinks('from math import *\nx = sqrt(2)\n'), []);
+  });
   it('a string annotation is read as the expression torch.jit or get_type_hints would evaluate', () => {
     assert.ok(sinks("import typing\ndef f(x: \"__import__('os').system('id')\"):\n    pass\ntyping.get_type_hints(f)\n").includes('os.system'));
   });
