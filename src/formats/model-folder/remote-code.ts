@@ -109,7 +109,7 @@ export function analyseRemoteModules(dir: string, entries: readonly string[], ha
               .map((f) => `${f.in ?? 'module level'} (line ${f.line}) ${f.why}`)
               .join('; ')}${later.length > MAX_LATER ? '; …' : ''}`;
       const summary = `${r.file}${role} imports ${list(a.imports)}; calls ${list(a.calls.keys())}${a.unknown.size > 0 ? `; names the tables do not know: ${list(a.unknown.keys())}` : ''}${notes}`;
-      out.push({ file: r.file, summary, findings: now.filter((f) => f.severity === 'malicious' || f.severity === 'suspicious'), later });
+      out.push({ file: r.file, summary, findings: now, later });
     } catch (e) {
       if (!isPyReadError(e)) throw e;
       out.push(unreadable(r.file, e.message));
