@@ -10,8 +10,8 @@
 import { join } from 'node:path';
 import { scanPaths } from '../dist/scan/directory.js';
 
-export async function evalBreadth(root) {
-  const dir = join(root, 'test', 'fixtures', 'benign-breadth');
+export async function evalBreadth(root, set = 'benign-breadth') {
+  const dir = join(root, 'test', 'fixtures', set);
   const report = await scanPaths([dir], { jobs: 1 });
   const byKind = new Map();
   const misses = [];
@@ -23,7 +23,7 @@ export async function evalBreadth(root) {
     byKind.set(f.kind, row);
   }
   for (const m of report.models ?? []) if (m.verdict !== 'clean') misses.push(`  ${m.verdict.padEnd(11)} folder ${m.path}`);
-  console.log(`\nbenign breadth set (${dir}):\nkind                      files  clean`);
+  console.log(`\nbenign ${set.replace('benign-', '')} set (${dir}):\nkind                      files  clean`);
   for (const [k, r] of [...byKind.entries()].sort()) console.log(`${k.padEnd(24)} ${String(r.n).padStart(6)}  ${String(r.clean).padStart(5)}`);
   if (misses.length > 0) console.log(`misses (${misses.length}):\n${misses.join('\n')}`);
   const clean = report.files.filter((f) => f.verdict === 'clean').length;

@@ -11,6 +11,8 @@
  * finding, suspicious) and checkpoints that
  * pickle a user-defined class (suspicious, naming the class).
  *
+ * Then the breadth sets (eval-breadth.mjs: test/fixtures/benign-breadth and
+ * benign-more) and the remote-code repositories (eval-remote-code.mjs).
  * Then, separately, the public benign repository set (test/fixtures/
  * benign-repos, written by scripts/benign/generate.py): every file and every
  * folder (each top-level repository, and each model folder the scan
@@ -21,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanPaths } from '../dist/scan/directory.js';
 import { evalBreadth } from './eval-breadth.mjs';
+import { evalRemoteCode } from './eval-remote-code.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // The shared corpus sits beside the checkout (../shared), or beside the folder of worktrees (../../shared).
@@ -111,8 +114,9 @@ const passed = rows.length - failures.length;
 console.log(`\neval: ${passed}/${rows.length} files meet their bar; scanned in ${report.summary.durationMs} ms`);
 
 const benign = await benignRepos(join(here, '..', 'test', 'fixtures', 'benign-repos'));
-const breadthMisses = await evalBreadth(join(here, '..'));
-process.exit(failures.length === 0 && benign && breadthMisses === 0 ? 0 : 1);
+const breadthMisses = (await evalBreadth(join(here, '..'))) + (await evalBreadth(join(here, '..'), 'benign-more'));
+const remoteMisses = await evalRemoteCode(join(here, '..'));
+process.exit(failures.length === 0 && benign && breadthMisses === 0 && remoteMisses === 0 ? 0 : 1);
 
 /** The public benign repository set: every file and every folder clean. Returns whether it holds. */
 async function benignRepos(dir) {

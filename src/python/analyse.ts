@@ -10,8 +10,11 @@
  */
 import type { Expr, Module, Params, Stmt } from './ast.js';
 import { BUILTIN_NAMES, ESCAPE_ATTRS } from './builtins.js';
-import { PyLimitError } from './errors.js';
+import { isPyReadError, PyLimitError } from './errors.js';
 import { judgeName } from './judge.js';
+import type { DefStmt } from './load-phase.js';
+import { type ArgKind, isIdentifier, makesBlob, ownCodeCall, ownCodeHold } from './own-code.js';
+import { parseExpression } from './parser.js';
 import { DANGEROUS_ATTRS, DENIED_LAST } from '../python-globals/denylist.js';
 import type { Policy } from '../python-globals/policy.js';
 import { isTrackedModule } from '../python-globals/tables.js';
@@ -21,8 +24,10 @@ export type Val =
   | { t: 'obj'; name: string }
   | { t: 'inst'; cls: string }
   | { t: 'str'; v: string }
-  /** Defined by this code (a def, a class, a relative import): its own body is analysed where it is written. */
+  /** Defined by this code (a def, a class, a relative import), or an instance of its class: its own body is analysed where it is written. */
   | { t: 'local'; name: string }
+  /** Bytes the code carries or decodes (`b"…"`, `base64.b64decode(…)`). */
+  | { t: 'blob' }
   | { t: 'unknown' };
 
 export interface CodeFinding {
@@ -32,6 +37,9 @@ export interface CodeFinding {
   call: string;
   why: string;
   chain?: readonly string[];
+  /** The def whose body holds the reach (undefined: module level or a class body), and its qualified name. */
+  def?: DefStmt;
+  in?: string;
 }
 
 export interface CodeAnalysis {
@@ -55,12 +63,33 @@ export interface AnalyseOptions {
   strict: boolean;
   /** Names bound before the code runs (TorchScript's `torch`, `ops`), as values. */
   predefined?: ReadonlyMap<string, Val>;
+  /** Hand-written code: whether its source has function type comments (`# type: (int) -> int`), which torch.jit evaluates. */
+  typeComments?: boolean;
 }
 
 /** Findings kept per source (CWE-400; the first ones are what matter). */
 const MAX_FINDINGS = 64;
 /** Length of a folded constant string (CWE-400: `"a" * 10**9` is not folded, and concatenation stops here). */
 const MAX_FOLDED = 4096;
+/** Length of a string annotation read as an expression (annotations are short; CWE-400). */
+const MAX_ANNOTATION = 4096;
+
+/** Module globals Python binds besides the builtins: plain strings, nothing to judge. */
+const MODULE_DUNDERS: ReadonlySet<string> = new Set(['__name__', '__file__', '__doc__']);
+/** Attributes every object or module has that hold names, versions or plain metadata (reaching them reaches nothing). */
+const PLAIN_DUNDERS: ReadonlySet<string> = new Set([
+  '__name__',
+  '__qualname__',
+  '__module__',
+  '__doc__',
+  '__version__',
+  '__file__',
+  '__class__',
+  '__annotations__',
+  '__all__',
+  '__package__',
+  '__path__',
+]);
 
 /** Expression depth walked (CWE-674: a chain of a million `+` is a million-deep tree). */
 const MAX_EXPR_DEPTH = 1000;
@@ -109,6 +138,12 @@ class Analyser {
   private readonly deferred: (() => void)[] = [];
   private readonly seen = new Set<string>();
   private depth = 0;
+  /** The def whose body is being read, and its qualified name (undefined at module level and in class bodies). */
+  private where: { def: DefStmt; qual: string } | undefined;
+  /** Qualified-name prefix of the class body being read. */
+  private qual = '';
+  /** Modules star-imported (`from os import *`), where unbound names are looked up. */
+  private readonly starModules: string[] = [];
 
   constructor(opts: AnalyseOptions) {
     this.opts = opts;
@@ -122,15 +157,18 @@ class Analyser {
   }
 
   private find(f: CodeFinding): void {
-    const key = `${f.severity}|${f.call}|${f.why}`;
+    const at = this.where;
+    const key = `${f.severity}|${f.call}|${f.why}|${at?.qual ?? ''}`;
     if (this.seen.has(key) || this.result.findings.length >= MAX_FINDINGS) return;
     this.seen.add(key);
-    this.result.findings.push(f);
+    this.result.findings.push(at === undefined ? f : { ...f, def: at.def, in: at.qual });
   }
 
   /** Judges a resolved name the code reaches; `called` when it is invoked here. */
   private reach(name: string, line: number, called: boolean): void {
     if (called && !this.result.calls.has(name)) this.result.calls.set(name, line);
+    // Hand-written code holding a loader or a decorator: the call where it is used is judged by its arguments.
+    if (!called && !this.opts.strict && ownCodeHold(name)) return;
     const v = judgeName(this.opts.policy, name);
     if (v.kind === 'sink') {
       this.find({
@@ -186,7 +224,7 @@ class Analyser {
         this.bind(st.target, UNKNOWN, s);
         return;
       case 'annassign': {
-        this.expr(st.annotation, s);
+        this.annotation(st.annotation, s);
         const v = st.value === undefined ? UNKNOWN : this.expr(st.value, s);
         if (st.value !== undefined) this.bind(st.target, v, s);
         return;
@@ -205,13 +243,15 @@ class Analyser {
         this.defStmt(st, s);
         return;
       case 'class': {
-        for (const d of st.decorators) this.expr(d, s);
         for (const b of st.bases) this.expr(b, s);
         for (const k of st.keywords) this.expr(k.value, s);
         const inner = new Scope(s);
+        const outer = this.qual;
+        this.qual = `${outer}${st.name}.`;
         this.block(st.body, inner);
+        this.qual = outer;
         s.vars.set(st.name, { t: 'local', name: st.name });
-        for (const d of st.decorators) this.callValue(this.expr(d, s), d.line, s);
+        for (const d of st.decorators) this.decorate(d, s);
         return;
       }
       case 'return':
@@ -282,32 +322,84 @@ class Analyser {
     }
     this.importModule(st.module, st.line);
     for (const n of st.names) {
-      if (n.name === '*') continue; // names not known statically; what the code then calls is judged as unknown builtins
+      if (n.name === '*') {
+        // `from subprocess import *`: a name no scope binds is looked up in the module (its public names as the tables list them).
+        if (isTrackedModule(st.module)) this.starModules.push(st.module);
+        continue;
+      }
       const full = `${st.module}.${n.name}`;
       const v: Val = isTrackedModule(full) ? { t: 'mod', name: full } : { t: 'obj', name: full };
-      if (v.t === 'obj') this.reach(full, st.line, false);
+      // Binding runs nothing; every use of the name is judged where it is (a hold, or a call by its arguments).
+      if (v.t === 'obj' && this.opts.strict) this.reach(full, st.line, false);
       s.vars.set(n.asname ?? n.name, v);
     }
   }
 
   private defStmt(st: Extract<Stmt, { k: 'def' }>, s: Scope): void {
-    for (const d of st.decorators) this.expr(d, s);
     this.params(st.params, s);
-    if (st.returns !== undefined) this.expr(st.returns, s);
+    if (st.returns !== undefined) this.annotation(st.returns, s);
     s.vars.set(st.name, { t: 'local', name: st.name });
-    for (const d of st.decorators) this.callValue(this.expr(d, s), d.line, s);
+    for (const d of st.decorators) this.decorate(d, s);
+    const qual = `${this.where === undefined ? '' : `${this.where.qual}.<locals>.`}${this.qual}${st.name}`;
     this.deferred.push(() => {
       const inner = new Scope(s);
       for (const p of st.params.params) inner.vars.set(p.name, UNKNOWN);
+      const [where, cls] = [this.where, this.qual];
+      this.where = { def: st, qual };
+      this.qual = '';
       this.block(st.body, inner);
+      [this.where, this.qual] = [where, cls];
     });
+  }
+
+  /** A decorator applied to the def or class just defined: `@dataclass`, `@torch.jit.script` are judged with a local argument. */
+  private decorate(d: Expr, s: Scope): void {
+    const v = d.k === 'name' || d.k === 'attr' ? this.callee(d, s) : this.expr(d, s);
+    if (v.t === 'obj' && !this.opts.strict && ownCodeCall(v.name, this.ownCall(['local'], new Map())) === true) {
+      if (!this.result.calls.has(v.name)) this.result.calls.set(v.name, d.line);
+      return;
+    }
+    if (v.t === 'obj' && (d.k === 'name' || d.k === 'attr')) this.reach(v.name, d.line, false);
+    this.callValue(v, d.line, s);
   }
 
   private params(p: Params, s: Scope): void {
     for (const x of p.params) {
-      if (x.annotation !== undefined) this.expr(x.annotation, s);
+      if (x.annotation !== undefined) this.annotation(x.annotation, s);
       if (x.default !== undefined) this.expr(x.default, s);
     }
+  }
+
+  /**
+   * An annotation: an expression, or a string that `typing.get_type_hints`,
+   * `inspect.signature(eval_str=True)` or `torch.jit` evaluate as one, so
+   * a string is read as the expression it holds (one that does not parse
+   * cannot be evaluated either).
+   */
+  private annotation(e: Expr, s: Scope): void {
+    this.expr(e, s);
+    if (e.k !== 'const' || typeof e.value !== 'string' || !e.exact || e.value.length > MAX_ANNOTATION || this.opts.strict) return;
+    let parsed: Expr;
+    try {
+      parsed = parseExpression(e.value);
+    } catch (err) {
+      if (isPyReadError(err)) return;
+      throw err;
+    }
+    this.expr(parsed, s);
+  }
+
+  private ownCall(args: readonly ArgKind[], kws: ReadonlyMap<string, { kind: ArgKind; value: unknown }>) {
+    return { args, kws, typeComments: this.opts.typeComments ?? false };
+  }
+
+  private argKind(e: Expr, v: Val): ArgKind {
+    if (v.t === 'local') return 'local';
+    if (v.t === 'blob' || (v.t === 'inst' && makesBlob(v.cls))) return 'blob';
+    if (isIdentifier(e)) return 'identifier';
+    if (e.k === 'const' && typeof e.value === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(e.value)) return 'url';
+    if (e.k === 'const') return 'constant';
+    return 'other';
   }
 
   private bind(target: Expr, v: Val, s: Scope): void {
@@ -344,6 +436,7 @@ class Analyser {
       case 'name':
         return this.name(e.id, e.line, s);
       case 'const':
+        if (e.kind === 'bytes') return { t: 'blob' };
         return e.kind === 'str' && e.exact && typeof e.value === 'string' ? { t: 'str', v: e.value } : UNKNOWN;
       case 'fstring':
         for (const p of e.parts) this.expr(p, s);
@@ -421,12 +514,12 @@ class Analyser {
   }
 
   private name(id: string, line: number, s: Scope): Val {
-    const v = s.lookup(id);
+    const v = s.lookup(id) ?? this.fromStar(id);
     if (v !== undefined) {
       if (v.t === 'obj') this.reach(v.name, line, false);
       return v;
     }
-    if (!BUILTIN_NAMES.has(id)) return UNKNOWN;
+    if (!BUILTIN_NAMES.has(id) || MODULE_DUNDERS.has(id)) return UNKNOWN;
     if (id === '__builtins__') return { t: 'mod', name: 'builtins' };
     // Held, not called (a call is judged by `call`: open, getattr and __import__ by their arguments).
     this.reach(`builtins.${id}`, line, false);
@@ -443,6 +536,7 @@ class Analyser {
       });
       return UNKNOWN;
     }
+    if (PLAIN_DUNDERS.has(attr) && !this.opts.strict) return UNKNOWN;
     switch (base.t) {
       case 'mod': {
         const full = `${base.name}.${attr}`;
@@ -473,6 +567,10 @@ class Analyser {
       const special = this.special(fn.name, e, args, kws);
       if (special !== undefined) return special;
     }
+    if (!this.opts.strict) {
+      const own = this.handWritten(fn, e, args, kws);
+      if (own !== undefined) return own;
+    }
     if (fn.t === 'unknown' && e.func.k === 'attr' && DANGEROUS_ATTRS.has(e.func.attr)) {
       this.find({
         severity: 'suspicious',
@@ -484,10 +582,39 @@ class Analyser {
     return this.callValue(fn, e.line, s);
   }
 
+  /**
+   * Hand-written code: a call judged by its arguments (`own-code.ts`), a
+   * decoder whose result is carried bytes, an instance of a local class.
+   * Apart from `call` to keep its frame small (left-nested calls recurse
+   * through it up to the expression depth limit).
+   */
+  private handWritten(fn: Val, e: Extract<Expr, { k: 'call' }>, args: Val[], kws: Map<string, Val>): Val | undefined {
+    if (fn.t === 'local') {
+      // An instance of a class this code defines: its methods are read where they are written.
+      return /^[A-Z]/.test(fn.name.slice(fn.name.lastIndexOf('.') + 1)) ? { t: 'local', name: fn.name } : undefined;
+    }
+    if (fn.t !== 'obj') return undefined;
+    const kinds = e.args.map((a, i) => (a.k === 'starred' ? 'other' : this.argKind(a, args[i] ?? UNKNOWN)));
+    const kwKinds = new Map<string, { kind: ArgKind; value: unknown }>();
+    for (const k of e.keywords) {
+      if (k.name !== undefined)
+        kwKinds.set(k.name, { kind: this.argKind(k.value, kws.get(k.name) ?? UNKNOWN), value: k.value.k === 'const' ? k.value.value : undefined });
+    }
+    if (ownCodeCall(fn.name, this.ownCall(kinds, kwKinds)) === true) {
+      if (!this.result.calls.has(fn.name)) this.result.calls.set(fn.name, e.line);
+      return UNKNOWN;
+    }
+    if (makesBlob(fn.name)) {
+      this.reach(fn.name, e.line, true);
+      return { t: 'blob' };
+    }
+    return undefined;
+  }
+
   /** The value called, without judging an `obj` as held (the call judges it). */
   private callee(f: Expr, s: Scope): Val {
     if (f.k === 'name') {
-      const v = s.lookup(f.id);
+      const v = s.lookup(f.id) ?? this.fromStar(f.id);
       if (v !== undefined) return v;
       return BUILTIN_NAMES.has(f.id) ? { t: 'obj', name: `builtins.${f.id}` } : UNKNOWN;
     }
@@ -503,6 +630,17 @@ class Analyser {
       return UNKNOWN;
     }
     return this.expr(f, s);
+  }
+
+  /** A name a star import may have bound: the first star-imported module whose definitions the tables list under it. */
+  private fromStar(id: string): Val | undefined {
+    if (id.startsWith('_')) return undefined; // star imports skip private names
+    for (const m of this.starModules) {
+      const full = `${m}.${id}`;
+      if (isTrackedModule(full)) return { t: 'mod', name: full };
+      if (judgeName(this.opts.policy, full).kind !== 'unknown') return { t: 'obj', name: full };
+    }
+    return undefined;
   }
 
   private callValue(fn: Val, line: number, _s: Scope): Val {
@@ -544,8 +682,13 @@ class Analyser {
         return UNKNOWN;
       }
       case 'builtins.open':
-      case 'io.open': {
-        const mode = args[1] ?? kws.get('mode');
+      case 'io.open':
+      case 'codecs.open':
+      case 'pathlib.Path.open':
+      case 'pathlib.PosixPath.open':
+      case 'pathlib.WindowsPath.open': {
+        // Path(p).open(mode) takes the mode first; open, io.open and codecs.open second.
+        const mode = (name.startsWith('pathlib.') ? args[0] : args[1]) ?? kws.get('mode');
         if (mode === undefined || (mode.t === 'str' && !/[wax+]/.test(mode.v))) {
           this.result.calls.set(name, this.result.calls.get(name) ?? line);
           return UNKNOWN; // reading a file the code names

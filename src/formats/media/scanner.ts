@@ -8,6 +8,8 @@
  * read as HDF5), and only after a structural check of the format.
  */
 import { inertFormat } from '../inert.js';
+import { aiff } from './aiff.js';
+import { au } from './au.js';
 import { bmp, ico, pnm, tiff } from './bitmaps.js';
 import { flac } from './flac.js';
 import { mp3 } from './mp3.js';
@@ -37,7 +39,7 @@ export const audioFormat = inertFormat({
     id: 'media/audio',
     title: 'Audio file',
     severity: 'info',
-    help: 'A WAV, FLAC, MP3, Ogg or NIST SPHERE file whose structure was checked (chunks tile the file, frames chain, page CRCs match). Model loaders do not execute audio, and no other format was found in the bytes.',
+    help: 'A WAV, AIFF, FLAC, MP3, Ogg, Sun audio or NIST SPHERE file whose structure was checked (chunks tile the file, frames chain, page CRCs match). Model loaders do not execute audio, and no other format was found in the bytes.',
   },
-  members: [wav, flac, ogg, sphere, mp3],
+  members: [wav, aiff, flac, ogg, au, sphere, mp3],
 });

@@ -12,7 +12,7 @@ import type { FileReport, ModelSummary } from '../../findings/report.js';
 import type { FolderPass } from '../folder-pass.js';
 import { defineRules } from '../../findings/rules.js';
 import { verdictOf, worst } from '../../findings/verdict.js';
-import { analyseRemoteModule } from './remote-code.js';
+import { analyseRemoteModules } from './remote-code.js';
 
 defineRules([
   {
@@ -37,7 +37,7 @@ defineRules([
     id: 'model/remote-code',
     title: 'Model needs code from a repository (trust_remote_code)',
     severity: 'suspicious',
-    help: 'The config\'s auto_map points transformers\' Auto classes at Python modules shipped in the repository (or in another one: "org/repo--module.Class"). from_pretrained(..., trust_remote_code=True) imports and runs that code. modelguard reads the modules inside the folder (never runs them) and says what they import and call; one whose code reaches a sink (processes, eval, import by name, deserialisers, file writes, network) makes this finding malicious. Code that reaches none still runs with your privileges: read it, or pin a reviewed revision.',
+    help: 'The config\'s auto_map points transformers\' Auto classes at Python modules shipped in the repository (or in another one: "org/repo--module.Class"). from_pretrained(..., trust_remote_code=True) imports and runs that code. modelguard reads the modules inside the folder and the sibling modules they import (never runs them) and says what they import and call; code that runs while from_pretrained loads (module top levels, __init__, from_pretrained, _init_weights, properties and what they call) reaching a sink (processes, eval, import by name, deserialisers of carried bytes, file writes, network) makes this finding malicious. Sinks only a later call reaches (save_vocabulary writing files, an image fetcher) are listed as not run at load. Code that reaches none still runs with your privileges: read it, or pin a reviewed revision.',
   },
   {
     id: 'model/pickle-and-safetensors',
@@ -128,8 +128,6 @@ const CONFIGS_WITH_AUTO_MAP = [
   'image_processor_config.json',
 ];
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
-/** Remote-code modules read per config (an auto_map names a handful). */
-const MAX_REMOTE_MODULES = 16;
 
 /**
  * `auto_map` maps Auto classes to `module.Class` (or `org/repo--module.Class`,
@@ -159,14 +157,27 @@ function checkAutoMap(root: string, prefix: string, cfg: string, names: Set<stri
   });
   // The modules inside the folder are read: what they call, and whether any reaches a sink.
   const local = [...new Set(modules)].filter((m) => m.endsWith('.py') && names.has(prefix + m)).sort();
-  const read = local.slice(0, MAX_REMOTE_MODULES).map((m) => analyseRemoteModule(join(root, prefix + m), m));
-  const sinks = read.flatMap((r) => r.findings.filter((f) => f.severity === 'malicious').map((f) => `${r.file} line ${f.line}: ${f.why}`));
+  const read = analyseRemoteModules(join(root, prefix), local, (p) => names.has(prefix + p), folderConfig(root, prefix, names));
+  const sinks = read.flatMap((r) =>
+    r.findings.filter((f) => f.severity === 'malicious').map((f) => `${r.file} line ${f.line}${f.in === undefined ? '' : ` (${f.in}, run at load)`}: ${f.why}`),
+  );
   findings.push({
     rule: 'model/remote-code',
     severity: sinks.length > 0 ? 'malicious' : 'suspicious',
-    message: `${cfg} maps Auto classes to repository code that trust_remote_code runs: ${[...new Set(modules)].sort().slice(0, 10).join(', ')}${read.length > 0 ? ` — ${read.map((r) => r.summary).join(' — ')}` : ''}${sinks.length > 0 ? `; it reaches sinks: ${sinks.slice(0, 8).join('; ')}` : ''}`,
+    message: `${cfg} maps Auto classes to repository code that trust_remote_code runs: ${[...new Set(modules)].sort().slice(0, 10).join(', ')}${read.length > 0 ? ` — ${read.map((r) => r.summary).join(' — ')}` : ''}${sinks.length > 0 ? `; code run at load reaches sinks: ${sinks.slice(0, 8).join('; ')}` : ''}`,
     location: { file },
   });
+}
+
+/** The folder's config.json as flat values, for branches its flags rule out at load (empty when absent or not an object). */
+function folderConfig(root: string, prefix: string, names: Set<string>): Record<string, unknown> {
+  if (!names.has(`${prefix}config.json`)) return {};
+  try {
+    const doc = readJson(join(root, `${prefix}config.json`), MAX_CONFIG_BYTES);
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 function checkIndex(root: string, prefix: string, base: string, names: Set<string>, findings: Finding[]): void {

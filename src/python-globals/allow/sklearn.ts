@@ -33,6 +33,20 @@ export const SKLEARN_ALLOW: readonly AllowEntry[] = [
     effects: { newArgs: [0], resultClassArg: 0 },
   },
   {
+    // A fitted GridSearchCV/RandomizedSearchCV keeps its scorer in `scorer_`, which BaseSearchCV.score calls as
+    // scorer_(best_estimator_, X, y): the default is this function, which returns estimator.score(X, y).
+    name: 'sklearn.metrics._scorer._passthrough_scorer',
+    uses: ['call', 'arg'],
+    why: "a search's default scorer: calls the score method of the estimator it is given (a pickled estimator, checked like any other) with the caller's data",
+  },
+  // make_scorer(f1_score, average='macro') and the named scorers ('f1_macro', 'precision', 'neg_...'): a _BaseScorer
+  // calls _score_func(y_true, y_pred, **_kwargs) with keyword arguments kept in the file (average, beta, pos_label).
+  ...['_classification', '_regression', '_ranking'].map((m): AllowEntry => ({
+    name: `sklearn.metrics.${m}.{func}`,
+    uses: ['call', 'arg'],
+    why: 'a scikit-learn metric function (accuracy, F-beta, log loss, errors, AUC): computes a number from label and score arrays and the keyword arguments a scorer keeps',
+  })),
+  {
     name: 'sklearn.**.{func}',
     uses: ['arg'],
     why: 'a scikit-learn function stored as a parameter value (score functions, kernels): fit, predict and transform call it on the data they are given; where the estimator also passes keyword arguments from the file, the implicit-call model judges it as a call',

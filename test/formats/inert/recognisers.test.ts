@@ -18,6 +18,8 @@ interface Case {
   kind: string;
   /** Bytes after the structure are an error for this format (not for PNG/JPEG/GIF, whose readers stop at their end marker). */
   strictEnd: boolean;
+  /** The fixture set the file is in (default benign-breadth). */
+  set?: string;
 }
 
 const CASES: Case[] = [
@@ -27,6 +29,8 @@ const CASES: Case[] = [
   { path: 'dataset/audio/clip.ogg', format: 'ogg', kind: 'media', strictEnd: true },
   { path: 'dataset/audio/clip.mp3', format: 'mp3', kind: 'media', strictEnd: true },
   { path: 'dataset/audio/timit-like.sph', format: 'nist-sphere', kind: 'media', strictEnd: true },
+  { path: 'media/clip.aiff', format: 'aiff', kind: 'media', strictEnd: true, set: 'benign-more' },
+  { path: 'media/clip.au', format: 'sun-au', kind: 'media', strictEnd: true, set: 'benign-more' },
   { path: 'dataset/images/img.bmp', format: 'bmp', kind: 'media', strictEnd: true },
   { path: 'dataset/images/img.tiff', format: 'tiff', kind: 'media', strictEnd: false },
   { path: 'dataset/images/img.ppm', format: 'pnm', kind: 'media', strictEnd: true },
@@ -57,12 +61,12 @@ const CASES: Case[] = [
   { path: 'macos/.DS_Store', format: 'ds-store', kind: 'repository-internal', strictEnd: false },
 ];
 
-const read = (p: string): Uint8Array => new Uint8Array(readFileSync(fixture('benign-breadth', p)));
+const read = (p: string, set = 'benign-breadth'): Uint8Array => new Uint8Array(readFileSync(fixture(set, p)));
 
 describe('inert recognisers (shared cases over the breadth set)', () => {
   for (const c of CASES) {
     describe(c.path, () => {
-      const bytes = read(c.path);
+      const bytes = read(c.path, c.set);
       it('is clean, with its format and kind, and says why', async () => {
         const r = await scanBuffer(bytes, c.path);
         assert.equal(r.verdict, 'clean', r.reason);
