@@ -28,7 +28,7 @@ export async function evalBreadth(root, set = 'benign-breadth') {
   if (misses.length > 0) console.log(`misses (${misses.length}):\n${misses.join('\n')}`);
   const clean = report.files.filter((f) => f.verdict === 'clean').length;
   console.log(
-    `breadth: ${clean}/${report.files.length} files clean, ${(report.models ?? []).filter((m) => m.verdict === 'clean').length}/${(report.models ?? []).length} model folders clean; scanned in ${report.summary.durationMs} ms`,
+    `${set}: ${clean}/${report.files.length} files clean, ${(report.models ?? []).filter((m) => m.verdict === 'clean').length}/${(report.models ?? []).length} model folders clean; scanned in ${report.summary.durationMs} ms`,
   );
   return misses.length;
 }
