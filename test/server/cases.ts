@@ -380,6 +380,28 @@ export function registrySuite(backend: Backend): void {
         assert.equal(r.action, 'kept');
       });
 
+      it('withdraws a published artifact whose rescan cannot finish (its file is gone): the rescan is recorded as failed', async () => {
+        const sql = h.registry.app.sql;
+        const rev = 'cd'.repeat(32);
+        const id = await sql.transaction(async (tx) => {
+          const rows = await tx.query<{ id: string }>(
+            `insert into artifacts (org, model, filename, sha256, size, uploaded_by, state, verdict, engine, policy, report, revision)
+               values ('acme', 'vanished', 'w.safetensors', $1, 10, 'uploader1', 'published', 'clean', 'modelguard 0.0.1-old', 'sha256:old', '[]', $2) returning id`,
+            ['ee'.repeat(32), rev],
+          );
+          const aid = Number(rows[0]?.id);
+          await tx.query(`insert into revisions (org, model, rev, artifact_id, files) values ('acme', 'vanished', $1, $2, '[]')`, [rev, aid]);
+          return aid;
+        });
+        assert.equal((await fetch(`${h.url}/api/admin/rescan`, { method: 'POST', headers: admin() })).status, 202);
+        const r = await rescanned(id, 1);
+        assert.equal(r.state, 'failed');
+        assert.match((r.diff as { error: string }).error, /rescan did not finish in 3 attempts/);
+        const a = await settle(h.url, h.tokens.uploader, id);
+        assert.equal(a.state, 'quarantined');
+        assert.equal((await fetch(`${h.url}/api/models/acme/vanished/revision/main`)).status, 404);
+      });
+
       it('withdraws a published artifact whose new verdict is not clean: quarantined, no longer served, diff per file', async () => {
         // As an older engine that missed the payload would have left it: published, clean, served.
         const sql = h.registry.app.sql;

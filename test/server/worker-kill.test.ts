@@ -29,9 +29,9 @@ async function jobOf(h: Harness, artifact: number): Promise<JobRow> {
   return rows[0] as JobRow;
 }
 
-/** Waits (bounded) until the worker process `pid` holds the artifact's job for the `attempts`-th time. */
+/** Waits until the worker process `pid` holds the artifact's job for the `attempts`-th time (bounded by a hang guard for a loaded machine, not a timing assertion). */
 async function heldBy(h: Harness, artifact: number, pid: number, attempts: number): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
+  for (let i = 0; i < 6000; i++) {
     const j = await jobOf(h, artifact);
     if (j.state === 'running' && j.attempts === attempts && (j.worker ?? '').startsWith(`w-${pid}-`)) return;
     await new Promise((r) => setTimeout(r, 100));

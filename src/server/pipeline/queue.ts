@@ -99,7 +99,7 @@ export class DatabaseQueue implements JobQueue {
       }
       await runJob(this.#deps, job);
     } catch (e) {
-      // The work records its own failures; this is the database failing under it. Retry later.
+      // The work records its own failures; this is the database (or a rescan's blob) failing under it. Run it again, up to MAX_ATTEMPTS.
       await sql.query(`update jobs set state = 'queued', error = $2 where id = $1`, [job.id, (e as Error).message]).catch(() => undefined);
     }
   }
