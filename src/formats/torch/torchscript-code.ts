@@ -15,6 +15,7 @@ import type { Expr, Stmt } from '../../python/ast.js';
 import { analyseModule } from '../../python/analyse.js';
 import { parseModule } from '../../python/parser.js';
 import type { Policy } from '../../python-globals/policy.js';
+import { isSinkName, sinkNameUses } from './torchscript-sinks.js';
 
 export interface CodeCall {
   /** Operator or name as `ns::name` (`aten::conv2d`, `prim::RaiseException`) or a dotted name. */
@@ -47,9 +48,6 @@ const STANDARD_NS = new Set([
   '_test',
 ]);
 
-/** aten operators that read or write files (torch.from_file with shared=True writes). */
-const FILE_OPS = new Set(['from_file', 'load', 'save', '_load_for_mobile', '_save_for_mobile', '_load_parameters', 'import_ir_module']);
-
 /** Python builtins that are not TorchScript builtins and only appear in attacks. */
 const PY_BUILTINS = new Set(['open', 'eval', 'exec', 'compile', '__import__', 'input', 'breakpoint', 'execfile', 'globals', 'locals', 'vars']);
 
@@ -66,6 +64,7 @@ export function analyzeTorchScript(src: string, policy: Policy): CodeAnalysis {
   walkCalls(mod.body, (name, line, isCall) => {
     classify(name, isCall, line, ops, dangerous);
   });
+  dangerous.push(...sinkNameUses(mod.body));
   const seen = new Set<string>();
   const unique = dangerous.filter((d) => {
     const k = `${d.op}@${d.line}`;
@@ -126,7 +125,7 @@ function classify(name: string, isCall: boolean, line: number, ops: Set<string>,
 
 /** Whether an operator name (any component, so an overload or an attribute chain counts) is a file, JIT or Python sink. */
 function isSinkOp(op: string): boolean {
-  return op.split('.').some((p) => FILE_OPS.has(p) || p.startsWith('_jit') || p === 'PythonOp');
+  return op.split('.').some(isSinkName);
 }
 
 /**

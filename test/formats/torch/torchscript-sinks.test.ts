@@ -26,6 +26,17 @@ describe('TorchScript: operators reached under the spellings torch.jit.load reso
     assert.deepEqual(sinks("torch.wait(fork(torch.save, x, 'p'))"), ['aten::save']);
     assert.deepEqual(sinks("fut = fork(ops.aten.save, x, 'p')"), ['aten::save']);
   });
+  it('a sink operator reached through a local alias or a getattr literal is dangerous whatever the receiver', () => {
+    assert.deepEqual(sinks("t = torch\n    t.save(x, 'p')"), ['aten::save']);
+    assert.deepEqual(sinks("m = getattr(torch, 'autograd')\n    m.from_file('p', True, 4)"), ['aten::from_file']);
+    assert.deepEqual(sinks("getattr(ops.aten, 'save')(x, 'p')"), ['aten::save']);
+    assert.deepEqual(sinks("self = torch\n    self.save(x, 'p')"), ['aten::save']);
+  });
+  it('a parameter that is never rebound is a typed value: a method of that name on it is not an operator', () => {
+    assert.deepEqual(sinks('self.store.save(x)'), []);
+    assert.deepEqual(sinks('x.load(2)'), []);
+    assert.deepEqual(sinks('x = torch\n    x.load(2)'), ['aten::load']);
+  });
   it("the archive's class namespace is judged like torch.classes; annotations of standard types are not operators", () => {
     const a = analyzeTorchScript('def f(self, p: __torch__.torch.classes.mylib.Reader, x: torch.Tensor) -> None:\n    pass\n', policy);
     assert.ok(a.dangerous.some((d) => d.op.startsWith('__torch__.torch.classes.mylib')));
