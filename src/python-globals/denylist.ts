@@ -281,6 +281,12 @@ export const DENYLIST: readonly DenyEntry[] = [
   { name: 'joblib._parallel_backends', why: PROC },
   { name: 'joblib.pool', why: PROC },
   { name: 'joblib.memory', why: FS },
+  // numpy.memmap opens its file in a mode looked up in a table (`mode='w+'` creates it), which the generated call
+  // graph cannot follow; these hand a stream's path and mode to it (or unlink the file when collected).
+  { name: 'joblib.backports.make_memmap', why: `${FS} (numpy.memmap with the given mode: w+ creates the file)` },
+  { name: 'joblib._memmapping_reducer', why: `${FS} (rebuilds memmaps from a path and mode, unlinks files when collected)` },
+  { name: 'scipy.sparse._matrix_io.save_npz', why: `${FS} (numpy.savez to the given path)` },
+  { name: 'scipy.sparse.save_npz', why: `${FS} (scipy.sparse._matrix_io.save_npz, numpy.savez to the given path)` },
   { name: 'numpy.load', why: LOAD },
   { name: 'numpy.lib.npyio', why: `${LOAD}, ${FS}` },
   { name: 'numpy.lib.format.read_array', why: LOAD },
