@@ -4,13 +4,18 @@
  * it calls. Never evaluates anything.
  *
  * `torch.X(...)` is the builtin operator `aten::X`; `ops.ns.X` is `ns::X`;
- * `__torch__.*` are the archive's own classes and functions.
+ * `__torch__.*` are the archive's own classes and functions. torch.jit.load
+ * resolves `torch` as the builtin module `aten`, and `torch.autograd` as that
+ * same module again (import_source.cpp, `BuiltinModule::attr`), so
+ * `torch.autograd.save` is `aten::save`. An operator named without a call is
+ * still reached: `fork(torch.save, x, path)` calls it.
  */
 
 import type { Expr, Stmt } from '../../python/ast.js';
 import { analyseModule } from '../../python/analyse.js';
 import { parseModule } from '../../python/parser.js';
 import type { Policy } from '../../python-globals/policy.js';
+import { isSinkName, sinkNameUses } from './torchscript-sinks.js';
 
 export interface CodeCall {
   /** Operator or name as `ns::name` (`aten::conv2d`, `prim::RaiseException`) or a dotted name. */
@@ -43,9 +48,6 @@ const STANDARD_NS = new Set([
   '_test',
 ]);
 
-/** aten operators that read or write files (torch.from_file with shared=True writes). */
-const FILE_OPS = new Set(['from_file', 'load', 'save', '_load_for_mobile', '_save_for_mobile', '_load_parameters', 'import_ir_module']);
-
 /** Python builtins that are not TorchScript builtins and only appear in attacks. */
 const PY_BUILTINS = new Set(['open', 'eval', 'exec', 'compile', '__import__', 'input', 'breakpoint', 'execfile', 'globals', 'locals', 'vars']);
 
@@ -62,6 +64,7 @@ export function analyzeTorchScript(src: string, policy: Policy): CodeAnalysis {
   walkCalls(mod.body, (name, line, isCall) => {
     classify(name, isCall, line, ops, dangerous);
   });
+  dangerous.push(...sinkNameUses(mod.body));
   const seen = new Set<string>();
   const unique = dangerous.filter((d) => {
     const k = `${d.op}@${d.line}`;
@@ -84,7 +87,7 @@ export function analyzeTorchScript(src: string, policy: Policy): CodeAnalysis {
 }
 
 function classify(name: string, isCall: boolean, line: number, ops: Set<string>, dangerous: CodeAnalysis['dangerous']): void {
-  const parts = name.split('.');
+  const parts = withoutBuiltinAliases(name.split('.'));
   let ns: string | undefined;
   let op: string | undefined;
   if (parts[0] === 'torch' && parts[1] === 'ops' && parts.length >= 4) {
@@ -101,6 +104,8 @@ function classify(name: string, isCall: boolean, line: number, ops: Set<string>,
   } else if (parts[0] === 'torch' && parts.length >= 2) {
     ns = 'aten';
     op = parts.slice(1).join('.');
+    // A plain reference (an annotation such as torch.Tensor) is listed only when it names a sink.
+    if (!isCall && !isSinkOp(op)) return;
   } else if (parts.length === 1 && isCall && PY_BUILTINS.has(name)) {
     ops.add(name);
     dangerous.push({ op: name, line, why: 'a Python builtin that runs code or touches files (not a TorchScript builtin)' });
@@ -113,9 +118,27 @@ function classify(name: string, isCall: boolean, line: number, ops: Set<string>,
   ops.add(qualified);
   if (!STANDARD_NS.has(ns)) {
     dangerous.push({ op: qualified, line, why: `operator namespace '${ns}' is outside aten/prim/quantized (a custom native library)` });
-  } else if (FILE_OPS.has(op) || op.startsWith('_jit') || op === 'PythonOp') {
-    dangerous.push({ op: qualified, line, why: op === 'PythonOp' ? 'calls back into Python' : 'reads or writes files' });
+  } else if (isSinkOp(op)) {
+    dangerous.push({ op: qualified, line, why: op.split('.').includes('PythonOp') ? 'calls back into Python' : 'reads or writes files' });
   }
+}
+
+/** Whether an operator name (any component, so an overload or an attribute chain counts) is a file, JIT or Python sink. */
+function isSinkOp(op: string): boolean {
+  return op.split('.').some(isSinkName);
+}
+
+/**
+ * The name with the spellings torch.jit.load resolves to the same builtin module removed:
+ * `torch.autograd[.autograd…].X` is `torch.X`, and the archive's class namespace
+ * `__torch__.torch.classes.ns.C` is the custom class `torch.classes.ns.C`.
+ */
+function withoutBuiltinAliases(parts: string[]): string[] {
+  if (parts[0] === '__torch__' && parts[1] === 'torch' && parts[2] === 'classes') return parts.slice(1);
+  if (parts[0] !== 'torch') return parts;
+  let i = 1;
+  while (parts[i] === 'autograd' && i < parts.length - 1) i++;
+  return ['torch', ...parts.slice(i)];
 }
 
 /** The dotted name of an attribute chain of names (`torch.ops.aten.add`), or undefined. */
@@ -151,14 +174,18 @@ function walkCalls(body: Stmt[], onCall: (name: string, line: number, isCall: bo
     } else if (node.k === 'attr') {
       // Operator and class namespaces count wherever they are named (annotations, values).
       const name = dotted(node as unknown as Expr);
-      if (name !== undefined && /^(torch\.classes|torch\.ops|ops)\./.test(name)) onCall(name, node.line as number, false);
+      if (name !== undefined && /^(torch|ops|__torch__\.torch\.classes)\./.test(name)) onCall(name, node.line as number, false);
     }
     for (const v of Object.values(node)) if (typeof v === 'object' && v !== null) stack.push(v);
   }
 }
 
-/** Whether an operator (`ns::name`) is one every torch build registers: a standard namespace, not a class, not a Python builtin. */
+/**
+ * Whether an operator (`ns::name`) or custom class (`class ns::Name`) is one every torch build registers: a standard
+ * namespace (the quantized packed-parameter classes a scripted quantized model names are torch's own), not a Python builtin.
+ */
 export function isStandardOp(op: string): boolean {
-  const sep = op.indexOf('::');
-  return sep > 0 && !op.startsWith('class ') && STANDARD_NS.has(op.slice(0, sep));
+  const name = op.startsWith('class ') ? op.slice('class '.length) : op;
+  const sep = name.indexOf('::');
+  return sep > 0 && STANDARD_NS.has(name.slice(0, sep));
 }

@@ -37,6 +37,12 @@ export const TORCHSCRIPT_RULES = {
 } as const satisfies Record<string, RuleInfo>;
 defineRules(Object.values(TORCHSCRIPT_RULES));
 
+/**
+ * A code file as torch.jit.load finds it: `<archive>/code/<qualified path>.py`, looked up through miniz, which
+ * compares names case-insensitively, so `CODE/x.PY` is compiled as well.
+ */
+const CODE_FILE = /^[^/]+\/code\/.+\.py$/i;
+
 /** Source bytes read per code file (TorchScript code files are small). */
 const MAX_CODE_BYTES = 16 * 1024 * 1024;
 
@@ -44,7 +50,7 @@ export const torchscriptFlavour: ZipFlavour = {
   id: 'torchscript',
   title: 'TorchScript archive',
   claims(zip: ZipArchive): boolean {
-    return zip.entries.some((e) => /^[^/]+\/code\/.+\.py$/.test(e.name)) || zip.entries.some((e) => /^[^/]+\/constants\.pkl$/.test(e.name));
+    return zip.entries.some((e) => CODE_FILE.test(e.name)) || zip.entries.some((e) => /^[^/]+\/constants\.pkl$/i.test(e.name));
   },
   scan(zip: ZipArchive, src: ByteSource, ctx: ScanContext): Promise<void> {
     const archive = archiveFolder(zip) ?? '';
@@ -57,7 +63,7 @@ export const torchscriptFlavour: ZipFlavour = {
     // Vouched for when every code file was read, nothing in it is dangerous or doubtful, and every call is a standard operator.
     let vouched = true;
     for (const e of zip.entries) {
-      if (!/\/code\/.+\.py$/.test(e.name)) continue;
+      if (!/\/code\/.+\.py$/i.test(e.name)) continue;
       const mctx = ctx.child(e.name);
       vouched &&= e.uncompressedSize <= MAX_CODE_BYTES;
       if (e.uncompressedSize > MAX_CODE_BYTES) {
