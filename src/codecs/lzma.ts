@@ -6,6 +6,7 @@
  * against the declared dictionary size, so no window is ever allocated
  * from a header field.
  */
+import { byteAt } from '../bytes/at.js';
 import { ModelguardError } from '../errors.js';
 import type { BoundedOutput } from './output.js';
 
@@ -38,7 +39,7 @@ export class RangeDecoder {
     if (this.pos >= this.end) {
       throw new ModelguardError('E_TRUNCATED', `lzma: compressed data ends at byte ${this.pos}`, { offset: this.pos });
     }
-    return this.input[this.pos++] as number;
+    return byteAt(this.input, this.pos++);
   }
 
   /** liblzma requires the code to be 0 when a stream ends exactly. */
