@@ -18,7 +18,8 @@ const processBan = [
 ];
 
 export default tseslint.config(
-  { ignores: ['build/', 'dist/', 'node_modules/', 'test/fixtures/', 'src/formats/onnx/schema/*.generated.ts'] },
+  // Ignored: outputs, caches, fixtures (hostile bytes and generated data, not our code).
+  { ignores: ['build/', 'dist/', 'node_modules/', '.bench-cache/', '.cache/', 'tmp/', 'test/fixtures/', 'src/formats/onnx/schema/*.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -41,8 +41,7 @@ export class ArmorDecoder {
 
   push(data: Uint8Array): Uint8Array[] {
     const out: Uint8Array[] = [];
-    for (let i = 0; i < data.length; i++) {
-      const c = data[i] as number;
+    for (const c of data) {
       if (this.state === 'before' && this.line === '' && isSpace(c)) continue;
       if (this.state === 'after') {
         if (!isSpace(c)) throw fail('E_AGE_ARMOR', 'data after the END line');

@@ -16,7 +16,9 @@ function polymod(values: number[]): number {
   for (const v of values) {
     const top = chk >>> 25;
     chk = ((chk & 0x1ffffff) << 5) ^ v;
-    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= GEN[i] as number;
+    GEN.forEach((g, i) => {
+      if ((top >>> i) & 1) chk ^= g;
+    });
   }
   return chk >>> 0;
 }

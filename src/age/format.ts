@@ -92,12 +92,13 @@ function parseArgs(line: Uint8Array, at: number): string[] {
   const args: string[] = [];
   let start = 3;
   for (let i = 3; i <= line.length; i++) {
-    if (i === line.length || line[i] === 0x20) {
+    const c = line[i];
+    if (c === undefined || c === 0x20) {
       if (i === start) throw fail('E_AGE_HEADER', 'empty stanza argument', { offset: at + i });
       args.push(ascii(line.subarray(start, i)));
       start = i + 1;
-    } else if (!isVchar(line[i] as number)) {
-      throw fail('E_AGE_HEADER', `invalid character 0x${(line[i] as number).toString(16)} in stanza argument`, {
+    } else if (!isVchar(c)) {
+      throw fail('E_AGE_HEADER', `invalid character 0x${c.toString(16)} in stanza argument`, {
         offset: at + i,
       });
     }
@@ -111,9 +112,8 @@ function parseBody(r: ByteReader): Uint8Array {
     const at = r.offset;
     const line = r.line(COLUMNS + 1, 'stanza body line');
     if (line.length > COLUMNS) throw fail('E_AGE_HEADER', 'stanza body line longer than 64 columns', { offset: at });
-    for (let i = 0; i < line.length; i++) {
-      if (!isB64Char(line[i] as number)) throw fail('E_AGE_HEADER', 'invalid character in stanza body', { offset: at + i });
-    }
+    const bad = line.findIndex((c) => !isB64Char(c));
+    if (bad >= 0) throw fail('E_AGE_HEADER', 'invalid character in stanza body', { offset: at + bad });
     b64 += ascii(line);
     if (line.length < COLUMNS) return decodeRaw(b64, 'stanza body');
   }

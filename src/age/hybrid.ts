@@ -118,8 +118,9 @@ export class HybridIdentity implements Identity {
   unwrap(stanzas: readonly Stanza[]): Uint8Array | undefined {
     for (const s of stanzas) {
       if (s.args[0] !== STANZA_TYPE) continue;
-      if (s.args.length !== 2) throw fail('E_AGE_HEADER', 'mlkem768x25519 stanza must have exactly one argument');
-      const enc = decodeRawExact(s.args[1] as string, ENC_SIZE, 'mlkem768x25519 encapsulated key');
+      const [, encText] = s.args;
+      if (s.args.length !== 2 || encText === undefined) throw fail('E_AGE_HEADER', 'mlkem768x25519 stanza must have exactly one argument');
+      const enc = decodeRawExact(encText, ENC_SIZE, 'mlkem768x25519 encapsulated key');
       if (s.body.length !== 32) throw fail('E_AGE_HEADER', 'mlkem768x25519 stanza body must be 32 bytes');
       let sharedSecret: Uint8Array;
       try {

@@ -16,7 +16,7 @@ const SPACE = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]);
 export function looksLikeAge(head: Uint8Array): boolean {
   if (startsWith(head, 0, BINARY_MAGIC)) return true;
   let i = 0;
-  while (i < head.length && SPACE.has(head[i] as number)) i++;
+  for (let c = head[i]; c !== undefined && SPACE.has(c); c = head[++i]);
   return startsWith(head, i, ARMOR_MAGIC);
 }
 

@@ -9,15 +9,14 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { fail } from './errors.js';
-import { BackgroundSync, readFull } from '../files/fsutil.js';
-import { unwrapHeader } from './decrypt.js';
+import { BackgroundSync } from '../files/fsutil.js';
 import { buildHeader } from './encrypt.js';
-import { findHeaderEnd, MAX_HEADER_SIZE, parseHeader } from './format.js';
+import { openFilePayload } from './file-payload.js';
 import type { ChunkPool } from './pool.js';
 import { TAG_SIZE } from './primitives.js';
 import type { Identity, Recipient } from './recipient.js';
 import { runFileJob, type FileJobResult } from './chunk-jobs.js';
-import { CHUNK_SIZE, ENC_CHUNK_SIZE, PAYLOAD_NONCE_SIZE, payloadKey, plaintextSize } from './stream.js';
+import { CHUNK_SIZE, ENC_CHUNK_SIZE, payloadKey } from './stream.js';
 
 /** Chunks per range: 2 MiB of plaintext. */
 const RANGE_CHUNKS = 32;
@@ -53,8 +52,7 @@ async function runRanges(
     sync.wrote(res.length);
   };
   const worker = async (): Promise<void> => {
-    while (next < ranges.length) {
-      const r = ranges[next++] as Range;
+    for (let r = ranges[next++]; r !== undefined; r = ranges[next++]) {
       check(r, await pool.runFile({ op, key, inFd, outFd, ...r }));
     }
   };
@@ -62,8 +60,7 @@ async function runRanges(
   // ready this thread processes ranges itself instead of waiting (about 5%
   // of a 1 GiB run on two cores). The workers' first jobs are already queued.
   const local = async (): Promise<void> => {
-    while (next < ranges.length && pool.ready === 0) {
-      const r = ranges[next++] as Range;
+    for (let r = pool.ready === 0 ? ranges[next++] : undefined; r !== undefined; r = pool.ready === 0 ? ranges[next++] : undefined) {
       check(r, runFileJob({ id: -1, op, key, inFd, outFd, ...r }));
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -119,20 +116,7 @@ export async function decryptFileParallel(
   durable = true,
 ): Promise<number> {
   const size = (await input.stat()).size;
-  const head = new Uint8Array(Math.min(size, MAX_HEADER_SIZE + PAYLOAD_NONCE_SIZE + 1));
-  const got = await readFull(input, head, 0);
-  const end = findHeaderEnd(head.subarray(0, got));
-  if (end === undefined) throw fail('E_AGE_HEADER', 'input ends inside the header');
-  const header = parseHeader(head.subarray(0, end));
-  const fileKey = unwrapHeader(header, identities);
-  if (got < end + PAYLOAD_NONCE_SIZE) throw fail('E_AGE_HEADER', 'input ends before the payload nonce');
-  const key = payloadKey(fileKey, head.slice(end, end + PAYLOAD_NONCE_SIZE));
-  const start = end + PAYLOAD_NONCE_SIZE;
-  const encLen = size - start;
-  const plain = plaintextSize(encLen);
-  if (plain === undefined) {
-    throw fail('E_AGE_PAYLOAD', encLen === 0 ? 'payload has no chunks' : `payload length ${encLen} is not a valid STREAM length (truncated?)`);
-  }
+  const { key, start, encLength: encLen, plaintextBytes: plain } = await openFilePayload(input, size, identities);
   const rangeBytes = RANGE_CHUNKS * ENC_CHUNK_SIZE;
   const count = Math.max(1, Math.ceil(encLen / rangeBytes));
   const ranges: Range[] = [];

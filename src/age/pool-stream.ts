@@ -7,14 +7,13 @@
 import type { FileHandle } from 'node:fs/promises';
 import { fail } from './errors.js';
 import { readFull } from '../files/fsutil.js';
-import { AgeDecryptor, unwrapHeader } from './decrypt.js';
 import { buildHeader } from './encrypt.js';
-import { findHeaderEnd, MAX_HEADER_SIZE, parseHeader } from './format.js';
+import { openFilePayload } from './file-payload.js';
 import { BLOCK, BufferBank, JOB_CHUNKS, poolBlocks, type EncryptResult, type Sink, type Source, type StreamOptions } from './io.js';
 import type { ChunkPool } from './pool.js';
 import type { Identity, Recipient } from './recipient.js';
 import { outputSize, type JobResult } from './chunk-jobs.js';
-import { CHUNK_SIZE, ENC_CHUNK_SIZE, PAYLOAD_NONCE_SIZE, payloadKey, plaintextSize } from './stream.js';
+import { CHUNK_SIZE, ENC_CHUNK_SIZE, payloadKey } from './stream.js';
 
 /**
  * Queues a job's promise, marked handled: when an early job fails, `drain`
@@ -85,25 +84,7 @@ export async function decryptToSinkParallel(
   pool: ChunkPool,
   options: StreamOptions,
 ): Promise<number> {
-  const head = new Uint8Array(Math.min(size, MAX_HEADER_SIZE + PAYLOAD_NONCE_SIZE + 1));
-  const got = await readFull(h, head, 0);
-  const end = findHeaderEnd(head.subarray(0, got));
-  if (end === undefined) {
-    // Let the sequential decryptor produce the precise error.
-    const d = new AgeDecryptor(identities);
-    d.push(head.subarray(0, got));
-    d.end();
-    throw fail('E_AGE_HEADER', 'unterminated header');
-  }
-  const header = parseHeader(head.subarray(0, end));
-  const fileKey = unwrapHeader(header, identities);
-  if (got < end + PAYLOAD_NONCE_SIZE) throw fail('E_AGE_HEADER', 'input ends before the payload nonce');
-  const key = payloadKey(fileKey, head.slice(end, end + PAYLOAD_NONCE_SIZE));
-  const start = end + PAYLOAD_NONCE_SIZE;
-  const encLen = size - start;
-  if (plaintextSize(encLen) === undefined) {
-    throw fail('E_AGE_PAYLOAD', encLen === 0 ? 'payload has no chunks' : `payload length ${encLen} is not a valid STREAM length (truncated or padded)`);
-  }
+  const { key, start, encLength: encLen } = await openFilePayload(h, size, identities);
   const chunks = Math.max(1, Math.ceil(encLen / ENC_CHUNK_SIZE));
   const jobBytes = JOB_CHUNKS * ENC_CHUNK_SIZE;
   const bank = new BufferBank();

@@ -5,6 +5,7 @@
  * is available (see bench/age.mjs for measurements). Callers recycle the
  * buffers that come back with each result.
  */
+import { entry } from '../bytes/at.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fail } from './errors.js';
@@ -63,7 +64,7 @@ export class ChunkPool {
     if (out.length < outputSize(op, data.length)) return Promise.reject(fail('E_USAGE', 'pool job output buffer too small'));
     const id = this.next++;
     const job: Job = { id, op, key, counter, final, data, out };
-    const w = this.workers[this.rr++ % this.workers.length] as Worker;
+    const w = entry(this.workers, this.rr++ % this.workers.length, 'worker pool');
     return new Promise<JobResult>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (r: JobResult | FileJobResult) => void, reject });
       w.postMessage(job, [...new Set([data.buffer as ArrayBuffer, out.buffer as ArrayBuffer])]);
@@ -74,7 +75,7 @@ export class ChunkPool {
   runFile(job: Omit<FileJob, 'id'>): Promise<FileJobResult> {
     if (this.broken !== undefined) return Promise.reject(this.broken.error);
     const id = this.next++;
-    const w = this.workers[this.rr++ % this.workers.length] as Worker;
+    const w = entry(this.workers, this.rr++ % this.workers.length, 'worker pool');
     return new Promise<FileJobResult>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve, reject });
       w.postMessage({ ...job, id, kind: 'file' });

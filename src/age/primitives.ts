@@ -2,7 +2,7 @@
  * The symmetric primitives age uses, on Node's native (OpenSSL) crypto:
  * HKDF-SHA-256, HMAC-SHA-256 and ChaCha20-Poly1305 with a 16-byte tag.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export const TAG_SIZE = 16;
 export const FILE_KEY_SIZE = 16;
@@ -30,8 +30,12 @@ export function aeadSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Arr
   return new Uint8Array(Buffer.concat([ct, c.getAuthTag()]));
 }
 
-/** ChaCha20-Poly1305 open of ciphertext || tag; `undefined` when the tag does not verify. */
-export function aeadOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
+/**
+ * ChaCha20-Poly1305 open of ciphertext || tag (the one implementation, for
+ * header stanzas and payload chunks); `undefined` when the tag does not
+ * verify. The plaintext is the decipher's own Buffer, not copied.
+ */
+export function chachaOpen(key: Uint8Array | KeyObject, nonce: Uint8Array, sealed: Uint8Array): Buffer | undefined {
   if (sealed.length < TAG_SIZE) return undefined;
   const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE });
   d.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
@@ -41,7 +45,13 @@ export function aeadOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array)
   } catch {
     return undefined;
   }
-  return new Uint8Array(pt.buffer, pt.byteOffset, pt.byteLength);
+  return pt;
+}
+
+/** `chachaOpen` with the plaintext as a plain Uint8Array view. */
+export function aeadOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
+  const pt = chachaOpen(key, nonce, sealed);
+  return pt === undefined ? undefined : new Uint8Array(pt.buffer, pt.byteOffset, pt.byteLength);
 }
 
 /** Wraps a 16-byte file key under a stanza wrap key (zero nonce, as the spec fixes). */

@@ -66,9 +66,9 @@ export class ScryptIdentity implements Identity {
     for (const s of stanzas) {
       if (s.args[0] !== 'scrypt') continue;
       if (stanzas.length !== 1) throw fail('E_AGE_HEADER', 'an scrypt stanza must be alone in the header');
-      if (s.args.length !== 3) throw fail('E_AGE_HEADER', 'scrypt stanza must have exactly two arguments');
-      const salt = decodeRawExact(s.args[1] as string, 16, 'scrypt salt');
-      const wf = s.args[2] as string;
+      const [, saltText, wf] = s.args;
+      if (s.args.length !== 3 || saltText === undefined || wf === undefined) throw fail('E_AGE_HEADER', 'scrypt stanza must have exactly two arguments');
+      const salt = decodeRawExact(saltText, 16, 'scrypt salt');
       if (!DECIMAL.test(wf) || wf.length > 2) throw fail('E_AGE_HEADER', 'scrypt work factor is not a canonical decimal');
       const logN = Number(wf);
       if (logN > this.maxLogN) throw fail('E_AGE_LIMIT', `scrypt work factor 2^${logN} above the limit 2^${this.maxLogN}`);

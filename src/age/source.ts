@@ -114,7 +114,8 @@ export class AgeFileSource implements ByteSource {
     const pt = last ? openFinal(this.key, idx, sealed) : openChunk(this.key, idx, false, sealed);
     if (pt === undefined) throw fail('E_AGE_PAYLOAD', `chunk ${idx} failed to authenticate`);
     this.cache.set(idx, pt);
-    if (this.cache.size > this.cacheMax) this.cache.delete(this.cache.keys().next().value as number);
+    const oldest = this.cache.keys().next();
+    if (this.cache.size > this.cacheMax && oldest.done !== true) this.cache.delete(oldest.value);
     return pt;
   }
 

@@ -9,6 +9,7 @@
  * tweaked by X25519(HKDF(salt = key blob, info = label), ·). All on
  * node:crypto plus a BigInt field inversion; no dependency.
  */
+import { byteAt } from '../bytes/at.js';
 import { createHash, createPrivateKey, createPublicKey, diffieHellman, randomBytes, type KeyObject } from 'node:crypto';
 import { ByteReader } from '../bytes/reader.js';
 import { fail, recode } from './errors.js';
@@ -37,7 +38,7 @@ function modPow(b: bigint, e: bigint): bigint {
 export function edwardsToMontgomery(pub: Uint8Array): Uint8Array {
   if (pub.length !== 32) throw fail('E_AGE_KEY', 'Ed25519 public key must be 32 bytes');
   const le = Uint8Array.from(pub);
-  le[31] = (le[31] as number) & 0x7f;
+  le[31] = byteAt(le, 31) & 0x7f;
   const y = BigInt(`0x${Buffer.from(le).reverse().toString('hex')}`);
   if (y >= P || y === 1n) throw fail('E_AGE_KEY', 'invalid Ed25519 public key');
   const u = ((1n + y) * modPow((1n - y + P) % P, P - 2n)) % P;
@@ -150,8 +151,9 @@ export class SshEd25519Identity implements Identity {
    */
   static parse(text: string): SshEd25519Identity {
     const m = /^-----BEGIN OPENSSH PRIVATE KEY-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END OPENSSH PRIVATE KEY-----\s*$/.exec(text.trim() + '\n');
-    if (m === null) throw fail('E_AGE_KEY', 'not an OpenSSH private key file');
-    const r = new ByteReader(decodeStdBase64((m[1] as string).replace(/\s+/g, ''), 'OpenSSH private key'));
+    const body = m?.[1];
+    if (body === undefined) throw fail('E_AGE_KEY', 'not an OpenSSH private key file');
+    const r = new ByteReader(decodeStdBase64(body.replace(/\s+/g, ''), 'OpenSSH private key'));
     try {
       const magic = r.bytesView(15, 'magic');
       if (Buffer.from(magic).toString('latin1') !== 'openssh-key-v1\0') throw fail('E_AGE_KEY', 'not an openssh-key-v1 file');
@@ -181,9 +183,11 @@ export class SshEd25519Identity implements Identity {
   unwrap(stanzas: readonly Stanza[]): Uint8Array | undefined {
     for (const s of stanzas) {
       if (s.args[0] !== KEY_TYPE) continue;
-      if (s.args.length !== 3) throw fail('E_AGE_HEADER', 'ssh-ed25519 stanza must have exactly two arguments');
-      const tag = decodeRawExact(s.args[1] as string, 4, 'ssh-ed25519 tag');
-      const share = decodeRawExact(s.args[2] as string, 32, 'ssh-ed25519 share');
+      const [, tagText, shareText] = s.args;
+      if (s.args.length !== 3 || tagText === undefined || shareText === undefined)
+        throw fail('E_AGE_HEADER', 'ssh-ed25519 stanza must have exactly two arguments');
+      const tag = decodeRawExact(tagText, 4, 'ssh-ed25519 tag');
+      const share = decodeRawExact(shareText, 32, 'ssh-ed25519 share');
       if (s.body.length !== 32) throw fail('E_AGE_HEADER', 'ssh-ed25519 stanza body must be 32 bytes');
       if (encodeRaw(tag) !== this.key.tag) continue;
       const secret = x25519(this.key.tweak, x25519(this.scalar, share));

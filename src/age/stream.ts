@@ -11,9 +11,9 @@
  * bound by the counter, truncation by the last-chunk flag, so reordered,
  * dropped, duplicated or truncated chunks all fail with `E_AGE_PAYLOAD`.
  */
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+import { createCipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import { fail } from './errors.js';
-import { hkdf, TAG_SIZE } from './primitives.js';
+import { chachaOpen, hkdf, TAG_SIZE } from './primitives.js';
 
 export const CHUNK_SIZE = 64 * 1024;
 export const ENC_CHUNK_SIZE = CHUNK_SIZE + TAG_SIZE;
@@ -56,17 +56,7 @@ export function sealChunk(key: KeyObject, counter: number, last: boolean, plaint
 
 /** Decrypts one sealed chunk (ciphertext || tag); `undefined` if it does not authenticate. */
 export function openChunk(key: KeyObject, counter: number, last: boolean, sealed: Uint8Array): Buffer | undefined {
-  if (sealed.length < TAG_SIZE) return undefined;
-  const nonce = chunkNonce(new Uint8Array(12), counter, last);
-  const d = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE });
-  d.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
-  const pt = d.update(sealed.subarray(0, sealed.length - TAG_SIZE));
-  try {
-    d.final();
-  } catch {
-    return undefined;
-  }
-  return pt;
+  return chachaOpen(key, chunkNonce(new Uint8Array(12), counter, last), sealed);
 }
 
 /**

@@ -98,8 +98,9 @@ export class X25519Identity implements Identity {
   unwrap(stanzas: readonly Stanza[]): Uint8Array | undefined {
     for (const s of stanzas) {
       if (s.args[0] !== 'X25519') continue;
-      if (s.args.length !== 2) throw fail('E_AGE_HEADER', 'X25519 stanza must have exactly one argument');
-      const share = decodeRawExact(s.args[1] as string, 32, 'X25519 share');
+      const [, shareText] = s.args;
+      if (s.args.length !== 2 || shareText === undefined) throw fail('E_AGE_HEADER', 'X25519 stanza must have exactly one argument');
+      const share = decodeRawExact(shareText, 32, 'X25519 share');
       if (s.body.length !== 32) throw fail('E_AGE_HEADER', 'X25519 stanza body must be 32 bytes');
       const secret = sharedSecret(this.key, share);
       const salt = Buffer.concat([share, this.recipient.publicKey]);

@@ -12,6 +12,7 @@
  * - `escapeControls` does the same for free text (messages) but leaves
  *   backslashes alone, since messages use them in their own quoting.
  */
+import { byteAt } from './at.js';
 
 /** Bidirectional controls that can reorder what is shown (CVE-2021-42574, "Trojan Source"). */
 const BIDI = new Set([0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
@@ -71,7 +72,7 @@ export function nameFromBytes(bytes: Uint8Array): string {
   let out = '';
   let i = 0;
   while (i < bytes.length) {
-    const b = bytes[i] as number;
+    const b = byteAt(bytes, i);
     if (b < 0x80) {
       out += String.fromCharCode(b);
       i++;

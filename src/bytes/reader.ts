@@ -7,6 +7,7 @@
  * through this class instead (STYLE: "one bounds-checked cursor").
  */
 import { ModelguardError } from '../errors.js';
+import { byteAt, u16leAt, u32leAt } from './at.js';
 
 export class ByteReader {
   readonly bytes: Uint8Array;
@@ -64,23 +65,21 @@ export class ByteReader {
 
   u8(what = 'u8'): number {
     this.need(1, what);
-    return this.bytes[this.pos++] as number;
+    return byteAt(this.bytes, this.pos++, this.base);
   }
 
   u16le(what = 'u16'): number {
     this.need(2, what);
-    const b = this.bytes;
     const p = this.pos;
     this.pos += 2;
-    return (b[p] as number) | ((b[p + 1] as number) << 8);
+    return u16leAt(this.bytes, p, this.base);
   }
 
   u32le(what = 'u32'): number {
     this.need(4, what);
-    const b = this.bytes;
     const p = this.pos;
     this.pos += 4;
-    return ((b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16)) + (b[p + 3] as number) * 0x1000000;
+    return u32leAt(this.bytes, p, this.base);
   }
 
   i32le(what = 'i32'): number {

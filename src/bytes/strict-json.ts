@@ -132,9 +132,10 @@ function plain(v: JsonValue, o: PlainOptions): Json {
       const out: Record<string, Json> = Object.create(null) as Record<string, Json>;
       for (const e of v.entries) {
         const value = plain(e.value, o);
-        if (Object.hasOwn(out, e.key)) {
+        const shadowed = Object.hasOwn(out, e.key) ? out[e.key] : undefined;
+        if (shadowed !== undefined) {
           if (o.duplicates === 'error') throw malformed(o.what, `duplicate key ${JSON.stringify(e.key)}`, e.offset);
-          o.onDuplicate?.(e.key, out[e.key] as Json);
+          o.onDuplicate?.(e.key, shadowed);
         }
         out[e.key] = value;
       }

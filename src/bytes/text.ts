@@ -21,7 +21,7 @@ export function latin1Decode(bytes: Uint8Array): string {
   let s = '';
   if (bytes.length <= 64) {
     // Member names and identifiers: a plain loop beats spreading into fromCharCode.
-    for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i] as number);
+    for (const b of bytes) s += String.fromCharCode(b);
     return s;
   }
   for (let i = 0; i < bytes.length; i += 8192) {

@@ -5,6 +5,7 @@
  * final run-length step. Each block's CRC is checked after its data was
  * produced, as libbzip2 does.
  */
+import { entry } from '../bytes/at.js';
 import { ModelguardError } from '../errors.js';
 import { MsbBitReader } from './bits.js';
 import type { Codec, DecodeState } from './codec.js';
@@ -138,11 +139,11 @@ function readBlock(r: MsbBitReader, tt: Uint32Array): { origPtr: number; length:
   let runWeight = 1;
   let groupLeft = 0;
   let selector = 0;
-  let table = tables[0] as Huffman;
+  let table = entry(tables, 0, 'bzip2 Huffman tables');
   for (;;) {
     if (groupLeft === 0) {
       if (selector >= selectors.length) bad(r, 'more symbols than selectors');
-      table = tables[selectors[selector++] as number] as Huffman;
+      table = entry(tables, entry(selectors, selector++, 'bzip2 selectors'), 'bzip2 Huffman tables');
       groupLeft = GROUP_SIZE;
     }
     groupLeft--;
@@ -155,14 +156,14 @@ function readBlock(r: MsbBitReader, tt: Uint32Array): { origPtr: number; length:
     }
     if (run > 0) {
       if (length + run > tt.length) bad(r, 'block longer than its declared size');
-      tt.fill(mtf[0] as number, length, length + run);
+      tt.fill(entry(mtf, 0, 'bzip2 MTF list'), length, length + run);
       length += run;
       run = 0;
       runWeight = 1;
     }
     if (sym === eob) break;
     const k = sym - 1;
-    const v = mtf[k] as number;
+    const v = entry(mtf, k, 'bzip2 MTF list');
     mtf.copyWithin(1, 0, k);
     mtf[0] = v;
     if (length >= tt.length) bad(r, 'block longer than its declared size');

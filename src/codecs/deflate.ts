@@ -5,6 +5,7 @@
  * truncated or corrupt stream the longest cleanly decodable prefix is
  * recovered (SYNC_FLUSH on shorter and shorter inputs).
  */
+import { u32beAt } from '../bytes/at.js';
 import { constants, inflateRawSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { ModelguardError } from '../errors.js';
 import { inflateRaw } from './inflate.js';
@@ -93,10 +94,11 @@ function adler32(out: BoundedOutput, from: number): number {
   out.feed(from, (d) => {
     for (let i = 0; i < d.length;) {
       const end = Math.min(d.length, i + 3800);
-      for (; i < end; i++) {
-        a += d[i] as number;
+      for (const byte of d.subarray(i, end)) {
+        a += byte;
         b += a;
       }
+      i = end;
       a %= 65521;
       b %= 65521;
     }
@@ -119,8 +121,7 @@ function inflateStreaming(input: Uint8Array, wrapper: DeflateWrapper, out: Bound
   }
   if (wrapper === 'zlib') {
     if (used + 4 > input.length) throw new ModelguardError('E_TRUNCATED', `${what} ends before its Adler-32`, { offset: base + used });
-    const stored =
-      (((input[used] as number) << 24) | ((input[used + 1] as number) << 16) | ((input[used + 2] as number) << 8) | (input[used + 3] as number)) >>> 0;
+    const stored = u32beAt(input, used, base);
     if (adler32(out, from) !== stored) throw new ModelguardError('E_MALFORMED', `${what}: incorrect data check (Adler-32)`, { offset: base + used });
     used += 4;
   }

@@ -10,6 +10,7 @@
  * input ends inside the stream, `E_MALFORMED` for invalid data, `E_LIMIT`
  * from the output.
  */
+import { byteAt, entry, u16leAt } from '../bytes/at.js';
 import { ModelguardError } from '../errors.js';
 import type { BoundedOutput } from './output.js';
 
@@ -42,20 +43,23 @@ function reverse(code: number, len: number): number {
 /** Builds the table for canonical code lengths; over-subscribed sets are invalid, incomplete ones allowed (as zlib). */
 function build(lengths: ArrayLike<number>, n: number, at: number): Table {
   const count = new Uint16Array(MAX_BITS + 1);
-  for (let i = 0; i < n; i++) count[lengths[i] as number] = (count[lengths[i] as number] as number) + 1;
+  for (let i = 0; i < n; i++) {
+    const len = entry(lengths, i, 'code lengths');
+    count[len] = entry(count, len, 'code length counts') + 1;
+  }
   count[0] = 0;
   let left = 1;
   for (let len = 1; len <= MAX_BITS; len++) {
-    left = left * 2 - (count[len] as number);
+    left = left * 2 - entry(count, len, 'code length counts');
     if (left < 0) malformed('over-subscribed Huffman code', at);
   }
   const next = new Uint16Array(MAX_BITS + 2);
-  for (let len = 1; len <= MAX_BITS; len++) next[len + 1] = ((next[len] as number) + (count[len] as number)) << 1;
+  for (let len = 1; len <= MAX_BITS; len++) next[len + 1] = (entry(next, len, 'next codes') + entry(count, len, 'code length counts')) << 1;
   const table = new Uint32Array(1 << MAX_BITS);
   for (let sym = 0; sym < n; sym++) {
-    const len = lengths[sym] as number;
+    const len = entry(lengths, sym, 'code lengths');
     if (len === 0) continue;
-    const code = next[len] as number;
+    const code = entry(next, len, 'next codes');
     next[len] = code + 1;
     const rev = reverse(code, len);
     for (let i = rev; i < table.length; i += 1 << len) table[i] = (sym << 4) | len;
@@ -92,7 +96,7 @@ class Bits {
   private fill(n: number): void {
     while (this.cnt < n) {
       if (this.pos >= this.b.length) throw new ModelguardError('E_TRUNCATED', 'deflate stream ends before its last block', { offset: this.offset });
-      this.buf |= (this.b[this.pos++] as number) << this.cnt;
+      this.buf |= byteAt(this.b, this.pos++, this.base) << this.cnt;
       this.cnt += 8;
     }
   }
@@ -108,10 +112,10 @@ class Bits {
   decode(t: Table): number {
     // Fill as many bits as are available, up to 15; a short tail is fine if the code fits.
     while (this.cnt < MAX_BITS && this.pos < this.b.length) {
-      this.buf |= (this.b[this.pos++] as number) << this.cnt;
+      this.buf |= byteAt(this.b, this.pos++, this.base) << this.cnt;
       this.cnt += 8;
     }
-    const e = t[this.buf & 0x7fff] as number;
+    const e = entry(t, this.buf & 0x7fff, 'Huffman table');
     const len = e & 15;
     if (len === 0) malformed('invalid Huffman code', this.offset);
     if (len > this.cnt) throw new ModelguardError('E_TRUNCATED', 'deflate stream ends inside a code', { offset: this.offset });
@@ -146,7 +150,7 @@ function dynamic(r: Bits): { lit: Table; dist: Table } {
   const ncode = r.bits(4) + 4;
   if (nlen > 286 || ndist > 30) malformed('too many length or distance codes', at);
   const cl = new Uint8Array(19);
-  for (let i = 0; i < ncode; i++) cl[CL_ORDER[i] as number] = r.bits(3);
+  for (const i of CL_ORDER.slice(0, ncode)) cl[i] = r.bits(3);
   const clt = build(cl, 19, at);
   const lengths = new Uint8Array(nlen + ndist);
   for (let i = 0; i < nlen + ndist;) {
@@ -159,7 +163,7 @@ function dynamic(r: Bits): { lit: Table; dist: Table } {
     let val = 0;
     if (sym === 16) {
       if (i === 0) malformed('repeat with no previous length', at);
-      val = lengths[i - 1] as number;
+      val = entry(lengths, i - 1, 'code lengths');
       rep = 3 + r.bits(2);
     } else rep = sym === 17 ? 3 + r.bits(3) : 11 + r.bits(7);
     if (i + rep > nlen + ndist) malformed('code lengths overflow', at);
@@ -183,8 +187,8 @@ export function inflateRaw(input: Uint8Array, out: BoundedOutput, base: number):
     if (type === 0) {
       r.align();
       const hdr = r.bytes(4);
-      const len = (hdr[0] as number) | ((hdr[1] as number) << 8);
-      const nlen = (hdr[2] as number) | ((hdr[3] as number) << 8);
+      const len = u16leAt(hdr, 0, r.offset - 4);
+      const nlen = u16leAt(hdr, 2, r.offset - 4);
       if ((len ^ 0xffff) !== nlen) malformed('stored block length check fails', r.offset - 4);
       out.append(r.bytes(len));
     } else if (type === 3) {
@@ -198,10 +202,10 @@ export function inflateRaw(input: Uint8Array, out: BoundedOutput, base: number):
         else {
           const li = sym - 257;
           if (li >= 29) malformed(`invalid length symbol ${sym}`, r.offset);
-          const len = (LEN_BASE[li] as number) + r.bits(LEN_EXTRA[li] as number);
+          const len = entry(LEN_BASE, li, 'length symbols') + r.bits(entry(LEN_EXTRA, li, 'length symbols'));
           const ds = r.decode(dist);
           if (ds >= 30) malformed(`invalid distance symbol ${ds}`, r.offset);
-          const d = (DIST_BASE[ds] as number) + r.bits(DIST_EXTRA[ds] as number);
+          const d = entry(DIST_BASE, ds, 'distance symbols') + r.bits(entry(DIST_EXTRA, ds, 'distance symbols'));
           out.copy(d, len);
         }
       }

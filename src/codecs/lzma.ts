@@ -6,6 +6,7 @@
  * against the declared dictionary size, so no window is ever allocated
  * from a header field.
  */
+import { byteAt } from '../bytes/at.js';
 import { ModelguardError } from '../errors.js';
 import type { BoundedOutput } from './output.js';
 
@@ -38,7 +39,7 @@ export class RangeDecoder {
     if (this.pos >= this.end) {
       throw new ModelguardError('E_TRUNCATED', `lzma: compressed data ends at byte ${this.pos}`, { offset: this.pos });
     }
-    return this.input[this.pos++] as number;
+    return byteAt(this.input, this.pos++);
   }
 
   /** liblzma requires the code to be 0 when a stream ends exactly. */
@@ -143,7 +144,8 @@ export class LzmaDecoder {
   private lenDec = new LenDecoder();
   private repLenDec = new LenDecoder();
   private state = 0;
-  private reps = [0, 0, 0, 0];
+  /** The four most recent match distances (a tuple: always four, read without a check). */
+  private reps: [number, number, number, number] = [0, 0, 0, 0];
 
   constructor(props: LzmaProps, dictSize: number, dictStart: number) {
     this.props = props;
@@ -174,8 +176,8 @@ export class LzmaDecoder {
     const base = 0x300 * (((((out.length - this.dictStart) & ((1 << lp) - 1)) << lc) + (prev >>> (8 - lc))) >>> 0);
     let sym = 1;
     if (this.state >= 7) {
-      if ((this.reps[0] as number) + 1 > this.available(out)) corrupt('match byte before the dictionary start', at);
-      let matchByte = out.back((this.reps[0] as number) + 1);
+      if (this.reps[0] + 1 > this.available(out)) corrupt('match byte before the dictionary start', at);
+      let matchByte = out.back(this.reps[0] + 1);
       do {
         const matchBit = (matchByte >>> 7) & 1;
         matchByte <<= 1;
@@ -221,29 +223,29 @@ export class LzmaDecoder {
         if (rc.bit(this.isRepG0, s) === 0) {
           if (rc.bit(this.isRep0Long, (s << 4) + posState) === 0) {
             this.state = s < 7 ? 9 : 11;
-            out.byte(out.back((this.reps[0] as number) + 1));
+            out.byte(out.back(this.reps[0] + 1));
             continue;
           }
         } else {
           let dist: number;
-          if (rc.bit(this.isRepG1, s) === 0) dist = this.reps[1] as number;
+          if (rc.bit(this.isRepG1, s) === 0) dist = this.reps[1];
           else if (rc.bit(this.isRepG2, s) === 0) {
-            dist = this.reps[2] as number;
-            this.reps[2] = this.reps[1] as number;
+            dist = this.reps[2];
+            this.reps[2] = this.reps[1];
           } else {
-            dist = this.reps[3] as number;
-            this.reps[3] = this.reps[2] as number;
-            this.reps[2] = this.reps[1] as number;
+            dist = this.reps[3];
+            this.reps[3] = this.reps[2];
+            this.reps[2] = this.reps[1];
           }
-          this.reps[1] = this.reps[0] as number;
+          this.reps[1] = this.reps[0];
           this.reps[0] = dist;
         }
         len = this.repLenDec.decode(rc, posState);
         this.state = s < 7 ? 8 : 11;
       } else {
-        this.reps[3] = this.reps[2] as number;
-        this.reps[2] = this.reps[1] as number;
-        this.reps[1] = this.reps[0] as number;
+        this.reps[3] = this.reps[2];
+        this.reps[2] = this.reps[1];
+        this.reps[1] = this.reps[0];
         len = this.lenDec.decode(rc, posState);
         this.state = s < 7 ? 7 : 10;
         const dist = this.decodeDistance(rc, len);
@@ -253,7 +255,7 @@ export class LzmaDecoder {
         }
         this.reps[0] = dist;
       }
-      const dist = (this.reps[0] as number) + 1;
+      const dist = this.reps[0] + 1;
       if (dist > this.available(out)) corrupt(`match distance ${dist} beyond the ${this.available(out)} bytes in the dictionary`, at);
       const n = len + 2;
       if (out.length + n > stop) corrupt('match runs past the declared size', at);

@@ -4,6 +4,7 @@
  * and resets of the dictionary, the state or the properties as the
  * control byte says. The first chunk must reset the dictionary.
  */
+import { byteAt, u16beAt } from '../bytes/at.js';
 import { ModelguardError } from '../errors.js';
 import { LzmaDecoder, RangeDecoder, lzmaProps } from './lzma.js';
 import type { BoundedOutput } from './output.js';
@@ -25,14 +26,14 @@ export function decodeLzma2(input: Uint8Array, pos: number, end: number, dictSiz
   let dictStart = out.length;
   for (;;) {
     need(input, pos, 1, end);
-    const control = input[pos] as number;
+    const control = byteAt(input, pos);
     const at = pos;
     pos++;
     if (control === 0x00) return pos;
     if (control === 0x01 || control === 0x02) {
       if (control === 0x02 && needDictReset) corrupt('first chunk does not reset the dictionary', at);
       need(input, pos, 2, end);
-      const size = (((input[pos] as number) << 8) | (input[pos + 1] as number)) + 1;
+      const size = u16beAt(input, pos) + 1;
       pos += 2;
       need(input, pos, size, end);
       if (control === 0x01) {
@@ -48,8 +49,8 @@ export function decodeLzma2(input: Uint8Array, pos: number, end: number, dictSiz
     }
     if (control < 0x80) corrupt(`invalid control byte 0x${control.toString(16)}`, at);
     need(input, pos, 4, end);
-    const unpacked = ((control & 0x1f) << 16) + (((input[pos] as number) << 8) | (input[pos + 1] as number)) + 1;
-    const packed = (((input[pos + 2] as number) << 8) | (input[pos + 3] as number)) + 1;
+    const unpacked = ((control & 0x1f) << 16) + u16beAt(input, pos) + 1;
+    const packed = u16beAt(input, pos + 2) + 1;
     pos += 4;
     const reset = (control >>> 5) & 3;
     if (reset === 3) {
@@ -58,7 +59,7 @@ export function decodeLzma2(input: Uint8Array, pos: number, end: number, dictSiz
     } else if (needDictReset) corrupt('first chunk does not reset the dictionary', at);
     if (reset >= 2) {
       need(input, pos, 1, end);
-      const props = lzmaProps(input[pos] as number, pos);
+      const props = lzmaProps(byteAt(input, pos), pos);
       if (props.lc + props.lp > 4) corrupt('lc + lp above 4', pos);
       pos++;
       needProps = false;

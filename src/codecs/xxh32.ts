@@ -1,4 +1,6 @@
 /** xxHash32 (seed 0 by default), the checksum of the LZ4 frame format. */
+import { u32leAt } from '../bytes/at.js';
+
 const P1 = 0x9e3779b1;
 const P2 = 0x85ebca77;
 const P3 = 0xc2b2ae3d;
@@ -10,7 +12,7 @@ function rotl(x: number, r: number): number {
 }
 
 function u32(b: Uint8Array, i: number): number {
-  return ((b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24)) >>> 0;
+  return u32leAt(b, i);
 }
 
 function round(acc: number, lane: number): number {

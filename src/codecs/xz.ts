@@ -6,6 +6,7 @@
  * the index compared with the blocks seen. Branch/call filters (BCJ) and
  * delta are reported as unsupported, never guessed at.
  */
+import { byteAt } from '../bytes/at.js';
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { ByteReader } from '../bytes/reader.js';
@@ -108,8 +109,8 @@ function decodeStream(input: Uint8Array, pos: number, out: BoundedOutput, state:
   r.skip(6, 'xz magic');
   const flags = r.bytesView(2, 'xz stream flags');
   if (crc32(flags) >>> 0 !== r.u32le('xz stream flags CRC')) malformed('stream header CRC mismatch', pos);
-  if (flags[0] !== 0 || (flags[1] as number) > 15) malformed('reserved stream flags set', pos);
-  const check = flags[1] as number;
+  const check = byteAt(flags, 1, pos + 7);
+  if (flags[0] !== 0 || check > 15) malformed('reserved stream flags set', pos);
   const records: [number, number][] = [];
   for (;;) {
     const first = r.u8('xz block header size');

@@ -29,6 +29,14 @@ function readText(path: string, io: CliIO, what: string): string {
   }
 }
 
+/** parseArgs options naming age recipients, as age spells them (encrypt, vault watch). */
+export function recipientOptions() {
+  return {
+    recipient: { type: 'string' as const, short: 'r', multiple: true as const },
+    'recipients-file': { type: 'string' as const, short: 'R', multiple: true as const },
+  };
+}
+
 export function loadRecipients(values: readonly string[], files: readonly string[], io: CliIO): Recipient[] {
   const out = values.map((v) => parseRecipient(v));
   for (const f of files) out.push(...parseRecipientsFile(readText(f, io, 'recipients file'), f));

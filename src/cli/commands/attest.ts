@@ -11,6 +11,7 @@ import { attestScan } from '../../sign/attest.js';
 import { relativeIgnore } from '../../sign/ignore.js';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
 import { signExit } from './signing-common.js';
+import { localSignMethod, signingKeyOptions } from './key-options.js';
 
 const HELP = `Usage: modelguard attest MODEL --private-key KEY [options]
 
@@ -41,27 +42,17 @@ export const attestCommand: Command = {
       options: {
         output: { type: 'string', short: 'o', default: 'modelguard-scan.sig' },
         report: { type: 'string' },
-        'private-key': { type: 'string' },
-        password: { type: 'string' },
-        'signing-certificate': { type: 'string' },
-        'certificate-chain': { type: 'string', multiple: true, default: [] as string[] },
+        ...signingKeyOptions(),
         'ignore-paths': { type: 'string', multiple: true, default: [] as string[] },
       },
     });
     const model = positionals[0];
-    const key = v['private-key'];
-    if (positionals.length !== 1 || model === undefined || key === undefined) {
+    const method = localSignMethod(v, io, 'if-given');
+    if (positionals.length !== 1 || model === undefined || typeof method === 'string') {
       io.stderr.write(`modelguard attest: expected MODEL and --private-key\n\n${HELP}`);
       return EXIT_USAGE;
     }
     const at = (f: string): string => resolve(io.cwd, f);
-    const password = v.password ?? io.env['MODELGUARD_KEY_PASSWORD'];
-    const pw = password === undefined ? {} : { password };
-    const cert = v['signing-certificate'];
-    const method =
-      cert === undefined
-        ? { method: 'key' as const, privateKey: at(key), ...pw }
-        : { method: 'certificate' as const, privateKey: at(key), signingCertificate: at(cert), certificateChain: v['certificate-chain'].map(at), ...pw };
     try {
       let report: ScanReport;
       if (v.report !== undefined) {

@@ -10,7 +10,7 @@ import { ScryptRecipient } from '../../age/scrypt.js';
 import { atomicWrite } from '../../files/fsutil.js';
 import { handleSink } from '../../age/file.js';
 import { EXIT_OK, EXIT_USAGE, type Command } from '../command.js';
-import { loadRecipients, makePool, PASSPHRASE_ENV, readPassphrase, resolvePath, THREADS_ENV } from './age-common.js';
+import { loadRecipients, recipientOptions, makePool, PASSPHRASE_ENV, readPassphrase, resolvePath, THREADS_ENV } from './age-common.js';
 
 export const encrypt: Command = {
   name: 'encrypt',
@@ -39,8 +39,7 @@ Exit 0 on success, 2 on usage or I/O error.
     const { values, positionals } = parseArgs({
       args: argv,
       options: {
-        recipient: { type: 'string', short: 'r', multiple: true },
-        'recipients-file': { type: 'string', short: 'R', multiple: true },
+        ...recipientOptions(),
         passphrase: { type: 'boolean', short: 'p' },
         armor: { type: 'boolean', short: 'a' },
         output: { type: 'string', short: 'o' },

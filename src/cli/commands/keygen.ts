@@ -18,6 +18,7 @@ import { writeNewFile } from '../../files/fsutil.js';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
 import { resolvePath } from './age-common.js';
 import { signExit } from './signing-common.js';
+import { keyPassword } from './key-options.js';
 
 interface KeygenArgs {
   readonly output: string | undefined;
@@ -52,7 +53,7 @@ const ecKind: KeyKind = {
     }
     const prefix = args.output ?? 'signing';
     try {
-      const password = args.password ?? io.env['MODELGUARD_KEY_PASSWORD'];
+      const { password } = keyPassword(args.password, io);
       writeKeyPair(resolve(io.cwd, prefix), generateSigningKey(args.curve as Curve, password));
       io.stdout.write(`wrote ${prefix}.key (private, 0600${password === undefined ? '' : ', encrypted'}) and ${prefix}.pub\n`);
       return Promise.resolve(EXIT_OK);

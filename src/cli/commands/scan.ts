@@ -18,6 +18,7 @@ import { PROFILE_IDS } from '../../python-globals/profiles.js';
 import { fails } from '../../findings/verdict.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
 import { Progress } from '../progress.js';
+import { keyPassword } from './key-options.js';
 
 const HELP = `Usage: modelguard scan [options] <path>...
        modelguard scan [options] -                    (standard input)
@@ -267,11 +268,10 @@ export const scanCommand: Command = {
       if (key === undefined || positionals.length !== 1 || only === undefined) {
         throw new ModelguardError('E_USAGE', '--attest needs --private-key and exactly one model path');
       }
-      const password = values.password ?? io.env['MODELGUARD_KEY_PASSWORD'];
       const root = await attestScan(
         resolve(io.cwd, only),
         report,
-        { method: 'key', privateKey: resolve(io.cwd, key), ...(password === undefined ? {} : { password }) },
+        { method: 'key', privateKey: resolve(io.cwd, key), ...keyPassword(values.password, io) },
         { output: resolve(io.cwd, values.attest), ignorePaths: ['model.sig'] },
       );
       io.stderr.write(`attested sha256:${root}: verdict ${report.verdict} -> ${values.attest}\n`);

@@ -10,6 +10,7 @@ import { signModel, type SignMethod } from '../../sign/sign.js';
 import { loadSigningServices, type SigstoreServices } from '../../sign/signing-config.js';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
 import { HASH_HELP, hashOptions, signExit, defaultSignature } from './signing-common.js';
+import { localSignMethod, signingKeyOptions, type SigningKeyValues } from './key-options.js';
 
 const HELP = `Usage: modelguard sign key MODEL --private-key KEY [--password PASS] [options]
        modelguard sign certificate MODEL --private-key KEY --signing-certificate CERT
@@ -52,7 +53,7 @@ Exit status: 0 signed, 1 the model cannot be hashed as asked, 2 usage or key
 error, or a Sigstore service unreachable or refusing (nothing is written).
 `;
 
-type Values = Record<string, string | boolean | string[] | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined> & SigningKeyValues;
 
 /** The --fulcio-url/--rekor-url/--tsa-url or --trust-config choice; undefined means public good. */
 function sigstoreServices(v: Values, at: (f: string) => string): SigstoreServices | string | undefined {
@@ -86,15 +87,7 @@ function methodFor(mode: 'key' | 'certificate' | 'sigstore', v: Values, io: CliI
       ...(services === undefined ? {} : { services }),
     };
   }
-  const key = v['private-key'];
-  if (typeof key !== 'string') return '--private-key is required';
-  const pw = typeof v['password'] === 'string' ? v['password'] : io.env['MODELGUARD_KEY_PASSWORD'];
-  const password = pw === undefined ? {} : { password: pw };
-  if (mode === 'key') return { method: 'key', privateKey: at(key), ...password };
-  const cert = v['signing-certificate'];
-  if (typeof cert !== 'string') return '--signing-certificate is required';
-  const chain = Array.isArray(v['certificate-chain']) ? v['certificate-chain'] : [];
-  return { method: 'certificate', privateKey: at(key), signingCertificate: at(cert), certificateChain: chain.map(at), ...password };
+  return localSignMethod(v, io, mode === 'key' ? 'no' : 'yes');
 }
 
 export const signCommand: Command = {
@@ -108,10 +101,7 @@ export const signCommand: Command = {
       options: {
         ...hashOptions(),
         signature: { type: 'string' },
-        'private-key': { type: 'string' },
-        password: { type: 'string' },
-        'signing-certificate': { type: 'string' },
-        'certificate-chain': { type: 'string', multiple: true, default: [] as string[] },
+        ...signingKeyOptions(),
         'identity-token': { type: 'string' },
         'use-ambient-credentials': { type: 'boolean', default: true },
         'no-use-ambient-credentials': { type: 'boolean', default: false },

@@ -15,7 +15,7 @@ import { checkCopies } from '../../vault/integrity.js';
 import { parseKeepBest, parseKeepEvery, pruneVerified, type RetentionPolicy } from '../../vault/retention.js';
 import { runVault, takeLock } from '../../vault/watch.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
-import { loadRecipients, makePool, resolvePath, withVerifyExit } from './age-common.js';
+import { loadRecipients, recipientOptions, makePool, resolvePath, withVerifyExit } from './age-common.js';
 
 const RETENTION_OPTIONS = {
   'keep-last': { type: 'string' },
@@ -90,8 +90,7 @@ async function watchCmd(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
-      recipient: { type: 'string', short: 'r', multiple: true },
-      'recipients-file': { type: 'string', short: 'R', multiple: true },
+      ...recipientOptions(),
       vault: { type: 'string' },
       once: { type: 'boolean' },
       'delete-plaintext': { type: 'boolean' },

@@ -4,6 +4,7 @@
  * header's checksum and size is checked against the file; member data is
  * not read here.
  */
+import { byteAt } from '../../bytes/at.js';
 import { inBounds } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { latin1Decode, utf8Strict } from '../../bytes/text.js';
@@ -40,9 +41,9 @@ function field(b: Uint8Array, off: number, len: number): Uint8Array {
 /** Numeric field: octal text, or GNU base-256 when the high bit is set. */
 function num(b: Uint8Array, off: number, len: number, what: string, at: number): number {
   const f = b.subarray(off, off + len);
-  if (((f[0] as number) & 0x80) !== 0) {
+  if ((byteAt(f, 0, at + off) & 0x80) !== 0) {
     let v = 0n;
-    for (let i = 1; i < f.length; i++) v = (v << 8n) | BigInt(f[i] as number);
+    for (const byte of f.subarray(1)) v = (v << 8n) | BigInt(byte);
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ModelguardError('E_LIMIT', `tar ${what} too large`, { offset: at });
     return Number(v);
   }
@@ -56,8 +57,7 @@ function num(b: Uint8Array, off: number, len: number, what: string, at: number):
 export function isTarHeader(b: Uint8Array): boolean {
   if (b.length < BLOCK) return false;
   // The checksum field holds octal digits, spaces or NULs: most non-tar data fails here.
-  for (let i = 148; i < 156; i++) {
-    const c = b[i] as number;
+  for (const c of b.subarray(148, 156)) {
     if (c !== 0 && c !== 0x20 && (c < 0x30 || c > 0x37)) return false;
   }
   let allZero = true;
@@ -69,7 +69,7 @@ export function isTarHeader(b: Uint8Array): boolean {
   let unsigned = 0;
   let signed = 0;
   for (let i = 0; i < BLOCK; i++) {
-    const c = i >= 148 && i < 156 ? 0x20 : (b[i] as number);
+    const c = i >= 148 && i < 156 ? 0x20 : byteAt(b, i);
     unsigned += c;
     signed += c > 127 ? c - 256 : c;
   }
@@ -138,7 +138,7 @@ export function readTar(src: ByteSource, maxEntries: number): TarArchive {
     const h = src.read(pos, BLOCK);
     if (h.every((b) => b === 0)) break;
     if (!isTarHeader(h)) throw new ModelguardError('E_MALFORMED', `bad tar header checksum at ${pos}`, { offset: pos });
-    const flag = h[156] as number;
+    const flag = byteAt(h, 156, pos);
     let size = num(h, 124, 12, 'size', pos);
     const dataOffset = pos + BLOCK;
     if (pendingSize !== undefined && typeOf(flag) === 'file') size = pendingSize;

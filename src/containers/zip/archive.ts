@@ -9,6 +9,7 @@
  * Only the central directory and local headers are read here; entry data
  * is read on demand (`extract.ts`).
  */
+import { entry } from '../../bytes/at.js';
 import { ByteReader, inBounds } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
@@ -266,12 +267,13 @@ export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
   }
   if (entries.length > maxEntries) throw new ModelguardError('E_LIMIT', `more than ${maxEntries} zip entries`);
   reportDisagreement(spec, specError, readings, views, specKeys, anomalies);
-  const cdStart = spec?.cdOffset ?? (readings[0] as ReaderView).choice.cdStart;
+  const first = spec === undefined ? entry(readings, 0, 'zip readings') : undefined;
+  const cdStart = spec?.cdOffset ?? first?.choice.cdStart ?? 0;
   const start = spec?.start ?? 0;
   if (spec === undefined) checkNames(entries, anomalies);
   else checkNames(spec.entries, anomalies, spec.central);
   walkLocalHeaders(src, entries, start, cdStart, anomalies, maxEntries);
-  const cdSize = spec?.cdSize ?? (readings[0] as ReaderView).choice.cdSize;
+  const cdSize = spec?.cdSize ?? first?.choice.cdSize ?? 0;
   return { entries, start, cdOffset: cdStart, cdSize, zip64: spec?.zip64 ?? readings.some((r) => r.choice.zip64Pos !== undefined), anomalies, views };
 }
 
@@ -296,8 +298,8 @@ function reportDisagreement(
   }
   const sets = views.map((v) => new Set(v.entries.map(keyOf)));
   views.forEach((v, i) => {
-    const r = readings[i] as ReaderView;
-    const own = sets[i] as Set<string>;
+    const r = entry(readings, i, 'zip readings');
+    const own = entry(sets, i, 'zip entry sets');
     const others = spec === undefined ? sets.filter((_, j) => j !== i) : [specKeys, ...sets.filter((_, j) => j !== i)];
     const extra = v.entries.filter((e) => others.some((o) => !o.has(keyOf(e))));
     const missing = spec === undefined ? [] : spec.entries.filter((e) => !own.has(keyOf(e)));

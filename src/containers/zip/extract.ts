@@ -6,6 +6,7 @@
  * the project's own bounded decoders. Other methods (zstd, xz, AES) are
  * `E_UNSUPPORTED`.
  */
+import { byteAt, u16leAt } from '../../bytes/at.js';
 import { crc32, constants, inflateRawSync } from 'node:zlib';
 import { ByteReader } from '../../bytes/reader.js';
 import { BufferSource, SliceSource, type ByteSource } from '../../bytes/source.js';
@@ -67,10 +68,10 @@ function decodeOther(data: Uint8Array, e: ZipEntry, out: BoundedOutput): void {
     return;
   }
   if (data.length < 9) throw new ModelguardError('E_TRUNCATED', `entry ${e.name}: LZMA header cut short`, { offset: e.dataOffset });
-  const propsSize = (data[2] as number) | ((data[3] as number) << 8);
+  const propsSize = u16leAt(data, 2, e.dataOffset);
   if (propsSize !== 5)
     throw new ModelguardError('E_MALFORMED', `entry ${e.name}: LZMA properties of ${propsSize} bytes (5 expected)`, { offset: e.dataOffset + 2 });
-  const props = lzmaProps(data[4] as number, e.dataOffset + 4);
+  const props = lzmaProps(byteAt(data, 4, e.dataOffset), e.dataOffset + 4);
   const header = new ByteReader(data, e.dataOffset);
   header.seek(5);
   const dictSize = header.u32le('LZMA dictionary size');

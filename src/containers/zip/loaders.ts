@@ -30,6 +30,7 @@
  * the two loaders read different archives. Each reader's choice is
  * computed here exactly; `archive.ts` reads every one of them.
  */
+import { u32leAt } from '../../bytes/at.js';
 import { ByteReader } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { CENTRAL_HEADER_SIZE, EOCD_SIZE, SIG_EOCD, SIG_EOCD64, SIG_EOCD64_LOCATOR } from './records.js';
@@ -61,10 +62,6 @@ const MINIZ_WINDOW = 4096;
 const MINIZ_REACH = 0xffff + EOCD_SIZE;
 /** zipfile searches the last `ZIP_MAX_COMMENT + sizeEndCentDir` bytes. */
 const ZIPFILE_REACH = (1 << 16) + EOCD_SIZE;
-
-function u32At(b: Uint8Array, i: number): number {
-  return ((b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24)) >>> 0;
-}
 
 interface EndRecord {
   diskNo: number;
@@ -118,7 +115,7 @@ export function minizEocdPos(src: ByteSource): number | undefined {
     const n = Math.min(MINIZ_WINDOW, size - cur);
     const buf = src.read(cur, n);
     for (let i = n - 4; i >= 0; i--) {
-      if (u32At(buf, i) === SIG_EOCD && size - (cur + i) >= EOCD_SIZE) return cur + i;
+      if (u32leAt(buf, i) === SIG_EOCD && size - (cur + i) >= EOCD_SIZE) return cur + i;
     }
     if (cur === 0 || size - cur >= MINIZ_REACH) return undefined;
     cur = Math.max(cur - (MINIZ_WINDOW - 3), 0);
@@ -130,11 +127,11 @@ export function zipfileEocdPos(src: ByteSource): number | undefined {
   const size = src.size;
   if (size < EOCD_SIZE) return undefined;
   const last = src.read(size - EOCD_SIZE, EOCD_SIZE);
-  if (u32At(last, 0) === SIG_EOCD && last[20] === 0 && last[21] === 0) return size - EOCD_SIZE;
+  if (u32leAt(last, 0) === SIG_EOCD && last[20] === 0 && last[21] === 0) return size - EOCD_SIZE;
   const from = Math.max(size - ZIPFILE_REACH, 0);
   const data = src.read(from, size - from);
   for (let i = data.length - 4; i >= 0; i--) {
-    if (u32At(data, i) !== SIG_EOCD) continue;
+    if (u32leAt(data, i) !== SIG_EOCD) continue;
     // rfind found the last one; with fewer than 22 bytes after it zipfile gives up.
     return data.length - i >= EOCD_SIZE ? from + i : undefined;
   }

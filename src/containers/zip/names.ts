@@ -13,6 +13,7 @@
  * miniz (PyTorch) compares the raw bytes, ASCII case-insensitively, so its
  * name is the directory's own.
  */
+import { entry, u32leAt } from '../../bytes/at.js';
 import { crc32 } from 'node:zlib';
 import { ByteReader } from '../../bytes/reader.js';
 
@@ -24,7 +25,7 @@ const FLAG_UTF8 = 0x0800;
 
 export function cp437Decode(raw: Uint8Array): string {
   let s = '';
-  for (const b of raw) s += b < 0x80 ? String.fromCharCode(b) : (CP437_HIGH[b - 0x80] as string);
+  for (const b of raw) s += b < 0x80 ? String.fromCharCode(b) : entry(CP437_HIGH, b - 0x80, 'CP437');
   return s;
 }
 
@@ -38,7 +39,7 @@ function unicodePath(extra: Uint8Array, rawName: Uint8Array): string | undefined
     const body = r.bytesView(len);
     if (id !== UNICODE_PATH || len < 5) continue;
     const version = body[0];
-    const crc = ((body[1] as number) | ((body[2] as number) << 8) | ((body[3] as number) << 16) | ((body[4] as number) << 24)) >>> 0;
+    const crc = u32leAt(body, 1);
     if (version !== 1 || crc !== crc32(rawName) >>> 0) continue;
     try {
       const name = utf8Fatal.decode(body.subarray(5));

@@ -3,6 +3,7 @@
  * Zip64), central directory file headers, local file headers and the Zip64
  * extra field. Parsing only; every length is checked by `ByteReader`.
  */
+import { u16leAt } from '../../bytes/at.js';
 import { ByteReader } from '../../bytes/reader.js';
 import { latin1Decode } from '../../bytes/text.js';
 import { ModelguardError } from '../../errors.js';
@@ -71,7 +72,7 @@ const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 /** Entry names: UTF-8 when flag 11 is set or the bytes are valid UTF-8, else CP437 read as Latin-1. */
 export function decodeName(raw: Uint8Array, flags: number): { name: string; utf8Valid: boolean } {
   let ascii = true;
-  for (let i = 0; i < raw.length; i++) if ((raw[i] as number) >= 0x80) ascii = false;
+  for (const b of raw) if (b >= 0x80) ascii = false;
   if (ascii) return { name: latin1Decode(raw), utf8Valid: true };
   try {
     return { name: utf8Fatal.decode(raw), utf8Valid: true };
@@ -233,5 +234,5 @@ export function parseLocalHeader(bytes: Uint8Array, pos: number): LocalHeader {
 
 /** Name and extra lengths from the fixed part of a local header. */
 export function localVariableLength(fixed: Uint8Array): number {
-  return ((fixed[26] as number) | ((fixed[27] as number) << 8)) + ((fixed[28] as number) | ((fixed[29] as number) << 8));
+  return u16leAt(fixed, 26) + u16leAt(fixed, 28);
 }

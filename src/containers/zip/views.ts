@@ -6,6 +6,7 @@
  * An entry whose local header is missing or runs past the end is left
  * out: that reader fails on it and runs nothing from it.
  */
+import { u16leAt } from '../../bytes/at.js';
 import { ByteReader, inBounds } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
@@ -68,7 +69,7 @@ function minizRecordCheck(h: CentralHeader, rawLocalOffset: number, size: number
 function zipfileExtraCheck(extra: Uint8Array): void {
   let i = 0;
   while (i + 4 <= extra.length) {
-    const len = (extra[i + 2] as number) | ((extra[i + 3] as number) << 8);
+    const len = u16leAt(extra, i + 2);
     if (i + 4 + len > extra.length) throw new RefusedByReader('zipfile: corrupt extra field');
     i += 4 + len;
   }

@@ -17,6 +17,7 @@ import { defineRules } from '../../findings/rules.js';
 import { BufferSource } from '../../bytes/source.js';
 import { msgpackCursor, walk } from './msgpack.js';
 import { scanPickledArrays } from './msgpack-numpy.js';
+import { dtypeNameSize } from '../numpy/dtype-names.js';
 
 const RULES = {
   model: {
@@ -33,34 +34,6 @@ const RULES = {
   },
 } as const;
 defineRules(Object.values(RULES));
-
-/** Item sizes of the dtype names NumPy's `dtype.name` gives (and JAX's bfloat16). */
-const ITEMSIZE: Record<string, number> = {
-  bool: 1,
-  int8: 1,
-  uint8: 1,
-  int16: 2,
-  uint16: 2,
-  int32: 4,
-  uint32: 4,
-  int64: 8,
-  uint64: 8,
-  float16: 2,
-  bfloat16: 2,
-  float32: 4,
-  float64: 8,
-  complex64: 8,
-  complex128: 16,
-  longlong: 8,
-  ulonglong: 8,
-  float8_e4m3fn: 1,
-  float8_e5m2: 1,
-  float8_e4m3b11fnuz: 1,
-  float8_e4m3fnuz: 1,
-  float8_e5m2fnuz: 1,
-  int4: 1,
-  uint4: 1,
-};
 
 /** An ndarray ext payload: msgpack (shape, dtype name, bytes); returns the element count. */
 function checkArray(src: ByteSource, at: number, length: number, where: string): number {
@@ -85,7 +58,7 @@ function checkArray(src: ByteSource, at: number, length: number, where: string):
   const t = c.u8('dtype name');
   const nameLen = (t & 0xe0) === 0xa0 ? t & 0x1f : t === 0xd9 || t === 0xc4 ? c.u8('dtype name length') : -1;
   const dtype = nameLen < 0 ? undefined : new TextDecoder().decode(c.bytes(nameLen, 'dtype name'));
-  const item = dtype === undefined ? undefined : ITEMSIZE[dtype];
+  const item = dtype === undefined ? undefined : dtypeNameSize(dtype, true);
   if (item === undefined)
     throw new ModelguardError('E_MALFORMED', `${where}: dtype ${JSON.stringify(dtype ?? '?')} is not one np.frombuffer can read`, { offset: nameAt });
   const dataAt = c.pos;

@@ -13,6 +13,7 @@
  * and `raw_unicode_escape` so the bytes inspected are the bytes Python
  * would unmarshal, whichever encoding an attacker picked.
  */
+import { byteAt, u32leAt } from '../../bytes/at.js';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_VALUE = new Int16Array(128).fill(-1);
@@ -123,14 +124,14 @@ export function summarizeMarshal(bytes: Uint8Array): MarshalSummary {
   const isCode = first !== undefined && (first & 0x7f) === 0x63;
   const seen = new Set<string>();
   for (let i = 0; i < bytes.length && seen.size < MAX_STRINGS; i++) {
-    const t = (bytes[i] as number) & 0x7f;
+    const t = byteAt(bytes, i) & 0x7f;
     let len: number | undefined;
     let start = 0;
     if (SHORT_STRINGS.has(t) && i + 1 < bytes.length) {
       len = bytes[i + 1];
       start = i + 2;
     } else if (LONG_STRINGS.has(t) && i + 4 < bytes.length) {
-      len = (bytes[i + 1] as number) | ((bytes[i + 2] as number) << 8) | ((bytes[i + 3] as number) << 16) | ((bytes[i + 4] as number) << 24);
+      len = u32leAt(bytes, i + 1) | 0;
       start = i + 5;
     }
     if (len === undefined || len < 2 || len > MAX_STRING_BYTES || len > bytes.length - start) continue;

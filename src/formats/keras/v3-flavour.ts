@@ -16,7 +16,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import type { ZipArchive, ZipEntry } from '../../containers/zip/archive.js';
 import type { ScanContext } from '../context.js';
 import type { ZipFlavour } from '../zip/flavour.js';
-import { openMember } from '../zip/members.js';
+import { openMember, scanMembersAsFiles } from '../zip/members.js';
 import { configLimit, parseConfig, scanConfigBytes } from './config-scan.js';
 import { isHdf5Signature } from './hdf5/sniff.js';
 import { decodeJsonBytes } from './json-text.js';
@@ -85,30 +85,17 @@ export const kerasV3Flavour: ZipFlavour = {
       const bytes = readSmall(src, e, ctx.child(e.name));
       if (bytes !== undefined) metadataInfo(bytes, ctx);
     }
-    let inflated = 0;
-    for (const e of zip.entries) {
-      if (e.names.includes(CONFIG) || e.names.includes(METADATA)) continue;
-      if (e.name.endsWith('/') && e.uncompressedSize === 0) continue;
-      inflated += e.uncompressedSize;
-      if (inflated > ctx.limits.maxInflatedBytes) {
-        ctx.report({
-          rule: 'engine/limit',
-          severity: 'unscannable',
-          message: `archive members inflate to more than ${ctx.limits.maxInflatedBytes} bytes; '${e.name}' and later members were not scanned`,
-        });
-        return;
-      }
-      const mctx = ctx.child(e.name);
-      const data = openMember(src, e, mctx, e.name === WEIGHTS_H5);
-      if (data === undefined) continue;
-      if (e.name === WEIGHTS_H5 && !isHdf5Signature(data.read(0, Math.min(8, data.size)))) {
+    await scanMembersAsFiles(zip, src, ctx, {
+      skip: (e) => e.names.includes(CONFIG) || e.names.includes(METADATA),
+      checkCrc: (e) => e.name === WEIGHTS_H5,
+      inspect(e, data, mctx) {
+        if (e.name !== WEIGHTS_H5 || isHdf5Signature(data.read(0, Math.min(8, data.size)))) return;
         mctx.report({
           rule: KERAS_RULES.weightsNotHdf5.id,
           severity: KERAS_RULES.weightsNotHdf5.severity,
           message: `'${e.name}' is not an HDF5 file; Keras fails to load the weights`,
         });
-      }
-      await ctx.nested(data, e.name);
-    }
+      },
+    });
   },
 };

@@ -9,6 +9,7 @@
  */
 import { ModelguardError } from '../../errors.js';
 import type { Lit } from './literal.js';
+import { dtypeNameSize } from './dtype-names.js';
 
 export interface NpyDtype {
   /** Bytes per element; undefined when the type string is not understood. */
@@ -57,24 +58,6 @@ const SIZED: Readonly<Record<string, readonly number[]>> = {
   c: [8, 16, 24, 32],
 };
 
-/** Spelled-out names numpy also accepts; numpy itself always writes type strings. */
-const NAMES: Readonly<Record<string, number>> = {
-  bool: 1,
-  int8: 1,
-  uint8: 1,
-  int16: 2,
-  uint16: 2,
-  int32: 4,
-  uint32: 4,
-  int64: 8,
-  uint64: 8,
-  float16: 2,
-  float32: 4,
-  float64: 8,
-  complex64: 8,
-  complex128: 16,
-};
-
 const OBJECT_NAMES = new Set(['O', 'O8', 'object', 'object_', 'object0']);
 
 /** Whether a string numpy might read could involve the object type (conservative). */
@@ -105,7 +88,7 @@ export function typeString(raw: string): NpyDtype {
     return unknown(s);
   }
   if (OBJECT_NAMES.has(s)) return { itemsize: 8n, hasObject: true, text: s };
-  const named = NAMES[s];
+  const named = dtypeNameSize(s, false);
   if (named !== undefined) return { itemsize: BigInt(named), hasObject: false, text: s };
   return unknown(s);
 }

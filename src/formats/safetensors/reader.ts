@@ -7,6 +7,7 @@
  * (`header.ts`). The scanner reports every issue; the converter refuses
  * the file at the first.
  */
+import { byteAt } from '../../bytes/at.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { ByteReader } from '../../bytes/reader.js';
 import { parseJsonTree } from '../../bytes/strict-json.js';
@@ -52,7 +53,7 @@ export interface HeaderLimits {
 export function parseHeader(json: Uint8Array, fileSize: number, limits: HeaderLimits): HeaderSummary {
   const bad = firstInvalidUtf8(json);
   if (bad >= 0) {
-    throw new ModelguardError('E_MALFORMED', `header is not valid UTF-8 (byte 0x${(json[bad] as number).toString(16)})`, { offset: 8 + bad });
+    throw new ModelguardError('E_MALFORMED', `header is not valid UTF-8 (byte 0x${byteAt(json, bad, 8).toString(16)})`, { offset: 8 + bad });
   }
   const root = parseJsonTree(json, { maxDepth: limits.maxJsonDepth, maxValues: limits.maxHeaderEntries * 4, base: 8, what: 'JSON header' });
   const summary = validateHeader(root, 8, json.length, fileSize - 8 - json.length);
@@ -73,7 +74,7 @@ export function readSafetensorsHeader(src: ByteSource, limits: HeaderLimits, cap
 export function firstInvalidUtf8(b: Uint8Array): number {
   let i = 0;
   while (i < b.length) {
-    const c = b[i] as number;
+    const c = byteAt(b, i);
     if (c < 0x80) {
       i++;
       continue;

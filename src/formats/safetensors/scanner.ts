@@ -61,9 +61,9 @@ export const safetensorsScanner: FormatScanner = {
     if (h.length < 10) return false;
     if ((h[6] !== 0 || h[7] !== 0) && h.subarray(0, 8).every((c) => c >= 0x20 && c <= 0x7e)) return false;
     let i = 8;
-    while (i < 24 && WS.has(h[i] as number)) i++;
-    if (h.length < i + 2 || h[i] !== 0x7b) return false;
-    const next = h[i + 1] as number;
+    for (let c = h[i]; i < 24 && c !== undefined && WS.has(c); c = h[++i]);
+    const next = h[i + 1];
+    if (next === undefined || h[i] !== 0x7b) return false;
     return next === 0x22 || next === 0x7d || WS.has(next);
   },
   async scan(src: ByteSource, ctx: ScanContext): Promise<void> {

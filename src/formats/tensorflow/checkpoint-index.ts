@@ -12,6 +12,7 @@
  * against the file, every block against its CRC, every key against the
  * previous one.
  */
+import { byteAt } from '../../bytes/at.js';
 import { ByteReader } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
@@ -61,7 +62,7 @@ function readBlock(src: ByteSource, h: Handle, limit: number, what: string): Uin
     throw new ModelguardError('E_TRUNCATED', `${what}: block ${h.offset}+${h.size} runs past the table (${limit} bytes)`, { offset: h.offset });
   }
   const raw = src.read(h.offset, h.size + TRAILER);
-  const type = raw[h.size] as number;
+  const type = byteAt(raw, h.size, h.offset);
   const stored = new ByteReader(raw.subarray(h.size + 1), h.offset + h.size + 1).u32le('block crc');
   if (crc32c(raw.subarray(0, h.size + 1)) !== unmask(stored)) {
     throw new ModelguardError('E_MALFORMED', `${what}: block at ${h.offset} fails its CRC-32C (TensorFlow refuses it)`, { offset: h.offset });

@@ -14,6 +14,7 @@
  * Random or text bytes do not pass these; a file that does is parsed in
  * full, and any break there is a finding.
  */
+import { byteAt } from '../../bytes/at.js';
 
 interface Cursor {
   b: Uint8Array;
@@ -25,7 +26,7 @@ function varint(c: Cursor): number | undefined {
   let v = 0;
   for (let i = 0; i < 10; i++) {
     if (c.pos >= c.end) return undefined;
-    const x = c.b[c.pos++] as number;
+    const x = byteAt(c.b, c.pos++);
     v += (x & 0x7f) * 2 ** (7 * i);
     if ((x & 0x80) === 0) return v;
   }
@@ -44,7 +45,7 @@ function lenField(c: Cursor, no: number): { start: number; length: number } | un
 function text(c: Cursor, span: { start: number; length: number }, re: RegExp): string | undefined {
   if (span.length === 0 || span.length > 512 || span.start + span.length > c.b.length) return undefined;
   let s = '';
-  for (let i = span.start; i < span.start + span.length; i++) s += String.fromCharCode(c.b[i] as number);
+  for (const b of c.b.subarray(span.start, span.start + span.length)) s += String.fromCharCode(b);
   return re.test(s) ? s : undefined;
 }
 
@@ -82,7 +83,7 @@ export function looksLikeKerasMetadata(head: Uint8Array, size: number): boolean 
   if (obj === undefined || obj.start + obj.length > size) return false;
   const inner: Cursor = { b: head, pos: obj.start, end: Math.min(head.length, obj.start + obj.length) };
   while (inner.pos < inner.end) {
-    const tag = head[inner.pos] as number;
+    const tag = byteAt(head, inner.pos);
     if (tag === 0x22) {
       const id = lenField(inner, 4);
       return id !== undefined && text(inner, id, /^_tf_keras_\w+$/) !== undefined;

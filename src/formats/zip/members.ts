@@ -4,7 +4,8 @@
  */
 import type { ByteSource } from '../../bytes/source.js';
 import type { ZipEntry } from '../../containers/zip/archive.js';
-import { crcOf, entryHead, entrySource } from '../../containers/zip/extract.js';
+import type { ZipArchive } from '../../containers/zip/archive.js';
+import { crcOf, entryHead, entrySource, METHOD_STORED } from '../../containers/zip/extract.js';
 import type { ScanContext } from '../context.js';
 import type { AnalysisOptions } from '../pickle/analysis.js';
 import { looksLikePickle } from '../pickle/sniff.js';
@@ -56,4 +57,50 @@ export function scanPickleMember(src: ByteSource, e: ZipEntry, ctx: ScanContext,
   if (data === undefined) return undefined;
   const { format, ...rest } = opts;
   return analyzePickleStream(data, 0, data.size, mctx, { ...rest, policy: mctx.policyFor(format) });
+}
+
+export interface MemberWalk {
+  /** Members the flavour has analysed itself (left out of the walk). */
+  skip?: (e: ZipEntry) => boolean;
+  /** Whether to check a member's CRC-32 before scanning it. */
+  checkCrc?: (e: ZipEntry) => boolean;
+  /** Looks at an opened member before it is scanned as a file of its own (reports in `mctx`). */
+  inspect?: (e: ZipEntry, data: ByteSource, mctx: ScanContext) => void;
+}
+
+/**
+ * Scans every member (but directories and those `walk.skip` names) as a
+ * file of its own: sniffed, recursed into. The members' declared sizes
+ * together stay within `limits.maxInflatedBytes` (the first member past it
+ * and the rest are reported, not scanned), and inflated members draw on
+ * the file's budget, shared with every nested layer (CWE-409).
+ */
+export async function scanMembersAsFiles(zip: ZipArchive, src: ByteSource, ctx: ScanContext, walk: MemberWalk = {}): Promise<void> {
+  let inflated = 0;
+  for (const e of zip.entries) {
+    if (walk.skip?.(e) === true) continue;
+    if (e.name.endsWith('/') && e.uncompressedSize === 0) continue;
+    inflated += e.uncompressedSize;
+    if (inflated > ctx.limits.maxInflatedBytes) {
+      ctx.report({
+        rule: 'engine/limit',
+        severity: 'unscannable',
+        message: `archive members inflate to more than ${ctx.limits.maxInflatedBytes} bytes; '${e.name}' and later members were not scanned`,
+      });
+      return;
+    }
+    const mctx = ctx.child(e.name);
+    if (e.method !== METHOD_STORED) {
+      try {
+        ctx.spendInflated(e.uncompressedSize, `zip member '${e.name}'`);
+      } catch (err) {
+        mctx.fail(err, 'zip');
+        return;
+      }
+    }
+    const data = openMember(src, e, mctx, walk.checkCrc?.(e) === true);
+    if (data === undefined) continue;
+    walk.inspect?.(e, data, mctx);
+    await ctx.nested(data, e.name);
+  }
 }

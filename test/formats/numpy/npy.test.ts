@@ -114,6 +114,18 @@ describe('data that does not match the header', () => {
   it('a type string that cannot be sized is unscannable', async () => {
     assert.equal((await scan(npy("{'descr': '<z9', 'fortran_order': False, 'shape': (2,), }", new Uint8Array(8)))).verdict, 'unscannable');
   });
+  it('a dtype name an Object has as a property is no dtype (no lookup on the prototype)', async () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const r = await scan(npy(`{'descr': '${name}', 'fortran_order': False, 'shape': (2,), }`, new Uint8Array(8)));
+      noCrash(r, name);
+      // Unsized (unscannable), or suspicious where the name has an 'O' (it could name the object type).
+      assert.ok(r.verdict === 'unscannable' || r.verdict === 'suspicious', name);
+    }
+  });
+  it('a dtype spelled out by name is sized by the shared table', async () => {
+    assert.equal((await scan(npy("{'descr': 'float32', 'fortran_order': False, 'shape': (2,), }", new Uint8Array(8)))).verdict, 'clean');
+    assert.equal((await scan(npy("{'descr': 'longlong', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)))).verdict, 'clean');
+  });
 });
 
 describe("headers read the way ast.literal_eval reads them (numpy's parser)", () => {

@@ -16,6 +16,7 @@
  *   reach the process, but it can leave the module's state broken. After a
  *   trap the module is dropped and the next scan loads a fresh instance.
  */
+import { byteAt, u16leAt } from '../../../bytes/at.js';
 import type { ByteSource } from '../../../bytes/source.js';
 import { ModelguardError, isModelguardError } from '../../../errors.js';
 import { isHdf5Signature } from './sniff.js';
@@ -161,7 +162,7 @@ function lengthSize(src: ByteSource): number {
   for (let base = 0; base + 16 <= src.size && base <= 1 << 30; base = base === 0 ? 512 : base * 2) {
     const h = src.read(base, 16);
     if (!isHdf5Signature(h)) continue;
-    const v = h[8] as number;
+    const v = byteAt(h, 8, base);
     const size = v <= 1 ? h[14] : h[10];
     return size === 2 || size === 4 || size === 8 ? size : 8;
   }
@@ -170,7 +171,7 @@ function lengthSize(src: ByteSource): number {
 
 function readLength(b: Uint8Array, at: number, n: number): number {
   let v = 0;
-  for (let i = n - 1; i >= 0; i--) v = v * 256 + (b[at + i] as number);
+  for (let i = n - 1; i >= 0; i--) v = v * 256 + byteAt(b, at + i);
   return v;
 }
 
@@ -196,7 +197,7 @@ function checkGlobalHeap(b: Uint8Array, position: number, fileSize: number, L: n
   const header = 8 + L;
   let at = header;
   while (at + header <= Math.min(b.length, collection)) {
-    const index = (b[at] as number) | ((b[at + 1] as number) << 8);
+    const index = u16leAt(b, at);
     const size = readLength(b, at + 8, L);
     if (size > collection) bad(`object ${index} declares ${size} bytes in a ${collection}-byte collection`);
     const need = index === 0 ? size : header + Math.ceil(size / 8) * 8;
