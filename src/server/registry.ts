@@ -20,7 +20,7 @@ import { securityHeaders, sendError, sendHtml } from './http/respond.js';
 import { match, route, type Route } from './http/router.js';
 import { registryKey } from './pipeline/keys.js';
 import { Workers } from './pipeline/queue.js';
-import { BlobStore } from './store/blobs.js';
+import { openBlobStore } from './store/open-blobs.js';
 import { errorPage } from './ui/pages.js';
 import { uiRoutes } from './ui/routes.js';
 import { Handled, TusUploads } from './upload/tus.js';
@@ -42,7 +42,7 @@ export async function openDatabase(config: RegistryConfig): Promise<Sql> {
 
 export async function createRegistry(config: RegistryConfig): Promise<Registry> {
   const sql = await openDatabase(config);
-  const blobs = new BlobStore(join(config.dataDir, 'blobs'));
+  const blobs = await openBlobStore(config);
   const key = registryKey(config.dataDir, config.signingKey);
   const workers = new Workers({ sql, blobs, key, workDir: join(config.dataDir, 'work') }, config.workers, config.leaseSeconds);
   const uploads = new TusUploads({
@@ -96,6 +96,7 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
       }
       await workers.stop();
       await sql.close();
+      blobs.close();
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -60,6 +60,16 @@ export function registrySuite(backend: Backend): void {
         assert.ok(findings.some((f) => f.severity === 'malicious' && typeof f.rule === 'string' && f.technique.length > 0));
         assert.ok(!bad.steps.some((s) => s.step === 'convert' || s.step === 'sign' || s.step === 'publish'));
         assert.equal(bad.revision, null);
+      });
+
+      it('keeps the blobs in the configured store, under their SHA-256', async () => {
+        const blobs = h.registry.app.blobs;
+        assert.equal(blobs.kind, h.config.blobs.kind);
+        assert.ok(await blobs.has(bad.sha256));
+        assert.ok(await blobs.has(good.sha256));
+        assert.equal(await blobs.size(good.sha256), readFileSync(BENIGN).length);
+        // With S3, nothing but uploads in progress is on the local disk.
+        assert.equal(existsSync(join(h.config.dataDir, 'blobs')), h.config.blobs.kind === 'local');
       });
 
       it('serves nothing of the quarantined model', async () => {
@@ -278,7 +288,7 @@ export function registrySuite(backend: Backend): void {
         const sha = createHash('sha256').update(data).digest('hex');
         const tmp = join(h.config.dataDir, 'dead-worker.tmp');
         writeFileSync(tmp, data);
-        h.registry.app.blobs.adopt(tmp, sha);
+        await h.registry.app.blobs.adopt(tmp, sha);
         // As a worker would leave it when killed mid-scan: processing, its job running under an old lease.
         const id = await sql.transaction(async (tx) => {
           const rows = await tx.query<{ id: string }>(

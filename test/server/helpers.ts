@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createRegistry, type Registry } from '../../src/server/registry.js';
-import { defaultConfig, type RegistryConfig } from '../../src/server/config.js';
+import { defaultConfig, type RegistryConfig, type S3BlobsConfig } from '../../src/server/config.js';
 import { ROOT } from '../helpers.js';
 import { createUser, newToken, type Role } from '../../src/server/auth/users.js';
 
@@ -22,9 +22,32 @@ export const MALICIOUS = join(FIXTURES, 'malicious__datapkl-payload-injected.pt'
 export const SUSPICIOUS = join(ROOT, 'test/fixtures/integration/suspicious__own-class.pt');
 
 export const POSTGRES = process.env['MODELGUARD_TEST_POSTGRES'];
+/** `http://127.0.0.1:PORT/BUCKET`: an S3-compatible server `.ci/run` starts (s3rver) with that bucket. */
+export const S3 = process.env['MODELGUARD_TEST_S3'];
 export const PASSWORD = 'correct horse battery staple';
 
-export type Backend = 'embedded' | 'postgres';
+/** `scaled`: PostgreSQL for metadata and the queue, S3 for blobs. */
+export type Backend = 'embedded' | 'postgres' | 'scaled';
+
+/** The S3 configuration of the test server, under a fresh key prefix (several registries share the bucket). */
+export function testS3(prefix = `t${String(process.pid)}-${String(Math.floor(Math.random() * 1e9))}/`): S3BlobsConfig {
+  if (S3 === undefined) throw new Error('MODELGUARD_TEST_S3 is not set');
+  const u = new URL(S3);
+  const bucket = u.pathname.replace(/^\/|\/$/g, '');
+  return {
+    kind: 's3',
+    bucket,
+    region: 'us-east-1',
+    endpoint: u.origin,
+    forcePathStyle: true,
+    prefix,
+    // s3rver's fixed credentials unless the environment names others.
+    credentials: {
+      accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'S3RVER',
+      secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'S3RVER',
+    },
+  };
+}
 
 export interface Harness {
   registry: Registry;
@@ -63,7 +86,8 @@ export async function startRegistry(backend: Backend, tweak: (c: RegistryConfig)
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-registry-'));
   const config = defaultConfig(dataDir);
   let drop = async (): Promise<void> => Promise.resolve();
-  if (backend === 'postgres') {
+  if (backend === 'scaled') config.blobs = testS3();
+  if (backend === 'postgres' || backend === 'scaled') {
     const db = await freshDatabase();
     config.database = { kind: 'postgres', url: db.url };
     drop = db.drop;
@@ -93,10 +117,32 @@ export async function startRegistry(backend: Backend, tweak: (c: RegistryConfig)
     destroy: async () => {
       await registry.close().catch(() => undefined);
       await drop();
+      if (config.blobs.kind === 's3') await emptyPrefix(config.blobs);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return h;
+}
+
+/** Deletes every object under the configuration's prefix (the test server's bucket is shared by the tests). */
+export async function emptyPrefix(c: S3BlobsConfig): Promise<void> {
+  const { S3Client, ListObjectsV2Command, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({
+    region: c.region,
+    forcePathStyle: c.forcePathStyle,
+    ...(c.endpoint === undefined ? {} : { endpoint: c.endpoint }),
+    ...(c.credentials === undefined ? {} : { credentials: c.credentials }),
+  });
+  try {
+    for (;;) {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: c.bucket, Prefix: c.prefix }));
+      const keys = (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [o.Key]));
+      if (keys.length === 0) break;
+      for (const Key of keys) await client.send(new DeleteObjectCommand({ Bucket: c.bucket, Key }));
+    }
+  } finally {
+    client.destroy();
+  }
 }
 
 export function bearer(token: string): Record<string, string> {

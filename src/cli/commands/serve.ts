@@ -29,6 +29,12 @@ Options:
   --no-examples         do not upload the example models into a new registry
   -h, --help            this help
 
+Blobs go to DATA/blobs, or to an S3-compatible bucket when MODELGUARD_S3_BUCKET
+is set (with MODELGUARD_S3_ENDPOINT, MODELGUARD_S3_REGION, MODELGUARD_S3_PREFIX,
+MODELGUARD_S3_FORCE_PATH_STYLE; credentials from AWS_ACCESS_KEY_ID and
+AWS_SECRET_ACCESS_KEY or the AWS SDK's other sources). Uploads in progress
+stay in DATA/uploads.
+
 Downloads: /{org}/{model}/resolve/{rev}/{file} (rev: main or a revision),
 with model.sig and modelguard-scan.sig beside the weights; check them with
 modelguard verify key DIR --public-key registry.pub --require-clean-scan
@@ -71,7 +77,7 @@ export const serveCommand: Command = {
       io.stdout.write(HELP);
       return EXIT_OK;
     }
-    const { createRegistry, defaultConfig, databaseFrom, ensureAdmin, examplesDir, seedExamples } = await import('../../server/index.js');
+    const { createRegistry, defaultConfig, databaseFrom, blobsFrom, ensureAdmin, examplesDir, seedExamples } = await import('../../server/index.js');
     let port: number;
     const config = defaultConfig(resolve(io.cwd, v.data));
     try {
@@ -79,6 +85,7 @@ export const serveCommand: Command = {
       config.workers = count(v.workers, 'workers', 1);
       config.maxUploadBytes = count(v['max-upload'], 'max-upload', config.maxUploadBytes);
       config.database = databaseFrom(v.database ?? io.env['MODELGUARD_DATABASE_URL']);
+      config.blobs = blobsFrom(io.env);
     } catch (e) {
       io.stderr.write(`modelguard serve: ${(e as Error).message}\n`);
       return EXIT_USAGE;
@@ -103,7 +110,8 @@ export const serveCommand: Command = {
     }
     if (config.http) {
       const url = await registry.listen(port, v.host);
-      io.stdout.write(`modelguard registry at ${url}/ (data in ${config.dataDir}, ${config.database.kind} database)\n`);
+      const where = config.blobs.kind === 's3' ? `, blobs in s3://${config.blobs.bucket}/${config.blobs.prefix}` : '';
+      io.stdout.write(`modelguard registry at ${url}/ (data in ${config.dataDir}, ${config.database.kind} database${where})\n`);
     } else {
       io.stdout.write(`modelguard registry worker (${config.workers} workers) on ${config.database.kind}\n`);
     }

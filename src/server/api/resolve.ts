@@ -32,7 +32,7 @@ export function resolveRoutes(app: App): Route[] {
         ctx.res.end();
         return;
       }
-      const stream = app.blobs.open(f.sha256);
+      const stream = await app.blobs.open(f.sha256);
       await new Promise<void>((resolve) => {
         stream.on('error', () => {
           ctx.res.destroy();
