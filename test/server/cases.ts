@@ -119,6 +119,20 @@ export function registrySuite(backend: Backend): void {
         }
       });
 
+      it('serves a byte range of a published file (a download resumes)', async () => {
+        const path = `${h.url}/acme/good/resolve/main/clean__state-dict-zip.safetensors`;
+        const whole = Buffer.from(await (await fetch(path)).arrayBuffer());
+        const part = await fetch(path, { headers: { range: 'bytes=10-' } });
+        assert.equal(part.status, 206);
+        assert.equal(part.headers.get('content-range'), `bytes 10-${String(whole.length - 1)}/${String(whole.length)}`);
+        assert.deepEqual(Buffer.from(await part.arrayBuffer()), whole.subarray(10));
+        const tail = await fetch(path, { headers: { range: 'bytes=-4' } });
+        assert.deepEqual(Buffer.from(await tail.arrayBuffer()), whole.subarray(whole.length - 4));
+        const beyond = await fetch(path, { headers: { range: `bytes=${String(whole.length)}-` } });
+        assert.equal(beyond.status, 416);
+        await beyond.body?.cancel();
+      });
+
       it('records every step in the append-only audit log', async () => {
         const log = (await (await fetch(`${h.url}/api/audit`, { headers: bearer(h.tokens.admin) })).json()) as { action: string }[];
         const actions = log.map((e) => e.action);
