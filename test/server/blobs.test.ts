@@ -87,6 +87,7 @@ function contract(
       rmSync(out);
       await damage(digest, Buffer.concat([data.subarray(0, 1000), Buffer.from('tampered')]));
       await assert.rejects(store.copyTo(digest, out), { code: 'E_STORAGE' });
+      await assert.rejects(store.readBytes(digest, 1_000_000), { code: 'E_STORAGE' });
       assert.equal(existsSync(out), false, 'the damaged copy is removed');
     });
 

@@ -74,6 +74,13 @@ export async function copyChecked(from: Readable, file: string, sha256: string):
   }
 }
 
+/** The bytes, if their SHA-256 is the one they are stored under. */
+export function checkedBytes(bytes: Buffer, sha256: string): Buffer {
+  if (createHash('sha256').update(bytes).digest('hex') !== sha256)
+    throw new RegistryError('E_STORAGE', `blob ${sha256.slice(0, 12)}… does not have the content its name promises (storage damaged or tampered with)`);
+  return bytes;
+}
+
 /** Runs synchronous work as a promise, so a throw becomes a rejection like the S3 store's. */
 function attempt<T>(f: () => T): Promise<T> {
   return new Promise<T>((resolve) => {
@@ -144,7 +151,7 @@ export class LocalBlobStore implements BlobStore {
 
   async readBytes(sha256: string, maxBytes: number): Promise<Buffer> {
     if ((await this.size(sha256)) > maxBytes) throw new RegistryError('E_TOO_LARGE', `blob ${sha256.slice(0, 12)}… is larger than ${String(maxBytes)} bytes`);
-    return readFile(this.pathOf(sha256));
+    return checkedBytes(await readFile(this.pathOf(sha256)), sha256);
   }
 
   async copyTo(sha256: string, file: string): Promise<void> {

@@ -25,7 +25,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3BlobsConfig } from '../config.js';
 import { RegistryError } from '../errors.js';
-import { blobKey, copyChecked, fileSize, type BlobStore, type ByteRange } from './blobs.js';
+import { blobKey, checkedBytes, copyChecked, fileSize, type BlobStore, type ByteRange } from './blobs.js';
 
 /** Files up to this size go in one PUT (with its SHA-256 checked by S3); larger ones in a multipart upload (S3 allows 5 GiB in one PUT). */
 export const SINGLE_PUT_MAX = 64 * 1024 * 1024;
@@ -178,10 +178,7 @@ export class S3BlobStore implements BlobStore {
       if (n > maxBytes) throw new RegistryError('E_TOO_LARGE', `blob ${sha256.slice(0, 12)}… is larger than ${String(maxBytes)} bytes`);
       chunks.push(b);
     }
-    const out = Buffer.concat(chunks);
-    if (createHash('sha256').update(out).digest('hex') !== sha256)
-      throw new RegistryError('E_STORAGE', `blob ${sha256.slice(0, 12)}… does not have the content its name promises`);
-    return out;
+    return checkedBytes(Buffer.concat(chunks), sha256);
   }
 
   async copyTo(sha256: string, file: string): Promise<void> {
