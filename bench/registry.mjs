@@ -117,7 +117,9 @@ const sql = () => registry.app.sql;
 for (let i = 0; i < PROCS; i++) await workerProcess();
 const where = `${config.database.kind} database, ${config.blobs.kind} blobs, ${PROCS > 0 ? `${PROCS} worker processes` : `${config.workers} in-process workers`}`;
 console.log(`registry up in ${((performance.now() - t0) / 1000).toFixed(1)} s (${where})`);
-const user = await createUser(sql(), 'bench', 'bench password 123', 'uploader');
+// A run's own user and organisation: a PostgreSQL database may hold earlier runs.
+const ORG = `bench${process.pid}`;
+const user = await createUser(sql(), ORG, 'bench password 123', 'uploader');
 const auth = { authorization: `Bearer ${await newToken(sql(), user, 'bench')}`, 'tus-resumable': '1.0.0' };
 const base = readFileSync(join(root, 'test/fixtures/torch/clean__state-dict-zip.pt'));
 
@@ -152,11 +154,14 @@ const meta = (m) =>
 async function create(size, model, filename) {
   const c = await fetch(`${url}/api/uploads`, {
     method: 'POST',
-    headers: { ...auth, 'upload-length': String(size), 'upload-metadata': meta({ org: 'bench', model, filename }) },
+    headers: { ...auth, 'upload-length': String(size), 'upload-metadata': meta({ org: ORG, model, filename }) },
   });
   if (c.status !== 201) throw new Error(`POST ${c.status} ${await c.text()}`);
   return c.headers.get('location');
 }
+
+/** PATCHes that failed on the network (connection reset) and were resumed from HEAD's offset, as a tus client does. */
+const retried = [];
 
 async function patch(loc, off, body) {
   const r = await fetch(`${url}${loc}`, {
@@ -168,10 +173,29 @@ async function patch(loc, off, body) {
   return r.headers.get('upload-artifact');
 }
 
+/** PATCH `body` at `off`; after a network error, ask HEAD where the upload is and send the rest (at most 5 times). */
+async function patchResuming(loc, off, body) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await patch(loc, off, body);
+    } catch (e) {
+      if (attempt >= 5 || !(e instanceof TypeError)) throw e;
+      retried.push(String(e.cause?.code ?? e.message));
+      await sleep(100);
+      const head = await fetch(`${url}${loc}`, { method: 'HEAD', headers: auth });
+      const now = Number(head.headers.get('upload-offset'));
+      if (head.headers.get('upload-artifact') !== null) return head.headers.get('upload-artifact');
+      body = body.subarray(now - off);
+      off = now;
+    }
+  }
+}
+
 async function uploadBuffer(body, model) {
   const loc = await create(body.length, model, `${model}.pt`);
   let artifact;
-  for (let off = 0; off < body.length; off += CHUNK) artifact = (await patch(loc, off, body.subarray(off, Math.min(body.length, off + CHUNK)))) ?? artifact;
+  for (let off = 0; off < body.length; off += CHUNK)
+    artifact = (await patchResuming(loc, off, body.subarray(off, Math.min(body.length, off + CHUNK)))) ?? artifact;
   return Number(artifact);
 }
 
@@ -187,11 +211,16 @@ function readChunk(path, off, len) {
 }
 
 /** Uploads a file from `from` in CHUNK PATCHes; `beforePatch(off)` may act first (the restart fault). */
-async function uploadFile(loc, path, size, from = 0, beforePatch = async () => undefined) {
+async function uploadFile(loc, path, size, from = 0, beforePatch = undefined) {
   let artifact;
   for (let off = from; off < size; off += CHUNK) {
-    await beforePatch(off);
-    artifact = (await patch(loc, off, readChunk(path, off, Math.min(CHUNK, size - off)))) ?? artifact;
+    const chunk = readChunk(path, off, Math.min(CHUNK, size - off));
+    if (beforePatch === undefined) {
+      artifact = (await patchResuming(loc, off, chunk)) ?? artifact;
+    } else {
+      await beforePatch(off);
+      artifact = (await patch(loc, off, chunk)) ?? artifact;
+    }
   }
   return Number(artifact);
 }
@@ -206,7 +235,7 @@ const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Mat
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function states() {
-  return sql().query(`select state, count(*)::int as n from artifacts group by state order by state`);
+  return sql().query(`select state, count(*)::int as n from artifacts where org = $1 group by state order by state`, [ORG]);
 }
 
 async function drained() {
@@ -257,6 +286,7 @@ console.log(
 );
 
 // 2. Drain.
+if (retried.length > 0) console.log(`  ${retried.length} PATCHes lost their connection (${[...new Set(retried)].join(', ')}) and resumed from HEAD's offset`);
 const rows = await drained();
 const drain = (performance.now() - tu) / 1000;
 console.log(
