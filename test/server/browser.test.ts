@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../helpers.js';
-import { BENIGN, MALICIOUS, PASSWORD, POSTGRES, startRegistry, type Backend, type Harness } from './helpers.js';
+import { BENIGN, MALICIOUS, PASSWORD, POSTGRES, S3, startRegistry, type Backend, type Harness } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'build/test-output/registry');
@@ -104,4 +104,5 @@ function browserSuite(backend: Backend): void {
 }
 
 browserSuite('embedded');
-if (POSTGRES !== undefined) browserSuite('postgres');
+// The scaled configuration (PostgreSQL + S3 blobs) when .ci/run started both; PostgreSQL alone otherwise.
+if (POSTGRES !== undefined) browserSuite(S3 === undefined ? 'postgres' : 'scaled');
