@@ -14,6 +14,9 @@ const { createRegistry } = await import(join(root, 'dist/server/index.js'));
 const config = JSON.parse(process.argv[2]);
 const registry = await createRegistry({ ...config, http: false });
 process.stdout.write('ready\n');
+// The benchmark holds our stdin: when it dies, so do we (no orphan taking jobs of a later run).
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
 process.on('SIGTERM', () => {
   void registry.close().then(() => process.exit(0));
 });

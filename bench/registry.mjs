@@ -68,6 +68,26 @@ const cache = join(root, '.bench-cache/registry');
 mkdirSync(cache, { recursive: true });
 const config = defaultConfig(data);
 config.database = databaseFrom(o.database);
+// On PostgreSQL, a database of this run's own (created here, dropped at the end): runs never see each other's jobs.
+let dropDatabase = async () => undefined;
+if (config.database.kind === 'postgres') {
+  const { default: pg } = await import('pg');
+  const name = `mgbench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: config.database.url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(config.database.url);
+  const adminUrl = config.database.url;
+  u.pathname = `/${name}`;
+  config.database = { kind: 'postgres', url: u.toString() };
+  dropDatabase = async () => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  };
+}
 // On PostgreSQL every worker is a separate process (bench/registry-worker.mjs); on the embedded database they run in this one.
 const PROCS = config.database.kind === 'postgres' ? Number(o.workers) : 0;
 config.workers = PROCS > 0 ? 0 : Number(o.workers);
@@ -92,6 +112,7 @@ function cleanup() {
   rmSync(data, { recursive: true, force: true });
 }
 process.on('exit', cleanup);
+for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => process.exit(130));
 
 /** A registry worker process (bench/registry-worker.mjs) on the same database and blobs; resolves once its workers run. */
 function workerProcess(leaseSeconds) {
@@ -99,7 +120,7 @@ function workerProcess(leaseSeconds) {
     process.execPath,
     [join(root, 'bench/registry-worker.mjs'), JSON.stringify({ ...config, workers: 1, ...(leaseSeconds === undefined ? {} : { leaseSeconds }) })],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
   children.add(child);
@@ -386,4 +407,5 @@ if (config.blobs.kind === 's3') {
   }
   client.destroy();
 }
+await dropDatabase();
 cleanup();
