@@ -333,7 +333,9 @@ if (!o['no-faults']) {
     for (;;) {
       const [job] = await sql().query('select state, worker from jobs where artifact_id = $1', [id]);
       const steps = (await sql().query('select step from steps where artifact_id = $1 order by id', [id])).map((r) => r.step);
-      if (job?.state === 'running' && job.worker?.startsWith(`w-${victim.pid}-`)) {
+      const [art] = await sql().query('select state from artifacts where id = $1', [id]);
+      // The pipeline has started (staging the blob, then scanning): no scan result recorded yet.
+      if (job?.state === 'running' && job.worker?.startsWith(`w-${victim.pid}-`) && art.state === 'processing') {
         if (steps.includes('scan')) throw new Error('the scan finished before the kill: use a larger --fault-size');
         victim.kill('SIGKILL');
         await new Promise((r) => victim.once('exit', r));
