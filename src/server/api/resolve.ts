@@ -27,6 +27,8 @@ export function resolveRoutes(app: App): Route[] {
         ctx.res.end();
         return;
       }
+      // Opened before the status is sent, so a blob the store cannot give (E_NOT_FOUND, E_STORAGE) is a clean error response.
+      const stream = ctx.req.method === 'HEAD' ? undefined : await app.blobs.open(f.sha256, range);
       ctx.res.writeHead(range === undefined ? 200 : 206, {
         'content-type': 'application/octet-stream',
         'content-length': String(range === undefined ? f.size : range.end - range.start + 1),
@@ -39,11 +41,10 @@ export function resolveRoutes(app: App): Route[] {
         'x-linked-size': String(f.size),
         'cache-control': 'no-cache',
       });
-      if (ctx.req.method === 'HEAD') {
+      if (stream === undefined) {
         ctx.res.end();
         return;
       }
-      const stream = await app.blobs.open(f.sha256, range);
       await new Promise<void>((resolve) => {
         stream.on('error', () => {
           ctx.res.destroy();
