@@ -9,6 +9,8 @@ export interface RegistryConfig {
   /** Blobs, uploads in progress, the embedded database and the signing key live here. */
   dataDir: string;
   database: { kind: 'embedded' } | { kind: 'postgres'; url: string };
+  /** Where jobs wait for workers: the database (default) or Redis with BullMQ (workers in other processes; needs PostgreSQL). */
+  queue: { kind: 'database' } | { kind: 'redis'; url: string; prefix?: string };
   /** Where blobs live: the data folder, or an S3-compatible bucket (uploads in progress stay in the data folder). */
   blobs: { kind: 'local' } | S3BlobsConfig;
   /** Pipeline workers in this process (0: this process only serves HTTP). */
@@ -25,6 +27,8 @@ export interface RegistryConfig {
   signingKey?: { privateKey: string; publicKey: string };
   /** A lease shorter than the default, for tests of a worker that dies (seconds). */
   leaseSeconds?: number;
+  /** Test-only (MODELGUARD_TEST_SCAN_DELAY_MS): workers wait this long before each scan, so a test can kill one mid-job. */
+  testScanDelayMs?: number;
 }
 
 export const DEFAULT_MAX_UPLOAD = 64 * 1024 ** 3;
@@ -33,6 +37,7 @@ export function defaultConfig(dataDir: string): RegistryConfig {
   return {
     dataDir,
     database: { kind: 'embedded' },
+    queue: { kind: 'database' },
     blobs: { kind: 'local' },
     workers: 1,
     http: true,
@@ -48,6 +53,16 @@ export function databaseFrom(url: string | undefined): RegistryConfig['database'
   if (!/^postgres(ql)?:\/\//.test(url))
     throw new RegistryError('E_CONFIG', 'the database URL must start with postgres:// (or leave it unset for the embedded database)');
   return { kind: 'postgres', url };
+}
+
+/** `MODELGUARD_REDIS_URL=redis://host:port[/db]` selects the Redis (BullMQ) queue. */
+export function queueFrom(url: string | undefined, prefix: string | undefined): RegistryConfig['queue'] {
+  if (url === undefined || url === '') return { kind: 'database' };
+  if (!/^rediss?:\/\//.test(url))
+    throw new RegistryError('E_CONFIG', 'the Redis URL must start with redis:// or rediss:// (or leave it unset for the database queue)');
+  if (prefix !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(prefix))
+    throw new RegistryError('E_CONFIG', 'the queue prefix is 1-64 of A-Z a-z 0-9 . _ -');
+  return prefix === undefined ? { kind: 'redis', url } : { kind: 'redis', url, prefix };
 }
 
 /** An S3-compatible bucket for blobs. */

@@ -19,7 +19,9 @@ import { checkCsrf, checkOrigin, principal } from './http/principal.js';
 import { securityHeaders, sendError, sendHtml } from './http/respond.js';
 import { match, route, type Route } from './http/router.js';
 import { registryKey } from './pipeline/keys.js';
-import { Workers } from './pipeline/queue.js';
+import { openQueue } from './pipeline/open-queue.js';
+import { queueRescans } from './pipeline/rescan.js';
+import { rescanRoutes } from './api/rescans.js';
 import { openBlobStore } from './store/open-blobs.js';
 import { errorPage } from './ui/pages.js';
 import { uiRoutes } from './ui/routes.js';
@@ -44,7 +46,15 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
   const sql = await openDatabase(config);
   const blobs = await openBlobStore(config);
   const key = registryKey(config.dataDir, config.signingKey);
-  const workers = new Workers({ sql, blobs, key, workDir: join(config.dataDir, 'work') }, config.workers, config.leaseSeconds);
+  if (config.queue.kind === 'redis' && config.database.kind === 'embedded')
+    throw new RegistryError('E_CONFIG', 'the Redis queue needs a PostgreSQL database (workers in other processes share it)');
+  const workers = openQueue(config, {
+    sql,
+    blobs,
+    key,
+    workDir: join(config.dataDir, 'work'),
+    ...(config.testScanDelayMs === undefined ? {} : { testScanDelayMs: config.testScanDelayMs }),
+  });
   const uploads = new TusUploads({
     sql,
     blobs,
@@ -66,9 +76,19 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
       workers.nudge();
     }),
     ...uiRoutes(app),
+    ...rescanRoutes(app, () => {
+      workers.nudge();
+    }),
     ...resolveRoutes(app),
   ];
-  workers.start();
+  // Artifacts scanned by another engine or policy are scanned again (rescan.ts).
+  await queueRescans(sql, 'registry');
+  try {
+    await workers.start();
+  } catch (e) {
+    await sql.close();
+    throw e;
+  }
   const server = config.http ? createServer((req, res) => void handle(app, routes, req, res)) : undefined;
   let address = '';
   return {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../helpers.js';
-import { BENIGN, MALICIOUS, PASSWORD, POSTGRES, S3, startRegistry, type Backend, type Harness } from './helpers.js';
+import { BENIGN, MALICIOUS, PASSWORD, POSTGRES, REDIS, S3, startRegistry, type Backend, type Harness } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'build/test-output/registry');
@@ -104,5 +104,6 @@ function browserSuite(backend: Backend): void {
 }
 
 browserSuite('embedded');
-// The scaled configuration (PostgreSQL + S3 blobs) when .ci/run started both; PostgreSQL alone otherwise.
-if (POSTGRES !== undefined) browserSuite(S3 === undefined ? 'postgres' : 'scaled');
+if (POSTGRES !== undefined) browserSuite('postgres');
+// PostgreSQL + Redis + a worker process, with blobs in S3 when .ci/run started an S3 server too.
+if (POSTGRES !== undefined && REDIS !== undefined) browserSuite(S3 === undefined ? 'redis' : 'scaled');

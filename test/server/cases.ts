@@ -14,6 +14,8 @@ import { verifyAttestation } from '../../src/sign/attest.js';
 import { verifyModel } from '../../src/sign/verify.js';
 import { readSafetensorsStrict } from '../../src/convert/safetensors/strict-reader.js';
 import { BufferSource } from '../../src/bytes/source.js';
+import { ENGINE, policyFingerprint } from '../../src/server/pipeline/fingerprint.js';
+import { runPipeline } from '../../src/server/pipeline/run.js';
 import {
   BENIGN,
   MALICIOUS,
@@ -27,6 +29,8 @@ import {
   startRegistry,
   upload,
   type ArtifactJson,
+  type FileDiffJson,
+  type RescanJson,
   type Backend,
   type Harness,
 } from './helpers.js';
@@ -328,6 +332,146 @@ export function registrySuite(backend: Backend): void {
         assert.equal(jobs[0]?.attempts, 2);
         assert.equal(jobs[0]?.state, 'done');
         assert.notEqual(jobs[0]?.worker, 'dead');
+      });
+    });
+
+    describe('rescan after an engine or policy change', () => {
+      const admin = (): Record<string, string> => bearer(h.tokens.admin);
+      let good: ArtifactJson;
+      const rescansOf = async (id: number): Promise<RescanJson[]> =>
+        (await (await fetch(`${h.url}/api/rescans?artifact=${id}`, { headers: bearer(h.tokens.uploader) })).json()) as RescanJson[];
+      /** Waits (bounded) until the artifact has `n` finished rescans; returns the newest. */
+      const rescanned = async (id: number, n: number): Promise<RescanJson> => {
+        for (let i = 0; i < 2400; i++) {
+          const list = await rescansOf(id);
+          if (list.length >= n && list.every((r) => r.state !== 'queued')) return list[0] as RescanJson;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        throw new Error(`artifact ${id} was never rescanned`);
+      };
+      before(async () => {
+        good = await settle(h.url, h.tokens.uploader, await upload(h.url, h.tokens.uploader, BENIGN, 'acme', 'rescanned'));
+        assert.equal(good.state, 'published');
+      });
+
+      it('records the engine and the policy fingerprint each verdict was reached with', async () => {
+        const rows = await h.registry.app.sql.query<{ engine: string; policy: string }>('select engine, policy from artifacts where id = $1', [good.id]);
+        assert.equal(rows[0]?.engine, ENGINE);
+        assert.match(rows[0]?.policy ?? '', /^sha256:[0-9a-f]{64}$/);
+        assert.equal(rows[0]?.policy, policyFingerprint());
+      });
+
+      it('needs the admin role to queue rescans', async () => {
+        assert.equal((await fetch(`${h.url}/api/admin/rescan`, { method: 'POST', headers: bearer(h.tokens.reviewer) })).status, 403);
+      });
+
+      it('rescans an artifact scanned by another engine version, keeps it published and records the diff', async () => {
+        await h.registry.app.sql.query(`update artifacts set engine = 'modelguard 0.0.1-old' where id = $1`, [good.id]);
+        const res = await fetch(`${h.url}/api/admin/rescan`, { method: 'POST', headers: admin() });
+        assert.equal(res.status, 202);
+        const body = (await res.json()) as { queued: number; engine: string };
+        assert.ok(body.queued >= 1);
+        assert.equal(body.engine, ENGINE);
+        const r = await rescanned(good.id, 1);
+        const one = (await (await fetch(`${h.url}/api/rescans/${r.id}`, { headers: bearer(h.tokens.uploader) })).json()) as RescanJson;
+        assert.equal(one.state, 'done');
+        assert.equal(one.old.engine, 'modelguard 0.0.1-old');
+        assert.equal(one.new.engine, ENGINE);
+        assert.equal(one.action, 'kept');
+        assert.deepEqual(one.diff, [{ path: 'clean__state-dict-zip.pt', old: 'clean', new: 'clean', added: [], removed: [] }]);
+        const a = await settle(h.url, h.tokens.uploader, good.id);
+        assert.equal(a.state, 'published');
+        assert.equal(a.steps.at(-1)?.step, 'engine-rescan');
+        assert.equal((await fetch(`${h.url}/acme/rescanned/resolve/main/clean__state-dict-zip.safetensors`)).status, 200);
+        // Up to date now: nothing more to rescan for it.
+        await fetch(`${h.url}/api/admin/rescan`, { method: 'POST', headers: admin() });
+        assert.equal((await rescansOf(good.id)).length, 1);
+        const log = (await (await fetch(`${h.url}/api/audit`, { headers: admin() })).json()) as {
+          action: string;
+          detail: { rescan?: number; action?: string };
+        }[];
+        assert.ok(log.some((e) => e.action === 'rescan' && e.detail.rescan === r.id && e.detail.action === 'kept'));
+        assert.ok(log.some((e) => e.action === 'rescan.queue'));
+      });
+
+      it('rescans on start when the policy changed', async () => {
+        await h.registry.app.sql.query(`update artifacts set policy = 'sha256:${'0'.repeat(64)}' where id = $1`, [good.id]);
+        await h.stop();
+        await h.restart();
+        const r = await rescanned(good.id, 2);
+        assert.equal(r.old.policy, `sha256:${'0'.repeat(64)}`);
+        assert.equal(r.new.policy, policyFingerprint());
+        assert.equal(r.action, 'kept');
+      });
+
+      it('withdraws a published artifact whose new verdict is not clean: quarantined, no longer served, diff per file', async () => {
+        // As an older engine that missed the payload would have left it: published, clean, served.
+        const sql = h.registry.app.sql;
+        const data = readFileSync(MALICIOUS);
+        const sha = createHash('sha256').update(data).digest('hex');
+        const tmp = join(h.config.dataDir, 'missed.tmp');
+        writeFileSync(tmp, data);
+        h.registry.app.blobs.adopt(tmp, sha);
+        const name = 'missed.pt';
+        const rev = 'ab'.repeat(32);
+        const oldReport = [{ path: name, format: 'pytorch', kind: 'model-code-carrying', verdict: 'clean', reason: '', findings: [], omitted: 0 }];
+        const id = await sql.transaction(async (tx) => {
+          const rows = await tx.query<{ id: string }>(
+            `insert into artifacts (org, model, filename, sha256, size, uploaded_by, state, verdict, engine, policy, report, revision)
+               values ('acme', 'missed', $1, $2, $3, 'uploader1', 'published', 'clean', 'modelguard 0.0.1-old', 'sha256:old', $4, $5) returning id`,
+            [name, sha, data.length, JSON.stringify(oldReport), rev],
+          );
+          const aid = Number(rows[0]?.id);
+          await tx.query(`insert into revisions (org, model, rev, artifact_id, files) values ('acme', 'missed', $1, $2, $3)`, [
+            rev,
+            aid,
+            JSON.stringify([{ name, sha256: sha, size: data.length }]),
+          ]);
+          return aid;
+        });
+        assert.equal((await fetch(`${h.url}/acme/missed/resolve/main/${name}`)).status, 200);
+        assert.equal((await fetch(`${h.url}/api/admin/rescan`, { method: 'POST', headers: admin() })).status, 202);
+        const r = await rescanned(id, 1);
+        assert.equal(r.action, 'quarantined');
+        assert.equal(r.old.verdict, 'clean');
+        assert.equal(r.new.verdict, 'malicious');
+        const d = (r.diff as FileDiffJson[])[0];
+        assert.equal(d?.path, name);
+        assert.equal(d?.old, 'clean');
+        assert.equal(d?.new, 'malicious');
+        assert.ok((d?.added.length ?? 0) > 0);
+        const a = await settle(h.url, h.tokens.uploader, id);
+        assert.equal(a.state, 'quarantined');
+        assert.match(a.reason, /^withdrawn after a rescan/);
+        assert.equal((await fetch(`${h.url}/acme/missed/resolve/main/${name}`)).status, 404);
+        assert.equal((await fetch(`${h.url}/acme/missed/resolve/${rev.slice(0, 12)}/${name}`)).status, 404);
+        const log = (await (await fetch(`${h.url}/api/audit`, { headers: admin() })).json()) as { action: string; detail: { rescan?: number } }[];
+        assert.ok(log.some((e) => e.action === 'quarantine' && e.detail.rescan === r.id));
+      });
+    });
+
+    describe('two runs of one job at once (a retry while a stalled run still works)', () => {
+      it('publish once: one revision, one publish step', async () => {
+        const { sql, blobs, key } = h.registry.app;
+        const data = readFileSync(BENIGN);
+        const sha = createHash('sha256').update(data).digest('hex');
+        const tmp = join(h.config.dataDir, 'twice.tmp');
+        writeFileSync(tmp, data);
+        blobs.adopt(tmp, sha);
+        // As a killed worker leaves it (processing), with no job row for the registry's own workers to take.
+        const rows = await sql.query<{ id: string }>(
+          `insert into artifacts (org, model, filename, sha256, size, uploaded_by, state) values ('acme', 'twice', 'w.pt', $1, $2, 'uploader1', 'processing') returning id`,
+          [sha, data.length],
+        );
+        const id = Number(rows[0]?.id);
+        const deps = { sql, blobs, key, workDir: join(h.config.dataDir, 'work') };
+        const states = await Promise.all([runPipeline(deps, id), runPipeline(deps, id)]);
+        assert.deepEqual(states, ['published', 'published']);
+        const a = await settle(h.url, h.tokens.uploader, id);
+        assert.equal(a.state, 'published');
+        assert.equal(a.steps.filter((s) => s.step === 'publish').length, 1);
+        assert.equal((await sql.query('select rev from revisions where artifact_id = $1', [id])).length, 1);
+        assert.equal((await fetch(`${h.url}/acme/twice/resolve/main/w.safetensors`)).status, 200);
       });
     });
 

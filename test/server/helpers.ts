@@ -12,6 +12,7 @@ import { createRegistry, type Registry } from '../../src/server/registry.js';
 import { defaultConfig, type RegistryConfig, type S3BlobsConfig } from '../../src/server/config.js';
 import { ROOT } from '../helpers.js';
 import { createUser, newToken, type Role } from '../../src/server/auth/users.js';
+import { startWorker, type WorkerProcess } from './worker-process.js';
 
 export const FIXTURES = join(ROOT, 'test/fixtures/torch');
 /** A torch.save state dict written by PyTorch 1.13 (benign). */
@@ -22,12 +23,16 @@ export const MALICIOUS = join(FIXTURES, 'malicious__datapkl-payload-injected.pt'
 export const SUSPICIOUS = join(ROOT, 'test/fixtures/integration/suspicious__own-class.pt');
 
 export const POSTGRES = process.env['MODELGUARD_TEST_POSTGRES'];
-/** `http://127.0.0.1:PORT/BUCKET`: an S3-compatible server `.ci/run` starts (s3rver) with that bucket. */
-export const S3 = process.env['MODELGUARD_TEST_S3'];
+/** `host:port` of the Redis server `.ci/run` starts. */
+export const REDIS = process.env['MODELGUARD_TEST_REDIS'];
 export const PASSWORD = 'correct horse battery staple';
 
-/** `scaled`: PostgreSQL for metadata and the queue, S3 for blobs. */
-export type Backend = 'embedded' | 'postgres' | 'scaled';
+/** `redis`: PostgreSQL for metadata, the BullMQ queue on Redis, and a worker process beside the web process. */
+/** `scaled`: the `redis` configuration with blobs in S3. */
+export type Backend = 'embedded' | 'postgres' | 'redis' | 'scaled';
+
+/** `http://127.0.0.1:PORT/BUCKET`: an S3-compatible server `.ci/run` starts (s3rver) with that bucket. */
+export const S3 = process.env['MODELGUARD_TEST_S3'];
 
 /** The S3 configuration of the test server, under a fresh key prefix (several registries share the bucket). */
 export function testS3(prefix = `t${String(process.pid)}-${String(Math.floor(Math.random() * 1e9))}/`): S3BlobsConfig {
@@ -60,6 +65,8 @@ export interface Harness {
   restart(): Promise<void>;
   /** Stops and deletes everything. */
   destroy(): Promise<void>;
+  /** Worker processes started for this registry (the `redis` backend starts one). */
+  workers: WorkerProcess[];
 }
 
 async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -82,19 +89,32 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
   };
 }
 
-export async function startRegistry(backend: Backend, tweak: (c: RegistryConfig) => void = () => undefined): Promise<Harness> {
+export async function startRegistry(
+  backend: Backend,
+  tweak: (c: RegistryConfig) => void = () => undefined,
+  /** Worker processes to start beside the web process (`redis` backend; default 1). */
+  childWorkers = 1,
+): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-registry-'));
   const config = defaultConfig(dataDir);
   let drop = async (): Promise<void> => Promise.resolve();
   if (backend === 'scaled') config.blobs = testS3();
-  if (backend === 'postgres' || backend === 'scaled') {
+  if (backend === 'postgres' || backend === 'redis' || backend === 'scaled') {
     const db = await freshDatabase();
     config.database = { kind: 'postgres', url: db.url };
     drop = db.drop;
   }
+  if (backend === 'redis' || backend === 'scaled') {
+    if (REDIS === undefined) throw new Error('MODELGUARD_TEST_REDIS is not set');
+    // One Redis serves every test process: each registry gets its own key prefix.
+    config.queue = { kind: 'redis', url: `redis://${REDIS}`, prefix: `mgtest-${process.pid}-${Math.floor(Math.random() * 1e9)}` };
+    config.workers = 0; // the web process only serves; the workers are other processes
+  }
   tweak(config);
   let registry = await createRegistry(config);
   let url = await registry.listen(0);
+  const workers: WorkerProcess[] = [];
+  for (let i = 0; i < (backend === 'redis' || backend === 'scaled' ? childWorkers : 0); i++) workers.push(await startWorker(config));
   const tokens = {} as Record<Role, string>;
   for (const role of ['uploader', 'reviewer', 'admin'] as const) {
     const user = await createUser(registry.app.sql, `${role}1`, PASSWORD, role);
@@ -109,12 +129,14 @@ export async function startRegistry(backend: Backend, tweak: (c: RegistryConfig)
     },
     config,
     tokens,
+    workers,
     stop: async () => registry.close(),
     restart: async () => {
       registry = await createRegistry(config);
       url = await registry.listen(0);
     },
     destroy: async () => {
+      await Promise.all(workers.map(async (w) => w.stop()));
       await registry.close().catch(() => undefined);
       await drop();
       if (config.blobs.kind === 's3') await emptyPrefix(config.blobs);
@@ -196,6 +218,24 @@ export interface ArtifactJson {
   override: { by: string; reason: string } | null;
   findings: { path: string; verdict: string; findings: { rule: string; severity: string; technique: string }[] }[];
   steps: { step: string; status: string; evidence: Record<string, unknown> }[];
+}
+
+export interface FileDiffJson {
+  path: string;
+  old: string | null;
+  new: string | null;
+  added: string[];
+  removed: string[];
+}
+
+/** What `GET /api/rescans/:id` answers. */
+export interface RescanJson {
+  id: number;
+  state: string;
+  old: { engine: string | null; policy: string | null; verdict: string | null };
+  new: { engine: string | null; policy: string | null; verdict: string | null };
+  action: string | null;
+  diff: FileDiffJson[] | { error: string } | null;
 }
 
 /** Polls the artifact until the pipeline leaves it (bounded: a hang fails the test instead of stalling it). */

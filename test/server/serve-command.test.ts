@@ -9,6 +9,7 @@ describe('modelguard serve (arguments)', () => {
     assert.equal(await main(['serve', '--help'], io), 0);
     assert.match(io.out(), /^Usage: modelguard serve/);
     assert.match(io.out(), /--database <url>/);
+    assert.match(io.out(), /--redis <url>/);
     assert.match(io.out(), /MODELGUARD_S3_BUCKET/);
   });
   it('refuses a malformed S3 configuration from the environment (exit 2)', async () => {
@@ -19,7 +20,17 @@ describe('modelguard serve (arguments)', () => {
     }
   });
   it('refuses a bad port, a non-postgres URL and a worker-only process without workers (exit 2)', async () => {
-    for (const args of [['--port', 'x'], ['--database', 'mysql://h/db'], ['--worker-only', '--workers', '0'], ['--worker-only'], ['--bogus']]) {
+    for (const args of [
+      ['--port', 'x'],
+      ['--database', 'mysql://h/db'],
+      ['--worker-only', '--workers', '0'],
+      ['--worker-only'],
+      ['--bogus'],
+      ['--redis', 'redis://127.0.0.1:1'], // the Redis queue needs PostgreSQL
+      ['--database', 'postgres://h/db', '--redis', 'http://h:1'],
+      ['--database', 'postgres://h/db', '--redis', 'redis://h:1', '--redis-prefix', '../x'],
+      ['--lease-seconds', 'soon'],
+    ]) {
       const io = memoryIO();
       assert.equal(await main(['serve', ...args], io), 2, args.join(' '));
     }

@@ -22,8 +22,14 @@ Options:
   --host <addr>         address to listen on (default 127.0.0.1)
   --database <url>      postgres://user@host:port/db instead of the embedded database
                         (or MODELGUARD_DATABASE_URL)
+  --redis <url>         redis://host:port[/db]: the job queue on Redis with BullMQ instead of
+                        the database (or MODELGUARD_REDIS_URL; needs --database)
+  --redis-prefix <name> BullMQ key prefix, to share one Redis between registries (default modelguard)
   --workers <n>         pipeline workers in this process (default 1)
-  --worker-only         run workers without HTTP (with --database, beside a web process)
+  --lease-seconds <n>   how long a dead worker's job stays claimed before another worker runs it
+                        (default 900 on the database queue; 60 on Redis, where live workers renew it)
+  --worker-only         run workers without HTTP (with --database, beside a web process;
+                        --data must be the web process's folder: blobs and key)
   --max-upload <bytes>  largest upload (default 64 GiB)
   --insecure-cookies    do not mark the session cookie Secure (plain http on a non-local name)
   --no-examples         do not upload the example models into a new registry
@@ -61,8 +67,11 @@ export const serveCommand: Command = {
           port: { type: 'string' },
           host: { type: 'string', default: '127.0.0.1' },
           database: { type: 'string' },
+          redis: { type: 'string' },
+          'redis-prefix': { type: 'string' },
           workers: { type: 'string' },
           'worker-only': { type: 'boolean', default: false },
+          'lease-seconds': { type: 'string' },
           'max-upload': { type: 'string' },
           'insecure-cookies': { type: 'boolean', default: false },
           'no-examples': { type: 'boolean', default: false },
@@ -77,15 +86,21 @@ export const serveCommand: Command = {
       io.stdout.write(HELP);
       return EXIT_OK;
     }
-    const { createRegistry, defaultConfig, databaseFrom, blobsFrom, ensureAdmin, examplesDir, seedExamples } = await import('../../server/index.js');
+    const { createRegistry, defaultConfig, databaseFrom, blobsFrom, queueFrom, RegistryError, ensureAdmin, examplesDir, seedExamples } =
+      await import('../../server/index.js');
     let port: number;
     const config = defaultConfig(resolve(io.cwd, v.data));
     try {
       port = count(v.port, 'port', 8080);
       config.workers = count(v.workers, 'workers', 1);
+      if (v['lease-seconds'] !== undefined) config.leaseSeconds = Math.max(1, count(v['lease-seconds'], 'lease-seconds', 0));
       config.maxUploadBytes = count(v['max-upload'], 'max-upload', config.maxUploadBytes);
       config.database = databaseFrom(v.database ?? io.env['MODELGUARD_DATABASE_URL']);
       config.blobs = blobsFrom(io.env);
+      config.queue = queueFrom(v.redis ?? io.env['MODELGUARD_REDIS_URL'], v['redis-prefix'] ?? io.env['MODELGUARD_REDIS_PREFIX']);
+      // Test-only: lets the suite kill a worker process while it holds a job (docs/registry.md).
+      const delay = io.env['MODELGUARD_TEST_SCAN_DELAY_MS'];
+      if (delay !== undefined && delay !== '') config.testScanDelayMs = count(delay, 'MODELGUARD_TEST_SCAN_DELAY_MS', 0);
     } catch (e) {
       io.stderr.write(`modelguard serve: ${(e as Error).message}\n`);
       return EXIT_USAGE;
@@ -100,7 +115,22 @@ export const serveCommand: Command = {
       io.stderr.write('modelguard serve: --worker-only needs --database (the embedded database belongs to one process)\n');
       return EXIT_USAGE;
     }
-    const registry = await createRegistry(config);
+    if (config.queue.kind === 'redis' && config.database.kind === 'embedded') {
+      io.stderr.write('modelguard serve: --redis needs --database (workers in other processes share the metadata)\n');
+      return EXIT_USAGE;
+    }
+    let registry;
+    try {
+      registry = await createRegistry(config);
+    } catch (e) {
+      if (!(e instanceof RegistryError) || e.code !== 'E_CONFIG') throw e;
+      io.stderr.write(`modelguard serve: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (!config.http) {
+      io.stdout.write(`modelguard registry worker (${config.workers} workers, pid ${process.pid}) on ${config.database.kind}, ${config.queue.kind} queue\n`);
+      return waitAndClose(registry);
+    }
     const password = await ensureAdmin(registry.app.sql, config.dataDir);
     if (password !== undefined) io.stdout.write(`created user admin with password ${password} (also in ${config.dataDir}/initial-admin-password)\n`);
     const examples = examplesDir();
@@ -108,23 +138,24 @@ export const serveCommand: Command = {
       const n = await seedExamples(registry.app.sql, registry.app.blobs, examples);
       if (n > 0) io.stdout.write(`queued ${n} example models for scanning (organisation 'examples')\n`);
     }
-    if (config.http) {
-      const url = await registry.listen(port, v.host);
-      const where = config.blobs.kind === 's3' ? `, blobs in s3://${config.blobs.bucket}/${config.blobs.prefix}` : '';
-      io.stdout.write(`modelguard registry at ${url}/ (data in ${config.dataDir}, ${config.database.kind} database${where})\n`);
-    } else {
-      io.stdout.write(`modelguard registry worker (${config.workers} workers) on ${config.database.kind}\n`);
-    }
-    await new Promise<void>((done) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        done();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-    await registry.close();
-    return EXIT_OK;
+    const url = await registry.listen(port, v.host);
+    const where = config.blobs.kind === 's3' ? `, blobs in s3://${config.blobs.bucket}/${config.blobs.prefix}` : '';
+    io.stdout.write(`modelguard registry at ${url}/ (data in ${config.dataDir}, ${config.database.kind} database, ${config.queue.kind} queue${where})\n`);
+    return waitAndClose(registry);
   },
 };
+
+/** Runs until SIGINT or SIGTERM, then lets running jobs finish and closes. */
+async function waitAndClose(registry: { close(): Promise<void> }): Promise<number> {
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await registry.close();
+  return EXIT_OK;
+}

@@ -6,6 +6,7 @@ import { readFields } from '../http/body.js';
 import { checkCsrf } from '../http/principal.js';
 import { redirect, sendJson } from '../http/respond.js';
 import { route, type Route } from '../http/router.js';
+import { listRescans } from '../pipeline/rescan.js';
 import { audit, auditLog } from '../store/audit.js';
 import { findRevision, getArtifact, listModels, modelArtifacts, steps, type Artifact } from '../store/artifacts.js';
 
@@ -17,7 +18,7 @@ function artifactId(v: string | undefined): number {
 }
 
 export async function artifactJson(app: App, a: Artifact): Promise<Record<string, unknown>> {
-  return { ...a, findings: a.report, report: undefined, steps: await steps(app.sql, a.id) };
+  return { ...a, findings: a.report, report: undefined, steps: await steps(app.sql, a.id), rescans: await listRescans(app.sql, a.id) };
 }
 
 /** A reviewer releases a `held` (suspicious) artifact with a recorded reason; the pipeline continues from the scan. */

@@ -100,6 +100,25 @@ create table if not exists revisions (
   files jsonb not null,
   primary key (org, model, rev)
 );
+alter table jobs add column if not exists kind text not null default 'pipeline';
+alter table artifacts add column if not exists policy text;
+create table if not exists rescans (
+  id bigserial primary key,
+  artifact_id bigint not null references artifacts(id),
+  job_id bigint references jobs(id),
+  state text not null default 'queued' check (state in ('queued', 'done', 'failed')),
+  created_at timestamptz not null default now(),
+  finished_at timestamptz,
+  old_engine text,
+  old_policy text,
+  new_engine text,
+  new_policy text,
+  old_verdict text,
+  new_verdict text,
+  action text,
+  diff jsonb
+);
+create index if not exists rescans_artifact on rescans (artifact_id, id);
 insert into meta (key, value) values ('schema', '${SCHEMA_VERSION}') on conflict (key) do nothing;
 `;
 

@@ -1,5 +1,5 @@
 /**
- * The job queue lives in the database: a worker claims the oldest queued job
+ * The job queue in the database: a worker claims the oldest queued job
  * with `FOR UPDATE SKIP LOCKED`, so any number of workers (threads of one
  * process on the embedded database, or separate processes on PostgreSQL)
  * never take the same job. A claimed job holds a lease; a worker that dies
@@ -9,34 +9,35 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Sql } from '../db/sql.js';
-import { audit } from '../store/audit.js';
-import { addStep, setState } from '../store/artifacts.js';
-import { runPipeline, type PipelineDeps } from './run.js';
+import type { JobQueue } from './job-queue.js';
+import { giveUp, MAX_ATTEMPTS, runJob, type Job } from './jobs.js';
+import type { PipelineDeps } from './run.js';
 
-export const MAX_ATTEMPTS = 3;
+export { MAX_ATTEMPTS };
 /** A running job whose worker has not finished within this is taken to be dead (CWE-400: a stuck job must not block its artifact forever). */
 export const LEASE_SECONDS = 15 * 60;
 export const POLL_MS = 1000;
 
-interface Claimed {
-  id: number;
-  artifactId: number;
+interface Claimed extends Job {
   attempts: number;
 }
 
 export async function claim(sql: Sql, worker: string, leaseSeconds = LEASE_SECONDS): Promise<Claimed | undefined> {
-  const rows = await sql.query<{ id: string; artifact_id: string; attempts: number }>(
+  const rows = await sql.query<{ id: string; artifact_id: string; attempts: number; kind: string }>(
     `update jobs set state = 'running', attempts = attempts + 1, worker = $1, locked_at = now()
        where id = (select id from jobs where state = 'queued' or (state = 'running' and locked_at < now() - make_interval(secs => $2))
                    order by id limit 1 for update skip locked)
-       returning id, artifact_id, attempts`,
+       returning id, artifact_id, attempts, kind`,
     [worker, leaseSeconds],
   );
   const r = rows[0];
-  return r === undefined ? undefined : { id: Number(r.id), artifactId: Number(r.artifact_id), attempts: r.attempts };
+  return r === undefined
+    ? undefined
+    : { id: Number(r.id), artifactId: Number(r.artifact_id), attempts: r.attempts, kind: r.kind === 'rescan' ? 'rescan' : 'pipeline' };
 }
 
-export class Workers {
+export class DatabaseQueue implements JobQueue {
+  readonly kind = 'database' as const;
   readonly #deps: PipelineDeps;
   readonly #name = `w-${process.pid}-${randomBytes(3).toString('hex')}`;
   readonly #count: number;
@@ -51,8 +52,9 @@ export class Workers {
     this.#leaseSeconds = leaseSeconds;
   }
 
-  start(): void {
+  start(): Promise<void> {
     for (let i = 0; i < this.#count; i++) this.#loops.push(this.#loop(`${this.#name}-${i}`));
+    return Promise.resolve();
   }
 
   /** New work was queued: wake idle workers now instead of at the next poll. */
@@ -90,18 +92,14 @@ export class Workers {
 
   async #run(job: Claimed): Promise<void> {
     const { sql } = this.#deps;
-    if (job.attempts > MAX_ATTEMPTS) {
-      await sql.query(`update jobs set state = 'failed', error = 'too many attempts' where id = $1`, [job.id]);
-      await addStep(sql, job.artifactId, 'error', 'failed', { error: `the pipeline did not finish in ${MAX_ATTEMPTS} attempts` });
-      await setState(sql, job.artifactId, 'quarantined', { reason: `the pipeline did not finish in ${MAX_ATTEMPTS} attempts` });
-      await audit(sql, 'pipeline', 'quarantine', `#${job.artifactId}`, { reason: 'attempts' });
-      return;
-    }
     try {
-      await runPipeline(this.#deps, job.artifactId);
-      await sql.query(`update jobs set state = 'done' where id = $1`, [job.id]);
+      if (job.attempts > MAX_ATTEMPTS) {
+        await giveUp(sql, job, 'its workers stopped or failed');
+        return;
+      }
+      await runJob(this.#deps, job);
     } catch (e) {
-      // runPipeline records its own failures; this is the database failing under it. Retry later.
+      // The work records its own failures; this is the database failing under it. Retry later.
       await sql.query(`update jobs set state = 'queued', error = $2 where id = $1`, [job.id, (e as Error).message]).catch(() => undefined);
     }
   }

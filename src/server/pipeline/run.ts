@@ -5,6 +5,7 @@
  * the reason. Running it twice is harmless: a published or quarantined
  * artifact is left as it is.
  */
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { convert } from '../../convert/index.js';
@@ -13,15 +14,15 @@ import { scanDirectory, scanPaths } from '../../scan/directory.js';
 import { attestScan } from '../../sign/attest.js';
 import { rootDigest } from '../../sign/manifest/manifest.js';
 import { signModel } from '../../sign/sign.js';
-import { VERSION } from '../../version.js';
 import type { Sql } from '../db/sql.js';
 import { audit } from '../store/audit.js';
 import { addRevision, addStep, getArtifact, setState, type Artifact, type PublishedFile } from '../store/artifacts.js';
 import { hashFile, type BlobStore } from '../store/blobs.js';
 import { explain, headline } from './explain.js';
+import { ENGINE, policyFingerprint } from './fingerprint.js';
 import type { RegistryKey } from './keys.js';
 
-export const ENGINE = `modelguard ${VERSION}`;
+export { ENGINE };
 export const SIGNATURE_FILE = 'model.sig';
 export const ATTESTATION_FILE = 'modelguard-scan.sig';
 
@@ -30,6 +31,11 @@ export interface PipelineDeps {
   blobs: BlobStore;
   key: RegistryKey;
   workDir: string;
+  /**
+   * Test-only: wait this long before scanning (MODELGUARD_TEST_SCAN_DELAY_MS),
+   * so a test can kill a worker process while it holds a job. Never set in service.
+   */
+  testScanDelayMs?: number;
 }
 
 /** Kinds published as they are: nothing in them runs when loaded. */
@@ -43,14 +49,19 @@ class Stop extends Error {
   }
 }
 
+/** Another run of the same job finished the artifact while this one worked: this run stops and records nothing. */
+class Superseded extends Error {}
+
 export async function runPipeline(d: PipelineDeps, artifactId: number): Promise<Artifact['state']> {
   const a = await getArtifact(d.sql, artifactId);
   if (a.state === 'published' || a.state === 'quarantined') return a.state;
   if (a.state === 'held' && a.override === null) return a.state;
-  await setState(d.sql, a.id, 'processing');
-  const work = join(d.workDir, String(a.id));
-  rmSync(work, { recursive: true, force: true });
+  // Only from the state just read: a second run of the same job that lost the race changes nothing.
+  if (!(await setState(d.sql, a.id, 'processing', {}, a.state))) return (await getArtifact(d.sql, a.id)).state;
+  // A private folder per run: a job retried while a stalled run still works must not share files with it.
+  const work = join(d.workDir, `${a.id}-${randomBytes(6).toString('hex')}`);
   try {
+    if (d.testScanDelayMs !== undefined && d.testScanDelayMs > 0) await new Promise((r) => setTimeout(r, d.testScanDelayMs));
     const input = await stage(d, a, work);
     const report = await scanStep(d, a, input);
     const out = await convertStep(d, a, input, report, work);
@@ -59,10 +70,12 @@ export async function runPipeline(d: PipelineDeps, artifactId: number): Promise<
     await publishStep(d, a, out, signed);
     return 'published';
   } catch (e) {
+    if (e instanceof Superseded) return (await getArtifact(d.sql, a.id)).state;
     const state = e instanceof Stop ? e.state : 'quarantined';
     const reason = e instanceof Stop ? e.message : `the pipeline failed: ${(e as Error).message}`;
+    // Only this run's own outcome: another run of the same job may have finished it meanwhile.
+    if (!(await setState(d.sql, a.id, state, { reason }, 'processing'))) return (await getArtifact(d.sql, a.id)).state;
     if (!(e instanceof Stop)) await addStep(d.sql, a.id, 'error', 'failed', { error: (e as Error).message });
-    await setState(d.sql, a.id, state, { reason });
     await audit(d.sql, 'pipeline', state === 'held' ? 'hold' : 'quarantine', `${a.org}/${a.model}#${a.id}`, { reason });
     return state;
   } finally {
@@ -83,7 +96,8 @@ async function scanStep(d: PipelineDeps, a: Artifact, input: string): Promise<Sc
   const report = await scanPaths([basename(input)], { cwd: join(input, '..') });
   const files = explain(report);
   await addStep(d.sql, a.id, 'scan', report.verdict, { engine: ENGINE, verdict: report.verdict, files });
-  await setState(d.sql, a.id, 'processing', { verdict: report.verdict, engine: ENGINE, report: files });
+  if (!(await setState(d.sql, a.id, 'processing', { verdict: report.verdict, engine: ENGINE, policy: policyFingerprint(), report: files }, 'processing')))
+    throw new Superseded();
   switch (report.verdict) {
     case 'malicious':
     case 'unscannable':
@@ -180,8 +194,10 @@ async function publishStep(d: PipelineDeps, a: Artifact, out: string, s: Signed)
     files.push({ name, sha256: sha, size });
   }
   await d.sql.transaction(async (tx) => {
+    // Publish once: a second run of the same job (a retry after a stall) finds it published and changes nothing.
+    await tx.query('select id from artifacts where id = $1 for update', [a.id]);
+    if (!(await setState(tx, a.id, 'published', { reason: `published as revision ${s.rev.slice(0, 12)}`, revision: s.rev }, 'processing'))) return;
     await addRevision(tx, { org: a.org, model: a.model, rev: s.rev, artifactId: a.id, files });
-    await setState(tx, a.id, 'published', { reason: `published as revision ${s.rev.slice(0, 12)}`, revision: s.rev });
     await addStep(tx, a.id, 'publish', 'done', { rev: s.rev, files });
     await audit(tx, 'pipeline', 'publish', `${a.org}/${a.model}@${s.rev}`, { artifact: a.id });
   });

@@ -23,6 +23,8 @@ export interface Artifact {
   reason: string;
   verdict: string | null;
   engine: string | null;
+  /** The policy fingerprint the verdict was reached with (pipeline/fingerprint.ts). */
+  policy: string | null;
   report: unknown;
   override: { by: string; reason: string; at: string } | null;
   revision: string | null;
@@ -76,6 +78,7 @@ function toArtifact(r: ArtifactRow): Artifact {
     reason: String(r['reason']),
     verdict: (r['verdict'] as string | null) ?? null,
     engine: (r['engine'] as string | null) ?? null,
+    policy: (r['policy'] as string | null) ?? null,
     report: r['report'] ?? null,
     override: (r['override'] as Artifact['override']) ?? null,
     revision: (r['revision'] as string | null) ?? null,
@@ -144,11 +147,14 @@ export async function setState(
   sql: Pick<Sql, 'query'>,
   id: number,
   state: ArtifactState,
-  fields: { reason?: string; verdict?: string; engine?: string; report?: unknown; revision?: string } = {},
-): Promise<void> {
-  await sql.query(
+  fields: { reason?: string; verdict?: string; engine?: string; policy?: string; report?: unknown; revision?: string } = {},
+  /** Change it only from this state (a concurrent run of the same job must not undo what another finished). */
+  from?: ArtifactState,
+): Promise<boolean> {
+  const rows = await sql.query(
     `update artifacts set state = $2, reason = coalesce($3, reason), verdict = coalesce($4, verdict), engine = coalesce($5, engine),
-       report = coalesce($6, report), revision = coalesce($7, revision) where id = $1`,
+       report = coalesce($6, report), revision = coalesce($7, revision), policy = coalesce($8, policy) where id = $1 and ($9::text is null or state = $9)
+       returning id`,
     [
       id,
       state,
@@ -157,8 +163,11 @@ export async function setState(
       fields.engine ?? null,
       fields.report === undefined ? null : JSON.stringify(fields.report),
       fields.revision ?? null,
+      fields.policy ?? null,
+      from ?? null,
     ],
   );
+  return rows.length > 0;
 }
 
 export async function addRevision(sql: Pick<Sql, 'query'>, r: Omit<Revision, 'createdAt'>): Promise<void> {
@@ -171,13 +180,23 @@ export async function addRevision(sql: Pick<Sql, 'query'>, r: Omit<Revision, 'cr
   ]);
 }
 
+/** A revision is served only while its artifact is published (a rescan that finds it unsafe quarantines it). */
+const SERVED = `join artifacts a on a.id = r.artifact_id and a.state = 'published'`;
+
 /** A revision by id or prefix (at least 7 hex digits), or `main`: the newest. */
 export async function findRevision(sql: Sql, org: string, model: string, rev: string): Promise<Revision> {
   let rows;
   if (rev === 'main') {
-    rows = await sql.query('select * from revisions where org = $1 and model = $2 order by created_at desc, artifact_id desc limit 1', [org, model]);
+    rows = await sql.query(`select r.* from revisions r ${SERVED} where r.org = $1 and r.model = $2 order by r.created_at desc, r.artifact_id desc limit 1`, [
+      org,
+      model,
+    ]);
   } else if (/^[0-9a-f]{7,64}$/.test(rev)) {
-    rows = await sql.query('select * from revisions where org = $1 and model = $2 and rev like $3 order by created_at desc limit 2', [org, model, `${rev}%`]);
+    rows = await sql.query(`select r.* from revisions r ${SERVED} where r.org = $1 and r.model = $2 and r.rev like $3 order by r.created_at desc limit 2`, [
+      org,
+      model,
+      `${rev}%`,
+    ]);
     if (rows.length > 1) throw new RegistryError('E_CONFLICT', `revision ${rev} is ambiguous`);
   } else {
     throw new RegistryError('E_NOT_FOUND', `no revision ${rev}`);

@@ -2,6 +2,7 @@
 import type { Artifact, ModelSummary, Revision, Step } from '../store/artifacts.js';
 import type { ExplainedFile } from '../pipeline/explain.js';
 import { badge, html, page, type Html, type PageUser } from './html.js';
+import { rescanSection } from './rescans.js';
 
 export function loginPage(error?: string): string {
   return page(
@@ -192,6 +193,7 @@ function artifactSection(user: PageUser, v: ArtifactView): Html {
           </form>`
         : ''
     }
+    ${rescanSection(v.steps)}
     <details>
       <summary>Pipeline steps</summary>
       ${stepList(v.steps)}
