@@ -411,7 +411,7 @@ export function registrySuite(backend: Backend): void {
         const sha = createHash('sha256').update(data).digest('hex');
         const tmp = join(h.config.dataDir, 'missed.tmp');
         writeFileSync(tmp, data);
-        h.registry.app.blobs.adopt(tmp, sha);
+        await h.registry.app.blobs.adopt(tmp, sha);
         const name = 'missed.pt';
         const rev = 'ab'.repeat(32);
         const oldReport = [{ path: name, format: 'pytorch', kind: 'model-code-carrying', verdict: 'clean', reason: '', findings: [], omitted: 0 }];
@@ -457,7 +457,7 @@ export function registrySuite(backend: Backend): void {
         const sha = createHash('sha256').update(data).digest('hex');
         const tmp = join(h.config.dataDir, 'twice.tmp');
         writeFileSync(tmp, data);
-        blobs.adopt(tmp, sha);
+        await blobs.adopt(tmp, sha);
         // As a killed worker leaves it (processing), with no job row for the registry's own workers to take.
         const rows = await sql.query<{ id: string }>(
           `insert into artifacts (org, model, filename, sha256, size, uploaded_by, state) values ('acme', 'twice', 'w.pt', $1, $2, 'uploader1', 'processing') returning id`,
