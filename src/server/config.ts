@@ -11,6 +11,8 @@ export interface RegistryConfig {
   database: { kind: 'embedded' } | { kind: 'postgres'; url: string };
   /** Where jobs wait for workers: the database (default) or Redis with BullMQ (workers in other processes; needs PostgreSQL). */
   queue: { kind: 'database' } | { kind: 'redis'; url: string; prefix?: string };
+  /** Where blobs live: the data folder, or an S3-compatible bucket (uploads in progress stay in the data folder). */
+  blobs: { kind: 'local' } | S3BlobsConfig;
   /** Pipeline workers in this process (0: this process only serves HTTP). */
   workers: number;
   /** Serve HTTP (false: a worker-only process). */
@@ -36,6 +38,7 @@ export function defaultConfig(dataDir: string): RegistryConfig {
     dataDir,
     database: { kind: 'embedded' },
     queue: { kind: 'database' },
+    blobs: { kind: 'local' },
     workers: 1,
     http: true,
     maxUploadBytes: DEFAULT_MAX_UPLOAD,
@@ -60,4 +63,51 @@ export function queueFrom(url: string | undefined, prefix: string | undefined): 
   if (prefix !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(prefix))
     throw new RegistryError('E_CONFIG', 'the queue prefix is 1-64 of A-Z a-z 0-9 . _ -');
   return prefix === undefined ? { kind: 'redis', url } : { kind: 'redis', url, prefix };
+}
+
+/** An S3-compatible bucket for blobs. */
+export interface S3BlobsConfig {
+  kind: 's3';
+  bucket: string;
+  region: string;
+  /** `http(s)://host:port` of a non-AWS server (MinIO, Ceph RGW, s3rver); unset for AWS. */
+  endpoint?: string;
+  /** Address the bucket as `endpoint/bucket` instead of `bucket.endpoint` (most non-AWS servers want this). */
+  forcePathStyle: boolean;
+  /** Key prefix ('' or ending in '/'): several registries can share a bucket. */
+  prefix: string;
+  /** Files above this many bytes go in a multipart upload (default 64 MiB; S3 checks the SHA-256 of single PUTs itself). */
+  multipartAbove?: number;
+  /** Unset: the AWS SDK's default chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, an instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * `MODELGUARD_S3_BUCKET` selects S3 for blobs; `MODELGUARD_S3_ENDPOINT`,
+ * `MODELGUARD_S3_REGION` (else AWS_REGION, else us-east-1),
+ * `MODELGUARD_S3_FORCE_PATH_STYLE` (1/0; default 1 with an endpoint) and
+ * `MODELGUARD_S3_PREFIX` refine it. Credentials: the AWS SDK's own variables.
+ */
+export function blobsFrom(env: Readonly<Record<string, string | undefined>>): RegistryConfig['blobs'] {
+  const bucket = env['MODELGUARD_S3_BUCKET'];
+  if (bucket === undefined || bucket === '') return { kind: 'local' };
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+    throw new RegistryError('E_CONFIG', `MODELGUARD_S3_BUCKET: ${JSON.stringify(bucket)} is not an S3 bucket name`);
+  const endpoint = env['MODELGUARD_S3_ENDPOINT'] === '' ? undefined : env['MODELGUARD_S3_ENDPOINT'];
+  if (endpoint !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(endpoint))
+    throw new RegistryError('E_CONFIG', 'MODELGUARD_S3_ENDPOINT must be http(s)://host[:port]');
+  const pathStyle = env['MODELGUARD_S3_FORCE_PATH_STYLE'];
+  if (pathStyle !== undefined && pathStyle !== '' && !/^[01]$/.test(pathStyle)) throw new RegistryError('E_CONFIG', 'MODELGUARD_S3_FORCE_PATH_STYLE is 1 or 0');
+  let prefix = env['MODELGUARD_S3_PREFIX'] ?? '';
+  if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';
+  if (prefix.startsWith('/') || prefix.includes('//') || prefix.length > 512)
+    throw new RegistryError('E_CONFIG', 'MODELGUARD_S3_PREFIX is a relative key prefix');
+  return {
+    kind: 's3',
+    bucket,
+    region: env['MODELGUARD_S3_REGION'] ?? env['AWS_REGION'] ?? 'us-east-1',
+    ...(endpoint === undefined ? {} : { endpoint }),
+    forcePathStyle: pathStyle === undefined || pathStyle === '' ? endpoint !== undefined : pathStyle === '1',
+    prefix,
+  };
 }

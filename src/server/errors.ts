@@ -9,10 +9,11 @@
  * - `E_RATE`: too many attempts (429).
  * - `E_BAD_REQUEST`: malformed request (400).
  * - `E_CONFIG`: the server cannot start with this configuration.
+ * - `E_STORAGE`: the blob store failed, or returned content that does not match its digest (502).
  */
 import { ModelguardError } from '../errors.js';
 
-export type RegistryErrorCode = 'E_AUTH' | 'E_FORBIDDEN' | 'E_NOT_FOUND' | 'E_CONFLICT' | 'E_TOO_LARGE' | 'E_RATE' | 'E_BAD_REQUEST' | 'E_CONFIG';
+export type RegistryErrorCode = 'E_AUTH' | 'E_FORBIDDEN' | 'E_NOT_FOUND' | 'E_CONFLICT' | 'E_TOO_LARGE' | 'E_RATE' | 'E_BAD_REQUEST' | 'E_CONFIG' | 'E_STORAGE';
 
 const STATUS: Record<RegistryErrorCode, number> = {
   E_AUTH: 401,
@@ -23,6 +24,7 @@ const STATUS: Record<RegistryErrorCode, number> = {
   E_RATE: 429,
   E_BAD_REQUEST: 400,
   E_CONFIG: 500,
+  E_STORAGE: 502,
 };
 
 export class RegistryError extends ModelguardError<RegistryErrorCode> {

@@ -22,7 +22,7 @@ import { registryKey } from './pipeline/keys.js';
 import { openQueue } from './pipeline/open-queue.js';
 import { queueRescans } from './pipeline/rescan.js';
 import { rescanRoutes } from './api/rescans.js';
-import { BlobStore } from './store/blobs.js';
+import { openBlobStore } from './store/open-blobs.js';
 import { errorPage } from './ui/pages.js';
 import { uiRoutes } from './ui/routes.js';
 import { Handled, TusUploads } from './upload/tus.js';
@@ -44,7 +44,7 @@ export async function openDatabase(config: RegistryConfig): Promise<Sql> {
 
 export async function createRegistry(config: RegistryConfig): Promise<Registry> {
   const sql = await openDatabase(config);
-  const blobs = new BlobStore(join(config.dataDir, 'blobs'));
+  const blobs = await openBlobStore(config);
   const key = registryKey(config.dataDir, config.signingKey);
   if (config.queue.kind === 'redis' && config.database.kind === 'embedded')
     throw new RegistryError('E_CONFIG', 'the Redis queue needs a PostgreSQL database (workers in other processes share it)');
@@ -116,6 +116,7 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
       }
       await workers.stop();
       await sql.close();
+      blobs.close();
     },
   };
 }

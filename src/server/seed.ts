@@ -4,7 +4,7 @@
  * package's example models uploaded through the same pipeline as any upload.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createUser, userCount } from './auth/users.js';
@@ -41,11 +41,9 @@ export async function seedExamples(sql: Sql, blobs: BlobStore, dir: string): Pro
     if (name === 'README.md' || name.startsWith('.')) continue;
     const src = join(dir, name);
     const sha256 = await hashFile(src);
-    const tmp = join(blobs.root, `.seed-${sha256}`);
-    copyFileSync(src, tmp);
-    blobs.adopt(tmp, sha256);
+    await blobs.putFile(src, sha256);
     const model = name.slice(0, name.length - extname(name).length).replace(/[^A-Za-z0-9._-]/g, '-');
-    await createArtifact(sql, { org: 'examples', model, filename: name, sha256, size: blobs.size(sha256), uploadedBy: 'seed' });
+    await createArtifact(sql, { org: 'examples', model, filename: name, sha256, size: await blobs.size(sha256), uploadedBy: 'seed' });
     n++;
   }
   return n;

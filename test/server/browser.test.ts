@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../helpers.js';
-import { BENIGN, MALICIOUS, PASSWORD, POSTGRES, REDIS, startRegistry, type Backend, type Harness } from './helpers.js';
+import { BENIGN, MALICIOUS, PASSWORD, POSTGRES, REDIS, S3, startRegistry, type Backend, type Harness } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'build/test-output/registry');
@@ -105,4 +105,5 @@ function browserSuite(backend: Backend): void {
 
 browserSuite('embedded');
 if (POSTGRES !== undefined) browserSuite('postgres');
-if (POSTGRES !== undefined && REDIS !== undefined) browserSuite('redis');
+// PostgreSQL + Redis + a worker process, with blobs in S3 when .ci/run started an S3 server too.
+if (POSTGRES !== undefined && REDIS !== undefined) browserSuite(S3 === undefined ? 'redis' : 'scaled');

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -66,6 +66,16 @@ export function registrySuite(backend: Backend): void {
         assert.equal(bad.revision, null);
       });
 
+      it('keeps the blobs in the configured store, under their SHA-256', async () => {
+        const blobs = h.registry.app.blobs;
+        assert.equal(blobs.kind, h.config.blobs.kind);
+        assert.ok(await blobs.has(bad.sha256));
+        assert.ok(await blobs.has(good.sha256));
+        assert.equal(await blobs.size(good.sha256), readFileSync(BENIGN).length);
+        // With S3, nothing but uploads in progress is on the local disk.
+        assert.equal(existsSync(join(h.config.dataDir, 'blobs')), h.config.blobs.kind === 'local');
+      });
+
       it('serves nothing of the quarantined model', async () => {
         const res = await fetch(`${h.url}/acme/evil/resolve/main/malicious__datapkl-payload-injected.pt`);
         assert.equal(res.status, 404);
@@ -111,6 +121,20 @@ export function registrySuite(backend: Backend): void {
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
+      });
+
+      it('serves a byte range of a published file (a download resumes)', async () => {
+        const path = `${h.url}/acme/good/resolve/main/clean__state-dict-zip.safetensors`;
+        const whole = Buffer.from(await (await fetch(path)).arrayBuffer());
+        const part = await fetch(path, { headers: { range: 'bytes=10-' } });
+        assert.equal(part.status, 206);
+        assert.equal(part.headers.get('content-range'), `bytes 10-${String(whole.length - 1)}/${String(whole.length)}`);
+        assert.deepEqual(Buffer.from(await part.arrayBuffer()), whole.subarray(10));
+        const tail = await fetch(path, { headers: { range: 'bytes=-4' } });
+        assert.deepEqual(Buffer.from(await tail.arrayBuffer()), whole.subarray(whole.length - 4));
+        const beyond = await fetch(path, { headers: { range: `bytes=${String(whole.length)}-` } });
+        assert.equal(beyond.status, 416);
+        await beyond.body?.cancel();
       });
 
       it('records every step in the append-only audit log', async () => {
@@ -282,7 +306,7 @@ export function registrySuite(backend: Backend): void {
         const sha = createHash('sha256').update(data).digest('hex');
         const tmp = join(h.config.dataDir, 'dead-worker.tmp');
         writeFileSync(tmp, data);
-        h.registry.app.blobs.adopt(tmp, sha);
+        await h.registry.app.blobs.adopt(tmp, sha);
         // As a worker would leave it when killed mid-scan: processing, its job running under an old lease.
         const id = await sql.transaction(async (tx) => {
           const rows = await tx.query<{ id: string }>(
@@ -409,7 +433,7 @@ export function registrySuite(backend: Backend): void {
         const sha = createHash('sha256').update(data).digest('hex');
         const tmp = join(h.config.dataDir, 'missed.tmp');
         writeFileSync(tmp, data);
-        h.registry.app.blobs.adopt(tmp, sha);
+        await h.registry.app.blobs.adopt(tmp, sha);
         const name = 'missed.pt';
         const rev = 'ab'.repeat(32);
         const oldReport = [{ path: name, format: 'pytorch', kind: 'model-code-carrying', verdict: 'clean', reason: '', findings: [], omitted: 0 }];
@@ -455,7 +479,7 @@ export function registrySuite(backend: Backend): void {
         const sha = createHash('sha256').update(data).digest('hex');
         const tmp = join(h.config.dataDir, 'twice.tmp');
         writeFileSync(tmp, data);
-        blobs.adopt(tmp, sha);
+        await blobs.adopt(tmp, sha);
         // As a killed worker leaves it (processing), with no job row for the registry's own workers to take.
         const rows = await sql.query<{ id: string }>(
           `insert into artifacts (org, model, filename, sha256, size, uploaded_by, state) values ('acme', 'twice', 'w.pt', $1, $2, 'uploader1', 'processing') returning id`,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createRegistry, type Registry } from '../../src/server/registry.js';
-import { defaultConfig, type RegistryConfig } from '../../src/server/config.js';
+import { defaultConfig, type RegistryConfig, type S3BlobsConfig } from '../../src/server/config.js';
 import { ROOT } from '../helpers.js';
 import { createUser, newToken, type Role } from '../../src/server/auth/users.js';
 import { startWorker, type WorkerProcess } from './worker-process.js';
@@ -28,7 +28,31 @@ export const REDIS = process.env['MODELGUARD_TEST_REDIS'];
 export const PASSWORD = 'correct horse battery staple';
 
 /** `redis`: PostgreSQL for metadata, the BullMQ queue on Redis, and a worker process beside the web process. */
-export type Backend = 'embedded' | 'postgres' | 'redis';
+/** `scaled`: the `redis` configuration with blobs in S3. */
+export type Backend = 'embedded' | 'postgres' | 'redis' | 'scaled';
+
+/** `http://127.0.0.1:PORT/BUCKET`: an S3-compatible server `.ci/run` starts (s3rver) with that bucket. */
+export const S3 = process.env['MODELGUARD_TEST_S3'];
+
+/** The S3 configuration of the test server, under a fresh key prefix (several registries share the bucket). */
+export function testS3(prefix = `t${String(process.pid)}-${String(Math.floor(Math.random() * 1e9))}/`): S3BlobsConfig {
+  if (S3 === undefined) throw new Error('MODELGUARD_TEST_S3 is not set');
+  const u = new URL(S3);
+  const bucket = u.pathname.replace(/^\/|\/$/g, '');
+  return {
+    kind: 's3',
+    bucket,
+    region: 'us-east-1',
+    endpoint: u.origin,
+    forcePathStyle: true,
+    prefix,
+    // s3rver's fixed credentials unless the environment names others.
+    credentials: {
+      accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'S3RVER',
+      secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'S3RVER',
+    },
+  };
+}
 
 export interface Harness {
   registry: Registry;
@@ -74,12 +98,13 @@ export async function startRegistry(
   const dataDir = mkdtempSync(join(tmpdir(), 'mg-registry-'));
   const config = defaultConfig(dataDir);
   let drop = async (): Promise<void> => Promise.resolve();
-  if (backend === 'postgres' || backend === 'redis') {
+  if (backend === 'scaled') config.blobs = testS3();
+  if (backend === 'postgres' || backend === 'redis' || backend === 'scaled') {
     const db = await freshDatabase();
     config.database = { kind: 'postgres', url: db.url };
     drop = db.drop;
   }
-  if (backend === 'redis') {
+  if (backend === 'redis' || backend === 'scaled') {
     if (REDIS === undefined) throw new Error('MODELGUARD_TEST_REDIS is not set');
     // One Redis serves every test process: each registry gets its own key prefix.
     config.queue = { kind: 'redis', url: `redis://${REDIS}`, prefix: `mgtest-${process.pid}-${Math.floor(Math.random() * 1e9)}` };
@@ -89,7 +114,7 @@ export async function startRegistry(
   let registry = await createRegistry(config);
   let url = await registry.listen(0);
   const workers: WorkerProcess[] = [];
-  for (let i = 0; i < (backend === 'redis' ? childWorkers : 0); i++) workers.push(await startWorker(config));
+  for (let i = 0; i < (backend === 'redis' || backend === 'scaled' ? childWorkers : 0); i++) workers.push(await startWorker(config));
   const tokens = {} as Record<Role, string>;
   for (const role of ['uploader', 'reviewer', 'admin'] as const) {
     const user = await createUser(registry.app.sql, `${role}1`, PASSWORD, role);
@@ -114,10 +139,32 @@ export async function startRegistry(
       await Promise.all(workers.map(async (w) => w.stop()));
       await registry.close().catch(() => undefined);
       await drop();
+      if (config.blobs.kind === 's3') await emptyPrefix(config.blobs);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return h;
+}
+
+/** Deletes every object under the configuration's prefix (the test server's bucket is shared by the tests). */
+export async function emptyPrefix(c: S3BlobsConfig): Promise<void> {
+  const { S3Client, ListObjectsV2Command, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({
+    region: c.region,
+    forcePathStyle: c.forcePathStyle,
+    ...(c.endpoint === undefined ? {} : { endpoint: c.endpoint }),
+    ...(c.credentials === undefined ? {} : { credentials: c.credentials }),
+  });
+  try {
+    for (;;) {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: c.bucket, Prefix: c.prefix }));
+      const keys = (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [o.Key]));
+      if (keys.length === 0) break;
+      for (const Key of keys) await client.send(new DeleteObjectCommand({ Bucket: c.bucket, Key }));
+    }
+  } finally {
+    client.destroy();
+  }
 }
 
 export function bearer(token: string): Record<string, string> {

@@ -10,6 +10,14 @@ describe('modelguard serve (arguments)', () => {
     assert.match(io.out(), /^Usage: modelguard serve/);
     assert.match(io.out(), /--database <url>/);
     assert.match(io.out(), /--redis <url>/);
+    assert.match(io.out(), /MODELGUARD_S3_BUCKET/);
+  });
+  it('refuses a malformed S3 configuration from the environment (exit 2)', async () => {
+    for (const env of [{ MODELGUARD_S3_BUCKET: 'Not_A_Bucket' }, { MODELGUARD_S3_BUCKET: 'models', MODELGUARD_S3_ENDPOINT: 'file:///tmp' }]) {
+      const io = memoryIO(env);
+      assert.equal(await main(['serve', '--data', '/nonexistent/never-created'], io), 2, JSON.stringify(env));
+      assert.match(io.err(), /MODELGUARD_S3_/);
+    }
   });
   it('refuses a bad port, a non-postgres URL and a worker-only process without workers (exit 2)', async () => {
     for (const args of [

@@ -23,7 +23,20 @@ export async function startWorker(config: RegistryConfig, opts: { workers?: numb
   args.push('--redis', config.queue.url, '--workers', String(opts.workers ?? 2));
   if (config.queue.prefix !== undefined) args.push('--redis-prefix', config.queue.prefix);
   if (config.leaseSeconds !== undefined) args.push('--lease-seconds', String(config.leaseSeconds));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+  // Blobs in S3: the worker reads them from the environment, as `modelguard serve` does.
+  const b = config.blobs;
+  const s3: Record<string, string> =
+    b.kind === 's3'
+      ? {
+          MODELGUARD_S3_BUCKET: b.bucket,
+          MODELGUARD_S3_REGION: b.region,
+          MODELGUARD_S3_ENDPOINT: b.endpoint ?? '',
+          MODELGUARD_S3_FORCE_PATH_STYLE: b.forcePathStyle ? '1' : '0',
+          MODELGUARD_S3_PREFIX: b.prefix,
+          ...(b.credentials === undefined ? {} : { AWS_ACCESS_KEY_ID: b.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: b.credentials.secretAccessKey }),
+        }
+      : {};
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...s3, ...opts.env } });
   let out = '';
   let err = '';
   child.stderr.on('data', (b: Buffer) => {

@@ -35,6 +35,12 @@ Options:
   --no-examples         do not upload the example models into a new registry
   -h, --help            this help
 
+Blobs go to DATA/blobs, or to an S3-compatible bucket when MODELGUARD_S3_BUCKET
+is set (with MODELGUARD_S3_ENDPOINT, MODELGUARD_S3_REGION, MODELGUARD_S3_PREFIX,
+MODELGUARD_S3_FORCE_PATH_STYLE; credentials from AWS_ACCESS_KEY_ID and
+AWS_SECRET_ACCESS_KEY or the AWS SDK's other sources). Uploads in progress
+stay in DATA/uploads.
+
 Downloads: /{org}/{model}/resolve/{rev}/{file} (rev: main or a revision),
 with model.sig and modelguard-scan.sig beside the weights; check them with
 modelguard verify key DIR --public-key registry.pub --require-clean-scan
@@ -80,7 +86,7 @@ export const serveCommand: Command = {
       io.stdout.write(HELP);
       return EXIT_OK;
     }
-    const { createRegistry, defaultConfig, databaseFrom, queueFrom, RegistryError, ensureAdmin, examplesDir, seedExamples } =
+    const { createRegistry, defaultConfig, databaseFrom, blobsFrom, queueFrom, RegistryError, ensureAdmin, examplesDir, seedExamples } =
       await import('../../server/index.js');
     let port: number;
     const config = defaultConfig(resolve(io.cwd, v.data));
@@ -90,6 +96,7 @@ export const serveCommand: Command = {
       if (v['lease-seconds'] !== undefined) config.leaseSeconds = Math.max(1, count(v['lease-seconds'], 'lease-seconds', 0));
       config.maxUploadBytes = count(v['max-upload'], 'max-upload', config.maxUploadBytes);
       config.database = databaseFrom(v.database ?? io.env['MODELGUARD_DATABASE_URL']);
+      config.blobs = blobsFrom(io.env);
       config.queue = queueFrom(v.redis ?? io.env['MODELGUARD_REDIS_URL'], v['redis-prefix'] ?? io.env['MODELGUARD_REDIS_PREFIX']);
       // Test-only: lets the suite kill a worker process while it holds a job (docs/registry.md).
       const delay = io.env['MODELGUARD_TEST_SCAN_DELAY_MS'];
@@ -132,7 +139,8 @@ export const serveCommand: Command = {
       if (n > 0) io.stdout.write(`queued ${n} example models for scanning (organisation 'examples')\n`);
     }
     const url = await registry.listen(port, v.host);
-    io.stdout.write(`modelguard registry at ${url}/ (data in ${config.dataDir}, ${config.database.kind} database, ${config.queue.kind} queue)\n`);
+    const where = config.blobs.kind === 's3' ? `, blobs in s3://${config.blobs.bucket}/${config.blobs.prefix}` : '';
+    io.stdout.write(`modelguard registry at ${url}/ (data in ${config.dataDir}, ${config.database.kind} database, ${config.queue.kind} queue${where})\n`);
     return waitAndClose(registry);
   },
 };

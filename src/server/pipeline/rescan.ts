@@ -12,7 +12,7 @@
  * publish it); its record and diff are updated.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanPaths } from '../../scan/directory.js';
 import type { Sql } from '../db/sql.js';
@@ -106,7 +106,7 @@ export async function runRescan(d: PipelineDeps, jobId: number, artifactId: numb
     // The uploaded file, under its own name, as the pipeline's scan step saw it.
     const dir = join(work, 'in');
     mkdirSync(dir, { recursive: true });
-    copyFileSync(d.blobs.pathOf(a.sha256), join(dir, a.filename));
+    await d.blobs.copyTo(a.sha256, join(dir, a.filename));
     const report = await scanPaths([a.filename], { cwd: dir });
     const files = explain(report);
     const before = Array.isArray(a.report) ? (a.report as ExplainedFile[]) : [];
@@ -119,7 +119,7 @@ export async function runRescan(d: PipelineDeps, jobId: number, artifactId: numb
       mkdirSync(served, { recursive: true });
       const rev = await findRevision(d.sql, a.org, a.model, a.revision);
       const names = rev.files.filter((f) => f.name !== SIGNATURE_FILE && f.name !== ATTESTATION_FILE);
-      for (const f of names) copyFileSync(d.blobs.pathOf(f.sha256), join(served, f.name));
+      for (const f of names) await d.blobs.copyTo(f.sha256, join(served, f.name));
       const out = await scanPaths(
         names.map((f) => f.name),
         { cwd: served },

@@ -62,7 +62,7 @@ export async function runPipeline(d: PipelineDeps, artifactId: number): Promise<
   const work = join(d.workDir, `${a.id}-${randomBytes(6).toString('hex')}`);
   try {
     if (d.testScanDelayMs !== undefined && d.testScanDelayMs > 0) await new Promise((r) => setTimeout(r, d.testScanDelayMs));
-    const input = stage(d, a, work);
+    const input = await stage(d, a, work);
     const report = await scanStep(d, a, input);
     const out = await convertStep(d, a, input, report, work);
     const outReport = await rescanStep(d, a, out);
@@ -84,11 +84,11 @@ export async function runPipeline(d: PipelineDeps, artifactId: number): Promise<
 }
 
 /** A private copy under the original name (formats are sniffed from content; the name only helps messages). */
-function stage(d: PipelineDeps, a: Artifact, work: string): string {
+async function stage(d: PipelineDeps, a: Artifact, work: string): Promise<string> {
   const dir = join(work, 'in');
   mkdirSync(dir, { recursive: true });
   const input = join(dir, a.filename);
-  copyFileSync(d.blobs.pathOf(a.sha256), input);
+  await d.blobs.copyTo(a.sha256, input);
   return input;
 }
 
@@ -181,7 +181,7 @@ async function publishStep(d: PipelineDeps, a: Artifact, out: string, s: Signed)
     const path = join(out, name);
     const size = statSync(path).size;
     const sha = await hashFile(path);
-    d.blobs.adopt(path, sha);
+    await d.blobs.adopt(path, sha);
     files.push({ name, sha256: sha, size });
   }
   for (const [name, path] of [
@@ -190,7 +190,7 @@ async function publishStep(d: PipelineDeps, a: Artifact, out: string, s: Signed)
   ] as const) {
     const sha = await hashFile(path);
     const size = statSync(path).size;
-    d.blobs.adopt(path, sha);
+    await d.blobs.adopt(path, sha);
     files.push({ name, sha256: sha, size });
   }
   await d.sql.transaction(async (tx) => {

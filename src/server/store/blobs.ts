@@ -1,17 +1,96 @@
 /**
- * Content-addressed blobs in a local folder: `blobs/sha256/ab/abcdef…`.
- * A blob is written once, by renaming a finished file into place, so a
- * reader never sees half a blob; its name is its SHA-256, so a reader can
- * check what it got.
+ * Content-addressed blobs: the name of a blob is its SHA-256. The rest of
+ * the server sees only `BlobStore`; where the bytes live (a local folder, or
+ * an S3-compatible bucket: `s3-blobs.ts`) is configuration.
+ *
+ * Both stores keep two promises: a blob is stored under its final name only
+ * once it is complete (a local rename, an S3 PUT or multipart completion,
+ * each atomic), so a reader never sees half a blob; and the caller hands
+ * over a finished file whose digest it computed while the bytes arrived.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync, type ReadStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync, copyFileSync, writeFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { RegistryError } from '../errors.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-export class BlobStore {
+/** Inclusive byte range, as in HTTP `Range: bytes=start-end`. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface BlobStore {
+  /** `local` or `s3`, for messages. */
+  readonly kind: 'local' | 's3';
+  has(sha256: string): Promise<boolean>;
+  /** Size in bytes (E_NOT_FOUND when absent). */
+  size(sha256: string): Promise<number>;
+  /** Stores a finished file whose SHA-256 the caller computed, and removes the file (also when the blob already exists). */
+  adopt(file: string, sha256: string): Promise<void>;
+  /** Stores a finished file whose SHA-256 the caller computed; the file is left where it is. */
+  putFile(file: string, sha256: string): Promise<void>;
+  /** Stores small content (signatures, attestations); returns its digest. */
+  putBytes(data: Uint8Array | string): Promise<string>;
+  /** The blob (or a range of it) as a stream (E_NOT_FOUND when absent). */
+  open(sha256: string, range?: ByteRange): Promise<Readable>;
+  /** The whole blob in memory, refused above `maxBytes` (for small blobs: attestations). */
+  readBytes(sha256: string, maxBytes: number): Promise<Buffer>;
+  /** Writes the blob to `file`, checking on the way that its content has the digest it is stored under. */
+  copyTo(sha256: string, file: string): Promise<void>;
+  delete(sha256: string): Promise<void>;
+  /** Releases connections (the local store has none). */
+  close(): void;
+}
+
+export function checkDigest(sha256: string): string {
+  if (!HEX64.test(sha256)) throw new RegistryError('E_BAD_REQUEST', 'not a SHA-256 digest');
+  return sha256;
+}
+
+/** The key of a blob below the store's root: `sha256/ab/abcdef…`. */
+export function blobKey(sha256: string): string {
+  checkDigest(sha256);
+  return `sha256/${sha256.slice(0, 2)}/${sha256}`;
+}
+
+/** Copies a stream to a file while hashing it; refuses content whose digest is not the expected one (the partial file is removed). */
+export async function copyChecked(from: Readable, file: string, sha256: string): Promise<void> {
+  const h = createHash('sha256');
+  from.on('data', (chunk: Buffer) => h.update(chunk));
+  try {
+    await pipeline(from, createWriteStream(file));
+  } catch (e) {
+    rmSync(file, { force: true });
+    throw e;
+  }
+  if (h.digest('hex') !== sha256) {
+    rmSync(file, { force: true });
+    throw new RegistryError('E_STORAGE', `blob ${sha256.slice(0, 12)}… does not have the content its name promises (storage damaged or tampered with)`);
+  }
+}
+
+/** The bytes, if their SHA-256 is the one they are stored under. */
+export function checkedBytes(bytes: Buffer, sha256: string): Buffer {
+  if (createHash('sha256').update(bytes).digest('hex') !== sha256)
+    throw new RegistryError('E_STORAGE', `blob ${sha256.slice(0, 12)}… does not have the content its name promises (storage damaged or tampered with)`);
+  return bytes;
+}
+
+/** Runs synchronous work as a promise, so a throw becomes a rejection like the S3 store's. */
+function attempt<T>(f: () => T): Promise<T> {
+  return new Promise<T>((resolve) => {
+    resolve(f());
+  });
+}
+
+/** Blobs in a local folder: `blobs/sha256/ab/abcdef…`; a blob is written by renaming a finished file into place. */
+export class LocalBlobStore implements BlobStore {
+  readonly kind = 'local';
   readonly root: string;
   constructor(root: string) {
     this.root = root;
@@ -19,42 +98,74 @@ export class BlobStore {
   }
 
   pathOf(sha256: string): string {
-    if (!HEX64.test(sha256)) throw new RegistryError('E_BAD_REQUEST', 'not a SHA-256 digest');
-    return join(this.root, 'sha256', sha256.slice(0, 2), sha256);
+    return join(this.root, blobKey(sha256));
   }
 
-  has(sha256: string): boolean {
-    return existsSync(this.pathOf(sha256));
+  has(sha256: string): Promise<boolean> {
+    return attempt(() => existsSync(this.pathOf(sha256)));
   }
 
-  size(sha256: string): number {
-    return statSync(this.pathOf(sha256)).size;
-  }
-
-  /** Moves a finished file whose digest the caller computed into the store (drops it when the blob exists). */
-  adopt(file: string, sha256: string): void {
-    const to = this.pathOf(sha256);
-    if (existsSync(to)) {
-      rmSync(file, { force: true });
-      return;
+  async size(sha256: string): Promise<number> {
+    const path = this.pathOf(sha256);
+    try {
+      return (await stat(path)).size;
+    } catch {
+      throw new RegistryError('E_NOT_FOUND', `no blob ${sha256.slice(0, 12)}…`);
     }
-    mkdirSync(join(this.root, 'sha256', sha256.slice(0, 2)), { recursive: true });
-    renameSync(file, to);
   }
 
-  /** Stores small content (signatures, attestations); returns its digest. */
-  putBytes(data: Uint8Array | string): string {
+  adopt(file: string, sha256: string): Promise<void> {
+    return attempt(() => {
+      const to = this.pathOf(sha256);
+      if (existsSync(to)) {
+        rmSync(file, { force: true });
+        return;
+      }
+      mkdirSync(join(this.root, 'sha256', sha256.slice(0, 2)), { recursive: true });
+      renameSync(file, to);
+    });
+  }
+
+  async putFile(file: string, sha256: string): Promise<void> {
+    if (await this.has(sha256)) return;
+    const tmp = join(this.root, `.put-${sha256}-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    copyFileSync(file, tmp);
+    await this.adopt(tmp, sha256);
+  }
+
+  async putBytes(data: Uint8Array | string): Promise<string> {
     const sha = createHash('sha256').update(data).digest('hex');
-    if (!this.has(sha)) {
-      const tmp = join(this.root, `.put-${sha}-${process.pid}`);
+    if (!(await this.has(sha))) {
+      const tmp = join(this.root, `.put-${sha}-${process.pid}-${Math.random().toString(36).slice(2)}`);
       writeFileSync(tmp, data);
-      this.adopt(tmp, sha);
+      await this.adopt(tmp, sha);
     }
     return sha;
   }
 
-  open(sha256: string, range?: { start: number; end: number }): ReadStream {
-    return createReadStream(this.pathOf(sha256), range);
+  async open(sha256: string, range?: ByteRange): Promise<Readable> {
+    const path = this.pathOf(sha256);
+    if (!(await this.has(sha256))) throw new RegistryError('E_NOT_FOUND', `no blob ${sha256.slice(0, 12)}…`);
+    return createReadStream(path, range);
+  }
+
+  async readBytes(sha256: string, maxBytes: number): Promise<Buffer> {
+    if ((await this.size(sha256)) > maxBytes) throw new RegistryError('E_TOO_LARGE', `blob ${sha256.slice(0, 12)}… is larger than ${String(maxBytes)} bytes`);
+    return checkedBytes(await readFile(this.pathOf(sha256)), sha256);
+  }
+
+  async copyTo(sha256: string, file: string): Promise<void> {
+    await copyChecked(await this.open(sha256), file, sha256);
+  }
+
+  delete(sha256: string): Promise<void> {
+    return attempt(() => {
+      rmSync(this.pathOf(sha256), { force: true });
+    });
+  }
+
+  close(): void {
+    // Nothing to release.
   }
 }
 
@@ -63,4 +174,9 @@ export async function hashFile(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest('hex');
+}
+
+/** Size of a local file (helper for stores that upload files). */
+export function fileSize(path: string): number {
+  return statSync(path).size;
 }

@@ -1,5 +1,4 @@
 /** The UI's routes: pages for signed-in users (others are sent to sign in) and the two static files. */
-import { readFileSync } from 'node:fs';
 import type { App } from '../app.js';
 import { RegistryError } from '../errors.js';
 import { redirect, sendHtml } from '../http/respond.js';
@@ -9,6 +8,9 @@ import { findRevision, listModels, modelArtifacts, steps, type Artifact, type Re
 import { asset } from './assets.js';
 import type { PageUser } from './html.js';
 import { listPage, modelPage, uploadPage, type ArtifactView } from './pages.js';
+
+/** Attestations are a few KiB; a larger one is not read into memory for the model page. */
+const MAX_ATTESTATION_BYTES = 4 * 1024 * 1024;
 
 /** The in-toto statement inside a DSSE bundle, pretty-printed (the bundle was written by this registry; parsed defensively anyway). */
 function statementText(bundle: string): string | undefined {
@@ -36,7 +38,7 @@ async function view(app: App, a: Artifact): Promise<ArtifactView> {
   if (a.state === 'published' && a.revision !== null) {
     revision = await findRevision(app.sql, a.org, a.model, a.revision);
     const att = revision.files.find((f) => f.name === ATTESTATION_FILE);
-    if (att !== undefined) attestation = statementText(readFileSync(app.blobs.pathOf(att.sha256), 'utf8'));
+    if (att !== undefined) attestation = statementText((await app.blobs.readBytes(att.sha256, MAX_ATTESTATION_BYTES)).toString('utf8'));
   }
   return { artifact: a, steps: await steps(app.sql, a.id), revision, attestation };
 }

@@ -226,7 +226,7 @@ export class TusUploads {
     );
     const u = rows[0];
     if (u === undefined) throw new RegistryError('E_NOT_FOUND', 'no such upload');
-    this.#d.blobs.adopt(this.#part(id), sha256);
+    await this.#d.blobs.adopt(this.#part(id), sha256);
     const artifact = await createArtifact(this.#d.sql, { org: u.org, model: u.model, filename: u.filename, sha256, size: Number(u.length), uploadedBy: who });
     await this.#d.sql.query('update uploads set artifact_id = $2, received = length where id = $1', [id, artifact]);
     await audit(this.#d.sql, who, 'upload.complete', `${u.org}/${u.model}/${u.filename}`, { upload: id, artifact, sha256 });
