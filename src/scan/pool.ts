@@ -4,7 +4,6 @@
  * scanning a small checkpoint, and this thread is already warm). Results
  * come back in any order.
  */
-import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ScanOptions } from './engine.js';
 import { scanFileReport } from './scan-file.js';
@@ -30,33 +29,6 @@ const WORKER_COST_MS = 1500;
 /** Time spent before the pace is trusted (the first files are slowest: cold JIT). */
 const PACE_AFTER_MS = 150;
 
-/**
- * Workers worth starting when the machine's cores were idle `idleCores` on
- * average while this thread scanned (1.0: one core did nothing): one per idle
- * core. A worker on a busy machine gets no core of its own; it only adds its
- * module load and its own cold JIT to the work: on this project's 2-core VM
- * at load 14, 2,000 small checkpoints took 7.1-7.6 s on one thread and
- * 9.6-12.2 s with a worker, with 40% more CPU time.
- */
-export function idleWorkers(idleCores: number): number {
-  return Number.isFinite(idleCores) ? Math.max(0, Math.floor(idleCores + 0.5)) : 0;
-}
-
-/** Milliseconds every core has spent idle since boot (the kernel's count), or undefined where the platform does not say. */
-function idleMs(): number | undefined {
-  const all = cpus();
-  if (all.length === 0) return undefined;
-  let ms = 0;
-  for (const c of all) ms += c.times.idle;
-  return ms;
-}
-
-/** Idle cores on average since `since` (an `idleMs()` reading `elapsed` ms ago); every core when unknown. */
-function idleCoresSince(since: number | undefined, elapsed: number, cores: number): number {
-  const now = idleMs();
-  return since === undefined || now === undefined ? cores : (now - since) / elapsed;
-}
-
 export async function scanWithWorkers(
   items: readonly WalkItem[],
   options: ScanOptions,
@@ -75,7 +47,7 @@ export async function scanWithWorkers(
   const workers: Worker[] = [];
   const url = new URL('./worker.js', import.meta.url);
   let remote: Promise<void> = Promise.resolve();
-  const spawn = (count: number): void => {
+  const spawn = (): void => {
     remote = new Promise<void>((resolve, reject) => {
       let active = 0;
       const feed = (w: Worker): void => {
@@ -92,7 +64,7 @@ export async function scanWithWorkers(
           options,
         });
       };
-      const n = Math.min(count, Math.ceil((items.length - next) / size) - 1);
+      const n = Math.min(jobs - 1, Math.ceil((items.length - next) / size) - 1);
       if (n <= 0) resolve();
       for (let i = 0; i < n; i++) {
         const w = new Worker(url);
@@ -116,9 +88,8 @@ export async function scanWithWorkers(
     remote.catch(() => undefined);
   };
   const started = performance.now();
-  const idleAtStart = adaptive ? idleMs() : undefined;
   let spawned = !adaptive;
-  if (!adaptive) spawn(jobs - 1);
+  if (!adaptive) spawn();
   try {
     // This thread takes batches too, yielding between them so worker replies are handled.
     for (let ids = take(); ids.length > 0; ids = take()) {
@@ -129,7 +100,7 @@ export async function scanWithWorkers(
       const elapsed = performance.now() - started;
       if (!spawned && next < items.length && elapsed > PACE_AFTER_MS && ((items.length - next) * elapsed) / next > WORKER_COST_MS) {
         spawned = true;
-        spawn(Math.min(jobs - 1, idleWorkers(idleCoresSince(idleAtStart, elapsed, jobs))));
+        spawn();
       }
       await new Promise((r) => setImmediate(r));
     }
