@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RegistryError } from '../errors.js';
+import { tempNameFor } from '../../files/temp.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -70,14 +71,17 @@ export async function copyChecked(from: Readable, file: string, sha256: string):
   }
   if (h.digest('hex') !== sha256) {
     rmSync(file, { force: true });
-    throw new RegistryError('E_STORAGE', `blob ${sha256.slice(0, 12)}… does not have the content its name promises (storage damaged or tampered with)`);
+    throw tampered(sha256);
   }
+}
+
+function tampered(sha256: string): RegistryError {
+  return new RegistryError('E_STORAGE', `blob ${sha256.slice(0, 12)}… does not have the content its name promises (storage damaged or tampered with)`);
 }
 
 /** The bytes, if their SHA-256 is the one they are stored under. */
 export function checkedBytes(bytes: Buffer, sha256: string): Buffer {
-  if (createHash('sha256').update(bytes).digest('hex') !== sha256)
-    throw new RegistryError('E_STORAGE', `blob ${sha256.slice(0, 12)}… does not have the content its name promises (storage damaged or tampered with)`);
+  if (createHash('sha256').update(bytes).digest('hex') !== sha256) throw tampered(sha256);
   return bytes;
 }
 
@@ -128,7 +132,7 @@ export class LocalBlobStore implements BlobStore {
 
   async putFile(file: string, sha256: string): Promise<void> {
     if (await this.has(sha256)) return;
-    const tmp = join(this.root, `.put-${sha256}-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    const tmp = tempNameFor(join(this.root, `put-${sha256}`));
     copyFileSync(file, tmp);
     await this.adopt(tmp, sha256);
   }
@@ -136,7 +140,7 @@ export class LocalBlobStore implements BlobStore {
   async putBytes(data: Uint8Array | string): Promise<string> {
     const sha = createHash('sha256').update(data).digest('hex');
     if (!(await this.has(sha))) {
-      const tmp = join(this.root, `.put-${sha}-${process.pid}-${Math.random().toString(36).slice(2)}`);
+      const tmp = tempNameFor(join(this.root, `put-${sha}`));
       writeFileSync(tmp, data);
       await this.adopt(tmp, sha);
     }
