@@ -97,7 +97,8 @@ export function findPayloads(text: string, wholeText = true): Payload[] {
   }
   for (const m of text.matchAll(HEX)) add('hex', readable(hexBytes(m[0])), m.index, m.index + m[0].length);
   for (const m of text.matchAll(BINARY)) add('binary', readable(binaryBytes(m[0])), m.index, m.index + m[0].length);
-  for (const m of text.matchAll(PERCENT)) add('url', percent(m[0]), m.index, m.index + m[0].length);
+  // PERCENT tries 24 characters at every position; it needs three '%' to match at all.
+  if (text.includes('%')) for (const m of text.matchAll(PERCENT)) add('url', percent(m[0]), m.index, m.index + m[0].length);
   if (wholeText && ROT13_CUE.test(text)) add('rot13', rot13(text), 0, text.length);
   if (wholeText && REVERSE_CUE.test(text)) add('reversed', [...text].reverse().join(''), 0, text.length);
   return out;

@@ -23,7 +23,7 @@ const MODES: readonly DetectorMode[] = ['strict', 'balanced', 'permissive'];
 export function analyse(text: string, mode: DetectorMode, model: Model): Detection {
   const ev = gatherEvidence(text);
   const sim = similarityTo(ev, model.library);
-  const mz = modelLogit(model, featurise(ev.normalised));
+  const mz = modelLogit(model, featurise(ev.tokens));
   const z = ev.ruleLogit + sim.logit + mz;
   const rules: DetectorRule[] = [];
   for (const h of ev.hits.values()) for (const s of h.spans) rules.push(s);

@@ -3,6 +3,7 @@
  * before the model: shared by the detector and the trainer, so the model
  * is trained on exactly the offset it will be combined with.
  */
+import { tokens } from './features.js';
 import { matchRules, type Hit } from './match.js';
 import { nearest, signature } from './minhash.js';
 import { MAX_RULE_LOGIT, similarityLogit } from './score.js';
@@ -10,6 +11,8 @@ import { MAX_RULE_LOGIT, similarityLogit } from './score.js';
 export interface Evidence {
   readonly hits: ReadonlyMap<string, Hit>;
   readonly normalised: string;
+  /** `normalised` split into the words the similarity stage and the model read. */
+  readonly tokens: readonly string[];
   readonly signature: Uint16Array | undefined;
   readonly ruleLogit: number;
 }
@@ -18,7 +21,8 @@ export function gatherEvidence(text: string): Evidence {
   const m = matchRules(text);
   let z = 0;
   for (const h of m.hits.values()) z += h.weight;
-  return { hits: m.hits, normalised: m.text, signature: signature(m.text), ruleLogit: Math.min(z, MAX_RULE_LOGIT) };
+  const words = tokens(m.text);
+  return { hits: m.hits, normalised: m.text, tokens: words, signature: signature(words), ruleLogit: Math.min(z, MAX_RULE_LOGIT) };
 }
 
 export function similarityTo(e: Evidence, library: Uint16Array): { sim: number; logit: number } {

@@ -38,10 +38,10 @@ export interface SparseVector {
   readonly value: Float64Array;
 }
 
-/** The feature vector of a normalised text. */
-export function featurise(normalised: string): SparseVector {
+/** The feature vector of a normalised text, or of its `tokens` when they are already split. */
+export function featurise(normalised: string | readonly string[]): SparseVector {
   const counts = new Map<number, number>();
-  const toks = tokens(normalised);
+  const toks = typeof normalised === 'string' ? tokens(normalised) : normalised;
   const bump = (k: number): void => {
     counts.set(k, (counts.get(k) ?? 0) + 1);
   };

@@ -3,11 +3,11 @@
  * payloads, keeping for each rule id its weight and up to
  * `MAX_SPANS_PER_RULE` spans in the caller's text.
  */
+import { AnchorGates } from './anchors.js';
 import { findPayloads } from './decode.js';
 import { MAX_DECODE_DEPTH, MAX_SPANS_PER_RULE } from './limits.js';
 import { normalise } from './normalize.js';
 import { PATTERN_RULES, type PatternRule } from './rules/index.js';
-import { passesGate } from './rules/rule.js';
 import type { DetectorRule } from './types.js';
 import { inputSpan, type View } from './view.js';
 
@@ -36,9 +36,14 @@ function add(hits: Map<string, Hit>, id: string, weight: number, span: DetectorR
   else if (h.spans.length < MAX_SPANS_PER_RULE) h.spans.push(span);
 }
 
-function runRules(view: View, found: (r: PatternRule, span: [number, number]) => void): void {
-  for (const r of PATTERN_RULES) {
-    if (!passesGate(r, view.text)) continue;
+let anchorGates: AnchorGates | undefined;
+
+/** Runs every rule not in `skip` whose gate lets the view through. */
+function runRules(view: View, skip: ReadonlySet<string>, found: (r: PatternRule, span: [number, number]) => void): void {
+  const open = (anchorGates ??= new AnchorGates(PATTERN_RULES)).gates(view.text);
+  for (let i = 0; i < PATTERN_RULES.length; i++) {
+    const r = PATTERN_RULES[i] as PatternRule;
+    if (open[i] !== true || skip.has(r.id)) continue;
     r.pattern.lastIndex = 0;
     let n = 0;
     for (const m of view.text.matchAll(r.pattern)) {
@@ -57,10 +62,11 @@ function scan(text: string, hits: Map<string, Hit>, depth: number, place: (s: [n
   if (n.mixedScriptWords >= 2)
     add(hits, MIXED_SCRIPT.id, MIXED_SCRIPT.weight, { id: MIXED_SCRIPT.id, detail: `${n.mixedScriptWords} words mix Latin with look-alike letters` });
   const inMain = new Set<string>();
+  const none = new Set<string>();
   for (const view of n.views) {
-    runRules(view, (r, span) => {
+    // A rule that matched the main view adds nothing from a derived view (no span, no leetspeak hit): not run there.
+    runRules(view, view === main ? none : inMain, (r, span) => {
       if (view === main) inMain.add(r.id);
-      else if (inMain.has(r.id)) return;
       const detail = via === '' ? view.name : `${via}>${view.name}`;
       if (view.name === 'leet' && !inMain.has(r.id)) add(hits, LEET.id, LEET.weight, { id: LEET.id, span: place(span) });
       add(hits, r.id, r.weight, { id: r.id, span: place(span), detail });

@@ -14,13 +14,17 @@ const SHINGLE = 3;
 const MUL: readonly number[] = Array.from({ length: HASHES }, (_, i) => (fnv1a(`mul${i}`) | 1) >>> 0);
 const ADD: readonly number[] = Array.from({ length: HASHES }, (_, i) => fnv1a(`add${i}`));
 
-/** The signature of a normalised text, or undefined when it has fewer than `SHINGLE` + 5 words (too short to compare). */
-export function signature(normalised: string): Uint16Array | undefined {
-  const t = tokens(normalised);
+/**
+ * The signature of a normalised text (or of its `tokens`), or undefined when it has fewer than
+ * `SHINGLE` + 5 words (too short to compare).
+ */
+export function signature(normalised: string | readonly string[]): Uint16Array | undefined {
+  const t = typeof normalised === 'string' ? tokens(normalised) : normalised;
   if (t.length < SHINGLE + 5) return undefined;
   const mins = new Uint32Array(HASHES).fill(0xffffffff);
   for (let i = 0; i + SHINGLE <= t.length; i++) {
-    const h = fnv1a(`${t[i] as string} ${t[i + 1] as string} ${t[i + 2] as string}`);
+    // FNV-1a of "a b c", chained over the parts (the same value, no string built per shingle).
+    const h = fnv1a(t[i + 2] as string, fnv1a(' ', fnv1a(t[i + 1] as string, fnv1a(' ', fnv1a(t[i] as string)))));
     for (let k = 0; k < HASHES; k++) {
       const v = (Math.imul(h, MUL[k] as number) + (ADD[k] as number)) >>> 0;
       if (v < (mins[k] as number)) mins[k] = v;

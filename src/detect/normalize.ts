@@ -49,6 +49,33 @@ function isAsciiLetter(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 }
 
+interface Folded {
+  readonly out: string;
+  readonly isLetter: boolean;
+}
+
+/** Code points folded so far: text in a non-Latin script repeats a few thousand of them (bounded: CWE-770). */
+const folded = new Map<number, Folded>();
+const MAX_FOLDED = 8192;
+
+/** One code point's reading: NFKC, Latin diacritics dropped, lower case. */
+function fold(cp: number): Folded {
+  const known = folded.get(cp);
+  if (known !== undefined) return known;
+  let out = String.fromCodePoint(cp).normalize('NFKC');
+  // Diacritics are dropped from Latin letters only: Cyrillic й and Devanagari stay whole.
+  const d = out.normalize('NFD');
+  if (d !== out && isAsciiLetter(d.charCodeAt(0))) {
+    let kept = '';
+    for (const x of d) if (!isLatinDiacritic(x.codePointAt(0) ?? 0)) kept += x;
+    out = kept;
+  }
+  out = out.toLowerCase();
+  const f = { out, isLetter: LETTER.test(out) };
+  if (folded.size < MAX_FOLDED) folded.set(cp, f);
+  return f;
+}
+
 function baseView(text: string, offset: number, b: ViewBuilder, counts: { tags: number; splits: number }, wide: Set<number>): void {
   let prevLetter = false;
   let pendingSplit = false;
@@ -104,17 +131,7 @@ function baseView(text: string, offset: number, b: ViewBuilder, counts: { tags: 
       b.push(nl ? '\n' : ' ', at, at + w);
       continue;
     }
-    const ch = String.fromCodePoint(cp);
-    let out = ch.normalize('NFKC');
-    // Diacritics are dropped from Latin letters only: Cyrillic й and Devanagari stay whole.
-    const d = out.normalize('NFD');
-    if (d !== out && isAsciiLetter(d.charCodeAt(0))) {
-      let kept = '';
-      for (const x of d) if (!isLatinDiacritic(x.codePointAt(0) ?? 0)) kept += x;
-      out = kept;
-    }
-    out = out.toLowerCase();
-    const isLetter = LETTER.test(out);
+    const { out, isLetter } = fold(cp);
     if (pendingSplit && isLetter) counts.splits++;
     pendingSplit = false;
     prevLetter = isLetter;

@@ -26,7 +26,7 @@ export function rule(id: string, weight: number, title: string, source: string |
   return { id, category, weight, title, pattern: new RegExp(src, 'g'), anchors };
 }
 
-/** True when the rule's gate lets `text` through. */
+/** True when the rule's gate lets `text` through (the definition; `detect/anchors.ts` decides it for every rule in one pass). */
 export function passesGate(r: PatternRule, text: string): boolean {
   if (r.anchors === undefined) return true;
   for (const a of r.anchors) if (text.includes(a)) return true;

@@ -60,7 +60,7 @@ export function generatedRecords(): Record_[] {
 export function toExamples(records: readonly Record_[]): Example[] {
   return records.map((r) => {
     const ev = gatherEvidence(r.text);
-    return { id: r.id, group: r.group, attack: r.attack, x: featurise(ev.normalised), ruleLogit: ev.ruleLogit, signature: ev.signature };
+    return { id: r.id, group: r.group, attack: r.attack, x: featurise(ev.tokens), ruleLogit: ev.ruleLogit, signature: ev.signature };
   });
 }
 
