@@ -165,11 +165,16 @@ const LEET_HINT = /[a-z][0-9@$!|€]|[0-9@$!|€][a-z]/;
 function leetView(v: View): View | undefined {
   if (!LEET_HINT.test(v.text)) return undefined;
   const text = v.text.replace(LEET_WORD, (word) => {
-    const letters = word.match(/[a-z]/g)?.length ?? 0;
-    if (letters < 1 || word.length < 2) return word;
-    let leet = 0;
-    for (const c of word) if (LEET.has(c)) leet++;
-    if (leet === 0 || /^[0-9.$!@]+$/.test(word)) return word;
+    // Rewritten: words of two or more units with a Latin letter and a leet character (a word of digits stays a number).
+    if (word.length < 2) return word;
+    let letter = false;
+    let leet = false;
+    for (let i = 0; i < word.length && !(letter && leet); i++) {
+      const c = word.charCodeAt(i);
+      if (c >= 0x61 && c <= 0x7a) letter = true;
+      else if (LEET.has(word.charAt(i))) leet = true;
+    }
+    if (!letter || !leet) return word;
     let out = '';
     for (const c of word) out += LEET.get(c) ?? c;
     return out;
