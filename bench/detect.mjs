@@ -76,7 +76,7 @@ console.log('| texts | n | mean size | ms/text mean | p50 | p99 | MB/s |');
 console.log('|---|---|---|---|---|---|---|');
 run('all, cut or padded to 2 KB', base.map(to2k));
 for (const [k, v] of Object.entries(sets)) if (v.length > 0) run(`${k} as is`, v);
-console.log('\nEach text\'s best of 5 runs (ms):\n');
+console.log("\nEach text's best of 5 runs (ms):\n");
 console.log('| texts | n | p50 | p99 | worst |');
 console.log('|---|---|---|---|---|');
 best('all, cut or padded to 2 KB', base.map(to2k));
