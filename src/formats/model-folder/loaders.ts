@@ -41,6 +41,8 @@ import { LOAD_METHODS } from '../../python/load-phase.js';
 
 /** Modules named per config file that are considered (real folders name a handful; CWE-400). */
 const MAX_REFS = 64;
+/** Entries of a config looked at (pipelines have a dozen components, modules.json a handful of modules; CWE-400). */
+const MAX_ENTRIES = 1024;
 /** Longest module reference read (CWE-400). */
 const MAX_REF_CHARS = 512;
 
@@ -168,7 +170,7 @@ export function diffusersCode(doc: unknown, has: Has): LoaderCode | undefined {
     if (r !== undefined) refs.push(r);
   }
   // Components: every key the pipeline's __init__ takes ("_" keys are config, not components).
-  for (const [name, v] of Object.entries(doc)) {
+  for (const [name, v] of Object.entries(doc).slice(0, MAX_ENTRIES)) {
     if (refs.length >= MAX_REFS) break;
     if (name.startsWith('_') || !Array.isArray(v) || typeof v[0] !== 'string' || v[0].length >= MAX_REF_CHARS || name.length >= MAX_REF_CHARS) continue;
     const r = byPath(`${name}: ${JSON.stringify(v.slice(0, 2))}`, `${name}/${v[0]}.py`, has, undefined);
@@ -188,12 +190,15 @@ export function diffusersCode(doc: unknown, has: Has): LoaderCode | undefined {
 export function sentenceTransformersCode(doc: unknown, has: Has): LoaderCode | undefined {
   if (!Array.isArray(doc)) return undefined;
   const refs: CodeRef[] = [];
-  for (const m of doc.slice(0, MAX_REFS)) {
+  for (const m of doc.slice(0, MAX_ENTRIES)) {
+    if (refs.length >= MAX_REFS) break;
     const type = isObject(m) ? m.type : undefined;
     if (typeof type !== 'string' || type.startsWith('sentence_transformers.')) continue;
     const named = `type ${JSON.stringify(type.slice(0, MAX_REF_CHARS))}`;
     refs.push(
-      type.length >= MAX_REF_CHARS ? { named, elsewhere: 'too long to read' } : dynamicRef(named, type, has, 'import_from_string imports an installed module by that name'),
+      type.length >= MAX_REF_CHARS
+        ? { named, elsewhere: 'too long to read' }
+        : dynamicRef(named, type, has, 'import_from_string imports an installed module by that name'),
     );
   }
   if (refs.length === 0) return undefined;
@@ -211,7 +216,8 @@ export function transformersCode(doc: unknown, has: Has): LoaderCode[] {
   const tasks = isObject(doc) ? doc.custom_pipelines : undefined;
   if (isObject(tasks)) {
     const refs: CodeRef[] = [];
-    for (const [task, v] of Object.entries(tasks).slice(0, MAX_REFS)) {
+    for (const [task, v] of Object.entries(tasks).slice(0, MAX_ENTRIES)) {
+      if (refs.length >= MAX_REFS) break;
       const impl = isObject(v) ? v.impl : undefined;
       if (typeof impl !== 'string') continue;
       const named = `custom_pipelines.${task.slice(0, 64)}.impl ${JSON.stringify(impl.slice(0, MAX_REF_CHARS))}`;

@@ -156,7 +156,9 @@ function checkAutoMap(root: string, prefix: string, cfg: string, names: Set<stri
   // The modules inside the folder are read: what they call, and whether any reaches a sink.
   const local = [...new Set(modules)].filter((m) => m.endsWith('.py') && names.has(prefix + m)).sort();
   const read = analyseRemoteModules(join(root, prefix), local, (p) => names.has(prefix + p), folderConfig(root, prefix, names));
-  findings.push(codeFinding(file, `${cfg} maps Auto classes to repository code that trust_remote_code runs: ${[...new Set(modules)].sort().slice(0, 10).join(', ')}`, read));
+  findings.push(
+    codeFinding(file, `${cfg} maps Auto classes to repository code that trust_remote_code runs: ${[...new Set(modules)].sort().slice(0, 10).join(', ')}`, read),
+  );
 }
 
 /** One `model/remote-code` finding for the modules a config names: malicious when code run at load reaches a sink. */
@@ -195,7 +197,9 @@ function checkLoaderCode(root: string, prefix: string, names: Set<string>, findi
     const local = [...new Set(c.refs.flatMap((r) => (r.file === undefined ? [] : [r.file])))].sort();
     const read = analyseRemoteModules(join(root, prefix), local, has, {}, c.roots);
     const named = c.refs.map((r) => `${r.named}${r.file !== undefined ? ` → ${r.file}` : ` (${r.elsewhere ?? 'not read'})`}`);
-    findings.push(codeFinding(prefix + c.config, `${c.config}: ${c.how} repository code: ${named.slice(0, 10).join(', ')}${named.length > 10 ? ', …' : ''}`, read));
+    findings.push(
+      codeFinding(prefix + c.config, `${c.config}: ${c.how} repository code: ${named.slice(0, 10).join(', ')}${named.length > 10 ? ', …' : ''}`, read),
+    );
   }
 }
 
