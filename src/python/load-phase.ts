@@ -305,8 +305,9 @@ function walkStmt(st: Stmt, c: Collector, module: number): void {
       return;
     case 'if':
       walkExpr(st.test, c);
-      // A branch the folder's own config rules out (`if config.use_cache_kernel:` with false in config.json) does not run at load.
-      if (configTest(st.test, c.config) !== false) walkBlock(st.body, c, module);
+      // A branch the folder's own config rules out (`if config.use_cache_kernel:` with false in config.json) does not run at load,
+      // nor a script's `if __name__ == "__main__":` (loaders import the module under another name).
+      if (configTest(st.test, c.config) !== false && !isMainGuard(st.test)) walkBlock(st.body, c, module);
       else if (st.body.length > 0) c.dead.push(span(st.body));
       walkBlock(st.orelse, c, module);
       return;
@@ -362,6 +363,15 @@ function walkStmt(st: Stmt, c: Collector, module: number): void {
     case 'continue':
       return;
   }
+}
+
+/** `__name__ == "__main__"` (either way round): true only when the file is run as a script, never when imported. */
+function isMainGuard(e: Expr): boolean {
+  if (e.k !== 'compare' || e.ops.length !== 1 || e.ops[0] !== '==') return false;
+  const [a, b] = [e.left, e.rights[0]];
+  const isName = (x: Expr | undefined): boolean => x?.k === 'name' && x.id === '__name__';
+  const isMain = (x: Expr | undefined): boolean => x?.k === 'const' && x.value === '__main__';
+  return (isName(a) && isMain(b)) || (isMain(a) && isName(b));
 }
 
 function walkParams(p: Params, c: Collector): void {

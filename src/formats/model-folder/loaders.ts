@@ -53,6 +53,8 @@ export interface CodeRef {
   file?: string;
   /** Why it is not read (not in the folder, another repository, outside the folder): the loader fetches or fails. */
   elsewhere?: string;
+  /** Methods the loader calls on this module's classes at load, when not the config's `roots`. */
+  roots?: ReadonlySet<string>;
 }
 
 export interface LoaderCode {
@@ -71,19 +73,22 @@ export function readJson(path: string, max: number): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-// diffusers: ModelMixin/SchedulerMixin/DiffusionPipeline from_pretrained → from_config → __init__ (torch modules: the
-// transformers set covers them, and transformers components are loaded by transformers); the pipeline's __init__ calls
-// register_modules and register_to_config; extract_init_dict and _get_signature_keys read the signature.
-const DIFFUSERS_ROOTS: ReadonlySet<string> = new Set([
-  ...LOAD_METHODS,
+// diffusers, the pipeline class (DiffusionPipeline.from_pretrained): _get_signature_keys/_get_signature_types and
+// extract_init_dict read its signature, pipeline_class(**init_kwargs) runs __init__ (register_modules,
+// register_to_config), then register_to_config again. Not `to` or the torch module methods: the user moves a pipeline.
+const DIFFUSERS_PIPELINE_ROOTS: ReadonlySet<string> = new Set([
+  'from_pretrained',
   'register_modules',
   'register_to_config',
   'extract_init_dict',
   '_get_signature_keys',
   '_get_signature_types',
   'load_config',
-  '_convert_deprecated_attention_blocks',
+  'from_config',
 ]);
+// diffusers, a component (load_sub_model → its from_pretrained → from_config → __init__, weight loading, to(dtype)):
+// the torch module methods transformers' set lists, and diffusers' config methods.
+const DIFFUSERS_COMPONENT_ROOTS: ReadonlySet<string> = new Set([...LOAD_METHODS, ...DIFFUSERS_PIPELINE_ROOTS, '_convert_deprecated_attention_blocks']);
 // sentence-transformers: _load_sbert_model calls Module.load (classmethod: load_config, cls(**config),
 // load_torch_weights → load_state_dict) or the class itself; then SentenceTransformer.__init__ moves the whole model
 // (to, parameters) and the model card walks children(). Not transformers' config methods: a module's
@@ -117,8 +122,11 @@ const SBERT_ROOTS: ReadonlySet<string> = new Set([
   'eval',
   'train',
 ]);
-// transformers pipelines: Pipeline.__init__ calls _sanitize_parameters; task pipelines call check_model_type there.
-const PIPELINE_ROOTS: ReadonlySet<string> = new Set([...LOAD_METHODS, '_sanitize_parameters', 'check_model_type']);
+// transformers pipelines: pipeline() instantiates the class; Pipeline.__init__ calls _sanitize_parameters, task pipelines
+// check_model_type (the model it is handed is loaded by the Auto classes, judged through its own auto_map).
+const PIPELINE_ROOTS: ReadonlySet<string> = new Set(['_sanitize_parameters', 'check_model_type']);
+// custom_generate/generate.py: only its top level runs at load (get_class_in_module); generate() runs on a call.
+const NO_ROOTS: ReadonlySet<string> = new Set();
 
 type Doc = Record<string, unknown>;
 type Has = (path: string) => boolean;
@@ -135,10 +143,10 @@ function isObject(x: unknown): x is Doc {
 }
 
 /** A module file the loader opens by path (diffusers: the name plus `.py`, dots kept). */
-function byPath(named: string, path: string, has: Has, missing: string | undefined): CodeRef | undefined {
+function byPath(named: string, path: string, has: Has, missing: string | undefined, roots?: ReadonlySet<string>): CodeRef | undefined {
   const p = inFolder(path);
   if (p === undefined) return { named, elsewhere: `${path} is outside the model folder` };
-  if (has(p)) return { named, file: p };
+  if (has(p)) return roots === undefined ? { named, file: p } : { named, file: p, roots };
   return missing === undefined ? undefined : { named, elsewhere: `${p} is not in the folder: ${missing}` };
 }
 
@@ -166,6 +174,7 @@ export function diffusersCode(doc: unknown, has: Has): LoaderCode | undefined {
       `${cls[0]}.py`,
       has,
       'DiffusionPipeline.download takes it as a community pipeline or a repository',
+      DIFFUSERS_PIPELINE_ROOTS,
     );
     if (r !== undefined) refs.push(r);
   }
@@ -173,16 +182,16 @@ export function diffusersCode(doc: unknown, has: Has): LoaderCode | undefined {
   for (const [name, v] of Object.entries(doc).slice(0, MAX_ENTRIES)) {
     if (refs.length >= MAX_REFS) break;
     if (name.startsWith('_') || !Array.isArray(v) || typeof v[0] !== 'string' || v[0].length >= MAX_REF_CHARS || name.length >= MAX_REF_CHARS) continue;
-    const r = byPath(`${name}: ${JSON.stringify(v.slice(0, 2))}`, `${name}/${v[0]}.py`, has, undefined);
+    const r = byPath(`${name}: ${JSON.stringify(v.slice(0, 2))}`, `${name}/${v[0]}.py`, has, undefined, DIFFUSERS_COMPONENT_ROOTS);
     if (r !== undefined) refs.push(r);
   }
-  if (has('pipeline.py')) refs.push({ named: 'pipeline.py (custom_pipeline)', file: 'pipeline.py' });
+  if (has('pipeline.py')) refs.push({ named: 'pipeline.py (custom_pipeline)', file: 'pipeline.py', roots: DIFFUSERS_PIPELINE_ROOTS });
   if (refs.length === 0) return undefined;
   return {
     config: 'model_index.json',
     how: 'DiffusionPipeline.from_pretrained(..., trust_remote_code=True) (or custom_pipeline=) imports',
     refs,
-    roots: DIFFUSERS_ROOTS,
+    roots: DIFFUSERS_COMPONENT_ROOTS,
   };
 }
 
@@ -230,7 +239,7 @@ export function transformersCode(doc: unknown, has: Has): LoaderCode[] {
       config: 'config.json',
       how: 'from_pretrained(..., trust_remote_code=True) imports (load_custom_generate; its generate() runs later)',
       refs: [{ named: 'custom_generate/generate.py', file: 'custom_generate/generate.py' }],
-      roots: LOAD_METHODS,
+      roots: NO_ROOTS,
     });
   return out;
 }

@@ -194,8 +194,22 @@ function checkLoaderCode(root: string, prefix: string, names: Set<string>, findi
   if (has('modules.json')) found.push(...[sentenceTransformersCode(json('modules.json'), has)].filter((c) => c !== undefined));
   if (has('config.json')) found.push(...transformersCode(json('config.json'), has));
   for (const c of found) {
-    const local = [...new Set(c.refs.flatMap((r) => (r.file === undefined ? [] : [r.file])))].sort();
-    const read = analyseRemoteModules(join(root, prefix), local, has, {}, c.roots);
+    // Modules are read once per set of load-time methods (a diffusers pipeline class and its components differ).
+    const groups = new Map<ReadonlySet<string>, Set<string>>();
+    for (const r of c.refs) {
+      if (r.file === undefined) continue;
+      const roots = r.roots ?? c.roots;
+      groups.set(roots, (groups.get(roots) ?? new Set()).add(r.file));
+    }
+    const byFile = new Map<string, RemoteModule>();
+    for (const [roots, files] of groups) {
+      for (const m of analyseRemoteModules(join(root, prefix), [...files].sort(), has, {}, roots)) {
+        // A sibling both read: the reading under which more of it runs at load.
+        const seen = byFile.get(m.file);
+        if (seen === undefined || m.findings.length > seen.findings.length) byFile.set(m.file, m);
+      }
+    }
+    const read = [...byFile.values()];
     const named = c.refs.map((r) => `${r.named}${r.file !== undefined ? ` → ${r.file}` : ` (${r.elsewhere ?? 'not read'})`}`);
     findings.push(
       codeFinding(prefix + c.config, `${c.config}: ${c.how} repository code: ${named.slice(0, 10).join(', ')}${named.length > 10 ? ', …' : ''}`, read),

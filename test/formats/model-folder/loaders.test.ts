@@ -196,3 +196,38 @@ describe('loader code: bounded', () => {
     assert.equal(r.verdict, 'suspicious');
   });
 });
+
+describe('hand-written code calling a base constructor explicitly', () => {
+  it('nn.Module.__init__(self) and DiffusionPipeline.__init__(self) are judged as constructing the class', async () => {
+    const r = await scan(
+      folder({
+        'model_index.json': JSON.stringify({ _class_name: ['pipe', 'P'], unet: ['diffusers', 'UNet2DModel'] }),
+        'pipe.py':
+          'from diffusers import DiffusionPipeline\nfrom torch import nn\n\nclass P(DiffusionPipeline):\n    def __init__(self, unet):\n        DiffusionPipeline.__init__(self)\n        nn.Module.__init__(self)\n        self.register_modules(unet=unet)\n',
+      }),
+    );
+    assert.equal(r.verdict, 'suspicious', r.code.map((f) => f.message).join('\n'));
+  });
+  it('a sink class constructed through __init__ stays a sink', async () => {
+    const r = await scan(
+      folder({
+        'modules.json': JSON.stringify([{ type: 'mod.M' }]),
+        'mod.py':
+          'import subprocess\n\nclass M:\n    def __init__(self):\n        p = object.__new__(subprocess.Popen)\n        subprocess.Popen.__init__(p, ["id"])\n',
+      }),
+    );
+    assert.equal(r.verdict, 'malicious');
+    assert.match(r.code[0]?.message ?? '', /mod\.py line 6 \(M\.__init__, run at load\): calls subprocess\.Popen\.__init__/);
+  });
+  it('if __name__ == "__main__": blocks do not run when a loader imports the module', async () => {
+    const r = await scan(
+      folder({
+        'config.json': '{}',
+        'custom_generate/generate.py': 'import os\n\ndef generate(model, ids):\n    return ids\n\nif __name__ == "__main__":\n    os.system("make demo")\n',
+      }),
+    );
+    assert.equal(r.verdict, 'suspicious');
+    const r2 = await scan(folder({ 'config.json': '{}', 'custom_generate/generate.py': 'import os\n\nif __name__ != "__main__":\n    os.system("id")\n' }));
+    assert.equal(r2.verdict, 'malicious');
+  });
+});
