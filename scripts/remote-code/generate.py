@@ -40,6 +40,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "scripts" / "benign"))
 import hf  # noqa: E402
+import loaders  # noqa: E402
 import embed_sources  # noqa: E402
 import glm_sources  # noqa: E402
 import mpt_sources  # noqa: E402
@@ -280,6 +281,7 @@ def main():
             files[file] = src
             # A twin keeps the configs and the code (what the verdict is about), not the weights and vocabularies.
             write_repo(OUT / group / twin, {k: v for k, v in files.items() if k.endswith((".py", ".json"))})
+    loaders.write(OUT)  # repositories whose code diffusers, sentence-transformers, pipeline() or custom_generate import
     print(f"wrote {OUT}")
 
 

@@ -19,6 +19,8 @@ import { DANGEROUS_ATTRS, DENIED_LAST } from '../python-globals/denylist.js';
 import type { Policy } from '../python-globals/policy.js';
 import { isTrackedModule } from '../python-globals/tables.js';
 
+const INIT = '.__init__';
+
 export type Val =
   | { t: 'mod'; name: string }
   | { t: 'obj'; name: string }
@@ -169,7 +171,9 @@ class Analyser {
     if (called && !this.result.calls.has(name)) this.result.calls.set(name, line);
     // Hand-written code holding a loader or a decorator: the call where it is used is judged by its arguments.
     if (!called && !this.opts.strict && ownCodeHold(name)) return;
-    const v = judgeName(this.opts.policy, name);
+    // Hand-written code calling a base class's constructor (`nn.Module.__init__(self)`, `DiffusionPipeline.__init__(self)`)
+    // runs what constructing that class runs: judged as the class (a sink class stays a sink).
+    const v = judgeName(this.opts.policy, called && !this.opts.strict && name.endsWith(INIT) ? name.slice(0, -INIT.length) : name);
     if (v.kind === 'sink') {
       this.find({
         severity: 'malicious',

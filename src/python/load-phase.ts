@@ -33,7 +33,7 @@ export type { ConfigValues } from './config-branches.js';
 export type DefStmt = Extract<Stmt, { k: 'def' }>;
 
 /** Methods transformers (or Python itself) calls while loading a config, model, tokenizer or processor. */
-const LOAD_METHODS: ReadonlySet<string> = new Set([
+export const LOAD_METHODS: ReadonlySet<string> = new Set([
   // configs
   'from_pretrained',
   '_from_pretrained',
@@ -160,13 +160,17 @@ export interface LoadPhases {
 /**
  * `modules[i]` is a parsed module; `entry[i]` whether the `auto_map` names
  * it; `resolve(i, rel)` the index of the sibling module `from .rel import`
- * names in module i, if the set has it.
+ * names in module i, if the set has it. `roots` are the methods the loader
+ * calls at load besides dunders and properties: transformers' by default;
+ * another loader passes its own (diffusers adds `register_modules`,
+ * sentence-transformers calls `load` and none of the config methods).
  */
 export function loadPhases(
   modules: readonly Module[],
   entry: readonly boolean[],
   resolve: (from: number, rel: string) => number | undefined,
   config: ConfigValues = {},
+  roots: ReadonlySet<string> = LOAD_METHODS,
 ): LoadPhases {
   const trusted = trustedConfig(modules, config);
   const infos = modules.map((m, i) => collectModule(m, i, trusted));
@@ -199,7 +203,7 @@ export function loadPhases(
     for (const m of infos) {
       for (const d of m.defs) {
         if (atLoadDefs.has(d.def) || !atLoadModules.has(d.module)) continue;
-        if (!(everything || isRoot(d.def, d.inMeta) || names.has(d.def.name))) continue;
+        if (!(everything || isRoot(d.def, d.inMeta, roots) || names.has(d.def.name))) continue;
         atLoadDefs.add(d.def);
         changed = true;
         for (const r of d.refs) names.add(r);
@@ -215,10 +219,10 @@ export function loadPhases(
   return { modules: atLoadModules, defs: atLoadDefs, dead: infos.map((m) => m.dead) };
 }
 
-function isRoot(d: DefStmt, inMeta: boolean): boolean {
+function isRoot(d: DefStmt, inMeta: boolean, roots: ReadonlySet<string>): boolean {
   // `__call__` runs when an instance is called (a processor, a logits processor): by the user, unless a metaclass defines it.
   if (d.name === '__call__') return inMeta;
-  if (/^__\w+__$/.test(d.name) || LOAD_METHODS.has(d.name)) return true;
+  if (/^__\w+__$/.test(d.name) || roots.has(d.name)) return true;
   // Properties run on attribute access, which transformers does freely (vocab_size, config attributes).
   return d.decorators.some((x) => {
     const n = x.k === 'name' ? x.id : x.k === 'attr' ? x.attr : undefined;
@@ -301,8 +305,9 @@ function walkStmt(st: Stmt, c: Collector, module: number): void {
       return;
     case 'if':
       walkExpr(st.test, c);
-      // A branch the folder's own config rules out (`if config.use_cache_kernel:` with false in config.json) does not run at load.
-      if (configTest(st.test, c.config) !== false) walkBlock(st.body, c, module);
+      // A branch the folder's own config rules out (`if config.use_cache_kernel:` with false in config.json) does not run at load,
+      // nor a script's `if __name__ == "__main__":` (loaders import the module under another name).
+      if (configTest(st.test, c.config) !== false && !isMainGuard(st.test)) walkBlock(st.body, c, module);
       else if (st.body.length > 0) c.dead.push(span(st.body));
       walkBlock(st.orelse, c, module);
       return;
@@ -358,6 +363,15 @@ function walkStmt(st: Stmt, c: Collector, module: number): void {
     case 'continue':
       return;
   }
+}
+
+/** `__name__ == "__main__"` (either way round): true only when the file is run as a script, never when imported. */
+function isMainGuard(e: Expr): boolean {
+  if (e.k !== 'compare' || e.ops.length !== 1 || e.ops[0] !== '==') return false;
+  const [a, b] = [e.left, e.rights[0]];
+  const isName = (x: Expr | undefined): boolean => x?.k === 'name' && x.id === '__name__';
+  const isMain = (x: Expr | undefined): boolean => x?.k === 'const' && x.value === '__main__';
+  return (isName(a) && isMain(b)) || (isMain(a) && isName(b));
 }
 
 function walkParams(p: Params, c: Collector): void {

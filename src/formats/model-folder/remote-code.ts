@@ -52,11 +52,19 @@ interface Read {
 }
 
 /**
- * Reads `entries` (paths inside the folder at `dir`, as the auto_map names
- * them) and the sibling modules they import, at most MAX_REMOTE_MODULES in
- * all; `has(path)` says whether the folder holds a file.
+ * Reads `entries` (paths inside the folder at `dir`, as the auto_map or
+ * another loader's config names them) and the sibling modules they import,
+ * at most MAX_REMOTE_MODULES in all; `has(path)` says whether the folder
+ * holds a file; `roots` are the methods that loader calls at load beyond
+ * transformers' own (`python/load-phase.ts`).
  */
-export function analyseRemoteModules(dir: string, entries: readonly string[], has: (path: string) => boolean, config: ConfigValues = {}): RemoteModule[] {
+export function analyseRemoteModules(
+  dir: string,
+  entries: readonly string[],
+  has: (path: string) => boolean,
+  config: ConfigValues = {},
+  roots?: ReadonlySet<string>,
+): RemoteModule[] {
   policy ??= new Policy(getProfile('default'));
   const out: RemoteModule[] = [];
   const read: Read[] = [];
@@ -86,6 +94,7 @@ export function analyseRemoteModules(dir: string, entries: readonly string[], ha
     read.map((r) => entrySet.has(r.file)),
     (from, rel) => index.get(sibling((read[from] as Read).file, rel)),
     config,
+    roots,
   );
   read.forEach((r, i) => {
     try {

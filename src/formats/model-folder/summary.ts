@@ -5,14 +5,14 @@
  * file can make (an index naming shards that are missing, weights in two
  * formats).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Finding } from '../../findings/finding.js';
 import type { FileReport, ModelSummary } from '../../findings/report.js';
 import type { FolderPass } from '../folder-pass.js';
 import { defineRules } from '../../findings/rules.js';
 import { verdictOf, worst } from '../../findings/verdict.js';
-import { analyseRemoteModules } from './remote-code.js';
+import { diffusersCode, type LoaderCode, readJson, sentenceTransformersCode, transformersCode } from './loaders.js';
+import { analyseRemoteModules, type RemoteModule } from './remote-code.js';
 
 defineRules([
   {
@@ -37,7 +37,7 @@ defineRules([
     id: 'model/remote-code',
     title: 'Model needs code from a repository (trust_remote_code)',
     severity: 'suspicious',
-    help: 'The config\'s auto_map points transformers\' Auto classes at Python modules shipped in the repository (or in another one: "org/repo--module.Class"). from_pretrained(..., trust_remote_code=True) imports and runs that code. modelguard reads the modules inside the folder and the sibling modules they import (never runs them) and says what they import and call; code that runs while from_pretrained loads (module top levels, __init__, from_pretrained, _init_weights, properties and what they call) reaching a sink (processes, eval, import by name, deserialisers of carried bytes, file writes, network) makes this finding malicious. Sinks only a later call reaches (save_vocabulary writing files, an image fetcher) are listed as not run at load. Code that reaches none still runs with your privileges: read it, or pin a reviewed revision.',
+    help: 'The config\'s auto_map points transformers\' Auto classes at Python modules shipped in the repository (or in another one: "org/repo--module.Class"). from_pretrained(..., trust_remote_code=True) imports and runs that code. Other loaders import repository code too: diffusers (model_index.json _class_name ["module", "Class"] or a component ["module", "Class"] whose <component>/module.py exists, pipeline.py for custom_pipeline), sentence-transformers (a modules.json type outside sentence_transformers., imported from a local folder even without trust_remote_code), transformers\' pipeline() (config.json custom_pipelines) and custom_generate/generate.py. modelguard reads the modules inside the folder and the sibling modules they import (never runs them) and says what they import and call; code that runs while from_pretrained loads (module top levels, __init__, from_pretrained, _init_weights, properties and what they call) reaching a sink (processes, eval, import by name, deserialisers of carried bytes, file writes, network) makes this finding malicious. Sinks only a later call reaches (save_vocabulary writing files, an image fetcher) are listed as not run at load. Code that reaches none still runs with your privileges: read it, or pin a reviewed revision.',
   },
   {
     id: 'model/pickle-and-safetensors',
@@ -48,7 +48,7 @@ defineRules([
 ]);
 
 /** Files that mark a folder as one model. */
-const MARKERS = ['config.json', 'model_index.json'];
+const MARKERS = ['config.json', 'model_index.json', 'modules.json'];
 const INDEX = /\.index\.json$/;
 /** Index files read (they are JSON maps of tensor names to shard files). */
 const MAX_INDEX_BYTES = 64 * 1024 * 1024;
@@ -81,6 +81,7 @@ export function summarizeModelFolders(root: string, files: readonly FileReport[]
       checkIndex(root, prefix, base, names, findings);
     }
     for (const cfg of CONFIGS_WITH_AUTO_MAP) if (has(cfg)) checkAutoMap(root, prefix, cfg, names, findings);
+    checkLoaderCode(root, prefix, names, findings);
     const weights = mine.map((f) => f.path.slice(prefix.length));
     if (weights.some((w) => /\.safetensors$/.test(w)) && weights.some((w) => /^pytorch_model.*\.bin$/.test(w))) {
       findings.push({
@@ -112,12 +113,6 @@ function nearest(path: string, dirs: Set<string>): string | undefined {
   }
 }
 
-/** A folder-level JSON file, read only up to `max` bytes (it was scanned on its own already). */
-function readJson(path: string, max: number): unknown {
-  if (statSync(path).size > max) throw new Error(`larger than ${max} bytes`);
-  return JSON.parse(readFileSync(path, 'utf8'));
-}
-
 /** Configs whose `auto_map` transformers follows into repository code. */
 const CONFIGS_WITH_AUTO_MAP = [
   'config.json',
@@ -126,6 +121,9 @@ const CONFIGS_WITH_AUTO_MAP = [
   'processor_config.json',
   'feature_extractor_config.json',
   'image_processor_config.json',
+  // AutoVideoProcessor (transformers), and diffusers' ModularPipelineBlocks.from_pretrained (same module.Class form)
+  'video_preprocessor_config.json',
+  'modular_config.json',
 ];
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
@@ -158,15 +156,65 @@ function checkAutoMap(root: string, prefix: string, cfg: string, names: Set<stri
   // The modules inside the folder are read: what they call, and whether any reaches a sink.
   const local = [...new Set(modules)].filter((m) => m.endsWith('.py') && names.has(prefix + m)).sort();
   const read = analyseRemoteModules(join(root, prefix), local, (p) => names.has(prefix + p), folderConfig(root, prefix, names));
+  findings.push(
+    codeFinding(file, `${cfg} maps Auto classes to repository code that trust_remote_code runs: ${[...new Set(modules)].sort().slice(0, 10).join(', ')}`, read),
+  );
+}
+
+/** One `model/remote-code` finding for the modules a config names: malicious when code run at load reaches a sink. */
+function codeFinding(file: string, what: string, read: readonly RemoteModule[]): Finding {
   const sinks = read.flatMap((r) =>
     r.findings.filter((f) => f.severity === 'malicious').map((f) => `${r.file} line ${f.line}${f.in === undefined ? '' : ` (${f.in}, run at load)`}: ${f.why}`),
   );
-  findings.push({
+  return {
     rule: 'model/remote-code',
     severity: sinks.length > 0 ? 'malicious' : 'suspicious',
-    message: `${cfg} maps Auto classes to repository code that trust_remote_code runs: ${[...new Set(modules)].sort().slice(0, 10).join(', ')}${read.length > 0 ? ` — ${read.map((r) => r.summary).join(' — ')}` : ''}${sinks.length > 0 ? `; code run at load reaches sinks: ${sinks.slice(0, 8).join('; ')}` : ''}`,
+    message: `${what}${read.length > 0 ? ` — ${read.map((r) => r.summary).join(' — ')}` : ''}${sinks.length > 0 ? `; code run at load reaches sinks: ${sinks.slice(0, 8).join('; ')}` : ''}`,
     location: { file },
-  });
+  };
+}
+
+/**
+ * Code that diffusers, sentence-transformers and transformers' pipeline()
+ * and custom_generate import from the folder (`loaders.ts` says which
+ * names lead to which file), judged as auto_map modules are, with the
+ * methods each loader calls at load.
+ */
+function checkLoaderCode(root: string, prefix: string, names: Set<string>, findings: Finding[]): void {
+  const has = (p: string): boolean => names.has(prefix + p);
+  const json = (f: string): unknown => {
+    try {
+      return readJson(join(root, prefix + f), MAX_CONFIG_BYTES);
+    } catch {
+      return undefined; // too large or not JSON: the file's own scan says what it is
+    }
+  };
+  const found: LoaderCode[] = [];
+  if (has('model_index.json')) found.push(...[diffusersCode(json('model_index.json'), has)].filter((c) => c !== undefined));
+  if (has('modules.json')) found.push(...[sentenceTransformersCode(json('modules.json'), has)].filter((c) => c !== undefined));
+  if (has('config.json')) found.push(...transformersCode(json('config.json'), has));
+  for (const c of found) {
+    // Modules are read once per set of load-time methods (a diffusers pipeline class and its components differ).
+    const groups = new Map<ReadonlySet<string>, Set<string>>();
+    for (const r of c.refs) {
+      if (r.file === undefined) continue;
+      const roots = r.roots ?? c.roots;
+      groups.set(roots, (groups.get(roots) ?? new Set()).add(r.file));
+    }
+    const byFile = new Map<string, RemoteModule>();
+    for (const [roots, files] of groups) {
+      for (const m of analyseRemoteModules(join(root, prefix), [...files].sort(), has, {}, roots)) {
+        // A sibling both read: the reading under which more of it runs at load.
+        const seen = byFile.get(m.file);
+        if (seen === undefined || m.findings.length > seen.findings.length) byFile.set(m.file, m);
+      }
+    }
+    const read = [...byFile.values()];
+    const named = c.refs.map((r) => `${r.named}${r.file !== undefined ? ` → ${r.file}` : ` (${r.elsewhere ?? 'not read'})`}`);
+    findings.push(
+      codeFinding(prefix + c.config, `${c.config}: ${c.how} repository code: ${named.slice(0, 10).join(', ')}${named.length > 10 ? ', …' : ''}`, read),
+    );
+  }
 }
 
 /** The folder's config.json as flat values, for branches its flags rule out at load (empty when absent or not an object). */
