@@ -26,7 +26,8 @@ export interface Artifact {
   /** The policy fingerprint the verdict was reached with (pipeline/fingerprint.ts). */
   policy: string | null;
   report: unknown;
-  override: { by: string; reason: string; at: string } | null;
+  /** A reviewer's release, with the rule ids it covers (`rules`, absent in releases recorded before they were). */
+  override: { by: string; reason: string; at: string; rules?: string[] } | null;
   revision: string | null;
 }
 
