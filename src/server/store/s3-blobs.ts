@@ -48,6 +48,17 @@ function storageError(what: string, e: unknown): RegistryError {
   );
 }
 
+/**
+ * The AWS SDK warns once per process, on its first client, that its releases
+ * from 2027 need Node 22; modelguard supports Node 20, and the operator cannot
+ * act on it. `AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true` is the
+ * SDK's own switch (read when a client is created); an operator who sets it
+ * to anything else keeps the warning.
+ */
+export function quietNodeVersionWarning(): void {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+}
+
 export class S3BlobStore implements BlobStore {
   readonly kind = 's3';
   readonly client: S3Client;
@@ -64,6 +75,7 @@ export class S3BlobStore implements BlobStore {
 
   /** Connects and checks that the bucket exists and these credentials reach it (E_CONFIG otherwise). */
   static async open(c: S3BlobsConfig): Promise<S3BlobStore> {
+    quietNodeVersionWarning();
     const options: S3ClientConfig = { region: c.region, forcePathStyle: c.forcePathStyle };
     if (c.endpoint !== undefined) options.endpoint = c.endpoint;
     if (c.credentials !== undefined) options.credentials = c.credentials;
