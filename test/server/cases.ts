@@ -34,6 +34,7 @@ import {
   type Backend,
   type Harness,
 } from './helpers.js';
+import { rescanStateCases } from './rescan-states.js';
 
 export function registrySuite(backend: Backend): void {
   describe(`registry (${backend})`, () => {
@@ -471,6 +472,8 @@ export function registrySuite(backend: Backend): void {
         assert.ok(log.some((e) => e.action === 'quarantine' && e.detail.rescan === r.id));
       });
     });
+
+    rescanStateCases(() => h);
 
     describe('two runs of one job at once (a retry while a stalled run still works)', () => {
       it('publish once: one revision, one publish step', async () => {
