@@ -35,6 +35,7 @@ import {
   type Harness,
 } from './helpers.js';
 import { rescanStateCases } from './rescan-states.js';
+import { uploadFaultCases } from './upload-cases.js';
 
 export function registrySuite(backend: Backend): void {
   describe(`registry (${backend})`, () => {
@@ -499,6 +500,8 @@ export function registrySuite(backend: Backend): void {
         assert.equal((await fetch(`${h.url}/acme/twice/resolve/main/w.safetensors`)).status, 200);
       });
     });
+
+    uploadFaultCases(backend, () => h);
 
     describe('an upload resumes across a restart', () => {
       it('continues from the stored offset with the right digest', async () => {

@@ -15,6 +15,7 @@ import { attestScan } from '../../sign/attest.js';
 import { rootDigest } from '../../sign/manifest/manifest.js';
 import { signModel } from '../../sign/sign.js';
 import type { Sql } from '../db/sql.js';
+import { RegistryError } from '../errors.js';
 import { audit } from '../store/audit.js';
 import { addRevision, addStep, getArtifact, setState, type Artifact, type PublishedFile } from '../store/artifacts.js';
 import { hashFile, type BlobStore } from '../store/blobs.js';
@@ -82,6 +83,8 @@ export async function runPipeline(d: PipelineDeps, artifactId: number, lease?: L
     return 'published';
   } catch (e) {
     if (e instanceof Superseded || e instanceof LeaseLost) return (await getArtifact(d.sql, a.id)).state;
+    // The blob store failing under the work (S3 away) is not the file's fault: the queue runs the job again, up to MAX_ATTEMPTS.
+    if (e instanceof RegistryError && e.code === 'E_STORAGE') throw e;
     const state = e instanceof Stop ? e.state : 'quarantined';
     const reason = e instanceof Stop ? e.message : `the pipeline failed: ${(e as Error).message}`;
     try {
