@@ -328,9 +328,13 @@ export function registrySuite(backend: Backend): void {
           a.steps.map((s) => s.step),
           ['upload', 'scan', 'convert', 'rescan', 'sign', 'publish'],
         );
-        const jobs = await sql.query<{ attempts: number; state: string; worker: string }>('select attempts, state, worker from jobs where artifact_id = $1', [
-          id,
-        ]);
+        // The job is marked done just after the publication commits: wait (bounded) for that write.
+        let jobs: { attempts: number; state: string; worker: string }[] = [];
+        for (let i = 0; i < 400; i++) {
+          jobs = await sql.query<{ attempts: number; state: string; worker: string }>('select attempts, state, worker from jobs where artifact_id = $1', [id]);
+          if (jobs[0]?.state !== 'running') break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         assert.equal(jobs[0]?.attempts, 2);
         assert.equal(jobs[0]?.state, 'done');
         assert.notEqual(jobs[0]?.worker, 'dead');
