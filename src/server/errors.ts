@@ -14,7 +14,8 @@
  */
 import { ModelguardError } from '../errors.js';
 
-export type RegistryErrorCode = 'E_AUTH' | 'E_FORBIDDEN' | 'E_NOT_FOUND' | 'E_CONFLICT' | 'E_TOO_LARGE' | 'E_RATE' | 'E_BAD_REQUEST' | 'E_CONFIG' | 'E_STORAGE' | 'E_NO_SPACE';
+export type RegistryErrorCode =
+  'E_AUTH' | 'E_FORBIDDEN' | 'E_NOT_FOUND' | 'E_CONFLICT' | 'E_TOO_LARGE' | 'E_RATE' | 'E_BAD_REQUEST' | 'E_CONFIG' | 'E_STORAGE' | 'E_NO_SPACE';
 
 const STATUS: Record<RegistryErrorCode, number> = {
   E_AUTH: 401,

@@ -47,7 +47,7 @@ async function jobOf(h: Harness, artifact: number): Promise<{ id: number; state:
   );
   const r = rows[0];
   if (r === undefined) throw new Error(`no job for artifact ${artifact}`);
-  return { id: Number(r.id), state: r.state, attempts: r.attempts, worker: r.worker, age: Number(r.held_for) };
+  return { id: Number(r.id), state: r.state, attempts: r.attempts, worker: r.worker, age: r.held_for };
 }
 
 async function stepsOf(h: Harness, artifact: number): Promise<string[]> {
@@ -140,10 +140,20 @@ function leaseSuite(backend: Backend): void {
       assert.equal(job?.artifactId, id);
       const lease = new JobLease(sql, job.id, job.worker, LEASE);
       try {
-        const aborted = new Promise<void>((resolve) => lease.signal.addEventListener('abort', () => resolve(), { once: true }));
+        const aborted = new Promise<void>((resolve) => {
+          lease.signal.addEventListener(
+            'abort',
+            () => {
+              resolve();
+            },
+            { once: true },
+          );
+        });
         assert.ok(await claim(sql, 'rival', 0));
         await aborted;
-        assert.throws(() => lease.check(), LeaseLost);
+        assert.throws(() => {
+          lease.check();
+        }, LeaseLost);
         await assert.rejects(
           write(sql, lease, async (tx) => tx.query(`update jobs set state = 'done' where id = $1`, [job.id])),
           LeaseLost,

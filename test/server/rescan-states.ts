@@ -95,7 +95,7 @@ export function rescanStateCases(harness: () => Harness): void {
         assert.equal(r.action, 'requeued');
         assert.equal(r.old.verdict, was.verdict);
         assert.equal(r.new.verdict, 'clean');
-        assert.deepEqual(r.diff as FileDiffJson[], [{ path: NAME, old: was.verdict, new: 'clean', added: [], removed: [...was.rules] }]);
+        assert.deepEqual(r.diff, [{ path: NAME, old: was.verdict, new: 'clean', added: [], removed: [...was.rules] }]);
         const a = await settle(h.url, h.tokens.uploader, id);
         assert.equal(a.state, 'published');
         const steps = a.steps.map((s) => s.step);
@@ -150,7 +150,14 @@ export function rescanStateCases(harness: () => Harness): void {
 
     it('withdraws a release that does not cover a new finding: held for a reviewer, not served, the release cleared and audited', async () => {
       const release = { by: 'reviewer1', reason: 'reviewed other findings', at: new Date().toISOString(), rules: ['some/other-rule'] };
-      const id = await plant(h, { file: SUSPICIOUS, model: 'uncovered', state: 'published', verdict: 'suspicious', rules: ['some/other-rule'], override: release });
+      const id = await plant(h, {
+        file: SUSPICIOUS,
+        model: 'uncovered',
+        state: 'published',
+        verdict: 'suspicious',
+        rules: ['some/other-rule'],
+        override: release,
+      });
       assert.equal((await fetch(`${h.url}/api/models/acme/uncovered/revision/main`)).status, 200);
       const r = await rescan(id);
       assert.equal(r.action, 'held');

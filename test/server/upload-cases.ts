@@ -65,7 +65,10 @@ export function uploadFaultCases(backend: Backend, harness: () => Harness): void
       assert.equal(a.sha256, digest);
       assert.equal(a.state, 'published');
       // The parts are gone once assembled.
-      assert.equal((await h.registry.app.sql.query('select 1 from upload_parts p join uploads u on u.id = p.upload_id where u.model = $1', ['two-processes'])).length, 0);
+      assert.equal(
+        (await h.registry.app.sql.query('select 1 from upload_parts p join uploads u on u.id = p.upload_id where u.model = $1', ['two-processes'])).length,
+        0,
+      );
     });
 
     it('stores one of two PATCHes at the same offset and refuses the other (409): bytes never interleave', async () => {

@@ -33,7 +33,12 @@ export async function override(app: App, user: Principal | undefined, id: number
   await app.sql.transaction(async (tx) => {
     const a = await getArtifact(tx, id);
     if (a.state !== 'held' || a.verdict !== 'suspicious') throw new RegistryError('E_CONFLICT', 'only a file held as suspicious can be released');
-    const o = { by: r.name, reason: reason.trim(), at: new Date().toISOString(), rules: reportRules(Array.isArray(a.report) ? (a.report as ExplainedFile[]) : []) };
+    const o = {
+      by: r.name,
+      reason: reason.trim(),
+      at: new Date().toISOString(),
+      rules: reportRules(Array.isArray(a.report) ? (a.report as ExplainedFile[]) : []),
+    };
     await tx.query(`update artifacts set override = $2, state = 'queued' where id = $1`, [id, JSON.stringify(o)]);
     await tx.query(`insert into steps (artifact_id, step, status, evidence) values ($1, 'override', 'done', $2)`, [id, JSON.stringify(o)]);
     await tx.query('insert into jobs (artifact_id) values ($1)', [id]);

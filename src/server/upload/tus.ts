@@ -259,7 +259,13 @@ export class TusUploads {
           [u.id, u.received, s.size],
         );
         if (rows[0] === undefined) return undefined;
-        await tx.query('insert into upload_parts (upload_id, start, size, sha256, name) values ($1, $2, $3, $4, $5)', [u.id, u.received, s.size, s.sha256, name]);
+        await tx.query('insert into upload_parts (upload_id, start, size, sha256, name) values ($1, $2, $3, $4, $5)', [
+          u.id,
+          u.received,
+          s.size,
+          s.sha256,
+          name,
+        ]);
         return Number(rows[0].received);
       });
     } finally {
