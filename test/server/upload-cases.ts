@@ -112,6 +112,39 @@ export function uploadFaultCases(backend: Backend, harness: () => Harness): void
       assert.equal((await settle(h.url, t, Number(res.headers.get('upload-artifact')))).sha256, digest);
     });
 
+    it('finishes on HEAD an upload whose last PATCH stored every byte but failed to become a blob', async () => {
+      const t = h.tokens.uploader;
+      const blobs = h.registry.app.blobs as BlobStore & { adopt: BlobStore['adopt']; adoptPart: BlobStore['adoptPart'] };
+      const realAdopt = blobs.adopt.bind(blobs);
+      const realAdoptPart = blobs.adoptPart.bind(blobs);
+      const c = await createUpload(h.url, t, data.length, { org: 'acme', model: 'finish-later', filename: 'w.pt' });
+      const loc = c.headers.get('location') ?? '';
+      const half = Math.floor(data.length / 2);
+      assert.equal((await patch(h.url, loc, t, 0, data.subarray(0, half))).status, 204);
+      blobs.adopt = () => Promise.reject(new RegistryError('E_STORAGE', 'the bucket is away'));
+      blobs.adoptPart = () => Promise.reject(new RegistryError('E_STORAGE', 'the bucket is away'));
+      try {
+        const res = await patch(h.url, loc, t, half, data.subarray(half));
+        assert.equal(res.status, 502);
+        const head = await fetch(`${h.url}${loc}`, { method: 'HEAD', headers: { ...TUS, ...bearer(t) } });
+        assert.equal(head.headers.get('upload-offset'), String(data.length));
+        assert.equal(head.headers.get('upload-artifact'), null);
+      } finally {
+        blobs.adopt = realAdopt;
+        blobs.adoptPart = realAdoptPart;
+      }
+      const head = await fetch(`${h.url}${loc}`, { method: 'HEAD', headers: { ...TUS, ...bearer(t) } });
+      assert.equal(head.headers.get('upload-offset'), String(data.length));
+      const id = Number(head.headers.get('upload-artifact'));
+      assert.ok(id > 0);
+      // Once: HEAD again names the same artifact.
+      const again = await fetch(`${h.url}${loc}`, { method: 'HEAD', headers: { ...TUS, ...bearer(t) } });
+      assert.equal(Number(again.headers.get('upload-artifact')), id);
+      const a = await settle(h.url, t, id);
+      assert.equal(a.sha256, digest);
+      assert.deepEqual(spooled(h), []);
+    });
+
     it(
       'runs a pipeline again when the blob store fails under it, instead of quarantining the file',
       { skip: backend === 'redis' || backend === 'scaled' ? 'the workers are other processes here' : false },

@@ -142,6 +142,18 @@ export class TusUploads {
   async head(ctx: Ctx): Promise<void> {
     this.#checkVersion(ctx);
     const u = await this.#upload(ctx);
+    if (u.artifact === null && u.received === u.length && !this.#busy.has(u.id)) {
+      // Every byte is stored but the last PATCH failed to finish (the blob store or the disk failed): a client
+      // asks HEAD after an error, so HEAD finishes it (once per upload; a failure leaves it for the next HEAD).
+      this.#busy.add(u.id);
+      try {
+        u.artifact = await this.#finish(u.id, ctx.user?.name ?? 'unknown');
+      } catch {
+        // Answered below without Upload-Artifact; a PATCH of 0 bytes at the end offset retries too.
+      } finally {
+        this.#busy.delete(u.id);
+      }
+    }
     const headers: Record<string, string> = {
       ...this.headers(),
       'upload-offset': String(u.received),
