@@ -11,7 +11,7 @@ export interface RegistryConfig {
   database: { kind: 'embedded' } | { kind: 'postgres'; url: string };
   /** Where jobs wait for workers: the database (default) or Redis with BullMQ (workers in other processes; needs PostgreSQL). */
   queue: { kind: 'database' } | { kind: 'redis'; url: string; prefix?: string };
-  /** Where blobs live: the data folder, or an S3-compatible bucket (uploads in progress stay in the data folder). */
+  /** Where blobs live: the data folder, or an S3-compatible bucket (with the parts of uploads in progress: any web process can resume them). */
   blobs: { kind: 'local' } | S3BlobsConfig;
   /** Pipeline workers in this process (0: this process only serves HTTP). */
   workers: number;
@@ -29,6 +29,8 @@ export interface RegistryConfig {
   leaseSeconds?: number;
   /** Test-only (MODELGUARD_TEST_SCAN_DELAY_MS): workers wait this long before each scan, so a test can kill one mid-job. */
   testScanDelayMs?: number;
+  /** Test-only: spool upload bodies to this path (a test names /dev/full to see a full disk). */
+  testSpoolPath?: string;
 }
 
 export const DEFAULT_MAX_UPLOAD = 64 * 1024 ** 3;

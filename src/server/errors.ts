@@ -10,10 +10,12 @@
  * - `E_BAD_REQUEST`: malformed request (400).
  * - `E_CONFIG`: the server cannot start with this configuration.
  * - `E_STORAGE`: the blob store failed, or returned content that does not match its digest (502).
+ * - `E_NO_SPACE`: this server's disk is full (507); nothing of the request was kept, the client may retry later.
  */
 import { ModelguardError } from '../errors.js';
 
-export type RegistryErrorCode = 'E_AUTH' | 'E_FORBIDDEN' | 'E_NOT_FOUND' | 'E_CONFLICT' | 'E_TOO_LARGE' | 'E_RATE' | 'E_BAD_REQUEST' | 'E_CONFIG' | 'E_STORAGE';
+export type RegistryErrorCode =
+  'E_AUTH' | 'E_FORBIDDEN' | 'E_NOT_FOUND' | 'E_CONFLICT' | 'E_TOO_LARGE' | 'E_RATE' | 'E_BAD_REQUEST' | 'E_CONFIG' | 'E_STORAGE' | 'E_NO_SPACE';
 
 const STATUS: Record<RegistryErrorCode, number> = {
   E_AUTH: 401,
@@ -25,6 +27,7 @@ const STATUS: Record<RegistryErrorCode, number> = {
   E_BAD_REQUEST: 400,
   E_CONFIG: 500,
   E_STORAGE: 502,
+  E_NO_SPACE: 507,
 };
 
 export class RegistryError extends ModelguardError<RegistryErrorCode> {

@@ -63,6 +63,7 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
     queued: () => {
       workers.nudge();
     },
+    ...(config.testSpoolPath === undefined ? {} : { testSpoolPath: config.testSpoolPath }),
   });
   const app: App = { config, sql, blobs, key, uploads, loginLimiter: new AttemptLimiter(config.loginAttemptsPerMinute, 60_000) };
   const routes: Route[] = [

@@ -104,6 +104,41 @@ function contract(
       await assert.rejects(store.has('../../etc/passwd'), { code: 'E_BAD_REQUEST' });
       await assert.rejects(store.open('ABC'), { code: 'E_BAD_REQUEST' });
     });
+
+    describe('upload parts', () => {
+      const upload = 'ab'.repeat(16);
+      const part = (start: number, tag = '0badcafe'): string => `${upload}/${String(start).padStart(16, '0')}-${tag}`;
+
+      it('stores a part (removing the file), reads it back and deletes it', async () => {
+        const data = randomBytes(30_000);
+        const file = join(dir, 'part.tmp');
+        writeFileSync(file, data);
+        await store.putPart(part(0), file, sha(data));
+        assert.equal(existsSync(file), false);
+        assert.deepEqual(await readAll(await store.openPart(part(0))), data);
+        await store.deletePart(part(0));
+        await assert.rejects(store.openPart(part(0)), { code: 'E_NOT_FOUND' });
+        await store.deletePart(part(0)); // absent: nothing to do
+      });
+
+      it('keeps parts apart from blobs: a part is not a blob until adopted', async () => {
+        const data = randomBytes(20_000);
+        const file = join(dir, 'whole.tmp');
+        writeFileSync(file, data);
+        await store.putPart(part(0, '00000001'), file, sha(data));
+        assert.equal(await store.has(sha(data)), false);
+        assert.equal(await store.adoptPart(part(0, '00000001'), sha(data), data.length), true);
+        assert.deepEqual(await readAll(await store.open(sha(data))), data);
+        await assert.rejects(store.openPart(part(0, '00000001')), { code: 'E_NOT_FOUND' });
+      });
+
+      it('refuses part names that are not its own shape', async () => {
+        for (const bad of ['../x', `${upload}/../../sha256/ab`, `${upload}/1-0badcafe`, `${upload.toUpperCase()}/${'0'.repeat(16)}-0badcafe`]) {
+          await assert.rejects(store.openPart(bad), { code: 'E_BAD_REQUEST' }, bad);
+          await assert.rejects(store.deletePart(bad), { code: 'E_BAD_REQUEST' }, bad);
+        }
+      });
+    });
   });
 }
 

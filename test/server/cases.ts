@@ -34,6 +34,8 @@ import {
   type Backend,
   type Harness,
 } from './helpers.js';
+import { rescanStateCases } from './rescan-states.js';
+import { uploadFaultCases } from './upload-cases.js';
 
 export function registrySuite(backend: Backend): void {
   describe(`registry (${backend})`, () => {
@@ -326,9 +328,13 @@ export function registrySuite(backend: Backend): void {
           a.steps.map((s) => s.step),
           ['upload', 'scan', 'convert', 'rescan', 'sign', 'publish'],
         );
-        const jobs = await sql.query<{ attempts: number; state: string; worker: string }>('select attempts, state, worker from jobs where artifact_id = $1', [
-          id,
-        ]);
+        // The job is marked done just after the publication commits: wait (bounded) for that write.
+        let jobs: { attempts: number; state: string; worker: string }[] = [];
+        for (let i = 0; i < 400; i++) {
+          jobs = await sql.query<{ attempts: number; state: string; worker: string }>('select attempts, state, worker from jobs where artifact_id = $1', [id]);
+          if (jobs[0]?.state !== 'running') break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         assert.equal(jobs[0]?.attempts, 2);
         assert.equal(jobs[0]?.state, 'done');
         assert.notEqual(jobs[0]?.worker, 'dead');
@@ -472,6 +478,8 @@ export function registrySuite(backend: Backend): void {
       });
     });
 
+    rescanStateCases(() => h);
+
     describe('two runs of one job at once (a retry while a stalled run still works)', () => {
       it('publish once: one revision, one publish step', async () => {
         const { sql, blobs, key } = h.registry.app;
@@ -496,6 +504,8 @@ export function registrySuite(backend: Backend): void {
         assert.equal((await fetch(`${h.url}/acme/twice/resolve/main/w.safetensors`)).status, 200);
       });
     });
+
+    uploadFaultCases(backend, () => h);
 
     describe('an upload resumes across a restart', () => {
       it('continues from the stored offset with the right digest', async () => {

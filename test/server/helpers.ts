@@ -215,7 +215,7 @@ export interface ArtifactJson {
   reason: string;
   sha256: string;
   revision: string;
-  override: { by: string; reason: string } | null;
+  override: { by: string; reason: string; rules?: string[] } | null;
   findings: { path: string; verdict: string; findings: { rule: string; severity: string; technique: string }[] }[];
   steps: { step: string; status: string; evidence: Record<string, unknown> }[];
 }

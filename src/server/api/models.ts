@@ -6,7 +6,9 @@ import { readFields } from '../http/body.js';
 import { checkCsrf } from '../http/principal.js';
 import { redirect, sendJson } from '../http/respond.js';
 import { route, type Route } from '../http/router.js';
+import type { ExplainedFile } from '../pipeline/explain.js';
 import { listRescans } from '../pipeline/rescan.js';
+import { reportRules } from '../pipeline/rescan-rule.js';
 import { audit, auditLog } from '../store/audit.js';
 import { findRevision, getArtifact, listModels, modelArtifacts, steps, type Artifact } from '../store/artifacts.js';
 
@@ -21,14 +23,22 @@ export async function artifactJson(app: App, a: Artifact): Promise<Record<string
   return { ...a, findings: a.report, report: undefined, steps: await steps(app.sql, a.id), rescans: await listRescans(app.sql, a.id) };
 }
 
-/** A reviewer releases a `held` (suspicious) artifact with a recorded reason; the pipeline continues from the scan. */
+/**
+ * A reviewer releases a `held` (suspicious) artifact with a recorded reason; the pipeline continues from the scan.
+ * The release records the rule ids the reviewer was shown: a later rescan keeps it only while the findings stay within them (rescan-rule.ts).
+ */
 export async function override(app: App, user: Principal | undefined, id: number, reason: string): Promise<void> {
   const r = requireRole(user, 'reviewer');
   if (reason.trim().length < MIN_OVERRIDE_REASON) throw new RegistryError('E_BAD_REQUEST', `give a reason of at least ${MIN_OVERRIDE_REASON} characters`);
   await app.sql.transaction(async (tx) => {
     const a = await getArtifact(tx, id);
     if (a.state !== 'held' || a.verdict !== 'suspicious') throw new RegistryError('E_CONFLICT', 'only a file held as suspicious can be released');
-    const o = { by: r.name, reason: reason.trim(), at: new Date().toISOString() };
+    const o = {
+      by: r.name,
+      reason: reason.trim(),
+      at: new Date().toISOString(),
+      rules: reportRules(Array.isArray(a.report) ? (a.report as ExplainedFile[]) : []),
+    };
     await tx.query(`update artifacts set override = $2, state = 'queued' where id = $1`, [id, JSON.stringify(o)]);
     await tx.query(`insert into steps (artifact_id, step, status, evidence) values ($1, 'override', 'done', $2)`, [id, JSON.stringify(o)]);
     await tx.query('insert into jobs (artifact_id) values ($1)', [id]);

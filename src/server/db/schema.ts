@@ -119,6 +119,14 @@ create table if not exists rescans (
   diff jsonb
 );
 create index if not exists rescans_artifact on rescans (artifact_id, id);
+create table if not exists upload_parts (
+  upload_id text not null references uploads(id) on delete cascade,
+  start bigint not null,
+  size bigint not null,
+  sha256 text not null,
+  name text not null,
+  primary key (upload_id, start)
+);
 insert into meta (key, value) values ('schema', '${SCHEMA_VERSION}') on conflict (key) do nothing;
 `;
 

@@ -62,18 +62,34 @@ export async function openPostgres(url: string, max = 10): Promise<Sql> {
     },
     async transaction<T>(fn: (tx: Pick<Sql, 'query'>) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // A checked-out client has no pool listener: a connection lost between two queries (the server restarted, the
+      // backend was terminated) would be an unhandled 'error' event and end the process. It is kept here; the next
+      // query fails with it, and the client is destroyed instead of going back to the pool.
+      let lost: Error | undefined;
+      const onError = (e: Error): void => {
+        lost ??= e;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const out = await fn({
-          query: async <R extends Row>(text: string, params: readonly unknown[] = []): Promise<R[]> => (await client.query<R>(text, params as unknown[])).rows,
+          query: async <R extends Row>(text: string, params: readonly unknown[] = []): Promise<R[]> => {
+            if (lost !== undefined) throw lost;
+            return (await client.query<R>(text, params as unknown[])).rows;
+          },
         });
+        if (lost !== undefined) throw lost;
         await client.query('commit');
         return out;
       } catch (e) {
-        await client.query('rollback').catch(() => undefined);
+        lost ??= await client.query('rollback').then(
+          () => undefined,
+          (r: unknown) => (r instanceof Error ? r : new Error(String(r))),
+        );
         throw e;
       } finally {
-        client.release();
+        if (lost === undefined) client.off('error', onError); // a lost client keeps the listener: it is destroyed, and may still report
+        client.release(lost);
       }
     },
     async exec(text: string): Promise<void> {

@@ -16,6 +16,7 @@ import { Queue, Worker, type ConnectionOptions, type Job as BullJob } from 'bull
 import { RegistryError } from '../errors.js';
 import type { JobQueue } from './job-queue.js';
 import { getJob, giveUp, MAX_ATTEMPTS, runJob, type Job } from './jobs.js';
+import { JobLease, LeaseLost } from './lease.js';
 import type { PipelineDeps } from './run.js';
 
 export const QUEUE_NAME = 'pipeline';
@@ -183,10 +184,17 @@ export class BullQueue implements JobQueue {
     const { sql } = this.#deps;
     const job = await getJob(sql, j.data.job);
     if (job === undefined || job.state === 'done' || job.state === 'failed') return; // finished by an earlier run
-    await sql.query(`update jobs set state = 'running', attempts = attempts + 1, worker = $2, locked_at = now() where id = $1`, [
-      job.id,
-      `${this.#name}/${j.id ?? ''}`,
-    ]);
-    await runJob(this.#deps, job);
+    // A name per run: a run BullMQ took for stalled (and handed to another worker) then writes nothing more (lease.ts).
+    const worker = `${this.#name}/${j.id ?? ''}/${randomBytes(4).toString('hex')}`;
+    await sql.query(`update jobs set state = 'running', attempts = attempts + 1, worker = $2, locked_at = now() where id = $1`, [job.id, worker]);
+    const lease = new JobLease(sql, job.id, worker, this.#o.leaseSeconds ?? REDIS_LEASE_SECONDS);
+    try {
+      await runJob(this.#deps, job, lease);
+    } catch (e) {
+      if (e instanceof LeaseLost) return; // BullMQ handed the job to another worker, which finishes it
+      throw e;
+    } finally {
+      await lease.stop();
+    }
   }
 }

@@ -10,6 +10,7 @@
 import type { Sql } from '../db/sql.js';
 import { audit } from '../store/audit.js';
 import { addStep, getArtifact, setState } from '../store/artifacts.js';
+import { write, type Lease } from './lease.js';
 import { failRescan, runRescan } from './rescan.js';
 import { runPipeline, type PipelineDeps } from './run.js';
 
@@ -39,17 +40,19 @@ export async function getJob(sql: Pick<Sql, 'query'>, id: number): Promise<(Job 
  * Runs the job to its end and marks it done. Failures of the work itself are
  * recorded by the work (the artifact stays quarantined with the reason);
  * this throws only when the database fails under it, and the queue retries.
+ * Under a lease it throws LeaseLost when another worker claimed the job:
+ * this run then wrote nothing, and the other one finishes the job.
  */
-export async function runJob(deps: PipelineDeps, job: Job): Promise<void> {
+export async function runJob(deps: PipelineDeps, job: Job, lease?: Lease): Promise<void> {
   switch (job.kind) {
     case 'pipeline':
-      await runPipeline(deps, job.artifactId);
+      await runPipeline(deps, job.artifactId, lease);
       break;
     case 'rescan':
-      await runRescan(deps, job.id, job.artifactId);
+      await runRescan(deps, job.id, job.artifactId, lease);
       break;
   }
-  await deps.sql.query(`update jobs set state = 'done', error = null where id = $1`, [job.id]);
+  await write(deps.sql, lease, async (tx) => tx.query(`update jobs set state = 'done', error = null where id = $1`, [job.id]));
 }
 
 /**

@@ -4,36 +4,44 @@
  * process on the embedded database, or separate processes on PostgreSQL)
  * never take the same job. A claimed job holds a lease; a worker that dies
  * mid-scan leaves a lease that expires and the job is claimed again
- * (MAX_ATTEMPTS times, then the artifact stays quarantined). A job is never
- * lost and nothing is published unless the pipeline ran to its end.
+ * (MAX_ATTEMPTS times, then the artifact stays quarantined). A worker that
+ * lives renews its lease while the job runs (lease.ts), so a long scan is not
+ * run twice; a worker that lost its lease anyway (stalled longer than the
+ * lease) abandons its run and writes nothing. A job is never lost and
+ * nothing is published unless the pipeline ran to its end.
  */
 import { randomBytes } from 'node:crypto';
 import type { Sql } from '../db/sql.js';
 import type { JobQueue } from './job-queue.js';
 import { giveUp, MAX_ATTEMPTS, runJob, type Job } from './jobs.js';
+import { JobLease, LeaseLost } from './lease.js';
 import type { PipelineDeps } from './run.js';
 
 export { MAX_ATTEMPTS };
-/** A running job whose worker has not finished within this is taken to be dead (CWE-400: a stuck job must not block its artifact forever). */
+/** A running job whose worker has not renewed its lease within this is taken to be dead (CWE-400: a stuck job must not block its artifact forever). */
 export const LEASE_SECONDS = 15 * 60;
 export const POLL_MS = 1000;
 
-interface Claimed extends Job {
+export interface Claimed extends Job {
   attempts: number;
+  /** The name this run holds the job under (`jobs.worker`). */
+  worker: string;
 }
 
-export async function claim(sql: Sql, worker: string, leaseSeconds = LEASE_SECONDS): Promise<Claimed | undefined> {
+/** Claims the oldest queued job, or a running one whose lease ran out, under a name of its own for this run (`worker` and a random suffix). */
+export async function claim(sql: Pick<Sql, 'query'>, worker: string, leaseSeconds = LEASE_SECONDS): Promise<Claimed | undefined> {
+  const name = `${worker}/${randomBytes(4).toString('hex')}`;
   const rows = await sql.query<{ id: string; artifact_id: string; attempts: number; kind: string }>(
     `update jobs set state = 'running', attempts = attempts + 1, worker = $1, locked_at = now()
        where id = (select id from jobs where state = 'queued' or (state = 'running' and locked_at < now() - make_interval(secs => $2))
                    order by id limit 1 for update skip locked)
        returning id, artifact_id, attempts, kind`,
-    [worker, leaseSeconds],
+    [name, leaseSeconds],
   );
   const r = rows[0];
   return r === undefined
     ? undefined
-    : { id: Number(r.id), artifactId: Number(r.artifact_id), attempts: r.attempts, kind: r.kind === 'rescan' ? 'rescan' : 'pipeline' };
+    : { id: Number(r.id), artifactId: Number(r.artifact_id), attempts: r.attempts, kind: r.kind === 'rescan' ? 'rescan' : 'pipeline', worker: name };
 }
 
 export class DatabaseQueue implements JobQueue {
@@ -92,15 +100,21 @@ export class DatabaseQueue implements JobQueue {
 
   async #run(job: Claimed): Promise<void> {
     const { sql } = this.#deps;
+    if (job.attempts > MAX_ATTEMPTS) {
+      await giveUp(sql, job, 'its workers stopped or failed').catch(() => undefined); // the database is away: claimed again once the lease runs out
+      return;
+    }
+    const lease = new JobLease(sql, job.id, job.worker, this.#leaseSeconds);
     try {
-      if (job.attempts > MAX_ATTEMPTS) {
-        await giveUp(sql, job, 'its workers stopped or failed');
-        return;
-      }
-      await runJob(this.#deps, job);
+      await runJob(this.#deps, job, lease);
     } catch (e) {
+      if (e instanceof LeaseLost) return; // another worker claimed it and finishes it
       // The work records its own failures; this is the database (or a rescan's blob) failing under it. Run it again, up to MAX_ATTEMPTS.
-      await sql.query(`update jobs set state = 'queued', error = $2 where id = $1`, [job.id, (e as Error).message]).catch(() => undefined);
+      await sql
+        .query(`update jobs set state = 'queued', error = $3 where id = $1 and worker = $2 and state = 'running'`, [job.id, job.worker, (e as Error).message])
+        .catch(() => undefined);
+    } finally {
+      await lease.stop();
     }
   }
 }

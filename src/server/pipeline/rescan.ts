@@ -2,14 +2,15 @@
  * Re-scan on an engine or policy change. Every scanned artifact records the
  * engine (modelguard's version) and the policy fingerprint its verdict was
  * reached with. `queueRescans` (on start, and `POST /api/admin/rescan`)
- * queues a `rescan` job for every published or quarantined artifact whose
- * record differs from what this process runs. The job scans the uploaded
- * file again (and, for a published artifact, the files it serves), stores
- * the verdict diff per file (old → new, findings added and gone), writes it
- * to the audit log, and withdraws a published artifact whose new verdict is
- * not clean: it becomes quarantined and stops being served. A quarantined
- * artifact stays quarantined whatever the new verdict (upload it again to
- * publish it); its record and diff are updated.
+ * queues a `rescan` job for every published, held or quarantined artifact
+ * whose record differs from what this process runs. The job scans the
+ * uploaded file again (and, for a published artifact, the files it serves),
+ * stores the verdict diff per file (old → new, findings added and gone),
+ * writes it to the audit log, and applies the rule of rescan-rule.ts: a
+ * published artifact whose new verdict no longer passes is withdrawn
+ * (quarantined, or held for a reviewer), a held or quarantined one whose
+ * verdict improved runs through the pipeline again, and a reviewer's
+ * release stands for exactly the findings it was given.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -20,7 +21,11 @@ import { audit } from '../store/audit.js';
 import { addStep, findRevision, getArtifact, setState, type Artifact } from '../store/artifacts.js';
 import { explain, headline, type ExplainedFile } from './explain.js';
 import { ENGINE, policyFingerprint } from './fingerprint.js';
+import { LeaseLost, write, type Lease } from './lease.js';
+import { reportRules, rescanAction, type RescanAction } from './rescan-rule.js';
 import { ATTESTATION_FILE, SIGNATURE_FILE, type PipelineDeps } from './run.js';
+
+export type { RescanAction };
 
 /** One file's verdict before and after (null: not in that scan). */
 export interface FileDiff {
@@ -31,8 +36,6 @@ export interface FileDiff {
   added: string[];
   removed: string[];
 }
-
-export type RescanAction = 'kept' | 'quarantined' | 'unchanged';
 
 export interface Rescan {
   id: number;
@@ -47,14 +50,14 @@ export interface Rescan {
   diff: FileDiff[] | { error: string } | null;
 }
 
-/** Queues a rescan of every published or quarantined artifact scanned with another engine or policy. Returns how many. */
+/** Queues a rescan of every published, held or quarantined artifact scanned with another engine or policy. Returns how many. */
 export async function queueRescans(sql: Sql, actor: string): Promise<number> {
   return sql.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock(727002)'); // two processes starting at once queue each rescan once
     const rows = await tx.query<{ id: string }>(
       `with stale as (
          select a.id from artifacts a
-          where a.state in ('published', 'quarantined') and a.engine is not null
+          where a.state in ('published', 'held', 'quarantined') and a.engine is not null
             and (a.engine <> $1 or a.policy is distinct from $2)
             and not exists (select 1 from jobs j where j.artifact_id = a.id and j.kind = 'rescan' and j.state in ('queued', 'running'))
        ), queued as (
@@ -91,18 +94,29 @@ export function verdictDiff(before: readonly ExplainedFile[], after: readonly Ex
   });
 }
 
-/** What passes the gate now: clean, or suspicious released by a reviewer. */
-function passes(verdict: string, a: Artifact): boolean {
-  return verdict === 'clean' || (verdict === 'suspicious' && a.override !== null);
+/** The rule ids a reviewer's release covers: recorded with it, or (a release from before they were) those of the report the reviewer saw. */
+function releasedRules(a: Artifact): string[] | undefined {
+  if (a.override === null) return undefined;
+  const recorded = (a.override as { rules?: unknown }).rules;
+  if (Array.isArray(recorded)) return recorded.filter((r): r is string => typeof r === 'string');
+  return reportRules(Array.isArray(a.report) ? (a.report as ExplainedFile[]) : []);
 }
 
-export async function runRescan(d: PipelineDeps, jobId: number, artifactId: number): Promise<void> {
+const REASONS: Record<Exclude<RescanAction, 'kept' | 'unchanged'>, string> = {
+  quarantined: 'withdrawn after a rescan',
+  held: 'held for a reviewer after a rescan',
+  requeued: 'queued for the pipeline again after a rescan',
+};
+
+export async function runRescan(d: PipelineDeps, jobId: number, artifactId: number, lease?: Lease): Promise<void> {
   const rows = await d.sql.query<{ id: string; state: string }>('select id, state from rescans where job_id = $1', [jobId]);
   const rescanId = Number(rows[0]?.id);
   if (rows[0] === undefined || rows[0].state !== 'queued') return; // done by an earlier run
   const a = await getArtifact(d.sql, artifactId);
   const work = join(d.workDir, `rescan-${a.id}-${randomBytes(6).toString('hex')}`);
   try {
+    if (d.testHold !== undefined) await d.testHold(a.id);
+    lease?.check();
     // The uploaded file, under its own name, as the pipeline's scan step saw it.
     const dir = join(work, 'in');
     mkdirSync(dir, { recursive: true });
@@ -111,10 +125,11 @@ export async function runRescan(d: PipelineDeps, jobId: number, artifactId: numb
     const files = explain(report);
     const before = Array.isArray(a.report) ? (a.report as ExplainedFile[]) : [];
     const diff = verdictDiff(before, files);
-    let ok = passes(report.verdict, a);
-    let why = ok ? '' : `${report.verdict}: ${headline(report)}`;
-    if (ok && a.state === 'published' && a.revision !== null) {
+    let why = `${report.verdict}: ${headline(report)}`;
+    let servedClean = true;
+    if (a.state === 'published' && a.revision !== null && report.verdict !== 'malicious' && report.verdict !== 'unscannable') {
       // What is served must still scan clean too.
+      lease?.check();
       const served = join(work, 'served');
       mkdirSync(served, { recursive: true });
       const rev = await findRevision(d.sql, a.org, a.model, a.revision);
@@ -124,13 +139,26 @@ export async function runRescan(d: PipelineDeps, jobId: number, artifactId: numb
         names.map((f) => f.name),
         { cwd: served },
       );
-      if (!passes(out.verdict, a)) {
-        ok = false;
+      if (out.verdict !== 'clean') {
+        servedClean = false;
         why = `the published file scanned ${out.verdict}: ${headline(out)}`;
       }
     }
-    const action: RescanAction = a.state !== 'published' ? 'unchanged' : ok ? 'kept' : 'quarantined';
-    await d.sql.transaction(async (tx) => {
+    await write(d.sql, lease, async (tx) => {
+      // Decided on the artifact as it is now (a reviewer may have released it meanwhile).
+      await tx.query('select id from artifacts where id = $1 for update', [a.id]);
+      const now = await getArtifact(tx, a.id);
+      const action =
+        now.state === a.state
+          ? rescanAction({
+              state: now.state,
+              oldVerdict: now.verdict,
+              newVerdict: report.verdict,
+              newRules: reportRules(report.files),
+              released: releasedRules(now),
+              servedClean,
+            })
+          : 'unchanged';
       const done = await tx.query(
         `update rescans set state = 'done', finished_at = now(), new_engine = $2, new_policy = $3, new_verdict = $4, action = $5, diff = $6
           where id = $1 and state = 'queued' returning id`,
@@ -149,17 +177,34 @@ export async function runRescan(d: PipelineDeps, jobId: number, artifactId: numb
       await addStep(tx, a.id, 'engine-rescan', report.verdict, { rescan: rescanId, engine: ENGINE, previousEngine: a.engine, action, diff });
       await audit(tx, 'pipeline', 'rescan', target, {
         rescan: rescanId,
-        from: { engine: a.engine, policy: a.policy, verdict: a.verdict },
+        from: { engine: a.engine, policy: a.policy, verdict: a.verdict, state: now.state },
         to: { engine: ENGINE, policy: policyFingerprint(), verdict: report.verdict },
         action,
         changed,
       });
-      if (action === 'quarantined') {
-        const reason = `withdrawn after a rescan with ${ENGINE}: ${why}`;
-        await setState(tx, a.id, 'quarantined', { reason }, 'published');
-        await audit(tx, 'pipeline', 'quarantine', target, { reason, rescan: rescanId });
+      if (action === 'kept' || action === 'unchanged') return;
+      const reason = action === 'requeued' ? `${REASONS[action]} with ${ENGINE} (now ${report.verdict})` : `${REASONS[action]} with ${ENGINE}: ${why}`;
+      switch (action) {
+        case 'quarantined':
+          await setState(tx, a.id, 'quarantined', { reason }, now.state);
+          await audit(tx, 'pipeline', 'quarantine', target, { reason, rescan: rescanId });
+          break;
+        case 'held':
+          // The release (if any) did not cover these findings: a reviewer decides again.
+          await setState(tx, a.id, 'held', { reason }, now.state);
+          await tx.query('update artifacts set override = null where id = $1', [a.id]);
+          await audit(tx, 'pipeline', 'hold', target, { reason, rescan: rescanId, ...(now.override === null ? {} : { releaseWithdrawn: now.override }) });
+          break;
+        case 'requeued':
+          await setState(tx, a.id, 'queued', { reason }, now.state);
+          await tx.query('insert into jobs (artifact_id) values ($1)', [a.id]);
+          await audit(tx, 'pipeline', 'requeue', target, { reason, rescan: rescanId });
+          break;
       }
     });
+  } catch (e) {
+    if (e instanceof LeaseLost) return; // another worker claimed the job and records the rescan
+    throw e;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -15,12 +15,14 @@ import { attestScan } from '../../sign/attest.js';
 import { rootDigest } from '../../sign/manifest/manifest.js';
 import { signModel } from '../../sign/sign.js';
 import type { Sql } from '../db/sql.js';
+import { RegistryError } from '../errors.js';
 import { audit } from '../store/audit.js';
 import { addRevision, addStep, getArtifact, setState, type Artifact, type PublishedFile } from '../store/artifacts.js';
 import { hashFile, type BlobStore } from '../store/blobs.js';
 import { explain, headline } from './explain.js';
 import { ENGINE, policyFingerprint } from './fingerprint.js';
 import type { RegistryKey } from './keys.js';
+import { LeaseLost, write, type Lease } from './lease.js';
 
 export { ENGINE };
 export const SIGNATURE_FILE = 'model.sig';
@@ -36,6 +38,8 @@ export interface PipelineDeps {
    * so a test can kill a worker process while it holds a job. Never set in service.
    */
   testScanDelayMs?: number;
+  /** Test-only: awaited before each pipeline's scan and each rescan, so a test can hold a job while it watches the queue. Never set in service. */
+  testHold?: (artifactId: number) => Promise<void>;
 }
 
 /** Kinds published as they are: nothing in them runs when loaded. */
@@ -52,35 +56,63 @@ class Stop extends Error {
 /** Another run of the same job finished the artifact while this one worked: this run stops and records nothing. */
 class Superseded extends Error {}
 
-export async function runPipeline(d: PipelineDeps, artifactId: number): Promise<Artifact['state']> {
+/**
+ * Runs the pipeline of one artifact. With a lease (a queue's worker), every
+ * write checks that this worker still holds the job: one that lost it to
+ * another worker abandons its run and records nothing (lease.ts).
+ */
+export async function runPipeline(d: PipelineDeps, artifactId: number, lease?: Lease): Promise<Artifact['state']> {
   const a = await getArtifact(d.sql, artifactId);
   if (a.state === 'published' || a.state === 'quarantined') return a.state;
   if (a.state === 'held' && a.override === null) return a.state;
+  const run: Run = { d, a, lease };
   // Only from the state just read: a second run of the same job that lost the race changes nothing.
-  if (!(await setState(d.sql, a.id, 'processing', {}, a.state))) return (await getArtifact(d.sql, a.id)).state;
+  if (!(await write(d.sql, lease, async (tx) => setState(tx, a.id, 'processing', {}, a.state)))) return (await getArtifact(d.sql, a.id)).state;
   // A private folder per run: a job retried while a stalled run still works must not share files with it.
   const work = join(d.workDir, `${a.id}-${randomBytes(6).toString('hex')}`);
   try {
     if (d.testScanDelayMs !== undefined && d.testScanDelayMs > 0) await new Promise((r) => setTimeout(r, d.testScanDelayMs));
+    if (d.testHold !== undefined) await d.testHold(a.id);
+    lease?.check();
     const input = await stage(d, a, work);
-    const report = await scanStep(d, a, input);
-    const out = await convertStep(d, a, input, report, work);
-    const outReport = await rescanStep(d, a, out);
-    const signed = await signStep(d, a, out, outReport, work);
-    await publishStep(d, a, out, signed);
+    const report = await scanStep(run, input);
+    const out = await convertStep(run, input, report, work);
+    const outReport = await rescanStep(run, out);
+    const signed = await signStep(run, out, outReport, work);
+    await publishStep(run, out, signed);
     return 'published';
   } catch (e) {
-    if (e instanceof Superseded) return (await getArtifact(d.sql, a.id)).state;
+    if (e instanceof Superseded || e instanceof LeaseLost) return (await getArtifact(d.sql, a.id)).state;
+    // The blob store failing under the work (S3 away) is not the file's fault: the queue runs the job again, up to MAX_ATTEMPTS.
+    if (e instanceof RegistryError && e.code === 'E_STORAGE') throw e;
     const state = e instanceof Stop ? e.state : 'quarantined';
     const reason = e instanceof Stop ? e.message : `the pipeline failed: ${(e as Error).message}`;
-    // Only this run's own outcome: another run of the same job may have finished it meanwhile.
-    if (!(await setState(d.sql, a.id, state, { reason }, 'processing'))) return (await getArtifact(d.sql, a.id)).state;
-    if (!(e instanceof Stop)) await addStep(d.sql, a.id, 'error', 'failed', { error: (e as Error).message });
-    await audit(d.sql, 'pipeline', state === 'held' ? 'hold' : 'quarantine', `${a.org}/${a.model}#${a.id}`, { reason });
-    return state;
+    try {
+      await write(d.sql, lease, async (tx) => {
+        // Only this run's own outcome: another run of the same job may have finished it meanwhile.
+        if (!(await setState(tx, a.id, state, { reason }, 'processing'))) return;
+        if (!(e instanceof Stop)) await addStep(tx, a.id, 'error', 'failed', { error: (e as Error).message });
+        await audit(tx, 'pipeline', state === 'held' ? 'hold' : 'quarantine', `${a.org}/${a.model}#${a.id}`, { reason });
+      });
+    } catch (lost) {
+      if (!(lost instanceof LeaseLost)) throw lost;
+    }
+    return (await getArtifact(d.sql, a.id)).state;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** One run of the pipeline: what each step needs. */
+interface Run {
+  d: PipelineDeps;
+  a: Artifact;
+  lease: Lease | undefined;
+}
+
+/** Records a step's evidence (only while this run holds its job). */
+async function step(r: Run, name: string, status: string, evidence: Record<string, unknown>): Promise<void> {
+  await write(r.d.sql, r.lease, async (tx) => addStep(tx, r.a.id, name, status, evidence));
 }
 
 /** A private copy under the original name (formats are sniffed from content; the name only helps messages). */
@@ -92,12 +124,17 @@ async function stage(d: PipelineDeps, a: Artifact, work: string): Promise<string
   return input;
 }
 
-async function scanStep(d: PipelineDeps, a: Artifact, input: string): Promise<ScanReport> {
+async function scanStep(r: Run, input: string): Promise<ScanReport> {
+  const { a } = r;
   const report = await scanPaths([basename(input)], { cwd: join(input, '..') });
   const files = explain(report);
-  await addStep(d.sql, a.id, 'scan', report.verdict, { engine: ENGINE, verdict: report.verdict, files });
-  if (!(await setState(d.sql, a.id, 'processing', { verdict: report.verdict, engine: ENGINE, policy: policyFingerprint(), report: files }, 'processing')))
-    throw new Superseded();
+  const recorded = await write(r.d.sql, r.lease, async (tx) => {
+    if (!(await setState(tx, a.id, 'processing', { verdict: report.verdict, engine: ENGINE, policy: policyFingerprint(), report: files }, 'processing')))
+      return false;
+    await addStep(tx, a.id, 'scan', report.verdict, { engine: ENGINE, verdict: report.verdict, files });
+    return true;
+  });
+  if (!recorded) throw new Superseded();
   switch (report.verdict) {
     case 'malicious':
     case 'unscannable':
@@ -117,42 +154,45 @@ export function safetensorsName(filename: string): string {
   return `${ext === '' ? filename : filename.slice(0, -ext.length)}.safetensors`;
 }
 
-async function convertStep(d: PipelineDeps, a: Artifact, input: string, report: ScanReport, work: string): Promise<string> {
+async function convertStep(r: Run, input: string, report: ScanReport, work: string): Promise<string> {
+  const { a } = r;
   const out = join(work, 'out');
   mkdirSync(out, { recursive: true });
   const file = report.files[0];
   const kind = file?.kind ?? 'unknown';
   if (file?.format === 'safetensors' || AS_IS.has(kind)) {
     copyFileSync(input, join(out, a.filename));
-    await addStep(d.sql, a.id, 'convert', 'skipped', { why: `${file?.format ?? 'unknown'} (${kind}) holds no code; published as uploaded` });
+    await step(r, 'convert', 'skipped', { why: `${file?.format ?? 'unknown'} (${kind}) holds no code; published as uploaded` });
     return out;
   }
   if (kind !== 'model-code-carrying') {
-    await addStep(d.sql, a.id, 'convert', 'refused', { kind });
+    await step(r, 'convert', 'refused', { kind });
     throw new Stop('quarantined', `a ${kind} file is not published: upload model files one by one`);
   }
   const target = join(out, safetensorsName(a.filename));
   try {
-    const r = await convert(input, target, { verify: true, metadata: { source_sha256: a.sha256, converted_by: ENGINE } });
-    await addStep(d.sql, a.id, 'convert', 'done', {
+    const c = await convert(input, target, { verify: true, metadata: { source_sha256: a.sha256, converted_by: ENGINE } });
+    await step(r, 'convert', 'done', {
       from: a.filename,
       to: basename(target),
-      tensors: r.tensors,
-      bytes: r.bytes,
-      leftBehind: r.leftBehind.length,
-      verified: r.verified !== undefined,
+      tensors: c.tensors,
+      bytes: c.bytes,
+      leftBehind: c.leftBehind.length,
+      verified: c.verified !== undefined,
     });
   } catch (e) {
-    await addStep(d.sql, a.id, 'convert', 'failed', { error: (e as Error).message });
+    if (e instanceof LeaseLost) throw e;
+    await step(r, 'convert', 'failed', { error: (e as Error).message });
     throw new Stop('quarantined', `could not convert to safetensors (${(e as Error).message}); code-carrying formats are never published as they are`);
   }
   return out;
 }
 
 /** Defence in depth: what will be published is scanned again and must be clean. */
-async function rescanStep(d: PipelineDeps, a: Artifact, out: string): Promise<ScanReport> {
+async function rescanStep(r: Run, out: string): Promise<ScanReport> {
+  const { a } = r;
   const report = await scanDirectory(out);
-  await addStep(d.sql, a.id, 'rescan', report.verdict, { files: explain(report) });
+  await step(r, 'rescan', report.verdict, { files: explain(report) });
   if (report.verdict !== 'clean' && !(report.verdict === 'suspicious' && a.override !== null))
     throw new Stop('quarantined', `the file to publish scanned ${report.verdict}: ${headline(report)}`);
   return report;
@@ -164,18 +204,21 @@ interface Signed {
   attestation: string;
 }
 
-async function signStep(d: PipelineDeps, a: Artifact, out: string, report: ScanReport, work: string): Promise<Signed> {
+async function signStep(r: Run, out: string, report: ScanReport, work: string): Promise<Signed> {
+  const { d } = r;
+  r.lease?.check();
   const method = { method: 'key' as const, privateKey: d.key.privateKey };
   const signature = join(work, SIGNATURE_FILE);
   const attestation = join(work, ATTESTATION_FILE);
   const signed = await signModel(out, method, { signature, ignorePaths: [ATTESTATION_FILE] });
   await attestScan(out, report, method, { output: attestation, ignorePaths: [SIGNATURE_FILE] });
   const rev = rootDigest(signed.manifest.resources);
-  await addStep(d.sql, a.id, 'sign', 'done', { rev, method: 'key', signer: d.key.publicPem.trim(), files: [SIGNATURE_FILE, ATTESTATION_FILE] });
+  await step(r, 'sign', 'done', { rev, method: 'key', signer: d.key.publicPem.trim(), files: [SIGNATURE_FILE, ATTESTATION_FILE] });
   return { rev, signature, attestation };
 }
 
-async function publishStep(d: PipelineDeps, a: Artifact, out: string, s: Signed): Promise<void> {
+async function publishStep(r: Run, out: string, s: Signed): Promise<void> {
+  const { d, a } = r;
   const files: PublishedFile[] = [];
   for (const name of readdirSync(out).sort()) {
     const path = join(out, name);
@@ -193,7 +236,7 @@ async function publishStep(d: PipelineDeps, a: Artifact, out: string, s: Signed)
     await d.blobs.adopt(path, sha);
     files.push({ name, sha256: sha, size });
   }
-  await d.sql.transaction(async (tx) => {
+  await write(d.sql, r.lease, async (tx) => {
     // Publish once: a second run of the same job (a retry after a stall) finds it published and changes nothing.
     await tx.query('select id from artifacts where id = $1 for update', [a.id]);
     if (!(await setState(tx, a.id, 'published', { reason: `published as revision ${s.rev.slice(0, 12)}`, revision: s.rev }, 'processing'))) return;

@@ -26,7 +26,8 @@ export interface Artifact {
   /** The policy fingerprint the verdict was reached with (pipeline/fingerprint.ts). */
   policy: string | null;
   report: unknown;
-  override: { by: string; reason: string; at: string } | null;
+  /** A reviewer's release, with the rule ids it covers (`rules`, absent in releases recorded before they were). */
+  override: { by: string; reason: string; at: string; rules?: string[] } | null;
   revision: string | null;
 }
 
@@ -85,13 +86,21 @@ function toArtifact(r: ArtifactRow): Artifact {
   };
 }
 
-/** Records an uploaded blob as a quarantined artifact and queues its pipeline, in one transaction. */
+/**
+ * Records an uploaded blob as a quarantined artifact and queues its pipeline, in one transaction.
+ * With `upload`, once per tus upload: the upload row is locked, and an artifact it already has is returned.
+ */
 export async function createArtifact(
   sql: Sql,
-  a: { org: string; model: string; filename: string; sha256: string; size: number; uploadedBy: string },
+  a: { org: string; model: string; filename: string; sha256: string; size: number; uploadedBy: string; upload?: string },
 ): Promise<number> {
   checkNames(a.org, a.model, a.filename);
   return sql.transaction(async (tx) => {
+    if (a.upload !== undefined) {
+      const u = await tx.query<{ artifact_id: string | null }>('select artifact_id from uploads where id = $1 for update', [a.upload]);
+      if (u[0] === undefined) throw new RegistryError('E_NOT_FOUND', 'no such upload');
+      if (u[0].artifact_id !== null) return Number(u[0].artifact_id);
+    }
     const rows = await tx.query<{ id: string }>(
       `insert into artifacts (org, model, filename, sha256, size, uploaded_by, state) values ($1, $2, $3, $4, $5, $6, 'queued') returning id`,
       [a.org, a.model, a.filename, a.sha256, a.size, a.uploadedBy],
@@ -102,6 +111,7 @@ export async function createArtifact(
       JSON.stringify({ sha256: a.sha256, size: a.size, by: a.uploadedBy }),
     ]);
     await tx.query('insert into jobs (artifact_id) values ($1)', [id]);
+    if (a.upload !== undefined) await tx.query('update uploads set artifact_id = $2, received = length where id = $1', [a.upload, id]);
     return id;
   });
 }

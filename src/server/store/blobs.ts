@@ -7,17 +7,24 @@
  * once it is complete (a local rename, an S3 PUT or multipart completion,
  * each atomic), so a reader never sees half a blob; and the caller hands
  * over a finished file whose digest it computed while the bytes arrived.
+ *
+ * Beside blobs, a store keeps the parts of uploads in progress
+ * (`uploads/<upload id>/<part>`, not content-addressed): each PATCH of a tus
+ * upload is one part, so any web process can resume an upload another one
+ * began (upload/tus.ts). Parts are removed once the upload is assembled.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync, copyFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmdirSync, rmSync, statSync, copyFileSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RegistryError } from '../errors.js';
 import { tempNameFor } from '../../files/temp.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
+/** `<upload id>/<start, 16 digits>-<random hex>`: the only part names the stores accept (no path tricks). */
+const PART = /^[0-9a-f]{32}\/[0-9]{16}-[0-9a-f]{8}$/;
 
 /** Inclusive byte range, as in HTTP `Range: bytes=start-end`. */
 export interface ByteRange {
@@ -44,6 +51,17 @@ export interface BlobStore {
   /** Writes the blob to `file`, checking on the way that its content has the digest it is stored under. */
   copyTo(sha256: string, file: string): Promise<void>;
   delete(sha256: string): Promise<void>;
+  /** Stores `file` as the upload part `name` (checkPartName) and removes the file; `sha256` is its digest (S3 checks it on a single PUT). */
+  putPart(name: string, file: string, sha256: string): Promise<void>;
+  /** The upload part as a stream (E_NOT_FOUND when absent). */
+  openPart(name: string): Promise<Readable>;
+  /** Removes an upload part (nothing when absent). */
+  deletePart(name: string): Promise<void>;
+  /**
+   * Makes the part (a whole upload in one part, whose digest the caller computed as it arrived) the blob
+   * `sha256` without copying it through this process; false when this store cannot (the caller assembles it).
+   */
+  adoptPart(name: string, sha256: string, size: number): Promise<boolean>;
   /** Releases connections (the local store has none). */
   close(): void;
 }
@@ -51,6 +69,16 @@ export interface BlobStore {
 export function checkDigest(sha256: string): string {
   if (!HEX64.test(sha256)) throw new RegistryError('E_BAD_REQUEST', 'not a SHA-256 digest');
   return sha256;
+}
+
+export function checkPartName(name: string): string {
+  if (!PART.test(name)) throw new RegistryError('E_BAD_REQUEST', 'not an upload part name');
+  return name;
+}
+
+/** The key of an upload part below the store's root: `uploads/<upload id>/<part>`. */
+export function partKey(name: string): string {
+  return `uploads/${checkPartName(name)}`;
 }
 
 /** The key of a blob below the store's root: `sha256/ab/abcdef…`. */
@@ -166,6 +194,45 @@ export class LocalBlobStore implements BlobStore {
     return attempt(() => {
       rmSync(this.pathOf(sha256), { force: true });
     });
+  }
+
+  partPath(name: string): string {
+    return join(this.root, partKey(name));
+  }
+
+  putPart(name: string, file: string): Promise<void> {
+    return attempt(() => {
+      const to = this.partPath(name);
+      mkdirSync(dirname(to), { recursive: true });
+      renameSync(file, to);
+    });
+  }
+
+  async openPart(name: string): Promise<Readable> {
+    const path = this.partPath(name);
+    if (!(await attempt(() => existsSync(path)))) throw new RegistryError('E_NOT_FOUND', `no upload part ${name}`);
+    return createReadStream(path);
+  }
+
+  deletePart(name: string): Promise<void> {
+    return attempt(() => {
+      const path = this.partPath(name);
+      rmSync(path, { force: true });
+      try {
+        rmdirSync(dirname(path)); // the upload's folder, once its last part is gone
+      } catch {
+        // not empty yet
+      }
+    });
+  }
+
+  async adoptPart(name: string, sha256: string, size: number): Promise<boolean> {
+    const path = this.partPath(name);
+    const found = await stat(path).catch(() => undefined);
+    if (found?.size !== size) return false;
+    await this.adopt(path, sha256);
+    await this.deletePart(name);
+    return true;
   }
 
   close(): void {

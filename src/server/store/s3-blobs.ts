@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -25,11 +26,13 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3BlobsConfig } from '../config.js';
 import { RegistryError } from '../errors.js';
-import { blobKey, checkedBytes, copyChecked, fileSize, type BlobStore, type ByteRange } from './blobs.js';
+import { blobKey, checkedBytes, copyChecked, fileSize, partKey, type BlobStore, type ByteRange } from './blobs.js';
 
 /** Files up to this size go in one PUT (with its SHA-256 checked by S3); larger ones in a multipart upload (S3 allows 5 GiB in one PUT). */
 export const SINGLE_PUT_MAX = 64 * 1024 * 1024;
 const MIN_PART = 16 * 1024 * 1024;
+/** The largest object S3 copies in one CopyObject. */
+export const COPY_MAX = 5 * 1024 ** 3;
 /** S3 allows 10,000 parts; keep a margin. */
 const MAX_PARTS = 9000;
 const PARALLEL_PARTS = 4;
@@ -48,6 +51,17 @@ function storageError(what: string, e: unknown): RegistryError {
   );
 }
 
+/**
+ * The AWS SDK warns once per process, on its first client, that its releases
+ * from 2027 need Node 22; modelguard supports Node 20, and the operator cannot
+ * act on it. `AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true` is the
+ * SDK's own switch (read when a client is created); an operator who sets it
+ * to anything else keeps the warning.
+ */
+export function quietNodeVersionWarning(): void {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+}
+
 export class S3BlobStore implements BlobStore {
   readonly kind = 's3';
   readonly client: S3Client;
@@ -64,6 +78,7 @@ export class S3BlobStore implements BlobStore {
 
   /** Connects and checks that the bucket exists and these credentials reach it (E_CONFIG otherwise). */
   static async open(c: S3BlobsConfig): Promise<S3BlobStore> {
+    quietNodeVersionWarning();
     const options: S3ClientConfig = { region: c.region, forcePathStyle: c.forcePathStyle };
     if (c.endpoint !== undefined) options.endpoint = c.endpoint;
     if (c.credentials !== undefined) options.credentials = c.credentials;
@@ -110,8 +125,12 @@ export class S3BlobStore implements BlobStore {
 
   async putFile(file: string, sha256: string): Promise<void> {
     if (await this.has(sha256)) return;
+    await this.#put(this.key(sha256), file, sha256, `storing blob ${sha256.slice(0, 12)}…`);
+  }
+
+  /** A finished file under `Key`: one PUT with its SHA-256 checked by S3, or a multipart upload above `multipartAbove`. */
+  async #put(Key: string, file: string, sha256: string, what: string): Promise<void> {
     const size = fileSize(file);
-    const Key = this.key(sha256);
     try {
       if (size <= this.multipartAbove) {
         await this.client.send(
@@ -134,7 +153,7 @@ export class S3BlobStore implements BlobStore {
         }).done();
       }
     } catch (e) {
-      throw storageError(`storing blob ${sha256.slice(0, 12)}…`, e);
+      throw storageError(what, e);
     }
   }
 
@@ -195,6 +214,49 @@ export class S3BlobStore implements BlobStore {
     } catch (e) {
       throw storageError(`deleting blob ${sha256.slice(0, 12)}…`, e);
     }
+  }
+
+  async putPart(name: string, file: string, sha256: string): Promise<void> {
+    await this.#put(`${this.prefix}${partKey(name)}`, file, sha256, `storing upload part ${name}`);
+    rmSync(file, { force: true });
+  }
+
+  async openPart(name: string): Promise<Readable> {
+    try {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${partKey(name)}` }));
+      if (!(r.Body instanceof Readable)) throw new RegistryError('E_STORAGE', 'S3 returned no body stream');
+      return r.Body;
+    } catch (e) {
+      throw storageError(`upload part ${name}`, e);
+    }
+  }
+
+  async deletePart(name: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${partKey(name)}` }));
+    } catch (e) {
+      throw storageError(`deleting upload part ${name}`, e);
+    }
+  }
+
+  /** A server-side copy (no bytes through this process), up to COPY_MAX; the digest was computed as the part arrived and S3 checked it on its PUT. */
+  async adoptPart(name: string, sha256: string, size: number): Promise<boolean> {
+    if (size > COPY_MAX || size > this.multipartAbove) return false; // a multipart part was not checked by S3 against the digest: assemble and check it
+    if (!(await this.has(sha256))) {
+      try {
+        await this.client.send(
+          new CopyObjectCommand({
+            Bucket: this.bucket,
+            Key: this.key(sha256),
+            CopySource: `${this.bucket}/${this.prefix}${partKey(name)}`,
+          }),
+        );
+      } catch (e) {
+        throw storageError(`storing blob ${sha256.slice(0, 12)}…`, e);
+      }
+    }
+    await this.deletePart(name);
+    return true;
   }
 
   close(): void {

@@ -6,7 +6,9 @@ import { badge, html, type Html } from './html.js';
 const ACTION: Record<string, string> = {
   kept: 'still published',
   quarantined: 'withdrawn: quarantined and no longer served',
-  unchanged: 'stays quarantined',
+  held: 'withdrawn or kept back: held for a reviewer (findings no reviewer released)',
+  requeued: 'verdict improved: through the pipeline again (convert, sign, publish)',
+  unchanged: 'state unchanged',
 };
 
 function verdict(v: string | null): Html | string {
