@@ -12,6 +12,7 @@ import { tarFormat } from './archive/tar.js';
 import { bzip2Format, gzipFormat, lz4Format, lzmaFormat, xzFormat, zlibFormat } from './compress/formats.js';
 import { modelFolderPass } from './model-folder/summary.js';
 import { flaxFormat } from './flax/scanner.js';
+import { faissFormat } from './faiss/scanner.js';
 import { ggufScanner } from './gguf/scanner.js';
 import { audioFormat, imageFormat } from './media/scanner.js';
 import { arrowFormat } from './arrow/scanner.js';
@@ -103,6 +104,7 @@ export const FORMATS: FormatScanner[] = [
   ggmlFormat,
   wordVectorsFormat,
   boostingFormat,
+  faissFormat,
   openvinoFormat,
   repositoryFormat,
   // No magic at all: one MessagePack value spanning the file.
