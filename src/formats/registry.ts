@@ -24,6 +24,7 @@ import { msgpackFormat } from './msgpack/scanner.js';
 import { openvinoFormat } from './openvino/scanner.js';
 import { openvinoWeightsPass } from './openvino/weights.js';
 import { parquetFormat } from './parquet/scanner.js';
+import { rawNumbersFormat } from './raw-tensor/scanner.js';
 import { emptyFormat, repositoryFormat } from './repository/scanner.js';
 import { tfrecordFormat } from './tfrecord/scanner.js';
 import { wordVectorsFormat } from './word-vectors/scanner.js';
@@ -110,6 +111,8 @@ export const FORMATS: FormatScanner[] = [
   // No magic at all: one MessagePack value spanning the file.
   msgpackFormat,
   emptyFormat,
+  // No structure at all: one array of numbers, the last fallback.
+  rawNumbersFormat,
 ];
 
 /**
