@@ -14,6 +14,7 @@ import { modelFolderPass } from './model-folder/summary.js';
 import { flaxFormat } from './flax/scanner.js';
 import { faissFormat } from './faiss/scanner.js';
 import { ggufScanner } from './gguf/scanner.js';
+import { hnswlibFormat } from './hnswlib/scanner.js';
 import { audioFormat, imageFormat } from './media/scanner.js';
 import { arrowFormat } from './arrow/scanner.js';
 import { boostingFormat } from './boosting/scanner.js';
@@ -106,6 +107,7 @@ export const FORMATS: FormatScanner[] = [
   wordVectorsFormat,
   boostingFormat,
   faissFormat,
+  hnswlibFormat,
   openvinoFormat,
   repositoryFormat,
   // No magic at all: one MessagePack value spanning the file.
