@@ -22,6 +22,7 @@ import { ggmlFormat } from './ggml/scanner.js';
 import { indexedDataPass, legacyIndexedDataPass } from './indexed-dataset/data-files.js';
 import { indexedDatasetFormat } from './indexed-dataset/scanner.js';
 import { msgpackFormat } from './msgpack/scanner.js';
+import { mxnetFormat } from './mxnet/scanner.js';
 import { openvinoFormat } from './openvino/scanner.js';
 import { openvinoWeightsPass } from './openvino/weights.js';
 import { parquetFormat } from './parquet/scanner.js';
@@ -108,6 +109,7 @@ export const FORMATS: FormatScanner[] = [
   boostingFormat,
   faissFormat,
   hnswlibFormat,
+  mxnetFormat,
   openvinoFormat,
   repositoryFormat,
   // No magic at all: one MessagePack value spanning the file.

@@ -1,8 +1,8 @@
 /**
  * Files with no header a sniffer keys on, from the real libraries
  * (scripts/benign-precision/generate.py writes test/fixtures/
- * benign-precision): FAISS indexes, numpy tofile dumps, ONNX external
- * data. Every file and every model folder is clean; `npm run eval` prints
+ * benign-precision): FAISS and hnswlib indexes, numpy tofile dumps, ONNX
+ * external data, MXNet parameters. Every file and every model folder is clean; `npm run eval` prints
  * the same.
  */
 import assert from 'node:assert/strict';
@@ -26,6 +26,9 @@ const MUST_HOLD = [
   'raw/weights-fp16.bin',
   'onnx-external/model.onnx.data',
   'onnx-weights-bin/weights.bin',
+  'hnswlib/hnswlib.bin',
+  'mxnet/model-0000.params',
+  'mxnet/model-symbol.json',
 ];
 
 describe('benign headerless files', () => {
