@@ -47,7 +47,14 @@ export const faissIndex: Recogniser = {
   id: 'faiss-index',
   first: 'I',
   identify: (p: Probe) => FLOAT_INDEX_CODES.has(code(p.head)) && headerWords(p.head),
-  check: (src) => walk(src, (f) => floatIndex(f, 0, true), 'float'),
+  check: (src) =>
+    walk(
+      src,
+      (f) => {
+        floatIndex(f, 0, true);
+      },
+      'float',
+    ),
 };
 
 export const faissBinaryIndex: Recogniser = {
@@ -55,7 +62,14 @@ export const faissBinaryIndex: Recogniser = {
   first: 'I',
   // The binary header is d, code_size, ntotal, is_trained, metric: d is a multiple of 8, code_size d / 8 (0 in wrappers).
   identify: (p: Probe) => BINARY_INDEX_CODES.has(code(p.head)) && p.head.length >= 25 && binaryDims(u32leAt(p.head, 4), u32leAt(p.head, 8)),
-  check: (src) => walk(src, (f) => binaryIndex(f, 0), 'binary'),
+  check: (src) =>
+    walk(
+      src,
+      (f) => {
+        binaryIndex(f, 0);
+      },
+      'binary',
+    ),
 };
 
 export const faissFormat = inertFormat({
