@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanPaths } from '../../../src/scan/directory.js';
 import { scanFile } from '../../../src/scan/scan-file.js';
-import { concat, flipsNeverCrash, has, ROOT, scanBytes, scanSrc, SparseSource, text } from '../helpers.js';
+import type { ByteSource } from '../../../src/bytes/source.js';
+import { concat, flipsNeverCrash, has, ROOT, scanBytes, scanSrc, SparseSource, text, u64le } from '../helpers.js';
 
 const SET = join(ROOT, 'test', 'fixtures', 'benign-precision');
 const RAW = join(SET, 'raw');
@@ -106,13 +107,42 @@ describe('external data named by an ONNX model', () => {
   });
 });
 
+/** A source of `size` bytes of float32 0.5, -0.25, 0.125... that records its reads. */
+class FloatSource implements ByteSource {
+  readonly size: number;
+  maxRead = 0;
+  totalRead = 0;
+  constructor(size: number) {
+    this.size = size;
+  }
+  read(offset: number, length: number): Uint8Array {
+    this.maxRead = Math.max(this.maxRead, length);
+    this.totalRead += length;
+    const out = new Uint8Array(length);
+    const dv = new DataView(out.buffer);
+    for (let i = 0; i < length; i++) {
+      const at = offset + i;
+      const word = new DataView(new Float32Array([(((Math.floor(at / 4) % 7) + 1) / 8) * (at % 8 < 4 ? 1 : -1)]).buffer);
+      dv.setUint8(i, word.getUint8(at % 4));
+    }
+    return out;
+  }
+  close(): void {}
+}
+
 describe('bounded reads', () => {
   it('a 4 GiB file of float32 values is judged from samples, never read whole', async () => {
-    const head = new Uint8Array(new Float32Array(1024).fill(0.5).buffer);
-    const src = new SparseSource(head, 4 * 2 ** 30);
+    const src = new FloatSource(4 * 2 ** 30);
     const r = await scanSrc(src, 'big.bin');
     assert.equal(r.format, 'raw-numbers');
+    assert.equal(r.verdict, 'clean');
     assert.ok(src.maxRead <= 1 << 20, `read ${src.maxRead}`);
+    assert.ok(src.totalRead <= 4 << 20, `read ${src.totalRead} bytes in all`);
+  });
+  it('a 1 MiB file of a few header words and then zeros is not claimed', async () => {
+    const src = new SparseSource(concat(u64le(2 ** 40), [1, 2, 3, 4]), 1 << 20);
+    const r = await scanSrc(src, 'zeros.bin');
+    assert.equal(r.verdict, 'unscannable');
   });
 });
 
