@@ -31,20 +31,33 @@ const DTYPE_SIZE = [4, 8, 2, 1, 4, 1, 8, 1, 2, 2, 4, 8, 2];
 /** Index arrays by storage type: dense 0, row-sparse 1 (row ids), CSR 2 (indptr, indices). */
 const AUX_COUNT = [0, 1, 2];
 
-/** `TShape::Save`: an int32 rank, then that many int64 dims; returns the element count, or undefined for an unknown (-1) shape. */
-function shape(c: WindowCursor, what: string): number | undefined {
+interface Shape {
+  ndim: number;
+  /** Elements (1 for rank 0). */
+  count: number;
+  /** Rank -1 or a dimension -1: a shape numpy semantics leaves unknown. */
+  unknown: boolean;
+}
+
+/** `TShape::Save`: an int32 rank (-1: unknown), then that many int64 dims (-1: unknown). */
+function shape(c: WindowCursor, what: string): Shape {
   const at = c.pos;
   const ndim = c.i32(`${what} rank`);
-  if (ndim === -1) return undefined;
+  if (ndim === -1) return { ndim, count: 0, unknown: true };
   expect(ndim >= 0 && ndim <= MAX_NDIM, `${what}: rank ${ndim}`, at);
-  let n = 1;
+  let count = 1;
+  let unknown = false;
   for (let i = 0; i < ndim; i++) {
     const d = c.i64(`${what} dim`);
+    if (d === -1n) {
+      unknown = true;
+      continue;
+    }
     expect(d >= 0n && d <= BigInt(Number.MAX_SAFE_INTEGER), `${what}: dimension ${d}`, at);
-    n *= Number(d);
-    expect(Number.isSafeInteger(n), `${what}: ${n} elements`, at);
+    count *= Number(d);
+    expect(Number.isSafeInteger(count), `${what}: ${count} elements`, at);
   }
-  return ndim === 0 ? 0 : n;
+  return { ndim, count: unknown ? 0 : count, unknown };
 }
 
 function dtypeSize(c: WindowCursor, what: string): number {
@@ -69,14 +82,17 @@ function ndarray(c: WindowCursor): void {
   if (magic !== V2 && magic !== V3) {
     let count: number;
     if (magic === V1) {
-      count = shape(c, 'shape') ?? 0;
+      const sh = shape(c, 'shape');
+      // LegacyLoad: a shape of rank 0 is an empty (none) array, nothing follows.
+      if (sh.ndim === 0 || sh.unknown) return;
+      count = sh.count;
     } else {
       // Legacy: the word is the rank, followed by uint32 dims.
       expect(magic <= MAX_NDIM, `array magic 0x${magic.toString(16)}`, at);
-      count = magic === 0 ? 0 : 1;
+      if (magic === 0) return;
+      count = 1;
       for (let i = 0; i < magic; i++) count *= c.u32('dim');
     }
-    if (count === 0) return;
     c.skip(8, 'context');
     values(c, count, dtypeSize(c, 'type flag'), 'values');
     return;
@@ -86,13 +102,14 @@ function ndarray(c: WindowCursor): void {
   const nad = AUX_COUNT[stype];
   expect(nad !== undefined, `storage type ${stype}`, sat);
   const stored = nad > 0 ? shape(c, 'storage shape') : undefined;
-  const count = shape(c, 'shape');
-  if (count === undefined || count === 0) return;
+  const sh = shape(c, 'shape');
+  // Save writes nothing more for a none array: rank 0 before numpy semantics (V2), an unknown shape with them (V3).
+  if (magic === V2 ? sh.ndim === 0 : sh.unknown) return;
   c.skip(8, 'context');
   const size = dtypeSize(c, 'type flag');
   const aux: { size: number; count: number }[] = [];
-  for (let i = 0; i < nad; i++) aux.push({ size: dtypeSize(c, 'index type flag'), count: shape(c, 'index shape') ?? 0 });
-  values(c, nad > 0 ? (stored ?? 0) : count, size, 'values');
+  for (let i = 0; i < nad; i++) aux.push({ size: dtypeSize(c, 'index type flag'), count: shape(c, 'index shape').count });
+  values(c, nad > 0 ? (stored?.count ?? 0) : sh.count, size, 'values');
   for (const a of aux) values(c, a.count, a.size, 'index values');
 }
 

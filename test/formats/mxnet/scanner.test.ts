@@ -23,6 +23,17 @@ describe('parameter files', () => {
   }
 });
 
+describe('empty arrays as NDArray::Save writes them', () => {
+  const i32 = (n: number): number[] => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
+  const V2 = [0xc9, 0xfa, 0x93, 0xf9];
+  it('a none array (rank 0) ends after its shape; a (0,)-shaped one has a context and a type flag', async () => {
+    const none = concat(V2, i32(0), i32(0));
+    const zero = concat(V2, i32(0), i32(1), u64le(0), i32(1), i32(0), i32(0));
+    const r = await scanBytes(concat(u64le(0x112), u64le(0), u64le(2), none, zero, u64le(0)), 'x.params');
+    assert.equal(r.verdict, 'clean', JSON.stringify(r.findings));
+  });
+});
+
 describe('truncated and extended lists', () => {
   it('cut anywhere after the magic is never clean', async () => {
     const full = read('model-0000.params');
