@@ -27,9 +27,14 @@ export interface FolderPass {
   run(files: readonly FileReport[], root: string | undefined): FolderPassResult;
 }
 
-/** Whether a report is of bytes no format recognised (unscannable or, with `--unknown-as clean`, counted clean). */
+/** The rule of headerless numbers (`raw-tensor/`): bytes no format claims, which a describing file may still credit. */
+export const HEADERLESS_DATA_RULE = 'raw/numbers';
+
+/** Whether a report is of bytes no format recognised (unscannable, counted clean with `--unknown-as clean`, or read as headerless numbers). */
 export function matchesNoFormat(f: FileReport): boolean {
-  return f.findings.length > 0 && f.findings.every((x) => x.rule === 'engine/unknown-format' || x.rule === 'engine/unknown-data');
+  return (
+    f.findings.length > 0 && f.findings.every((x) => x.rule === 'engine/unknown-format' || x.rule === 'engine/unknown-data' || x.rule === HEADERLESS_DATA_RULE)
+  );
 }
 
 /** A report re-judged by a folder pass: new format, kind and findings, with verdict and reason recomputed. */

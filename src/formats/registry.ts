@@ -12,7 +12,9 @@ import { tarFormat } from './archive/tar.js';
 import { bzip2Format, gzipFormat, lz4Format, lzmaFormat, xzFormat, zlibFormat } from './compress/formats.js';
 import { modelFolderPass } from './model-folder/summary.js';
 import { flaxFormat } from './flax/scanner.js';
+import { faissFormat } from './faiss/scanner.js';
 import { ggufScanner } from './gguf/scanner.js';
+import { hnswlibFormat } from './hnswlib/scanner.js';
 import { audioFormat, imageFormat } from './media/scanner.js';
 import { arrowFormat } from './arrow/scanner.js';
 import { boostingFormat } from './boosting/scanner.js';
@@ -20,9 +22,11 @@ import { ggmlFormat } from './ggml/scanner.js';
 import { indexedDataPass, legacyIndexedDataPass } from './indexed-dataset/data-files.js';
 import { indexedDatasetFormat } from './indexed-dataset/scanner.js';
 import { msgpackFormat } from './msgpack/scanner.js';
+import { mxnetFormat } from './mxnet/scanner.js';
 import { openvinoFormat } from './openvino/scanner.js';
 import { openvinoWeightsPass } from './openvino/weights.js';
 import { parquetFormat } from './parquet/scanner.js';
+import { rawNumbersFormat } from './raw-tensor/scanner.js';
 import { emptyFormat, repositoryFormat } from './repository/scanner.js';
 import { tfrecordFormat } from './tfrecord/scanner.js';
 import { wordVectorsFormat } from './word-vectors/scanner.js';
@@ -103,11 +107,16 @@ export const FORMATS: FormatScanner[] = [
   ggmlFormat,
   wordVectorsFormat,
   boostingFormat,
+  faissFormat,
+  hnswlibFormat,
+  mxnetFormat,
   openvinoFormat,
   repositoryFormat,
   // No magic at all: one MessagePack value spanning the file.
   msgpackFormat,
   emptyFormat,
+  // No structure at all: one array of numbers, the last fallback.
+  rawNumbersFormat,
 ];
 
 /**

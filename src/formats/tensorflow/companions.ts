@@ -18,7 +18,10 @@ import { TF_RULES } from './rules.js';
 const SHARD = /^(.*)\.data-(\d{5})-of-(\d{5})$/;
 
 function onlyUnrecognised(r: FileReport): boolean {
-  return r.format === 'unknown' && r.findings.every((f) => f.rule === 'engine/unknown-format' || f.rule === 'engine/unknown-data' || f.severity === 'info');
+  return (
+    (r.format === 'unknown' || r.format === 'raw-numbers') &&
+    r.findings.every((f) => f.rule === 'engine/unknown-format' || f.rule === 'engine/unknown-data' || f.severity === 'info')
+  );
 }
 
 function shardBytes(index: FileReport, shard: number): number | undefined {
