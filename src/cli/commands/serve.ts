@@ -38,8 +38,9 @@ Options:
 Blobs go to DATA/blobs, or to an S3-compatible bucket when MODELGUARD_S3_BUCKET
 is set (with MODELGUARD_S3_ENDPOINT, MODELGUARD_S3_REGION, MODELGUARD_S3_PREFIX,
 MODELGUARD_S3_FORCE_PATH_STYLE; credentials from AWS_ACCESS_KEY_ID and
-AWS_SECRET_ACCESS_KEY or the AWS SDK's other sources). Uploads in progress
-stay in DATA/uploads.
+AWS_SECRET_ACCESS_KEY or the AWS SDK's other sources). An upload in progress
+is kept in the database and the blob store, so any web process resumes it;
+DATA/uploads only holds a PATCH body while it is being stored.
 
 Downloads: /{org}/{model}/resolve/{rev}/{file} (rev: main or a revision),
 with model.sig and modelguard-scan.sig beside the weights; check them with
