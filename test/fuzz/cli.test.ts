@@ -49,7 +49,13 @@ function hostileFolder(): { folder: string; files: number } {
   }
   const evil = Uint8Array.from(readFileSync(fixture('pickle', 'malicious__os-system-protocol2.pkl')));
   writeFileSync(join(folder, `nest-deep.${files++}.bin`), nest(evil, ['zip', 'tar', 'gzip', 'zip', 'zip', 'tar', 'gzip', 'zip', 'zip', 'tar']));
-  writeFileSync(join(folder, `nest-zip40.${files++}.bin`), nest(evil, Array.from({ length: 40 }, () => 'zip' as const)));
+  writeFileSync(
+    join(folder, `nest-zip40.${files++}.bin`),
+    nest(
+      evil,
+      Array.from({ length: 40 }, () => 'zip' as const),
+    ),
+  );
   writeFileSync(join(folder, `empty.${files++}.bin`), new Uint8Array(0));
   return { folder, files };
 }
@@ -61,10 +67,10 @@ describe('modelguard scan on a folder of hostile inputs', () => {
     const r = cli('scan', '--no-config', '--no-progress', '--format', 'json', folder);
     assert.equal(r.code, 1, r.err);
     assert.doesNotMatch(r.err, STACK);
-    const report = JSON.parse(r.out);
+    const report = JSON.parse(r.out) as { files: { path: string; findings: { rule: string }[] }[] };
     assert.equal(report.files.length, files);
     for (const f of report.files) {
-      assert.ok(!f.findings.some((x: { rule: string }) => x.rule === 'engine/internal-error'), `${f.path}: internal error`);
+      assert.ok(!f.findings.some((x) => x.rule === 'engine/internal-error'), `${f.path}: internal error`);
     }
   });
 
@@ -89,7 +95,7 @@ describe('modelguard scan on a folder of hostile inputs', () => {
   });
 
   it('hostile bytes on standard input: exit 1, no stack trace', () => {
-    const data = readFileSync(join(folder, 'nest-deep.' + String(files - 3) + '.bin'));
+    const data = readFileSync(join(folder, `nest-deep.${files - 3}.bin`));
     const r = spawnSync(process.execPath, [MAIN, 'scan', '--no-config', '--no-progress', '-'], { input: data, encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
     assert.doesNotMatch(r.stderr, STACK);

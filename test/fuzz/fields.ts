@@ -36,7 +36,9 @@ export interface Mutant {
 
 export function readField(d: Uint8Array, f: Field): bigint {
   if (f.enc === 'octal') {
-    const s = Buffer.from(d.subarray(f.at, f.at + f.width)).toString('latin1').replace(/[\0 ]+$/, '');
+    const s = Buffer.from(d.subarray(f.at, f.at + f.width))
+      .toString('latin1')
+      .replace(/[\0 ]+$/, '');
     return /^[0-7]+$/.test(s) ? BigInt(`0o${s}`) : 0n;
   }
   if (f.enc === 'varint') {

@@ -130,7 +130,13 @@ export function tarLayout(d: Uint8Array): Layout {
   let at = 0;
   let i = 0;
   while (at + 512 <= d.length && Buffer.from(d.subarray(at + 257, at + 262)).toString('latin1') === 'ustar') {
-    const size = Number(`0o${Buffer.from(d.subarray(at + 124, at + 135)).toString('latin1').replace(/[\0 ]+$/, '') || '0'}`);
+    const size = Number(
+      `0o${
+        Buffer.from(d.subarray(at + 124, at + 135))
+          .toString('latin1')
+          .replace(/[\0 ]+$/, '') || '0'
+      }`,
+    );
     fields.push({ at: at + 124, width: 12, enc: 'octal', what: `tar[${i}].size` });
     fields.push({ at: at + 100, width: 8, enc: 'octal', what: `tar[${i}].mode` });
     fields.push({ at: at + 156, width: 1, enc: 'le', what: `tar[${i}].type` });

@@ -6,15 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { DEFAULT_LIMITS } from '../../src/formats/limits.js';
 import { fixture, rules } from '../helpers.js';
-import { assertNoFailures, RUNS, scanChecked } from './harness.js';
+import { assertNoFailures, RUNS, scanChecked, tally } from './harness.js';
 import { LAYERS, nest, type Layer } from './nest.js';
 
 const PAYLOAD = Uint8Array.from(readFileSync(fixture('pickle', 'malicious__os-system-protocol2.pkl')));
+
+after(() => {
+  process.stdout.write(`# fuzz tally: ${JSON.stringify(tally)}\n`);
+});
 
 describe('nested containers', () => {
   it('the payload is found at every depth within the limit, and past it the scan says it stopped', async () => {
@@ -40,7 +44,14 @@ describe('nested containers', () => {
   });
 
   it('a hundred levels of zip end in a limit, not a stack overflow', async () => {
-    const r = await scanChecked('nest-zip-x100', nest(PAYLOAD, Array.from({ length: 100 }, (): Layer => 'zip')), { hostile: true });
+    const r = await scanChecked(
+      'nest-zip-x100',
+      nest(
+        PAYLOAD,
+        Array.from({ length: 100 }, (): Layer => 'zip'),
+      ),
+      { hostile: true },
+    );
     assert.ok(r !== undefined && rules(r.findings).includes('engine/limit'));
   });
 });

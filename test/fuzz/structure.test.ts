@@ -11,11 +11,11 @@
  * malformed or unscannable, never clean.
  */
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { fixture } from '../helpers.js';
 import { mutants, writeField, valuesFor, type Layout } from './fields.js';
-import { assertNoFailures, RUNS, sample, scanChecked } from './harness.js';
+import { assertNoFailures, RUNS, sample, scanChecked, tally } from './harness.js';
 import { gzipLayout, sevenZipLayout, tarLayout, zipLayout } from './layouts-containers.js';
 import { ggufLayout, hdf5Layout, npyLayout, pickleLayout, protobufLayout, safetensorsLayout } from './layouts-models.js';
 
@@ -90,6 +90,10 @@ const SEEDS: Record<string, Seed[]> = {
 
 /** Mutants per seed in `npm test` (all of them under FUZZ_RUNS / SLOW=1). HDF5 scans cross a worker each: fewer. */
 const SAMPLED = (format: string): number => (format === 'hdf5' ? 6 : 24);
+
+after(() => {
+  process.stdout.write(`# fuzz tally: ${JSON.stringify(tally)}\n`);
+});
 
 describe('structure-aware sweep: every field, boundary and record of real fixtures', () => {
   for (const [format, seeds] of Object.entries(SEEDS)) {
