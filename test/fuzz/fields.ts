@@ -32,6 +32,8 @@ export interface Layout {
 export interface Mutant {
   what: string;
   data: Uint8Array;
+  /** Where the seed's bytes from `at` on now sit: moved by `by` (duplicated records, re-encoded varints). */
+  moved?: { at: number; by: number };
 }
 
 export function readField(d: Uint8Array, f: Field): bigint {
@@ -119,7 +121,10 @@ export function valuesFor(d: Uint8Array, f: Field, layout: Layout): bigint[] {
 export function* mutants(seed: Uint8Array, layout: Layout): Generator<Mutant> {
   const fix = layout.fix ?? ((x: Uint8Array) => x);
   for (const f of layout.fields) {
-    for (const v of valuesFor(seed, f, layout)) yield { what: `${f.what}=${v}`, data: fix(writeField(seed, f, v)) };
+    for (const v of valuesFor(seed, f, layout)) {
+      const data = fix(writeField(seed, f, v));
+      yield { what: `${f.what}=${v}`, data, moved: { at: f.at + f.width, by: data.length - seed.length } };
+    }
   }
   for (const b of new Set(layout.bounds)) {
     for (const at of [b - 1, b, b + 1]) if (at > 0 && at < seed.length) yield { what: `cut@${at}`, data: seed.slice(0, at) };
@@ -129,6 +134,6 @@ export function* mutants(seed: Uint8Array, layout: Layout): Generator<Mutant> {
     dup.set(seed.subarray(0, e));
     dup.set(seed.subarray(s, e), e);
     dup.set(seed.subarray(e), e + (e - s));
-    yield { what: `dup[${s},${e})`, data: fix(dup) };
+    yield { what: `dup[${s},${e})`, data: fix(dup), moved: { at: e, by: e - s } };
   }
 }

@@ -27,7 +27,7 @@ const SAVE = process.env['FUZZ_SAVE'] === '1';
 const REGRESSIONS = join(ROOT, 'test', 'fuzz', 'regressions');
 
 export function saveInput(label: string, data: Uint8Array): string {
-  const name = `${label}-${createHash('sha256').update(data).digest('hex').slice(0, 16)}.bin`;
+  const name = `${label.replace(/[^\w.=@,+-]/g, '_').slice(0, 160)}-${createHash('sha256').update(data).digest('hex').slice(0, 16)}.bin`;
   if (SAVE) {
     mkdirSync(REGRESSIONS, { recursive: true });
     writeFileSync(join(REGRESSIONS, name), data);

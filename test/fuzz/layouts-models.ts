@@ -50,6 +50,24 @@ export function pickleLayout(d: Uint8Array, base = 0, end = d.length): Layout {
   return { fields, bounds, records };
 }
 
+/**
+ * Whether pickle.load still executes the opcode the payload ran at (`at`, whose byte was `op`) in a mutant:
+ * the mutant's opcodes, walked as the unpickler reads them, land on `at` with the same opcode before the
+ * STOP that ends the load (every STOP, for streams the loader reads pickle after pickle: legacy torch files).
+ * A length changed to swallow or expose bytes can end the pickle early; then the payload never runs.
+ */
+export function runsOpcodeAt(d: Uint8Array, at: number, op: number, base = 0, multi = false): boolean {
+  if (d[at] !== op) return false;
+  const walk = pickleLayout(d, base, d.length);
+  let stops = 0;
+  for (const b of walk.bounds) {
+    if (b === at) return true;
+    if (b > at) return false;
+    if (d[b] === 0x2e && ++stops > 0 && !multi) return false;
+  }
+  return false;
+}
+
 /** GGUF v2/v3 little-endian: counts, string lengths, array counts, tensor dims and offsets. */
 export function ggufLayout(d: Uint8Array): Layout {
   const fields: Field[] = [

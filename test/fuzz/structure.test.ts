@@ -14,10 +14,11 @@ import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { fixture } from '../helpers.js';
-import { mutants, writeField, valuesFor, type Layout } from './fields.js';
+import { mutants, writeField, valuesFor, type Layout, type Mutant } from './fields.js';
+import { scanBuffer } from '../../src/scan/engine.js';
 import { assertNoFailures, RUNS, sample, scanChecked, tally } from './harness.js';
 import { gzipLayout, sevenZipLayout, tarLayout, zipLayout } from './layouts-containers.js';
-import { ggufLayout, hdf5Layout, npyLayout, pickleLayout, protobufLayout, safetensorsLayout } from './layouts-models.js';
+import { ggufLayout, hdf5Layout, npyLayout, pickleLayout, protobufLayout, runsOpcodeAt, safetensorsLayout } from './layouts-models.js';
 
 interface Seed {
   path: string[];
@@ -29,7 +30,7 @@ interface Seed {
    * end of central directory (zipfile and miniz refuse it) and a tar cut at
    * or inside a header ends the archive for tarfile, the payload member gone.
    */
-  stream?: boolean;
+  stream?: 'one' | 'many';
 }
 
 /**
@@ -49,21 +50,39 @@ const NOT_LOADABLE: { seed: string; what: RegExp; why: string }[] = [
   },
 ];
 
-function keepsPayload(s: Seed, what: string): boolean {
+/** Where the payload's call sits in a pickle seed (the offset its malicious finding names) and its opcode. */
+const payloads = new Map<string, { at: number; op: number } | undefined>();
+async function payloadOf(s: Seed, seed: Uint8Array): Promise<{ at: number; op: number } | undefined> {
+  const key = s.path.join('/');
+  if (!payloads.has(key)) {
+    const r = await scanBuffer(seed, key);
+    const at = r.findings.find((f) => f.severity === 'malicious' && f.location.offset !== undefined)?.location.offset;
+    payloads.set(key, at === undefined ? undefined : { at, op: seed[at] ?? 0 });
+  }
+  return payloads.get(key);
+}
+
+async function keepsPayload(s: Seed, seed: Uint8Array, m: Mutant): Promise<boolean> {
   if (!s.hostile) return false;
-  if (what.startsWith('cut@') && s.stream !== true) return false;
-  return !NOT_LOADABLE.some((n) => n.seed === s.path[1] && n.what.test(what));
+  if (m.what.startsWith('cut@')) return s.stream !== undefined;
+  if (NOT_LOADABLE.some((n) => n.seed === s.path[1] && n.what.test(m.what))) return false;
+  if (s.stream === undefined) return true;
+  // A changed length can end the pickle before the payload's call: the unpickler stops at the first STOP.
+  const p = await payloadOf(s, seed);
+  if (p === undefined) return true;
+  const at = m.moved !== undefined && p.at >= m.moved.at ? p.at + m.moved.by : p.at;
+  return runsOpcodeAt(m.data, at, p.op, 0, s.stream === 'many');
 }
 
 const SEEDS: Record<string, Seed[]> = {
   pickle: [
-    { path: ['pickle', 'malicious__os-system-protocol2.pkl'], layout: pickleLayout, hostile: true, stream: true },
-    { path: ['pickle', 'malicious__os-system-protocol5.pkl'], layout: pickleLayout, hostile: true, stream: true },
-    { path: ['pickle', 'malicious__payload-in-second-frame.pkl'], layout: pickleLayout, hostile: true, stream: true },
-    { path: ['pickle', 'malicious__stack-global-memo.pkl'], layout: pickleLayout, hostile: true, stream: true },
+    { path: ['pickle', 'malicious__os-system-protocol2.pkl'], layout: pickleLayout, hostile: true, stream: 'one' },
+    { path: ['pickle', 'malicious__os-system-protocol5.pkl'], layout: pickleLayout, hostile: true, stream: 'one' },
+    { path: ['pickle', 'malicious__payload-in-second-frame.pkl'], layout: pickleLayout, hostile: true, stream: 'one' },
+    { path: ['pickle', 'malicious__stack-global-memo.pkl'], layout: pickleLayout, hostile: true, stream: 'one' },
     { path: ['pickle', 'clean__plain-data-protocol4.pkl'], layout: pickleLayout, hostile: false },
   ],
-  'torch-legacy': [{ path: ['torch', 'malicious__legacy-payload-in-sys-info.pt'], layout: pickleLayout, hostile: true, stream: true }],
+  'torch-legacy': [{ path: ['torch', 'malicious__legacy-payload-in-sys-info.pt'], layout: pickleLayout, hostile: true, stream: 'many' }],
   'torch-zip': [
     { path: ['torch', 'malicious__datapkl-payload-injected.pt'], layout: zipLayout, hostile: true },
     { path: ['torch', 'malicious__extra-pickle-member.pt'], layout: zipLayout, hostile: true },
@@ -102,7 +121,7 @@ describe('structure-aware sweep: every field, boundary and record of real fixtur
         const seed = Uint8Array.from(readFileSync(fixture(...s.path)));
         const layout = s.layout(seed);
         for (const m of sample([...mutants(seed, layout)], SAMPLED(format))) {
-          await scanChecked(`${format}-${s.path[1] ?? ''}-${m.what}`, m.data, { hostile: keepsPayload(s, m.what) });
+          await scanChecked(`${format}-${s.path[1] ?? ''}-${m.what}`, m.data, { hostile: await keepsPayload(s, seed, m) });
         }
       }
       assertNoFailures();
@@ -133,7 +152,8 @@ describe('structure-aware random combinations', () => {
             what.push(`${f.what}=${v}`);
           }
           if (p.layout.fix !== undefined) data = p.layout.fix(data);
-          const keeps = what.every((w) => keepsPayload(p.s, w));
+          let keeps = true;
+          for (const w of what) keeps &&= await keepsPayload(p.s, p.data, { what: w, data });
           await scanChecked(`${format}-combo-${what.join(',')}`, data, { hostile: keeps });
         }),
         { numRuns: runs },
