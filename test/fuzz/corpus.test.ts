@@ -6,7 +6,7 @@
  * boundaries and records, by its leading bytes) and one or two byte
  * mutations. The scan ends typed, never internal, within the time cap.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -52,6 +52,13 @@ after(() => {
 });
 
 describe('every fixture, mutated at its structure and its bytes', () => {
+  it('inputs saved by earlier runs (test/fuzz/regressions/) replay typed, never internal', async () => {
+    const dir = join(fixture(), '..', 'fuzz', 'regressions');
+    const saved = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bin')) : [];
+    for (const f of saved) await scanChecked(`replay-${f}`, Uint8Array.from(readFileSync(join(dir, f))));
+    assertNoFailures();
+  });
+
   it('typed outcome, never internal', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(), fc.nat(), fc.array(byteMutation, { maxLength: 2 }), async (si, mi, muts) => {

@@ -18,8 +18,8 @@ import { ROOT } from '../helpers.js';
 
 /** Runs per property: FUZZ_RUNS, else 1,000 under SLOW=1, else a small default for `npm test`. */
 export const RUNS = Number(process.env['FUZZ_RUNS'] ?? (process.env['SLOW'] === '1' ? 1000 : 25));
-/** Whether the exhaustive structure sweeps run in full (any explicit budget) or sampled. */
-export const FULL = process.env['FUZZ_RUNS'] !== undefined || process.env['SLOW'] === '1';
+/** Whether the exhaustive structure sweeps run in full (SLOW=1 or FUZZ_FULL=1: tens of thousands of scans) or sampled. */
+export const FULL = process.env['SLOW'] === '1' || process.env['FUZZ_FULL'] === '1';
 /** A scan slower than this is a hang (hostile files have made parsers loop). Generous: the machine is shared. */
 export const PER_INPUT_MS = 120_000;
 
@@ -35,8 +35,12 @@ export function saveInput(label: string, data: Uint8Array): string {
   return name;
 }
 
-/** Picks at most `n` items spread evenly over `all` (every item when the sweep runs in full). */
-export function sample<T>(all: readonly T[], n: number): T[] {
+/**
+ * Picks at most `n` items spread evenly over `all` (scaled up with FUZZ_RUNS: `npm run fuzz` and CI sample
+ * more than `npm test`); every item when the sweep runs in full.
+ */
+export function sample<T>(all: readonly T[], base: number): T[] {
+  const n = process.env['FUZZ_RUNS'] === undefined ? base : Math.max(base, RUNS);
   if (FULL || all.length <= n) return [...all];
   const step = all.length / n;
   return Array.from({ length: n }, (_, i) => all[Math.floor(i * step)] as T);
