@@ -56,8 +56,9 @@ describe('no leak across batches of hostile scans', () => {
     const held = heldBytes();
     for (let r = 0; r < rounds; r++) await scanAll();
     collect();
-    assert.equal(openDescriptors(), fds, 'file descriptors left open');
-    assert.equal(liveTemps().length, temps, 'temporary files left behind');
+    // At most as many as after the warm-up (an idle worker may have exited since, closing its own).
+    assert.ok(openDescriptors() <= fds, `file descriptors left open: ${openDescriptors()} > ${fds}`);
+    assert.ok(liveTemps().length <= temps, 'temporary files left behind');
     if (CAN_COLLECT) {
       // Generous: a leak of even 100 bytes per scan over thousands of scans shows; JIT and caches do not grow this much.
       const grown = heldBytes() - held;
