@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { scanBuffer } from '../../src/scan/engine.js';
 import { fixture, rules } from '../helpers.js';
 
-const RUNS = process.env['SLOW'] === '1' ? 2000 : 60;
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? (process.env['SLOW'] === '1' ? 2000 : 60));
 const SEEDS = [
   fixture('torch', 'clean__whole-module-zip.pt'),
   fixture('torch', 'clean__legacy-state-dict.pt'),
