@@ -33,8 +33,14 @@ function batchSize(files: number, jobs: number): number {
  * machine busy with other work the wall-clock pace is several times slower,
  * which made a 2,000-file scan look long enough for a worker there too,
  * where a worker's start-up competes for the same scarce cores.
+ *
+ * The threshold is the break-even measured on a quiet 2-core VM: a worker
+ * started at once made 8,000 small checkpoints no faster (about 2.5-3 s of
+ * scanning left on one thread at the point the pace is read) and 20,000
+ * faster; a worker's own start-up and warm-up cost about a second of CPU
+ * before it pays.
  */
-const WORKER_COST_MS = 1500;
+const WORKER_COST_MS = 3000;
 /**
  * A pace window starts only after this much CPU time and this many files in
  * this pool: the first few hundred files run in cold code (about 3.5 ms of

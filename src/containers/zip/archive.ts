@@ -15,15 +15,7 @@ import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
 import type { ZipReaderId } from './loaders.js';
 import { centralHeaderAt, parsedRecords, readerViews, readLocalAt, type ParsedRecords, type ReaderView } from './views.js';
-import {
-  CENTRAL_HEADER_SIZE,
-  FLAG_DATA_DESCRIPTOR,
-  FLAG_ENCRYPTED,
-  findEocd,
-  readZip64,
-  type CentralHeader,
-  type LocalHeader,
-} from './records.js';
+import { CENTRAL_HEADER_SIZE, FLAG_DATA_DESCRIPTOR, FLAG_ENCRYPTED, findEocd, readZip64, type CentralHeader, type LocalHeader } from './records.js';
 
 export type ZipAnomalyKind =
   | 'prefix-data' // bytes before the first entry (the archive does not start at 0)
@@ -297,7 +289,13 @@ function readingsAgree(spec: SpecReading, readings: readonly ReaderView[]): bool
       const e = own[i] as ZipEntry;
       const v = r.entries[i] as ReaderView['entries'][number];
       const h = v.header;
-      if (v.localOffset !== e.localOffset || h.name !== e.name || h.method !== e.method || h.compressedSize !== e.compressedSize || h.uncompressedSize !== e.uncompressedSize) {
+      if (
+        v.localOffset !== e.localOffset ||
+        h.name !== e.name ||
+        h.method !== e.method ||
+        h.compressedSize !== e.compressedSize ||
+        h.uncompressedSize !== e.uncompressedSize
+      ) {
         return false;
       }
     }

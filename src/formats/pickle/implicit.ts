@@ -146,6 +146,8 @@ export class SlotJudge {
       }
       return;
     }
+    // A class with no attribute slot reads none of the state's attributes: nothing to judge.
+    if (slots.attrs.size === 0 && slots.via.size === 0) return;
     const parts = state instanceof PyTuple ? state.items : [state];
     for (const part of parts) {
       if (!(part instanceof PyDict)) continue;

@@ -532,13 +532,13 @@ export class PickleMachine {
           const cls = this.pop();
           this.push(
             this.invoke({
-                origin: 'new',
-                callee: cls,
-                args: this.store(args),
-                kwargs: this.store(kwargs),
-                pos: op.pos,
-                opcode: 'NEWOBJ_EX',
-              }),
+              origin: 'new',
+              callee: cls,
+              args: this.store(args),
+              kwargs: this.store(kwargs),
+              pos: op.pos,
+              opcode: 'NEWOBJ_EX',
+            }),
           );
           break;
         }
