@@ -6,7 +6,7 @@
  *  1. latency of scanning a 4 GB zip checkpoint (page cache warm) and the bytes it reads;
  *  2. peak memory scanning a 1 GB raw pickle and a 1 GB joblib dump, in a child process;
  *  3. files per second over 2,000 small checkpoints, against picklescan on the same
- *     directory (picklescan runs from a source checkout given with --picklescan or
+ *     directory, the two run in turn (picklescan runs from a source checkout given with --picklescan or
  *     $PICKLESCAN_SRC, using /usr/bin/python3; it is not part of this repository);
  *  4. the same over 20,000 files (the 2,000 hard-linked ten times): the steady
  *     state, once the fixed costs (Node start, module load, JIT warm-up) are spread.
@@ -42,6 +42,11 @@ function gen(...what) {
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+/** The lowest and highest of the ratios theirs[i] / ours[i] (runs taken side by side). */
+function pairRange(theirs, ours) {
+  const r = ours.map((o, i) => theirs[i] / o);
+  return `${Math.min(...r).toFixed(1)}-${Math.max(...r).toFixed(1)}x`;
 }
 function warm(path) {
   execFileSync('sh', ['-c', `cat "${path}" > /dev/null`]);
@@ -98,25 +103,29 @@ if (!skip.has('dir')) {
     if (r.error) throw r.error;
     return { ms, status: r.status, out: r.stdout.toString() };
   };
+  // Interleaved (ours, ours on one thread, picklescan, then again): on a shared machine the load shifts between runs,
+  // and each ratio compares runs taken side by side.
   const ours = [];
-  for (let i = 0; i < runs; i++) ours.push(time(process.execPath, [cliBin, 'scan', '--format', 'json', dir]).ms);
   const oursSingle = [];
-  for (let i = 0; i < runs; i++) oursSingle.push(time(process.execPath, [cliBin, 'scan', '--jobs', '1', '--format', 'json', dir]).ms);
+  const theirs = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(time(process.execPath, [cliBin, 'scan', '--format', 'json', dir]).ms);
+    oursSingle.push(time(process.execPath, [cliBin, 'scan', '--jobs', '1', '--format', 'json', dir]).ms);
+    if (hasPicklescan) theirs.push(time('/usr/bin/python3', ['-m', 'picklescan', '-p', dir], { cwd: join(picklescan, 'src') }).ms);
+  }
   const n = 2000;
   console.log(
     `\n3. ${n} small checkpoints (${(execFileSync('du', ['-sk', dir]).toString().split('\t')[0] / 1024).toFixed(0)} MiB), whole CLI runs, median of ${runs}:`,
   );
   console.log(`   modelguard, default threads: ${median(ours).toFixed(0)} ms = ${(n / (median(ours) / 1000)).toFixed(0)} files/s`);
   console.log(`   modelguard, 1 thread:       ${median(oursSingle).toFixed(0)} ms = ${(n / (median(oursSingle) / 1000)).toFixed(0)} files/s`);
-  if (picklescan !== undefined && existsSync(join(picklescan, 'src', 'picklescan'))) {
-    const theirs = [];
-    for (let i = 0; i < runs; i++) theirs.push(time('/usr/bin/python3', ['-m', 'picklescan', '-p', dir], { cwd: join(picklescan, 'src') }).ms);
+  if (hasPicklescan) {
     const ratio = median(theirs) / median(ours);
     ratios.dir = ratio;
     const rev = existsSync(join(picklescan, '.git')) ? '' : (readFileSync(join(picklescan, 'pyproject.toml'), 'utf8').match(/version = "([^"]+)"/)?.[1] ?? '');
     console.log(`   picklescan ${rev}:           ${median(theirs).toFixed(0)} ms = ${(n / (median(theirs) / 1000)).toFixed(0)} files/s`);
     console.log(
-      `   ratio: modelguard is ${ratio.toFixed(1)}x picklescan's files per second (${(median(theirs) / median(oursSingle)).toFixed(1)}x on one thread)`,
+      `   ratio: modelguard is ${ratio.toFixed(1)}x picklescan's files per second (${(median(theirs) / median(oursSingle)).toFixed(1)}x on one thread); run by run ${pairRange(theirs, ours)}`,
     );
   } else {
     console.log('   picklescan: not measured (pass --picklescan <source checkout> or set PICKLESCAN_SRC)');
@@ -143,14 +152,16 @@ if (!skip.has('dir20k')) {
     return performance.now() - t0;
   };
   const ours = [];
-  for (let i = 0; i < runs; i++) ours.push(time(process.execPath, [cliBin, 'scan', '--format', 'json', dir]));
+  const theirs = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(time(process.execPath, [cliBin, 'scan', '--format', 'json', dir]));
+    if (hasPicklescan) theirs.push(time('/usr/bin/python3', ['-m', 'picklescan', '-p', dir], { cwd: join(picklescan, 'src') }));
+  }
   console.log(`\n4. ${n} small checkpoints (the 2,000 hard-linked ten times), whole CLI runs, median of ${runs}:`);
   console.log(`   modelguard, default threads: ${median(ours).toFixed(0)} ms = ${(n / (median(ours) / 1000)).toFixed(0)} files/s`);
-  if (picklescan !== undefined && existsSync(join(picklescan, 'src', 'picklescan'))) {
-    const theirs = [];
-    for (let i = 0; i < runs; i++) theirs.push(time('/usr/bin/python3', ['-m', 'picklescan', '-p', dir], { cwd: join(picklescan, 'src') }));
+  if (hasPicklescan) {
     console.log(`   picklescan:                  ${median(theirs).toFixed(0)} ms = ${(n / (median(theirs) / 1000)).toFixed(0)} files/s`);
-    console.log(`   ratio: modelguard is ${(median(theirs) / median(ours)).toFixed(1)}x picklescan's files per second`);
+    console.log(`   ratio: modelguard is ${(median(theirs) / median(ours)).toFixed(1)}x picklescan's files per second; run by run ${pairRange(theirs, ours)}`);
     ratios.dir20k = median(theirs) / median(ours);
   }
 }

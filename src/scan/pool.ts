@@ -21,13 +21,41 @@ function batchSize(files: number, jobs: number): number {
  * Workers start only when this thread's own pace says the rest of the scan
  * will take longer than a worker is worth: a worker costs a module load and
  * a cold JIT, and on small machines two busy isolates slow each other down
- * (on this project's 2-core VM, 2,000 small checkpoints scanned 20% slower
- * with a worker than without, and 8,000 no faster). Big scans on machines
- * with more cores are where workers pay.
+ * (on this project's 2-core VM, 2,000 small checkpoints scanned 20-30%
+ * slower with a worker than without). Big scans, and machines with more
+ * cores, are where workers pay.
+ *
+ * The pace is the *recent* one (the files scanned in the last
+ * `PACE_WINDOW_MS`), not the average since the start: the first files run
+ * in cold code and cost several times what later ones do, so the average
+ * made every scan of a few hundred files look long enough for a worker.
+ * And it is counted in this process's CPU time, not in wall time: on a
+ * machine busy with other work the wall-clock pace is several times slower,
+ * which made a 2,000-file scan look long enough for a worker there too,
+ * where a worker's start-up competes for the same scarce cores.
+ *
+ * The threshold is the break-even measured on a quiet 2-core VM: a worker
+ * started at once made 8,000 small checkpoints no faster (about 2.5-3 s of
+ * scanning left on one thread at the point the pace is read) and 20,000
+ * faster; a worker's own start-up and warm-up cost about a second of CPU
+ * before it pays.
  */
-const WORKER_COST_MS = 1500;
-/** Time spent before the pace is trusted (the first files are slowest: cold JIT). */
+const WORKER_COST_MS = 3000;
+/**
+ * A pace window starts only after this much CPU time and this many files in
+ * this pool: the first few hundred files run in cold code (about 3.5 ms of
+ * CPU each against 0.3-0.5 ms once V8 has optimised the scanners).
+ */
 const PACE_AFTER_MS = 150;
+const PACE_AFTER_FILES = 256;
+/** The pace is measured over at least this much of the latest work (CPU time). */
+const PACE_WINDOW_MS = 50;
+
+/** This process's CPU time so far, in milliseconds (every thread: the main one, and V8's compiler and GC threads). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 
 export async function scanWithWorkers(
   items: readonly WalkItem[],
@@ -87,7 +115,10 @@ export async function scanWithWorkers(
     // Surfaced by the await below; avoid an unhandled rejection while this thread is still busy.
     remote.catch(() => undefined);
   };
-  const started = performance.now();
+  const started = cpuMs();
+  // Where the pace window starts: the CPU time and how many files had been taken then.
+  let markTime = started;
+  let markNext = 0;
   let spawned = !adaptive;
   if (!adaptive) spawn();
   try {
@@ -97,10 +128,15 @@ export async function scanWithWorkers(
         const it = items[id] as WalkItem;
         onReport(id, await scanFileReport(it.path, { ...options, displayName: it.display }));
       }
-      const elapsed = performance.now() - started;
-      if (!spawned && next < items.length && elapsed > PACE_AFTER_MS && ((items.length - next) * elapsed) / next > WORKER_COST_MS) {
-        spawned = true;
-        spawn();
+      const now = spawned ? 0 : cpuMs();
+      if (!spawned && next < items.length && now - markTime >= PACE_WINDOW_MS) {
+        const pace = (now - markTime) / (next - markNext);
+        if (markTime - started >= PACE_AFTER_MS && markNext >= PACE_AFTER_FILES && (items.length - next) * pace > WORKER_COST_MS) {
+          spawned = true;
+          spawn();
+        }
+        markTime = now;
+        markNext = next;
       }
       await new Promise((r) => setImmediate(r));
     }

@@ -14,17 +14,8 @@ import { ByteReader, inBounds } from '../../bytes/reader.js';
 import type { ByteSource } from '../../bytes/source.js';
 import { ModelguardError } from '../../errors.js';
 import type { ZipReaderId } from './loaders.js';
-import { readerViews, readLocalAt, type ReaderView } from './views.js';
-import {
-  CENTRAL_HEADER_SIZE,
-  FLAG_DATA_DESCRIPTOR,
-  FLAG_ENCRYPTED,
-  findEocd,
-  parseCentralHeader,
-  readZip64,
-  type CentralHeader,
-  type LocalHeader,
-} from './records.js';
+import { centralHeaderAt, parsedRecords, readerViews, readLocalAt, type ParsedRecords, type ReaderView } from './views.js';
+import { CENTRAL_HEADER_SIZE, FLAG_DATA_DESCRIPTOR, FLAG_ENCRYPTED, findEocd, readZip64, type CentralHeader, type LocalHeader } from './records.js';
 
 export type ZipAnomalyKind =
   | 'prefix-data' // bytes before the first entry (the archive does not start at 0)
@@ -129,7 +120,7 @@ interface SpecReading {
  * what careful tools such as yauzl read), its directory where Python's
  * zipfile would look. The loaders' own readings are added by `readZip`.
  */
-function readSpec(src: ByteSource, maxEntries: number): SpecReading {
+function readSpec(src: ByteSource, maxEntries: number, memo: ParsedRecords): SpecReading {
   const tailLen = Math.min(src.size, 22 + 65535 + 20);
   const plain = findEocd(src.read(src.size - tailLen, tailLen), src.size);
   if (plain === undefined) throw new ModelguardError('E_MALFORMED', 'no end-of-central-directory record');
@@ -163,17 +154,20 @@ function readSpec(src: ByteSource, maxEntries: number): SpecReading {
     });
   }
   const cd = new ByteReader(src.read(eocd.cdOffset + start, eocd.cdSize), eocd.cdOffset + start);
-  const central: CentralHeader[] = [];
+  let central: CentralHeader[] = [];
   while (cd.remaining >= 4 && central.length < eocd.entries + 1) {
-    central.push(parseCentralHeader(cd));
+    central.push(centralHeaderAt(cd, memo));
     if (central.length > maxEntries) throw new ModelguardError('E_LIMIT', `more than ${maxEntries} zip entries`);
   }
   // Entry offsets are relative to the archive start (zipfile's view of prepended data), unless
   // whoever prepended the data also rewrote them as absolute offsets: use what finds a header.
   const first = central[0];
   const delta =
-    first !== undefined && start > 0 && readLocal(src, first.localOffset + start) === undefined && readLocal(src, first.localOffset) !== undefined ? 0 : start;
-  for (const h of central) h.localOffset += delta;
+    first !== undefined && start > 0 && readLocal(src, first.localOffset + start, memo) === undefined && readLocal(src, first.localOffset, memo) !== undefined
+      ? 0
+      : start;
+  // Parsed records are shared with the loaders' readings (`ParsedRecords`): shifted copies, never the records themselves.
+  if (delta !== 0) central = central.map((h) => ({ ...h, localOffset: h.localOffset + delta }));
   if (central.length !== eocd.entries) {
     anomalies.push({
       kind: 'entry-count-mismatch',
@@ -181,7 +175,7 @@ function readSpec(src: ByteSource, maxEntries: number): SpecReading {
       offset: eocd.pos,
     });
   }
-  const entries = central.map((h) => centralEntry(src, h, anomalies));
+  const entries = central.map((h) => centralEntry(src, h, anomalies, memo));
   return { entries, central, start, cdOffset: eocd.cdOffset + start, cdSize: eocd.cdSize, zip64: eocd.zip64, anomalies };
 }
 
@@ -227,18 +221,20 @@ const READER_TITLE: Record<ZipReaderId, string> = {
  * for entries no directory lists.
  */
 export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
+  const memo = parsedRecords();
   let spec: SpecReading | undefined;
   let specError: unknown;
   try {
-    spec = readSpec(src, maxEntries);
+    spec = readSpec(src, maxEntries, memo);
   } catch (e) {
     if (!(e instanceof ModelguardError) || e.code === 'E_LIMIT') throw e;
     specError = e;
   }
-  const readings = readerViews(src, maxEntries);
+  const readings = readerViews(src, maxEntries, memo);
   // A loader that reads the archive but can open none of its entries loads nothing: the layout's own error stands.
   if (spec === undefined && readings.every((r) => r.entries.length === 0)) throw specError;
   const anomalies: ZipAnomaly[] = spec?.anomalies ?? [];
+  if (spec !== undefined && readingsAgree(spec, readings)) return agreedArchive(src, spec, readings, maxEntries, memo);
   const byKey = new Map<string, ZipEntry>();
   const entries: ZipEntry[] = [];
   for (const e of spec?.entries ?? []) {
@@ -272,9 +268,62 @@ export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
   const start = spec?.start ?? 0;
   if (spec === undefined) checkNames(entries, anomalies);
   else checkNames(spec.entries, anomalies, spec.central);
-  walkLocalHeaders(src, entries, start, cdStart, anomalies, maxEntries);
+  walkLocalHeaders(src, entries, start, cdStart, anomalies, maxEntries, memo);
   const cdSize = spec?.cdSize ?? first?.choice.cdSize ?? 0;
   return { entries, start, cdOffset: cdStart, cdSize, zip64: spec?.zip64 ?? readings.some((r) => r.choice.zip64Pos !== undefined), anomalies, views };
+}
+
+/**
+ * Whether every loader's reading lists exactly the end record's own entries,
+ * in the same order (the same local header, name, method and sizes: the
+ * same `entryKey`), with no two of them at one local header. Then the
+ * union `readZip` builds is the end record's list, every entry is seen by
+ * every loader, and `reportDisagreement` has nothing to report: the usual
+ * case, read without building keys, maps and sets.
+ */
+function readingsAgree(spec: SpecReading, readings: readonly ReaderView[]): boolean {
+  const own = spec.entries;
+  for (const r of readings) {
+    if (r.entries.length !== own.length) return false;
+    for (let i = 0; i < own.length; i++) {
+      const e = own[i] as ZipEntry;
+      const v = r.entries[i] as ReaderView['entries'][number];
+      const h = v.header;
+      if (
+        v.localOffset !== e.localOffset ||
+        h.name !== e.name ||
+        h.method !== e.method ||
+        h.compressedSize !== e.compressedSize ||
+        h.uncompressedSize !== e.uncompressedSize
+      ) {
+        return false;
+      }
+    }
+  }
+  const offsets = new Set<number>();
+  for (const e of own) {
+    if (offsets.has(e.localOffset)) return false;
+    offsets.add(e.localOffset);
+  }
+  return true;
+}
+
+/** `readZip`'s result when `readingsAgree`: the same entries, readers, names and anomalies as the general path. */
+function agreedArchive(src: ByteSource, spec: SpecReading, readings: readonly ReaderView[], maxEntries: number, memo: ParsedRecords): ZipArchive {
+  const entries = spec.entries.slice();
+  const views: ZipView[] = [];
+  for (const r of readings) {
+    r.entries.forEach((v, i) => {
+      const e = entries[i] as ZipEntry;
+      if (!e.readers.includes(r.reader)) e.readers.push(r.reader);
+      for (const n of v.names) if (!e.names.includes(n)) e.names.push(n);
+    });
+    views.push({ reader: r.reader, entries: entries.slice() });
+  }
+  if (entries.length > maxEntries) throw new ModelguardError('E_LIMIT', `more than ${maxEntries} zip entries`);
+  checkNames(spec.entries, spec.anomalies, spec.central);
+  walkLocalHeaders(src, entries, spec.start, spec.cdOffset, spec.anomalies, maxEntries, memo);
+  return { entries, start: spec.start, cdOffset: spec.cdOffset, cdSize: spec.cdSize, zip64: spec.zip64, anomalies: spec.anomalies, views };
 }
 
 function reportDisagreement(
@@ -321,12 +370,12 @@ function hasLocator(src: ByteSource, eocdPos: number): boolean {
   return new ByteReader(src.read(eocdPos - 20, 4), eocdPos - 20).u32le() === 0x07064b50;
 }
 
-function readLocal(src: ByteSource, offset: number): LocalHeader | undefined {
-  return readLocalAt(src, offset);
+function readLocal(src: ByteSource, offset: number, memo: ParsedRecords): LocalHeader | undefined {
+  return readLocalAt(src, offset, memo);
 }
 
-function centralEntry(src: ByteSource, h: CentralHeader, anomalies: ZipAnomaly[]): ZipEntry {
-  const local = readLocal(src, h.localOffset);
+function centralEntry(src: ByteSource, h: CentralHeader, anomalies: ZipAnomaly[], memo: ParsedRecords): ZipEntry {
+  const local = readLocal(src, h.localOffset, memo);
   if (local === undefined) {
     throw new ModelguardError('E_MALFORMED', `entry ${h.name}: no local header at ${h.localOffset}`, {
       offset: h.localOffset,
@@ -430,7 +479,15 @@ function descriptorLength(src: ByteSource, e: ZipEntry): number {
   return len + 16;
 }
 
-function walkLocalHeaders(src: ByteSource, entries: ZipEntry[], start: number, cdStart: number, anomalies: ZipAnomaly[], maxEntries: number): void {
+function walkLocalHeaders(
+  src: ByteSource,
+  entries: ZipEntry[],
+  start: number,
+  cdStart: number,
+  anomalies: ZipAnomaly[],
+  maxEntries: number,
+  memo: ParsedRecords,
+): void {
   const spans = entries
     .map((e) => ({ from: e.localOffset, to: e.dataOffset + e.compressedSize + descriptorLength(src, e), name: e.name }))
     .sort((a, b) => a.from - b.from);
@@ -446,7 +503,7 @@ function walkLocalHeaders(src: ByteSource, entries: ZipEntry[], start: number, c
         if (bytes[i + 1] !== 0x4b || bytes[i + 2] !== 0x03 || bytes[i + 3] !== 0x04) continue;
         let local: LocalHeader | undefined;
         try {
-          local = readLocal(src, from + i);
+          local = readLocal(src, from + i, memo);
         } catch {
           local = undefined;
         }

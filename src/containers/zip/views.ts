@@ -42,7 +42,43 @@ export interface ReaderView {
   entries: ViewEntry[];
 }
 
-export function readLocalAt(src: ByteSource, offset: number): LocalHeader | undefined {
+/**
+ * Records already parsed during one `readZip`, by absolute offset: the end
+ * record's own reading and each loader's usually read the same directory
+ * and the same local headers, and parsing the same bytes again gives the
+ * same record. Only parsing is shared; every reader's own checks still run
+ * on every record it reads. Records are never modified once parsed.
+ */
+export interface ParsedRecords {
+  central: Map<number, CentralHeader>;
+  local: Map<number, LocalHeader | undefined>;
+}
+
+export function parsedRecords(): ParsedRecords {
+  return { central: new Map(), local: new Map() };
+}
+
+/** The central header at the reader's position, parsed once per `memo`. */
+export function centralHeaderAt(cd: ByteReader, memo: ParsedRecords | undefined): CentralHeader {
+  const known = memo?.central.get(cd.offset);
+  if (known !== undefined && known.length <= cd.remaining) {
+    cd.skip(known.length);
+    return known;
+  }
+  const h = parseCentralHeader(cd);
+  memo?.central.set(h.pos, h);
+  return h;
+}
+
+export function readLocalAt(src: ByteSource, offset: number, memo?: ParsedRecords): LocalHeader | undefined {
+  if (memo === undefined) return parseLocalAt(src, offset);
+  if (memo.local.has(offset)) return memo.local.get(offset);
+  const h = parseLocalAt(src, offset);
+  memo.local.set(offset, h);
+  return h;
+}
+
+function parseLocalAt(src: ByteSource, offset: number): LocalHeader | undefined {
   if (!Number.isSafeInteger(offset) || !inBounds(offset, LOCAL_HEADER_SIZE, src.size)) return undefined;
   const fixed = src.read(offset, LOCAL_HEADER_SIZE);
   if (fixed[0] !== 0x50 || fixed[1] !== 0x4b || fixed[2] !== 0x03 || fixed[3] !== 0x04) return undefined;
@@ -75,7 +111,7 @@ function zipfileExtraCheck(extra: Uint8Array): void {
   }
 }
 
-function parseDirectory(src: ByteSource, c: DirectoryChoice, maxEntries: number): CentralHeader[] {
+function parseDirectory(src: ByteSource, c: DirectoryChoice, maxEntries: number, memo: ParsedRecords | undefined): CentralHeader[] {
   const avail = Math.max(0, Math.min(c.cdSize, src.size - c.cdStart));
   const cd = new ByteReader(src.read(c.cdStart, avail), c.cdStart);
   const headers: CentralHeader[] = [];
@@ -83,7 +119,7 @@ function parseDirectory(src: ByteSource, c: DirectoryChoice, maxEntries: number)
   while (more()) {
     if (headers.length >= maxEntries) throw new ModelguardError('E_LIMIT', `more than ${maxEntries} zip entries (${c.reader}'s reading)`);
     if (cd.remaining < CENTRAL_HEADER_SIZE) throw new RefusedByReader(`${c.reader}: truncated central directory`);
-    const h = parseCentralHeader(cd);
+    const h = centralHeaderAt(cd, memo);
     if (c.reader === 'miniz') minizRecordCheck(h, h.localOffset, src.size);
     else {
       if (h.versionNeeded > ZIPFILE_MAX_EXTRACT_VERSION) throw new RefusedByReader('zipfile: version needed too high');
@@ -94,10 +130,10 @@ function parseDirectory(src: ByteSource, c: DirectoryChoice, maxEntries: number)
   return headers;
 }
 
-function readView(src: ByteSource, choice: DirectoryChoice, maxEntries: number): ReaderView {
+function readView(src: ByteSource, choice: DirectoryChoice, maxEntries: number, memo: ParsedRecords | undefined): ReaderView {
   let headers: CentralHeader[];
   try {
-    headers = parseDirectory(src, choice, maxEntries);
+    headers = parseDirectory(src, choice, maxEntries, memo);
   } catch (e) {
     if (e instanceof ModelguardError && e.code !== 'E_LIMIT') throw new RefusedByReader(`${choice.reader}: ${e.message}`);
     throw e;
@@ -112,7 +148,7 @@ function readView(src: ByteSource, choice: DirectoryChoice, maxEntries: number):
     const localOffset = h.localOffset + choice.offsetBase;
     let local: LocalHeader | undefined;
     try {
-      local = readLocalAt(src, localOffset);
+      local = readLocalAt(src, localOffset, memo);
     } catch {
       local = undefined;
     }
@@ -123,11 +159,11 @@ function readView(src: ByteSource, choice: DirectoryChoice, maxEntries: number):
 }
 
 /** Every loader's reading that succeeds; a reader that refuses the archive loads nothing and is left out. */
-export function readerViews(src: ByteSource, maxEntries: number): ReaderView[] {
+export function readerViews(src: ByteSource, maxEntries: number, memo?: ParsedRecords): ReaderView[] {
   const views: ReaderView[] = [];
   for (const choose of [minizDirectory, zipfileDirectory]) {
     try {
-      views.push(readView(src, choose(src), maxEntries));
+      views.push(readView(src, choose(src), maxEntries, memo));
     } catch (e) {
       if (e instanceof RefusedByReader) continue;
       if (e instanceof ModelguardError && e.code !== 'E_LIMIT') continue;

@@ -61,9 +61,21 @@ const EMBEDDED_TORCH_LOAD = 'torch.storage._load_from_bytes';
 
 function isEmbeddedTorchLoad(g: PyGlobal): boolean {
   if (g.full === EMBEDDED_TORCH_LOAD) return true;
-  const r = resolveGlobal(g.module, g.name);
-  return r.tracked && r.targets.length > 0 && r.targets.every((t) => t.name === EMBEDDED_TORCH_LOAD);
+  // The answer depends on the name tables only: kept for the process (every checkpoint calls the same few callables).
+  const key = `${g.module}\0${g.name}`;
+  let known = embeddedLoaderNames.get(key);
+  if (known === undefined) {
+    const r = resolveGlobal(g.module, g.name);
+    known = r.tracked && r.targets.length > 0 && r.targets.every((t) => t.name === EMBEDDED_TORCH_LOAD);
+    if (embeddedLoaderNames.size >= MAX_KEPT_NAMES) embeddedLoaderNames.clear();
+    embeddedLoaderNames.set(key, known);
+  }
+  return known;
 }
+
+/** Names (module, attribute path) already resolved by `isEmbeddedTorchLoad`; emptied when full, so hostile streams cannot grow it without bound. */
+const embeddedLoaderNames = new Map<string, boolean>();
+const MAX_KEPT_NAMES = 4096;
 
 /** At most this many `pickle/malformed` findings per pickle (the first error is what matters). */
 const MAX_SEMANTIC_FINDINGS = 3;

@@ -23,7 +23,7 @@ import type { Site } from './machine.js';
 import { classOf } from './object-class.js';
 import { render } from './render.js';
 import { checkItemKey, checkItemKeys, checkStateKeys, checkTorchbind, type StateHost } from './state-keys.js';
-import { PyDict, PyGlobal, PyList, PyObject, PySet, PyTuple, PyUnknown, type PyValue } from './values.js';
+import { addWatcher, isContainer, PyDict, PyGlobal, PyList, PyObject, PySet, PyTuple, PyUnknown, type PyValue } from './values.js';
 
 /** How a use reached a slot, for findings: which slot, and whether users put their own functions there. */
 export interface SlotMark {
@@ -146,6 +146,8 @@ export class SlotJudge {
       }
       return;
     }
+    // A class with no attribute slot reads none of the state's attributes: nothing to judge.
+    if (slots.attrs.size === 0 && slots.via.size === 0) return;
     const parts = state instanceof PyTuple ? state.items : [state];
     for (const part of parts) {
       if (!(part instanceof PyDict)) continue;
@@ -198,24 +200,26 @@ export class SlotJudge {
 
   private judgeAt(v: PyValue, slot: Slot, site: Site, where: string, passed: boolean, depth: number): void {
     if (depth > MAX_DATA_DEPTH) return;
-    const mark: SlotMark = { text: `${where}, called ${slot.when}`, callback: slot.callback === true };
     if (slot.methods !== undefined) {
       if (v instanceof PyObject) this.methodsOf(v, slot.methods, slot, site, where);
       return;
     }
     if (slot.items === true) {
       const single: Slot = { ...slot, items: false };
-      for (const item of itemsOf(v)) this.judgeAt(item, single, site, `${where}[…]`, passed, depth + 1);
-      for (const container of itemsContainers(v)) {
-        const watchers = (container.watchers ??= []);
-        // One is enough to judge every later item; a few keep distinct slot texts. Bounded against repeated BUILDs.
-        if (watchers.length >= MAX_WATCHERS) continue;
-        watchers.push((item) => {
-          this.judgeAt(item, single, site, `${where}[…] (added later)`, passed, depth + 1);
-        });
-      }
+      const inside = `${where}[…]`;
+      for (const item of itemsOf(v)) this.judgeAt(item, single, site, inside, passed, depth + 1);
+      const later = `${where}[…] (added later)`;
+      const watch = (item: PyValue): void => {
+        this.judgeAt(item, single, site, later, passed, depth + 1);
+      };
+      // One is enough to judge every later item; a few keep distinct slot texts. Bounded against repeated BUILDs.
+      if (v instanceof PyObject) v.watchItems(watch, MAX_WATCHERS);
+      else if (isContainer(v)) addWatcher(v, watch, MAX_WATCHERS);
       return;
     }
+    // Constants, containers and instances are judged where they were built: no mark is made for them (most judged values).
+    if (!(v instanceof PyGlobal || (v instanceof PyObject && v.bound !== undefined) || v instanceof PyUnknown)) return;
+    const mark: SlotMark = { text: `${where}, called ${slot.when}`, callback: slot.callback === true };
     const use: Use = slot.calls === 'call' || passed ? 'call' : 'invoke';
     if (v instanceof PyGlobal) {
       const j = this.host.policy.judge(v.module, v.name, v.full);
@@ -346,12 +350,6 @@ function passesData(slot: Slot, attrs: ReadonlyMap<string, PyValue>): boolean {
 }
 
 /** The container whose items a slot calls (a dict's values, a list's elements, a dict/list subclass object's items). */
-function itemsContainers(v: PyValue): (PyDict | PyList | PyTuple | PySet)[] {
-  if (v instanceof PyDict || v instanceof PyList || v instanceof PyTuple || v instanceof PySet) return [v];
-  if (v instanceof PyObject) return [(v.items ??= new PyDict()), (v.elements ??= new PyList())];
-  return [];
-}
-
 function itemsOf(v: PyValue): PyValue[] {
   if (v instanceof PyDict) return v.entries.map((e) => e[1]);
   if (v instanceof PyList || v instanceof PyTuple || v instanceof PySet) return v.items;

@@ -15,7 +15,7 @@
 import { ModelguardError } from '../../errors.js';
 import type { Limits } from '../limits.js';
 import { mapPy2 } from '../../python-globals/names.js';
-import { HIGHEST_PROTOCOL, Op } from './opcodes.js';
+import { HIGHEST_PROTOCOL, Op, type OpInfo } from './opcodes.js';
 import type { GlobalArg, PickleOp, PickleReader } from './reader.js';
 import { PyBigInt, PyBytes, PyDict, PyFloat, PyGlobal, PyList, PyObject, PySet, PyStr, PyTuple, PyUnknown, typeName, type PyValue } from './values.js';
 
@@ -93,6 +93,11 @@ export class PickleMachine {
   private memoSparse = new Map<number, PyValue>();
   private memoSize = 0;
   private proto = 0;
+  /** The opcode being run: its offset and name (copied: the reader reuses its op object, and hooks may read on). */
+  private opPos = 0;
+  private opInfo: OpInfo | undefined;
+  /** Its site, made on first use: most opcodes never need one, and one object per opcode was a sixth of a small scan's allocation. */
+  private site: Site | undefined;
 
   constructor(reader: PickleReader, hooks: MachineHooks, opts: MachineOptions) {
     this.reader = reader;
@@ -100,12 +105,22 @@ export class PickleMachine {
     this.opts = opts;
   }
 
+  /** Where the running opcode is: one object per opcode, shared by every hook it calls (hooks keep it). */
+  private at(): Site {
+    return (this.site ??= { pos: this.opPos, opcode: this.opName });
+  }
+
+  /** The running opcode's name, for messages. */
+  private get opName(): string {
+    return this.opInfo?.name ?? '?';
+  }
+
   private get fence(): number {
     return this.marks.length === 0 ? 0 : (this.marks[this.marks.length - 1] as number);
   }
 
-  private semantic(site: Site, message: string): PyUnknown {
-    this.hooks.onAnomaly({ kind: 'semantic', message, site });
+  private semantic(message: string): PyUnknown {
+    this.hooks.onAnomaly({ kind: 'semantic', message, site: this.at() });
     return new PyUnknown(message, true);
   }
 
@@ -116,108 +131,108 @@ export class PickleMachine {
     this.stack.push(v);
   }
 
-  private pop(site: Site): PyValue {
-    if (this.stack.length <= this.fence) return this.semantic(site, `${site.opcode}: unpickling stack underflow`);
+  private pop(): PyValue {
+    if (this.stack.length <= this.fence) return this.semantic(`${this.opName}: unpickling stack underflow`);
     return this.stack.pop() as PyValue;
   }
 
-  private top(site: Site): PyValue {
-    if (this.stack.length <= this.fence) return this.semantic(site, `${site.opcode}: unpickling stack underflow`);
+  private top(): PyValue {
+    if (this.stack.length <= this.fence) return this.semantic(`${this.opName}: unpickling stack underflow`);
     return this.stack[this.stack.length - 1] as PyValue;
   }
 
   /** Pops everything above the last MARK, and the mark. */
-  private popMark(site: Site): PyValue[] {
+  private popMark(): PyValue[] {
     const m = this.marks.pop();
     if (m === undefined) {
-      this.semantic(site, `${site.opcode}: could not find MARK`);
+      this.semantic(`${this.opName}: could not find MARK`);
       return [];
     }
     return this.stack.splice(m);
   }
 
   /** A value stored as data: globals in it are referenced. */
-  private store(v: PyValue, site: Site): PyValue {
-    if (v instanceof PyGlobal) this.hooks.onReference(v, site);
+  private store(v: PyValue): PyValue {
+    if (v instanceof PyGlobal) this.hooks.onReference(v, this.at());
     return v;
   }
 
-  private tuple(items: PyValue[], site: Site): PyTuple {
+  private tuple(items: PyValue[]): PyTuple {
     const t = new PyTuple();
-    for (const v of items) t.push(this.store(v, site), this.opts.retainItems);
+    for (const v of items) t.push(this.store(v), this.opts.retainItems);
     return t;
   }
 
-  private addItems(target: PyValue, items: PyValue[], site: Site, kind: 'append' | 'set'): void {
+  private addItems(target: PyValue, items: PyValue[], kind: 'append' | 'set'): void {
     if (target instanceof PyList && kind === 'append') {
-      for (const v of items) target.push(this.store(v, site), this.opts.retainItems);
+      for (const v of items) target.push(this.store(v), this.opts.retainItems);
     } else if (target instanceof PySet && !target.frozen && kind === 'set') {
-      for (const v of items) target.push(this.store(v, site), this.opts.retainItems);
+      for (const v of items) target.push(this.store(v), this.opts.retainItems);
     } else {
-      for (const v of items) this.store(v, site);
+      for (const v of items) this.store(v);
       if (target instanceof PyObject) {
         // A list or set subclass keeps them (hooks lists, lr_lambdas): slots read them back.
-        target.elements ??= new PyList();
-        for (const v of items) target.elements.push(v, this.opts.retainItems);
+        const elements = target.elementsList();
+        for (const v of items) elements.push(v, this.opts.retainItems);
       }
-      this.mutate(target, site, items);
+      this.mutate(target, items);
     }
   }
 
-  private setItems(target: PyValue, items: PyValue[], site: Site): void {
-    if (items.length % 2 !== 0) this.semantic(site, `${site.opcode}: odd number of items`);
+  private setItems(target: PyValue, items: PyValue[]): void {
+    if (items.length % 2 !== 0) this.semantic(`${this.opName}: odd number of items`);
     if (target instanceof PyDict) {
       for (let i = 0; i + 1 < items.length; i += 2) {
-        target.set(this.store(items[i] as PyValue, site), this.store(items[i + 1] as PyValue, site), this.opts.retainItems);
+        target.set(this.store(items[i] as PyValue), this.store(items[i + 1] as PyValue), this.opts.retainItems);
       }
     } else {
-      for (const v of items) this.store(v, site);
+      for (const v of items) this.store(v);
       if (target instanceof PyObject) {
         // A dict subclass keeps them (OrderedDict hooks, AttributeDict items): slots read them back.
-        target.items ??= new PyDict();
-        for (let i = 0; i + 1 < items.length; i += 2) target.items.set(items[i] as PyValue, items[i + 1] as PyValue, this.opts.retainItems);
+        const dict = target.itemsDict();
+        for (let i = 0; i + 1 < items.length; i += 2) dict.set(items[i] as PyValue, items[i + 1] as PyValue, this.opts.retainItems);
       }
-      this.mutate(target, site, items);
+      this.mutate(target, items);
     }
   }
 
-  private mutate(target: PyValue, site: Site, items: readonly PyValue[]): void {
+  private mutate(target: PyValue, items: readonly PyValue[]): void {
     if (target instanceof PyGlobal) {
       this.hooks.onAnomaly({
         kind: 'mutate-global',
-        message: `${site.opcode} on ${target.full} calls its item/append methods on a global object`,
-        site,
+        message: `${this.opName} on ${target.full} calls its item/append methods on a global object`,
+        site: this.at(),
       });
     }
-    this.hooks.onMutate(target, site, items);
+    this.hooks.onMutate(target, this.at(), items);
   }
 
-  private findClass(module: string, name: string, site: Site): PyGlobal {
+  private findClass(module: string, name: string): PyGlobal {
     const [m, n] = mapPy2(module, name);
-    const g = new PyGlobal(m, n, site.pos, `${module}.${name}`);
-    this.hooks.onImport(g, site);
+    const g = new PyGlobal(m, n, this.opPos, `${module}.${name}`);
+    this.hooks.onImport(g, this.at());
     return g;
   }
 
-  private invoke(init: ConstructorParameters<typeof PyObject>[0], site: Site): PyValue {
-    return this.hooks.onInvoke(new PyObject(init), site);
+  private invoke(init: ConstructorParameters<typeof PyObject>[0]): PyValue {
+    return this.hooks.onInvoke(new PyObject(init), this.at());
   }
 
   /** CPython's `instantiate`: OBJ/INST call the class, or `cls.__new__(cls)` when there are no arguments. */
-  private instantiate(cls: PyValue, args: PyValue[], site: Site): PyValue {
+  private instantiate(cls: PyValue, args: PyValue[]): PyValue {
     const origin = args.length === 0 ? 'new' : 'call';
-    return this.invoke({ origin, callee: cls, args: this.tuple(args, site), pos: site.pos, opcode: site.opcode }, site);
+    return this.invoke({ origin, callee: cls, args: this.tuple(args), pos: this.opPos, opcode: this.opName });
   }
 
-  private build(site: Site): void {
-    const state = this.pop(site);
-    const inst = this.top(site);
-    this.store(state, site);
+  private build(): void {
+    const state = this.pop();
+    const inst = this.top();
+    this.store(state);
     if (inst instanceof PyGlobal) {
       this.hooks.onAnomaly({
         kind: 'build-global',
         message: `BUILD on ${inst.full} sets attributes of a module, class or function (monkey-patching)`,
-        site,
+        site: this.at(),
       });
     }
     if (inst instanceof PyObject) {
@@ -226,9 +241,9 @@ export class PickleMachine {
       // CPython: setstate = getattr(inst, "__setstate__"); an instance attribute wins.
       const override = inst.dunders.get('__setstate__');
       if (override !== undefined) {
-        const args = this.tuple([state], site);
-        this.invoke({ origin: 'call', callee: override, args, pos: site.pos, opcode: 'BUILD(__setstate__)' }, site);
-        this.hooks.onBuild(inst, state, site);
+        const args = this.tuple([state]);
+        this.invoke({ origin: 'call', callee: override, args, pos: this.opPos, opcode: 'BUILD(__setstate__)' });
+        this.hooks.onBuild(inst, state, this.at());
         this.hooks.afterBuild?.(inst, state, this.reader);
         return;
       }
@@ -237,37 +252,37 @@ export class PickleMachine {
       for (const part of parts) {
         if (!(part instanceof PyDict)) continue;
         for (const [k, v] of part.dunders) {
-          inst.dunders.set(k, v);
+          inst.setDunder(k, v);
           this.hooks.onAnomaly({
             kind: 'state-dunder',
             message: `BUILD state sets ${k} on an object: the next BUILD or lookup runs it`,
-            site,
+            site: this.at(),
           });
         }
       }
     }
-    this.hooks.onBuild(inst, state, site);
+    this.hooks.onBuild(inst, state, this.at());
     this.hooks.afterBuild?.(inst, state, this.reader);
   }
 
-  private memoGet(idx: number | bigint, site: Site): PyValue {
+  private memoGet(idx: number | bigint): PyValue {
     const v = typeof idx !== 'number' ? undefined : idx < PickleMachine.DENSE ? this.memoDense[idx] : this.memoSparse.get(idx);
-    if (v === undefined) return this.semantic(site, `${site.opcode}: memo value not found at index ${idx}`);
+    if (v === undefined) return this.semantic(`${this.opName}: memo value not found at index ${idx}`);
     return v;
   }
 
-  private memoPut(idx: number | bigint, site: Site): void {
+  private memoPut(idx: number | bigint): void {
     if (typeof idx !== 'number' || idx < 0) {
-      this.semantic(site, `${site.opcode}: invalid memo index ${idx}`);
+      this.semantic(`${this.opName}: invalid memo index ${idx}`);
       return;
     }
-    const v = this.top(site);
+    const v = this.top();
     const dense = idx < PickleMachine.DENSE;
     const had = dense ? this.memoDense[idx] !== undefined : this.memoSparse.has(idx);
     if (!had) {
       if (this.memoSize >= this.opts.limits.maxMemoEntries) {
         throw new ModelguardError('E_LIMIT', `more than ${this.opts.limits.maxMemoEntries} memo entries`, {
-          offset: site.pos,
+          offset: this.opPos,
         });
       }
       this.memoSize++;
@@ -289,7 +304,9 @@ export class PickleMachine {
         throw new ModelguardError('E_LIMIT', `more than ${limit} pickle opcodes`, { offset: this.reader.pos });
       }
       const op: PickleOp = this.reader.next();
-      const site: Site = { pos: op.pos, opcode: op.info.name };
+      this.opPos = op.pos;
+      this.opInfo = op.info;
+      this.site = undefined;
       const arg = op.arg;
       switch (op.code) {
         // --- constants
@@ -339,68 +356,68 @@ export class PickleMachine {
           break;
         case Op.LIST: {
           const l = new PyList();
-          for (const v of this.popMark(site)) l.push(this.store(v, site), retain);
+          for (const v of this.popMark()) l.push(this.store(v), retain);
           this.push(l);
           break;
         }
         case Op.TUPLE:
-          this.push(this.tuple(this.popMark(site), site));
+          this.push(this.tuple(this.popMark()));
           break;
         case Op.TUPLE1:
         case Op.TUPLE2:
         case Op.TUPLE3: {
           const n = op.code - Op.TUPLE1 + 1;
           const items: PyValue[] = [];
-          for (let i = 0; i < n; i++) items.unshift(this.pop(site));
-          this.push(this.tuple(items, site));
+          for (let i = 0; i < n; i++) items.unshift(this.pop());
+          this.push(this.tuple(items));
           break;
         }
         case Op.DICT: {
           const d = new PyDict();
-          this.setItems(d, this.popMark(site), site);
+          this.setItems(d, this.popMark());
           this.push(d);
           break;
         }
         case Op.FROZENSET: {
           const s = new PySet(true);
-          for (const v of this.popMark(site)) s.push(this.store(v, site), retain);
+          for (const v of this.popMark()) s.push(this.store(v), retain);
           this.push(s);
           break;
         }
         case Op.APPEND: {
-          const v = this.pop(site);
-          this.addItems(this.top(site), [v], site, 'append');
+          const v = this.pop();
+          this.addItems(this.top(), [v], 'append');
           break;
         }
         case Op.APPENDS: {
-          const items = this.popMark(site);
-          this.addItems(this.top(site), items, site, 'append');
+          const items = this.popMark();
+          this.addItems(this.top(), items, 'append');
           break;
         }
         case Op.SETITEM: {
-          const v = this.pop(site);
-          const k = this.pop(site);
-          this.setItems(this.top(site), [k, v], site);
+          const v = this.pop();
+          const k = this.pop();
+          this.setItems(this.top(), [k, v]);
           break;
         }
         case Op.SETITEMS: {
-          const items = this.popMark(site);
-          this.setItems(this.top(site), items, site);
+          const items = this.popMark();
+          this.setItems(this.top(), items);
           break;
         }
         case Op.ADDITEMS: {
-          const items = this.popMark(site);
-          this.addItems(this.top(site), items, site, 'set');
+          const items = this.popMark();
+          this.addItems(this.top(), items, 'set');
           break;
         }
         // --- stack and memo
         case Op.POP:
           if (this.stack.length > this.fence) this.stack.pop();
           else if (this.marks.length > 0) this.marks.pop();
-          else this.semantic(site, 'POP: unpickling stack underflow');
+          else this.semantic('POP: unpickling stack underflow');
           break;
         case Op.DUP:
-          this.push(this.top(site));
+          this.push(this.top());
           break;
         case Op.MARK:
           if (this.stack.length + this.marks.length >= this.opts.limits.maxStackDepth) {
@@ -409,25 +426,25 @@ export class PickleMachine {
           this.marks.push(this.stack.length);
           break;
         case Op.POP_MARK:
-          this.popMark(site);
+          this.popMark();
           break;
         case Op.GET:
         case Op.BINGET:
         case Op.LONG_BINGET:
-          this.push(this.memoGet(arg as number | bigint, site));
+          this.push(this.memoGet(arg as number | bigint));
           break;
         case Op.PUT:
         case Op.BINPUT:
         case Op.LONG_BINPUT:
-          this.memoPut(arg as number | bigint, site);
+          this.memoPut(arg as number | bigint);
           break;
         case Op.MEMOIZE:
-          this.memoPut(this.memoSize, site);
+          this.memoPut(this.memoSize);
           break;
         // --- framing and protocol
         case Op.PROTO: {
           const p = arg as number;
-          if (p > HIGHEST_PROTOCOL) this.semantic(site, `unsupported pickle protocol: ${p}`);
+          if (p > HIGHEST_PROTOCOL) this.semantic(`unsupported pickle protocol: ${p}`);
           else this.proto = p;
           break;
         }
@@ -441,32 +458,32 @@ export class PickleMachine {
           break;
         }
         case Op.STOP: {
-          const value = this.pop(site);
-          this.store(value, site);
+          const value = this.pop();
+          this.store(value);
           return { value, proto: this.proto, stopPos: op.pos, ops, frames };
         }
         // --- imports
         case Op.GLOBAL: {
           const g = arg as GlobalArg;
-          if (!g.validUtf8) this.semantic(site, 'GLOBAL: module or name is not valid UTF-8');
-          this.push(this.findClass(g.module, g.name, site));
+          if (!g.validUtf8) this.semantic('GLOBAL: module or name is not valid UTF-8');
+          this.push(this.findClass(g.module, g.name));
           break;
         }
         case Op.STACK_GLOBAL: {
-          const name = this.pop(site);
-          const module = this.pop(site);
+          const name = this.pop();
+          const module = this.pop();
           if (typeof module === 'string' && typeof name === 'string') {
-            this.push(this.findClass(module, name, site));
+            this.push(this.findClass(module, name));
           } else if (isConstant(module) && isConstant(name)) {
-            this.push(this.semantic(site, `STACK_GLOBAL requires str, got ${typeName(module)} and ${typeName(name)}`));
+            this.push(this.semantic(`STACK_GLOBAL requires str, got ${typeName(module)} and ${typeName(name)}`));
           } else if ((module instanceof PyUnknown && module.failed) || (name instanceof PyUnknown && name.failed)) {
             // An operand from a stack underflow or an earlier error: CPython's load raised there, so nothing is imported.
-            this.push(this.semantic(site, 'STACK_GLOBAL: an operand is missing (stack underflow) or the result of an error; the load fails here'));
+            this.push(this.semantic('STACK_GLOBAL: an operand is missing (stack underflow) or the result of an error; the load fails here'));
           } else {
             this.hooks.onAnomaly({
               kind: 'dynamic-import',
               message: `STACK_GLOBAL imports a name computed while loading (${typeName(module)}, ${typeName(name)}): no pickler writes this; it hides the import from scanners`,
-              site,
+              site: this.at(),
             });
             this.push(new PyUnknown('dynamic import'));
           }
@@ -474,87 +491,84 @@ export class PickleMachine {
         }
         case Op.INST: {
           const g = arg as GlobalArg;
-          const args = this.popMark(site);
-          if (!g.validUtf8) this.semantic(site, 'INST: module or name is not valid UTF-8');
-          const cls = this.findClass(g.module, g.name, site);
-          this.push(this.instantiate(cls, args, site));
+          const args = this.popMark();
+          if (!g.validUtf8) this.semantic('INST: module or name is not valid UTF-8');
+          const cls = this.findClass(g.module, g.name);
+          this.push(this.instantiate(cls, args));
           break;
         }
         case Op.OBJ: {
-          const items = this.popMark(site);
+          const items = this.popMark();
           if (items.length === 0) {
-            this.push(this.semantic(site, 'OBJ: unpickling stack underflow'));
+            this.push(this.semantic('OBJ: unpickling stack underflow'));
             break;
           }
           const [cls, ...args] = items as [PyValue, ...PyValue[]];
-          this.push(this.instantiate(cls, args, site));
+          this.push(this.instantiate(cls, args));
           break;
         }
         // --- invocations
         case Op.REDUCE: {
-          const args = this.pop(site);
-          const callee = this.pop(site);
+          const args = this.pop();
+          const callee = this.pop();
           if (!(args instanceof PyTuple) && isConstant(args)) {
-            this.semantic(site, `REDUCE: argument list must be a tuple, got ${typeName(args)}`);
+            this.semantic(`REDUCE: argument list must be a tuple, got ${typeName(args)}`);
           }
-          this.push(this.invoke({ origin: 'call', callee, args: this.store(args, site), pos: op.pos, opcode: 'REDUCE' }, site));
+          this.push(this.invoke({ origin: 'call', callee, args: this.store(args), pos: op.pos, opcode: 'REDUCE' }));
           break;
         }
         case Op.NEWOBJ: {
-          const args = this.pop(site);
-          const cls = this.pop(site);
+          const args = this.pop();
+          const cls = this.pop();
           if (!(args instanceof PyTuple) && isConstant(args)) {
-            this.semantic(site, `NEWOBJ: expected a tuple of arguments, got ${typeName(args)}`);
+            this.semantic(`NEWOBJ: expected a tuple of arguments, got ${typeName(args)}`);
           }
-          this.push(this.invoke({ origin: 'new', callee: cls, args: this.store(args, site), pos: op.pos, opcode: 'NEWOBJ' }, site));
+          this.push(this.invoke({ origin: 'new', callee: cls, args: this.store(args), pos: op.pos, opcode: 'NEWOBJ' }));
           break;
         }
         case Op.NEWOBJ_EX: {
-          const kwargs = this.pop(site);
-          const args = this.pop(site);
-          const cls = this.pop(site);
+          const kwargs = this.pop();
+          const args = this.pop();
+          const cls = this.pop();
           this.push(
-            this.invoke(
-              {
-                origin: 'new',
-                callee: cls,
-                args: this.store(args, site),
-                kwargs: this.store(kwargs, site),
-                pos: op.pos,
-                opcode: 'NEWOBJ_EX',
-              },
-              site,
-            ),
+            this.invoke({
+              origin: 'new',
+              callee: cls,
+              args: this.store(args),
+              kwargs: this.store(kwargs),
+              pos: op.pos,
+              opcode: 'NEWOBJ_EX',
+            }),
           );
           break;
         }
         case Op.BUILD:
-          this.build(site);
+          this.build();
           break;
         case Op.EXT1:
         case Op.EXT2:
         case Op.EXT4:
-          this.push(this.hooks.onExtension(arg as number, site));
+          this.push(this.hooks.onExtension(arg as number, this.at()));
           break;
         case Op.PERSID:
-          this.push(this.hooks.onPersistentId(arg as string, site));
+          this.push(this.hooks.onPersistentId(arg as string, this.at()));
           break;
         case Op.BINPERSID: {
-          const pid = this.pop(site);
-          this.store(pid, site);
-          this.push(this.hooks.onPersistentId(pid, site));
+          const pid = this.pop();
+          this.store(pid);
+          this.push(this.hooks.onPersistentId(pid, this.at()));
           break;
         }
         case Op.NEXT_BUFFER:
           this.hooks.onAnomaly({
             kind: 'out-of-band',
             message: 'NEXT_BUFFER: the stream refers to out-of-band buffers; pickle.load fails without buffers=',
-            site,
+            site: this.at(),
           });
           this.push(new PyBytes('buffer', 0, op.pos, undefined));
           break;
         case Op.READONLY_BUFFER:
-          this.top(site);
+          this.top();
           break;
         default:
           // Every opcode in the table is handled above; the reader rejects the rest.

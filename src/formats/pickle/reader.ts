@@ -377,6 +377,8 @@ export class PickleReader {
 }
 
 function decodeMaybe(raw: Uint8Array): { text: string; ok: boolean } {
+  // ASCII (every module and name real picklers write) decodes the same either way, without a decoder call.
+  if (isAscii(raw)) return { text: latin1Decode(raw), ok: true };
   try {
     return { text: utf8Fatal.decode(raw), ok: true };
   } catch {
@@ -393,4 +395,9 @@ function asciiOrUtf8(raw: Uint8Array): string {
     s += String.fromCharCode(c);
   }
   return s;
+}
+
+function isAscii(raw: Uint8Array): boolean {
+  for (let i = 0; i < raw.length; i++) if ((raw[i] as number) >= 0x80) return false;
+  return true;
 }

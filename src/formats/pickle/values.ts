@@ -100,6 +100,15 @@ export class PySet extends PyContainer {
   }
 }
 
+/** The map every dict and object starts with: a real one is made on the first write (most never get one). */
+const NONE_YET: ReadonlyMap<string, PyValue> = new Map<string, PyValue>();
+
+function withEntry(m: ReadonlyMap<string, PyValue>, k: string, v: PyValue): Map<string, PyValue> {
+  const out = m === NONE_YET ? new Map<string, PyValue>() : (m as Map<string, PyValue>);
+  out.set(k, v);
+  return out;
+}
+
 /** At most this many computed keys are kept per dict for messages (all are counted). */
 const KEPT_COMPUTED_KEYS = 4;
 
@@ -110,13 +119,13 @@ export class PyDict {
    * Entries whose key is a dunder string, always kept whatever the cap: a
    * BUILD state setting `__setstate__` turns the next BUILD into a call.
    */
-  readonly dunders = new Map<string, PyValue>();
+  dunders: ReadonlyMap<string, PyValue> = NONE_YET;
   /**
    * Entries whose key names a slot of the implicit-call model (an attribute
    * some class's code calls, a method an attribute would shadow), always kept
    * with their latest value: BUILD states are checked against them.
    */
-  readonly named = new Map<string, PyValue>();
+  named: ReadonlyMap<string, PyValue> = NONE_YET;
   /** Keys that are not constants (results of calls, globals): any of them may equal '__setstate__'. */
   computedKeys = 0;
   readonly computed: PyValue[] = [];
@@ -126,12 +135,12 @@ export class PyDict {
     if (kept) this.entries.push([k, v]);
     else if (this.count === this.entries.length) {
       // First entry past the cap: from now on slot names are tracked with their latest value (small dicts never pay for it).
-      for (const [ek, ev] of this.entries) if (typeof ek === 'string' && isSlotName(ek)) this.named.set(ek, ev);
+      for (const [ek, ev] of this.entries) if (typeof ek === 'string' && isSlotName(ek)) this.named = withEntry(this.named, ek, ev);
     }
     this.count++;
     if (typeof k === 'string') {
-      if (isDunderName(k)) this.dunders.set(k, v);
-      if (!kept && isSlotName(k)) this.named.set(k, v);
+      if (isDunderName(k)) this.dunders = withEntry(this.dunders, k, v);
+      if (!kept && isSlotName(k)) this.named = withEntry(this.named, k, v);
     } else if (isComputed(k)) {
       this.computedKeys++;
       if (this.computed.length < KEPT_COMPUTED_KEYS) this.computed.push(k);
@@ -220,8 +229,8 @@ export class PyObject {
    * or the function that produced it); set by the analyser's effects.
    */
   owner: PyGlobal | undefined;
-  /** Instance attributes set by BUILD that change behaviour (`__setstate__`, `__class__`...). */
-  readonly dunders = new Map<string, PyValue>();
+  /** Instance attributes set by BUILD that change behaviour (`__setstate__`, `__class__`...); see `setDunder`. */
+  dunders: ReadonlyMap<string, PyValue> = NONE_YET;
   /** The last BUILD state applied (format layers read it: joblib wrappers, numpy dtypes). */
   state: PyValue | undefined;
   /** Extension code (EXT), persistent id (PERSID). */
@@ -232,6 +241,8 @@ export class PyObject {
   items: PyDict | undefined;
   /** Elements added by APPEND(S)/ADDITEMS (list and set subclasses), created on first use. */
   elements: PyList | undefined;
+  /** Watchers for `items` and `elements` not made yet: each gets a copy when it is made (`itemsDict`, `elementsList`). */
+  private pendingWatchers: Watcher[] | undefined;
   /** Set when this object is a bound method (the result of getattr). */
   bound: BoundMethod | undefined;
   /** Attributes whose later values the analysis must see (a method called on this object from a slot). */
@@ -251,6 +262,43 @@ export class PyObject {
     this.elements = undefined;
     this.bound = undefined;
     this.watchedAttrs = undefined;
+    this.pendingWatchers = undefined;
+  }
+
+  /** `items`, made on first use with the watchers registered so far. */
+  itemsDict(): PyDict {
+    if (this.items === undefined) {
+      this.items = new PyDict();
+      if (this.pendingWatchers !== undefined) this.items.watchers = this.pendingWatchers.slice();
+    }
+    return this.items;
+  }
+
+  /** `elements`, made on first use with the watchers registered so far. */
+  elementsList(): PyList {
+    if (this.elements === undefined) {
+      this.elements = new PyList();
+      if (this.pendingWatchers !== undefined) this.elements.watchers = this.pendingWatchers.slice();
+    }
+    return this.elements;
+  }
+
+  /**
+   * Calls `w` with every item later added to `items` or `elements` (at
+   * most `max` watchers per container), without making either before the
+   * stream adds to it.
+   */
+  watchItems(w: Watcher, max: number): void {
+    if (this.items !== undefined) addWatcher(this.items, w, max);
+    if (this.elements !== undefined) addWatcher(this.elements, w, max);
+    if (this.items === undefined || this.elements === undefined) {
+      const pending = (this.pendingWatchers ??= []);
+      if (pending.length < max) pending.push(w);
+    }
+  }
+
+  setDunder(name: string, v: PyValue): void {
+    this.dunders = withEntry(this.dunders, name, v);
   }
 
   /**
@@ -298,6 +346,12 @@ export class PyUnknown {
     this.why = why;
     this.failed = failed;
   }
+}
+
+/** Adds a watcher to a container unless it has `max` already (bounded against repeated BUILDs). */
+export function addWatcher(c: { watchers: Watcher[] | undefined }, w: Watcher, max: number): void {
+  const watchers = (c.watchers ??= []);
+  if (watchers.length < max) watchers.push(w);
 }
 
 export function isDunderName(s: string): boolean {
