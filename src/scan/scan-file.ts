@@ -77,7 +77,8 @@ export async function scanFile(path: string, options: ScanOptions & { displayNam
 
 /**
  * Scans one listed file (a path, or the bytes of a name that is not UTF-8); every I/O error (even a file gone
- * since it was listed) becomes an `unscannable` report.
+ * since it was listed) becomes an `unscannable` report, any other error escaping the engine an
+ * `engine/internal-error` one; a usage error (an unknown forced format) throws `E_USAGE`.
  */
 export async function scanFileReport(path: string | Uint8Array, options: ScanOptions & { displayName?: string } = {}): Promise<FileReport> {
   const display = options.displayName ?? (typeof path === 'string' ? path : nameFromBytes(path));
@@ -114,19 +115,36 @@ export async function scanFileReport(path: string | Uint8Array, options: ScanOpt
       returnScratch(buf);
     }
   } catch (e) {
+    // A caller's mistake (an unknown forced format) is thrown, as `scanFile` throws for an unknown profile.
+    if (e instanceof ModelguardError && e.code === 'E_USAGE') throw e;
     const age = e instanceof AgeError;
+    // Only a read that failed is an I/O error; anything else escaping the engine is a bug, reported as one.
+    const io = age || isReadError(e);
     return {
       path: display,
       format: age ? 'age' : 'unknown',
       verdict: 'unscannable',
       kind: age ? 'archive' : 'unknown',
-      reason: age ? 'the age file does not decrypt with the given identities' : 'the file could not be read',
+      reason: age ? 'the age file does not decrypt with the given identities' : io ? 'the file could not be read' : 'internal error while scanning',
       size: src.size,
-      findings: [{ rule: age ? 'age/decrypt-failed' : 'engine/io-error', severity: 'unscannable', message: describeError(e), location: { file: display } }],
+      findings: [
+        {
+          rule: age ? 'age/decrypt-failed' : io ? 'engine/io-error' : 'engine/internal-error',
+          severity: 'unscannable',
+          message: io ? describeError(e) : `internal error: ${describeError(e)}`,
+          location: { file: display },
+        },
+      ],
       info: {},
       durationMs: 0,
     };
   } finally {
     src.close();
   }
+}
+
+/** An error from reading the file: modelguard's E_IO, or a system call's error (EIO, ENOENT, EACCES...). */
+function isReadError(e: unknown): boolean {
+  if (e instanceof ModelguardError) return e.code === 'E_IO';
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
 }
