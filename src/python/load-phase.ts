@@ -32,6 +32,30 @@ export type { ConfigValues } from './config-branches.js';
 
 export type DefStmt = Extract<Stmt, { k: 'def' }>;
 
+/** torch.nn.Module methods a loader runs on a model it builds: weights loaded in, moved, cast, walked. */
+export const TORCH_MODULE_LOAD_METHODS: readonly string[] = [
+  'load_state_dict',
+  '_load_from_state_dict',
+  'eval',
+  'train',
+  'to',
+  'cuda',
+  'half',
+  'float',
+  'bfloat16',
+  '_apply',
+  'apply',
+  'register_buffer',
+  'register_parameter',
+  'named_parameters',
+  'parameters',
+  'named_buffers',
+  'named_modules',
+  'modules',
+  'children',
+  'named_children',
+];
+
 /** Methods transformers (or Python itself) calls while loading a config, model, tokenizer or processor. */
 export const LOAD_METHODS: ReadonlySet<string> = new Set([
   // configs
@@ -78,28 +102,9 @@ export const LOAD_METHODS: ReadonlySet<string> = new Set([
   '_load_state_dict_into_model',
   '_fix_state_dict_key_on_load',
   '_fix_state_dict_keys_on_load',
-  'load_state_dict',
-  '_load_from_state_dict',
+  ...TORCH_MODULE_LOAD_METHODS,
   'state_dict',
   'can_generate',
-  'eval',
-  'train',
-  'to',
-  'cuda',
-  'half',
-  'float',
-  'bfloat16',
-  '_apply',
-  'apply',
-  'register_buffer',
-  'register_parameter',
-  'named_parameters',
-  'parameters',
-  'named_buffers',
-  'named_modules',
-  'modules',
-  'children',
-  'named_children',
   'extra_repr',
   // tokenizers, processors, image processors, feature extractors
   'get_vocab',

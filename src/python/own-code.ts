@@ -53,7 +53,7 @@ const notEvalStr: Rule = (c) => {
  * inert with the arguments its rule admits:
  */
 const OWN_CODE: ReadonlyMap<string, Rule> = new Map<string, Rule>([
-  // execs `__init__`/`__repr__`… source built from the class's field names (identifiers of a class the analyser read)
+  // execs `__init__`/`__repr__`... source built from the class's field names (identifiers of a class the analyser read)
   ['dataclasses.dataclass', onlyLocal],
   // compile the function's own source (TorchScript, or dynamo's bytecode capture); the source is this module's, already read.
   // torch.jit evaluates string annotations (read by the analyser as expressions) and function type comments (refused here).

@@ -37,7 +37,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { LOAD_METHODS } from '../../python/load-phase.js';
+import { LOAD_METHODS, TORCH_MODULE_LOAD_METHODS } from '../../python/load-phase.js';
 
 /** Modules named per config file that are considered (real folders name a handful; CWE-400). */
 const MAX_REFS = 64;
@@ -100,27 +100,8 @@ const SBERT_ROOTS: ReadonlySet<string> = new Set([
   'load_file_path',
   'load_dir_path',
   '_load_init_kwargs',
-  'load_state_dict',
-  '_load_from_state_dict',
-  'to',
-  'cuda',
-  'half',
-  'float',
-  'bfloat16',
-  '_apply',
-  'apply',
-  'parameters',
-  'named_parameters',
+  ...TORCH_MODULE_LOAD_METHODS,
   'buffers',
-  'named_buffers',
-  'children',
-  'named_children',
-  'modules',
-  'named_modules',
-  'register_buffer',
-  'register_parameter',
-  'eval',
-  'train',
 ]);
 // transformers pipelines: pipeline() instantiates the class; Pipeline.__init__ calls _sanitize_parameters, task pipelines
 // check_model_type (the model it is handed is loaded by the Auto classes, judged through its own auto_map).
