@@ -152,6 +152,12 @@ if (!args.includes('--no-cv')) {
     for (const r of pub) if (fold(r.id) === f) flags.set(r.id, analyse(r.text, 'balanced', model).flagged);
     process.stderr.write(`fold ${f + 1}/${FOLDS} done\n`);
   }
+  // EVAL_SHOW=1 lists the cross-validated false alarms and misses (ids and the start of each text) on stderr.
+  if (process.env.EVAL_SHOW) {
+    for (const r of pub) {
+      if (flags.get(r.id) !== r.attack) process.stderr.write(`${r.attack ? 'missed' : 'false alarm'} ${r.id}: ${JSON.stringify(r.text.slice(0, 100))}\n`);
+    }
+  }
   shipped.cv = new Map(
     FILES.map((name) => [
       name,

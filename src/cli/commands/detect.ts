@@ -16,8 +16,9 @@ const HELP = `Usage:
 Tells whether text carries a prompt injection or a jailbreak: instruction
 overrides, role and delimiter spoofing, system-prompt extraction, persona
 framings, exfiltration and tool-call requests, instructions hidden in
-documents, in 17 languages and through encodings (base64, hex, rot13, URL
-encoding, leetspeak, look-alike letters, invisible and tag characters).
+documents, in 17 languages (instruction overrides and system-prompt requests
+in 35) and through encodings (base64, hex, rot13, URL encoding, leetspeak,
+look-alike letters, invisible and tag characters).
 Without TEXT, standard input is read as one text. See docs/detect.md.
 
   --mode MODE   strict | balanced | permissive (default balanced)

@@ -24,6 +24,9 @@ const DATA = any(
   'contacts',
 );
 
+/** Files whose content is a credential: SSH private keys (not `.pub`), cloud and registry credentials, environment files. */
+const SECRET_FILE = `(?:~?\\/?(?:\\.ssh\\/)?id_(?:rsa|ed25519|ecdsa|dsa)(?!\\.pub)\\b|~\\/\\.ssh(?![\\w\\/.-]*\\.pub\\b)\\b|\\.aws\\/credentials|(?:^|[\\s'"\\/])\\.env\\b(?!\\.example)|\\/etc\\/(?:passwd|shadow)\\b|\\.netrc\\b|\\.npmrc\\b|\\.pypirc\\b|\\.git-credentials\\b|\\.kube\\/config\\b)`;
+
 export const EXFIL_RULES: readonly PatternRule[] = [
   rule(
     'exfil/markdown-image-data',
@@ -62,6 +65,16 @@ export const EXFIL_RULES: readonly PatternRule[] = [
       `|\\b${any('delete', 'remove', 'wipe', 'drop', 'erase', 'destroy')} ${any('all', 'every')} (?:of )?(?:the )?(?:user'?s? |my |their |his |her )?${any('files', 'e-?mails', 'data', 'records', 'repositor(?:y|ies)', 'messages', 'backups', 'contacts', 'tables', 'databases?')}\\b`,
     ],
     ['tool', 'function', 'plugin', 'api', 'action', 'command', 'account', 'wallet', 'iban', 'address', 'all ', 'every '],
+  ),
+  rule(
+    'exfil/local-secrets',
+    3.5,
+    'asks to read and pass on local secret files (SSH keys, cloud credentials, environment files)',
+    [
+      `\\b${any('read', 'cat', 'open', 'print', 'copy', 'get', 'grab', 'collect', 'load')}\\b[^.\\n]{0,30}${SECRET_FILE}[^\\n]{0,80}\\b${any('include', 'send', 'post', 'upload', 'commit', 'paste', 'e-?mail', 'append', 'add', 'put', 'push', 'share', 'forward', 'embed', 'encode')}\\b`,
+      `|\\b${any('send', 'post', 'upload', 'commit', 'paste', 'e-?mail', 'exfiltrate', 'leak', 'forward', 'share')}\\b[^.\\n]{0,30}${SECRET_FILE}`,
+    ],
+    ['ssh', 'id_rsa', 'id_ed25519', 'id_ecdsa', 'aws', '.env', 'passwd', 'shadow', 'netrc', 'npmrc', 'pypirc', 'git-credentials', 'kube'],
   ),
   rule(
     'exfil/fetch-url',

@@ -28,10 +28,10 @@ const SHOW = any(
   'return',
   'translate',
   'summari[sz]e',
-  'what (?:is|are|was|were)',
-  "what'?s",
   'describe',
 );
+/** "What is ...": a question about prompts in general unless it asks for this model's own. */
+const WHAT_IS = `what(?:'?s| is| are| was| were)`;
 const PROMPT = any(
   'system prompt',
   'system message',
@@ -51,6 +51,7 @@ const PROMPT = any(
   'first (?:prompt|instructions?|message)',
   'custom instructions',
   'configuration prompt',
+  "(?:words|text|instructions?|messages?|rules|guidelines) (?:you were|you've been|you have been|that you were|you got) (?:given|told|provided|fed|sent)",
 );
 
 export const EXTRACT_RULES: readonly PatternRule[] = [
@@ -61,6 +62,9 @@ export const EXTRACT_RULES: readonly PatternRule[] = [
     [
       `\\b${SHOW}\\b[^.\\n?]{0,40}?\\b(?:your|the|its|my|this|these)?\\s?(?:full |entire |complete |exact |whole |verbatim )?${PROMPT}`,
       `|\\b${SHOW}\\b[^.\\n?]{0,30}?\\byour ${any('instructions', 'rules', 'prompt', 'directives', 'guidelines', 'programming', 'configuration', 'initial message')}\\b`,
+      `|\\b${WHAT_IS}\\b[^.\\n?]{0,20}?\\b(?:your |the (?:exact|full|entire|complete|verbatim|actual|current|hidden|secret) )${PROMPT}`,
+      `|\\b${WHAT_IS}\\b[^.\\n?]{0,30}?\\b${any('words', 'text', 'instructions?', 'messages?', 'rules')} (?:you were|you've been|you have been|that you were|you got) (?:given|told|provided|fed|sent)`,
+      `|\\b${WHAT_IS}\\b[^.\\n?]{0,20}?\\byour ${any('instructions', 'rules', 'prompt', 'directives', 'guidelines', 'programming', 'configuration', 'initial message')}\\b`,
     ],
     [
       'prompt',
@@ -74,6 +78,9 @@ export const EXTRACT_RULES: readonly PatternRule[] = [
       'configuration',
       'initial message',
       'first message',
+      'words',
+      'text',
+      'message',
     ],
   ),
   rule(
@@ -84,6 +91,7 @@ export const EXTRACT_RULES: readonly PatternRule[] = [
       `\\b${any('repeat', 'print', 'output', 'copy', 'echo', 'recite', 'reproduce', 'spell out', 'write', 'show', 'return', 'tell me', 'display')} (?:back )?(?:all |everything |every word |the (?:text|words|content|messages?|lines?|instructions|conversation) |all (?:the )?(?:text|words|instructions) )?${any('above', 'before (?:this|my|the user)', 'preceding', 'prior to (?:this|my)', 'from the (?:very )?(?:beginning|start|top)', 'verbatim', 'word for word')}`,
       `|\\b${any('starting|beginning', 'begin|start')} with ["'“]?you are\\b`,
       `|\\b${any('everything', 'all (?:the )?text', 'what was written', 'what is written', 'what you were told', 'the text|the words')} ${any('above', 'before')} ${any('this (?:line|message|point|sentence)', 'here', 'my (?:message|question|first message)')}`,
+      `|\\b${any('you were (?:given|told|sent|shown)', 'you received', 'you got', 'was (?:given|written|said|sent) to you', 'came')} before (?:this|our|the) ${any('conversation', 'chat', 'session', 'dialog(?:ue)?', 'exchange')} ${any('started', 'began', 'begun', 'beginning', 'start')}`,
     ],
     ['above', 'before', 'preceding', 'prior to', 'beginning', 'start', 'top', 'verbatim', 'word for word', 'you are'],
   ),
@@ -92,7 +100,7 @@ export const EXTRACT_RULES: readonly PatternRule[] = [
     3.5,
     'asks for a password, key or secret the model holds',
     [
-      `\\b${any('reveal', 'tell', 'give', 'show', 'spell', 'print', 'share', 'leak', 'write', 'say', 'disclose', 'hint', 'encode', 'output')}\\b(?: me| us)? ${any('the', 'your', 'its', 'that')} (?:secret |hidden |admin |current )?${any('password', 'passcode', 'passphrase', 'secret(?: key| word| code| phrase)?', 'api key', 'access code', 'pin code', 'credentials', 'private key')}\\b`,
+      `\\b${any('reveal', 'tell', 'give', 'show', 'spell', 'print', 'share', 'leak', 'write', 'say', 'disclose', 'hint', 'encode', 'output', 'list', 'dump')}\\b(?: me| us)? ${any('the', 'your', 'its', 'that', 'all(?: the| your)?', 'any')} (?:secret |hidden |admin |current |stored |saved )?${any('passwords?', 'passcodes?', 'passphrases?', 'secret(?: keys?| words?| codes?| phrases?)?', 'api keys?', 'access (?:codes?|tokens?|keys?)', 'auth tokens?', 'pin codes?', 'credentials', 'private keys?')}\\b`,
       `|\\bwhat(?:'s| is) ${any('the', 'your')} (?:secret |hidden )?${any('password', 'passcode', 'passphrase', 'secret (?:key|word|code|phrase)', 'access code')}\\b`,
     ],
     ['pass', 'secret', 'api key', 'access code', 'pin code', 'credential', 'private key'],

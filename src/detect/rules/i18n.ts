@@ -5,7 +5,11 @@
  * Latin diacritics dropped: `précédentes` reads `precedentes`).
  * Languages: Spanish, French, German, Italian, Portuguese, Dutch, Polish,
  * Turkish, Indonesian, Vietnamese, Russian, Ukrainian, Chinese, Japanese,
- * Korean, Arabic, Hindi.
+ * Korean, Arabic, Hindi; and for dropping instructions and asking for the
+ * system prompt also Swedish, Danish, Norwegian, Finnish, Czech, Slovak,
+ * Romanian, Hungarian, Catalan, Croatian/Serbian/Slovene, Bulgarian, Greek,
+ * Hebrew, Persian, Thai, Tagalog, Swahili and Bengali. Letters outside
+ * Latin keep their marks (Greek accents, ø, æ, ł), as the normalised view does.
  */
 import { any, rule, type PatternRule } from './rule.js';
 
@@ -39,6 +43,31 @@ export const I18N_RULES: readonly PatternRule[] = [
     // ar, hi
     `|${any('تجاهل', 'انس', 'إنس', 'تجاهلي', 'اتجاهل')}${W}{0,40}${any('التعليمات', 'الأوامر', 'القواعد', 'التوجيهات', 'تعليمات')}`,
     `|${any('पिछले', 'पिछली', 'सभी', 'ऊपर', 'पहले')}${W}{0,25}${any('निर्देश', 'नियम', 'आदेश')}${W}{0,25}${any('अनदेखा', 'भूल', 'नज़रअंदाज़', 'नजरअंदाज')}`,
+    // sv, da, no
+    `|\\b${any('ignorera', 'glom', 'strunta i', 'bortse fran', 'ignorer', 'ignorere', 'glem', 'se bort fra', 'se bort fran')}\\b${W}{0,30}\\b${any('instruktioner\\w*', 'anvisningar\\w*', 'anvisninger\\w*', 'instruksjoner\\w*', 'instrukser\\w*', 'regler\\w*', 'riktlinjer\\w*', 'retningslinjer\\w*', 'direktiv\\w*', 'order')}`,
+    // fi
+    `|\\b${any('unohda', 'unohtakaa', 'ohita', 'ohittakaa', 'jata huomiotta', 'jattakaa huomiotta', 'sivuuta')}\\b${W}{0,30}\\b${any('ohje\\w*', 'saanno\\w*', 'saant\\w*', 'kasky\\w*', 'rajoitu\\w*')}`,
+    // cs, sk, hr/sr/bs, sl
+    `|\\b${any('ignoruj', 'ignorujte', 'zapomen', 'zapomente', 'zabudni', 'zabudnite', 'neber ohled na', 'nevsimej si', 'zanemari', 'zanemarite', 'ignoriraj', 'ignorirajte', 'zaboravi', 'zaboravite', 'pozabi', 'prezri')}\\b${W}{0,30}\\b${any('pokyn\\w*', 'instrukc\\w*', 'pravid\\w*', 'prikaz\\w*', 'upute', 'uputstv\\w*', 'uputa', 'navodil\\w*', 'zasad\\w*')}`,
+    // ro, ca
+    `|\\b${any('ignora', 'ignorati', 'ignorează', 'uita', 'uitati', 'oblida', 'oblideu', 'ignoreu')}\\b${W}{0,30}\\b${any('instructiun\\w*', 'regulile', 'reguli', 'indicatiile', 'directivele', 'instruccions', 'regles', 'indicacions')}`,
+    // hu
+    `|\\b${any('hagyd figyelmen kivul', 'hagyja figyelmen kivul', 'hagyjad figyelmen kivul', 'felejtsd el', 'felejtse el', 'ignorald', 'ignoralja')}\\b${W}{0,30}\\b${any('utasitas\\w*', 'szabaly\\w*', 'iranyelv\\w*', 'parancs\\w*')}`,
+    `|\\b${any('utasitas\\w*', 'szabaly\\w*')}${W}{0,20}\\b${any('hagyd figyelmen kivul', 'hagyja figyelmen kivul', 'felejtsd el', 'ignorald')}`,
+    // bg (ru's nouns cover it)
+    `|${any('игнорирай', 'игнорирайте', 'забрави', 'забравете', 'пренебрегни')}${W}{0,40}${any('инструкци', 'указани', 'правил', 'команд', 'ограничени')}`,
+    // el
+    `|${any('αγνόησε', 'αγνόησέ', 'αγνοήστε', 'ξέχασε', 'ξεχάστε', 'παράβλεψε', 'παραβλέψτε')}${W}{0,40}${any('οδηγί', 'οδηγι', 'εντολ', 'κανόν', 'κανον', 'περιορισμ')}`,
+    // he
+    `|${any('התעלם', 'התעלמי', 'התעלמו', 'תתעלם', 'תתעלמי', 'שכח', 'שכחי', 'תשכח')}${W}{0,40}${any('הוראות', 'ההוראות', 'הנחיות', 'ההנחיות', 'כללים', 'הכללים', 'פקודות')}`,
+    // fa (object before the verb)
+    `|${any('دستورالعمل', 'دستورات', 'دستور', 'قوانین', 'قواعد', 'رهنمود')}${W}{0,40}${any('نادیده بگیر', 'نادیده بگیرید', 'فراموش کن', 'فراموش کنید')}`,
+    // th
+    `|${any('เพิกเฉย', 'ละเลย', 'ไม่ต้องสนใจ', 'ลืม', 'ข้าม')}${W}{0,20}${any('คําสั่ง', 'คำสั่ง', 'คําแนะนํา', 'คำแนะนำ', 'กฎ', 'ข้อกําหนด', 'ข้อกำหนด')}`,
+    // tl, sw
+    `|\\b${any('balewalain', 'huwag pansinin', 'kalimutan', 'puuza', 'sahau', 'usijali')}\\b${W}{0,30}\\b${any('tagubilin', 'instruksyon', 'panuto', 'utos', 'patakaran', 'maagizo', 'maelekezo', 'sheria', 'amri')}`,
+    // bn
+    `|${any('পূর্ববর্তী', 'আগের', 'সমস্ত', 'সব')}${W}{0,25}${any('নির্দেশ', 'নিয়ম', 'আদেশ')}${W}{0,25}${any('উপেক্ষা', 'ভুলে')}`,
   ]),
   rule('extract/system-prompt-i18n', 5, 'asks for the system prompt or instructions (non-English)', [
     `\\b${any('muestra', 'muestrame', 'revela', 'revelame', 'dime', 'imprime', 'repite', 'escribe', 'cual es', 'cuales son', 'comparte')}\\b${W}{0,30}\\b${any('tu prompt', 'tus instrucciones', 'el prompt del sistema', 'las instrucciones del sistema', 'tus instrucciones iniciales', 'prompt de sistema', 'instrucciones ocultas')}`,
@@ -50,6 +79,20 @@ export const I18N_RULES: readonly PatternRule[] = [
     `|${any('告诉', '显示', '输出', '打印', '重复', '透露', '泄露', '说出', '给我', '展示', '列出', '告訴', '顯示')}${W}{0,10}${any('系统提示', '系統提示', '系统指令', '初始指令', '提示词', '原始指令', '隐藏指令', '指令内容', '系统设定', '你的指令', '你的设定')}`,
     `|${any('システムプロンプト', '初期指示', '指示内容', 'プロンプト', 'あなたの指示')}${W}{0,10}${any('教えて', '表示', '出力', '見せて', '繰り返', '書いて', '開示')}`,
     `|${any('시스템 프롬프트', '시스템 지시', '초기 지시', '프롬프트', '지시사항', '지침')}${W}{0,10}${any('알려', '보여', '출력', '반복', '말해', '공개')}`,
+    // sv, da, no
+    `|\\b${any('visa', 'avsloja', 'skriv ut', 'beratta', 'upprepa', 'vis', 'vis mig', 'vis meg', 'afslør', 'avslør', 'skriv', 'fortæl', 'fortell', 'gentag', 'gjenta', 'hvad er', 'hva er', 'vad ar')}\\b${W}{0,30}\\b${any('systemprompt\\w*', 'systeminstruktion\\w*', 'systeminstruks\\w*', 'dina instruktioner', 'dine instruktioner', 'dine instruksjoner', 'din prompt', 'dine instrukser', 'ursprungliga instruktioner', 'oprindelige instruktioner', 'opprinnelige instruksjoner', 'dolda instruktioner', 'skjulte instruktioner', 'skjulte instruksjoner')}`,
+    // fi
+    `|\\b${any('nayta', 'kerro', 'paljasta', 'tulosta', 'toista', 'kirjoita', 'mita ovat', 'mika on')}\\b${W}{0,30}\\b${any('jarjestelmakehot\\w*', 'jarjestelmaohje\\w*', 'ohjeesi', 'alkuperaiset ohjeet', 'alkuperaiset ohjeesi', 'piilotetut ohjeet', 'kehotteesi')}`,
+    // cs, sk, hr/sr
+    `|\\b${any('ukaz', 'ukazte', 'prozrad', 'prozradte', 'vypis', 'vypiste', 'zopakuj', 'rekni', 'reknete', 'povedz', 'prezrad', 'napis', 'pokazi', 'otkrij', 'ispisi', 'ponovi', 'reci mi')}\\b${W}{0,30}\\b${any('systemov\\w* (?:prompt|pokyn\\w*|instrukc\\w*)', 'sve pokyny', 'tve pokyny', 'svoje pokyny', 'tvoje pokyny', 'puvodni pokyny', 'povodne pokyny', 'skryte pokyny', 'sistemsk\\w* (?:prompt|upute|uputstv\\w*)', 'svoje upute', 'tvoje upute')}`,
+    // ro, ca, hu
+    `|\\b${any('arata-mi', 'arata', 'dezvaluie', 'afiseaza', 'repeta', 'spune-mi', 'scrie', 'mostra', "mostra'm", 'revela', 'digues', 'repeteix', 'mutasd meg', 'mutasd', 'ird ki', 'ismeteld meg', 'mondd el', 'fedd fel')}\\b${W}{0,30}\\b${any('promptul de sistem', 'instructiunile tale', 'instructiunile de sistem', 'instructiunile initiale', 'prompt del sistema', 'les teves instruccions', 'instruccions del sistema', 'rendszerprompt\\w*', 'rendszer promptot', 'utasitasaidat', 'rendszerutasitas\\w*', 'eredeti utasitas\\w*')}`,
+    // bg, el, he, fa, th
+    `|${any('покажи', 'разкрий', 'изведи', 'повтори', 'кажи')}${W}{0,30}${any('системн\\S* (?:промпт|инструкци|подкан)', 'твоите инструкции', 'своите инструкции')}`,
+    `|${any('δείξε', 'αποκάλυψε', 'γράψε', 'επανάλαβε', 'πες μου', 'εμφάνισε', 'ποιες είναι', 'ποιο είναι')}${W}{0,30}${any('οδηγίες (?:του )?συστήματος', 'τις οδηγίες σου', 'κρυφές σου οδηγίες', 'αρχικές (?:σου )?οδηγίες', 'προτροπή συστήματος', 'prompt')}`,
+    `|${any('הצג', 'הראה', 'חשוף', 'כתוב', 'חזור על', 'תגיד לי', 'ספר לי', 'הדפס')}${W}{0,30}${any('הנחיות המערכת', 'הוראות המערכת', 'ההוראות שלך', 'ההנחיות שלך', 'פרומפט המערכת', 'הפרומפט שלך', 'ההוראות הנסתרות')}`,
+    `|${any('پرامپت سیستم', 'دستورالعملهای سیستم', 'دستورات سیستم', 'دستورالعملهای خود', 'دستورالعملهایت', 'دستورات اولیه')}${W}{0,30}${any('نشان بده', 'فاش کن', 'بنویس', 'بگو', 'تکرار کن', 'چاپ کن')}`,
+    `|${any('แสดง', 'เปิดเผย', 'บอก', 'พิมพ์')}${W}{0,20}${any('system prompt', 'คําสั่งระบบ', 'คำสั่งระบบ', 'คําสั่งของคุณ', 'คำสั่งของคุณ', 'พรอมต์ระบบ')}`,
   ]),
   rule('persona/no-limits-i18n', 3, 'claims the model has no rules or filters (non-English)', [
     `\\b${any('sin', 'libre de')} (?:ninguna |ningun |ningún |tipo de )?${any('restricciones', 'limites', 'filtros', 'censura', 'reglas', 'etica', 'moral')}\\b`,

@@ -49,6 +49,21 @@ const PROCESSING = any(
   'seeing',
 );
 
+/** Headings that introduce a message or instruction. */
+const HEADING = any('note', 'notes', 'notice', 'message', 'memo', 'reminder', 'instructions?', 'directives?', 'task', 'request', 'orders?');
+/** Roles that process content on someone's behalf. */
+const ROLE = any(
+  'summari[sz]ers?',
+  'crawlers?',
+  'scrapers?',
+  'indexers?',
+  'evaluators?',
+  'graders?',
+  'screeners?',
+  'reviewer (?:bots?|models?|ais?)',
+  'translators? (?:bots?|models?|ais?)',
+);
+
 export const INDIRECT_RULES: readonly PatternRule[] = [
   rule(
     'indirect/address-agent',
@@ -57,8 +72,35 @@ export const INDIRECT_RULES: readonly PatternRule[] = [
     [
       `\\b${any('if you are', "if you're", 'if you happen to be', 'when you are', 'as an?', 'attention', 'note to', 'notice to', 'message (?:to|for)', 'instructions? (?:to|for)', 'dear', 'to the', 'to any', 'hey', 'important for')} (?:an? |the |any |all |this )?${AGENT}s?\\b[^.\\n]{0,20}\\b${any(PROCESSING, 'who', 'that', 'which', 'reading', 'here', 'you', 'please', 'must', 'should', 'is', 'are')}`,
       `|\\b${AGENT}s? ${PROCESSING} (?:this|these|the following|that) ${any('document', 'email', 'e-mail', 'message', 'page', 'website', 'site', 'text', 'file', 'content', 'resume', 'cv', 'review', 'article', 'paper', 'post', 'data', 'code', 'repository', 'ticket', 'application', 'submission')}`,
+      // A heading addressed to whatever agent reads the content ("Note for AI coding agents:", "[INSTRUCTION TO
+      // SUMMARIZER: ...]"): to any or all of them, to several, or to a role that processes content. A user's own
+      // "Instructions for the assistant:" heading, written to the one assistant it talks to, is not this.
+      `|\\b${HEADING} ${any('to', 'for')} ${any(`${any('any', 'all', 'every', 'each')} (?:[a-z-]+ ){0,2}${AGENT}s?`, `(?:the |an? )?(?:[a-z-]+ ){0,2}${AGENT}s`, `(?:the |an? |any )?(?:[a-z-]+ )?${ROLE}`)}\\s*[:>\\-]`,
+      // A vocative followed by an override: "Assistant, ignore the user's question ..."
+      `|(?:^|["'“(\\[]|[.:;!?>]\\s)\\s*(?:dear |hey |hi |attention,? )?(?:the )?${AGENT},\\s+(?:please )?${any('ignore', 'disregard', 'forget', 'override', 'stop (?:following|doing|what)', 'instead', 'from now on')}\\b`,
     ],
-    ['ai', 'a.i.', 'llm', 'model', 'assistant', 'bot', 'gpt', 'claude', 'gemini', 'copilot', 'bing', 'agent', 'automated', 'summari', 'crawler', 'scraper'],
+    [
+      'ai',
+      'a.i.',
+      'llm',
+      'model',
+      'assistant',
+      'bot',
+      'gpt',
+      'claude',
+      'gemini',
+      'copilot',
+      'bing',
+      'agent',
+      'automated',
+      'summari',
+      'crawler',
+      'scraper',
+      'indexer',
+      'evaluator',
+      'grader',
+      'screener',
+    ],
   ),
   rule(
     'indirect/hide-from-user',
@@ -71,14 +113,40 @@ export const INDIRECT_RULES: readonly PatternRule[] = [
     ['user', 'human', 'recipient', 'reader', 'customer', 'person', 'operator', 'owner'],
   ),
   rule(
+    'indirect/hide-instruction',
+    2.5,
+    'asks that the instruction itself not be mentioned',
+    [
+      `\\b${any('do not', "don't", 'dont', 'never', 'without')} ${any('mention', 'mentioning', 'reveal', 'revealing', 'disclose', 'disclosing', 'acknowledge', 'acknowledging', 'refer to', 'referring to', 'repeat', 'repeating', 'quote', 'quoting', 'reference', 'referencing')} ${any('this', 'these', 'the', 'any of these', 'the above')} (?:hidden |secret |special )?${any('note', 'notes', 'instructions?', 'messages?', 'comment', 'hidden text', 'directives?', 'requests?')}\\b`,
+    ],
+    ['note', 'instruction', 'message', 'comment', 'hidden text', 'directive', 'request'],
+  ),
+  rule(
     'indirect/user-claim',
     2.5,
     'claims the user asked for or approved something',
     [
       `\\b(?:the )?${any('user', 'human', 'account owner', 'recipient')} ${any('has', 'have', 'already')} ${any('asked', 'requested', 'instructed', 'authori[sz]ed', 'approved', 'consented', 'agreed', 'given permission', 'wants', 'requires')}(?: you)? (?:to|that|for)\\b`,
       `|\\b(?:the )?${any('user', 'human')} ${any('wants', 'would like', 'needs', 'expects', 'requires')} you to\\b`,
+      // Borrowed authority: "the admin has authorized you to ..."
+      `|\\b(?:the |your |an? |our )?(?:system )?${any('admin', 'administrator', 'developers?', 'operators?', 'owners?', 'creators?', 'security team', 'it department', 'moderators?', 'supervisor', 'openai', 'anthropic')} ${any('has', 'have', 'already')} ${any('authori[sz]ed', 'approved', 'allowed', 'permitted', 'granted', 'cleared', 'enabled', 'unlocked')} (?:you|this (?:session|chat|conversation)|full access)\\b`,
     ],
-    ['user', 'human', 'owner', 'recipient'],
+    [
+      'user',
+      'human',
+      'owner',
+      'recipient',
+      'admin',
+      'developer',
+      'operator',
+      'creator',
+      'security team',
+      'it department',
+      'moderator',
+      'supervisor',
+      'openai',
+      'anthropic',
+    ],
   ),
   rule(
     'indirect/embedded-instruction',
@@ -86,7 +154,7 @@ export const INDIRECT_RULES: readonly PatternRule[] = [
     'marks a block as instructions for the assistant inside content',
     [
       `\\b${any('important', 'urgent', 'attention', 'note', 'notice', 'critical', 'priority', 'warning', 'update')}\\s*[:!-]+\\s*(?:new |updated |additional )?${any('instructions?', 'message', 'directive', 'task', 'request')} (?:for|to) (?:the |any |all )?${any(AGENT, 'you', 'system')}`,
-      `|\\b${any('when', 'while', 'if', 'after', 'before', 'once')} (?:you are |you're |you )?${any('summari[sz]ing', 'summari[sz]e', 'reading', 'read', 'processing', 'process', 'translating', 'analy[sz]ing', 'analy[sz]e', 'asked about', 'answering (?:questions )?about', 'responding to', 'reviewing', 'review')} (?:this|these|the|that) ${any('document', 'email', 'e-mail', 'page', 'text', 'article', 'message', 'website', 'file', 'resume', 'cv', 'content', 'review', 'paper', 'post', 'code')}\\b[^.\\n]{0,20}\\b${any('you must', 'you should', 'you will', 'always', 'instead', 'ignore', 'only', 'do not', "don't", 'make sure to', 'respond', 'reply', 'say', 'include', 'tell')}\\b`,
+      `|\\b${any('when', 'while', 'if', 'after', 'before', 'once')} (?:you are |you're |you )?${any('summari[sz]ing', 'summari[sz]e', 'reading', 'read', 'processing', 'process', 'translating', 'analy[sz]ing', 'analy[sz]e', 'asked about', 'answering (?:questions )?about', 'responding to', 'reviewing', 'review')} (?:this|these|the|that) ${any('document', 'email', 'e-mail', 'page', 'text', 'article', 'message', 'website', 'file', 'resume', 'cv', 'content', 'review', 'paper', 'post', 'code', 'event', 'invite', 'invitation', 'meeting', 'ticket', 'issue', 'pull request', 'commit', 'transcript', 'thread', 'comment', 'report', 'invoice', 'image', 'screenshot', 'pdf', 'readme', 'repository', 'repo', 'note')}\\b[^.\\n]{0,20}\\b${any('you must', 'you should', 'you will', 'always', 'instead', 'ignore', 'only', 'do not', "don't", 'make sure to', 'respond', 'reply', 'say', 'include', 'tell', `(?:the |any )?${AGENT}s? ${any('must', 'should', 'will', 'needs to', 'has to', 'is to')}`)}\\b`,
     ],
     [
       'instruction',
@@ -109,6 +177,24 @@ export const INDIRECT_RULES: readonly PatternRule[] = [
       'paper',
       'post',
       'code',
+      'event',
+      'invit',
+      'meeting',
+      'ticket',
+      'issue',
+      'pull request',
+      'commit',
+      'transcript',
+      'thread',
+      'comment',
+      'report',
+      'invoice',
+      'image',
+      'screenshot',
+      'pdf',
+      'readme',
+      'repo',
+      'note',
     ],
   ),
 ];
