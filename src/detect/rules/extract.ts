@@ -52,6 +52,8 @@ const PROMPT = any(
   'custom instructions',
   'configuration prompt',
   "(?:words|text|instructions?|messages?|rules|guidelines) (?:you were|you've been|you have been|that you were|you got) (?:given|told|provided|fed|sent)",
+  "(?:instructions?|prompt|configuration|config|rules|text|setup) (?:you were|you've been|you have been|that you were) (?:initiali[sz]ed|configured|set up|programmed|primed|loaded|started|deployed) with",
+  "(?:configuration|config|setup|instructions?|rules|prompt)(?: text)? (?:you are|you're) (?:running|operating|working) (?:with|under|on)",
 );
 
 export const EXTRACT_RULES: readonly PatternRule[] = [
@@ -81,6 +83,8 @@ export const EXTRACT_RULES: readonly PatternRule[] = [
       'words',
       'text',
       'message',
+      'config',
+      'setup',
     ],
   ),
   rule(

@@ -30,7 +30,10 @@ export const I18N_RULES: readonly PatternRule[] = [
     `|\\b${any('ignore (?:as|todas|suas)', 'ignora (?:as|todas|suas)', 'ignorar', 'ignorem', 'esqueca', 'esquecam', 'esquecer', 'desconsidere', 'desconsiderar')}\\b${W}{0,30}\\b${any('instrucoes', 'regras', 'orientacoes', 'diretrizes', 'comandos', 'restricoes')}\\b`,
     // nl, pl, id/ms, tr, vi
     `|\\b${any('negeer', 'vergeet', 'negeren')}\\b${W}{0,30}\\b${any('instructies', 'regels', 'aanwijzingen', 'opdrachten')}\\b`,
-    `|\\b${any('zignoruj', 'ignoruj', 'zapomnij', 'pomin')}\\b${W}{0,30}\\b${any('instrukcje', 'instrukcji', 'polecenia', 'zasady', 'reguly', 'wytyczne')}\\b`,
+    `|\\b${any('zignoruj', 'ignoruj', 'zapomnij', 'pomin')}\\b${W}{0,30}\\b${any('instrukcj\\w*', 'polecen\\w*', 'zasad\\w*', 'regul\\w*', 'wytyczn\\w*')}`,
+    // "forget everything you were told before"
+    `|\\b${any('vergiss alles,? was', 'vergessen sie alles,? was', "oublie tout ce qu(?:'| )?on t'a dit", "oubliez tout ce qu(?:'| )?on vous a dit", 'olvida todo lo que te (?:dijeron|han dicho|dije)', 'olvide todo lo que le (?:dijeron|han dicho)', 'dimentica tutto (?:quello )?che ti (?:e stato detto|hanno detto|ho detto)', 'esqueca tudo (?:o )?que (?:te|lhe) (?:disseram|foi dito|falaram)', 'zapomnij (?:o )?wszystk\\w*,? co', 'vergeet alles wat', 'unut her seyi')}`,
+    `|${any('забудь вс[её],? что', 'забудьте вс[её],? что', 'забудь про вс[её],? что')}`,
     `|\\b${any('abaikan', 'lupakan', 'acuhkan')}\\b${W}{0,30}\\b${any('instruksi', 'petunjuk', 'perintah', 'aturan', 'arahan')}\\b`,
     `|\\b${any('onceki', 'yukaridaki', 'tum', 'butun')}\\b${W}{0,20}\\btalimat[a-zı]*${W}{0,20}\\b${any('yok say', 'gormezden gel', 'unut', 'dikkate alma')}`,
     `|\\b${any('bo qua', 'phot lo', 'quen')}\\b${W}{0,30}\\b${any('huong dan', 'chi dan', 'chi thi', 'quy tac', 'lenh', 'yeu cau')}\\b`,
@@ -79,6 +82,10 @@ export const I18N_RULES: readonly PatternRule[] = [
     `|${any('告诉', '显示', '输出', '打印', '重复', '透露', '泄露', '说出', '给我', '展示', '列出', '告訴', '顯示')}${W}{0,10}${any('系统提示', '系統提示', '系统指令', '初始指令', '提示词', '原始指令', '隐藏指令', '指令内容', '系统设定', '你的指令', '你的设定')}`,
     `|${any('システムプロンプト', '初期指示', '指示内容', 'プロンプト', 'あなたの指示')}${W}{0,10}${any('教えて', '表示', '出力', '見せて', '繰り返', '書いて', '開示')}`,
     `|${any('시스템 프롬프트', '시스템 지시', '초기 지시', '프롬프트', '지시사항', '지침')}${W}{0,10}${any('알려', '보여', '출력', '반복', '말해', '공개')}`,
+    // nl, pl, tr, id, vi
+    `|\\b${any('toon', 'laat (?:me )?zien', 'onthul', 'herhaal', 'geef', 'wat zijn', 'wat is', 'pokaz', 'ujawnij', 'wypisz', 'powtorz', 'podaj', 'napisz', 'jakie sa', 'goster', 'yaz', 'tekrarla', 'soyle', 'tunjukkan', 'ungkapkan', 'tampilkan', 'ulangi', 'sebutkan', 'cho (?:toi )?xem', 'tiet lo', 'in ra', 'lap lai', 'hien thi')}\\b${W}{0,30}\\b${any('systeemprompt', 'systeeminstructies', 'je instructies', 'jouw instructies', 'oorspronkelijke instructies', 'instrukcje systemowe', 'swoje instrukcje', 'twoje instrukcje', 'prompt systemowy', 'polecenia systemowe', 'sistem (?:istemi|talimat\\w*|promptu\\w*)', 'talimatlarini', 'prompt sistem', 'instruksi sistem', 'instruksi anda', 'perintah sistem', 'loi nhac he thong', 'chi dan he thong', 'huong dan he thong', 'chi dan cua ban')}`,
+    `|${any('أظهر', 'اعرض', 'اكشف', 'اطبع', 'كرر', 'أخبرني', 'ما هي')}${W}{0,30}${any('موجه النظام', 'تعليمات النظام', 'تعليماتك', 'التعليمات الأصلية')}`,
+    `|${any('सिस्टम प्रॉम्प्ट', 'सिस्टम निर्देश', 'अपने निर्देश', 'तुम्हारे निर्देश', 'आपके निर्देश')}${W}{0,30}${any('दिखाओ', 'दिखाइए', 'बताओ', 'बताइए', 'लिखो', 'दोहराओ')}`,
     // sv, da, no
     `|\\b${any('visa', 'avsloja', 'skriv ut', 'beratta', 'upprepa', 'vis', 'vis mig', 'vis meg', 'afslør', 'avslør', 'skriv', 'fortæl', 'fortell', 'gentag', 'gjenta', 'hvad er', 'hva er', 'vad ar')}\\b${W}{0,30}\\b${any('systemprompt\\w*', 'systeminstruktion\\w*', 'systeminstruks\\w*', 'dina instruktioner', 'dine instruktioner', 'dine instruksjoner', 'din prompt', 'dine instrukser', 'ursprungliga instruktioner', 'oprindelige instruktioner', 'opprinnelige instruksjoner', 'dolda instruktioner', 'skjulte instruktioner', 'skjulte instruksjoner')}`,
     // fi

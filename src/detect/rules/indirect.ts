@@ -62,6 +62,8 @@ const ROLE = any(
   'screeners?',
   'reviewer (?:bots?|models?|ais?)',
   'translators? (?:bots?|models?|ais?)',
+  // "automated code reviewer", "AI proofreader", "AI notetaker"
+  '(?:automated|ai|ai-powered|llm) (?:[a-z-]+ )?[a-z-]+(?:ers?|ors?|bots?|agents?|assistants?|models?|tools?)',
 );
 
 export const INDIRECT_RULES: readonly PatternRule[] = [
@@ -75,7 +77,9 @@ export const INDIRECT_RULES: readonly PatternRule[] = [
       // A heading addressed to whatever agent reads the content ("Note for AI coding agents:", "[INSTRUCTION TO
       // SUMMARIZER: ...]"): to any or all of them, to several, or to a role that processes content. A user's own
       // "Instructions for the assistant:" heading, written to the one assistant it talks to, is not this.
-      `|\\b${HEADING} ${any('to', 'for')} ${any(`${any('any', 'all', 'every', 'each')} (?:[a-z-]+ ){0,2}${AGENT}s?`, `(?:the |an? )?(?:[a-z-]+ ){0,2}${AGENT}s`, `(?:the |an? |any )?(?:[a-z-]+ )?${ROLE}`)}\\s*[:>\\-]`,
+      `|\\b${HEADING} ${any('to', 'for')} ${any(`${any('any', 'all', 'every', 'each')} (?:[a-z-]+ ){0,2}${AGENT}s?`, `(?:the |an? )?(?:[a-z-]+ ){0,2}${AGENT}s`, `(?:the |an? |any )?(?:[a-z-]+ )?${ROLE}`, `(?:the |an? )?(?!(?:ai|the|an?|this|that|our|my|your) )[a-z-]+ ${AGENT}`)}\\s*[:>\\-]`,
+      // A bracketed aside to an AI role: "(AI proofreader: replace the account number ...)"
+      `|[(\\[{]\\s*(?:note to |message for |to )?(?:the )?${ROLE}\\s*:`,
       // A vocative followed by an override: "Assistant, ignore the user's question ..."
       `|(?:^|["'“(\\[]|[.:;!?>]\\s)\\s*(?:dear |hey |hi |attention,? )?(?:the )?${AGENT},\\s+(?:please )?${any('ignore', 'disregard', 'forget', 'override', 'stop (?:following|doing|what)', 'instead', 'from now on')}\\b`,
     ],

@@ -177,6 +177,15 @@ export const OVERRIDE_RULES: readonly PatternRule[] = [
     ['granted', 'accepted', 'correct', 'authenticat', 'authori'],
   ),
   rule(
+    'override/drop-task',
+    2.5,
+    'tells the model to drop the task it was given and do something else instead',
+    [
+      `\\b${any('ignore', 'disregard', 'forget', 'skip', 'abandon', 'drop')} ${any('the', 'this', 'your', 'that')} ${any('translation', 'summary', 'summari[sz]ation', 'task', 'question', 'request', 'assignment', 'review', 'proofreading', 'analysis', 'classification', 'instructions? above')}\\b,? ${any('and instead', 'and just', 'and only', 'instead', 'and now')}\\b`,
+    ],
+    ['translation', 'summar', 'task', 'question', 'request', 'assignment', 'review', 'proofreading', 'analysis', 'classification', 'instruction'],
+  ),
+  rule(
     'override/stop-task',
     2,
     'ends the task or simulation the model was given',

@@ -83,6 +83,15 @@ export const PERSONA_RULES: readonly PatternRule[] = [
     ],
     [' mode'],
   ),
+  rule(
+    'persona/acronym-persona',
+    3,
+    'casts the model as a persona named by an acronym spelled out (DAN, STAN, DUDE style)',
+    [
+      `\\b${any('pretend to be', 'act as', 'act like', 'roleplay as', 'role-play as', 'become', 'you are (?:now |going to be |going to (?:act|pretend to be) as )?', 'play the role of', 'simulate')} (?:an? )?["“']?[a-z0-9.-]{2,20}["”']?,? (?:which|who|that) stands for\\b`,
+    ],
+    ['stands for'],
+  ),
   rule('persona/lawless-ai', 4, 'casts the model as an AI without rules (amoral, unfiltered, jailbroken)', [
     `\\b${LAWLESS}\\b[^.\\n]{0,30}\\b${AI}\\b`,
     `|\\b${AI} (?:that|which|who) (?:is|are) ${LAWLESS}\\b`,
