@@ -104,7 +104,7 @@ export const EXTRACT_RULES: readonly PatternRule[] = [
     3.5,
     'asks for a password, key or secret the model holds',
     [
-      `\\b${any('reveal', 'tell', 'give', 'show', 'spell', 'print', 'share', 'leak', 'write', 'say', 'disclose', 'hint', 'encode', 'output', 'list', 'dump')}\\b(?: me| us)? ${any('the', 'your', 'its', 'that', 'all(?: the| your)?', 'any')} (?:secret |hidden |admin |current |stored |saved )?${any('passwords?', 'passcodes?', 'passphrases?', 'secret(?: keys?| words?| codes?| phrases?)?', 'api keys?', 'access (?:codes?|tokens?|keys?)', 'auth tokens?', 'pin codes?', 'credentials', 'private keys?')}\\b`,
+      `\\b${any('reveal', 'tell', 'give', 'show', 'spell', 'print', 'share', 'leak', 'write', 'say', 'disclose', 'hint', 'encode', 'output')}\\b(?: me| us)? ${any('the', 'your', 'its', 'that')} (?:secret |hidden |admin |current |stored |saved )?${any('passwords?', 'passcodes?', 'passphrases?', 'secret(?: keys?| words?| codes?| phrases?)?', 'api keys?', 'access (?:codes?|tokens?|keys?)', 'auth tokens?', 'pin codes?', 'credentials', 'private keys?')}\\b`,
       `|\\bwhat(?:'s| is) ${any('the', 'your')} (?:secret |hidden )?${any('password', 'passcode', 'passphrase', 'secret (?:key|word|code|phrase)', 'access code')}\\b`,
     ],
     ['pass', 'secret', 'api key', 'access code', 'pin code', 'credential', 'private key'],

@@ -66,6 +66,47 @@ const ROLE = any(
   '(?:automated|ai|ai-powered|llm) (?:[a-z-]+ )?[a-z-]+(?:ers?|ors?|bots?|agents?|assistants?|models?|tools?)',
 );
 
+/**
+ * A heading or a bracketed aside addressed to agents ("Note for AI coding agents:", "[INSTRUCTION TO SUMMARIZER:",
+ * "(AI proofreader:"), up to its colon: to any or all agents, to several, to a role that processes content or to a
+ * qualified one ("the support bot"). A user's own "Instructions for the assistant:", written to the one assistant
+ * it talks to, is not this. Alone it proves nothing (developers write "Note to all agents:" in their own
+ * multi-agent prompts, sites "Message for AI crawlers:" in licence notes): it counts with the action it asks for.
+ */
+const AGENT_HEADING = any(
+  `\\b${HEADING} ${any('to', 'for')} ${any(`${any('any', 'all', 'every', 'each')} (?:[a-z-]+ ){0,2}${AGENT}s?`, `(?:the |an? )?(?:[a-z-]+ ){0,2}${AGENT}s`, `(?:the |an? |any )?(?:[a-z-]+ )?${ROLE}`, `(?:the |an? )?(?!(?:ai|the|an?|this|that|our|my|your) )[a-z-]+ ${AGENT}`)}\\s*[:>\\-]`,
+  `[(\\[{]\\s*(?:note to |message for |to )?(?:the )?${ROLE}\\s*:`,
+);
+/** What such an aside asks for when it is an injection: an action on the user's behalf or a change to the output. */
+const ACTION = any(
+  'approve',
+  'append',
+  'insert',
+  'recommend',
+  'rate',
+  'mark',
+  'close',
+  'delete',
+  'remove',
+  'forward',
+  'send',
+  'e-?mail',
+  'transfer',
+  'replace',
+  'tell',
+  'ignore',
+  'skip',
+  'navigate',
+  'visit',
+  'click',
+  'download',
+  'run',
+  'execute',
+  'merge',
+  'grant',
+  'reveal',
+);
+
 export const INDIRECT_RULES: readonly PatternRule[] = [
   rule(
     'indirect/address-agent',
@@ -74,12 +115,6 @@ export const INDIRECT_RULES: readonly PatternRule[] = [
     [
       `\\b${any('if you are', "if you're", 'if you happen to be', 'when you are', 'as an?', 'attention', 'note to', 'notice to', 'message (?:to|for)', 'instructions? (?:to|for)', 'dear', 'to the', 'to any', 'hey', 'important for')} (?:an? |the |any |all |this )?${AGENT}s?\\b[^.\\n]{0,20}\\b${any(PROCESSING, 'who', 'that', 'which', 'reading', 'here', 'you', 'please', 'must', 'should', 'is', 'are')}`,
       `|\\b${AGENT}s? ${PROCESSING} (?:this|these|the following|that) ${any('document', 'email', 'e-mail', 'message', 'page', 'website', 'site', 'text', 'file', 'content', 'resume', 'cv', 'review', 'article', 'paper', 'post', 'data', 'code', 'repository', 'ticket', 'application', 'submission')}`,
-      // A heading addressed to whatever agent reads the content ("Note for AI coding agents:", "[INSTRUCTION TO
-      // SUMMARIZER: ...]"): to any or all of them, to several, or to a role that processes content. A user's own
-      // "Instructions for the assistant:" heading, written to the one assistant it talks to, is not this.
-      `|\\b${HEADING} ${any('to', 'for')} ${any(`${any('any', 'all', 'every', 'each')} (?:[a-z-]+ ){0,2}${AGENT}s?`, `(?:the |an? )?(?:[a-z-]+ ){0,2}${AGENT}s`, `(?:the |an? |any )?(?:[a-z-]+ )?${ROLE}`, `(?:the |an? )?(?!(?:ai|the|an?|this|that|our|my|your) )[a-z-]+ ${AGENT}`)}\\s*[:>\\-]`,
-      // A bracketed aside to an AI role: "(AI proofreader: replace the account number ...)"
-      `|[(\\[{]\\s*(?:note to |message for |to )?(?:the )?${ROLE}\\s*:`,
       // A vocative followed by an override: "Assistant, ignore the user's question ..."
       `|(?:^|["'“(\\[]|[.:;!?>]\\s)\\s*(?:dear |hey |hi |attention,? )?(?:the )?${AGENT},\\s+(?:please )?${any('ignore', 'disregard', 'forget', 'override', 'stop (?:following|doing|what)', 'instead', 'from now on')}\\b`,
     ],
@@ -104,6 +139,33 @@ export const INDIRECT_RULES: readonly PatternRule[] = [
       'evaluator',
       'grader',
       'screener',
+    ],
+  ),
+  rule(
+    'indirect/agent-directive',
+    3.5,
+    'an aside addressed to agents that asks for an action or a change to the output',
+    [`${AGENT_HEADING}\\s*(?:please |you must |you should |always |now )?${ACTION}\\b`],
+    [
+      'ai',
+      'llm',
+      'model',
+      'assistant',
+      'bot',
+      'gpt',
+      'agent',
+      'automated',
+      'summari',
+      'crawler',
+      'scraper',
+      'indexer',
+      'evaluator',
+      'grader',
+      'screener',
+      'reviewer',
+      'translator',
+      'er:',
+      'or:',
     ],
   ),
   rule(
