@@ -27,15 +27,26 @@ const DATA = any(
 /** Files whose content is a credential: SSH private keys (not `.pub`), cloud and registry credentials, environment files. */
 const SECRET_FILE = `(?:~?\\/?(?:\\.ssh\\/)?id_(?:rsa|ed25519|ecdsa|dsa)(?!\\.pub)\\b|~\\/\\.ssh(?![\\w\\/.-]*\\.pub\\b)\\b|\\.aws\\/credentials|(?:^|[\\s'"\\/])\\.env\\b(?!\\.example)|\\/etc\\/(?:passwd|shadow)\\b|\\.netrc\\b|\\.npmrc\\b|\\.pypirc\\b|\\.git-credentials\\b|\\.kube\\/config\\b)`;
 
+/** A slot for the model to fill in a URL: `{conversation}`, `[DATA]`, `<secret>`, `$SUMMARY`, `%7B...`. */
+const PLACEHOLDER = any('\\{[^}\\s]{1,40}\\}', '\\[[a-z_ ]{1,40}\\]', '<[a-z_ ]{1,40}>', '\\$[a-z_]{2,}', '%7b');
+
 export const EXFIL_RULES: readonly PatternRule[] = [
   rule(
     'exfil/markdown-image-data',
     4,
-    'a markdown image or link whose URL carries data or a placeholder to fill',
-    [
-      `!?\\[[^\\]\\n]{0,80}\\]\\(\\s*https?:\\/\\/[^)\\s]{0,200}?[?&/=](?:[^)\\s]{0,100}?)${any('\\{[^}\\s]{1,40}\\}', '\\[[a-z_ ]{1,40}\\]', '<[a-z_ ]{1,40}>', '\\$[a-z_]{2,}', '%7b', 'data=', 'q=', 'secret', 'password', 'token', 'key=', 'conversation', 'chat', 'prompt', 'history', 'summary', 'info=', 'd=', 'msg=', 'message=')}`,
-    ],
+    'a markdown image or link whose URL has a placeholder for the model to fill',
+    [`!?\\[[^\\]\\n]{0,80}\\]\\(\\s*https?:\\/\\/[^)\\s]{0,200}?[?&/=](?:[^)\\s]{0,100}?)${PLACEHOLDER}`],
     [']('],
+  ),
+  rule(
+    'exfil/markdown-image-param',
+    1.5,
+    'a markdown image whose URL has a parameter named for conversation data',
+    // A literal value is nothing for the model to fill (README badges carry `?token=` and `?q=`): weak alone.
+    [
+      `!\\[[^\\]\\n]{0,80}\\]\\(\\s*https?:\\/\\/[^)\\s]{0,200}?[?&]${any('data', 'q', 'd', 'info', 'msg', 'message', 'secret', 'password', 'token', 'key', 'conversation', 'chat', 'prompt', 'history', 'summary', 'content', 'text')}=`,
+    ],
+    ['!['],
   ),
   rule(
     'exfil/render-image',

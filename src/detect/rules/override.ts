@@ -127,7 +127,8 @@ export const OVERRIDE_RULES: readonly PatternRule[] = [
     'forbids the model to refuse, warn or moralise',
     [
       `\\b${any('never', "don't", 'dont', 'do not', 'must not', "mustn't", 'cannot', "can't", 'can not', 'will not', "won't", 'shall not', 'should not', 'are not allowed to', 'not allowed to')} ${any('refuse', 'decline', 'reject', 'deny', 'say no to', 'censor', 'filter', 'withhold')}\\b`,
-      `|\\b${any('always', 'must', 'will')} ${any('comply', 'obey', 'answer every', 'answer any', 'answer all', 'fulfill every', 'fulfil every')}\\b`,
+      // "must comply with our Code of Conduct" is a policy, not a demand on the model.
+      `|\\b${any('always', 'must', 'will')} ${any('comply', 'obey', 'answer every', 'answer any', 'answer all', 'fulfill every', 'fulfil every')}\\b(?!\\s+with\\s+(?:our|the|their|its|applicable|relevant|local|these|those|all applicable)\\b)`,
       `|\\b${any('never', "don't", 'dont', 'do not', 'without', 'no need to', 'will not', "won't", 'stop')} ${any('add', 'include', 'give', 'adding', 'including', 'giving', 'mention', 'mentioning', 'say', 'saying', 'use', 'using', 'respond with', 'apologi[sz]e', 'moralize', 'moralise', 'lecture', 'remind')}\\b[^.\\n]{0,30}\\b${any('warnings?', 'disclaimers?', 'caveats?', 'moralizing', 'moralising', 'lectures?', 'ethical (?:concerns?|considerations?|reminders?|guidelines)', "i'?m sorry", 'i am sorry', 'as an ai', 'i cannot', "i can'?t", 'apolog\\w+', 'safety (?:warnings?|reminders?)')}`,
     ],
     [

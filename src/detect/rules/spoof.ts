@@ -1,6 +1,22 @@
 /** Role and delimiter spoofing: fake turns, chat-template tokens, claimed authority, walls of junk separators. */
 import { any, rule, type PatternRule } from './rule.js';
 
+const FAKE_ROLE = any(
+  'system',
+  'admin',
+  'administrator',
+  'developer',
+  'root',
+  'sudo',
+  'operator',
+  'system message',
+  'system note',
+  'system override',
+  'admin override',
+  'important system message',
+  'assistant',
+);
+
 export const SPOOF_RULES: readonly PatternRule[] = [
   rule(
     'spoof/chat-template',
@@ -17,7 +33,9 @@ export const SPOOF_RULES: readonly PatternRule[] = [
     3,
     'a line that pretends to be a system, admin or assistant turn',
     [
-      `(?:^|\\n)\\s*(?:#{1,4} ?|\\*\\*|\\[|<)?${any('system', 'admin', 'administrator', 'developer', 'root', 'sudo', 'operator', 'system message', 'system note', 'system override', 'admin override', 'important system message', 'assistant')}(?:\\]|\\*\\*|>)?\\s*[:：]`,
+      // At the start of a line, with its text on the same line; a label alone on its line only after a sentence or
+      // a blank line (a wrapped sentence ending in "... Debian\n system:" is not a turn).
+      `(?:^|\\n)(?:#{1,4} ?|\\*\\*|\\[|<)?${FAKE_ROLE}(?:\\]|\\*\\*|>)?[ \\t]*[:：](?=[ \\t]*\\S)|(?:^|[.!?:;"'”)\\]>*#=-][ \\t]*\\n)(?:#{1,4} ?|\\*\\*|\\[|<)?${FAKE_ROLE}(?:\\]|\\*\\*|>)?\\s*[:：]`,
       `|\\[${any('system', 'admin', 'developer', 'openai', 'moderator')} ${any('message', 'note', 'override', 'prompt', 'instruction', 'update', 'notice')}\\]`,
     ],
     [':', '：', '['],
@@ -28,7 +46,8 @@ export const SPOOF_RULES: readonly PatternRule[] = [
     'pretends the user input or document has ended',
     [
       `\\b${any('end', 'close', 'closing')} of (?:the )?${any('user ', 'untrusted ', 'original ', '')}${any('input', 'prompt', 'instructions', 'document', 'conversation', 'context', 'text', 'email', 'data', 'message', 'query', 'transcript')}\\b(?:\\s*[-=#*\\]>%]{2,}|\\s*[.:]?\\s*(?:\\n|$))`,
-      `|(?:-{3,}|={3,}|#{3,}|\\*{3,}|%{3,}|>{3,})\\s*${any('system', 'admin', 'new instructions', 'instructions', 'begin', 'start', 'override', 'developer')}\\b`,
+      // Not a PEM or PGP armour line ("-----BEGIN CERTIFICATE-----").
+      `|(?:-{3,}|={3,}|#{3,}|\\*{3,}|%{3,}|>{3,})\\s*${any('system', 'admin', 'new instructions', 'instructions', 'begin\\b(?! (?:[a-z0-9]+ ){0,3}(?:certificate|key|pgp|signature|signed message|cms|pkcs7|crl|parameters|openssh))', 'start', 'override', 'developer')}\\b`,
       `|<\\s*/\\s*${any('user', 'document', 'context', 'input', 'data', 'email', 'text', 'untrusted', 'query')}\\s*>`,
     ],
     ['end', 'clos', '---', '===', '###', '***', '%%%', '>>>', '</'],
