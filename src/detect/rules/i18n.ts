@@ -14,6 +14,12 @@
 import { any, rule, type PatternRule } from './rule.js';
 
 const W = '[^.。!！?？\\n]';
+/** One more word in the same clause (no punctuation): `${T}{0,2}?` allows up to two words between. */
+const T = '(?: [^\\s,.;:!?()"“”]+)';
+const RO_CA_RULES = any('instructiun\\w*', 'regulile', 'reguli', 'indicatiile', 'directivele', 'instruccions', 'regles', 'indicacions');
+const HE_RULES = any('הוראות', 'ההוראות', 'הנחיות', 'ההנחיות', 'כללים', 'הכללים', 'פקודות');
+const FA_RULES = `${any('دستورالعمل', 'دستورات', 'دستور', 'قوانین', 'قواعد', 'رهنمود')}(?:ها|های)?`;
+const FA_DROP = any('نادیده بگیر', 'نادیده بگیرید', 'فراموش کن', 'فراموش کنید');
 
 export const I18N_RULES: readonly PatternRule[] = [
   rule('override/ignore-previous-i18n', 6, 'tells the model to drop its previous instructions (non-English)', [
@@ -31,9 +37,9 @@ export const I18N_RULES: readonly PatternRule[] = [
     // nl, pl, id/ms, tr, vi
     `|\\b${any('negeer', 'vergeet', 'negeren')}\\b${W}{0,30}\\b${any('instructies', 'regels', 'aanwijzingen', 'opdrachten')}\\b`,
     `|\\b${any('zignoruj', 'ignoruj', 'zapomnij', 'pomin')}\\b${W}{0,30}\\b${any('instrukcj\\w*', 'polecen\\w*', 'zasad\\w*', 'regul\\w*', 'wytyczn\\w*')}`,
-    // "forget everything you were told before"
-    `|\\b${any('vergiss alles,? was', 'vergessen sie alles,? was', "oublie tout ce qu(?:'| )?on t'a dit", "oubliez tout ce qu(?:'| )?on vous a dit", 'olvida todo lo que te (?:dijeron|han dicho|dije)', 'olvide todo lo que le (?:dijeron|han dicho)', 'dimentica tutto (?:quello )?che ti (?:e stato detto|hanno detto|ho detto)', 'esqueca tudo (?:o )?que (?:te|lhe) (?:disseram|foi dito|falaram)', 'zapomnij (?:o )?wszystk\\w*,? co', 'vergeet alles wat', 'unut her seyi')}`,
-    `|${any('забудь вс[её],? что', 'забудьте вс[её],? что', 'забудь про вс[её],? что')}`,
+    // "forget everything you were told": what was said to the model, not "everything you heard about diets"
+    `|\\b${any(`vergiss alles,? was (?:man )?dir (?:${any('vorher', 'zuvor', 'bisher', 'davor', 'bis jetzt')} )?${any('gesagt', 'befohlen', 'vorgegeben', 'beigebracht', 'aufgetragen')}`, `oublie(?:z)? tout ce qu(?:'| )?on (?:t|vous)'a ${any('dit', 'demande', 'appris', 'ordonne')}(?! ${any('sur', 'a propos', 'au sujet', 'concernant', 'de')}\\b)`, `olvid[ae] todo lo que (?:te|le) ${any('dijeron', 'han dicho', 'dije', 'ordenaron', 'indicaron')}(?! ${any('sobre', 'acerca', 'de')}\\b)`, `dimentica tutto (?:quello )?che ti ${any('e stato detto', 'hanno detto', 'ho detto', 'hanno ordinato')}(?! ${any('su', 'sul', 'sulla', 'di')}\\b)`, `esqueca tudo (?:o )?que (?:te|lhe) ${any('disseram', 'foi dito', 'falaram', 'ordenaram')}(?! ${any('sobre', 'de')}\\b)`, `zapomnij (?:o )?wszystk\\w*,? co ci ${any('powiedziano', 'kazano', 'polecono')}`, `vergeet alles wat (?:je|jou) (?:eerder |tot nu toe )?(?:is )?${any('gezegd', 'verteld', 'opgedragen')}(?! over\\b)`)}`,
+    `|${any('забудь', 'забудьте')} (?:про )?вс[её],? что тебе ${any('говорили', 'сказали', 'приказали', 'велели')}(?! (?:о|об|про)\\s)`,
     `|\\b${any('abaikan', 'lupakan', 'acuhkan')}\\b${W}{0,30}\\b${any('instruksi', 'petunjuk', 'perintah', 'aturan', 'arahan')}\\b`,
     `|\\b${any('onceki', 'yukaridaki', 'tum', 'butun')}\\b${W}{0,20}\\btalimat[a-zı]*${W}{0,20}\\b${any('yok say', 'gormezden gel', 'unut', 'dikkate alma')}`,
     `|\\b${any('bo qua', 'phot lo', 'quen')}\\b${W}{0,30}\\b${any('huong dan', 'chi dan', 'chi thi', 'quy tac', 'lenh', 'yeu cau')}\\b`,
@@ -46,29 +52,32 @@ export const I18N_RULES: readonly PatternRule[] = [
     // ar, hi
     `|${any('تجاهل', 'انس', 'إنس', 'تجاهلي', 'اتجاهل')}${W}{0,40}${any('التعليمات', 'الأوامر', 'القواعد', 'التوجيهات', 'تعليمات')}`,
     `|${any('पिछले', 'पिछली', 'सभी', 'ऊपर', 'पहले')}${W}{0,25}${any('निर्देश', 'नियम', 'आदेश')}${W}{0,25}${any('अनदेखा', 'भूल', 'नज़रअंदाज़', 'नजरअंदाज')}`,
+    // The languages below need a qualifier ("all", "previous", "your") next to the noun, in one clause: "ignore the
+    // previous e-mail, the instructions are attached" is a correction, not an override.
     // sv, da, no
-    `|\\b${any('ignorera', 'glom', 'strunta i', 'bortse fran', 'ignorer', 'ignorere', 'glem', 'se bort fra', 'se bort fran')}\\b${W}{0,30}\\b${any('instruktioner\\w*', 'anvisningar\\w*', 'anvisninger\\w*', 'instruksjoner\\w*', 'instrukser\\w*', 'regler\\w*', 'riktlinjer\\w*', 'retningslinjer\\w*', 'direktiv\\w*', 'order')}`,
+    `|\\b${any('ignorera', 'glom', 'strunta i', 'bortse fran', 'ignorer', 'ignorere', 'glem', 'se bort fra', 'se bort fran')}\\b(?! (?:ikke|inte|ei)\\b)${T}{0,2}? ${any('alla', 'alle', 'tidigare', 'tidligere', 'foregaende', 'forrige', 'dina', 'dine', 'ovanstaende', 'ovenstaende', 'ursprungliga', 'opprinnelige', 'oprindelige')}${T}{0,1}? ${any('instruktioner\\w*', 'anvisningar\\w*', 'anvisninger\\w*', 'instruksjoner\\w*', 'instrukser\\w*', 'regler\\w*', 'riktlinjer\\w*', 'retningslinjer\\w*', 'direktiv\\w*', 'order')}`,
     // fi
-    `|\\b${any('unohda', 'unohtakaa', 'ohita', 'ohittakaa', 'jata huomiotta', 'jattakaa huomiotta', 'sivuuta')}\\b${W}{0,30}\\b${any('ohje\\w*', 'saanno\\w*', 'saant\\w*', 'kasky\\w*', 'rajoitu\\w*')}`,
+    `|\\b${any('unohda', 'unohtakaa', 'ohita', 'ohittakaa', 'jata huomiotta', 'jattakaa huomiotta', 'sivuuta')}\\b${T}{0,1}? ${any('kaikki', 'aiemmat', 'aikaisemmat', 'edelliset', 'aiempia', 'aikaisempia', 'edellisia', 'alkuperaiset')}${T}{0,1}? ${any('ohje\\w*', 'saanno\\w*', 'saant\\w*', 'kasky\\w*', 'rajoitu\\w*')}`,
     // cs, sk, hr/sr/bs, sl
-    `|\\b${any('ignoruj', 'ignorujte', 'zapomen', 'zapomente', 'zabudni', 'zabudnite', 'neber ohled na', 'nevsimej si', 'zanemari', 'zanemarite', 'ignoriraj', 'ignorirajte', 'zaboravi', 'zaboravite', 'pozabi', 'prezri')}\\b${W}{0,30}\\b${any('pokyn\\w*', 'instrukc\\w*', 'pravid\\w*', 'prikaz\\w*', 'upute', 'uputstv\\w*', 'uputa', 'navodil\\w*', 'zasad\\w*')}`,
-    // ro, ca
-    `|\\b${any('ignora', 'ignorati', 'ignorează', 'uita', 'uitati', 'oblida', 'oblideu', 'ignoreu')}\\b${W}{0,30}\\b${any('instructiun\\w*', 'regulile', 'reguli', 'indicatiile', 'directivele', 'instruccions', 'regles', 'indicacions')}`,
+    `|\\b${any('ignoruj', 'ignorujte', 'zapomen', 'zapomente', 'zabudni', 'zabudnite', 'neber ohled na', 'nevsimej si', 'zanemari', 'zanemarite', 'ignoriraj', 'ignorirajte', 'zaboravi', 'zaboravite', 'pozabi', 'prezri')}\\b${T}{0,1}? ${any('vsechny', 'vsetky', 'predchozi', 'predosle', 'predchadzajuce', 'puvodni', 'povodne', 'sve', 'svoje', 'tve', 'tvoje', 'prethodne', 'ranije', 'vse', 'prejsnja', 'prejsnje')}${T}{0,1}? ${any('pokyn\\w*', 'instrukc\\w*', 'pravid\\w*', 'prikaz\\w*', 'upute', 'uputstv\\w*', 'uputa', 'navodil\\w*', 'zasad\\w*')}`,
+    // ro, ca (the qualifier may follow the noun)
+    `|\\b${any('ignora', 'ignorati', 'uita', 'uitati', 'oblida', 'oblideu', 'ignoreu')}\\b${T}{0,1}? ${any(`${any('toate', 'totes', 'tots')}${T}{0,1}? ${RO_CA_RULES}`, `${RO_CA_RULES} ${any('anterioare', 'precedente', 'tale', 'initiale', 'de mai sus', 'anteriors', 'previes', 'teves')}`)}\\b`,
     // hu
-    `|\\b${any('hagyd figyelmen kivul', 'hagyja figyelmen kivul', 'hagyjad figyelmen kivul', 'felejtsd el', 'felejtse el', 'ignorald', 'ignoralja')}\\b${W}{0,30}\\b${any('utasitas\\w*', 'szabaly\\w*', 'iranyelv\\w*', 'parancs\\w*')}`,
-    `|\\b${any('utasitas\\w*', 'szabaly\\w*')}${W}{0,20}\\b${any('hagyd figyelmen kivul', 'hagyja figyelmen kivul', 'felejtsd el', 'ignorald')}`,
+    `|\\b${any('hagyd figyelmen kivul', 'hagyja figyelmen kivul', 'hagyjad figyelmen kivul', 'felejtsd el', 'felejtse el', 'ignorald', 'ignoralja')}${T}{0,1}? ${any('az osszes', 'osszes', 'minden', 'a korabbi', 'korabbi', 'az elozo', 'elozo', 'az eredeti', 'eredeti')}${T}{0,1}? ${any('utasitas\\w*', 'szabaly\\w*', 'iranyelv\\w*', 'parancs\\w*')}`,
+    `|\\b${any('osszes', 'korabbi', 'elozo', 'eredeti')} ${any('utasitas\\w*', 'szabaly\\w*')} ${any('hagyd figyelmen kivul', 'hagyja figyelmen kivul', 'felejtsd el', 'ignorald')}`,
     // bg (ru's nouns cover it)
-    `|${any('игнорирай', 'игнорирайте', 'забрави', 'забравете', 'пренебрегни')}${W}{0,40}${any('инструкци', 'указани', 'правил', 'команд', 'ограничени')}`,
+    `|${any('игнорирай', 'игнорирайте', 'забрави', 'забравете', 'пренебрегни')}${T}{0,1}? ${any('всички', 'предишни\\S*', 'предходни\\S*', 'своите', 'твоите', 'горни\\S*')}${T}{0,1}? ${any('инструкци', 'указани', 'правил', 'команд', 'ограничени')}`,
     // el
-    `|${any('αγνόησε', 'αγνόησέ', 'αγνοήστε', 'ξέχασε', 'ξεχάστε', 'παράβλεψε', 'παραβλέψτε')}${W}{0,40}${any('οδηγί', 'οδηγι', 'εντολ', 'κανόν', 'κανον', 'περιορισμ')}`,
-    // he
-    `|${any('התעלם', 'התעלמי', 'התעלמו', 'תתעלם', 'תתעלמי', 'שכח', 'שכחי', 'תשכח')}${W}{0,40}${any('הוראות', 'ההוראות', 'הנחיות', 'ההנחיות', 'כללים', 'הכללים', 'פקודות')}`,
+    `|${any('αγνόησε', 'αγνόησέ', 'αγνοήστε', 'ξέχασε', 'ξεχάστε', 'παράβλεψε', 'παραβλέψτε')}${T}{0,2}? ${any('όλες', 'ολες', 'προηγούμενες', 'προηγουμενες', 'αρχικές', 'αρχικες', 'σου', 'παραπάνω')}${T}{0,1}? ${any('οδηγί', 'οδηγι', 'εντολ', 'κανόν', 'κανον', 'περιορισμ')}`,
+    // he (adjective after the noun; "from all" before it)
+    `|${any('התעלם', 'התעלמי', 'התעלמו', 'תתעלם', 'תתעלמי', 'שכח', 'שכחי', 'תשכח')} ${any(`(?:מכל|מ|את כל) ?${HE_RULES}`, `${HE_RULES} ${any('הקודמות', 'הקודמים', 'שלך', 'המקוריות')}`, `מ${HE_RULES} ${any('הקודמות', 'הקודמים', 'שלך', 'המקוריות')}`)}`,
     // fa (object before the verb)
-    `|${any('دستورالعمل', 'دستورات', 'دستور', 'قوانین', 'قواعد', 'رهنمود')}${W}{0,40}${any('نادیده بگیر', 'نادیده بگیرید', 'فراموش کن', 'فراموش کنید')}`,
-    // th
-    `|${any('เพิกเฉย', 'ละเลย', 'ไม่ต้องสนใจ', 'ลืม', 'ข้าม')}${W}{0,20}${any('คําสั่ง', 'คำสั่ง', 'คําแนะนํา', 'คำแนะนำ', 'กฎ', 'ข้อกําหนด', 'ข้อกำหนด')}`,
+    `|${any('تمام', 'همه', 'همهٔ')} ${FA_RULES}${T}{0,2}? (?:را )?${FA_DROP}|${FA_RULES} ${any('قبلی', 'خود', 'اولیه', 'سیستم')}(?: را)? ${FA_DROP}`,
+    // th (no spaces between words)
+    `|${any('เพิกเฉย', 'ละเลย', 'ไม่ต้องสนใจ', 'ลืม', 'ข้าม')}(?:ต่อ|การ)?${any('คําสั่ง', 'คำสั่ง', 'คําแนะนํา', 'คำแนะนำ', 'กฎ', 'ข้อกําหนด', 'ข้อกำหนด')}${any('ก่อนหน้า', 'ทั้งหมด', 'เดิม', 'ของคุณ')}`,
     // tl, sw
-    `|\\b${any('balewalain', 'huwag pansinin', 'kalimutan', 'puuza', 'sahau', 'usijali')}\\b${W}{0,30}\\b${any('tagubilin', 'instruksyon', 'panuto', 'utos', 'patakaran', 'maagizo', 'maelekezo', 'sheria', 'amri')}`,
+    `|\\b${any('balewalain', 'huwag pansinin', 'kalimutan', 'puuza', 'sahau', 'usijali')}(?: ang)?(?: lahat ng| mga| nakaraang)+ ${any('tagubilin', 'instruksyon', 'panuto', 'utos', 'patakaran')}\\b`,
+    `|\\b${any('puuza', 'sahau', 'usijali')} ${any('maagizo', 'maelekezo', 'sheria', 'amri')} ${any('yote', 'ya awali', 'yaliyotangulia', 'zote', 'za awali', 'zilizopita', 'yako')}\\b`,
     // bn
     `|${any('পূর্ববর্তী', 'আগের', 'সমস্ত', 'সব')}${W}{0,25}${any('নির্দেশ', 'নিয়ম', 'আদেশ')}${W}{0,25}${any('উপেক্ষা', 'ভুলে')}`,
   ]),
