@@ -14,6 +14,8 @@
 import { any, rule, type PatternRule } from './rule.js';
 
 const W = '[^.。!！?？\\n]';
+/** Within one clause: a comma or a colon ends it ("ignore the previous e-mail, the instructions are attached"). */
+const WC = '[^.。!！?？\\n,，、;；:：،؛]';
 /** One more word in the same clause (no punctuation): `${T}{0,2}?` allows up to two words between. */
 const T = '(?: [^\\s,.;:!?()"“”]+)';
 const RO_CA_RULES = any('instructiun\\w*', 'regulile', 'reguli', 'indicatiile', 'directivele', 'instruccions', 'regles', 'indicacions');
@@ -24,34 +26,34 @@ const FA_DROP = any('نادیده بگیر', 'نادیده بگیرید', 'فر�
 export const I18N_RULES: readonly PatternRule[] = [
   rule('override/ignore-previous-i18n', 6, 'tells the model to drop its previous instructions (non-English)', [
     // es
-    `\\b${any('ignora (?:las|todas|tus|sus)', 'ignore (?:las|todas|sus|tus)', 'ignorar', 'ignoren', 'olvida', 'olvide', 'olvidar', 'olviden', 'omite', 'descarta', 'haz caso omiso (?:a|de)', 'no hagas caso (?:a|de)')}\\b${W}{0,30}\\b${any('instrucciones', 'indicaciones', 'reglas', 'ordenes', 'directrices', 'restricciones')}\\b`,
+    `(?<!\\bno )\\b${any('ignora (?:las|todas|tus|sus)', 'ignore (?:las|todas|sus|tus)', 'ignorar', 'ignoren', 'olvida', 'olvide', 'olvidar', 'olviden', 'omite', 'descarta', 'haz caso omiso (?:a|de)', 'no hagas caso (?:a|de)')}\\b${WC}{0,30}\\b${any('instrucciones', 'indicaciones', 'reglas', 'ordenes', 'directrices', 'restricciones')}\\b`,
     // fr
-    `|\\b${any('ignore (?:les|toutes|tes|vos|ces)', 'ignorez', 'ignorer', 'oublie', 'oubliez', 'oublier', 'ne tiens pas compte', 'ne tenez pas compte', 'fais abstraction', 'faites abstraction')}\\b${W}{0,30}\\b${any('instructions', 'consignes', 'regles', 'directives', 'ordres', 'restrictions')}\\b`,
+    `|(?<!\\bn['’])\\b${any('ignore (?:les|toutes|tes|vos|ces)', 'ignorez', 'ignorer', 'oublie', 'oubliez', 'oublier', 'ne tiens pas compte', 'ne tenez pas compte', 'fais abstraction', 'faites abstraction')}\\b${WC}{0,30}\\b${any('instructions', 'consignes', 'regles', 'directives', 'ordres', 'restrictions')}\\b`,
     // de
-    `|\\b${any('ignoriere', 'ignorieren', 'ignorier', 'vergiss', 'vergessen sie', 'missachte', 'missachten sie', 'uberspringe')}\\b${W}{0,40}${any('anweisungen', 'instruktionen', 'regeln', 'vorgaben', 'befehle', 'richtlinien', 'einschrankungen', 'anordnungen')}`,
-    `|${any('vorherigen', 'vorigen', 'bisherigen', 'obigen', 'fruheren', 'alle')} ${any('anweisungen', 'instruktionen', 'regeln', 'vorgaben', 'befehle')}${W}{0,30}\\b${any('ignorieren', 'vergessen', 'missachten')}\\b`,
+    `|\\b${any('ignoriere', 'ignorieren', 'ignorier', 'vergiss', 'vergessen sie', 'missachte', 'missachten sie', 'uberspringe')}\\b${WC}{0,40}${any('anweisungen', 'instruktionen', 'regeln', 'vorgaben', 'befehle', 'richtlinien', 'einschrankungen', 'anordnungen')}`,
+    `|${any('vorherigen', 'vorigen', 'bisherigen', 'obigen', 'fruheren', 'alle')} ${any('anweisungen', 'instruktionen', 'regeln', 'vorgaben', 'befehle')}${WC}{0,30}\\b${any('ignorieren', 'vergessen', 'missachten')}\\b`,
     // it
-    `|\\b${any('ignora (?:le|tutte|tue)', 'ignorare', 'ignorate', 'dimentica', 'dimenticare', 'dimenticate', 'trascura')}\\b${W}{0,30}\\b${any('istruzioni', 'regole', 'indicazioni', 'direttive', 'restrizioni')}\\b`,
+    `|(?<!\\bnon )\\b${any('ignora (?:le|tutte|tue)', 'ignorare', 'ignorate', 'dimentica', 'dimenticare', 'dimenticate', 'trascura')}\\b${WC}{0,30}\\b${any('istruzioni', 'regole', 'indicazioni', 'direttive', 'restrizioni')}\\b`,
     // pt
-    `|\\b${any('ignore (?:as|todas|suas)', 'ignora (?:as|todas|suas)', 'ignorar', 'ignorem', 'esqueca', 'esquecam', 'esquecer', 'desconsidere', 'desconsiderar')}\\b${W}{0,30}\\b${any('instrucoes', 'regras', 'orientacoes', 'diretrizes', 'comandos', 'restricoes')}\\b`,
+    `|\\b${any('ignore (?:as|todas|suas)', 'ignora (?:as|todas|suas)', 'ignorar', 'ignorem', 'esqueca', 'esquecam', 'esquecer', 'desconsidere', 'desconsiderar')}\\b${WC}{0,30}\\b${any('instrucoes', 'regras', 'orientacoes', 'diretrizes', 'comandos', 'restricoes')}\\b`,
     // nl, pl, id/ms, tr, vi
-    `|\\b${any('negeer', 'vergeet', 'negeren')}\\b${W}{0,30}\\b${any('instructies', 'regels', 'aanwijzingen', 'opdrachten')}\\b`,
-    `|\\b${any('zignoruj', 'ignoruj', 'zapomnij', 'pomin')}\\b${W}{0,30}\\b${any('instrukcj\\w*', 'polecen\\w*', 'zasad\\w*', 'regul\\w*', 'wytyczn\\w*')}`,
+    `|\\b${any('negeer', 'vergeet', 'negeren')}\\b${WC}{0,30}\\b${any('instructies', 'regels', 'aanwijzingen', 'opdrachten')}\\b`,
+    `|(?<!\\bnie )\\b${any('zignoruj', 'ignoruj', 'zapomnij', 'pomin')}\\b${WC}{0,30}\\b${any('instrukcj\\w*', 'polecen\\w*', 'zasad\\w*', 'regul\\w*', 'wytyczn\\w*')}`,
     // "forget everything you were told": what was said to the model, not "everything you heard about diets"
     `|\\b${any(`vergiss alles,? was (?:man )?dir (?:${any('vorher', 'zuvor', 'bisher', 'davor', 'bis jetzt')} )?${any('gesagt', 'befohlen', 'vorgegeben', 'beigebracht', 'aufgetragen')}`, `oublie(?:z)? tout ce qu(?:'| )?on (?:t|vous)'a ${any('dit', 'demande', 'appris', 'ordonne')}(?! ${any('sur', 'a propos', 'au sujet', 'concernant', 'de')}\\b)`, `olvid[ae] todo lo que (?:te|le) ${any('dijeron', 'han dicho', 'dije', 'ordenaron', 'indicaron')}(?! ${any('sobre', 'acerca', 'de')}\\b)`, `dimentica tutto (?:quello )?che ti ${any('e stato detto', 'hanno detto', 'ho detto', 'hanno ordinato')}(?! ${any('su', 'sul', 'sulla', 'di')}\\b)`, `esqueca tudo (?:o )?que (?:te|lhe) ${any('disseram', 'foi dito', 'falaram', 'ordenaram')}(?! ${any('sobre', 'de')}\\b)`, `zapomnij (?:o )?wszystk\\w*,? co ci ${any('powiedziano', 'kazano', 'polecono')}`, `vergeet alles wat (?:je|jou) (?:eerder |tot nu toe )?(?:is )?${any('gezegd', 'verteld', 'opgedragen')}(?! over\\b)`)}`,
     `|${any('забудь', 'забудьте')} (?:про )?вс[её],? что тебе ${any('говорили', 'сказали', 'приказали', 'велели')}(?! (?:о|об|про)\\s)`,
-    `|\\b${any('abaikan', 'lupakan', 'acuhkan')}\\b${W}{0,30}\\b${any('instruksi', 'petunjuk', 'perintah', 'aturan', 'arahan')}\\b`,
-    `|\\b${any('onceki', 'yukaridaki', 'tum', 'butun')}\\b${W}{0,20}\\btalimat[a-zı]*${W}{0,20}\\b${any('yok say', 'gormezden gel', 'unut', 'dikkate alma')}`,
-    `|\\b${any('bo qua', 'phot lo', 'quen')}\\b${W}{0,30}\\b${any('huong dan', 'chi dan', 'chi thi', 'quy tac', 'lenh', 'yeu cau')}\\b`,
+    `|\\b${any('abaikan', 'lupakan', 'acuhkan')}\\b${WC}{0,30}\\b${any('instruksi', 'petunjuk', 'perintah', 'aturan', 'arahan')}\\b`,
+    `|\\b${any('onceki', 'yukaridaki', 'tum', 'butun')}\\b${WC}{0,20}\\btalimat[a-zı]*${WC}{0,20}\\b${any('yok say', 'gormezden gel', 'unut', 'dikkate alma')}`,
+    `|\\b${any('bo qua', 'phot lo', 'quen')}\\b${WC}{0,30}\\b${any('huong dan', 'chi dan', 'chi thi', 'quy tac', 'lenh', 'yeu cau')}\\b`,
     // ru, uk
-    `|${any('игнорируй', 'проигнорируй', 'игнорируйте', 'игнорировать', 'забудь', 'забудьте', 'не обращай внимания на', 'пренебреги', 'ігноруй', 'проігноруй', 'забудь про')}${W}{0,40}${any('инструкци', 'указани', 'правил', 'команд', 'ограничени', 'інструкці', 'вказівк', 'правил')}`,
+    `|${any('игнорируй', 'проигнорируй', 'игнорируйте', 'игнорировать', 'забудь', 'забудьте', 'не обращай внимания на', 'пренебреги', 'ігноруй', 'проігноруй', 'забудь про')}${WC}{0,40}${any('инструкци', 'указани', 'правил', 'команд', 'ограничени', 'інструкці', 'вказівк', 'правил')}`,
     // zh, ja, ko
-    `|${any('忽略', '无视', '忽视', '不要理会', '不要遵守', '忘记', '忘掉', '跳过', '無視', '忽略掉', '不理会', '抛开')}${W}{0,12}${any('指令', '指示', '说明', '規則', '规则', '提示', '命令', '设定', '設定', '要求', '限制')}`,
-    `|${any('指示', '命令', 'ルール', 'プロンプト', '設定', '制約')}${W}{0,8}${any('無視', '忘れ')}`,
-    `|${any('이전', '위의', '앞의', '모든', '기존')}${W}{0,12}${any('지시', '명령', '지침', '규칙', '프롬프트')}${W}{0,12}${any('무시', '잊어')}`,
+    `|${any('忽略', '无视', '忽视', '不要理会', '不要遵守', '忘记', '忘掉', '跳过', '無視', '忽略掉', '不理会', '抛开')}${WC}{0,12}${any('指令', '指示', '说明', '規則', '规则', '提示', '命令', '设定', '設定', '要求', '限制')}`,
+    `|${any('指示', '命令', 'ルール', 'プロンプト', '設定', '制約')}${WC}{0,8}${any('無視', '忘れ')}`,
+    `|${any('이전', '위의', '앞의', '모든', '기존')}${WC}{0,12}${any('지시', '명령', '지침', '규칙', '프롬프트')}${WC}{0,12}${any('무시', '잊어')}`,
     // ar, hi
-    `|${any('تجاهل', 'انس', 'إنس', 'تجاهلي', 'اتجاهل')}${W}{0,40}${any('التعليمات', 'الأوامر', 'القواعد', 'التوجيهات', 'تعليمات')}`,
-    `|${any('पिछले', 'पिछली', 'सभी', 'ऊपर', 'पहले')}${W}{0,25}${any('निर्देश', 'नियम', 'आदेश')}${W}{0,25}${any('अनदेखा', 'भूल', 'नज़रअंदाज़', 'नजरअंदाज')}`,
+    `|${any('تجاهل', 'انس', 'إنس', 'تجاهلي', 'اتجاهل')}${WC}{0,40}${any('التعليمات', 'الأوامر', 'القواعد', 'التوجيهات', 'تعليمات')}`,
+    `|${any('पिछले', 'पिछली', 'सभी', 'ऊपर', 'पहले')}${WC}{0,25}${any('निर्देश', 'नियम', 'आदेश')}${WC}{0,25}${any('अनदेखा', 'भूल', 'नज़रअंदाज़', 'नजरअंदाज')}`,
     // The languages below need a qualifier ("all", "previous", "your") next to the noun, in one clause: "ignore the
     // previous e-mail, the instructions are attached" is a correction, not an override.
     // sv, da, no
@@ -79,7 +81,7 @@ export const I18N_RULES: readonly PatternRule[] = [
     `|\\b${any('balewalain', 'huwag pansinin', 'kalimutan', 'puuza', 'sahau', 'usijali')}(?: ang)?(?: lahat ng| mga| nakaraang)+ ${any('tagubilin', 'instruksyon', 'panuto', 'utos', 'patakaran')}\\b`,
     `|\\b${any('puuza', 'sahau', 'usijali')} ${any('maagizo', 'maelekezo', 'sheria', 'amri')} ${any('yote', 'ya awali', 'yaliyotangulia', 'zote', 'za awali', 'zilizopita', 'yako')}\\b`,
     // bn
-    `|${any('পূর্ববর্তী', 'আগের', 'সমস্ত', 'সব')}${W}{0,25}${any('নির্দেশ', 'নিয়ম', 'আদেশ')}${W}{0,25}${any('উপেক্ষা', 'ভুলে')}`,
+    `|${any('পূর্ববর্তী', 'আগের', 'সমস্ত', 'সব')}${WC}{0,25}${any('নির্দেশ', 'নিয়ম', 'আদেশ')}${WC}{0,25}${any('উপেক্ষা', 'ভুলে')}`,
   ]),
   rule('extract/system-prompt-i18n', 5, 'asks for the system prompt or instructions (non-English)', [
     `\\b${any('muestra', 'muestrame', 'revela', 'revelame', 'dime', 'imprime', 'repite', 'escribe', 'cual es', 'cuales son', 'comparte')}\\b${W}{0,30}\\b${any('tu prompt', 'tus instrucciones', 'el prompt del sistema', 'las instrucciones del sistema', 'tus instrucciones iniciales', 'prompt de sistema', 'instrucciones ocultas')}`,
