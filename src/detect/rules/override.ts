@@ -69,7 +69,9 @@ export const OVERRIDE_RULES: readonly PatternRule[] = [
     6,
     'tells the model to drop its previous instructions',
     [
-      `\\b${DROP}\\b[^.\\n]{0,40}?\\b${WHICH}\\b[^.\\n]{0,30}?\\b${WHAT}\\b`,
+      // In one clause, the noun at most three words after its qualifier: "ignore my previous e-mail, the correct
+      // instructions are attached" and "ignore the previous exercise and read the new rules" are not overrides.
+      `\\b${DROP}\\b[^.\\n,;:]{0,40}?\\b${WHICH}\\b(?: [^\\s,.;:]+){0,3}? ${WHAT}\\b`,
       `|\\b${DROP} ${any('the', 'any')} ${WHAT} ${any('above', 'before', 'given', 'you (?:were|have been|got)', 'previously', 'so far', 'in (?:your|the) system')}`,
     ],
     [
