@@ -19,6 +19,7 @@ import { analyzePickleStream, runOnePickle } from '../pickle/stream.js';
 import { PyGlobal, PyObject, PyTuple, type PyValue } from '../pickle/values.js';
 import { LEGACY_RULES } from './legacy.js';
 import { storageElementSize } from './storage.js';
+import { LOADER_MEMBERS, loaderMember, type LoaderMember } from './tar-members.js';
 
 const MEMBERS = new Set(['sys_info', 'pickle', 'tensors', 'storages']);
 
@@ -109,21 +110,38 @@ export const torchTarFormat: FormatScanner = {
   scan(src: ByteSource, ctx: ScanContext): Promise<void> {
     const tar = readTar(src, ctx.limits.maxArchiveEntries);
     const policy: Policy = ctx.policyFor('torch-tar');
-    const byName = new Map<string, TarEntry>();
-    for (const e of tar.entries) if (e.type === 'file' && !byName.has(e.name)) byName.set(e.name, e);
     const open = (e: TarEntry): ByteSource => new SliceSource(src, e.dataOffset, e.size);
+    // Every member is walked as each name it is read under: its own name (all
+    // duplicates, so what any reader of the tar sees is analysed) and the names
+    // torch.load reaches it by through tarfile (the last duplicate, links).
+    const readAs = new Map<TarEntry, Set<string>>();
+    const mark = (e: TarEntry, name: string): void => {
+      const s = readAs.get(e) ?? new Set<string>();
+      s.add(name);
+      readAs.set(e, s);
+    };
+    for (const name of Object.keys(LOADER_MEMBERS) as LoaderMember[]) {
+      for (const e of tar.entries) if (e.type === 'file' && e.name === name) mark(e, name);
+      const read = loaderMember(tar.entries, name);
+      if (read === undefined) continue;
+      mark(read.entry, name);
+      if (read.detour !== undefined) {
+        layout(ctx.child(name), read.entry.headerOffset, `torch.load reads '${name}' from member '${read.entry.name}': ${read.detour}`);
+      }
+    }
     for (const e of tar.entries) {
       if (e.type !== 'file') continue;
       const mctx = ctx.child(e.name);
       const base: AnalysisOptions = { ctx: mctx, policy };
-      const data = open(e);
-      if (e.name === 'storages' && byName.get(e.name) === e) scanStorages(data, mctx, base);
-      else if (e.name === 'tensors' && byName.get(e.name) === e) scanTensors(data, mctx, base);
-      else if (e.name === 'pickle') {
-        analyzePickleStream(data, 0, data.size, mctx, { policy, persistentLoad: tarPersistentLoad });
-      } else if (looksLikePickle(data.read(0, Math.min(4096, data.size)))) {
-        analyzePickleStream(data, 0, data.size, mctx, { policy });
+      const names = readAs.get(e);
+      if (names === undefined) {
+        const data = open(e);
+        if (looksLikePickle(data.read(0, Math.min(4096, data.size)))) analyzePickleStream(data, 0, data.size, mctx, { policy });
+        continue;
       }
+      if (names.has('storages')) scanStorages(open(e), mctx, base);
+      if (names.has('tensors')) scanTensors(open(e), mctx, base);
+      if (names.has('pickle')) analyzePickleStream(open(e), 0, e.size, mctx, { policy, persistentLoad: tarPersistentLoad });
     }
     ctx.info('torch.tarMembers', tar.entries.map((e) => e.name).slice(0, 20));
     return Promise.resolve();
