@@ -34,7 +34,15 @@ describe('legacy torch tar: the member tarfile hands to torch.load', () => {
     assert.equal(r.verdict, 'malicious');
   });
 
-  const e = (name: string, type: TarEntry['type'] = 'file', linkName = ''): TarEntry => ({ name, type, size: 0, headerOffset: 0, dataOffset: 0, linkName, mode: 0o644 });
+  const e = (name: string, type: TarEntry['type'] = 'file', linkName = ''): TarEntry => ({
+    name,
+    type,
+    size: 0,
+    headerOffset: 0,
+    dataOffset: 0,
+    linkName,
+    mode: 0o644,
+  });
   it('resolves as tarfile does: last duplicate, hard links backwards, symlinks only for extractfile', () => {
     const a = e('storages');
     const b = e('storages');
