@@ -10,6 +10,7 @@ import type { ScanContext } from '../context.js';
 import type { FormatScanner, Probe } from '../format.js';
 import { escapingLink, escapingName } from './paths.js';
 import { ARCHIVE_RULES } from './rules.js';
+import { scanLegacyTarMembers } from '../torch/tar-checkpoint.js';
 
 function checkEntry(e: TarEntry, ctx: ScanContext): void {
   const at = { offset: e.headerOffset, member: [...(ctx.location.member ?? []), e.name] };
@@ -65,5 +66,7 @@ export const tarFormat: FormatScanner = {
       // An empty file holds nothing to load; scanning it would only say "unknown format".
       if (e.type === 'file' && e.size > 0) await ctx.nested(new SliceSource(src, e.dataOffset, e.size), e.name);
     }
+    // torch.load reads any tar as a legacy checkpoint (legacy_load), whatever its first member.
+    scanLegacyTarMembers(src, tar, ctx, true);
   },
 };

@@ -8,7 +8,7 @@
  */
 import { SliceSource, type ByteSource } from '../../bytes/source.js';
 import { ByteReader } from '../../bytes/reader.js';
-import { isTarHeader, readTar, type TarEntry } from '../../containers/tar/reader.js';
+import { isTarHeader, readTar, type TarArchive, type TarEntry } from '../../containers/tar/reader.js';
 import type { ScanContext } from '../context.js';
 import type { FormatScanner, Probe } from '../format.js';
 import type { Policy } from '../../python-globals/policy.js';
@@ -19,6 +19,7 @@ import { analyzePickleStream, runOnePickle } from '../pickle/stream.js';
 import { PyGlobal, PyObject, PyTuple, type PyValue } from '../pickle/values.js';
 import { LEGACY_RULES } from './legacy.js';
 import { storageElementSize } from './storage.js';
+import { LOADER_MEMBERS, loaderMember, type LoaderMember } from './tar-members.js';
 
 const MEMBERS = new Set(['sys_info', 'pickle', 'tensors', 'storages']);
 
@@ -97,6 +98,47 @@ function scanTensors(data: ByteSource, ctx: ScanContext, base: AnalysisOptions):
   }
 }
 
+/**
+ * Walks the members torch.load's legacy_load reads (`storages`, `tensors`,
+ * `pickle`, found as tarfile finds them) record by record. `loaderOnly`:
+ * only those, and only when they start like a pickle (for a tar that the
+ * generic tar scanner reads: torch.load opens any tar this way, whatever
+ * its first member); otherwise every other member that looks like a pickle
+ * is analysed as a stream too.
+ */
+export function scanLegacyTarMembers(src: ByteSource, tar: TarArchive, ctx: ScanContext, loaderOnly: boolean): void {
+  const policy: Policy = ctx.policyFor('torch-tar');
+  const open = (e: TarEntry): ByteSource => new SliceSource(src, e.dataOffset, e.size);
+  const pickleHead = (e: TarEntry): boolean => looksLikePickle(open(e).read(0, Math.min(4096, e.size)));
+  // Every member is walked as each name it is read under: its own name (all
+  // duplicates, so what any reader of the tar sees is analysed) and the names
+  // torch.load reaches it by through tarfile (the last duplicate, links).
+  const readAs = new Map<TarEntry, Set<LoaderMember>>();
+  const detours: { entry: TarEntry; message: string }[] = [];
+  for (const name of Object.keys(LOADER_MEMBERS) as LoaderMember[]) {
+    const read = loaderMember(tar.entries, name);
+    for (const e of tar.entries) {
+      if ((e.type === 'file' && e.name === name) || e === read?.entry) readAs.set(e, (readAs.get(e) ?? new Set()).add(name));
+    }
+    if (read?.detour !== undefined) detours.push({ entry: read.entry, message: `torch.load reads '${name}' from member '${read.entry.name}': ${read.detour}` });
+  }
+  for (const d of detours) if (!loaderOnly || pickleHead(d.entry)) layout(ctx.child(d.entry.name), d.entry.headerOffset, d.message);
+  for (const e of tar.entries) {
+    if (e.type !== 'file') continue;
+    const mctx = ctx.child(e.name);
+    const names = readAs.get(e);
+    if (names === undefined) {
+      if (!loaderOnly && pickleHead(e)) analyzePickleStream(open(e), 0, e.size, mctx, { policy });
+      continue;
+    }
+    if (loaderOnly && !pickleHead(e)) continue;
+    const base: AnalysisOptions = { ctx: mctx, policy };
+    if (names.has('storages')) scanStorages(open(e), mctx, base);
+    if (names.has('tensors')) scanTensors(open(e), mctx, base);
+    if (names.has('pickle')) analyzePickleStream(open(e), 0, e.size, mctx, { policy, persistentLoad: tarPersistentLoad });
+  }
+}
+
 export const torchTarFormat: FormatScanner = {
   id: 'torch-tar',
   title: 'PyTorch tar checkpoint (legacy)',
@@ -108,23 +150,7 @@ export const torchTarFormat: FormatScanner = {
   },
   scan(src: ByteSource, ctx: ScanContext): Promise<void> {
     const tar = readTar(src, ctx.limits.maxArchiveEntries);
-    const policy: Policy = ctx.policyFor('torch-tar');
-    const byName = new Map<string, TarEntry>();
-    for (const e of tar.entries) if (e.type === 'file' && !byName.has(e.name)) byName.set(e.name, e);
-    const open = (e: TarEntry): ByteSource => new SliceSource(src, e.dataOffset, e.size);
-    for (const e of tar.entries) {
-      if (e.type !== 'file') continue;
-      const mctx = ctx.child(e.name);
-      const base: AnalysisOptions = { ctx: mctx, policy };
-      const data = open(e);
-      if (e.name === 'storages' && byName.get(e.name) === e) scanStorages(data, mctx, base);
-      else if (e.name === 'tensors' && byName.get(e.name) === e) scanTensors(data, mctx, base);
-      else if (e.name === 'pickle') {
-        analyzePickleStream(data, 0, data.size, mctx, { policy, persistentLoad: tarPersistentLoad });
-      } else if (looksLikePickle(data.read(0, Math.min(4096, data.size)))) {
-        analyzePickleStream(data, 0, data.size, mctx, { policy });
-      }
-    }
+    scanLegacyTarMembers(src, tar, ctx, false);
     ctx.info('torch.tarMembers', tar.entries.map((e) => e.name).slice(0, 20));
     return Promise.resolve();
   },
