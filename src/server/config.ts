@@ -33,6 +33,8 @@ export interface RegistryConfig {
   shutdownTimeoutMs: number;
   /** Garbage collection of abandoned uploads and unreferenced blobs (pipeline/gc.ts). */
   gc: GcConfig;
+  /** Test-only: awaited before each pipeline's scan and each rescan (PipelineDeps.testHold). Never set in service. */
+  testHold?: (artifactId: number) => Promise<void>;
   /** Test-only: spool upload bodies to this path (a test names /dev/full to see a full disk). */
   testSpoolPath?: string;
 }

@@ -64,6 +64,7 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
     key,
     workDir: join(config.dataDir, 'work'),
     ...(config.testScanDelayMs === undefined ? {} : { testScanDelayMs: config.testScanDelayMs }),
+    ...(config.testHold === undefined ? {} : { testHold: config.testHold }),
   });
   const uploads = new TusUploads({
     sql,
