@@ -19,7 +19,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
@@ -220,11 +220,12 @@ export class S3BlobStore implements BlobStore {
   async list(after: string | undefined, limit: number): Promise<string[]> {
     const root = `${this.prefix}sha256/`;
     const out: string[] = [];
-    let startAfter = after === undefined ? undefined : this.key(after);
+    let marker = after === undefined ? undefined : this.key(after);
     try {
       while (out.length < limit) {
+        // ListObjects (v1, `Marker`): every S3-compatible server has it, and s3rver fails a truncated ListObjectsV2 page.
         const page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: root, MaxKeys: Math.min(1000, limit - out.length), ...(startAfter === undefined ? {} : { StartAfter: startAfter }) }),
+          new ListObjectsCommand({ Bucket: this.bucket, Prefix: root, MaxKeys: Math.min(1000, limit - out.length), ...(marker === undefined ? {} : { Marker: marker }) }),
         );
         const keys = (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [o.Key]));
         for (const k of keys) {
@@ -232,7 +233,7 @@ export class S3BlobStore implements BlobStore {
           if (/^[0-9a-f]{64}$/.test(name) && k === this.key(name)) out.push(name);
         }
         if (page.IsTruncated !== true || keys.length === 0) break;
-        startAfter = keys[keys.length - 1];
+        marker = keys[keys.length - 1];
       }
     } catch (e) {
       throw storageError('listing blobs', e);
