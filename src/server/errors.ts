@@ -16,7 +16,17 @@
 import { ModelguardError } from '../errors.js';
 
 export type RegistryErrorCode =
-  'E_AUTH' | 'E_FORBIDDEN' | 'E_NOT_FOUND' | 'E_CONFLICT' | 'E_TOO_LARGE' | 'E_RATE' | 'E_BAD_REQUEST' | 'E_CONFIG' | 'E_STORAGE' | 'E_NO_SPACE' | 'E_UNAVAILABLE';
+  | 'E_AUTH'
+  | 'E_FORBIDDEN'
+  | 'E_NOT_FOUND'
+  | 'E_CONFLICT'
+  | 'E_TOO_LARGE'
+  | 'E_RATE'
+  | 'E_BAD_REQUEST'
+  | 'E_CONFIG'
+  | 'E_STORAGE'
+  | 'E_NO_SPACE'
+  | 'E_UNAVAILABLE';
 
 const STATUS: Record<RegistryErrorCode, number> = {
   E_AUTH: 401,

@@ -155,7 +155,10 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
       const stopping = workers.stop();
       if (server !== undefined) {
         const closed = new Promise<void>((resolve) => {
-          if (server.listening) server.close(() => resolve());
+          if (server.listening)
+            server.close(() => {
+              resolve();
+            });
           else resolve();
         });
         server.closeIdleConnections();
@@ -200,7 +203,9 @@ async function settled(all: readonly Promise<unknown>[], ms: number): Promise<bo
   if (all.length === 0) return true;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+    timer = setTimeout(() => {
+      resolve(false);
+    }, ms);
   });
   try {
     return await Promise.race([Promise.allSettled(all).then(() => true as const), timeout]);

@@ -50,7 +50,9 @@ async function send(url: string, method: string, path: string, headers: Record<s
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
     });
     req.on('error', reject);
     req.end();
@@ -58,13 +60,7 @@ async function send(url: string, method: string, path: string, headers: Record<s
 }
 
 /** Starts a PATCH and sends the first `first` bytes of `body`; `rest()` sends the remainder. */
-function startPatch(
-  url: string,
-  location: string,
-  token: string,
-  body: Buffer,
-  first: number,
-): { reply: Promise<Reply>; rest: () => void } {
+function startPatch(url: string, location: string, token: string, body: Buffer, first: number): { reply: Promise<Reply>; rest: () => void } {
   const req = request(`${url}${location}`, {
     method: 'PATCH',
     agent: false,
@@ -81,7 +77,9 @@ function startPatch(
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
+      });
     });
     req.on('error', reject);
   });

@@ -78,7 +78,10 @@ export async function healMissing(sql: Sql, blobs: BlobStore, sha256: string): P
 }
 
 /** Artifacts marked blob-missing, for the health endpoint (at most `limit`). */
-export async function listMissing(sql: Sql, limit = 1000): Promise<{ id: number; org: string; model: string; filename: string; state: string; missing: BlobMissing }[]> {
+export async function listMissing(
+  sql: Sql,
+  limit = 1000,
+): Promise<{ id: number; org: string; model: string; filename: string; state: string; missing: BlobMissing }[]> {
   const rows = await sql.query<{ id: string; org: string; model: string; filename: string; state: string; blob_missing: BlobMissing }>(
     'select id, org, model, filename, state, blob_missing from artifacts where blob_missing is not null order by id limit $1',
     [limit],

@@ -225,7 +225,12 @@ export class S3BlobStore implements BlobStore {
       while (out.length < limit) {
         // ListObjects (v1, `Marker`): every S3-compatible server has it, and s3rver fails a truncated ListObjectsV2 page.
         const page = await this.client.send(
-          new ListObjectsCommand({ Bucket: this.bucket, Prefix: root, MaxKeys: Math.min(1000, limit - out.length), ...(marker === undefined ? {} : { Marker: marker }) }),
+          new ListObjectsCommand({
+            Bucket: this.bucket,
+            Prefix: root,
+            MaxKeys: Math.min(1000, limit - out.length),
+            ...(marker === undefined ? {} : { Marker: marker }),
+          }),
         );
         const keys = (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [o.Key]));
         for (const k of keys) {
