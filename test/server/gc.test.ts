@@ -200,6 +200,9 @@ function gcSuite(backend: Backend): void {
       const models = (await (await fetch(`${h.url}/api/models`, { headers: bearer(t) })).json()) as { id: string; blobMissing: boolean }[];
       assert.equal(models.find((m) => m.id === 'acme/lost')?.blobMissing, true);
       assert.equal((await fetch(served)).status, 404);
+      const ui = await fetch(`${h.url}/m/acme/lost`, { headers: { ...bearer(t), accept: 'text/html' } });
+      assert.equal(ui.status, 200);
+      assert.match(await ui.text(), new RegExp(`data-testid="blob-missing">[^<]*<code>${a.sha256}</code>`));
       // Not queued again (on start or on request): it stays recorded until the blob is back.
       await fetch(`${h.url}/api/admin/rescan`, { method: 'POST', headers: bearer(h.tokens.admin) });
       assert.equal((await sql.query(`select 1 from jobs where artifact_id = $1 and kind = 'rescan'`, [id])).length, 1);
