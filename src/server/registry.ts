@@ -133,6 +133,7 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
       })
     : undefined;
   let address = '';
+  let shutdown: Promise<void> | undefined;
   return {
     app,
     server,
@@ -148,40 +149,44 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
       return address;
     },
     async close(): Promise<void> {
-      if (closing) return;
-      closing = true;
-      clearInterval(gcTimer);
-      // Workers stop taking jobs now and finish the one they hold (its lease ends with it), while requests drain.
-      const stopping = workers.stop();
-      if (server !== undefined) {
-        const closed = new Promise<void>((resolve) => {
-          if (server.listening)
-            server.close(() => {
-              resolve();
-            });
-          else resolve();
-        });
-        server.closeIdleConnections();
-        // Connections are not kept alive past the answer of the request they carry.
-        for (const res of inflight.values()) if (!res.headersSent) res.setHeader('connection', 'close');
-        if (!(await settled([...inflight.keys()], config.shutdownTimeoutMs))) {
-          for (const res of inflight.values()) {
-            if (res.headersSent) res.destroy();
-            else unavailable(res);
-          }
-          server.closeAllConnections();
-          // Handlers whose connections were cut end soon (their reads fail); the database stays open for them, within a bound.
-          await settled([...inflight.keys()], Math.min(config.shutdownTimeoutMs, 5000));
-        }
-        server.closeAllConnections();
-        await closed;
-      }
-      await stopping;
-      await collecting?.catch(() => undefined);
-      await sql.close();
-      blobs.close();
+      shutdown ??= closeAll();
+      return shutdown;
     },
   };
+
+  async function closeAll(): Promise<void> {
+    closing = true;
+    clearInterval(gcTimer);
+    // Workers stop taking jobs now and finish the one they hold (its lease ends with it), while requests drain.
+    const stopping = workers.stop();
+    if (server !== undefined) {
+      const closed = new Promise<void>((resolve) => {
+        if (server.listening)
+          server.close(() => {
+            resolve();
+          });
+        else resolve();
+      });
+      server.closeIdleConnections();
+      // Connections are not kept alive past the answer of the request they carry.
+      for (const res of inflight.values()) if (!res.headersSent) res.setHeader('connection', 'close');
+      if (!(await settled([...inflight.keys()], config.shutdownTimeoutMs))) {
+        for (const res of inflight.values()) {
+          if (res.headersSent) res.destroy();
+          else unavailable(res);
+        }
+        server.closeAllConnections();
+        // Handlers whose connections were cut end soon (their reads fail); the database stays open for them, within a bound.
+        await settled([...inflight.keys()], Math.min(config.shutdownTimeoutMs, 5000));
+      }
+      server.closeAllConnections();
+      await closed;
+    }
+    await stopping;
+    await collecting?.catch(() => undefined);
+    await sql.close();
+    blobs.close();
+  }
 }
 
 /** Seconds a client is told to wait before it retries a request refused during shutdown. */

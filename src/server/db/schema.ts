@@ -129,6 +129,7 @@ create table if not exists upload_parts (
 );
 alter table uploads add column if not exists updated_at timestamptz;
 alter table artifacts add column if not exists blob_missing jsonb;
+create index if not exists artifacts_sha256 on artifacts (sha256);
 create table if not exists blob_gc (
   sha256 text primary key,
   marked_at timestamptz not null default now()
