@@ -29,11 +29,33 @@ export interface RegistryConfig {
   leaseSeconds?: number;
   /** Test-only (MODELGUARD_TEST_SCAN_DELAY_MS): workers wait this long before each scan, so a test can kill one mid-job. */
   testScanDelayMs?: number;
+  /** How long `close()` lets requests in flight finish before it answers them 503 with Retry-After (milliseconds). */
+  shutdownTimeoutMs: number;
+  /** Garbage collection of abandoned uploads and unreferenced blobs (pipeline/gc.ts). */
+  gc: GcConfig;
+  /** Test-only: awaited before each pipeline's scan and each rescan (PipelineDeps.testHold). Never set in service. */
+  testHold?: (artifactId: number) => Promise<void>;
   /** Test-only: spool upload bodies to this path (a test names /dev/full to see a full disk). */
   testSpoolPath?: string;
 }
 
 export const DEFAULT_MAX_UPLOAD = 64 * 1024 ** 3;
+
+export interface GcConfig {
+  /** An upload not completed and not written for this long is abandoned: its parts and its row are deleted (seconds). */
+  uploadMaxAgeSeconds: number;
+  /** A blob nothing references is deleted only after it was found unreferenced this long ago (seconds; protects blobs being stored right now). */
+  graceSeconds: number;
+  /** Processes that run workers collect every this many seconds (0: only on `POST /api/admin/gc`). */
+  intervalSeconds: number;
+  /** Deletions (uploads and blobs together) per run, at most (CWE-400: a run is bounded; the next run continues). */
+  maxDeletes: number;
+  /** Blobs examined per run, at most; the next run continues after the last one (a cursor in the database). */
+  maxScan: number;
+}
+
+export const DEFAULT_GC: GcConfig = { uploadMaxAgeSeconds: 24 * 3600, graceSeconds: 3600, intervalSeconds: 3600, maxDeletes: 1000, maxScan: 10_000 };
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
 export function defaultConfig(dataDir: string): RegistryConfig {
   return {
@@ -46,6 +68,8 @@ export function defaultConfig(dataDir: string): RegistryConfig {
     maxUploadBytes: DEFAULT_MAX_UPLOAD,
     secureCookies: true,
     loginAttemptsPerMinute: 10,
+    shutdownTimeoutMs: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    gc: { ...DEFAULT_GC },
   };
 }
 

@@ -11,11 +11,22 @@
  * - `E_CONFIG`: the server cannot start with this configuration.
  * - `E_STORAGE`: the blob store failed, or returned content that does not match its digest (502).
  * - `E_NO_SPACE`: this server's disk is full (507); nothing of the request was kept, the client may retry later.
+ * - `E_UNAVAILABLE`: the server is shutting down (503, with Retry-After); nothing of the request was kept, the client retries.
  */
 import { ModelguardError } from '../errors.js';
 
 export type RegistryErrorCode =
-  'E_AUTH' | 'E_FORBIDDEN' | 'E_NOT_FOUND' | 'E_CONFLICT' | 'E_TOO_LARGE' | 'E_RATE' | 'E_BAD_REQUEST' | 'E_CONFIG' | 'E_STORAGE' | 'E_NO_SPACE';
+  | 'E_AUTH'
+  | 'E_FORBIDDEN'
+  | 'E_NOT_FOUND'
+  | 'E_CONFLICT'
+  | 'E_TOO_LARGE'
+  | 'E_RATE'
+  | 'E_BAD_REQUEST'
+  | 'E_CONFIG'
+  | 'E_STORAGE'
+  | 'E_NO_SPACE'
+  | 'E_UNAVAILABLE';
 
 const STATUS: Record<RegistryErrorCode, number> = {
   E_AUTH: 401,
@@ -28,6 +39,7 @@ const STATUS: Record<RegistryErrorCode, number> = {
   E_CONFIG: 500,
   E_STORAGE: 502,
   E_NO_SPACE: 507,
+  E_UNAVAILABLE: 503,
 };
 
 export class RegistryError extends ModelguardError<RegistryErrorCode> {

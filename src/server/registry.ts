@@ -1,7 +1,15 @@
 /**
  * `createRegistry(config)`: opens the database (embedded PGlite or
  * PostgreSQL), migrates it, ensures the signing key, starts the pipeline
- * workers and returns an HTTP server over the API and the UI.
+ * workers and garbage collection, and returns an HTTP server over the API
+ * and the UI.
+ *
+ * `close()` is graceful: it stops accepting connections, answers requests
+ * that arrive on open connections 503 (Retry-After), lets requests in flight
+ * finish for up to `shutdownTimeoutMs` (after it, those still running are
+ * answered 503 with Retry-After, never 500), lets workers finish their
+ * current job (so its lease ends with it), and only then closes the
+ * database and the blob store.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +30,8 @@ import { registryKey } from './pipeline/keys.js';
 import { openQueue } from './pipeline/open-queue.js';
 import { queueRescans } from './pipeline/rescan.js';
 import { rescanRoutes } from './api/rescans.js';
+import { adminRoutes } from './api/admin.js';
+import { collectGarbage, type GcResult } from './store/gc.js';
 import { openBlobStore } from './store/open-blobs.js';
 import { errorPage } from './ui/pages.js';
 import { uiRoutes } from './ui/routes.js';
@@ -54,6 +64,7 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
     key,
     workDir: join(config.dataDir, 'work'),
     ...(config.testScanDelayMs === undefined ? {} : { testScanDelayMs: config.testScanDelayMs }),
+    ...(config.testHold === undefined ? {} : { testHold: config.testHold }),
   });
   const uploads = new TusUploads({
     sql,
@@ -81,17 +92,48 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
       workers.nudge();
     }),
     ...resolveRoutes(app),
+    ...adminRoutes(app, async () => gc()),
   ];
+  // One collection at a time in this process (several processes may collect at once: store/gc.ts is safe under that).
+  let collecting: Promise<GcResult> | undefined;
+  const gc = async (): Promise<GcResult> => {
+    collecting ??= collectGarbage({ sql, blobs, spoolDir: join(config.dataDir, 'uploads') }, config.gc).finally(() => {
+      collecting = undefined;
+    });
+    return collecting;
+  };
+  // Processes that run workers collect on a timer (a failure is retried at the next tick).
+  const gcTimer =
+    config.workers > 0 && config.gc.intervalSeconds > 0
+      ? setInterval(() => {
+          gc().catch(() => undefined);
+        }, config.gc.intervalSeconds * 1000).unref()
+      : undefined;
   // Artifacts scanned by another engine or policy are scanned again (rescan.ts).
   await queueRescans(sql, 'registry');
   try {
     await workers.start();
   } catch (e) {
+    clearInterval(gcTimer);
     await sql.close();
     throw e;
   }
-  const server = config.http ? createServer((req, res) => void handle(app, routes, req, res)) : undefined;
+  let closing = false;
+  /** Requests being handled, with their responses (answered 503 if still running when the shutdown timeout ends). */
+  const inflight = new Map<Promise<void>, ServerResponse>();
+  const server = config.http
+    ? createServer((req, res) => {
+        if (closing) {
+          securityHeaders(res);
+          unavailable(res);
+          return;
+        }
+        const p: Promise<void> = handle(app, routes, req, res, () => closing).finally(() => inflight.delete(p));
+        inflight.set(p, res);
+      })
+    : undefined;
   let address = '';
+  let shutdown: Promise<void> | undefined;
   return {
     app,
     server,
@@ -107,26 +149,81 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
       return address;
     },
     async close(): Promise<void> {
-      if (server?.listening === true) {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => {
+      shutdown ??= closeAll();
+      return shutdown;
+    },
+  };
+
+  async function closeAll(): Promise<void> {
+    closing = true;
+    clearInterval(gcTimer);
+    // Workers stop taking jobs now and finish the one they hold (its lease ends with it), while requests drain.
+    const stopping = workers.stop();
+    if (server !== undefined) {
+      const closed = new Promise<void>((resolve) => {
+        if (server.listening)
           server.close(() => {
             resolve();
           });
-        });
+        else resolve();
+      });
+      server.closeIdleConnections();
+      // Connections are not kept alive past the answer of the request they carry.
+      for (const res of inflight.values()) if (!res.headersSent) res.setHeader('connection', 'close');
+      if (!(await settled([...inflight.keys()], config.shutdownTimeoutMs))) {
+        for (const res of inflight.values()) {
+          if (res.headersSent) res.destroy();
+          else unavailable(res);
+        }
+        server.closeAllConnections();
+        // Handlers whose connections were cut end soon (their reads fail); the database stays open for them, within a bound.
+        await settled([...inflight.keys()], Math.min(config.shutdownTimeoutMs, 5000));
       }
-      await workers.stop();
-      await sql.close();
-      blobs.close();
-    },
-  };
+      server.closeAllConnections();
+      await closed;
+    }
+    await stopping;
+    await collecting?.catch(() => undefined);
+    await sql.close();
+    blobs.close();
+  }
+}
+
+/** Seconds a client is told to wait before it retries a request refused during shutdown. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** 503 with Retry-After: the server is shutting down (a restarted or another process will answer the retry). */
+function unavailable(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+  res.setHeader('connection', 'close');
+  sendError(res, 503, 'E_UNAVAILABLE', 'the registry is shutting down: retry shortly');
+}
+
+/** Waits for every promise to settle, at most `ms`; true if they all did. */
+async function settled(all: readonly Promise<unknown>[], ms: number): Promise<boolean> {
+  if (all.length === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(false);
+    }, ms);
+  });
+  try {
+    return await Promise.race([Promise.allSettled(all).then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function wantsHtml(req: IncomingMessage, path: string): boolean {
   return !path.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
 }
 
-async function handle(app: App, routes: readonly Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(app: App, routes: readonly Route[], req: IncomingMessage, res: ServerResponse, closing: () => boolean): Promise<void> {
   securityHeaders(res);
   let url: URL;
   try {
@@ -153,6 +250,12 @@ async function handle(app: App, routes: readonly Route[], req: IncomingMessage, 
     await found.route.handler({ req, res, url, params: found.params, user, client: req.socket.remoteAddress ?? 'unknown' });
   } catch (e) {
     if (e instanceof Handled) return;
+    if (res.writableEnded) return; // answered already (503 at the end of the shutdown timeout)
+    if (closing() && !(e instanceof RegistryError && e.status < 500)) {
+      // The database or the blob store closing under a request at shutdown is not the request's fault: the client retries.
+      unavailable(res);
+      return;
+    }
     if (e instanceof RegistryError) {
       if (wantsHtml(req, url.pathname) && !res.headersSent) {
         sendHtml(res, e.status, errorPage(user === undefined ? undefined : { name: user.name, role: user.role }, e.status, e.message));

@@ -12,6 +12,7 @@ import type { Sql } from './db/sql.js';
 import { audit } from './store/audit.js';
 import { createArtifact } from './store/artifacts.js';
 import { hashFile, type BlobStore } from './store/blobs.js';
+import { claimBlob } from './store/gc.js';
 
 /** Creates `admin` when there is no user yet; returns its password then. */
 export async function ensureAdmin(sql: Sql, dataDir: string): Promise<string | undefined> {
@@ -41,6 +42,7 @@ export async function seedExamples(sql: Sql, blobs: BlobStore, dir: string): Pro
     if (name === 'README.md' || name.startsWith('.')) continue;
     const src = join(dir, name);
     const sha256 = await hashFile(src);
+    await claimBlob(sql, sha256); // garbage collection keeps it (store/gc.ts)
     await blobs.putFile(src, sha256);
     const model = name.slice(0, name.length - extname(name).length).replace(/[^A-Za-z0-9._-]/g, '-');
     await createArtifact(sql, { org: 'examples', model, filename: name, sha256, size: await blobs.size(sha256), uploadedBy: 'seed' });

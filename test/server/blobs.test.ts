@@ -56,6 +56,19 @@ function contract(
       assert.deepEqual(await readAll(await store.open(sha(data))), data);
     });
 
+    it('lists stored blobs in order, from a cursor, a page at a time (garbage collection walks the store so)', async () => {
+      const digests: string[] = [];
+      for (let i = 0; i < 5; i++) digests.push(await store.putBytes(`list ${String(i)} ${randomBytes(4).toString('hex')}`));
+      const all = await store.list(undefined, 100_000);
+      assert.deepEqual(all, [...all].sort());
+      for (const d of digests) assert.ok(all.includes(d));
+      const page = await store.list(undefined, 2);
+      assert.equal(page.length, 2);
+      assert.deepEqual(page, all.slice(0, 2));
+      assert.deepEqual(await store.list(page[1], 3), all.slice(2, 5));
+      assert.deepEqual(await store.list(all[all.length - 1], 10), []);
+    });
+
     it('serves a byte range', async () => {
       const data = Buffer.from('0123456789abcdef');
       const digest = await store.putBytes(data);

@@ -410,7 +410,7 @@ export function registrySuite(backend: Backend): void {
         assert.equal(r.action, 'kept');
       });
 
-      it('withdraws a published artifact whose rescan cannot finish (its file is gone): the rescan is recorded as failed', async () => {
+      it('stops serving a published artifact whose file is gone: the rescan is recorded as failed once, the artifact marked blob-missing', async () => {
         const sql = h.registry.app.sql;
         const rev = 'cd'.repeat(32);
         const id = await sql.transaction(async (tx) => {
@@ -426,9 +426,14 @@ export function registrySuite(backend: Backend): void {
         assert.equal((await fetch(`${h.url}/api/admin/rescan`, { method: 'POST', headers: admin() })).status, 202);
         const r = await rescanned(id, 1);
         assert.equal(r.state, 'failed');
-        assert.match((r.diff as { error: string }).error, /rescan did not finish in 3 attempts/);
-        const a = await settle(h.url, h.tokens.uploader, id);
-        assert.equal(a.state, 'quarantined');
+        assert.match((r.diff as { error: string }).error, /blob missing from the store/);
+        const jobs = await sql.query<{ attempts: number; state: string }>(`select attempts, state from jobs where artifact_id = $1`, [id]);
+        assert.deepEqual(
+          jobs.map((j) => [j.state, j.attempts]),
+          [['done', 1]],
+        );
+        const a = (await settle(h.url, h.tokens.uploader, id)) as ArtifactJson & { blobMissing: { digests: string[] } | null };
+        assert.deepEqual(a.blobMissing?.digests, ['ee'.repeat(32)]);
         assert.equal((await fetch(`${h.url}/api/models/acme/vanished/revision/main`)).status, 404);
       });
 

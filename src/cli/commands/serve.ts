@@ -31,6 +31,14 @@ Options:
   --worker-only         run workers without HTTP (with --database, beside a web process;
                         --data must be the web process's folder: blobs and key)
   --max-upload <bytes>  largest upload (default 64 GiB)
+  --shutdown-timeout <s> on SIGTERM/SIGINT, how long requests in flight may finish before they are
+                        answered 503 with Retry-After (default 30)
+  --gc-upload-age <s>   an upload neither completed nor written for this long is abandoned and its
+                        parts deleted (default 86400)
+  --gc-grace <s>        a blob nothing refers to is deleted only this long after it was first found
+                        so (default 3600)
+  --gc-interval <s>     processes with workers collect garbage this often (default 3600; 0: only on
+                        POST /api/admin/gc)
   --insecure-cookies    do not mark the session cookie Secure (plain http on a non-local name)
   --no-examples         do not upload the example models into a new registry
   -h, --help            this help
@@ -74,6 +82,10 @@ export const serveCommand: Command = {
           'worker-only': { type: 'boolean', default: false },
           'lease-seconds': { type: 'string' },
           'max-upload': { type: 'string' },
+          'shutdown-timeout': { type: 'string' },
+          'gc-upload-age': { type: 'string' },
+          'gc-grace': { type: 'string' },
+          'gc-interval': { type: 'string' },
           'insecure-cookies': { type: 'boolean', default: false },
           'no-examples': { type: 'boolean', default: false },
           help: { type: 'boolean', short: 'h', default: false },
@@ -96,6 +108,10 @@ export const serveCommand: Command = {
       config.workers = count(v.workers, 'workers', 1);
       if (v['lease-seconds'] !== undefined) config.leaseSeconds = Math.max(1, count(v['lease-seconds'], 'lease-seconds', 0));
       config.maxUploadBytes = count(v['max-upload'], 'max-upload', config.maxUploadBytes);
+      config.shutdownTimeoutMs = count(v['shutdown-timeout'], 'shutdown-timeout', config.shutdownTimeoutMs / 1000) * 1000;
+      config.gc.uploadMaxAgeSeconds = count(v['gc-upload-age'], 'gc-upload-age', config.gc.uploadMaxAgeSeconds);
+      config.gc.graceSeconds = count(v['gc-grace'], 'gc-grace', config.gc.graceSeconds);
+      config.gc.intervalSeconds = count(v['gc-interval'], 'gc-interval', config.gc.intervalSeconds);
       config.database = databaseFrom(v.database ?? io.env['MODELGUARD_DATABASE_URL']);
       config.blobs = blobsFrom(io.env);
       config.queue = queueFrom(v.redis ?? io.env['MODELGUARD_REDIS_URL'], v['redis-prefix'] ?? io.env['MODELGUARD_REDIS_PREFIX']);

@@ -54,7 +54,14 @@ export function modelRoutes(app: App, queued: () => void): Route[] {
       sendJson(
         ctx.res,
         200,
-        models.map((m) => ({ id: `${m.org}/${m.model}`, state: m.latest.state, verdict: m.latest.verdict, uploads: m.artifacts, revision: m.latest.revision })),
+        models.map((m) => ({
+          id: `${m.org}/${m.model}`,
+          state: m.latest.state,
+          verdict: m.latest.verdict,
+          uploads: m.artifacts,
+          revision: m.latest.revision,
+          blobMissing: m.latest.blobMissing !== null,
+        })),
       );
     }),
     route('GET', '/api/models/:org/:model', async (ctx) => {

@@ -127,6 +127,13 @@ create table if not exists upload_parts (
   name text not null,
   primary key (upload_id, start)
 );
+alter table uploads add column if not exists updated_at timestamptz;
+alter table artifacts add column if not exists blob_missing jsonb;
+create index if not exists artifacts_sha256 on artifacts (sha256);
+create table if not exists blob_gc (
+  sha256 text primary key,
+  marked_at timestamptz not null default now()
+);
 insert into meta (key, value) values ('schema', '${SCHEMA_VERSION}') on conflict (key) do nothing;
 `;
 

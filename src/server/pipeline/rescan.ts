@@ -17,6 +17,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanPaths } from '../../scan/directory.js';
 import type { Sql } from '../db/sql.js';
+import { RegistryError } from '../errors.js';
+import { markMissing, missingOf } from '../store/missing.js';
 import { audit } from '../store/audit.js';
 import { addStep, findRevision, getArtifact, setState, type Artifact } from '../store/artifacts.js';
 import { explain, headline, type ExplainedFile } from './explain.js';
@@ -57,7 +59,7 @@ export async function queueRescans(sql: Sql, actor: string): Promise<number> {
     const rows = await tx.query<{ id: string }>(
       `with stale as (
          select a.id from artifacts a
-          where a.state in ('published', 'held', 'quarantined') and a.engine is not null
+          where a.state in ('published', 'held', 'quarantined') and a.engine is not null and a.blob_missing is null
             and (a.engine <> $1 or a.policy is distinct from $2)
             and not exists (select 1 from jobs j where j.artifact_id = a.id and j.kind = 'rescan' and j.state in ('queued', 'running'))
        ), queued as (
@@ -204,10 +206,30 @@ export async function runRescan(d: PipelineDeps, jobId: number, artifactId: numb
     });
   } catch (e) {
     if (e instanceof LeaseLost) return; // another worker claimed the job and records the rescan
+    // A blob gone from the store is a recorded state (store/missing.ts), not a failure to retry: retrying cannot bring it back.
+    if (e instanceof RegistryError && e.code === 'E_NOT_FOUND' && (await recordMissing(d, rescanId, a, lease))) return;
     throw e;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Records the artifact's missing blobs and fails the rescan with that reason; false when every blob is there (the error was something else). */
+async function recordMissing(d: PipelineDeps, rescanId: number, a: Artifact, lease: Lease | undefined): Promise<boolean> {
+  const files = await d.sql.query<{ files: { sha256: string }[] }>('select files from revisions where artifact_id = $1', [a.id]);
+  const digests = [a.sha256, ...files.flatMap((r) => r.files.map((f) => f.sha256))];
+  const missing = await missingOf(d.blobs, digests);
+  if (missing.length === 0) return false;
+  const reason = `blob missing from the store: ${missing.map((m) => `${m.slice(0, 12)}…`).join(', ')} (upload the same file again to restore it)`;
+  await write(d.sql, lease, async (tx) => {
+    const done = await tx.query(`update rescans set state = 'failed', finished_at = now(), diff = $2 where id = $1 and state = 'queued' returning id`, [
+      rescanId,
+      JSON.stringify({ error: reason }),
+    ]);
+    if (done.length === 0) return;
+    await markMissing(tx, a, { digests: missing, by: 'rescan' });
+  });
+  return true;
 }
 
 /** A rescan job given up (jobs.ts): recorded as failed with the reason. */

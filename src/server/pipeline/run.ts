@@ -19,6 +19,8 @@ import { RegistryError } from '../errors.js';
 import { audit } from '../store/audit.js';
 import { addRevision, addStep, getArtifact, setState, type Artifact, type PublishedFile } from '../store/artifacts.js';
 import { hashFile, type BlobStore } from '../store/blobs.js';
+import { claimBlob } from '../store/gc.js';
+import { markMissing } from '../store/missing.js';
 import { explain, headline } from './explain.js';
 import { ENGINE, policyFingerprint } from './fingerprint.js';
 import type { RegistryKey } from './keys.js';
@@ -74,7 +76,14 @@ export async function runPipeline(d: PipelineDeps, artifactId: number, lease?: L
     if (d.testScanDelayMs !== undefined && d.testScanDelayMs > 0) await new Promise((r) => setTimeout(r, d.testScanDelayMs));
     if (d.testHold !== undefined) await d.testHold(a.id);
     lease?.check();
-    const input = await stage(d, a, work);
+    const input = await stage(d, a, work).catch(async (e: unknown) => {
+      // A blob gone from the store: recorded (store/missing.ts) and quarantined once; an upload of the same file brings it back.
+      if (e instanceof RegistryError && e.code === 'E_NOT_FOUND' && !(await d.blobs.has(a.sha256))) {
+        await write(d.sql, lease, async (tx) => markMissing(tx, a, { digests: [a.sha256], by: 'pipeline' }));
+        throw new Stop('quarantined', `blob missing from the store: ${a.sha256.slice(0, 12)}… (upload the same file again to restore it)`);
+      }
+      throw e;
+    });
     const report = await scanStep(run, input);
     const out = await convertStep(run, input, report, work);
     const outReport = await rescanStep(run, out);
@@ -224,6 +233,7 @@ async function publishStep(r: Run, out: string, s: Signed): Promise<void> {
     const path = join(out, name);
     const size = statSync(path).size;
     const sha = await hashFile(path);
+    await claimBlob(d.sql, sha); // garbage collection keeps it until the publication refers to it (store/gc.ts)
     await d.blobs.adopt(path, sha);
     files.push({ name, sha256: sha, size });
   }
@@ -233,6 +243,7 @@ async function publishStep(r: Run, out: string, s: Signed): Promise<void> {
   ] as const) {
     const sha = await hashFile(path);
     const size = statSync(path).size;
+    await claimBlob(d.sql, sha);
     await d.blobs.adopt(path, sha);
     files.push({ name, sha256: sha, size });
   }

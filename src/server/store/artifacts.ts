@@ -29,6 +29,8 @@ export interface Artifact {
   /** A reviewer's release, with the rule ids it covers (`rules`, absent in releases recorded before they were). */
   override: { by: string; reason: string; at: string; rules?: string[] } | null;
   revision: string | null;
+  /** The blobs found missing from the store (store/missing.ts); null when none is known to be. Such an artifact is not served. */
+  blobMissing: { digests: string[]; by: string; at: string } | null;
 }
 
 export interface Step {
@@ -83,6 +85,7 @@ function toArtifact(r: ArtifactRow): Artifact {
     report: r['report'] ?? null,
     override: (r['override'] as Artifact['override']) ?? null,
     revision: (r['revision'] as string | null) ?? null,
+    blobMissing: (r['blob_missing'] as Artifact['blobMissing']) ?? null,
   };
 }
 
@@ -190,8 +193,8 @@ export async function addRevision(sql: Pick<Sql, 'query'>, r: Omit<Revision, 'cr
   ]);
 }
 
-/** A revision is served only while its artifact is published (a rescan that finds it unsafe quarantines it). */
-const SERVED = `join artifacts a on a.id = r.artifact_id and a.state = 'published'`;
+/** A revision is served only while its artifact is published (a rescan that finds it unsafe quarantines it) and none of its blobs is known missing. */
+const SERVED = `join artifacts a on a.id = r.artifact_id and a.state = 'published' and a.blob_missing is null`;
 
 /** A revision by id or prefix (at least 7 hex digits), or `main`: the newest. */
 export async function findRevision(sql: Sql, org: string, model: string, rev: string): Promise<Revision> {

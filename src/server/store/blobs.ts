@@ -14,7 +14,19 @@
  * began (upload/tus.ts). Parts are removed once the upload is assembled.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmdirSync, rmSync, statSync, copyFileSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  copyFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -51,6 +63,8 @@ export interface BlobStore {
   /** Writes the blob to `file`, checking on the way that its content has the digest it is stored under. */
   copyTo(sha256: string, file: string): Promise<void>;
   delete(sha256: string): Promise<void>;
+  /** Digests of stored blobs greater than `after`, ascending, at most `limit` (garbage collection walks the store with it). */
+  list(after: string | undefined, limit: number): Promise<string[]>;
   /** Stores `file` as the upload part `name` (checkPartName) and removes the file; `sha256` is its digest (S3 checks it on a single PUT). */
   putPart(name: string, file: string, sha256: string): Promise<void>;
   /** The upload part as a stream (E_NOT_FOUND when absent). */
@@ -193,6 +207,26 @@ export class LocalBlobStore implements BlobStore {
   delete(sha256: string): Promise<void> {
     return attempt(() => {
       rmSync(this.pathOf(sha256), { force: true });
+    });
+  }
+
+  list(after: string | undefined, limit: number): Promise<string[]> {
+    return attempt(() => {
+      const out: string[] = [];
+      const from = after ?? '';
+      const dirs = readdirSync(join(this.root, 'sha256'))
+        .filter((d) => /^[0-9a-f]{2}$/.test(d) && d >= from.slice(0, 2))
+        .sort();
+      for (const d of dirs) {
+        const names = readdirSync(join(this.root, 'sha256', d))
+          .filter((n) => HEX64.test(n) && n.startsWith(d) && n > from)
+          .sort();
+        for (const n of names) {
+          out.push(n);
+          if (out.length >= limit) return out;
+        }
+      }
+      return out;
     });
   }
 

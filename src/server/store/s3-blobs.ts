@@ -19,6 +19,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsCommand,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
@@ -214,6 +215,35 @@ export class S3BlobStore implements BlobStore {
     } catch (e) {
       throw storageError(`deleting blob ${sha256.slice(0, 12)}…`, e);
     }
+  }
+
+  async list(after: string | undefined, limit: number): Promise<string[]> {
+    const root = `${this.prefix}sha256/`;
+    const out: string[] = [];
+    let marker = after === undefined ? undefined : this.key(after);
+    try {
+      while (out.length < limit) {
+        // ListObjects (v1, `Marker`): every S3-compatible server has it, and s3rver fails a truncated ListObjectsV2 page.
+        const page = await this.client.send(
+          new ListObjectsCommand({
+            Bucket: this.bucket,
+            Prefix: root,
+            MaxKeys: Math.min(1000, limit - out.length),
+            ...(marker === undefined ? {} : { Marker: marker }),
+          }),
+        );
+        const keys = (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [o.Key]));
+        for (const k of keys) {
+          const name = k.slice(k.lastIndexOf('/') + 1);
+          if (/^[0-9a-f]{64}$/.test(name) && k === this.key(name)) out.push(name);
+        }
+        if (page.IsTruncated !== true || keys.length === 0) break;
+        marker = keys[keys.length - 1];
+      }
+    } catch (e) {
+      throw storageError('listing blobs', e);
+    }
+    return out.slice(0, limit);
   }
 
   async putPart(name: string, file: string, sha256: string): Promise<void> {

@@ -72,6 +72,7 @@ const BADGE_TEXT: Record<string, string> = {
   suspicious: 'suspicious',
   malicious: 'malicious',
   unscannable: 'unscannable',
+  blobmissing: 'blob missing: not served',
 };
 
 export function badge(state: string): Html {

@@ -26,7 +26,7 @@ export function listPage(user: PageUser, models: readonly ModelSummary[]): strin
       html`<tr>
         <td><a href="/m/${m.org}/${m.model}">${m.org}/${m.model}</a></td>
         <td>${m.latest.filename}</td>
-        <td>${badge(m.latest.state)}</td>
+        <td>${badge(m.latest.state)} ${m.latest.blobMissing !== null && badge('blobmissing')}</td>
         <td>${m.latest.verdict === null ? '—' : badge(m.latest.verdict)}</td>
         <td>${m.artifacts}</td>
       </tr>`,
@@ -143,8 +143,15 @@ function artifactSection(user: PageUser, v: ArtifactView): Html {
   const pending = a.state === 'queued' || a.state === 'processing';
   const canOverride = a.state === 'held' && (user.role === 'reviewer' || user.role === 'admin');
   return html`<article class="artifact state-${a.state}" id="artifact-${a.id}" data-artifact="${a.id}" data-pending="${pending ? 'yes' : 'no'}">
-    <h2>${a.filename} ${badge(a.state)}</h2>
+    <h2>${a.filename} ${badge(a.state)} ${a.blobMissing !== null && badge('blobmissing')}</h2>
     <p class="reason" data-testid="reason">${a.reason}</p>
+    ${
+      a.blobMissing !== null &&
+      html`<p class="reason" data-testid="blob-missing">
+        Missing from the blob store since ${a.blobMissing.at} (found by the ${a.blobMissing.by}): ${a.blobMissing.digests.map((d) => html`<code>${d}</code> `)}.
+        Upload the same file again to restore it.
+      </p>`
+    }
     <dl>
       <dt>Uploaded</dt>
       <dd>by ${a.uploadedBy}, ${a.size} bytes, sha256 <code>${a.sha256}</code></dd>

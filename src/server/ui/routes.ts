@@ -35,7 +35,8 @@ function signedIn(ctx: Ctx): PageUser | undefined {
 async function view(app: App, a: Artifact): Promise<ArtifactView> {
   let revision: Revision | undefined;
   let attestation: string | undefined;
-  if (a.state === 'published' && a.revision !== null) {
+  // An artifact whose blobs are missing is not served (store/missing.ts): its page shows why instead of its revision.
+  if (a.state === 'published' && a.revision !== null && a.blobMissing === null) {
     revision = await findRevision(app.sql, a.org, a.model, a.revision);
     const att = revision.files.find((f) => f.name === ATTESTATION_FILE);
     if (att !== undefined) attestation = statementText((await app.blobs.readBytes(att.sha256, MAX_ATTESTATION_BYTES)).toString('utf8'));

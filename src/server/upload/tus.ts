@@ -24,6 +24,8 @@ import { requireRole } from '../auth/users.js';
 import { createArtifact, checkNames } from '../store/artifacts.js';
 import { audit } from '../store/audit.js';
 import type { BlobStore } from '../store/blobs.js';
+import { claimBlob } from '../store/gc.js';
+import { healMissing } from '../store/missing.js';
 
 export const TUS_VERSION = '1.0.0';
 /** Upload-Metadata header size (CWE-400). */
@@ -267,7 +269,7 @@ export class TusUploads {
     try {
       end = await this.#d.sql.transaction(async (tx) => {
         const rows = await tx.query<{ received: string }>(
-          'update uploads set received = received + $3 where id = $1 and received = $2 and artifact_id is null returning received',
+          'update uploads set received = received + $3, updated_at = now() where id = $1 and received = $2 and artifact_id is null returning received',
           [u.id, u.received, s.size],
         );
         if (rows[0] === undefined) return undefined;
@@ -324,6 +326,8 @@ export class TusUploads {
     await this.#d.sql.query('delete from upload_parts where upload_id = $1', [id]);
     for (const p of parts) await this.#d.blobs.deletePart(p.name).catch(() => undefined);
     await audit(this.#d.sql, who, 'upload.complete', `${u.org}/${u.model}/${u.filename}`, { upload: id, artifact, sha256 });
+    // The same content uploaded again heals the artifacts whose blob had gone missing (store/missing.ts).
+    await healMissing(this.#d.sql, this.#d.blobs, sha256);
     this.#d.queued(artifact);
     return artifact;
   }
@@ -332,6 +336,7 @@ export class TusUploads {
   async #assemble(id: string, parts: readonly Part[]): Promise<string> {
     const { blobs } = this.#d;
     const only = parts.length === 1 ? parts[0] : undefined;
+    if (only !== undefined) await claimBlob(this.#d.sql, only.sha256); // garbage collection keeps it (store/gc.ts)
     if (only !== undefined && ((await blobs.has(only.sha256)) || (await blobs.adoptPart(only.name, only.sha256, only.size)))) return only.sha256;
     const path = join(this.#d.dir, `${id}.${randomBytes(6).toString('hex')}.whole`);
     const hash = createHash('sha256');
@@ -368,6 +373,7 @@ export class TusUploads {
         });
       }
       const sha256 = hash.digest('hex');
+      await claimBlob(this.#d.sql, sha256);
       await blobs.adopt(path, sha256);
       return sha256;
     } finally {
