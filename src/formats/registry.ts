@@ -12,6 +12,7 @@ import { tarFormat } from './archive/tar.js';
 import { bzip2Format, gzipFormat, lz4Format, lzmaFormat, xzFormat, zlibFormat } from './compress/formats.js';
 import { modelFolderPass } from './model-folder/summary.js';
 import { flaxFormat } from './flax/scanner.js';
+import { databaseFormat, documentFormat } from './document/scanner.js';
 import { faissFormat } from './faiss/scanner.js';
 import { ggufScanner } from './gguf/scanner.js';
 import { hnswlibFormat } from './hnswlib/scanner.js';
@@ -100,6 +101,8 @@ export const FORMATS: FormatScanner[] = [
   // only when no format above claims the bytes, each after a structural check.
   imageFormat,
   audioFormat,
+  documentFormat,
+  databaseFormat,
   arrowFormat,
   parquetFormat,
   tfrecordFormat,

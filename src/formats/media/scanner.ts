@@ -22,6 +22,8 @@ export const imageFormat = inertFormat({
   id: 'image',
   title: 'image',
   kind: 'media',
+  // A binary Netpbm header is ASCII (`P5 640 480 255`) and its raster may read as 8-bit text; the header says more.
+  covers: ['text'],
   rule: {
     id: 'media/image',
     title: 'Image file',
