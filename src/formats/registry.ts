@@ -16,6 +16,7 @@ import { databaseFormat, documentFormat } from './document/scanner.js';
 import { faissFormat } from './faiss/scanner.js';
 import { ggufScanner } from './gguf/scanner.js';
 import { hnswlibFormat } from './hnswlib/scanner.js';
+import { chromaSegmentPasses } from './hnswlib/chroma-segment.js';
 import { audioFormat, imageFormat } from './media/scanner.js';
 import { arrowFormat } from './arrow/scanner.js';
 import { boostingFormat } from './boosting/scanner.js';
@@ -130,6 +131,7 @@ export const FOLDER_PASSES: readonly FolderPass[] = [
   onnxExternalDataPass,
   checkpointShardsPass,
   openvinoWeightsPass,
+  ...chromaSegmentPasses,
   indexedDataPass,
   legacyIndexedDataPass,
   modelFolderPass,
