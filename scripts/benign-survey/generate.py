@@ -75,7 +75,7 @@ def section(name):
 def images():
     from PIL import Image, ImageDraw
 
-    side = 48 if not FULL else 256
+    side = 32 if not FULL else 256
     im = Image.new("RGB", (side, side), (30, 60, 90))
     d = ImageDraw.Draw(im)
     for i in range(0, side, 6):
@@ -109,8 +109,10 @@ def images():
     im.save(P("images/sample.ppm"))
     im.convert("L").save(P("images/sample.pgm"))
     im.convert("1").save(P("images/sample.pbm"))
-    im.save(P("images/sample.tga"))
-    im.save(P("images/scan.pcx"))
+    if FULL:
+        # Rare in model repositories and still unscannable (no magic number to check): the survey counts them.
+        im.save(P("images/sample.tga"))
+        im.save(P("images/scan.pcx"))
     im.save(P("images/figure.pdf"))
     rgba.save(P("images/apng.png"), save_all=True, append_images=[rgba.rotate(90)], duration=100)
 
@@ -125,7 +127,7 @@ def plots():
     fig, ax = plt.subplots(figsize=(2, 1.5), dpi=40)
     ax.plot(np.arange(10), np.arange(10) ** 0.5, label="loss")
     ax.legend()
-    for ext in ("png", "svg", "pdf", "eps", "jpg"):
+    for ext in ("png", "svg", "pdf") + (("eps", "jpg") if FULL else ()):
         fig.savefig(P(f"figures/loss_curve.{ext}"), **({"metadata": {"CreationDate": None}} if ext == "pdf" else {}))
     plt.close(fig)
 
@@ -146,7 +148,7 @@ def audio():
     import soundfile as sf
 
     sr = 8000
-    n = sr // 4 if not FULL else sr * 3
+    n = sr // 10 if not FULL else sr * 3
     t = np.arange(n) / sr
     x = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
     (P("audio")).mkdir(parents=True, exist_ok=True)
@@ -258,8 +260,12 @@ def text():
 def tokenizers():
     write("config.json", json.dumps({"architectures": ["BertForSequenceClassification"], "hidden_size": 32, "model_type": "bert", "torch_dtype": "float32", "transformers_version": "4.30.2"}, indent=2) + "\n")
     write("generation_config.json", json.dumps({"bos_token_id": 1, "eos_token_id": 2, "transformers_version": "4.30.2"}, indent=2) + "\n")
-    write("model.safetensors.index.json", json.dumps({"metadata": {"total_size": 1024}, "weight_map": {"embed.weight": "model-00001-of-00002.safetensors", "lm_head.weight": "model-00002-of-00002.safetensors"}}, indent=2) + "\n")
-    write("pytorch_model.bin.index.json", json.dumps({"metadata": {"total_size": 1024}, "weight_map": {"embed.weight": "pytorch_model-00001-of-00002.bin"}}, indent=2) + "\n")
+    # A clone made without `git lfs pull`: the shard indexes beside the LFS pointers of their shards.
+    write("lfs-clone/config.json", json.dumps({"architectures": ["LlamaForCausalLM"], "model_type": "llama"}, indent=2) + "\n")
+    write("lfs-clone/model.safetensors.index.json", json.dumps({"metadata": {"total_size": 1024}, "weight_map": {"embed.weight": "model-00001-of-00002.safetensors", "lm_head.weight": "model-00002-of-00002.safetensors"}}, indent=2) + "\n")
+    write("lfs-clone/pytorch_model.bin.index.json", json.dumps({"metadata": {"total_size": 1024}, "weight_map": {"embed.weight": "pytorch_model-00001-of-00001.bin"}}, indent=2) + "\n")
+    for i, name in enumerate(("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "pytorch_model-00001-of-00001.bin")):
+        write(f"lfs-clone/{name}", "version https://git-lfs.github.com/spec/v1\noid sha256:" + f"{i:02x}" * 32 + f"\nsize {512 + i}\n")
     vocab = {t: i for i, t in enumerate(["<s>", "</s>", "<unk>", "Ġthe", "Ġa", "ing", "er", "Ġmodel", "Ġ", "t", "h", "e"])}
     write("tokenizer/vocab.json", json.dumps(vocab, ensure_ascii=False) + "\n")
     write("tokenizer/merges.txt", "#version: 0.2\nĠ t\nĠt h\nĠth e\ni ng\ne r\n")
@@ -283,6 +289,8 @@ def tokenizers():
     write("tokenizer/cl100k_like.tiktoken", "".join(f"{base64.b64encode(t).decode()} {i}\n" for i, t in enumerate(toks)))
     write("tokenizer/vocab.txt", "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\n##ing\n")
     try:
+        if not FULL:
+            raise ImportError("sentencepiece: only in --full (its model carries a 200 KB normaliser table; benign-breadth keeps one)")
         import sentencepiece as spm
 
         corpus = P("tokenizer/.spm-corpus.txt")
@@ -320,7 +328,8 @@ def hdf5():
 
         df = pd.DataFrame({"a": np.arange(5), "b": np.linspace(0, 1, 5)})
         df.to_hdf(P("hdf5/frame-fixed.h5"), key="df", mode="w", format="fixed")
-        df.to_hdf(P("hdf5/frame-table.h5"), key="df", mode="w", format="table")
+        if FULL:
+            df.to_hdf(P("hdf5/frame-table.h5"), key="df", mode="w", format="table")
     except ImportError:
         pass
     try:
@@ -394,8 +403,8 @@ def onnx_models():
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
     d = P("onnx")
     d.mkdir(parents=True, exist_ok=True)
-    onnx.save(m, d / "model.onnx")
-    onnx.save_model(m, d / "model_ext.onnx", save_as_external_data=True, all_tensors_to_one_file=True, location="model_ext.onnx_data", size_threshold=0)
+    onnx.save(m, str(d / "model.onnx"))
+    onnx.save_model(m, str(d / "model_ext.onnx"), save_as_external_data=True, all_tensors_to_one_file=True, location="model_ext.onnx_data", size_threshold=0)
 
 
 # ---------------------------------------------------------------- word vectors, gensim
@@ -470,6 +479,20 @@ def vector_stores():
     idx.init_index(max_elements=64, M=8, ef_construction=50, random_seed=1)
     idx.add_items(rng.standard_normal((40, 8)).astype(np.float32), np.arange(40))
     idx.save_index(str(d / "hnswlib.index"))
+    # Chroma's persistent segment (chroma-hnswlib's persistDirty, described in its hnswalg.h): the same header as
+    # saveIndex behind an int32 persistence version (header.bin), the level-0 block (data_level0.bin), one float32
+    # norm per element (length.bin) and each element's u32 size and upper-level links (link_lists.bin). Debian's
+    # hnswlib is upstream's, so the folder is cut from its single-file index.
+    raw = (d / "hnswlib.index").read_bytes()
+    hdr = raw[:96]
+    size_per = struct.unpack_from("<Q", hdr, 24)[0]
+    count = struct.unpack_from("<Q", hdr, 16)[0]
+    seg = d / "3f6c1a2e-5b0d-4c41-9a57-2d0c8f1e7b44"
+    seg.mkdir(exist_ok=True)
+    (seg / "header.bin").write_bytes(struct.pack("<i", 1) + hdr)
+    (seg / "data_level0.bin").write_bytes(raw[96 : 96 + count * size_per])
+    (seg / "length.bin").write_bytes(np.linalg.norm(rng.standard_normal((count, 8)), axis=1).astype(np.float32).tobytes())
+    (seg / "link_lists.bin").write_bytes(raw[96 + count * size_per :])
 
 
 @section("sqlite")
@@ -499,7 +522,7 @@ def databases():
 def nanogpt():
     d = P("nanogpt/shakespeare_char")
     d.mkdir(parents=True, exist_ok=True)
-    text = "First Citizen:\nBefore we proceed any further, hear me speak.\n" * (4 if not FULL else 400)
+    text = "First Citizen:\nBefore we proceed any further, hear me speak.\n" * (30 if not FULL else 400)
     chars = sorted(set(text))
     stoi = {c: i for i, c in enumerate(chars)}
     ids = np.array([stoi[c] for c in text], dtype=np.uint16)
@@ -508,6 +531,13 @@ def nanogpt():
     with open(d / "meta.pkl", "wb") as f:
         pickle.dump({"vocab_size": len(chars), "itos": {i: c for i, c in enumerate(chars)}, "stoi": stoi}, f)
     write("nanogpt/shakespeare_char/input.txt", text)
+    # nanoGPT's openwebtext prepare.py: GPT-2 BPE ids (tiktoken, vocabulary 50257) as uint16.
+    if FULL:
+        zipf = np.minimum(rng.zipf(1.3, 20000), 50256).astype(np.uint16)
+        zipf.tofile(P("nanogpt/openwebtext/train.bin"))
+        # An int8-quantized tensor and a uint8 image tensor dumped with tofile, named by no model.
+        np.clip(rng.standard_normal(4096) * 40, -127, 127).astype(np.int8).tofile(P("raw/weights-int8.bin"))
+        (rng.rand(32, 32, 3) * 255).astype(np.uint8).tofile(P("raw/image-u8.bin"))
 
 
 # ---------------------------------------------------------------- git repository, LFS pointers, archives
@@ -546,7 +576,11 @@ def git_repo():
     g("commit", "-q", "-m", "loose")
     g("pack-refs", "--all")
     g("gc", "-q", "--auto")
-    # The hook samples are whatever git ships; keep them (they are ordinary files of every clone).
+    # The hook samples are whatever git ships; they are ordinary files of every clone and stay.
+    if not FULL:
+        # A repository cannot track another's .git folder: the committed set keeps it as `dotgit` (content decides, not names).
+        shutil.rmtree(repo / ".git" / "hooks")
+        os.rename(repo / ".git", repo / "dotgit")
 
 
 @section("archives")
