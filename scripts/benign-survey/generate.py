@@ -195,7 +195,7 @@ def fonts():
     src = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
     opts = subset.Options()
     for flavor, name in ((None, "font.ttf"), ("woff", "font.woff"), ("woff2", "font.woff2")):
-        f = TTFont(src)
+        f = TTFont(src, recalcTimestamp=False)
         opts.flavor = flavor
         s = subset.Subsetter(opts)
         s.populate(text="modelguard")
@@ -224,7 +224,8 @@ def text():
     write("NOTICE", "This product includes software developed by others.\n")
     write("CITATION.cff", "cff-version: 1.2.0\ntitle: model\nauthors:\n  - family-names: Doe\n    given-names: J\n")
     write(".gitattributes", "*.7z filter=lfs diff=lfs merge=lfs -text\n*.bin filter=lfs diff=lfs merge=lfs -text\n*.safetensors filter=lfs diff=lfs merge=lfs -text\n*tfevents* filter=lfs diff=lfs merge=lfs -text\n")
-    write(".gitignore", "__pycache__/\n*.pyc\nwandb/\nruns/\n.DS_Store\n")
+    # (The committed set's .gitignore would apply to this checkout too: it names nothing the set holds.)
+    write(".gitignore", "__pycache__/\n*.pyc\nwandb/\n.DS_Store\n" + ("runs/\n" if FULL else ""))
     write("requirements.txt", "torch>=1.13\ntransformers==4.30.2\nnumpy\n")
     write("data/train.csv", "text,label\n" + "".join(f"sample {i},{i % 2}\n" for i in range(40)))
     write("data/train.tsv", "text\tlabel\n" + "".join(f"sample {i}\t{i % 3}\n" for i in range(40)))
@@ -587,20 +588,21 @@ def git_repo():
 def archives():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("data/train.csv", "text,label\nhello,1\n")
-        z.writestr("README.md", "# data\n")
+        for name, data in (("data/train.csv", "text,label\nhello,1\n"), ("README.md", "# data\n")):
+            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     write("archives/data.zip", buf.getvalue())
     buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as t:
+    with tarfile.open(fileobj=buf, mode="w") as t:
         for name, data in (("config.json", b'{"a": 1}\n'), ("vocab.txt", b"a\nb\n")):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             info.mtime = 0
             t.addfile(info, io.BytesIO(data))
-    write("archives/model.tar.gz", buf.getvalue())
+    write("archives/model.tar.gz", gzip.compress(buf.getvalue(), mtime=0))
     write("lfs/pytorch_model.bin", "version https://git-lfs.github.com/spec/v1\noid sha256:" + "cd" * 32 + "\nsize 438000000\n")
     write("lfs/model.safetensors", "version https://git-lfs.github.com/spec/v1\noid sha256:" + "ef" * 32 + "\nsize 1048576\n")
-    write(".cache/huggingface/.gitignore", "*\n")
+    if FULL:
+        write(".cache/huggingface/.gitignore", "*\n")
     write(".locks/models--org--model/" + "ab" * 20 + ".lock", b"")
 
 
