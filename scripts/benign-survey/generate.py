@@ -606,6 +606,89 @@ def archives():
     write(".locks/models--org--model/" + "ab" * 20 + ".lock", b"")
 
 
+# ---------------------------------------------------------------- classic data set files
+@section("datasets")
+def dataset_files():
+    # MNIST's IDX files (yann.lecun.com/exdb/mnist): a big-endian magic of type code and rank, the dimensions, the data.
+    imgs = (rng.rand(20, 28, 28) * 255).astype(np.uint8)
+    labels = rng.randint(0, 10, 20).astype(np.uint8)
+    idx3 = struct.pack(">IIII", 0x803, 20, 28, 28) + imgs.tobytes()
+    idx1 = struct.pack(">II", 0x801, 20) + labels.tobytes()
+    write("mnist/raw/train-images-idx3-ubyte", idx3)
+    write("mnist/raw/train-labels-idx1-ubyte", idx1)
+    write("mnist/raw/t10k-labels-idx1-ubyte.gz", gzip.compress(idx1, mtime=0))
+    write("mnist/raw/features-idx2-float", struct.pack(">III", 0x00000D02, 8, 4) + rng.standard_normal((8, 4)).astype(">f4").tobytes())
+    # MATLAB v5 .mat (scipy.io.savemat), common in older vision and signal data sets.
+    import scipy.io
+
+    scipy.io.savemat(P("matlab/data.mat"), {"X": rng.standard_normal((6, 3)), "y": np.arange(6), "name": "set"})
+    scipy.io.savemat(P("matlab/compressed.mat"), {"X": rng.standard_normal((6, 3))}, do_compression=True)
+    # NetCDF 3 classic (scipy.io.netcdf_file): climate and geoscience data sets.
+    with scipy.io.netcdf_file(P("netcdf/era5-sample.nc"), "w") as nc:
+        nc.createDimension("time", 4)
+        v = nc.createVariable("t2m", "f4", ("time",))
+        v[:] = np.arange(4, dtype=np.float32)
+        v.units = "K"
+    # Zip members compressed every way Python's zipfile can; tar with bzip2 and xz.
+    for comp, name in ((zipfile.ZIP_STORED, "stored"), (zipfile.ZIP_BZIP2, "bzip2"), (zipfile.ZIP_LZMA, "lzma")):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", comp) as z:
+            z.writestr(zipfile.ZipInfo("labels.csv", date_time=(2024, 1, 1, 0, 0, 0)), "id,label\n1,cat\n" * 10, comp)
+        write(f"archives/{name}.zip", buf.getvalue())
+    for mode, ext in (("w:bz2", "tar.bz2"), ("w:xz", "tar.xz"), ("w", "tar")):
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode=mode) as t:
+            info = tarfile.TarInfo("data/labels.csv")
+            data = b"id,label\n1,cat\n"
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+        write(f"archives/data.{ext}", buf.getvalue())
+    if FULL and have("zstd"):
+        # The Pile-style .jsonl.zst shards. pandas.read_pickle decompresses .zst and unpickles, so a zstd
+        # stream is only as harmless as what it holds: it stays unscannable without a decoder.
+        src = write("archives/shard.jsonl", b'{"text": "hello"}\n' * 50)
+        run("zstd", "-q", "-f", "--rm", str(src), "-o", str(P("archives/shard.jsonl.zst")))
+
+
+@section("lmdb")
+def lmdb_env():
+    import lmdb
+
+    d = P("lmdb/train_lmdb/x").parent
+    env = lmdb.open(str(d), map_size=1 << 20)
+    with env.begin(write=True) as txn:
+        for i in range(10):
+            txn.put(f"{i:08d}".encode(), bytes(rng.randint(0, 256, 64).astype(np.uint8)))
+    env.close()
+
+
+@section("office")
+def office():
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["model", "accuracy"])
+    ws.append(["resnet18", 0.91])
+    wb.save(P("results/results.xlsx"))
+
+
+@section("zarr")
+def zarr_store():
+    import zarr
+
+    z = zarr.open(str(P("zarr/emb.zarr/x").parent), mode="w", shape=(16, 8), chunks=(8, 8), dtype="f4")
+    z[:] = rng.standard_normal((16, 8)).astype(np.float32)
+
+
+@section("video")
+def video():
+    # mkvmerge wraps the Opus/Vorbis audio made above into Matroska/WebM containers.
+    if have("mkvmerge") and (OUT / "audio/cli.opus").exists():
+        run("mkvmerge", "-q", "-o", str(P("media/clip.webm")), "--webm", str(OUT / "audio/cli.opus"))
+        run("mkvmerge", "-q", "-o", str(P("media/clip.mka")), str(OUT / "audio/sample.ogg"))
+
+
 def main():
     # Every section ran when its decorator applied; report what was written.
     n = sum(1 for p in OUT.rglob("*") if p.is_file())
