@@ -13,6 +13,7 @@ import { bzip2Format, gzipFormat, lz4Format, lzmaFormat, xzFormat, zlibFormat } 
 import { modelFolderPass } from './model-folder/summary.js';
 import { flaxFormat } from './flax/scanner.js';
 import { databaseFormat, documentFormat } from './document/scanner.js';
+import { datasetFilesFormat } from './dataset-files/scanner.js';
 import { faissFormat } from './faiss/scanner.js';
 import { ggufScanner } from './gguf/scanner.js';
 import { hnswlibFormat } from './hnswlib/scanner.js';
@@ -104,6 +105,7 @@ export const FORMATS: FormatScanner[] = [
   audioFormat,
   documentFormat,
   databaseFormat,
+  datasetFilesFormat,
   arrowFormat,
   parquetFormat,
   tfrecordFormat,
