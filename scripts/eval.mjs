@@ -115,7 +115,9 @@ console.log(`\neval: ${passed}/${rows.length} files meet their bar; scanned in $
 
 const benign = await benignRepos(join(here, '..', 'test', 'fixtures', 'benign-repos'));
 const breadthMisses =
-  (await evalBreadth(join(here, '..'))) + (await evalBreadth(join(here, '..'), 'benign-more')) + (await evalBreadth(join(here, '..'), 'benign-precision')) +
+  (await evalBreadth(join(here, '..'))) +
+  (await evalBreadth(join(here, '..'), 'benign-more')) +
+  (await evalBreadth(join(here, '..'), 'benign-precision')) +
   (await evalBreadth(join(here, '..'), 'benign-survey'));
 const remoteMisses = await evalRemoteCode(join(here, '..'));
 process.exit(failures.length === 0 && benign && breadthMisses === 0 && remoteMisses === 0 ? 0 : 1);

@@ -91,7 +91,11 @@ export const netcdf: Recogniser = {
     let recSize = 0;
     for (const [begin, vsize, record] of spans) {
       // vsize is the (padded) size of one record or of the whole variable; the last variable's padding may be left off.
-      expect(begin >= headerEnd && begin <= src.size && begin + vsize <= src.size + 3, `variable data of ${vsize} bytes at ${begin} outside the file`, headerEnd);
+      expect(
+        begin >= headerEnd && begin <= src.size && begin + vsize <= src.size + 3,
+        `variable data of ${vsize} bytes at ${begin} outside the file`,
+        headerEnd,
+      );
       if (record) {
         recStart = Math.min(recStart, begin);
         recSize += vsize;
@@ -100,7 +104,11 @@ export const netcdf: Recogniser = {
     // Streaming files (numrecs all ones) leave the record count open; otherwise the data ends the file.
     const streaming = numrecs === (wide ? 0xffffffffffffffffn : 0xffffffffn);
     if (recSize > 0 && !streaming) end = Math.max(end, recStart + Number(numrecs) * recSize);
-    expect(streaming ? src.size >= end - 3 : src.size >= end - 3 && src.size <= end, `the header accounts for ${end} bytes, the file has ${src.size}`, headerEnd);
+    expect(
+      streaming ? src.size >= end - 3 : src.size >= end - 3 && src.size <= end,
+      `the header accounts for ${end} bytes, the file has ${src.size}`,
+      headerEnd,
+    );
     return `NetCDF classic (CDF-${version}) file: ${dims} dimensions, ${vars} variables, ${numrecs} records; header and data offsets inside the file`;
   },
 };

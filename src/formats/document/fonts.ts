@@ -120,7 +120,11 @@ export const woff: Recogniser = {
       const offset = u32(dir, r + 4);
       const comp = u32(dir, r + 8);
       const orig = u32(dir, r + 12);
-      expect(tag !== undefined && offset >= 44 + 20 * n && offset + comp <= src.size && comp <= orig, `table ${i}: ${comp} bytes at ${offset} outside the file`, 44 + r);
+      expect(
+        tag !== undefined && offset >= 44 + 20 * n && offset + comp <= src.size && comp <= orig,
+        `table ${i}: ${comp} bytes at ${offset} outside the file`,
+        44 + r,
+      );
     }
     for (const [what, off, len] of [
       ['metadata', u32(h, 24), u32(h, 28)],

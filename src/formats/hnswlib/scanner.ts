@@ -121,7 +121,7 @@ export const hnswlibFormat = inertFormat({
     id: 'hnswlib/index',
     title: 'hnswlib index',
     severity: 'info',
-    help: "An hnswlib vector index (Index.save_index) walked to its last byte: graph parameters, vectors, labels and links; or the header.bin of a Chroma persistent segment (the same header behind a persistence version). hnswlib.Index.load_index and Chroma read numbers; nothing runs.",
+    help: 'An hnswlib vector index (Index.save_index) walked to its last byte: graph parameters, vectors, labels and links; or the header.bin of a Chroma persistent segment (the same header behind a persistence version). hnswlib.Index.load_index and Chroma read numbers; nothing runs.',
     references: ['https://github.com/nmslib/hnswlib/blob/master/hnswlib/hnswalg.h'],
   },
   members: [hnswlibIndex, chromaHeaderFile],

@@ -71,7 +71,7 @@ function docType(p: Uint8Array): string | undefined {
   const h = header(p, 0, 0);
   if (h?.id !== EBML || h.size === undefined) return undefined;
   const end = Math.min(h.data + h.size, p.length);
-  for (let at = h.data; at < end; ) {
+  for (let at = h.data; at < end;) {
     const c = header(p, at, 0);
     if (c?.size === undefined) return undefined;
     if (c.id === DOCTYPE) return new TextDecoder('latin1').decode(p.subarray(c.data, Math.min(c.data + c.size, end)));

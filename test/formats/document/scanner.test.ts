@@ -66,7 +66,10 @@ describe('broken look-alikes are never clean', () => {
     const m = /startxref\s+(\d+)/.exec(s);
     assert.ok(m !== null);
     const bad = s.replace(/startxref(\s+)\d+/, `startxref$1${String(Number(m[1]) + 3).padStart(m[1]?.length ?? 0, '0')}`);
-    const r = await scanBytes(Uint8Array.from(bad, (c) => c.charCodeAt(0)), 'x.pdf');
+    const r = await scanBytes(
+      Uint8Array.from(bad, (c) => c.charCodeAt(0)),
+      'x.pdf',
+    );
     assert.ok(has(r, 'engine/malformed'), JSON.stringify(r.findings));
   });
   it('a pickle that calls, with a PDF after it, is judged as the pickle', async () => {
