@@ -190,20 +190,49 @@ def audio():
 # ---------------------------------------------------------------- fonts
 @section("fonts")
 def fonts():
-    from fontTools import subset
+    # A font of our own (fontTools' FontBuilder: two box glyphs), so the committed files carry no third-party licence;
+    # --full also subsets Debian's DejaVu Sans (kept out of the committed set).
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont
 
-    src = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-    opts = subset.Options()
+    def box():
+        pen = TTGlyphPen(None)
+        pen.moveTo((50, 0))
+        pen.lineTo((50, 700))
+        pen.lineTo((450, 700))
+        pen.lineTo((450, 0))
+        pen.closePath()
+        return pen.glyph()
+
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder([".notdef", "m"])
+    fb.setupCharacterMap({ord("m"): "m"})
+    fb.setupGlyf({".notdef": box(), "m": box()})
+    fb.setupHorizontalMetrics({".notdef": (500, 50), "m": (500, 50)})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "Survey Box", "styleName": "Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    fb.updateHead(created=0, modified=0)
+    buf = io.BytesIO()
+    fb.save(buf)
     for flavor, name in ((None, "font.ttf"), ("woff", "font.woff"), ("woff2", "font.woff2")):
-        f = TTFont(src, recalcTimestamp=False)
-        opts.flavor = flavor
-        s = subset.Subsetter(opts)
-        s.populate(text="modelguard")
-        s.subset(f)
+        f = TTFont(io.BytesIO(buf.getvalue()), recalcTimestamp=False)
         f.flavor = flavor
-        (P("assets")).mkdir(parents=True, exist_ok=True)
-        f.save(P("assets") / name)
+        f.save(P(f"assets/{name}"))
+    if FULL:
+        from fontTools import subset
+
+        opts = subset.Options()
+        for flavor, name in ((None, "dejavu.ttf"), ("woff", "dejavu.woff"), ("woff2", "dejavu.woff2")):
+            f = TTFont("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", recalcTimestamp=False)
+            opts.flavor = flavor
+            sub = subset.Subsetter(opts)
+            sub.populate(text="modelguard")
+            sub.subset(f)
+            f.flavor = flavor
+            f.save(P(f"assets/{name}"))
 
 
 # ---------------------------------------------------------------- text in many encodings
@@ -556,6 +585,9 @@ def git_repo():
     env = dict(os.environ, GIT_AUTHOR_NAME="A", GIT_AUTHOR_EMAIL="a@example.org", GIT_COMMITTER_NAME="A", GIT_COMMITTER_EMAIL="a@example.org", GIT_AUTHOR_DATE="2024-01-01T00:00:00Z", GIT_COMMITTER_DATE="2024-01-01T00:00:00Z", GIT_CONFIG_NOSYSTEM="1", HOME=str(repo))
     g = lambda *a: run("git", *a, cwd=repo, env=env)  # noqa: E731
     g("init", "-q", "-b", "main")
+    # No background auto-gc racing the explicit repack below.
+    g("config", "gc.auto", "0")
+    g("config", "maintenance.auto", "false")
     (repo / "README.md").write_text("# repo\n")
     (repo / "config.json").write_text('{"a": 1}\n')
     (repo / "model.safetensors").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:" + "ab" * 32 + "\nsize 1048576\n")
@@ -579,7 +611,6 @@ def git_repo():
     g("add", "loose.txt")
     g("commit", "-q", "-m", "loose")
     g("pack-refs", "--all")
-    g("gc", "-q", "--auto")
     # The hook samples are whatever git ships; they are ordinary files of every clone and stay.
     if not FULL:
         # A repository cannot track another's .git folder: the committed set keeps it as `dotgit` (content decides, not names).

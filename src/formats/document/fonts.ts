@@ -53,7 +53,8 @@ function directoryFieldsMatch(b: Uint8Array, at: number): boolean {
 
 /** Walks one sfnt table directory at `at`; returns the table count and the end of its last table. */
 function walkSfnt(src: ByteSource, at: number): { tables: number; end: number } {
-  const hdr = src.read(at, Math.min(12, src.size - at));
+  expect(at + 12 <= src.size, `font directory at ${at} outside the file`, at);
+  const hdr = src.read(at, 12);
   expect(hdr.length === 12 && sfntVersion(hdr, 0) && directoryFieldsMatch(hdr, 0), 'sfnt header or table directory fields do not match', at);
   const n = u16(hdr, 4);
   expect(at + 12 + 16 * n <= src.size, `${n} table records run past the end of the file`, at);

@@ -31,7 +31,8 @@ export const sqlite: Recogniser = {
   first: 'S',
   identify: (p: Probe) => ascii(p.head, 0, MAGIC) && p.head.length >= 100,
   check(src: ByteSource): string {
-    const h = src.read(0, 108);
+    const h = src.read(0, Math.min(src.size, 108));
+    expect(h.length === 108, 'SQLite header and first page header cut short', 0);
     const ps = pageSize(h);
     expect(ps >= 512 && ps <= 65536 && (ps & (ps - 1)) === 0, `page size ${ps} is not a power of two in 512..65536`, 16);
     expect((h[18] === 1 || h[18] === 2) && (h[19] === 1 || h[19] === 2), 'file format versions are not 1 (journal) or 2 (WAL)', 18);

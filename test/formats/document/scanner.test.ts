@@ -77,6 +77,18 @@ describe('broken look-alikes are never clean', () => {
     const r = await scanBytes(concat(pickle, read('figures/loss_curve.pdf')), 'paper.pdf');
     assert.notEqual(r.verdict, 'clean');
   });
+  it('a font collection pointing past the end, and a SQLite file of a header only, fail without an internal error', async () => {
+    const ttc = concat([0x74, 0x74, 0x63, 0x66, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0x10, 0], new Uint8Array(20));
+    const sqliteHeader = read('vectordb/chroma.sqlite3').subarray(0, 100);
+    for (const [b, name] of [
+      [ttc, 'fonts.ttc'],
+      [sqliteHeader, 'db.sqlite3'],
+    ] as const) {
+      const r = await scanBytes(b, name);
+      assertNoInternalError(r, name);
+      assert.notEqual(r.verdict, 'clean', name);
+    }
+  });
   it('random flips never crash the recognisers', async () => {
     for (const [rel] of CASES.slice(0, 5)) await flipsNeverCrash(read(rel), rel, { runs: 60, slowRuns: 600, seed: 7 });
   });
