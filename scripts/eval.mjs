@@ -12,7 +12,7 @@
  * pickle a user-defined class (suspicious, naming the class).
  *
  * Then the breadth sets (eval-breadth.mjs: test/fixtures/benign-breadth,
- * benign-more and benign-precision) and the remote-code repositories (eval-remote-code.mjs).
+ * benign-more, benign-precision and benign-survey) and the remote-code repositories (eval-remote-code.mjs).
  * Then, separately, the public benign repository set (test/fixtures/
  * benign-repos, written by scripts/benign/generate.py): every file and every
  * folder (each top-level repository, and each model folder the scan
@@ -115,7 +115,10 @@ console.log(`\neval: ${passed}/${rows.length} files meet their bar; scanned in $
 
 const benign = await benignRepos(join(here, '..', 'test', 'fixtures', 'benign-repos'));
 const breadthMisses =
-  (await evalBreadth(join(here, '..'))) + (await evalBreadth(join(here, '..'), 'benign-more')) + (await evalBreadth(join(here, '..'), 'benign-precision'));
+  (await evalBreadth(join(here, '..'))) +
+  (await evalBreadth(join(here, '..'), 'benign-more')) +
+  (await evalBreadth(join(here, '..'), 'benign-precision')) +
+  (await evalBreadth(join(here, '..'), 'benign-survey'));
 const remoteMisses = await evalRemoteCode(join(here, '..'));
 process.exit(failures.length === 0 && benign && breadthMisses === 0 && remoteMisses === 0 ? 0 : 1);
 

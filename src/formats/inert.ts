@@ -124,7 +124,9 @@ export function inertFormat(family: InertFamily): FormatScanner {
     title: family.title,
     kind: family.kind,
     fallback: true,
-    ...(family.covers === undefined ? {} : { covers: family.covers }),
+    // Headerless numbers are the last fallback: bytes a family recognises by structure (an uncompressed BMP or TIFF
+    // raster, a WAV) may also read as numbers in places, and the structure says more.
+    covers: [...(family.covers ?? []), 'raw-numbers'],
     sniff: (probe) => pick(probe) !== undefined,
     async scan(src: ByteSource, ctx: ScanContext): Promise<void> {
       const member = pick(probeOf(src));

@@ -12,9 +12,12 @@ import { tarFormat } from './archive/tar.js';
 import { bzip2Format, gzipFormat, lz4Format, lzmaFormat, xzFormat, zlibFormat } from './compress/formats.js';
 import { modelFolderPass } from './model-folder/summary.js';
 import { flaxFormat } from './flax/scanner.js';
+import { databaseFormat, documentFormat } from './document/scanner.js';
+import { datasetFilesFormat } from './dataset-files/scanner.js';
 import { faissFormat } from './faiss/scanner.js';
 import { ggufScanner } from './gguf/scanner.js';
 import { hnswlibFormat } from './hnswlib/scanner.js';
+import { chromaSegmentPasses } from './hnswlib/chroma-segment.js';
 import { audioFormat, imageFormat } from './media/scanner.js';
 import { arrowFormat } from './arrow/scanner.js';
 import { boostingFormat } from './boosting/scanner.js';
@@ -100,6 +103,9 @@ export const FORMATS: FormatScanner[] = [
   // only when no format above claims the bytes, each after a structural check.
   imageFormat,
   audioFormat,
+  documentFormat,
+  databaseFormat,
+  datasetFilesFormat,
   arrowFormat,
   parquetFormat,
   tfrecordFormat,
@@ -127,6 +133,7 @@ export const FOLDER_PASSES: readonly FolderPass[] = [
   onnxExternalDataPass,
   checkpointShardsPass,
   openvinoWeightsPass,
+  ...chromaSegmentPasses,
   indexedDataPass,
   legacyIndexedDataPass,
   modelFolderPass,

@@ -8,6 +8,7 @@
  * the last byte.
  */
 import type { ByteSource } from '../../bytes/source.js';
+import type { ScanContext } from '../context.js';
 import { WindowCursor } from '../../bytes/window.js';
 import { ByteReader } from '../../bytes/reader.js';
 import { ModelguardError } from '../../errors.js';
@@ -86,6 +87,32 @@ export const hnswlibIndex: Recogniser = {
   },
 };
 
+/** Chroma's persistent segment (chroma-hnswlib `persistDirty`): header.bin is the same header behind an int32 persistence version. */
+const CHROMA_HEADER = 4 + HEADER;
+const CHROMA_PERSISTENCE_VERSION = 1;
+/** Info keys: the bytes Chroma's header.bin declares for the level-0 block (data_level0.bin) and the norms (length.bin). */
+export const CHROMA_LEVEL0_BYTES = 'chroma.level0Bytes';
+export const CHROMA_LENGTH_BYTES = 'chroma.lengthBytes';
+
+function chromaHeader(b: Uint8Array): Header | undefined {
+  if (b.length !== CHROMA_HEADER || (b[0] ?? 0) !== CHROMA_PERSISTENCE_VERSION || b[1] !== 0 || b[2] !== 0 || b[3] !== 0) return undefined;
+  return header(b.subarray(4));
+}
+
+export const chromaHeaderFile: Recogniser = {
+  id: 'chroma-hnsw-header',
+  first: [CHROMA_PERSISTENCE_VERSION],
+  identify: (p: Probe) => p.size === CHROMA_HEADER && chromaHeader(p.head.subarray(0, CHROMA_HEADER)) !== undefined,
+  check(src: ByteSource, ctx: ScanContext): string {
+    const h = chromaHeader(src.read(0, Math.min(src.size, CHROMA_HEADER + 1)));
+    expect(h !== undefined, 'not a Chroma hnswlib header', 0);
+    const level0 = h.count * h.perElement;
+    if (Number.isSafeInteger(level0)) ctx.info(CHROMA_LEVEL0_BYTES, level0);
+    ctx.info(CHROMA_LENGTH_BYTES, h.count * 4);
+    return `Chroma hnswlib segment header: ${h.count} elements (room for ${h.maxElements}) of ${h.perElement} bytes, M ${h.maxM}`;
+  },
+};
+
 export const hnswlibFormat = inertFormat({
   id: 'hnswlib',
   title: 'hnswlib index',
@@ -94,8 +121,8 @@ export const hnswlibFormat = inertFormat({
     id: 'hnswlib/index',
     title: 'hnswlib index',
     severity: 'info',
-    help: 'An hnswlib vector index (Index.save_index) walked to its last byte: graph parameters, vectors, labels and links. hnswlib.Index.load_index reads numbers; nothing runs.',
+    help: 'An hnswlib vector index (Index.save_index) walked to its last byte: graph parameters, vectors, labels and links; or the header.bin of a Chroma persistent segment (the same header behind a persistence version). hnswlib.Index.load_index and Chroma read numbers; nothing runs.',
     references: ['https://github.com/nmslib/hnswlib/blob/master/hnswlib/hnswalg.h'],
   },
-  members: [hnswlibIndex],
+  members: [hnswlibIndex, chromaHeaderFile],
 });

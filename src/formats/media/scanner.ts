@@ -12,6 +12,7 @@ import { aiff } from './aiff.js';
 import { au } from './au.js';
 import { bmp, ico, pnm, tiff } from './bitmaps.js';
 import { flac } from './flac.js';
+import { matroska } from './matroska.js';
 import { mp3 } from './mp3.js';
 import { ogg } from './ogg.js';
 import { sphere } from './sphere.js';
@@ -22,6 +23,8 @@ export const imageFormat = inertFormat({
   id: 'image',
   title: 'image',
   kind: 'media',
+  // A binary Netpbm header is ASCII (`P5 640 480 255`) and its raster may read as 8-bit text; the header says more.
+  covers: ['text'],
   rule: {
     id: 'media/image',
     title: 'Image file',
@@ -39,7 +42,7 @@ export const audioFormat = inertFormat({
     id: 'media/audio',
     title: 'Audio file',
     severity: 'info',
-    help: 'A WAV, AIFF, FLAC, MP3, Ogg, Sun audio or NIST SPHERE file whose structure was checked (chunks tile the file, frames chain, page CRCs match). Model loaders do not execute audio, and no other format was found in the bytes.',
+    help: 'A WAV, AIFF, FLAC, MP3, Ogg, Sun audio, NIST SPHERE or Matroska/WebM file whose structure was checked (chunks or elements tile the file, frames chain, page CRCs match). Model loaders do not execute audio, and no other format was found in the bytes.',
   },
-  members: [wav, aiff, flac, ogg, au, sphere, mp3],
+  members: [wav, aiff, flac, ogg, au, sphere, matroska, mp3],
 });

@@ -1,0 +1,49 @@
+/**
+ * The precision survey's committed set (scripts/benign-survey/generate.py
+ * writes test/fixtures/benign-survey): ordinary files of model and data
+ * set repositories and ML projects made by real tools (images of every
+ * common format, audio, fonts, PDF, text in many encodings, tokenizers,
+ * checkpoints, sklearn, ONNX, TensorBoard events, SQLite, Chroma, hnswlib,
+ * nanoGPT, a git repository). Every file and every model folder is clean;
+ * `npm run eval` prints the same.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { scanPaths } from '../../src/scan/directory.js';
+import { ROOT } from '../formats/helpers.js';
+
+const DIR = join(ROOT, 'test', 'fixtures', 'benign-survey');
+
+/** Kinds the set must keep (a regenerated set that lost one would pass vacuously). */
+const MUST_HOLD = [
+  'images/raw.tiff',
+  'images/sample.bmp',
+  'images/sample.pgm',
+  'figures/loss_curve.pdf',
+  'assets/font.woff2',
+  'docs/utf16le-bom.txt',
+  'audio/cli.opus',
+  'runs/Jan01_00-00-00_host/events.out.tfevents.1700000000.host.1234.0',
+  'checkpoints/epoch=3-step=120.ckpt',
+  'vectordb/chroma.sqlite3',
+  'vectordb/3f6c1a2e-5b0d-4c41-9a57-2d0c8f1e7b44/data_level0.bin',
+  'nanogpt/shakespeare_char/train.bin',
+  'gitrepo/dotgit/index',
+  'lfs-clone/model.safetensors.index.json',
+];
+
+describe('precision survey set', () => {
+  it('every file and every model folder is clean', async () => {
+    const r = await scanPaths([DIR], { jobs: 1 });
+    for (const f of MUST_HOLD) assert.ok(existsSync(join(DIR, f)), f);
+    assert.ok(r.files.length >= 150, `${r.files.length} files`);
+    const flagged = r.files.filter((f) => f.verdict !== 'clean').map((f) => `${f.path}: ${f.format} ${f.verdict} ${f.findings.map((x) => x.rule).join(',')}`);
+    assert.deepEqual(flagged, []);
+    assert.deepEqual(
+      (r.models ?? []).filter((m) => m.verdict !== 'clean').map((m) => `${m.path}: ${m.verdict}`),
+      [],
+    );
+  });
+});
