@@ -71,6 +71,13 @@ if (POSTGRES === undefined || REDIS === undefined) {
       extra.push(slow);
       const id = await upload(h.url, h.tokens.uploader, BENIGN, 'acme', 'killed');
       await heldBy(h, id, slow.pid, 1);
+      // The job row says `running` a moment before the pipeline marks the artifact `processing`: wait for both, so the
+      // kill lands mid-pipeline (a kill in between left the artifact `queued` under load).
+      for (let i = 0; i < 6000; i++) {
+        const s = (await (await fetch(`${h.url}/api/artifacts/${id}`, { headers: bearer(h.tokens.uploader) })).json()) as { state: string };
+        if (s.state === 'processing') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await slow.kill();
       assert.equal(slow.child.signalCode, 'SIGKILL');
       const a1 = (await (await fetch(`${h.url}/api/artifacts/${id}`, { headers: bearer(h.tokens.uploader) })).json()) as { state: string };
