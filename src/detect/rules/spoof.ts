@@ -16,6 +16,8 @@ const FAKE_ROLE = any(
   'important system message',
   'assistant',
 );
+/** A role name as a turn label, bare or marked up: `## system`, `**admin**`, `[developer]`, `<assistant>`. */
+const ROLE_LABEL = `(?:#{1,4} ?|\\*\\*|\\[|<)?${FAKE_ROLE}(?:\\]|\\*\\*|>)?`;
 
 export const SPOOF_RULES: readonly PatternRule[] = [
   rule(
@@ -35,7 +37,7 @@ export const SPOOF_RULES: readonly PatternRule[] = [
     [
       // At the start of a line, with its text on the same line; a label alone on its line only after a sentence or
       // a blank line (a wrapped sentence ending in "... Debian\n system:" is not a turn).
-      `(?:^|\\n)(?:#{1,4} ?|\\*\\*|\\[|<)?${FAKE_ROLE}(?:\\]|\\*\\*|>)?[ \\t]*[:：](?=[ \\t]*\\S)|(?:^|[.!?:;"'”)\\]>*#=-][ \\t]*\\n)(?:#{1,4} ?|\\*\\*|\\[|<)?${FAKE_ROLE}(?:\\]|\\*\\*|>)?\\s*[:：]`,
+      `(?:^|\\n)${ROLE_LABEL}[ \\t]*[:：](?=[ \\t]*\\S)|(?:^|[.!?:;"'”)\\]>*#=-][ \\t]*\\n)${ROLE_LABEL}\\s*[:：]`,
       `|\\[${any('system', 'admin', 'developer', 'openai', 'moderator')} ${any('message', 'note', 'override', 'prompt', 'instruction', 'update', 'notice')}\\]`,
     ],
     [':', '：', '['],
