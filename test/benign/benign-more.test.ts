@@ -7,10 +7,9 @@
  * model folder is clean; `npm run eval` prints the same.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { scanPaths } from '../../src/scan/directory.js';
+import { assertAllClean } from './all-clean.js';
 import { scanFile } from '../../src/scan/scan-file.js';
 import { ROOT } from '../formats/helpers.js';
 
@@ -42,17 +41,7 @@ const MUST_HOLD = [
 
 describe('benign training and repository content', () => {
   it('every file and every model folder is clean', async () => {
-    const r = await scanPaths([DIR], { jobs: 1 });
-    for (const f of MUST_HOLD) assert.ok(existsSync(join(DIR, f)), f);
-    assert.ok(r.files.length >= 50, `${r.files.length} files`);
-    const flagged = r.files.filter((f) => f.verdict !== 'clean').map((f) => `${f.path}: ${f.format} ${f.verdict} ${f.findings.map((x) => x.rule).join(',')}`);
-    assert.deepEqual(flagged, []);
-    const models = r.models ?? [];
-    assert.ok(models.length >= 4, `${models.length} model folders`);
-    assert.deepEqual(
-      models.filter((m) => m.verdict !== 'clean').map((m) => `${m.path}: ${m.verdict}`),
-      [],
-    );
+    await assertAllClean(DIR, MUST_HOLD, 50, 4);
   });
 });
 
