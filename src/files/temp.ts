@@ -10,7 +10,8 @@
  * SIGINT/SIGTERM handler unlinks them all and re-raises the signal, so the
  * process still dies by the signal (status 128+n) with nothing left behind.
  * No handler is installed while no temporary file exists, and a program
- * that handles the signal itself (the vault daemon) is left to do so.
+ * that handles the signal itself (the vault daemon, the registry) says so
+ * with `handleSignalsHere` and is left to finish or remove its files.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
@@ -20,10 +21,29 @@ import { ModelguardError } from '../errors.js';
 const live = new Set<string>();
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 let installed = false;
+const owners = new Map<NodeJS.Signals, number>();
+
+/**
+ * Declares that the caller stops gracefully on `signals` itself and removes
+ * its own temporary files; returns the function that withdraws the claim.
+ * An explicit claim, not a count of the signal's listeners: a
+ * `process.once` listener is removed before it runs, so a count taken
+ * during the signal sees none, and the process would kill itself in the
+ * middle of its graceful stop (a flaky vault daemon test showed it).
+ */
+export function handleSignalsHere(signals: readonly NodeJS.Signals[]): () => void {
+  for (const s of signals) owners.set(s, (owners.get(s) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    for (const s of signals) owners.set(s, (owners.get(s) ?? 1) - 1);
+  };
+}
 
 function onSignal(signal: NodeJS.Signals): void {
-  // A program with its own handler (the vault daemon stops gracefully) finishes or removes its files itself.
-  if (process.listenerCount(signal) > 1) return;
+  // A program that stops gracefully on this signal finishes or removes its files itself.
+  if ((owners.get(signal) ?? 0) > 0) return;
   removeAllTemps();
   uninstall();
   // Die by the signal, as without a handler (the shell then shows 128+n).

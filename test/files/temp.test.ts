@@ -1,6 +1,7 @@
 /** The shared temp-file helper (issue 23 item 2): exclusive 0600 creation, no symlink followed, same-file refusal. */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -65,5 +66,57 @@ describe('temporary files', () => {
       refuseSameFile(input, link);
     }, ModelguardError);
     refuseSameFile(input, join(dir, 'other.pt'));
+  });
+});
+
+/**
+ * A child that holds a temporary file when SIGTERM arrives: with no handler
+ * of its own it dies by the signal and leaves nothing behind; a program that
+ * claims the signal (the vault daemon, the registry) stops on its own terms,
+ * even when its listener is a `process.once` one (removed before it runs,
+ * which a listener count took for "no handler", killing the daemon mid-stop).
+ */
+describe('temporary files and signals', () => {
+  const TEMP = new URL('../../src/files/temp.js', import.meta.url).href;
+  function child(claim: boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; temp: string }> {
+    const script = `
+      import { createTempSync, handleSignalsHere, discardTempSync } from ${JSON.stringify(TEMP)};
+      let t;
+      // The daemon's order: its handler first, the temporary file (and the guard's listener) later.
+      if (${String(claim)}) {
+        handleSignalsHere(['SIGTERM']);
+        process.once('SIGTERM', () => { setTimeout(() => { discardTempSync(t.path); process.stdout.write('stopped\\n'); process.exit(0); }, 50); });
+      }
+      t = createTempSync(${JSON.stringify(join(dir, 'held.bin'))});
+      process.stdout.write(t.path + '\\n');
+      setInterval(() => {}, 1000);
+    `;
+    return new Promise((resolve, reject) => {
+      const c = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      let temp = '';
+      c.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (temp === '' && out.includes('\n')) {
+          temp = out.split('\n')[0] as string;
+          c.kill('SIGTERM');
+        }
+      });
+      c.once('error', reject);
+      c.once('exit', (code, signal) => resolve({ code, signal, out, temp }));
+    });
+  }
+  it('without a claim: the process dies by the signal and the temporary file is removed', async () => {
+    const r = await child(false);
+    assert.equal(r.signal, 'SIGTERM');
+    assert.notEqual(r.temp, '');
+    assert.equal(existsSync(r.temp), false);
+  });
+  it('with a claim: a process.once handler stops the process gracefully', async () => {
+    const r = await child(true);
+    assert.equal(r.signal, null, 'killed by the temp guard during its graceful stop');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /stopped/);
+    assert.equal(existsSync(r.temp), false);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { handleSignalsHere } from '../../files/temp.js';
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
 
 const HELP = `Usage: modelguard serve [options]
@@ -164,6 +165,9 @@ export const serveCommand: Command = {
 
 /** Runs until SIGINT or SIGTERM, then lets running jobs finish and closes. */
 async function waitAndClose(registry: { close(): Promise<void> }): Promise<number> {
+  // Uploads in flight hold temporary files: the graceful close finishes or discards them, so the
+  // temporary-file guard must not kill the process on the same signal.
+  const release = handleSignalsHere(['SIGINT', 'SIGTERM']);
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -173,6 +177,10 @@ async function waitAndClose(registry: { close(): Promise<void> }): Promise<numbe
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await registry.close();
+  try {
+    await registry.close();
+  } finally {
+    release();
+  }
   return EXIT_OK;
 }

@@ -14,6 +14,7 @@ import { loadManifest } from '../../vault/manifest.js';
 import { checkCopies } from '../../vault/integrity.js';
 import { parseKeepBest, parseKeepEvery, pruneVerified, type RetentionPolicy } from '../../vault/retention.js';
 import { runVault, takeLock } from '../../vault/watch.js';
+import { handleSignalsHere } from '../../files/temp.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
 import { loadRecipients, recipientOptions, makePool, resolvePath, withVerifyExit } from './age-common.js';
 
@@ -113,8 +114,11 @@ async function watchCmd(argv: string[], io: CliIO): Promise<number> {
   const stop = (): void => {
     abort.abort();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Stop gracefully (the item being archived finishes or is rolled back) on every signal, not just the first;
+  // the temporary-file guard must not kill the process in the middle of that.
+  const release = handleSignalsHere(['SIGINT', 'SIGTERM']);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const pool = makePool(io);
   try {
     const r = await runVault({
@@ -141,6 +145,7 @@ async function watchCmd(argv: string[], io: CliIO): Promise<number> {
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    release();
     await pool?.close();
   }
 }
