@@ -103,7 +103,9 @@ describe('temporary files and signals', () => {
         }
       });
       c.once('error', reject);
-      c.once('exit', (code, signal) => resolve({ code, signal, out, temp }));
+      c.once('exit', (code, signal) => {
+        resolve({ code, signal, out, temp });
+      });
     });
   }
   it('without a claim: the process dies by the signal and the temporary file is removed', async () => {
