@@ -51,6 +51,9 @@ const PACE_AFTER_FILES = 256;
 /** The pace is measured over at least this much of the latest work (CPU time). */
 const PACE_WINDOW_MS = 50;
 
+/** Batches each worker holds at once: the one it scans and the next, so it never waits for this thread. */
+const IN_FLIGHT = 2;
+
 /** This process's CPU time so far, in milliseconds (every thread: the main one, and V8's compiler and GC threads). */
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -109,7 +112,9 @@ export async function scanWithWorkers(
           feed(w);
         });
         w.on('error', reject);
-        feed(w);
+        // Two batches in flight: this thread reads a worker's reply only between its own batches, so a worker
+        // with one batch sat idle for up to a batch's time after each (a fifth of its time over 20,000 files).
+        for (let k = 0; k < IN_FLIGHT; k++) feed(w);
       }
     });
     // Surfaced by the await below; avoid an unhandled rejection while this thread is still busy.
