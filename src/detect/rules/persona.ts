@@ -65,6 +65,39 @@ const LIMITS = any(
   'confines',
 );
 
+/** Devices, systems and apps that have a developer or debug mode of their own. */
+const DEVICE = any(
+  'android',
+  'iphone',
+  'ipad',
+  'ios',
+  'phone',
+  'smartphone',
+  'tablet',
+  'device',
+  'pixel',
+  'samsung',
+  'chromebook',
+  'chrome',
+  'browser',
+  'firefox',
+  'edge',
+  'windows',
+  'mac',
+  'macos',
+  'linux',
+  'router',
+  'console',
+  'xbox',
+  'playstation',
+  'tv',
+  'watch',
+  'kindle',
+  'settings',
+  'bios',
+  'firmware',
+);
+
 export const PERSONA_RULES: readonly PatternRule[] = [
   rule(
     'persona/do-anything-now',
@@ -78,8 +111,10 @@ export const PERSONA_RULES: readonly PatternRule[] = [
     4,
     'switches on a mode without rules (developer, god, jailbreak mode)',
     [
-      `\\b${any('developer', 'dev', 'god', 'sudo', 'admin', 'debug', 'debugging', 'jailbreak', 'jailbroken', 'unrestricted', 'unfiltered', 'uncensored', 'evil', 'chaos', 'opposite', 'anarchy', 'maximum', 'unlocked', 'no-?filter')} mode\\b[^.\\n]{0,40}\\b${any('enabled', 'enable', 'activated', 'activate', 'output', 'response', 'turned on', 'engaged', 'unlocked')}\\b`,
+      `\\b${any('developer', 'dev', 'god', 'sudo', 'admin', 'debug', 'debugging', 'jailbreak', 'jailbroken', 'unrestricted', 'unfiltered', 'uncensored', 'evil', 'chaos', 'opposite', 'anarchy', 'maximum', 'unlocked', 'no-?filter')} mode\\b(?![^.\\n]{0,20}\\b${any('on', 'in', 'for', 'of')} (?:your |the |my |an? |this )?${DEVICE})[^.\\n]{0,40}\\b${any('enabled', 'enable', 'activated', 'activate', 'output', 'response', 'turned on', 'engaged', 'unlocked')}\\b`,
       `|\\b${any('enable', 'activate', 'enter', 'turn on', 'switch to', 'engage', 'unlock')} ${any('developer', 'dev', 'god', 'sudo', 'jailbreak', 'unrestricted', 'unfiltered', 'uncensored', 'evil', 'dan', 'opposite', 'anarchy', 'unlocked', 'no-?filter')} mode\\b`,
+      // A device's or an app's own developer/debug mode ("enable developer mode on your Android phone") is not the model's.
+      `(?![^.\\n]{0,20}\\b${any('on', 'in', 'for', 'of')} (?:your |the |my |an? |this )?${DEVICE})`,
     ],
     [' mode'],
   ),
