@@ -400,10 +400,11 @@ export class PickleAnalysis implements MachineHooks {
     this.finished = true;
     const profile = this.opts.policy.profile.id;
     for (const r of this.globals.values()) {
+      const j = r.judgement;
+      // Most globals of a real file are allowed for every use they have: decided without sorting the uses.
+      if (j.kind === 'allowed' && everyUsePermitted(j.entry, r.uses)) continue;
       const uses = [...r.uses.entries()].sort((a, b) => USE_WEIGHT[b[0]] - USE_WEIGHT[a[0]]);
       const [topUse, top] = uses[0] as [Use, UseRecord];
-      const j = r.judgement;
-      if (j.kind === 'allowed' && uses.every(([u]) => permitsUse(j.entry, u))) continue;
       const embedded = this.embeddedLoads.get(r.g.full);
       if (embedded !== undefined && uses.every(([u]) => u === 'import')) {
         // Only ever called on constant bytes: each embedded file is scanned in its own right.
@@ -492,6 +493,11 @@ const USE_VERB: Record<Use, string> = {
   arg: 'stored as a value',
   import: 'imported',
 };
+
+function everyUsePermitted(entry: Parameters<typeof permitsUse>[0], uses: ReadonlyMap<Use, UseRecord>): boolean {
+  for (const u of uses.keys()) if (!permitsUse(entry, u)) return false;
+  return true;
+}
 
 function describeUses(uses: [Use, UseRecord][]): string {
   return uses

@@ -39,6 +39,17 @@ export interface SlotHost extends StateHost {
   unresolved(what: string, site: Site, slot: SlotMark | undefined): void;
 }
 
+/** The slot of each item of an items slot, made once per slot (the model's slots live as long as the process). */
+const ITEM_SLOTS = new WeakMap<Slot, Slot>();
+function itemSlot(slot: Slot): Slot {
+  let single = ITEM_SLOTS.get(slot);
+  if (single === undefined) {
+    single = { ...slot, items: false };
+    ITEM_SLOTS.set(slot, single);
+  }
+  return single;
+}
+
 /** Nesting followed when looking for callables inside arguments. */
 const MAX_DATA_DEPTH = 8;
 
@@ -205,12 +216,15 @@ export class SlotJudge {
       return;
     }
     if (slot.items === true) {
-      const single: Slot = { ...slot, items: false };
-      const inside = `${where}[…]`;
-      for (const item of itemsOf(v)) this.judgeAt(item, single, site, inside, passed, depth + 1);
-      const later = `${where}[…] (added later)`;
+      const single = itemSlot(slot);
+      const items = itemsOf(v);
+      if (items.length > 0) {
+        const inside = `${where}[…]`;
+        for (const item of items) this.judgeAt(item, single, site, inside, passed, depth + 1);
+      }
+      // Every tensor's backward-hooks OrderedDict comes here: the text of a later item is made only if one comes.
       const watch = (item: PyValue): void => {
-        this.judgeAt(item, single, site, later, passed, depth + 1);
+        this.judgeAt(item, single, site, `${where}[…] (added later)`, passed, depth + 1);
       };
       // One is enough to judge every later item; a few keep distinct slot texts. Bounded against repeated BUILDs.
       if (v instanceof PyObject) v.watchItems(watch, MAX_WATCHERS);

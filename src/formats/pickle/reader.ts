@@ -223,11 +223,20 @@ export class PickleReader {
       this.skip(n - prefix.length, what);
       return new PyStr(kind === 'str' ? utf8.decode(prefix) : latin1Decode(prefix), n);
     }
+    if (kind === 'str' && n <= 64) {
+      // Short strings (names, keys) are nearly always ASCII: decoded in place, without a view of their bytes.
+      this.ensure(n, what);
+      const s = asciiAt(this.buf, this.p, n);
+      if (s !== undefined) {
+        this.p += n;
+        return s;
+      }
+    }
     const raw = this.take(n, what);
     switch (kind) {
       case 'str':
         // CPython decodes with 'surrogatepass'; lone surrogates become U+FFFD here, which never names a module.
-        return n <= 64 ? asciiOrUtf8(raw) : utf8.decode(raw);
+        return utf8.decode(raw);
       case 'str8':
         // Python 2 str: decoded with the unpickler's encoding (ASCII by default); Latin-1 keeps every byte.
         return latin1Decode(raw);
@@ -386,12 +395,12 @@ function decodeMaybe(raw: Uint8Array): { text: string; ok: boolean } {
   }
 }
 
-/** Short strings are nearly always ASCII (names, keys): skip the decoder for them. */
-function asciiOrUtf8(raw: Uint8Array): string {
+/** `n` bytes at `at` as a string if they are all ASCII, else undefined (the caller decodes UTF-8). */
+function asciiAt(buf: Uint8Array, at: number, n: number): string | undefined {
   let s = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i] as number;
-    if (c >= 0x80) return utf8.decode(raw);
+  for (let i = at; i < at + n; i++) {
+    const c = buf[i] as number;
+    if (c >= 0x80) return undefined;
     s += String.fromCharCode(c);
   }
   return s;
