@@ -72,6 +72,8 @@ interface StorageWalk {
   base: AnalysisOptions;
   /** Walks started so far (at most `MAX_STORAGE_WALKS`). */
   walks: number;
+  /** Whether a reading was left out for the limit (reported once). */
+  capped: boolean;
 }
 
 /** Walks `storages`: count, then (args pickle, int64 count, bytes) per storage, then the views pickle. */
@@ -83,7 +85,7 @@ function scanStorages(data: ByteSource, ctx: ScanContext, base: AnalysisOptions)
     layout(ctx, 0, 'storages: the count pickle is not a non-negative int');
     return;
   }
-  walkStorages({ data, base, walks: 1 }, ctx, first.next, 0, n, undefined);
+  walkStorages({ data, base, walks: 1, capped: false }, ctx, first.next, 0, n, undefined);
 }
 
 /**
@@ -117,13 +119,21 @@ function walkStorages(w: StorageWalk, ctx: ScanContext, start: number, from: num
       if (fork === undefined) {
         layout(ctx, pos, `storage #${i + 1}: element size unknown (not a storage class); the later records are read with every dtype size`);
       }
+      const tried = new Set<number>();
       for (const size of TORCH_ELEMENT_SIZES) {
         const len = elements * BigInt(size);
         if (elements < 0n || len > BigInt(data.size - pos - 8)) continue;
-        if (w.walks >= MAX_STORAGE_WALKS) return;
+        const next = pos + 8 + Number(len);
+        if (tried.has(next)) continue;
+        tried.add(next);
+        if (w.walks >= MAX_STORAGE_WALKS) {
+          if (!w.capped) layout(ctx, pos, `more than ${MAX_STORAGE_WALKS} readings of the storage records: the rest were not read`);
+          w.capped = true;
+          return;
+        }
         w.walks++;
         const label = `${fork === undefined ? '' : `${fork}, `}storage #${i + 1} read with ${size}-byte elements`;
-        walkStorages(w, ctx, pos + 8 + Number(len), i + 1, n, label);
+        walkStorages(w, ctx, next, i + 1, n, label);
       }
       return;
     }
