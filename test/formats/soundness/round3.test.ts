@@ -113,6 +113,38 @@ describe('legacy torch tar: records after one whose element size is not a storag
   });
 });
 
+describe('legacy torch tar: tensor records of any rank', () => {
+  // torch 1.13 reads ndim int32, 4 skipped bytes, ndim sizes, ndim strides, an offset; set_ took 200 dimensions.
+  const storages = concat(int1(1), storageArgs(0, 'FloatStorage'), i64(1), new Uint8Array(4), [0x80, 0x02, 0x5d, 0x2e]);
+  const tensorArgs = concat([0x80, 0x02, 0x4b, 0, 0x4b, 0], text('ctorch\nFloatTensor\n'), [0x87, 0x2e]);
+  const record = (ndim: number): Uint8Array => {
+    const dims = new Uint8Array(16 * ndim);
+    const v = new DataView(dims.buffer);
+    for (let i = 0; i < 2 * ndim; i++) v.setBigInt64(8 * i, 1n, true);
+    const n = new Uint8Array(4);
+    new DataView(n.buffer).setInt32(0, ndim, true);
+    return concat(tensorArgs, n, new Uint8Array(4), dims, i64(0));
+  };
+  const tensorsTar = (tensors: Uint8Array): Uint8Array =>
+    tar([
+      ['storages', storages],
+      ['tensors', tensors],
+      ['pickle', int1(1)],
+    ]);
+  it('the payload after a 200-dimension tensor record is found', async () => {
+    const r = await scanBytes(tensorsTar(concat(int1(2), record(200), PAYLOAD)), 'x.tar');
+    assert.equal(r.verdict, 'malicious');
+  });
+  it('a benign 200-dimension record is read through (no layout finding)', async () => {
+    const r = await scanBytes(tensorsTar(concat(int1(1), record(200))), 'x.tar');
+    assert.ok(!has(r, 'torch/legacy-layout'));
+  });
+  it('a rank past the member still ends the walk', async () => {
+    const r = await scanBytes(tensorsTar(concat(int1(1), tensorArgs, i64(0x7fffffff))), 'x.tar');
+    assert.ok(has(r, 'torch/legacy-layout', 'suspicious'));
+  });
+});
+
 describe("joblib < 0.10 'ZF' files: the length field as int(s, 16) reads it", () => {
   const zf = (field: string): Uint8Array => concat(text('ZF' + field.padEnd(19)), deflateSync(PAYLOAD));
   for (const field of [
