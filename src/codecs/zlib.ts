@@ -20,10 +20,14 @@ function zlibHeader(b0: number | undefined, b1: number | undefined): boolean {
   return (b0 & 0x0f) === 8 && b0 >> 4 <= 7 && ((b0 << 8) | b1) % 31 === 0 && (b1 & 0x20) === 0;
 }
 
+/** What `int(s, 16)` accepts (Objects/longobject.c `PyLong_FromString`, base 16). */
+const ZF_LENGTH = /^[\t-\r ]*[+-]?(?:0[xX]_?)?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*[\t-\r ]*$/;
+
 function legacyOffset(head: Uint8Array): number | undefined {
   if (head.length < ZF_HEADER + 2 || head[0] !== 0x5a || head[1] !== 0x46) return undefined;
-  const len = latin1Decode(head.subarray(2, ZF_HEADER)).trim();
-  if (!/^0x[0-9a-f]+$/i.test(len)) return undefined;
+  // joblib reads the length with int(field, 16), which also takes it without `0x`, signed, with
+  // underscores between digits and ASCII whitespace (tab to CR, space) around: checked with CPython 3.11.
+  if (!ZF_LENGTH.test(latin1Decode(head.subarray(2, ZF_HEADER)))) return undefined;
   return head[ZF_HEADER] === 0x20 ? ZF_HEADER + 1 : ZF_HEADER;
 }
 

@@ -63,11 +63,18 @@ export function analyzeTemplate(source: string, maxDepth: number): TemplateAnaly
 /** Context-free checks on jinja2's view of the tokens; escape globals and sinks only when there is no AST. */
 function lexicalPass(source: string, alone: boolean, add: (i: TemplateIssue) => void): void {
   const toks = lexTemplate(source);
+  // Without an AST, an escape global and a sink in one template are the escape itself: jinja2 parses
+  // templates the JS parser rejects (`(()|select|string)[24]` builds '_' at render time, so the dunder
+  // names need never be spelled), and with an unsandboxed Environment such a template ran a command
+  // (docs/soundness-review.md, round 3). Real chat templates reference neither.
+  let escape: string | undefined;
+  let sink: string | undefined;
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k];
     if (t === undefined) continue;
     const prev = toks[k - 1];
     const afterDot = prev?.kind === 'op' && prev.value === '.';
+    if (t.kind === 'string' && prev?.kind === 'op' && prev.value === '[' && isSink(t.value)) sink ??= `['${t.value}']`;
     if (t.kind === 'string') {
       const s = classifyString(t.value);
       if (s !== undefined) add({ ...s, where: JSON.stringify(t.value.slice(0, 60)) });
@@ -80,7 +87,10 @@ function lexicalPass(source: string, alone: boolean, add: (i: TemplateIssue) => 
     if (afterDot) {
       const a = classifyAttribute(t.value);
       if (a !== undefined) add({ ...a, where: `.${t.value}` });
-      else if (alone && isSink(t.value)) add({ severity: 'suspicious', why: `attribute ${t.value} (a code-execution sink)`, where: `.${t.value}` });
+      else if (alone && isSink(t.value)) {
+        add({ severity: 'suspicious', why: `attribute ${t.value} (a code-execution sink)`, where: `.${t.value}` });
+        sink ??= `.${t.value}`;
+      }
       continue;
     }
     const id = classifyIdentifier(t.value);
@@ -90,7 +100,11 @@ function lexicalPass(source: string, alone: boolean, add: (i: TemplateIssue) => 
       const called = next?.kind === 'op' && next.value === '(';
       if (!(called && CALLABLE_GLOBALS.has(t.value))) {
         add({ severity: 'suspicious', why: `reference to ${t.value}, a global used to escape the template`, where: t.value });
+        escape ??= t.value;
       }
     }
+  }
+  if (alone && escape !== undefined && sink !== undefined) {
+    add({ severity: 'malicious', why: `a global used to escape the template (${escape}) and a code-execution sink (${sink})`, where: `${escape} … ${sink}` });
   }
 }

@@ -16,7 +16,8 @@ import { latin1Decode } from '../../bytes/text.js';
 import type { AnalysisOptions } from '../pickle/analysis.js';
 import { looksLikePickle } from '../pickle/sniff.js';
 import { analyzePickleStream, runOnePickle } from '../pickle/stream.js';
-import { PyGlobal, PyObject, PyTuple, type PyValue } from '../pickle/values.js';
+import { PyGlobal, PyList, PyObject, PyTuple, type PyValue } from '../pickle/values.js';
+import { FilteredContext } from '../pickle-file/filtered-context.js';
 import { LEGACY_RULES } from './legacy.js';
 import { storageElementSize } from './storage.js';
 import { LOADER_MEMBERS, loaderMember, type LoaderMember } from './tar-members.js';
@@ -37,37 +38,113 @@ function tarPersistentLoad(pid: PyValue, site: { pos: number; opcode: string }):
   return new PyObject({ origin: 'persid', pos: site.pos, opcode: site.opcode, extra: pid });
 }
 
+/**
+ * Element sizes of every torch dtype (`torch._utils._element_size`): bool,
+ * uint8, int8 and the quantized 8-bit and packed types 1; (b)float16 and
+ * int16 2; float32, int32, qint32 and complex32 4; float64, int64 and
+ * complex64 8; complex128 16.
+ */
+const TORCH_ELEMENT_SIZES = [1, 2, 4, 8, 16] as const;
+
+/**
+ * Walks of one `storages` member past records whose element size cannot be
+ * read (CWE-400: every unreadable record forks a walk per element size, each
+ * re-reading the rest of the member).
+ */
+export const MAX_STORAGE_WALKS = 16;
+
+/**
+ * The storage type `key, location, storage_type = args` unpacks: legacy_load
+ * unpacks any three-item iterable (a tuple, a list...).
+ */
+function storageType(args: PyValue): PyValue | undefined {
+  if ((args instanceof PyTuple || args instanceof PyList) && args.count === 3 && !args.truncated) return args.items[2];
+  return undefined;
+}
+
+/** A context that passes on only malicious findings, labelled with the walk they come from; failures are dropped. */
+function maliciousOnly(ctx: ScanContext, label: string): ScanContext {
+  return new FilteredContext(ctx, (f) => (f.severity === 'malicious' ? { ...f, message: `${label}: ${f.message}` } : undefined), 'drop');
+}
+
+interface StorageWalk {
+  data: ByteSource;
+  base: AnalysisOptions;
+  /** Walks started so far (at most `MAX_STORAGE_WALKS`). */
+  walks: number;
+  /** Whether a reading was left out for the limit (reported once). */
+  capped: boolean;
+}
+
 /** Walks `storages`: count, then (args pickle, int64 count, bytes) per storage, then the views pickle. */
 function scanStorages(data: ByteSource, ctx: ScanContext, base: AnalysisOptions): void {
-  let pos = 0;
-  const first = runOnePickle(data, pos, data.size, ctx, { ...base, label: 'storages count: ' });
+  const first = runOnePickle(data, 0, data.size, ctx, { ...base, label: 'storages count: ' });
   const n = count(first.result?.value);
   if (first.result === undefined) return;
   if (n === undefined) {
     layout(ctx, 0, 'storages: the count pickle is not a non-negative int');
     return;
   }
-  pos = first.next;
-  for (let i = 0; i < n; i++) {
-    const r = runOnePickle(data, pos, data.size, ctx, { ...base, label: `storage #${i + 1}: ` });
+  walkStorages({ data, base, walks: 1, capped: false }, ctx, first.next, 0, n, undefined);
+}
+
+/**
+ * Storage records `from`..`n` from `pos`. `fork` names a walk that guessed
+ * an element size: it reports only malicious findings.
+ *
+ * torch 1.13's legacy_load reads the element size from `storage_type.dtype`,
+ * so any object with a torch dtype works there, not only the storage
+ * classes: a tensor type such as `torch.FloatTensor` does (checked in the
+ * sandbox, docs/soundness-review.md, round 3), and the record after it is
+ * unpickled like any other. A record whose size cannot be read here is
+ * therefore reported and the walk goes on with every element size a dtype
+ * can have: a payload in a later record is found whichever size torch used.
+ */
+function walkStorages(w: StorageWalk, ctx: ScanContext, start: number, from: number, n: number, fork: string | undefined): void {
+  const { data } = w;
+  const rctx = fork === undefined ? ctx : maliciousOnly(ctx, fork);
+  let pos = start;
+  for (let i = from; i < n; i++) {
+    const r = runOnePickle(data, pos, data.size, rctx, { ...w.base, ctx: rctx, label: `storage #${i + 1}: ` });
     if (r.result === undefined) return;
     pos = r.next;
-    const args = r.result.value;
-    const type = args instanceof PyTuple ? args.items[2] : undefined;
+    const type = storageType(r.result.value);
     const el = type instanceof PyGlobal ? storageElementSize(type.full) : undefined;
-    if (el === undefined || pos + 8 > data.size) {
-      layout(ctx, pos, `storage #${i + 1}: unknown storage type or missing size`);
+    if (pos + 8 > data.size) {
+      if (fork === undefined) layout(ctx, pos, `storage #${i + 1}: missing size`);
       return;
     }
     const elements = new ByteReader(data.read(pos, 8), pos).i64le();
+    if (el === undefined) {
+      if (fork === undefined) {
+        layout(ctx, pos, `storage #${i + 1}: element size unknown (not a storage class); the later records are read with every dtype size`);
+      }
+      const tried = new Set<number>();
+      for (const size of TORCH_ELEMENT_SIZES) {
+        const len = elements * BigInt(size);
+        if (elements < 0n || len > BigInt(data.size - pos - 8)) continue;
+        const next = pos + 8 + Number(len);
+        if (tried.has(next)) continue;
+        tried.add(next);
+        if (w.walks >= MAX_STORAGE_WALKS) {
+          if (!w.capped) layout(ctx, pos, `more than ${MAX_STORAGE_WALKS} readings of the storage records: the rest were not read`);
+          w.capped = true;
+          return;
+        }
+        w.walks++;
+        const label = `${fork === undefined ? '' : `${fork}, `}storage #${i + 1} read with ${size}-byte elements`;
+        walkStorages(w, ctx, next, i + 1, n, label);
+      }
+      return;
+    }
     const len = elements * BigInt(el);
     if (elements < 0n || len > BigInt(data.size - pos - 8)) {
-      layout(ctx, pos, `storage #${i + 1} runs past the member`);
+      if (fork === undefined) layout(ctx, pos, `storage #${i + 1} runs past the member`);
       return;
     }
     pos += 8 + Number(len);
   }
-  runOnePickle(data, pos, data.size, ctx, { ...base, label: 'storage views: ' });
+  runOnePickle(data, pos, data.size, rctx, { ...w.base, ctx: rctx, label: 'storage views: ' });
 }
 
 /** Walks `tensors`: count, then (args pickle, ndim, 4 skipped bytes, sizes, strides, offset) per tensor. */
@@ -90,7 +167,9 @@ function scanTensors(data: ByteSource, ctx: ScanContext, base: AnalysisOptions):
     }
     const ndim = new ByteReader(data.read(pos, 4), pos).i32le();
     const skip = 8 + 16 * ndim + 8;
-    if (ndim < 0 || ndim > 64 || pos + skip > data.size) {
+    // No dimension cap: torch 1.13 reads `struct.unpack(f'<{ndim}q', ...)` and set_ took 200 dimensions
+    // (the record after it ran in the sandbox, docs/soundness-review.md round 3); the member's size bounds it.
+    if (ndim < 0 || pos + skip > data.size) {
       layout(ctx, pos, `tensor #${i + 1}: bad ndim ${ndim}`);
       return;
     }
