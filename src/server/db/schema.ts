@@ -134,6 +134,12 @@ create table if not exists blob_gc (
   sha256 text primary key,
   marked_at timestamptz not null default now()
 );
+-- The GC reference check asks which revisions hold a file with a digest: a containment query this index answers
+-- (store/gc.ts); without it every check unpacked every revision's files. Built once on an existing database.
+create index if not exists revisions_files on revisions using gin (files jsonb_path_ops);
+-- Retention (store/retention.ts): a pinned revision is never dropped; a retired artifact lost its revision to the policy.
+alter table revisions add column if not exists pinned jsonb;
+alter table artifacts add column if not exists retired jsonb;
 insert into meta (key, value) values ('schema', '${SCHEMA_VERSION}') on conflict (key) do nothing;
 `;
 
