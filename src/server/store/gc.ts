@@ -77,16 +77,15 @@ export async function claimBlob(sql: Sql, sha256: string): Promise<void> {
 }
 
 /**
- * Does a live artifact or a revision refer to `$1`? The revision side is a jsonb containment the GIN index
- * `revisions_files` answers (db/schema.ts), not an unpacking of every revision's files.
+ * Does a live artifact or a revision refer to `$1`? Both sides are index lookups by digest: `artifacts_sha256`
+ * and the referencing table `revision_blobs` (db/schema.ts), not an unpacking of every revision's files.
  */
 export const REFERENCED = `(exists (select 1 from artifacts a where a.sha256 = $1 and a.retired is null)
-  or exists (select 1 from revisions r where r.files @> jsonb_build_array(jsonb_build_object('sha256', $1::text))))`;
+  or exists (select 1 from revision_blobs b where b.sha256 = $1))`;
 
-/** The digests among `$1` (a text array) that something refers to: one index probe per digest. */
-export const REFERENCED_AMONG = `select d from unnest($1::text[]) as d
-  where exists (select 1 from artifacts a where a.sha256 = d and a.retired is null)
-     or exists (select 1 from revisions r where r.files @> jsonb_build_array(jsonb_build_object('sha256', d)))`;
+/** The digests among `$1` (a text array) that something refers to. */
+export const REFERENCED_AMONG = `select sha256 as d from artifacts where sha256 = any($1::text[]) and retired is null
+  union select sha256 as d from revision_blobs where sha256 = any($1::text[])`;
 
 /** The digests among `digests` that something refers to. */
 export async function referenced(sql: Pick<Sql, 'query'>, digests: readonly string[]): Promise<Set<string>> {
