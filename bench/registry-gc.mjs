@@ -109,8 +109,12 @@ try {
 
   const f = (x) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
   console.log(`GC reference check, ${sql.kind} database, ${N} revisions x 3 files (filled in ${f(fill)} ms)`);
-  console.log(`  walk batch (${BATCH} digests, ${before.found} referenced):  before ${f(before.walk)} ms   after ${f(after.walk)} ms   (${(before.walk / after.walk).toFixed(1)}x)`);
-  console.log(`  one deletion check (mean of ${singles.length}):          before ${f(before.one)} ms   after ${f(after.one)} ms   (${(before.one / after.one).toFixed(0)}x)`);
+  console.log(
+    `  walk batch (${BATCH} digests, ${before.found} referenced):  before ${f(before.walk)} ms   after ${f(after.walk)} ms   (${(before.walk / after.walk).toFixed(1)}x)`,
+  );
+  console.log(
+    `  one deletion check (mean of ${singles.length}):          before ${f(before.one)} ms   after ${f(after.one)} ms   (${(before.one / after.one).toFixed(0)}x)`,
+  );
   console.log(`  migration of an existing database (fill revision_blobs): ${f(migration)} ms`);
 } finally {
   await sql.close();

@@ -58,7 +58,15 @@ export interface GcConfig {
   retentionDryRun: boolean;
 }
 
-export const DEFAULT_GC: GcConfig = { uploadMaxAgeSeconds: 24 * 3600, graceSeconds: 3600, intervalSeconds: 3600, maxDeletes: 1000, maxScan: 10_000, keepRevisions: 0, retentionDryRun: false };
+export const DEFAULT_GC: GcConfig = {
+  uploadMaxAgeSeconds: 24 * 3600,
+  graceSeconds: 3600,
+  intervalSeconds: 3600,
+  maxDeletes: 1000,
+  maxScan: 10_000,
+  keepRevisions: 0,
+  retentionDryRun: false,
+};
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
 export function defaultConfig(dataDir: string): RegistryConfig {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { migrate } from '../../src/server/db/schema.js';
-import type { LocalBlobStore } from '../../src/server/store/blobs.js';
+import { LocalBlobStore } from '../../src/server/store/blobs.js';
 import { REFERENCED_AMONG, referenced } from '../../src/server/store/gc.js';
 import { POSTGRES, bearer, createUpload, patch, settle, startRegistry, type ArtifactJson, type Backend, type Harness } from './helpers.js';
 
@@ -132,7 +132,8 @@ function retentionSuite(backend: Backend): void {
     });
 
     it('deletes stored parts no upload in progress records once the grace period passed, never a part of an upload in progress', async () => {
-      const blobs = h.registry.app.blobs as LocalBlobStore;
+      const blobs = h.registry.app.blobs;
+      assert.ok(blobs instanceof LocalBlobStore, 'this suite runs on the local blob store');
       const work = mkdtempSync(join(tmpdir(), 'mg-parts-'));
       const put = async (id: string, tag: string, old: boolean): Promise<string> => {
         const name = `${id}/0000000000000000-${tag}`;

@@ -229,12 +229,22 @@ function shutdownSuite(backend: Backend): void {
         const artifact = Number(r.headers['upload-artifact']);
         await inside;
         // Bounded only so that a close that waits for the job fails the test instead of hanging it.
-        const closed = await Promise.race([h.registry.close().then(() => true), new Promise<false>((res) => setTimeout(() => res(false), 120_000).unref())]);
+        const closed = await Promise.race([
+          h.registry.close().then(() => true),
+          new Promise<false>((res) => {
+            setTimeout(() => {
+              res(false);
+            }, 120_000).unref();
+          }),
+        ]);
         assert.equal(closed, true, 'close() waited for the running job past the shutdown timeout');
         // Between the two starts: the job is queued again (the cancelled run not counted) and the artifact is not left in processing.
         const sql = await openDatabase(h.config);
         try {
-          const jobs = await sql.query<{ state: string; attempts: number; worker: string | null }>('select state, attempts, worker from jobs where artifact_id = $1', [artifact]);
+          const jobs = await sql.query<{ state: string; attempts: number; worker: string | null }>(
+            'select state, attempts, worker from jobs where artifact_id = $1',
+            [artifact],
+          );
           assert.deepEqual(
             jobs.map((j) => [j.state, j.attempts, j.worker]),
             [['queued', 0, null]],
@@ -248,7 +258,9 @@ function shutdownSuite(backend: Backend): void {
         await h.restart();
         const settled = await settle(h.url, h.tokens.uploader, artifact);
         assert.notEqual(settled.state, 'processing');
-        const after = await h.registry.app.sql.query<{ state: string; attempts: number }>('select state, attempts from jobs where artifact_id = $1', [artifact]);
+        const after = await h.registry.app.sql.query<{ state: string; attempts: number }>('select state, attempts from jobs where artifact_id = $1', [
+          artifact,
+        ]);
         assert.deepEqual(
           after.map((j) => [j.state, j.attempts]),
           [['done', 1]],

@@ -38,7 +38,8 @@ export function adminRoutes(app: App, collect: (o: GcOptions) => Promise<GcResul
       const admin = requireRole(ctx.user, 'admin');
       const { org = '', model = '', rev = '' } = ctx.params;
       if (!/^[0-9a-f]{64}$/.test(rev)) throw new RegistryError('E_BAD_REQUEST', 'pin a revision by its full id (64 hex digits)');
-      if (!(await pinRevision(app.sql, org, model, rev, pinned ? admin.name : null))) throw new RegistryError('E_NOT_FOUND', `no revision ${rev} of ${org}/${model}`);
+      if (!(await pinRevision(app.sql, org, model, rev, pinned ? admin.name : null)))
+        throw new RegistryError('E_NOT_FOUND', `no revision ${rev} of ${org}/${model}`);
       await audit(app.sql, admin.name, pinned ? 'revision.pin' : 'revision.unpin', `${org}/${model}@${rev}`, {});
       sendJson(ctx.res, 200, { org, model, rev, pinned });
     });

@@ -201,12 +201,15 @@ export class BullQueue implements JobQueue {
     const worker = `${this.#name}/${j.id ?? ''}/${randomBytes(4).toString('hex')}`;
     await sql.query(`update jobs set state = 'running', attempts = attempts + 1, worker = $2, locked_at = now() where id = $1`, [job.id, worker]);
     const lease = new JobLease(sql, job.id, worker, this.#o.leaseSeconds ?? REDIS_LEASE_SECONDS);
-    let cancelled = false;
-    let wake!: () => void;
-    const stopped = new Promise<'cancelled'>((resolve) => (wake = () => resolve('cancelled')));
+    const run$ = { cancelled: false, wake: (): void => undefined };
+    const stopped = new Promise<'cancelled'>((resolve) => {
+      run$.wake = () => {
+        resolve('cancelled');
+      };
+    });
     const cancel = (): void => {
-      cancelled = true;
-      wake();
+      run$.cancelled = true;
+      run$.wake();
     };
     this.#running.set(job.id, { job, lease, cancel });
     const run = runJob(this.#deps, job, lease).then(() => 'done' as const);
@@ -216,7 +219,7 @@ export class BullQueue implements JobQueue {
       if ((await Promise.race([run, stopped])) === 'cancelled') throw new Error(CANCELLED);
     } catch (e) {
       if (!(e instanceof LeaseLost)) throw e;
-      if (cancelled) throw new Error(CANCELLED);
+      if (run$.cancelled) throw new Error(CANCELLED);
       // BullMQ handed the job to another worker, which finishes it
     } finally {
       this.#running.delete(job.id);

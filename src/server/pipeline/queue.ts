@@ -83,6 +83,11 @@ export class DatabaseQueue implements JobQueue {
     }
   }
 
+  /** Read through a call: `stop()` sets it while a loop awaits. */
+  #isStopped(): boolean {
+    return this.#stopped;
+  }
+
   async #loop(name: string): Promise<void> {
     while (!this.#stopped) {
       let job: Claimed | undefined;
@@ -91,7 +96,7 @@ export class DatabaseQueue implements JobQueue {
       } catch {
         job = undefined; // the database is away: retry at the next poll
       }
-      if (job !== undefined && this.#stopped) {
+      if (job !== undefined && this.#isStopped()) {
         // Claimed while the queue was stopping: handed back at once, for the next start.
         await requeueCancelled(this.#deps.sql, job, job.worker).catch(() => undefined);
         return;

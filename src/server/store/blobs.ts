@@ -261,7 +261,10 @@ export class LocalBlobStore implements BlobStore {
         } catch {
           continue; // removed meanwhile (its last part deleted)
         }
-        for (const n of names.map((p) => `${id}/${p}`).filter((p) => PART.test(p) && p > from).sort()) {
+        for (const n of names
+          .map((p) => `${id}/${p}`)
+          .filter((p) => PART.test(p) && p > from)
+          .sort()) {
           try {
             out.push({ name: n, writtenMs: statSync(join(root, n)).mtimeMs });
           } catch {

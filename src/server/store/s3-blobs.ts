@@ -253,7 +253,12 @@ export class S3BlobStore implements BlobStore {
     try {
       while (out.length < limit) {
         const page = await this.client.send(
-          new ListObjectsCommand({ Bucket: this.bucket, Prefix: root, MaxKeys: Math.min(1000, limit - out.length), ...(marker === undefined ? {} : { Marker: marker }) }),
+          new ListObjectsCommand({
+            Bucket: this.bucket,
+            Prefix: root,
+            MaxKeys: Math.min(1000, limit - out.length),
+            ...(marker === undefined ? {} : { Marker: marker }),
+          }),
         );
         const objects = page.Contents ?? [];
         for (const o of objects) {
