@@ -114,11 +114,11 @@ async function newUpload(h: Harness, size: number, model: string): Promise<strin
   return String(c.headers.location);
 }
 
-/** The artifact's state once the pipeline left it (bounded), asked over node:http without keep-alive like every request here. */
+/** The artifact's state once the pipeline left it (bounded), read from the database: no socket of this test outlives it. */
 async function settledState(h: Harness, id: number): Promise<string> {
   for (let i = 0; i < 2400; i++) {
-    const r = await send(h.url, 'GET', `/api/artifacts/${String(id)}`, bearer(h.tokens.uploader));
-    const { state } = JSON.parse(r.body) as { state: string };
+    const rows = await h.registry.app.sql.query<{ state: string }>('select state from artifacts where id = $1', [id]);
+    const state = rows[0]?.state ?? 'missing';
     if (state !== 'queued' && state !== 'processing') return state;
     await new Promise((res) => setTimeout(res, 250));
   }
