@@ -31,7 +31,7 @@ export interface RegistryConfig {
   testScanDelayMs?: number;
   /** How long `close()` lets requests in flight finish before it answers them 503 with Retry-After (milliseconds). */
   shutdownTimeoutMs: number;
-  /** Garbage collection of abandoned uploads and unreferenced blobs (pipeline/gc.ts). */
+  /** Garbage collection: retention, abandoned uploads and orphaned parts, unreferenced blobs (store/gc.ts). */
   gc: GcConfig;
   /** Test-only: awaited before each pipeline's scan and each rescan (PipelineDeps.testHold). Never set in service. */
   testHold?: (artifactId: number) => Promise<void>;
@@ -50,11 +50,23 @@ export interface GcConfig {
   intervalSeconds: number;
   /** Deletions (uploads and blobs together) per run, at most (CWE-400: a run is bounded; the next run continues). */
   maxDeletes: number;
-  /** Blobs examined per run, at most; the next run continues after the last one (a cursor in the database). */
+  /** Blobs (and upload parts) examined per run, at most; the next run continues after the last one (a cursor in the database). */
   maxScan: number;
+  /** Revisions kept per model by the retention policy, newest first (store/retention.ts); 0 keeps every revision. */
+  keepRevisions: number;
+  /** Runs only plan the retention (answered in `plan`), dropping nothing: to see what a policy would do before it does it. */
+  retentionDryRun: boolean;
 }
 
-export const DEFAULT_GC: GcConfig = { uploadMaxAgeSeconds: 24 * 3600, graceSeconds: 3600, intervalSeconds: 3600, maxDeletes: 1000, maxScan: 10_000 };
+export const DEFAULT_GC: GcConfig = {
+  uploadMaxAgeSeconds: 24 * 3600,
+  graceSeconds: 3600,
+  intervalSeconds: 3600,
+  maxDeletes: 1000,
+  maxScan: 10_000,
+  keepRevisions: 0,
+  retentionDryRun: false,
+};
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
 export function defaultConfig(dataDir: string): RegistryConfig {

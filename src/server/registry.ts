@@ -8,8 +8,9 @@
  * that arrive on open connections 503 (Retry-After), lets requests in flight
  * finish for up to `shutdownTimeoutMs` (after it, those still running are
  * answered 503 with Retry-After, never 500), lets workers finish their
- * current job (so its lease ends with it), and only then closes the
- * database and the blob store.
+ * current job (so its lease ends with it) within the same timeout (a job
+ * still running then is cancelled and queued again), and only then closes
+ * the database and the blob store.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +32,7 @@ import { openQueue } from './pipeline/open-queue.js';
 import { queueRescans } from './pipeline/rescan.js';
 import { rescanRoutes } from './api/rescans.js';
 import { adminRoutes } from './api/admin.js';
-import { collectGarbage, type GcResult } from './store/gc.js';
+import { collectGarbage, type GcOptions, type GcResult } from './store/gc.js';
 import { openBlobStore } from './store/open-blobs.js';
 import { errorPage } from './ui/pages.js';
 import { uiRoutes } from './ui/routes.js';
@@ -92,12 +93,14 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
       workers.nudge();
     }),
     ...resolveRoutes(app),
-    ...adminRoutes(app, async () => gc()),
+    ...adminRoutes(app, async (o) => gc(o)),
   ];
   // One collection at a time in this process (several processes may collect at once: store/gc.ts is safe under that).
   let collecting: Promise<GcResult> | undefined;
-  const gc = async (): Promise<GcResult> => {
-    collecting ??= collectGarbage({ sql, blobs, spoolDir: join(config.dataDir, 'uploads') }, config.gc).finally(() => {
+  const gcDeps = { sql, blobs, spoolDir: join(config.dataDir, 'uploads') };
+  const gc = async (o: GcOptions = {}): Promise<GcResult> => {
+    if (o.dryRun === true) return collectGarbage(gcDeps, config.gc, o); // changes nothing: runs beside a collection
+    collecting ??= collectGarbage(gcDeps, config.gc).finally(() => {
       collecting = undefined;
     });
     return collecting;
@@ -157,8 +160,9 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
   async function closeAll(): Promise<void> {
     closing = true;
     clearInterval(gcTimer);
-    // Workers stop taking jobs now and finish the one they hold (its lease ends with it), while requests drain.
-    const stopping = workers.stop();
+    // Workers stop taking jobs now and finish the one they hold (its lease ends with it), while requests drain; a job still
+    // running when the shutdown timeout ends is cancelled and queued again for the next start (job-queue.ts).
+    const stopping = workers.stop(config.shutdownTimeoutMs);
     if (server !== undefined) {
       const closed = new Promise<void>((resolve) => {
         if (server.listening)

@@ -427,7 +427,12 @@ export function registrySuite(backend: Backend): void {
         const r = await rescanned(id, 1);
         assert.equal(r.state, 'failed');
         assert.match((r.diff as { error: string }).error, /blob missing from the store/);
-        const jobs = await sql.query<{ attempts: number; state: string }>(`select attempts, state from jobs where artifact_id = $1`, [id]);
+        // The rescan is recorded before its job is marked done (two transactions; on the Redis queue, in a worker process).
+        let jobs = await sql.query<{ attempts: number; state: string }>(`select attempts, state from jobs where artifact_id = $1`, [id]);
+        for (let i = 0; i < 400 && jobs.some((j) => j.state === 'running'); i++) {
+          await new Promise((res) => setTimeout(res, 50));
+          jobs = await sql.query<{ attempts: number; state: string }>(`select attempts, state from jobs where artifact_id = $1`, [id]);
+        }
         assert.deepEqual(
           jobs.map((j) => [j.state, j.attempts]),
           [['done', 1]],

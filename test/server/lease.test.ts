@@ -89,7 +89,7 @@ function leaseSuite(backend: Backend): void {
       assert.equal(await claim(h.registry.app.sql, 'rival', LEASE), undefined);
       g.release();
       const a = await settle(h.url, h.tokens.uploader, id);
-      await q.stop();
+      await q.stop(60_000);
       assert.equal(a.state, 'published');
       const done = await jobOf(h, id);
       assert.equal(done.state, 'done');
@@ -110,7 +110,7 @@ function leaseSuite(backend: Backend): void {
       const taken = await claim(h.registry.app.sql, 'rival', 0);
       assert.equal(taken?.id, mine.id);
       assert.equal(taken.attempts, 2);
-      const stopped = q.stop();
+      const stopped = q.stop(60_000);
       g.release();
       await stopped;
       // The first run wrote nothing after it lost the job: no scan step, the job is the rival's.

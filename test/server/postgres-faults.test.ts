@@ -92,7 +92,7 @@ if (POSTGRES === undefined) {
       assert.ok((await cut(database)) >= 1);
       release();
       const a = await settle(h.url, h.tokens.uploader, id);
-      await q.stop();
+      await q.stop(60_000);
       assert.equal(a.state, 'published');
       assert.equal(a.steps.filter((s) => s.step === 'publish').length, 1);
       assert.equal(a.steps.filter((s) => s.step === 'scan').length, 1);

@@ -13,6 +13,7 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { openDatabase } from '../../src/server/registry.js';
 import { TUS, bearer, metadata, POSTGRES, startRegistry, type Backend, type Harness } from './helpers.js';
 
 /** Sockets this process holds open (/proc/self/fd). */
@@ -113,6 +114,17 @@ async function newUpload(h: Harness, size: number, model: string): Promise<strin
   return String(c.headers.location);
 }
 
+/** The artifact's state once the pipeline left it (bounded), read from the database: no socket of this test outlives it. */
+async function settledState(h: Harness, id: number): Promise<string> {
+  for (let i = 0; i < 2400; i++) {
+    const rows = await h.registry.app.sql.query<{ state: string }>('select state from artifacts where id = $1', [id]);
+    const state = rows[0]?.state ?? 'missing';
+    if (state !== 'queued' && state !== 'processing') return state;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  throw new Error(`artifact ${String(id)} never left the pipeline`);
+}
+
 function shutdownSuite(backend: Backend): void {
   describe(`graceful shutdown (${backend})`, () => {
     it('lets a PATCH in flight finish, closes the pool after it, and leaves no socket open', async () => {
@@ -197,6 +209,75 @@ function shutdownSuite(backend: Backend): void {
         );
         assert.notEqual(sql, h.registry.app.sql);
       } finally {
+        await h.destroy();
+      }
+    });
+
+    it('cancels a job still running when the shutdown timeout ends and queues it again: the next start runs it', async () => {
+      let entered!: () => void;
+      let release!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const held = new Promise<void>((r) => (release = r));
+      let runs = 0;
+      const h = await startRegistry(backend, (c) => {
+        c.workers = 1;
+        c.shutdownTimeoutMs = 300;
+        c.gc.intervalSeconds = 0;
+        // The first run never ends by itself (a scan longer than any shutdown timeout); later runs go through.
+        c.testHold = async () => {
+          if (runs++ > 0) return;
+          entered();
+          await held;
+        };
+      });
+      try {
+        const body = Buffer.from('{"not": "a model"}\n');
+        const loc = await newUpload(h, body.length, 'cancelled-at-close');
+        const p = startPatch(h.url, loc, h.tokens.uploader, body, body.length);
+        p.rest();
+        const r = await p.reply;
+        assert.equal(r.status, 204, r.body);
+        const artifact = Number(r.headers['upload-artifact']);
+        await inside;
+        // Bounded only so that a close that waits for the job fails the test instead of hanging it.
+        const closed = await Promise.race([
+          h.registry.close().then(() => true),
+          new Promise<false>((res) => {
+            setTimeout(() => {
+              res(false);
+            }, 120_000).unref();
+          }),
+        ]);
+        assert.equal(closed, true, 'close() waited for the running job past the shutdown timeout');
+        // Between the two starts: the job is queued again (the cancelled run not counted) and the artifact is not left in processing.
+        const sql = await openDatabase(h.config);
+        try {
+          const jobs = await sql.query<{ state: string; attempts: number; worker: string | null }>(
+            'select state, attempts, worker from jobs where artifact_id = $1',
+            [artifact],
+          );
+          assert.deepEqual(
+            jobs.map((j) => [j.state, j.attempts, j.worker]),
+            [['queued', 0, null]],
+          );
+          const a = await sql.query<{ state: string }>('select state from artifacts where id = $1', [artifact]);
+          assert.equal(a[0]?.state, 'queued');
+          assert.equal((await sql.query(`select 1 from steps where artifact_id = $1 and step = 'cancelled'`, [artifact])).length, 1);
+        } finally {
+          await sql.close();
+        }
+        await h.restart();
+        assert.notEqual(await settledState(h, artifact), 'processing');
+        const after = await h.registry.app.sql.query<{ state: string; attempts: number }>('select state, attempts from jobs where artifact_id = $1', [
+          artifact,
+        ]);
+        assert.deepEqual(
+          after.map((j) => [j.state, j.attempts]),
+          [['done', 1]],
+        );
+        assert.equal(runs, 2);
+      } finally {
+        release(); // the cancelled run wakes, finds its lease revoked and writes nothing
         await h.destroy();
       }
     });

@@ -32,14 +32,20 @@ Options:
   --worker-only         run workers without HTTP (with --database, beside a web process;
                         --data must be the web process's folder: blobs and key)
   --max-upload <bytes>  largest upload (default 64 GiB)
-  --shutdown-timeout <s> on SIGTERM/SIGINT, how long requests in flight may finish before they are
-                        answered 503 with Retry-After (default 30)
+  --shutdown-timeout <s> on SIGTERM/SIGINT, how long requests in flight and running jobs may finish;
+                        then requests are answered 503 with Retry-After and jobs are cancelled and
+                        queued again for the next start (default 30)
   --gc-upload-age <s>   an upload neither completed nor written for this long is abandoned and its
                         parts deleted (default 86400)
   --gc-grace <s>        a blob nothing refers to is deleted only this long after it was first found
                         so (default 3600)
   --gc-interval <s>     processes with workers collect garbage this often (default 3600; 0: only on
                         POST /api/admin/gc)
+  --keep-revisions <n>  retention: keep the n newest revisions of each model and let garbage collection
+                        drop older ones and free their blobs (never the newest, the one served as main,
+                        a pinned one, or one with a job running; default 0: keep every revision)
+  --retention-dry-run   collections only plan the retention (answered by POST /api/admin/gc) and drop
+                        nothing; POST /api/admin/gc?dry-run=1[&keep-revisions=n] plans on demand
   --insecure-cookies    do not mark the session cookie Secure (plain http on a non-local name)
   --no-examples         do not upload the example models into a new registry
   -h, --help            this help
@@ -87,6 +93,8 @@ export const serveCommand: Command = {
           'gc-upload-age': { type: 'string' },
           'gc-grace': { type: 'string' },
           'gc-interval': { type: 'string' },
+          'keep-revisions': { type: 'string' },
+          'retention-dry-run': { type: 'boolean', default: false },
           'insecure-cookies': { type: 'boolean', default: false },
           'no-examples': { type: 'boolean', default: false },
           help: { type: 'boolean', short: 'h', default: false },
@@ -113,6 +121,8 @@ export const serveCommand: Command = {
       config.gc.uploadMaxAgeSeconds = count(v['gc-upload-age'], 'gc-upload-age', config.gc.uploadMaxAgeSeconds);
       config.gc.graceSeconds = count(v['gc-grace'], 'gc-grace', config.gc.graceSeconds);
       config.gc.intervalSeconds = count(v['gc-interval'], 'gc-interval', config.gc.intervalSeconds);
+      config.gc.keepRevisions = count(v['keep-revisions'], 'keep-revisions', config.gc.keepRevisions);
+      config.gc.retentionDryRun = v['retention-dry-run'];
       config.database = databaseFrom(v.database ?? io.env['MODELGUARD_DATABASE_URL']);
       config.blobs = blobsFrom(io.env);
       config.queue = queueFrom(v.redis ?? io.env['MODELGUARD_REDIS_URL'], v['redis-prefix'] ?? io.env['MODELGUARD_REDIS_PREFIX']);

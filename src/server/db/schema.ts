@@ -134,6 +134,39 @@ create table if not exists blob_gc (
   sha256 text primary key,
   marked_at timestamptz not null default now()
 );
+-- Which revisions refer to which blob, for the GC reference check (store/gc.ts): an indexed lookup by digest instead of
+-- unpacking every revision's files. Filled by a trigger on every revision inserted and emptied with it (a revision's
+-- files are never updated); an existing database is filled once, below.
+create table if not exists revision_blobs (
+  sha256 text not null,
+  org text not null,
+  model text not null,
+  rev text not null,
+  primary key (sha256, org, model, rev),
+  foreign key (org, model, rev) references revisions (org, model, rev) on delete cascade
+);
+create index if not exists revision_blobs_rev on revision_blobs (org, model, rev);
+create or replace function revision_blobs_add() returns trigger language plpgsql as $$
+begin
+  insert into revision_blobs (sha256, org, model, rev)
+    select distinct f->>'sha256', new.org, new.model, new.rev from jsonb_array_elements(new.files) f where f->>'sha256' is not null
+    on conflict do nothing;
+  return new;
+end $$;
+drop trigger if exists revisions_blobs on revisions;
+create trigger revisions_blobs after insert on revisions for each row execute function revision_blobs_add();
+do $$
+begin
+  if not exists (select 1 from meta where key = 'revision_blobs') then
+    insert into revision_blobs (sha256, org, model, rev)
+      select distinct f->>'sha256', r.org, r.model, r.rev from revisions r, jsonb_array_elements(r.files) f where f->>'sha256' is not null
+      on conflict do nothing;
+    insert into meta (key, value) values ('revision_blobs', 'filled');
+  end if;
+end $$;
+-- Retention (store/retention.ts): a pinned revision is never dropped; a retired artifact lost its revision to the policy.
+alter table revisions add column if not exists pinned jsonb;
+alter table artifacts add column if not exists retired jsonb;
 insert into meta (key, value) values ('schema', '${SCHEMA_VERSION}') on conflict (key) do nothing;
 `;
 

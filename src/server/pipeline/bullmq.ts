@@ -15,11 +15,12 @@ import { randomBytes } from 'node:crypto';
 import { Queue, Worker, type ConnectionOptions, type Job as BullJob } from 'bullmq';
 import { RegistryError } from '../errors.js';
 import type { JobQueue } from './job-queue.js';
-import { getJob, giveUp, MAX_ATTEMPTS, runJob, type Job } from './jobs.js';
+import { getJob, giveUp, MAX_ATTEMPTS, requeueCancelled, runJob, settledWithin, type Job } from './jobs.js';
 import { JobLease, LeaseLost } from './lease.js';
 import type { PipelineDeps } from './run.js';
 
 export const QUEUE_NAME = 'pipeline';
+const CANCELLED = 'cancelled: the worker shut down before the job finished';
 export const DEFAULT_PREFIX = 'modelguard';
 /** How long a worker's lock on a job lasts without renewal (renewed every half of it while the worker lives). */
 export const REDIS_LEASE_SECONDS = 60;
@@ -75,6 +76,8 @@ export class BullQueue implements JobQueue {
   #sweeping: Promise<void> | undefined;
   #again = false;
   #stopped = false;
+  /** Runs in this process (cancelled when a stop outlasts its timeout). */
+  readonly #running = new Map<number, { job: Job; lease: JobLease; cancel: () => void }>();
 
   constructor(deps: PipelineDeps, o: BullOptions) {
     this.#deps = deps;
@@ -141,11 +144,21 @@ export class BullQueue implements JobQueue {
       });
   }
 
-  async stop(): Promise<void> {
+  async stop(timeoutMs: number): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
     await this.#sweeping;
-    await this.#worker?.close();
+    const closing = this.#worker?.close();
+    if (closing !== undefined && !(await settledWithin([closing], timeoutMs))) {
+      // Still running at the end of the shutdown timeout: each run is cancelled (its processor then fails the BullMQ job,
+      // which BullMQ retries after its backoff, counted among its attempts) and its row queued again (job-queue.ts).
+      for (const r of this.#running.values()) {
+        r.cancel();
+        await r.lease.cancel();
+        await requeueCancelled(this.#deps.sql, r.job, r.lease.worker).catch(() => undefined);
+      }
+      await closing;
+    }
     await this.#queue.close();
   }
 
@@ -188,12 +201,28 @@ export class BullQueue implements JobQueue {
     const worker = `${this.#name}/${j.id ?? ''}/${randomBytes(4).toString('hex')}`;
     await sql.query(`update jobs set state = 'running', attempts = attempts + 1, worker = $2, locked_at = now() where id = $1`, [job.id, worker]);
     const lease = new JobLease(sql, job.id, worker, this.#o.leaseSeconds ?? REDIS_LEASE_SECONDS);
+    const run$ = { cancelled: false, wake: (): void => undefined };
+    const stopped = new Promise<'cancelled'>((resolve) => {
+      run$.wake = () => {
+        resolve('cancelled');
+      };
+    });
+    const cancel = (): void => {
+      run$.cancelled = true;
+      run$.wake();
+    };
+    this.#running.set(job.id, { job, lease, cancel });
+    const run = runJob(this.#deps, job, lease).then(() => 'done' as const);
+    run.catch(() => undefined); // a cancelled run is not waited for: whatever it ends with is dropped
     try {
-      await runJob(this.#deps, job, lease);
+      // A run cancelled at shutdown is not waited for (it writes nothing more); BullMQ runs the job again.
+      if ((await Promise.race([run, stopped])) === 'cancelled') throw new Error(CANCELLED);
     } catch (e) {
-      if (e instanceof LeaseLost) return; // BullMQ handed the job to another worker, which finishes it
-      throw e;
+      if (!(e instanceof LeaseLost)) throw e;
+      if (run$.cancelled) throw new Error(CANCELLED);
+      // BullMQ handed the job to another worker, which finishes it
     } finally {
+      this.#running.delete(job.id);
       await lease.stop();
     }
   }

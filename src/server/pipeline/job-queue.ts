@@ -20,6 +20,11 @@ export interface JobQueue {
   start(): Promise<void>;
   /** New jobs were committed: hand them over now instead of at the next poll. */
   nudge(): void;
-  /** Stops taking jobs, lets running ones finish, closes connections. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking jobs and lets running ones finish for up to `timeoutMs`; a job still running then is
+   * cancelled: its run writes nothing more (its lease is revoked, lease.ts), the job is queued again
+   * without the run counting as an attempt, and a pipeline's artifact goes back from `processing` to
+   * `queued`, so the next start (of any process) runs it from the beginning. Then closes connections.
+   */
+  stop(timeoutMs: number): Promise<void>;
 }

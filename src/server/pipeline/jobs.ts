@@ -78,3 +78,38 @@ export async function giveUp(sql: Sql, job: Job, why: string): Promise<void> {
     }
   });
 }
+
+/**
+ * A run cancelled at shutdown (job-queue.ts `stop`): the job is queued again, the run not counted as an
+ * attempt (it was stopped, it did not fail), and a pipeline's artifact goes back to `queued` with a step
+ * saying why. Nothing when the job finished, or another worker holds it, meanwhile.
+ */
+export async function requeueCancelled(sql: Sql, job: Job, worker: string): Promise<boolean> {
+  return sql.transaction(async (tx) => {
+    const rows = await tx.query(
+      `update jobs set state = 'queued', worker = null, locked_at = null, attempts = greatest(attempts - 1, 0)
+        where id = $1 and worker = $2 and state = 'running' returning id`,
+      [job.id, worker],
+    );
+    if (rows.length === 0) return false;
+    if (job.kind === 'pipeline') await tx.query(`update artifacts set state = 'queued' where id = $1 and state = 'processing'`, [job.artifactId]);
+    await addStep(tx, job.artifactId, 'cancelled', 'queued', { job: job.id, kind: job.kind, why: 'the worker shut down before the job finished' });
+    return true;
+  });
+}
+
+/** Waits for every promise to settle, at most `ms`; true if they all did. */
+export async function settledWithin(all: readonly Promise<unknown>[], ms: number): Promise<boolean> {
+  if (all.length === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(false);
+    }, ms);
+  });
+  try {
+    return await Promise.race([Promise.allSettled(all).then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

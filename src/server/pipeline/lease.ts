@@ -89,6 +89,15 @@ export class JobLease implements Lease {
     else this.renewals++;
   }
 
+  /**
+   * Revokes the run's hold at shutdown (job-queue.ts `stop`): the heartbeat ends and `signal` is aborted, so the
+   * run writes nothing more (`write` throws LeaseLost before it touches the database) and stops at its next step.
+   */
+  async cancel(): Promise<void> {
+    this.#abort.abort(new LeaseLost(this.jobId));
+    await this.stop();
+  }
+
   /** Ends the heartbeat; waits for a renewal in flight, so nothing touches the database after the job ended. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Sql } from '../db/sql.js';
 import type { JobQueue } from './job-queue.js';
-import { giveUp, MAX_ATTEMPTS, runJob, type Job } from './jobs.js';
+import { giveUp, MAX_ATTEMPTS, requeueCancelled, runJob, settledWithin, type Job } from './jobs.js';
 import { JobLease, LeaseLost } from './lease.js';
 import type { PipelineDeps } from './run.js';
 
@@ -53,6 +53,8 @@ export class DatabaseQueue implements JobQueue {
   #stopped = false;
   #wake: (() => void)[] = [];
   readonly #loops: Promise<void>[] = [];
+  /** Jobs running in this process, with their leases (cancelled when a stop outlasts its timeout). */
+  readonly #running = new Map<number, { job: Claimed; lease: JobLease }>();
 
   constructor(deps: PipelineDeps, count: number, leaseSeconds = LEASE_SECONDS) {
     this.#deps = deps;
@@ -70,10 +72,20 @@ export class DatabaseQueue implements JobQueue {
     for (const w of this.#wake.splice(0)) w();
   }
 
-  async stop(): Promise<void> {
+  async stop(timeoutMs: number): Promise<void> {
     this.#stopped = true;
     this.nudge();
-    await Promise.all(this.#loops);
+    if (await settledWithin(this.#loops, timeoutMs)) return;
+    // Still running at the end of the shutdown timeout: cancelled and queued again (job-queue.ts).
+    for (const { job, lease } of this.#running.values()) {
+      await lease.cancel();
+      await requeueCancelled(this.#deps.sql, job, job.worker).catch(() => undefined); // the database away: claimed again once the lease runs out
+    }
+  }
+
+  /** Read through a call: `stop()` sets it while a loop awaits. */
+  #isStopped(): boolean {
+    return this.#stopped;
   }
 
   async #loop(name: string): Promise<void> {
@@ -83,6 +95,11 @@ export class DatabaseQueue implements JobQueue {
         job = await claim(this.#deps.sql, name, this.#leaseSeconds);
       } catch {
         job = undefined; // the database is away: retry at the next poll
+      }
+      if (job !== undefined && this.#isStopped()) {
+        // Claimed while the queue was stopping: handed back at once, for the next start.
+        await requeueCancelled(this.#deps.sql, job, job.worker).catch(() => undefined);
+        return;
       }
       if (job === undefined) {
         await new Promise<void>((resolve) => {
@@ -105,6 +122,7 @@ export class DatabaseQueue implements JobQueue {
       return;
     }
     const lease = new JobLease(sql, job.id, job.worker, this.#leaseSeconds);
+    this.#running.set(job.id, { job, lease });
     try {
       await runJob(this.#deps, job, lease);
     } catch (e) {
@@ -114,6 +132,7 @@ export class DatabaseQueue implements JobQueue {
         .query(`update jobs set state = 'queued', error = $3 where id = $1 and worker = $2 and state = 'running'`, [job.id, job.worker, (e as Error).message])
         .catch(() => undefined);
     } finally {
+      this.#running.delete(job.id);
       await lease.stop();
     }
   }

@@ -59,7 +59,7 @@ export async function queueRescans(sql: Sql, actor: string): Promise<number> {
     const rows = await tx.query<{ id: string }>(
       `with stale as (
          select a.id from artifacts a
-          where a.state in ('published', 'held', 'quarantined') and a.engine is not null and a.blob_missing is null
+          where a.state in ('published', 'held', 'quarantined') and a.engine is not null and a.blob_missing is null and a.retired is null
             and (a.engine <> $1 or a.policy is distinct from $2)
             and not exists (select 1 from jobs j where j.artifact_id = a.id and j.kind = 'rescan' and j.state in ('queued', 'running'))
        ), queued as (

@@ -31,6 +31,8 @@ export interface Artifact {
   revision: string | null;
   /** The blobs found missing from the store (store/missing.ts); null when none is known to be. Such an artifact is not served. */
   blobMissing: { digests: string[]; by: string; at: string } | null;
+  /** Its revision was dropped by the retention policy (store/retention.ts): nothing of it is served, and its blobs may be collected. */
+  retired: { rev: string; keep: number; at: string } | null;
 }
 
 export interface Step {
@@ -86,6 +88,7 @@ function toArtifact(r: ArtifactRow): Artifact {
     override: (r['override'] as Artifact['override']) ?? null,
     revision: (r['revision'] as string | null) ?? null,
     blobMissing: (r['blob_missing'] as Artifact['blobMissing']) ?? null,
+    retired: (r['retired'] as Artifact['retired']) ?? null,
   };
 }
 

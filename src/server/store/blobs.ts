@@ -65,6 +65,11 @@ export interface BlobStore {
   delete(sha256: string): Promise<void>;
   /** Digests of stored blobs greater than `after`, ascending, at most `limit` (garbage collection walks the store with it). */
   list(after: string | undefined, limit: number): Promise<string[]>;
+  /**
+   * Upload parts stored, by name greater than `after`, ascending, at most `limit`, with when each was written
+   * (milliseconds since the epoch; the store's clock): garbage collection finds parts no upload records with it.
+   */
+  listParts(after: string | undefined, limit: number): Promise<StoredPart[]>;
   /** Stores `file` as the upload part `name` (checkPartName) and removes the file; `sha256` is its digest (S3 checks it on a single PUT). */
   putPart(name: string, file: string, sha256: string): Promise<void>;
   /** The upload part as a stream (E_NOT_FOUND when absent). */
@@ -78,6 +83,16 @@ export interface BlobStore {
   adoptPart(name: string, sha256: string, size: number): Promise<boolean>;
   /** Releases connections (the local store has none). */
   close(): void;
+}
+
+/** An upload part found in the store. */
+export interface StoredPart {
+  name: string;
+  writtenMs: number;
+}
+
+export function isPartName(name: string): boolean {
+  return PART.test(name);
 }
 
 export function checkDigest(sha256: string): string {
@@ -223,6 +238,38 @@ export class LocalBlobStore implements BlobStore {
           .sort();
         for (const n of names) {
           out.push(n);
+          if (out.length >= limit) return out;
+        }
+      }
+      return out;
+    });
+  }
+
+  listParts(after: string | undefined, limit: number): Promise<StoredPart[]> {
+    return attempt(() => {
+      const out: StoredPart[] = [];
+      const from = after ?? '';
+      const root = join(this.root, 'uploads');
+      if (!existsSync(root)) return out;
+      const ids = readdirSync(root)
+        .filter((d) => /^[0-9a-f]{32}$/.test(d) && d >= from.slice(0, 32))
+        .sort();
+      for (const id of ids) {
+        let names: string[];
+        try {
+          names = readdirSync(join(root, id));
+        } catch {
+          continue; // removed meanwhile (its last part deleted)
+        }
+        for (const n of names
+          .map((p) => `${id}/${p}`)
+          .filter((p) => PART.test(p) && p > from)
+          .sort()) {
+          try {
+            out.push({ name: n, writtenMs: statSync(join(root, n)).mtimeMs });
+          } catch {
+            continue; // deleted meanwhile
+          }
           if (out.length >= limit) return out;
         }
       }

@@ -27,7 +27,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3BlobsConfig } from '../config.js';
 import { RegistryError } from '../errors.js';
-import { blobKey, checkedBytes, copyChecked, fileSize, partKey, type BlobStore, type ByteRange } from './blobs.js';
+import { blobKey, checkedBytes, copyChecked, fileSize, isPartName, partKey, type BlobStore, type ByteRange, type StoredPart } from './blobs.js';
 
 /** Files up to this size go in one PUT (with its SHA-256 checked by S3); larger ones in a multipart upload (S3 allows 5 GiB in one PUT). */
 export const SINGLE_PUT_MAX = 64 * 1024 * 1024;
@@ -242,6 +242,35 @@ export class S3BlobStore implements BlobStore {
       }
     } catch (e) {
       throw storageError('listing blobs', e);
+    }
+    return out.slice(0, limit);
+  }
+
+  async listParts(after: string | undefined, limit: number): Promise<StoredPart[]> {
+    const root = `${this.prefix}uploads/`;
+    const out: StoredPart[] = [];
+    let marker = after === undefined ? undefined : `${root}${after}`;
+    try {
+      while (out.length < limit) {
+        const page = await this.client.send(
+          new ListObjectsCommand({
+            Bucket: this.bucket,
+            Prefix: root,
+            MaxKeys: Math.min(1000, limit - out.length),
+            ...(marker === undefined ? {} : { Marker: marker }),
+          }),
+        );
+        const objects = page.Contents ?? [];
+        for (const o of objects) {
+          const name = o.Key?.slice(root.length);
+          if (name !== undefined && isPartName(name)) out.push({ name, writtenMs: o.LastModified?.getTime() ?? Date.now() });
+        }
+        const last = objects.at(-1)?.Key;
+        if (page.IsTruncated !== true || last === undefined) break;
+        marker = last;
+      }
+    } catch (e) {
+      throw storageError('listing upload parts', e);
     }
     return out.slice(0, limit);
   }

@@ -152,6 +152,12 @@ function artifactSection(user: PageUser, v: ArtifactView): Html {
         Upload the same file again to restore it.
       </p>`
     }
+    ${
+      a.retired !== null &&
+      html`<p class="reason" data-testid="retired">
+        Revision <code>${a.retired.rev}</code> was dropped on ${a.retired.at} by the retention policy (newest ${a.retired.keep} kept); it is no longer served.
+      </p>`
+    }
     <dl>
       <dt>Uploaded</dt>
       <dd>by ${a.uploadedBy}, ${a.size} bytes, sha256 <code>${a.sha256}</code></dd>

@@ -36,8 +36,14 @@ async function view(app: App, a: Artifact): Promise<ArtifactView> {
   let revision: Revision | undefined;
   let attestation: string | undefined;
   // An artifact whose blobs are missing is not served (store/missing.ts): its page shows why instead of its revision.
-  if (a.state === 'published' && a.revision !== null && a.blobMissing === null) {
-    revision = await findRevision(app.sql, a.org, a.model, a.revision);
+  // A retired artifact lost its revision to the retention policy (store/retention.ts): nothing is served.
+  if (a.state === 'published' && a.revision !== null && a.blobMissing === null && a.retired === null) {
+    revision = await findRevision(app.sql, a.org, a.model, a.revision).catch((e: unknown) => {
+      if (e instanceof RegistryError && e.code === 'E_NOT_FOUND') return undefined; // the same revision, published by another artifact that was retired
+      throw e;
+    });
+  }
+  if (revision !== undefined) {
     const att = revision.files.find((f) => f.name === ATTESTATION_FILE);
     if (att !== undefined) attestation = statementText((await app.blobs.readBytes(att.sha256, MAX_ATTESTATION_BYTES)).toString('utf8'));
   }
