@@ -9,7 +9,7 @@ import type { ZipFlavour } from './zip/flavour.js';
 import { ageFormat } from './age/scanner.js';
 import { sevenZipFormat } from './archive/sevenzip.js';
 import { tarFormat } from './archive/tar.js';
-import { bzip2Format, gzipFormat, lz4Format, lzmaFormat, xzFormat, zlibFormat } from './compress/formats.js';
+import { bzip2Format, gzipFormat, lz4Format, lzmaFormat, xzFormat, zlibFormat, zstdFormat } from './compress/formats.js';
 import { modelFolderPass } from './model-folder/summary.js';
 import { flaxFormat } from './flax/scanner.js';
 import { databaseFormat, documentFormat } from './document/scanner.js';
@@ -81,6 +81,7 @@ export const FORMATS: FormatScanner[] = [
   xzFormat,
   lzmaFormat,
   lz4Format,
+  zstdFormat,
   torchLegacyFormat,
   joblibFormat,
   pickleFormat,
