@@ -60,13 +60,11 @@ export class ForwardBits {
  */
 export class BackwardBits {
   private readonly b: Uint8Array;
-  private readonly base: number;
   /** Bits not yet consumed, counted from the start of `b` (negative once overflowed). */
   left: number;
 
   constructor(b: Uint8Array, base: number, what: string) {
     this.b = b;
-    this.base = base;
     const last = b.length === 0 ? 0 : byteAt(b, b.length - 1, base);
     if (last === 0) throw new ModelguardError('E_MALFORMED', `zstd: ${what} has no end marker`, { offset: base + Math.max(0, b.length - 1) });
     this.left = (b.length - 1) * 8 + (31 - Math.clz32(last));
@@ -85,20 +83,16 @@ export class BackwardBits {
     return this.range(top - n, n);
   }
 
-  /** Bits `[from, from + n)` of `b`, the bit at `from + n - 1` most significant. */
+  /**
+   * Bits `[from, from + n)` of `b` (n <= 24), the bit at `from + n - 1` most
+   * significant. Callers keep `from + n` within the stream, so the bytes
+   * holding them exist; the `?? 0` bytes past the end are masked off.
+   */
   private range(from: number, n: number): number {
-    let v = 0;
-    let got = 0;
-    let at = from;
-    while (got < n) {
-      const byte = byteAt(this.b, at >>> 3, this.base);
-      const off = at & 7;
-      const take = Math.min(8 - off, n - got);
-      v |= ((byte >>> off) & ((1 << take) - 1)) << got;
-      got += take;
-      at += take;
-    }
-    return v >>> 0;
+    const b = this.b;
+    const i = from >>> 3;
+    const v = (b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16) | ((b[i + 3] ?? 0) << 24);
+    return (v >>> (from & 7)) & ((1 << n) - 1);
   }
 
   consume(n: number): void {

@@ -67,7 +67,7 @@ function frame(r: ByteReader, out: BoundedOutput, state: DecodeState): void {
   }
   const f: FrameState = { start: out.length, window, blockMax: Math.min(window, BLOCK_MAX), rep: [1, 4, 8], ll: undefined, of: undefined, ml: undefined };
   let huffman: Huffman | undefined;
-  for (let last = false; !last; ) {
+  for (let last = false; !last;) {
     const bat = r.offset;
     const h = r.u8('zstd block header') | (r.u8('zstd block header') << 8) | (r.u8('zstd block header') << 16);
     last = (h & 1) === 1;

@@ -96,7 +96,7 @@ export function readFse(b: Uint8Array, pos: number, base: number, maxLog: number
     remaining -= Math.abs(count);
     norm.push(count);
     if (count === 0) {
-      for (let rep = 3; rep === 3; ) {
+      for (let rep = 3; rep === 3;) {
         rep = r.read(2);
         for (let i = 0; i < rep; i++) norm.push(0);
       }

@@ -37,13 +37,13 @@ function fseWeights(b: Uint8Array, pos: number, size: number, base: number): num
     if (out.length > 254) malformed('more than 255 Huffman weights', base + pos);
     out.push(entry(table.symbol, s1, 'FSE state'));
     s1 = step(s1);
-    if (br.overflowed) {
+    if (br.left < 0) {
       out.push(entry(table.symbol, s2, 'FSE state'));
       break;
     }
     out.push(entry(table.symbol, s2, 'FSE state'));
     s2 = step(s2);
-    if (br.overflowed) {
+    if (br.left < 0) {
       out.push(entry(table.symbol, s1, 'FSE state'));
       break;
     }
