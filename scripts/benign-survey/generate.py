@@ -757,7 +757,7 @@ def video():
 
 @section("iso-media")
 def iso_media():
-    # ffmpeg (MP4 as H.264/HEVC/AV1, QuickTime MOV, M4A with AAC/ALAC, 3GP, fragmented MP4) and libheif's heif-enc
+    # ffmpeg (MP4 as H.264/HEVC, QuickTime MOV, AVI, M4A with AAC/ALAC, 3GP, fragmented MP4) and libheif's heif-enc
     # (HEIC, AVIF): demo videos, speech clips and phone photos. Tiny test patterns, bit-exact where ffmpeg allows.
     if not have("ffmpeg"):
         return
@@ -768,14 +768,15 @@ def iso_media():
     run(*ff, *video, "-c:v", "libx264", "-pix_fmt", "yuv420p", *exact, str(P("media/demo.mp4")))
     run(*ff, *video, "-c:v", "mpeg4", *exact, str(P("media/demo.mov")))
     run(*ff, *tone, "-c:a", "aac", *exact, str(P("audio/speech.m4a")))
+    # AVI, the clips of UCF101/HMDB51-style action-recognition sets.
+    run(*ff, *video, "-c:v", "mpeg4", *exact, str(P("media/clip.avi")))
     if FULL:
         run(*ff, *video, *tone, "-c:v", "libx264", "-c:a", "aac", "-shortest", "-movflags", "+faststart", *exact, str(P("media/av-faststart.mp4")))
         run(*ff, *video, "-c:v", "libx264", "-movflags", "frag_keyframe+empty_moov", *exact, str(P("media/fragmented.mp4")))
         run(*ff, *video, "-c:v", "libx265", *exact, str(P("media/hevc.mp4")))
         run(*ff, *video, "-c:v", "libx264", "-f", "3gp", *exact, str(P("media/clip.3gp")))
         run(*ff, *tone, "-c:a", "alac", *exact, str(P("audio/alac.m4a")))
-        # Not ISO media, for the survey table: what a repository may also hold.
-        run(*ff, *video, "-c:v", "mpeg4", *exact, str(P("media/clip.avi")))
+        # Not ISO media nor AVI, for the survey table: what a repository may also hold.
         run(*ff, *video, "-c:v", "flv", *exact, str(P("media/clip.flv")))
         run(*ff, *video, "-c:v", "libx264", *exact, str(P("media/clip.ts")))
         run(*ff, *tone, "-c:a", "aac", "-f", "adts", *exact, str(P("audio/speech.aac")))

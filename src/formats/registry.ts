@@ -19,7 +19,7 @@ import { ggufScanner } from './gguf/scanner.js';
 import { hnswlibFormat } from './hnswlib/scanner.js';
 import { chromaSegmentPasses } from './hnswlib/chroma-segment.js';
 import { audioFormat, imageFormat } from './media/scanner.js';
-import { isoMediaFormat } from './iso-media/scanner.js';
+import { videoFormat } from './video/scanner.js';
 import { arrowFormat } from './arrow/scanner.js';
 import { boostingFormat } from './boosting/scanner.js';
 import { ggmlFormat } from './ggml/scanner.js';
@@ -105,7 +105,7 @@ export const FORMATS: FormatScanner[] = [
   // only when no format above claims the bytes, each after a structural check.
   imageFormat,
   audioFormat,
-  isoMediaFormat,
+  videoFormat,
   documentFormat,
   databaseFormat,
   datasetFilesFormat,

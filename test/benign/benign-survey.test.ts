@@ -31,6 +31,7 @@ const MUST_HOLD = [
   'gitrepo/dotgit/index',
   'lfs-clone/model.safetensors.index.json',
   'media/demo.mp4',
+  'media/clip.avi',
   'images/photo.heic',
   'images/photo.avif',
   'data/shard-00000.jsonl.zst',

@@ -10,7 +10,7 @@
  */
 import type { ByteSource } from '../../bytes/source.js';
 import type { Probe } from '../format.js';
-import { ascii, expect, inertFormat, type Recogniser } from '../inert.js';
+import { ascii, expect, type Recogniser } from '../inert.js';
 import { walkBoxes, type Box } from './boxes.js';
 import { chunkOffsets, itemLocations, type Span } from './tables.js';
 
@@ -72,17 +72,3 @@ export const isoMedia: Recogniser = {
     return `ISO media ${brands[0] ?? 'QuickTime'} ${what}; ${top.length} top-level boxes, ${boxes.length} in all, tile the file`;
   },
 };
-
-export const isoMediaFormat = inertFormat({
-  id: 'iso-media',
-  title: 'ISO media (MP4, MOV, M4A, HEIF, AVIF)',
-  kind: 'media',
-  rule: {
-    id: 'media/iso-media',
-    title: 'MP4, QuickTime, M4A or HEIF/AVIF file',
-    severity: 'info',
-    help: 'An ISO base media file (MP4, MOV, M4A, 3GP, HEIC, AVIF) whose boxes tile the file and its containers, holding a movie or an image whose chunk offsets and item locations point inside its media data. Players and image decoders read these; no model loader does, and no other format was found in the bytes.',
-    references: ['https://www.iso.org/standard/83102.html', 'https://developer.apple.com/documentation/quicktime-file-format'],
-  },
-  members: [isoMedia],
-});
