@@ -3,7 +3,7 @@
 Face model and dataset repositories and GitHub ML projects, made by the real
 tools Debian packages (PIL, matplotlib, libsndfile, sox, flac, lame, opusenc,
 fontTools, git, h5py, PyTables, pandas, gensim, sentencepiece, scikit-learn,
-torch, onnx, hnswlib, sqlite3), by the format's description otherwise
+torch, onnx, hnswlib, sqlite3, zstd, pandas, ffmpeg, heif-enc), by the format's description otherwise
 (TensorBoard events, tiktoken files, Chroma's split hnswlib files).
 
     /usr/bin/python3 scripts/benign-survey/generate.py OUT [--full]
@@ -689,11 +689,27 @@ def dataset_files():
             info.size = len(data)
             t.addfile(info, io.BytesIO(data))
         write(f"archives/data.{ext}", buf.getvalue())
-    if FULL and have("zstd"):
-        # The Pile-style .jsonl.zst shards. pandas.read_pickle decompresses .zst and unpickles, so a zstd
-        # stream is only as harmless as what it holds: it stays unscannable without a decoder.
-        src = write("archives/shard.jsonl", b'{"text": "hello"}\n' * 50)
-        run("zstd", "-q", "-f", "--rm", str(src), "-o", str(P("archives/shard.jsonl.zst")))
+    if have("zstd"):
+        # The Pile-style .jsonl.zst shards, a .tar.zst, and a pandas pickle of plain data (`to_pickle` infers zstd
+        # from the suffix; `read_pickle` decompresses and unpickles, so the content is what gets judged).
+        rows = b"".join(json.dumps({"text": f"line {i}", "meta": {"source": "survey"}}).encode() + b"\n" for i in range(60))
+        write("data/shard-00000.jsonl.zst", subprocess.run(["zstd", "-q", "-c", "-19"], input=rows, stdout=subprocess.PIPE, check=True).stdout)
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as t:
+            info = tarfile.TarInfo("data/labels.csv")
+            data = b"id,label\n1,cat\n"
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+        write("archives/data.tar.zst", subprocess.run(["zstd", "-q", "-c", "-10"], input=buf.getvalue(), stdout=subprocess.PIPE, check=True).stdout)
+        try:
+            import pandas as pd
+            import zstandard  # noqa: F401 (pandas needs it for .zst)
+
+            pd.to_pickle({"classes": ["cat", "dog"], "mean": [0.5, 0.5, 0.5]}, P("data/meta.pkl.zst"))
+        except ImportError as e:
+            print(f"skipped data/meta.pkl.zst: {e}", file=sys.stderr)
+        if FULL:
+            write("archives/shard.jsonl.zst", subprocess.run(["zstd", "-q", "-c", "-3", "--long=27"], input=rows * 20, stdout=subprocess.PIPE, check=True).stdout)
 
 
 @section("lmdb")
@@ -737,6 +753,42 @@ def video():
         run("mkvmerge", "-q", "-o", str(P("media/clip.webm")), "--webm", str(OUT / "audio/cli.opus"))
         if FULL:
             run("mkvmerge", "-q", "-o", str(P("media/clip.mka")), str(OUT / "audio/sample.ogg"))
+
+
+@section("iso-media")
+def iso_media():
+    # ffmpeg (MP4 as H.264/HEVC, QuickTime MOV, AVI, M4A with AAC/ALAC, 3GP, fragmented MP4) and libheif's heif-enc
+    # (HEIC, AVIF): demo videos, speech clips and phone photos. Tiny test patterns, bit-exact where ffmpeg allows.
+    if not have("ffmpeg"):
+        return
+    ff = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y"]
+    video = ["-f", "lavfi", "-i", "testsrc=size=32x24:rate=5", "-t", "0.4"]
+    tone = ["-f", "lavfi", "-i", "sine=frequency=440:duration=0.2"]
+    exact = ["-fflags", "+bitexact", "-flags", "+bitexact", "-map_metadata", "-1"]
+    run(*ff, *video, "-c:v", "libx264", "-pix_fmt", "yuv420p", *exact, str(P("media/demo.mp4")))
+    run(*ff, *video, "-c:v", "mpeg4", *exact, str(P("media/demo.mov")))
+    run(*ff, *tone, "-c:a", "aac", *exact, str(P("audio/speech.m4a")))
+    # AVI, the clips of UCF101/HMDB51-style action-recognition sets.
+    run(*ff, *video, "-c:v", "mpeg4", *exact, str(P("media/clip.avi")))
+    if FULL:
+        run(*ff, *video, *tone, "-c:v", "libx264", "-c:a", "aac", "-shortest", "-movflags", "+faststart", *exact, str(P("media/av-faststart.mp4")))
+        run(*ff, *video, "-c:v", "libx264", "-movflags", "frag_keyframe+empty_moov", *exact, str(P("media/fragmented.mp4")))
+        run(*ff, *video, "-c:v", "libx265", *exact, str(P("media/hevc.mp4")))
+        run(*ff, *video, "-c:v", "libx264", "-f", "3gp", *exact, str(P("media/clip.3gp")))
+        run(*ff, *tone, "-c:a", "alac", *exact, str(P("audio/alac.m4a")))
+        # Not ISO media nor AVI, for the survey table: what a repository may also hold.
+        run(*ff, *video, "-c:v", "flv", *exact, str(P("media/clip.flv")))
+        run(*ff, *video, "-c:v", "libx264", *exact, str(P("media/clip.ts")))
+        run(*ff, *tone, "-c:a", "aac", "-f", "adts", *exact, str(P("audio/speech.aac")))
+        run(*ff, *tone, "-c:a", "pcm_s16le", *exact, str(P("audio/speech.caf")))
+        run(*ff, *tone, "-c:a", "wmav2", *exact, str(P("audio/speech.wma")))
+        run(*ff, "-f", "lavfi", "-i", "testsrc=size=32x24", "-frames:v", "1", *exact, str(P("images/frame.jp2")))
+        run(*ff, "-f", "lavfi", "-i", "testsrc=size=32x24", "-frames:v", "1", "-c:v", "exr", *exact, str(P("images/frame.exr")))
+    if have("heif-enc"):
+        src = OUT / "images/sample.png"
+        if src.exists():
+            run("heif-enc", "-q", "50", str(src), "-o", str(P("images/photo.heic")))
+            run("heif-enc", "-A", "-q", "50", str(src), "-o", str(P("images/photo.avif")))
 
 
 def main():

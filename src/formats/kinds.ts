@@ -48,6 +48,7 @@ export const FORMAT_KINDS: Readonly<Record<string, FormatKind>> = {
   xz: 'transparent',
   lzma: 'transparent',
   lz4: 'transparent',
+  zstd: 'transparent',
   image: 'media',
   png: 'media',
   jpeg: 'media',
@@ -85,4 +86,5 @@ export const FORMAT_LOADERS: Readonly<Record<string, string>> = {
   xz: 'joblib.load (which decompresses, then unpickles)',
   lzma: 'joblib.load (which decompresses, then unpickles)',
   lz4: 'joblib.load (which decompresses, then unpickles)',
+  zstd: 'pandas.read_pickle (which decompresses .zst, then unpickles)',
 };

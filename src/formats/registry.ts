@@ -9,7 +9,7 @@ import type { ZipFlavour } from './zip/flavour.js';
 import { ageFormat } from './age/scanner.js';
 import { sevenZipFormat } from './archive/sevenzip.js';
 import { tarFormat } from './archive/tar.js';
-import { bzip2Format, gzipFormat, lz4Format, lzmaFormat, xzFormat, zlibFormat } from './compress/formats.js';
+import { bzip2Format, gzipFormat, lz4Format, lzmaFormat, xzFormat, zlibFormat, zstdFormat } from './compress/formats.js';
 import { modelFolderPass } from './model-folder/summary.js';
 import { flaxFormat } from './flax/scanner.js';
 import { databaseFormat, documentFormat } from './document/scanner.js';
@@ -19,6 +19,7 @@ import { ggufScanner } from './gguf/scanner.js';
 import { hnswlibFormat } from './hnswlib/scanner.js';
 import { chromaSegmentPasses } from './hnswlib/chroma-segment.js';
 import { audioFormat, imageFormat } from './media/scanner.js';
+import { videoFormat } from './video/scanner.js';
 import { arrowFormat } from './arrow/scanner.js';
 import { boostingFormat } from './boosting/scanner.js';
 import { ggmlFormat } from './ggml/scanner.js';
@@ -81,6 +82,7 @@ export const FORMATS: FormatScanner[] = [
   xzFormat,
   lzmaFormat,
   lz4Format,
+  zstdFormat,
   torchLegacyFormat,
   joblibFormat,
   pickleFormat,
@@ -103,6 +105,7 @@ export const FORMATS: FormatScanner[] = [
   // only when no format above claims the bytes, each after a structural check.
   imageFormat,
   audioFormat,
+  videoFormat,
   documentFormat,
   databaseFormat,
   datasetFilesFormat,

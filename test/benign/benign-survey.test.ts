@@ -4,7 +4,7 @@
  * set repositories and ML projects made by real tools (images of every
  * common format, audio, fonts, PDF, text in many encodings, tokenizers,
  * checkpoints, sklearn, ONNX, TensorBoard events, SQLite, Chroma, hnswlib,
- * nanoGPT, a git repository). Every file and every model folder is clean;
+ * nanoGPT, a git repository, MP4/MOV/M4A/HEIC/AVIF, zstd streams). Every file and every model folder is clean;
  * `npm run eval` prints the same.
  */
 import { join } from 'node:path';
@@ -30,6 +30,12 @@ const MUST_HOLD = [
   'nanogpt/shakespeare_char/train.bin',
   'gitrepo/dotgit/index',
   'lfs-clone/model.safetensors.index.json',
+  'media/demo.mp4',
+  'media/clip.avi',
+  'images/photo.heic',
+  'images/photo.avif',
+  'data/shard-00000.jsonl.zst',
+  'data/meta.pkl.zst',
 ];
 
 describe('precision survey set', () => {

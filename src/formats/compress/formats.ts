@@ -9,6 +9,7 @@ import { LZ4_CODEC } from '../../codecs/lz4.js';
 import { LZMA_CODEC } from '../../codecs/lzma-alone.js';
 import { XZ_CODEC } from '../../codecs/xz.js';
 import { ZLIB_CODEC } from '../../codecs/zlib.js';
+import { ZSTD_CODEC } from '../../codecs/zstd/frame.js';
 import { compressedFormat } from './driver.js';
 
 export const gzipFormat = compressedFormat(GZIP_CODEC);
@@ -17,3 +18,4 @@ export const bzip2Format = compressedFormat(BZIP2_CODEC);
 export const xzFormat = compressedFormat(XZ_CODEC);
 export const lzmaFormat = compressedFormat(LZMA_CODEC);
 export const lz4Format = compressedFormat(LZ4_CODEC);
+export const zstdFormat = compressedFormat(ZSTD_CODEC);

@@ -1,5 +1,5 @@
 /**
- * Finding rules for compressed wrappers (gzip, zlib, bzip2, xz, lzma, lz4):
+ * Finding rules for compressed wrappers (gzip, zlib, bzip2, xz, lzma, lz4, zstd):
  * what the stream itself says about the file, apart from what it holds.
  */
 import { defineRules, type RuleInfo } from '../../findings/rules.js';
