@@ -9,12 +9,11 @@
 import { ByteReader } from '../bytes/reader.js';
 import { ModelguardError } from '../errors.js';
 import type { Codec, DecodeState } from './codec.js';
+import { decodeFrames } from './frames.js';
 import type { BoundedOutput } from './output.js';
 import { Xxh32, xxh32 } from './xxh32.js';
 
 const FRAME_MAGIC = 0x184d2204;
-const SKIPPABLE_MASK = 0xfffffff0;
-const SKIPPABLE_MAGIC = 0x184d2a50;
 const WINDOW = 65535;
 const MIN_MATCH = 4;
 const BLOCK_MAX: Readonly<Record<number, number>> = { 4: 1 << 16, 5: 1 << 18, 6: 1 << 20, 7: 1 << 22 };
@@ -85,24 +84,7 @@ function frame(r: ByteReader, out: BoundedOutput, state: DecodeState): void {
 }
 
 function decodeLz4(input: Uint8Array, out: BoundedOutput, state: DecodeState): void {
-  const r = new ByteReader(input);
-  while (r.remaining > 0) {
-    if (r.remaining < 4) {
-      if (state.streams > 0) return;
-      malformed('no frame magic', r.offset);
-    }
-    const magic = r.u32le('lz4 magic');
-    if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
-      r.skip(r.u32le('skippable frame size'), 'skippable frame');
-    } else if (magic === FRAME_MAGIC) {
-      frame(r, out, state);
-      state.streams++;
-    } else {
-      if (state.streams > 0) return;
-      malformed('no frame magic', 0);
-    }
-    state.consumed = r.pos;
-  }
+  decodeFrames({ name: 'lz4', magic: FRAME_MAGIC, frame }, input, out, state);
 }
 
 export const LZ4_CODEC: Codec = {

@@ -12,14 +12,13 @@
 import { ByteReader } from '../../bytes/reader.js';
 import { ModelguardError } from '../../errors.js';
 import type { Codec, DecodeState } from '../codec.js';
+import { decodeFrames, SKIPPABLE_MAGIC, SKIPPABLE_MASK } from '../frames.js';
 import type { BoundedOutput } from '../output.js';
 import { Xxh64 } from '../xxh64.js';
 import { readLiterals, type Huffman } from './literals.js';
 import { executeSequences, type FrameState } from './sequences.js';
 
 const FRAME_MAGIC = 0xfd2fb528;
-const SKIPPABLE_MASK = 0xfffffff0;
-const SKIPPABLE_MAGIC = 0x184d2a50;
 /** Largest block (RFC 8878 §3.1.1.2.4). */
 const BLOCK_MAX = 128 * 1024;
 /**
@@ -100,24 +99,7 @@ function frame(r: ByteReader, out: BoundedOutput, state: DecodeState): void {
 }
 
 function decodeZstd(input: Uint8Array, out: BoundedOutput, state: DecodeState): void {
-  const r = new ByteReader(input);
-  while (r.remaining > 0) {
-    if (r.remaining < 4) {
-      if (state.streams > 0) return;
-      malformed('no frame magic', r.offset);
-    }
-    const magic = r.u32le('zstd magic');
-    if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
-      r.skip(r.u32le('skippable frame size'), 'skippable frame');
-    } else if (magic === FRAME_MAGIC) {
-      frame(r, out, state);
-      state.streams++;
-    } else {
-      if (state.streams > 0) return;
-      malformed('no frame magic', r.offset - 4);
-    }
-    state.consumed = r.pos;
-  }
+  decodeFrames({ name: 'zstd', magic: FRAME_MAGIC, frame }, input, out, state);
 }
 
 /** Whether `head` starts with a Zstandard frame, or with skippable frames followed by one. */
