@@ -27,6 +27,7 @@ import { RegistryError } from './errors.js';
 import { checkCsrf, checkOrigin, principal } from './http/principal.js';
 import { securityHeaders, sendError, sendHtml } from './http/respond.js';
 import { match, route, type Route } from './http/router.js';
+import { settledWithin } from './pipeline/jobs.js';
 import { registryKey } from './pipeline/keys.js';
 import { openQueue } from './pipeline/open-queue.js';
 import { queueRescans } from './pipeline/rescan.js';
@@ -174,14 +175,14 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
       server.closeIdleConnections();
       // Connections are not kept alive past the answer of the request they carry.
       for (const res of inflight.values()) if (!res.headersSent) res.setHeader('connection', 'close');
-      if (!(await settled([...inflight.keys()], config.shutdownTimeoutMs))) {
+      if (!(await settledWithin([...inflight.keys()], config.shutdownTimeoutMs))) {
         for (const res of inflight.values()) {
           if (res.headersSent) res.destroy();
           else unavailable(res);
         }
         server.closeAllConnections();
         // Handlers whose connections were cut end soon (their reads fail); the database stays open for them, within a bound.
-        await settled([...inflight.keys()], Math.min(config.shutdownTimeoutMs, 5000));
+        await settledWithin([...inflight.keys()], Math.min(config.shutdownTimeoutMs, 5000));
       }
       server.closeAllConnections();
       await closed;
@@ -205,22 +206,6 @@ function unavailable(res: ServerResponse): void {
   res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
   res.setHeader('connection', 'close');
   sendError(res, 503, 'E_UNAVAILABLE', 'the registry is shutting down: retry shortly');
-}
-
-/** Waits for every promise to settle, at most `ms`; true if they all did. */
-async function settled(all: readonly Promise<unknown>[], ms: number): Promise<boolean> {
-  if (all.length === 0) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(false);
-    }, ms);
-  });
-  try {
-    return await Promise.race([Promise.allSettled(all).then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function wantsHtml(req: IncomingMessage, path: string): boolean {

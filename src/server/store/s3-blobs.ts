@@ -23,6 +23,7 @@ import {
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
+  type _Object,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3BlobsConfig } from '../config.js';
@@ -218,59 +219,49 @@ export class S3BlobStore implements BlobStore {
   }
 
   async list(after: string | undefined, limit: number): Promise<string[]> {
-    const root = `${this.prefix}sha256/`;
-    const out: string[] = [];
-    let marker = after === undefined ? undefined : this.key(after);
     try {
-      while (out.length < limit) {
-        // ListObjects (v1, `Marker`): every S3-compatible server has it, and s3rver fails a truncated ListObjectsV2 page.
-        const page = await this.client.send(
-          new ListObjectsCommand({
-            Bucket: this.bucket,
-            Prefix: root,
-            MaxKeys: Math.min(1000, limit - out.length),
-            ...(marker === undefined ? {} : { Marker: marker }),
-          }),
-        );
-        const keys = (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [o.Key]));
-        for (const k of keys) {
-          const name = k.slice(k.lastIndexOf('/') + 1);
-          if (/^[0-9a-f]{64}$/.test(name) && k === this.key(name)) out.push(name);
-        }
-        if (page.IsTruncated !== true || keys.length === 0) break;
-        marker = keys[keys.length - 1];
-      }
+      return await this.#listUnder(`${this.prefix}sha256/`, after === undefined ? undefined : this.key(after), limit, (key) => {
+        const name = key.slice(key.lastIndexOf('/') + 1);
+        return /^[0-9a-f]{64}$/.test(name) && key === this.key(name) ? name : undefined;
+      });
     } catch (e) {
       throw storageError('listing blobs', e);
     }
-    return out.slice(0, limit);
   }
 
   async listParts(after: string | undefined, limit: number): Promise<StoredPart[]> {
     const root = `${this.prefix}uploads/`;
-    const out: StoredPart[] = [];
-    let marker = after === undefined ? undefined : `${root}${after}`;
     try {
-      while (out.length < limit) {
-        const page = await this.client.send(
-          new ListObjectsCommand({
-            Bucket: this.bucket,
-            Prefix: root,
-            MaxKeys: Math.min(1000, limit - out.length),
-            ...(marker === undefined ? {} : { Marker: marker }),
-          }),
-        );
-        const objects = page.Contents ?? [];
-        for (const o of objects) {
-          const name = o.Key?.slice(root.length);
-          if (name !== undefined && isPartName(name)) out.push({ name, writtenMs: o.LastModified?.getTime() ?? Date.now() });
-        }
-        const last = objects.at(-1)?.Key;
-        if (page.IsTruncated !== true || last === undefined) break;
-        marker = last;
-      }
+      return await this.#listUnder(root, after === undefined ? undefined : `${root}${after}`, limit, (key, o) => {
+        const name = key.slice(root.length);
+        return isPartName(name) ? { name, writtenMs: o.LastModified?.getTime() ?? Date.now() } : undefined;
+      });
     } catch (e) {
       throw storageError('listing upload parts', e);
+    }
+  }
+
+  /** What `pick` keeps of the objects under `root` after the key `marker`, page by page, until `limit` are kept or the listing ends. */
+  async #listUnder<T>(root: string, marker: string | undefined, limit: number, pick: (key: string, o: _Object) => T | undefined): Promise<T[]> {
+    const out: T[] = [];
+    while (out.length < limit) {
+      // ListObjects (v1, `Marker`): every S3-compatible server has it, and s3rver fails a truncated ListObjectsV2 page.
+      const page = await this.client.send(
+        new ListObjectsCommand({
+          Bucket: this.bucket,
+          Prefix: root,
+          MaxKeys: Math.min(1000, limit - out.length),
+          ...(marker === undefined ? {} : { Marker: marker }),
+        }),
+      );
+      const objects = (page.Contents ?? []).filter((o) => o.Key !== undefined);
+      for (const o of objects) {
+        const v = pick(o.Key as string, o);
+        if (v !== undefined) out.push(v);
+      }
+      const last = objects.at(-1)?.Key;
+      if (page.IsTruncated !== true || last === undefined) break;
+      marker = last;
     }
     return out.slice(0, limit);
   }
