@@ -114,6 +114,17 @@ async function newUpload(h: Harness, size: number, model: string): Promise<strin
   return String(c.headers.location);
 }
 
+/** Uploads a small file in one PATCH to the model `model`; returns the artifact the upload made. */
+async function uploadSmall(h: Harness, model: string): Promise<number> {
+  const body = Buffer.from('{"not": "a model"}\n');
+  const loc = await newUpload(h, body.length, model);
+  const p = startPatch(h.url, loc, h.tokens.uploader, body, body.length);
+  p.rest();
+  const r = await p.reply;
+  assert.equal(r.status, 204, r.body);
+  return Number(r.headers['upload-artifact']);
+}
+
 /** The artifact's state once the pipeline left it (bounded), read from the database: no socket of this test outlives it. */
 async function settledState(h: Harness, id: number): Promise<string> {
   for (let i = 0; i < 2400; i++) {
@@ -188,13 +199,7 @@ function shutdownSuite(backend: Backend): void {
         };
       });
       try {
-        const body = Buffer.from('{"not": "a model"}\n');
-        const loc = await newUpload(h, body.length, 'held-at-close');
-        const p = startPatch(h.url, loc, h.tokens.uploader, body, body.length);
-        p.rest();
-        const r = await p.reply;
-        assert.equal(r.status, 204, r.body);
-        const artifact = Number(r.headers['upload-artifact']);
+        const artifact = await uploadSmall(h, 'held-at-close');
         await inside;
         const sql = h.registry.app.sql;
         const closing = h.registry.close();
@@ -231,13 +236,7 @@ function shutdownSuite(backend: Backend): void {
         };
       });
       try {
-        const body = Buffer.from('{"not": "a model"}\n');
-        const loc = await newUpload(h, body.length, 'cancelled-at-close');
-        const p = startPatch(h.url, loc, h.tokens.uploader, body, body.length);
-        p.rest();
-        const r = await p.reply;
-        assert.equal(r.status, 204, r.body);
-        const artifact = Number(r.headers['upload-artifact']);
+        const artifact = await uploadSmall(h, 'cancelled-at-close');
         await inside;
         // Bounded only so that a close that waits for the job fails the test instead of hanging it.
         const closed = await Promise.race([
